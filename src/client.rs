@@ -1,0 +1,213 @@
+//! The one HTTP client: sends KMIP JSON to the KMS and turns every failure
+//! into a [`RequestError`] that keeps the status and the server's reason.
+
+use std::cell::Cell;
+use std::fmt;
+use std::rc::Rc;
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_timers::callback::Timeout;
+use serde::Deserialize;
+
+use crate::domain::server_url::ServerUrl;
+use crate::kmip::{self, ProtocolError, Ttlv};
+
+/// How long a request may take before the app gives up on it.
+pub const REQUEST_TIMEOUT_MS: u32 = 30_000;
+
+/// Why a request to the KMS did not give the expected answer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RequestError {
+    /// No HTTP answer at all (server down, wrong address, CORS refusal).
+    Unreachable { url: String, reason: String },
+    /// No answer within [`REQUEST_TIMEOUT_MS`].
+    TimedOut { url: String },
+    /// An HTTP error status with the server's one-line reason.
+    Refused { status: u16, reason: String },
+    /// A success status whose body is not what the operation returns.
+    Protocol(ProtocolError),
+}
+
+impl RequestError {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Refused { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unreachable { url, reason } => write!(
+                f,
+                "Cannot reach the KMS at {url}: {reason}. Check that the server is running, \
+                 that the address in Settings is right, and that the server allows this page's origin (CORS)."
+            ),
+            Self::TimedOut { url } => write!(
+                f,
+                "The KMS at {url} did not answer within {} seconds. Try again, or check the server.",
+                REQUEST_TIMEOUT_MS / 1000
+            ),
+            Self::Refused { status, reason } => {
+                let reason = reason.trim_end_matches('.');
+                write!(f, "The KMS refused the request ({status}): {reason}.")?;
+                match status {
+                    401 => write!(f, " Enter a valid access token in Settings."),
+                    400 if reason.contains("Origin") => write!(
+                        f,
+                        " Start the server with --cors-allowed-origins listing this page's origin, or open the UI from the server itself."
+                    ),
+                    _ => Ok(()),
+                }
+            }
+            Self::Protocol(e) => write!(f, "The KMS answered something unexpected: {e}"),
+        }
+    }
+}
+
+impl From<ProtocolError> for RequestError {
+    fn from(e: ProtocolError) -> Self {
+        Self::Protocol(e)
+    }
+}
+
+/// What `/server-info` reports.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct ServerInfo {
+    pub version: String,
+}
+
+/// A KMS address and its optional bearer token.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KmsClient {
+    url: ServerUrl,
+    token: Option<String>,
+}
+
+impl KmsClient {
+    pub fn new(url: ServerUrl, token: Option<String>) -> Self {
+        Self { url, token }
+    }
+
+    pub fn url(&self) -> &ServerUrl {
+        &self.url
+    }
+
+    /// Sends one KMIP operation and returns the bare `<Op>Response` node.
+    pub async fn kmip(&self, operation: &Ttlv) -> Result<Ttlv, RequestError> {
+        let deadline = Deadline::start();
+        let request = self
+            .authorized(Request::post(&self.url.kmip_endpoint()), &deadline)
+            .header("Content-Type", "application/json")
+            .body(operation.to_json().to_string())
+            .map_err(|e| self.unreachable(e.to_string()))?;
+        let text = self.send(request, &deadline).await?;
+        Ok(Ttlv::from_json_text(&text)?)
+    }
+
+    /// The server's version (and a check that the token is accepted).
+    pub async fn server_info(&self) -> Result<ServerInfo, RequestError> {
+        let deadline = Deadline::start();
+        let request = self
+            .authorized(Request::get(&self.url.server_info_endpoint()), &deadline)
+            .build()
+            .map_err(|e| self.unreachable(e.to_string()))?;
+        let text = self.send(request, &deadline).await?;
+        serde_json::from_str(&text).map_err(|e| {
+            ProtocolError(format!("/server-info is not the expected JSON ({e})")).into()
+        })
+    }
+
+    /// The vendor id the server expects in tag attributes.
+    pub async fn vendor_id(&self) -> Result<String, RequestError> {
+        let reply = self.kmip(&kmip::query_server_information()).await?;
+        Ok(kmip::parse_query_vendor_id(&reply)?)
+    }
+
+    fn authorized(&self, builder: RequestBuilder, deadline: &Deadline) -> RequestBuilder {
+        let builder = builder.abort_signal(deadline.signal().as_ref());
+        match &self.token {
+            Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
+            None => builder,
+        }
+    }
+
+    fn unreachable(&self, reason: String) -> RequestError {
+        RequestError::Unreachable {
+            url: self.url.to_string(),
+            reason,
+        }
+    }
+
+    /// Sends; a non-2xx status becomes [`RequestError::Refused`].
+    async fn send(&self, request: Request, deadline: &Deadline) -> Result<String, RequestError> {
+        let response = request.send().await.map_err(|e| {
+            if deadline.expired.get() {
+                RequestError::TimedOut {
+                    url: self.url.to_string(),
+                }
+            } else {
+                self.unreachable(describe_fetch_error(&e.to_string()))
+            }
+        })?;
+        read_body(response).await
+    }
+}
+
+/// Aborts the request after [`REQUEST_TIMEOUT_MS`]; dropping it cancels the timer.
+struct Deadline {
+    controller: Option<web_sys::AbortController>,
+    expired: Rc<Cell<bool>>,
+    _timer: Option<Timeout>,
+}
+
+impl Deadline {
+    fn start() -> Self {
+        let controller = web_sys::AbortController::new().ok();
+        let expired = Rc::new(Cell::new(false));
+        let timer = controller.clone().map(|controller| {
+            let expired = expired.clone();
+            Timeout::new(REQUEST_TIMEOUT_MS, move || {
+                expired.set(true);
+                controller.abort();
+            })
+        });
+        Self {
+            controller,
+            expired,
+            _timer: timer,
+        }
+    }
+
+    fn signal(&self) -> Option<web_sys::AbortSignal> {
+        self.controller.as_ref().map(web_sys::AbortController::signal)
+    }
+}
+
+async fn read_body(response: Response) -> Result<String, RequestError> {
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    if (200..300).contains(&status) {
+        Ok(text)
+    } else {
+        let reason = text.trim();
+        let reason = if reason.is_empty() {
+            response.status_text()
+        } else {
+            reason.to_owned()
+        };
+        Err(RequestError::Refused { status, reason })
+    }
+}
+
+/// Browsers hide the cause of a failed fetch; say what it usually means.
+fn describe_fetch_error(raw: &str) -> String {
+    if raw.contains("Failed to fetch") || raw.contains("NetworkError") {
+        "no answer (the server is down, the address is wrong, or it refused this origin)".to_owned()
+    } else {
+        raw.to_owned()
+    }
+}

@@ -1,0 +1,5 @@
+//! AWS BYOK rules and the user's inputs turned into typed values: pure
+//! functions with native tests, no browser and no HTTP.
+
+pub mod server_url;
+pub mod wrapping;

@@ -1,0 +1,401 @@
+//! Builders for the KMIP operations the BYOK pages send, each a typed request
+//! turned into exactly the JSON TTLV the Cosmian KMS 5.28 accepts.
+
+use time::OffsetDateTime;
+
+use super::Ttlv;
+
+/// KMIP object types the app creates, imports or lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectType {
+    SymmetricKey,
+    PublicKey,
+    PrivateKey,
+}
+
+impl ObjectType {
+    pub fn kmip_name(self) -> &'static str {
+        match self {
+            Self::SymmetricKey => "SymmetricKey",
+            Self::PublicKey => "PublicKey",
+            Self::PrivateKey => "PrivateKey",
+        }
+    }
+}
+
+/// KMIP cryptographic algorithms the AWS import key specs map to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CryptographicAlgorithm {
+    Aes,
+    Rsa,
+    Ecdh,
+    HmacSha224,
+    HmacSha256,
+    HmacSha384,
+    HmacSha512,
+}
+
+impl CryptographicAlgorithm {
+    pub fn kmip_name(self) -> &'static str {
+        match self {
+            Self::Aes => "AES",
+            Self::Rsa => "RSA",
+            Self::Ecdh => "ECDH",
+            Self::HmacSha224 => "HMACSHA224",
+            Self::HmacSha256 => "HMACSHA256",
+            Self::HmacSha384 => "HMACSHA384",
+            Self::HmacSha512 => "HMACSHA512",
+        }
+    }
+}
+
+/// Named elliptic curves (`RecommendedCurve`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecommendedCurve {
+    P256,
+    P384,
+    P521,
+    Secp256k1,
+}
+
+impl RecommendedCurve {
+    pub fn kmip_name(self) -> &'static str {
+        match self {
+            Self::P256 => "P256",
+            Self::P384 => "P384",
+            Self::P521 => "P521",
+            Self::Secp256k1 => "SECP256K1",
+        }
+    }
+    /// The `Qlength` in bits.
+    pub fn bits(self) -> i32 {
+        match self {
+            Self::P256 | Self::Secp256k1 => 256,
+            Self::P384 => 384,
+            Self::P521 => 521,
+        }
+    }
+}
+
+/// `PaddingMethod` of a wrapping key's CryptographicParameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaddingMethod {
+    /// RSAES-OAEP.
+    Oaep,
+    /// With RSA: the server's name for CKM_RSA_AES_KEY_WRAP.
+    None,
+}
+
+/// `HashingAlgorithm` of a wrapping key's CryptographicParameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HashingAlgorithm {
+    Sha1,
+    Sha256,
+}
+
+/// What the KEK wraps with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CryptographicParameters {
+    pub padding: PaddingMethod,
+    pub hashing: HashingAlgorithm,
+}
+
+/// A `CryptographicUsageMask` as its bit flags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UsageMask(pub i32);
+
+impl UsageMask {
+    pub const SIGN: Self = Self(0x1);
+    pub const VERIFY: Self = Self(0x2);
+    pub const ENCRYPT: Self = Self(0x4);
+    pub const DECRYPT: Self = Self(0x8);
+    pub const WRAP_KEY: Self = Self(0x10);
+    pub const UNWRAP_KEY: Self = Self(0x20);
+    pub const MAC_GENERATE: Self = Self(0x80);
+    pub const MAC_VERIFY: Self = Self(0x100);
+    pub const KEY_AGREEMENT: Self = Self(0x800);
+
+    pub const fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+}
+
+/// `AttributeReference` values GetAttributes can ask for explicitly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttributeReference {
+    /// The KMS's labels, only returned when asked for.
+    Tag,
+}
+
+/// Attributes every created or imported object carries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyAttributes {
+    /// The id to use; `None` lets the server pick a UUID.
+    pub unique_identifier: Option<String>,
+    /// Keys without an activation date are PreActive and unusable.
+    pub activation_date: OffsetDateTime,
+    pub usage_mask: UsageMask,
+    /// The KMS's labels (a vendor attribute).
+    pub tags: Vec<String>,
+    /// The server's vendor id, read with [`query_server_information`].
+    pub vendor_id: String,
+    /// A sensitive key can only leave the KMS wrapped.
+    pub sensitive: bool,
+}
+
+impl KeyAttributes {
+    fn nodes(&self) -> Vec<Ttlv> {
+        let mut nodes = vec![
+            Ttlv::date_time("ActivationDate", self.activation_date),
+            Ttlv::integer("CryptographicUsageMask", self.usage_mask.0),
+        ];
+        if self.sensitive {
+            nodes.push(Ttlv::boolean("Sensitive", true));
+        }
+        if !self.tags.is_empty() {
+            nodes.push(tag_attribute(&self.vendor_id, &self.tags));
+        }
+        nodes
+    }
+}
+
+/// The vendor attribute holding the KMS's tags: a JSON array in a TextString.
+pub fn tag_attribute(vendor_id: &str, tags: &[String]) -> Ttlv {
+    let value = serde_json::to_string(tags).unwrap_or_else(|_| "[]".to_owned());
+    Ttlv::structure(
+        "Attribute",
+        vec![
+            Ttlv::text("VendorIdentification", vendor_id),
+            Ttlv::text("AttributeName", "tag"),
+            Ttlv::text("AttributeValue", value),
+        ],
+    )
+}
+
+/// Query for the server's vendor id (needed to write tags).
+pub fn query_server_information() -> Ttlv {
+    Ttlv::structure(
+        "Query",
+        vec![Ttlv::enumeration("QueryFunction", "QueryServerInformation")],
+    )
+}
+
+/// Import of an RSA public key (an AWS wrapping key) given as SPKI DER.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportPublicKeyRequest {
+    pub spki_der: Vec<u8>,
+    /// Overwrite an object with the same id (only after the user agreed).
+    pub replace_existing: bool,
+    pub attributes: KeyAttributes,
+}
+
+pub fn import_public_key(request: &ImportPublicKeyRequest) -> Ttlv {
+    let attributes = &request.attributes;
+    Ttlv::structure(
+        "Import",
+        vec![
+            Ttlv::text(
+                "UniqueIdentifier",
+                attributes.unique_identifier.clone().unwrap_or_default(),
+            ),
+            Ttlv::enumeration("ObjectType", ObjectType::PublicKey.kmip_name()),
+            Ttlv::boolean("ReplaceExisting", request.replace_existing),
+            Ttlv::structure("Attributes", attributes.nodes()),
+            Ttlv::structure(
+                "PublicKey",
+                vec![Ttlv::structure(
+                    "KeyBlock",
+                    vec![
+                        // The server's name for an SPKI DER public key.
+                        Ttlv::enumeration("KeyFormatType", "PKCS8"),
+                        Ttlv::structure(
+                            "KeyValue",
+                            vec![Ttlv::bytes("KeyMaterial", request.spki_der.clone())],
+                        ),
+                    ],
+                )],
+            ),
+        ],
+    )
+}
+
+/// GetAttributes; tags are only returned when asked for by reference.
+pub fn get_attributes(unique_identifier: &str, references: &[AttributeReference]) -> Ttlv {
+    let mut nodes = vec![Ttlv::text("UniqueIdentifier", unique_identifier)];
+    for reference in references {
+        let name = match reference {
+            AttributeReference::Tag => "Tag",
+        };
+        nodes.push(Ttlv::enumeration("AttributeReference", name));
+    }
+    Ttlv::structure("GetAttributes", nodes)
+}
+
+/// Locate filters and paging.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LocateRequest {
+    pub object_type: Option<ObjectType>,
+    /// Objects carrying all of these tags (needs `vendor_id`).
+    pub tags: Vec<String>,
+    pub vendor_id: String,
+    pub maximum_items: Option<i32>,
+    pub offset_items: Option<i32>,
+}
+
+pub fn locate(request: &LocateRequest) -> Ttlv {
+    let mut nodes = Vec::new();
+    if let Some(max) = request.maximum_items {
+        nodes.push(Ttlv::integer("MaximumItems", max));
+    }
+    if let Some(offset) = request.offset_items {
+        nodes.push(Ttlv::integer("OffsetItems", offset));
+    }
+    let mut filters = Vec::new();
+    if let Some(object_type) = request.object_type {
+        filters.push(Ttlv::enumeration("ObjectType", object_type.kmip_name()));
+    }
+    if !request.tags.is_empty() {
+        filters.push(tag_attribute(&request.vendor_id, &request.tags));
+    }
+    nodes.push(Ttlv::structure("Attributes", filters));
+    Ttlv::structure("Locate", nodes)
+}
+
+/// Create of a symmetric key (AES or HMAC material).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateSymmetricKeyRequest {
+    pub algorithm: CryptographicAlgorithm,
+    pub length_bits: i32,
+    pub attributes: KeyAttributes,
+}
+
+pub fn create(request: &CreateSymmetricKeyRequest) -> Ttlv {
+    let mut attributes = vec![
+        Ttlv::enumeration("CryptographicAlgorithm", request.algorithm.kmip_name()),
+        Ttlv::integer("CryptographicLength", request.length_bits),
+        Ttlv::enumeration("ObjectType", ObjectType::SymmetricKey.kmip_name()),
+    ];
+    if let Some(id) = &request.attributes.unique_identifier {
+        attributes.push(Ttlv::text("UniqueIdentifier", id));
+    }
+    attributes.extend(request.attributes.nodes());
+    Ttlv::structure(
+        "Create",
+        vec![
+            Ttlv::enumeration("ObjectType", ObjectType::SymmetricKey.kmip_name()),
+            Ttlv::structure("Attributes", attributes),
+        ],
+    )
+}
+
+/// CreateKeyPair for RSA (`rsa_bits`) or EC (`curve`) material.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateKeyPairRequest {
+    pub algorithm: CryptographicAlgorithm,
+    pub rsa_bits: Option<i32>,
+    pub curve: Option<RecommendedCurve>,
+    /// Common attributes; its usage mask goes to the private key.
+    pub attributes: KeyAttributes,
+    pub public_usage_mask: UsageMask,
+}
+
+pub fn create_key_pair(request: &CreateKeyPairRequest) -> Ttlv {
+    let mut common = vec![Ttlv::enumeration(
+        "CryptographicAlgorithm",
+        request.algorithm.kmip_name(),
+    )];
+    if let Some(bits) = request.rsa_bits {
+        common.push(Ttlv::integer("CryptographicLength", bits));
+    }
+    if let Some(curve) = request.curve {
+        common.push(Ttlv::integer("CryptographicLength", curve.bits()));
+        common.push(Ttlv::structure(
+            "CryptographicDomainParameters",
+            vec![
+                Ttlv::integer("Qlength", curve.bits()),
+                Ttlv::enumeration("RecommendedCurve", curve.kmip_name()),
+            ],
+        ));
+    }
+    if let Some(id) = &request.attributes.unique_identifier {
+        common.push(Ttlv::text("UniqueIdentifier", id));
+    }
+    common.push(Ttlv::date_time(
+        "ActivationDate",
+        request.attributes.activation_date,
+    ));
+    if !request.attributes.tags.is_empty() {
+        common.push(tag_attribute(
+            &request.attributes.vendor_id,
+            &request.attributes.tags,
+        ));
+    }
+    let mut private = vec![Ttlv::integer(
+        "CryptographicUsageMask",
+        request.attributes.usage_mask.0,
+    )];
+    if request.attributes.sensitive {
+        private.push(Ttlv::boolean("Sensitive", true));
+    }
+    let public = vec![Ttlv::integer(
+        "CryptographicUsageMask",
+        request.public_usage_mask.0,
+    )];
+    Ttlv::structure(
+        "CreateKeyPair",
+        vec![
+            Ttlv::structure("CommonAttributes", common),
+            Ttlv::structure("PrivateKeyAttributes", private),
+            Ttlv::structure("PublicKeyAttributes", public),
+        ],
+    )
+}
+
+/// Export of a key wrapped by a KEK: the only export the app ever sends.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportWrappedRequest {
+    pub key_id: String,
+    pub kek_id: String,
+    pub parameters: CryptographicParameters,
+}
+
+pub fn export_wrapped(request: &ExportWrappedRequest) -> Ttlv {
+    let padding = match request.parameters.padding {
+        PaddingMethod::Oaep => "OAEP",
+        PaddingMethod::None => "None",
+    };
+    let hashing = match request.parameters.hashing {
+        HashingAlgorithm::Sha1 => "SHA1",
+        HashingAlgorithm::Sha256 => "SHA256",
+    };
+    Ttlv::structure(
+        "Export",
+        vec![
+            Ttlv::text("UniqueIdentifier", &request.key_id),
+            // Unwraps a key stored wrapped at rest, so only the KEK wraps the result.
+            Ttlv::enumeration("KeyWrapType", "NotWrapped"),
+            Ttlv::structure(
+                "KeyWrappingSpecification",
+                vec![
+                    Ttlv::enumeration("WrappingMethod", "Encrypt"),
+                    Ttlv::structure(
+                        "EncryptionKeyInformation",
+                        vec![
+                            Ttlv::text("UniqueIdentifier", &request.kek_id),
+                            Ttlv::structure(
+                                "CryptographicParameters",
+                                vec![
+                                    Ttlv::enumeration("PaddingMethod", padding),
+                                    Ttlv::enumeration("HashingAlgorithm", hashing),
+                                    Ttlv::enumeration("CryptographicAlgorithm", "RSA"),
+                                ],
+                            ),
+                        ],
+                    ),
+                    // Raw key bytes, not a TTLV blob, are wrapped.
+                    Ttlv::enumeration("EncodingOption", "NoEncoding"),
+                ],
+            ),
+        ],
+    )
+}

@@ -1,0 +1,170 @@
+//! Parsers for the replies the BYOK pages read: each takes the bare
+//! `<Op>Response` node and returns typed values or a [`ProtocolError`].
+
+use time::OffsetDateTime;
+
+use super::{ProtocolError, Ttlv, TtlvValue};
+
+fn expect<'a>(reply: &'a Ttlv, tag: &str) -> Result<&'a Ttlv, ProtocolError> {
+    if reply.tag == tag {
+        Ok(reply)
+    } else {
+        Err(ProtocolError::new(format!(
+            "expected {tag}, got {}",
+            reply.tag
+        )))
+    }
+}
+
+fn unique_identifier(reply: &Ttlv) -> Result<String, ProtocolError> {
+    Ok(reply.require("UniqueIdentifier")?.as_text()?.to_owned())
+}
+
+/// `QueryResponse` → the vendor id tags must be written under.
+pub fn parse_query_vendor_id(reply: &Ttlv) -> Result<String, ProtocolError> {
+    let reply = expect(reply, "QueryResponse")?;
+    Ok(reply
+        .require("VendorIdentification")?
+        .as_text()?
+        .to_owned())
+}
+
+/// `ImportResponse` → the id of the imported object.
+pub fn parse_import(reply: &Ttlv) -> Result<String, ProtocolError> {
+    unique_identifier(expect(reply, "ImportResponse")?)
+}
+
+/// `CreateResponse` → the id of the created key.
+pub fn parse_create(reply: &Ttlv) -> Result<String, ProtocolError> {
+    unique_identifier(expect(reply, "CreateResponse")?)
+}
+
+/// The two ids a CreateKeyPair returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateKeyPairResponse {
+    pub private_key_id: String,
+    pub public_key_id: String,
+}
+
+pub fn parse_create_key_pair(reply: &Ttlv) -> Result<CreateKeyPairResponse, ProtocolError> {
+    let reply = expect(reply, "CreateKeyPairResponse")?;
+    Ok(CreateKeyPairResponse {
+        private_key_id: reply
+            .require("PrivateKeyUniqueIdentifier")?
+            .as_text()?
+            .to_owned(),
+        public_key_id: reply
+            .require("PublicKeyUniqueIdentifier")?
+            .as_text()?
+            .to_owned(),
+    })
+}
+
+/// `LocateResponse` → the ids found, in the server's order.
+pub fn parse_locate(reply: &Ttlv) -> Result<Vec<String>, ProtocolError> {
+    let reply = expect(reply, "LocateResponse")?;
+    reply
+        .all("UniqueIdentifier")
+        .map(|id| id.as_text().map(str::to_owned))
+        .collect()
+}
+
+/// `ExportResponse` of a wrapped key → the wrapped bytes
+/// (exactly `EncryptedKeyMaterial.bin`).
+pub fn parse_export_wrapped(reply: &Ttlv) -> Result<Vec<u8>, ProtocolError> {
+    let reply = expect(reply, "ExportResponse")?;
+    let object = reply
+        .children()
+        .iter()
+        .find(|c| c.child("KeyBlock").is_some())
+        .ok_or_else(|| ProtocolError::new("ExportResponse has no key object"))?;
+    let key_block = object.require("KeyBlock")?;
+    if key_block.child("KeyWrappingData").is_none() {
+        return Err(ProtocolError::new(
+            "the exported key is not wrapped (no KeyWrappingData)",
+        ));
+    }
+    match &key_block.require("KeyValue")?.value {
+        TtlvValue::ByteString(bytes) => Ok(bytes.clone()),
+        _ => Err(ProtocolError::new(
+            "the wrapped KeyValue is not a ByteString",
+        )),
+    }
+}
+
+/// What the app shows and checks about a stored object.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ObjectAttributes {
+    pub unique_identifier: String,
+    pub object_type: Option<String>,
+    pub algorithm: Option<String>,
+    pub length_bits: Option<i64>,
+    pub state: Option<String>,
+    pub usage_mask: Option<i64>,
+    pub key_format_type: Option<String>,
+    pub activation_date: Option<OffsetDateTime>,
+    pub curve: Option<String>,
+    pub sensitive: Option<bool>,
+    /// The KMS's user tags (server-internal `_` tags removed).
+    pub tags: Vec<String>,
+    /// Whether the object is stored wrapped (has KeyWrappingData).
+    pub wrapped: bool,
+}
+
+/// `GetAttributesResponse` → [`ObjectAttributes`].
+pub fn parse_get_attributes(reply: &Ttlv) -> Result<ObjectAttributes, ProtocolError> {
+    let reply = expect(reply, "GetAttributesResponse")?;
+    let attributes = reply.require("Attributes")?;
+    let text = |tag: &str| -> Result<Option<String>, ProtocolError> {
+        attributes
+            .child(tag)
+            .map(|n| match &n.value {
+                TtlvValue::Enumeration(s) | TtlvValue::TextString(s) => Ok(s.clone()),
+                _ => Err(ProtocolError::new(format!("{tag} is not text"))),
+            })
+            .transpose()
+    };
+    let mut parsed = ObjectAttributes {
+        unique_identifier: unique_identifier(reply)?,
+        object_type: text("ObjectType")?,
+        algorithm: text("CryptographicAlgorithm")?,
+        length_bits: attributes
+            .child("CryptographicLength")
+            .map(Ttlv::as_integer)
+            .transpose()?,
+        state: text("State")?,
+        usage_mask: attributes
+            .child("CryptographicUsageMask")
+            .map(Ttlv::as_integer)
+            .transpose()?,
+        key_format_type: text("KeyFormatType")?,
+        activation_date: match attributes.child("ActivationDate").map(|n| &n.value) {
+            Some(TtlvValue::DateTime(t)) => Some(*t),
+            Some(_) => return Err(ProtocolError::new("ActivationDate is not a DateTime")),
+            None => None,
+        },
+        curve: attributes
+            .child("CryptographicDomainParameters")
+            .and_then(|p| p.child("RecommendedCurve"))
+            .map(|c| c.as_enumeration().map(str::to_owned))
+            .transpose()?,
+        sensitive: attributes
+            .child("Sensitive")
+            .map(Ttlv::as_bool)
+            .transpose()?,
+        tags: Vec::new(),
+        wrapped: attributes.child("KeyWrappingData").is_some(),
+    };
+    for attribute in attributes.all("Attribute") {
+        let name = attribute.child("AttributeName").map(Ttlv::as_text);
+        if let Some(Ok("tag")) = name {
+            let value = attribute.require("AttributeValue")?.as_text()?;
+            let tags: Vec<String> = serde_json::from_str(value)
+                .map_err(|_| ProtocolError::new("the tag attribute is not a JSON list"))?;
+            parsed
+                .tags
+                .extend(tags.into_iter().filter(|t| !t.starts_with('_')));
+        }
+    }
+    Ok(parsed)
+}

@@ -1,0 +1,83 @@
+//! The KMS address and access token chosen in Settings, shared as context and
+//! kept in this tab's sessionStorage only (never localStorage, never logged).
+
+use leptos::prelude::*;
+
+use crate::client::KmsClient;
+use crate::domain::server_url::ServerUrl;
+
+const URL_KEY: &str = "byok.server_url";
+const TOKEN_KEY: &str = "byok.token";
+
+/// The connection settings every page reads.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    /// What the user typed; empty means "the server that served this page".
+    pub server_url: RwSignal<String>,
+    /// Optional bearer token (API token or JWT).
+    pub token: RwSignal<String>,
+}
+
+impl Settings {
+    /// Restores this tab's settings.
+    pub fn from_session() -> Self {
+        Self {
+            server_url: RwSignal::new(read(URL_KEY)),
+            token: RwSignal::new(read(TOKEN_KEY)),
+        }
+    }
+
+    /// Checks the address, then stores both values; changes nothing on error.
+    pub fn save(&self, server_url: &str, token: &str) -> Result<(), String> {
+        ServerUrl::parse(server_url, &origin())?;
+        let token = token.trim();
+        if token.contains(char::is_whitespace) {
+            return Err(
+                "The access token contains spaces or line breaks: paste the token alone, without \"Bearer\"."
+                    .to_owned(),
+            );
+        }
+        write(URL_KEY, server_url.trim());
+        write(TOKEN_KEY, token);
+        self.server_url.set(server_url.trim().to_owned());
+        self.token.set(token.to_owned());
+        Ok(())
+    }
+
+    /// A client for the current settings (tracks both signals).
+    pub fn client(&self) -> Result<KmsClient, String> {
+        let url = ServerUrl::parse(&self.server_url.get(), &origin())?;
+        let token = self.token.get();
+        Ok(KmsClient::new(url, (!token.is_empty()).then_some(token)))
+    }
+}
+
+/// The settings provided by the app shell.
+pub fn use_settings() -> Settings {
+    expect_context::<Settings>()
+}
+
+/// The origin that served this page, e.g. `http://127.0.0.1:9998`.
+pub fn origin() -> String {
+    window().location().origin().unwrap_or_default()
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    window().session_storage().ok().flatten()
+}
+
+fn read(key: &str) -> String {
+    session_storage()
+        .and_then(|s| s.get_item(key).ok().flatten())
+        .unwrap_or_default()
+}
+
+fn write(key: &str, value: &str) {
+    if let Some(storage) = session_storage() {
+        let _ = if value.is_empty() {
+            storage.remove_item(key)
+        } else {
+            storage.set_item(key, value)
+        };
+    }
+}

@@ -1,0 +1,6 @@
+//! Browser and protocol end-to-end tests against the real Cosmian KMS.
+//! Run through `cargo xtask test` (which builds `dist/` first).
+
+mod kmip_builders;
+mod shell;
+mod support;

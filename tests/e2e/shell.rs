@@ -1,0 +1,140 @@
+//! The app shell in headless Chromium: loading, deep links, the server's
+//! version, the "cannot reach" state, and the access token.
+
+use base64::Engine;
+use byok_ui::routes::Page;
+
+use crate::support::{Browser, Kms, KmsOptions, free_port, same_dir};
+
+const VERSION: &str = "[data-testid=server-version]";
+const SERVER_ERROR: &str = "[data-testid=server-error] .error-text";
+
+fn ui_server() -> Kms {
+    Kms::start(KmsOptions {
+        serve_ui: true,
+        ..Default::default()
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_app_loads_at_ui_and_shows_the_server_version() {
+    let kms = ui_server();
+    let browser = Browser::start().await;
+    browser.goto(&kms.ui_url("/ui/")).await;
+    let text = browser.wait_for_text(VERSION, |t| t.contains("5.28.0")).await;
+    assert_eq!(text, format!("Connected to Cosmian KMS 5.28.0 at {}", kms.url()));
+    browser.wait_for_text("h1", |t| t == Page::Byok.label()).await;
+    browser.screenshot("shell-home").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_opens_from_a_deep_link_and_from_the_navigation() {
+    let kms = ui_server();
+    let browser = Browser::start().await;
+    for page in Page::ALL {
+        browser.goto(&kms.ui_url(&page.href())).await;
+        browser.wait_for_text("h1", |t| t == page.label()).await;
+        browser.wait_for_text(VERSION, |t| t.contains("5.28.0")).await;
+        browser
+            .screenshot(&format!("page{}", page.href().replace('/', "-")))
+            .await;
+    }
+    // Client-side navigation from the nav bar.
+    browser.goto(&kms.ui_url(&Page::Byok.href())).await;
+    browser
+        .click(&format!("nav a[href='{}']", Page::ImportKek.href()))
+        .await;
+    browser
+        .wait_for_text("h1", |t| t == Page::ImportKek.label())
+        .await;
+    let current = browser.client.current_url().await.expect("url");
+    assert_eq!(current.path(), Page::ImportKek.href());
+    browser.goto(&kms.ui_url("/ui/aws/no-such-page")).await;
+    browser.wait_for_text("h1", |t| t == "Page not found").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_kms_that_is_down_is_reported_and_retry_reconnects() {
+    let ui = ui_server();
+    let other_port = free_port();
+    let other_url = format!("http://127.0.0.1:{other_port}");
+    let browser = Browser::start().await;
+    browser.goto(&ui.ui_url("/ui/")).await;
+    browser.wait_for_text(VERSION, |t| t.contains("5.28.0")).await;
+
+    // Point the app at an address where nothing listens.
+    browser.click(".settings summary").await;
+    browser.fill("#server-url", &other_url).await;
+    browser.click(".settings button[type=submit]").await;
+    let text = browser
+        .wait_for_text(SERVER_ERROR, |t| t.starts_with("Cannot reach"))
+        .await;
+    assert!(
+        text.starts_with(&format!("Cannot reach the KMS at {other_url}: no answer")),
+        "{text}"
+    );
+    browser.screenshot("shell-cannot-reach").await;
+
+    // Start a KMS there that allows the UI's origin, then retry.
+    let _other = Kms::start(KmsOptions {
+        port: Some(other_port),
+        cors_allowed_origins: Some(ui.url()),
+        ..Default::default()
+    });
+    browser.click("[data-testid=server-error] button").await;
+    let text = browser.wait_for_text(VERSION, |t| t.contains("5.28.0")).await;
+    assert_eq!(text, format!("Connected to Cosmian KMS 5.28.0 at {other_url}"));
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_api_token_server_asks_for_the_token_then_works() {
+    // Put a known AES key in the store, then restart with it as the API token.
+    let token_bytes = [7_u8; 32];
+    let mut kms = Kms::start(KmsOptions::default());
+    let import = serde_json::json!({"tag":"Import","value":[
+        {"tag":"UniqueIdentifier","type":"TextString","value":"api-token"},
+        {"tag":"ObjectType","type":"Enumeration","value":"SymmetricKey"},
+        {"tag":"Attributes","value":[
+            {"tag":"CryptographicAlgorithm","type":"Enumeration","value":"AES"},
+            {"tag":"CryptographicLength","type":"Integer","value":256},
+            {"tag":"ActivationDate","type":"DateTime","value":"2020-01-01T00:00:00Z"}]},
+        {"tag":"SymmetricKey","value":[{"tag":"KeyBlock","value":[
+            {"tag":"KeyFormatType","type":"Enumeration","value":"Raw"},
+            {"tag":"KeyValue","value":[{"tag":"KeyMaterial","type":"ByteString","value":hex::encode(token_bytes)}]},
+            {"tag":"CryptographicAlgorithm","type":"Enumeration","value":"AES"},
+            {"tag":"CryptographicLength","type":"Integer","value":256}]}]}]});
+    kms.kmip_json(&import, None).expect("import the token key");
+    kms.restart(KmsOptions {
+        serve_ui: true,
+        api_token_id: Some("api-token".into()),
+        data_dir: same_dir(&kms),
+        port: Some(kms.port),
+        ..Default::default()
+    });
+    let token = base64::engine::general_purpose::STANDARD.encode(token_bytes);
+
+    let browser = Browser::start().await;
+    browser.goto(&kms.ui_url("/ui/")).await;
+    let text = browser
+        .wait_for_text(SERVER_ERROR, |t| t.contains("401"))
+        .await;
+    assert_eq!(
+        text,
+        "The KMS refused the request (401): No authentication provided. Enter a valid access token in Settings."
+    );
+    browser.screenshot("shell-401").await;
+
+    browser.click(".settings summary").await;
+    browser.fill("#access-token", &token).await;
+    browser.click(".settings button[type=submit]").await;
+    browser.wait_for_text(VERSION, |t| t.contains("5.28.0")).await;
+
+    // The token lives in sessionStorage only.
+    let storage = browser.storage_dump().await;
+    assert!(storage.contains("\"local\":{}"), "{storage}");
+    assert!(storage.contains(&token), "{storage}");
+    browser.close().await;
+}

@@ -1,0 +1,391 @@
+//! The real parts the end-to-end tests drive: a Cosmian KMS process on a free
+//! loopback port with a fresh sqlite directory, and headless Chromium through
+//! chromedriver. A missing part fails the run with an install hint.
+
+use std::fs;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use byok_ui::kmip::Ttlv;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const INSTALL_HINT: &str = "run `cargo xtask setup` (it installs chromium, chromium-driver and the KMS server)";
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh, unique directory under `target/e2e/`.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = workspace()
+        .join("target")
+        .join("e2e")
+        .join(format!("{name}-{}-{n}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("bind a free loopback port")
+        .port()
+}
+
+fn required_file(env_var: &str, default: PathBuf, what: &str) -> PathBuf {
+    let path = std::env::var_os(env_var).map(PathBuf::from).unwrap_or(default);
+    assert!(
+        path.exists(),
+        "{what} not found at {} (set {env_var} or {INSTALL_HINT})",
+        path.display()
+    );
+    path
+}
+
+fn kms_binary() -> PathBuf {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    required_file(
+        "BYOK_KMS_BIN",
+        home.join(".cargo/bin/byok-kms-server"),
+        "the Cosmian KMS server (byok-kms-server)",
+    )
+}
+
+/// The built bundle; `cargo xtask build` makes it.
+pub fn dist_dir() -> PathBuf {
+    let dist = std::env::var_os("BYOK_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("dist"));
+    assert!(
+        dist.join("index.html").exists(),
+        "no bundle at {}: run `cargo xtask build` first",
+        dist.display()
+    );
+    dist
+}
+
+/// How to start a KMS.
+#[derive(Clone, Debug, Default)]
+pub struct KmsOptions {
+    pub serve_ui: bool,
+    pub api_token_id: Option<String>,
+    pub cors_allowed_origins: Option<String>,
+    /// Reuse this data directory (to restart a server on its database).
+    pub data_dir: Option<PathBuf>,
+    pub port: Option<u16>,
+}
+
+/// A running Cosmian KMS, stopped when dropped.
+pub struct Kms {
+    child: Option<Child>,
+    pub port: u16,
+    pub data_dir: PathBuf,
+    options: KmsOptions,
+}
+
+impl Kms {
+    pub fn start(options: KmsOptions) -> Self {
+        let data_dir = options
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| scratch_dir("kms"));
+        let port = options.port.unwrap_or_else(free_port);
+        let mut kms = Self {
+            child: None,
+            port,
+            data_dir,
+            options,
+        };
+        kms.spawn();
+        kms
+    }
+
+    fn spawn(&mut self) {
+        let log = fs::File::create(self.data_dir.join(format!("server-{}.log", self.port)))
+            .expect("create server log");
+        let mut cmd = Command::new(kms_binary());
+        cmd.current_dir(&self.data_dir)
+            .env_remove("COSMIAN_KMS_CONF")
+            .env("RUST_LOG", "warn")
+            .args(["--hostname", "127.0.0.1", "--port", &self.port.to_string()])
+            .arg("--sqlite-path")
+            .arg(self.data_dir.join("db"))
+            .arg("--root-data-path")
+            .arg(self.data_dir.join("root"))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log handle"))
+            .stderr(log);
+        if self.options.serve_ui {
+            cmd.arg("--ui-index-html-folder").arg(dist_dir());
+        }
+        if let Some(id) = &self.options.api_token_id {
+            cmd.args(["--api-token-id", id]);
+        }
+        if let Some(origins) = &self.options.cors_allowed_origins {
+            cmd.args(["--cors-allowed-origins", origins]);
+        }
+        let child = cmd.spawn().expect("start the KMS server");
+        self.child = Some(child);
+        self.wait_ready();
+    }
+
+    fn wait_ready(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                let log = fs::read_to_string(self.data_dir.join(format!("server-{}.log", self.port)))
+                    .unwrap_or_default();
+                panic!("the KMS server exited at start ({status}):\n{log}");
+            }
+            if ureq::get(&format!("{}/version", self.url()))
+                .call()
+                .is_ok_and(|r| r.status() == 200)
+            {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the KMS did not answer /version within 60 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn ui_url(&self, path: &str) -> String {
+        format!("{}{path}", self.url())
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_ok() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Starts again on the same port and database.
+    pub fn restart(&mut self, options: KmsOptions) {
+        self.stop();
+        self.options = options;
+        self.spawn();
+    }
+
+    /// Sends one KMIP operation; `Err((status, body))` on an HTTP error.
+    pub fn kmip(&self, operation: &Ttlv) -> Result<Ttlv, (u16, String)> {
+        self.kmip_json(&operation.to_json(), None)
+    }
+
+    pub fn kmip_json(
+        &self,
+        body: &serde_json::Value,
+        token: Option<&str>,
+    ) -> Result<Ttlv, (u16, String)> {
+        let mut request = ureq::post(&format!("{}/kmip/2_1", self.url()))
+            .config()
+            .http_status_as_error(false)
+            .build();
+        if let Some(token) = token {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        let mut response = request.send_json(body).expect("KMIP request reaches the server");
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        if status == 200 {
+            Ok(Ttlv::from_json_text(&text).expect("the reply is JSON TTLV"))
+        } else {
+            Err((status, text))
+        }
+    }
+
+    /// Every object id in the store (for "nothing changed" checks).
+    pub fn object_ids(&self) -> Vec<String> {
+        let reply = self
+            .kmip(&byok_ui::kmip::locate(&Default::default()))
+            .expect("Locate succeeds");
+        let mut ids = byok_ui::kmip::parse_locate(&reply).expect("LocateResponse");
+        ids.sort();
+        ids
+    }
+
+    /// Test-only clear export of a key's bytes, to compare with an independent
+    /// unwrap. The app itself never sends an export without wrapping.
+    pub fn key_bytes_in_clear(&self, id: &str) -> Vec<u8> {
+        let reply = self
+            .kmip_json(
+                &json!({"tag":"Export","value":[
+                    {"tag":"UniqueIdentifier","type":"TextString","value":id},
+                    {"tag":"KeyFormatType","type":"Enumeration","value":"Raw"}]}),
+                None,
+            )
+            .expect("clear export for the test");
+        let object = reply
+            .children()
+            .iter()
+            .find(|c| c.child("KeyBlock").is_some())
+            .expect("exported object");
+        let key_value = object.require("KeyBlock").unwrap().require("KeyValue").unwrap();
+        key_value
+            .require("KeyMaterial")
+            .expect("KeyMaterial")
+            .as_bytes()
+            .expect("bytes")
+            .to_vec()
+    }
+}
+
+impl Drop for Kms {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Headless Chromium through chromedriver, closed when dropped.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+}
+
+impl Browser {
+    pub async fn start() -> Self {
+        let chromedriver = required_file(
+            "BYOK_CHROMEDRIVER",
+            PathBuf::from("/usr/bin/chromedriver"),
+            "chromedriver",
+        );
+        let chromium = required_file("BYOK_CHROMIUM", PathBuf::from("/usr/bin/chromium"), "chromium");
+        let port = free_port();
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let profile = scratch_dir("chromium-profile");
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+            }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("connect to chromedriver");
+        Self { client, driver }
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.client.goto(url).await.expect("navigate");
+    }
+
+    /// Waits until the element matching `css` has text satisfying `check`,
+    /// and returns that text.
+    pub async fn wait_for_text(&self, css: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut last = String::new();
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = element.text().await {
+                    if check(&text) {
+                        return text;
+                    }
+                    last = text;
+                }
+            }
+            if Instant::now() > deadline {
+                self.screenshot("timeout").await;
+                panic!("no `{css}` with the expected text within 20 s; last text: {last:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click `{css}`: {e}"));
+    }
+
+    pub async fn fill(&self, css: &str, text: &str) {
+        let element = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}`: {e}"));
+        element.clear().await.expect("clear field");
+        element.send_keys(text).await.expect("type into field");
+    }
+
+    /// Saves a PNG under `target/screenshots/` so a person can look.
+    pub async fn screenshot(&self, name: &str) {
+        let dir = workspace().join("target").join("screenshots");
+        let _ = fs::create_dir_all(&dir);
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = fs::write(dir.join(format!("{name}.png")), png);
+        }
+    }
+
+    /// Reads `sessionStorage`/`localStorage` contents as JSON text.
+    pub async fn storage_dump(&self) -> String {
+        self.client
+            .execute(
+                "return JSON.stringify({local: {...localStorage}, session: {...sessionStorage}});",
+                vec![],
+            )
+            .await
+            .expect("read storage")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+/// The path a test can give to the KMS's data dir for later restarts.
+pub fn same_dir(kms: &Kms) -> Option<PathBuf> {
+    Some(Path::new(&kms.data_dir).to_path_buf())
+}
