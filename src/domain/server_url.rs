@@ -77,7 +77,10 @@ mod tests {
     #[test]
     fn trailing_slashes_and_spaces_are_dropped() {
         ok(" https://kms.example.com/ ", "https://kms.example.com");
-        ok("http://10.0.0.1:9998/prefix/", "http://10.0.0.1:9998/prefix");
+        ok(
+            "http://10.0.0.1:9998/prefix/",
+            "http://10.0.0.1:9998/prefix",
+        );
     }
 
     #[test]

@@ -146,7 +146,11 @@ mod tests {
             ("RSA_AES_KEY_WRAP_SHA_256", RsaAesKeyWrapSha256),
         ];
         for (spelling, expected) in cases {
-            assert_eq!(WrappingAlgorithm::parse(spelling), Some(expected), "{spelling}");
+            assert_eq!(
+                WrappingAlgorithm::parse(spelling),
+                Some(expected),
+                "{spelling}"
+            );
         }
         assert_eq!(WrappingAlgorithm::parse("rsa-oaep-sha512"), None);
     }
@@ -167,7 +171,11 @@ mod tests {
         );
         assert_eq!(algorithm_from_tags(&tags(&["aws"])), Ok(None));
         let err = algorithm_from_tags(&tags(&["wrapping_algorithm:RsaOaep512"])).unwrap_err();
-        assert!(err.starts_with("the tag \"wrapping_algorithm:RsaOaep512\" names no wrapping algorithm"));
+        assert!(
+            err.starts_with(
+                "the tag \"wrapping_algorithm:RsaOaep512\" names no wrapping algorithm"
+            )
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ pub use error::ProtocolError;
 pub use operations::{
     AttributeReference, CreateKeyPairRequest, CreateSymmetricKeyRequest, CryptographicAlgorithm,
     CryptographicParameters, ExportWrappedRequest, HashingAlgorithm, ImportPublicKeyRequest,
-    KeyAttributes, LocateRequest, ObjectType, PaddingMethod, RecommendedCurve, UsageMask,
-    create, create_key_pair, export_wrapped, get_attributes, import_public_key, locate,
+    KeyAttributes, LocateRequest, ObjectType, PaddingMethod, RecommendedCurve, UsageMask, create,
+    create_key_pair, export_wrapped, get_attributes, import_public_key, locate,
     query_server_information,
 };
 pub use responses::{

@@ -317,9 +317,6 @@ pub fn create_key_pair(request: &CreateKeyPairRequest) -> Ttlv {
             ],
         ));
     }
-    if let Some(id) = &request.attributes.unique_identifier {
-        common.push(Ttlv::text("UniqueIdentifier", id));
-    }
     common.push(Ttlv::date_time(
         "ActivationDate",
         request.attributes.activation_date,
@@ -330,10 +327,15 @@ pub fn create_key_pair(request: &CreateKeyPairRequest) -> Ttlv {
             &request.attributes.tags,
         ));
     }
-    let mut private = vec![Ttlv::integer(
+    let mut private = Vec::new();
+    // The server reads the chosen id here; the public key gets `<id>_pk`.
+    if let Some(id) = &request.attributes.unique_identifier {
+        private.push(Ttlv::text("UniqueIdentifier", id));
+    }
+    private.push(Ttlv::integer(
         "CryptographicUsageMask",
         request.attributes.usage_mask.0,
-    )];
+    ));
     if request.attributes.sensitive {
         private.push(Ttlv::boolean("Sensitive", true));
     }
@@ -398,4 +400,201 @@ pub fn export_wrapped(request: &ExportWrappedRequest) -> Ttlv {
             ),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+    use time::macros::datetime;
+
+    use super::*;
+
+    /// Compares a builder's output with the literal JSON of the protocol notes.
+    fn check(built: Ttlv, expected: Value) {
+        assert_eq!(built.to_json(), expected);
+    }
+
+    fn kek_attributes() -> KeyAttributes {
+        KeyAttributes {
+            unique_identifier: Some("aws_kek_1".into()),
+            activation_date: datetime!(2026-11-28 18:45:22 UTC),
+            usage_mask: UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT),
+            tags: vec!["aws".into(), "wrapping_algorithm:RsaesOaepSha256".into()],
+            vendor_id: "cosmian".into(),
+            sensitive: false,
+        }
+    }
+
+    fn tag_json() -> Value {
+        json!({"tag":"Attribute","value":[
+            {"tag":"VendorIdentification","type":"TextString","value":"cosmian"},
+            {"tag":"AttributeName","type":"TextString","value":"tag"},
+            {"tag":"AttributeValue","type":"TextString","value":"[\"aws\",\"wrapping_algorithm:RsaesOaepSha256\"]"}]})
+    }
+
+    #[test]
+    fn query_asks_for_server_information() {
+        check(
+            query_server_information(),
+            json!({"tag":"Query","value":[{"tag":"QueryFunction","type":"Enumeration","value":"QueryServerInformation"}]}),
+        );
+    }
+
+    #[test]
+    fn import_of_a_wrapping_key_matches_the_protocol_notes() {
+        let request = ImportPublicKeyRequest {
+            spki_der: vec![0x30, 0x82, 0x01, 0x22],
+            replace_existing: false,
+            attributes: kek_attributes(),
+        };
+        check(
+            import_public_key(&request),
+            json!({"tag":"Import","value":[
+                {"tag":"UniqueIdentifier","type":"TextString","value":"aws_kek_1"},
+                {"tag":"ObjectType","type":"Enumeration","value":"PublicKey"},
+                {"tag":"ReplaceExisting","type":"Boolean","value":false},
+                {"tag":"Attributes","value":[
+                    {"tag":"ActivationDate","type":"DateTime","value":"2026-11-28T18:45:22Z"},
+                    {"tag":"CryptographicUsageMask","type":"Integer","value":20},
+                    tag_json()]},
+                {"tag":"PublicKey","value":[{"tag":"KeyBlock","value":[
+                    {"tag":"KeyFormatType","type":"Enumeration","value":"PKCS8"},
+                    {"tag":"KeyValue","value":[{"tag":"KeyMaterial","type":"ByteString","value":"30820122"}]}]}]}]}),
+        );
+    }
+
+    #[test]
+    fn an_empty_id_lets_the_server_choose() {
+        let mut attributes = kek_attributes();
+        attributes.unique_identifier = None;
+        let request = ImportPublicKeyRequest {
+            spki_der: vec![],
+            replace_existing: true,
+            attributes,
+        };
+        let built = import_public_key(&request);
+        assert_eq!(built.children()[0].as_text().unwrap(), "");
+        assert!(built.children()[2].as_bool().unwrap());
+    }
+
+    #[test]
+    fn get_attributes_asks_for_tags_only_by_reference() {
+        check(
+            get_attributes("k", &[AttributeReference::Tag]),
+            json!({"tag":"GetAttributes","value":[
+                {"tag":"UniqueIdentifier","type":"TextString","value":"k"},
+                {"tag":"AttributeReference","type":"Enumeration","value":"Tag"}]}),
+        );
+        check(
+            get_attributes("k", &[]),
+            json!({"tag":"GetAttributes","value":[{"tag":"UniqueIdentifier","type":"TextString","value":"k"}]}),
+        );
+    }
+
+    #[test]
+    fn locate_filters_by_type_and_tags_with_paging() {
+        let request = LocateRequest {
+            object_type: Some(ObjectType::PublicKey),
+            tags: vec!["aws".into(), "wrapping_algorithm:RsaesOaepSha256".into()],
+            vendor_id: "cosmian".into(),
+            maximum_items: Some(50),
+            offset_items: Some(100),
+        };
+        check(
+            locate(&request),
+            json!({"tag":"Locate","value":[
+                {"tag":"MaximumItems","type":"Integer","value":50},
+                {"tag":"OffsetItems","type":"Integer","value":100},
+                {"tag":"Attributes","value":[
+                    {"tag":"ObjectType","type":"Enumeration","value":"PublicKey"},
+                    tag_json()]}]}),
+        );
+        check(
+            locate(&LocateRequest::default()),
+            json!({"tag":"Locate","value":[{"tag":"Attributes","value":[]}]}),
+        );
+    }
+
+    #[test]
+    fn export_carries_a_wrapping_specification_and_no_format() {
+        let request = ExportWrappedRequest {
+            key_id: "symmetric_key_test1".into(),
+            kek_id: "aws_kek_1".into(),
+            parameters: CryptographicParameters {
+                padding: PaddingMethod::None,
+                hashing: HashingAlgorithm::Sha256,
+            },
+        };
+        check(
+            export_wrapped(&request),
+            json!({"tag":"Export","value":[
+                {"tag":"UniqueIdentifier","type":"TextString","value":"symmetric_key_test1"},
+                {"tag":"KeyWrapType","type":"Enumeration","value":"NotWrapped"},
+                {"tag":"KeyWrappingSpecification","value":[
+                    {"tag":"WrappingMethod","type":"Enumeration","value":"Encrypt"},
+                    {"tag":"EncryptionKeyInformation","value":[
+                        {"tag":"UniqueIdentifier","type":"TextString","value":"aws_kek_1"},
+                        {"tag":"CryptographicParameters","value":[
+                            {"tag":"PaddingMethod","type":"Enumeration","value":"None"},
+                            {"tag":"HashingAlgorithm","type":"Enumeration","value":"SHA256"},
+                            {"tag":"CryptographicAlgorithm","type":"Enumeration","value":"RSA"}]}]},
+                    {"tag":"EncodingOption","type":"Enumeration","value":"NoEncoding"}]}]}),
+        );
+    }
+
+    #[test]
+    fn ec_key_pairs_name_their_curve_and_the_private_key_gets_the_id() {
+        let mut attributes = kek_attributes();
+        attributes.tags.clear();
+        attributes.usage_mask = UsageMask::SIGN;
+        let request = CreateKeyPairRequest {
+            algorithm: CryptographicAlgorithm::Ecdh,
+            rsa_bits: None,
+            curve: Some(RecommendedCurve::P521),
+            attributes,
+            public_usage_mask: UsageMask::VERIFY,
+        };
+        check(
+            create_key_pair(&request),
+            json!({"tag":"CreateKeyPair","value":[
+                {"tag":"CommonAttributes","value":[
+                    {"tag":"CryptographicAlgorithm","type":"Enumeration","value":"ECDH"},
+                    {"tag":"CryptographicLength","type":"Integer","value":521},
+                    {"tag":"CryptographicDomainParameters","value":[
+                        {"tag":"Qlength","type":"Integer","value":521},
+                        {"tag":"RecommendedCurve","type":"Enumeration","value":"P521"}]},
+                    {"tag":"ActivationDate","type":"DateTime","value":"2026-11-28T18:45:22Z"}]},
+                {"tag":"PrivateKeyAttributes","value":[
+                    {"tag":"UniqueIdentifier","type":"TextString","value":"aws_kek_1"},
+                    {"tag":"CryptographicUsageMask","type":"Integer","value":1}]},
+                {"tag":"PublicKeyAttributes","value":[
+                    {"tag":"CryptographicUsageMask","type":"Integer","value":2}]}]}),
+        );
+    }
+
+    #[test]
+    fn hmac_keys_are_symmetric_keys_with_a_matching_length() {
+        let mut attributes = kek_attributes();
+        attributes.tags.clear();
+        attributes.unique_identifier = None;
+        attributes.usage_mask = UsageMask::MAC_GENERATE.union(UsageMask::MAC_VERIFY);
+        attributes.sensitive = true;
+        let request = CreateSymmetricKeyRequest {
+            algorithm: CryptographicAlgorithm::HmacSha384,
+            length_bits: 384,
+            attributes,
+        };
+        check(
+            create(&request),
+            json!({"tag":"Create","value":[
+                {"tag":"ObjectType","type":"Enumeration","value":"SymmetricKey"},
+                {"tag":"Attributes","value":[
+                    {"tag":"CryptographicAlgorithm","type":"Enumeration","value":"HMACSHA384"},
+                    {"tag":"CryptographicLength","type":"Integer","value":384},
+                    {"tag":"ObjectType","type":"Enumeration","value":"SymmetricKey"},
+                    {"tag":"ActivationDate","type":"DateTime","value":"2026-11-28T18:45:22Z"},
+                    {"tag":"CryptographicUsageMask","type":"Integer","value":384},
+                    {"tag":"Sensitive","type":"Boolean","value":true}]}]}),
+        );
+    }
 }

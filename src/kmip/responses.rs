@@ -23,10 +23,7 @@ fn unique_identifier(reply: &Ttlv) -> Result<String, ProtocolError> {
 /// `QueryResponse` → the vendor id tags must be written under.
 pub fn parse_query_vendor_id(reply: &Ttlv) -> Result<String, ProtocolError> {
     let reply = expect(reply, "QueryResponse")?;
-    Ok(reply
-        .require("VendorIdentification")?
-        .as_text()?
-        .to_owned())
+    Ok(reply.require("VendorIdentification")?.as_text()?.to_owned())
 }
 
 /// `ImportResponse` → the id of the imported object.
@@ -105,7 +102,7 @@ pub struct ObjectAttributes {
     pub activation_date: Option<OffsetDateTime>,
     pub curve: Option<String>,
     pub sensitive: Option<bool>,
-    /// The KMS's user tags (server-internal `_` tags removed).
+    /// The KMS's user tags, sorted (server-internal `_` tags removed).
     pub tags: Vec<String>,
     /// Whether the object is stored wrapped (has KeyWrappingData).
     pub wrapped: bool,
@@ -166,5 +163,74 @@ pub fn parse_get_attributes(reply: &Ttlv) -> Result<ObjectAttributes, ProtocolEr
                 .extend(tags.into_iter().filter(|t| !t.starts_with('_')));
         }
     }
+    // The server keeps tags as a set: give them a stable order.
+    parsed.tags.sort();
     Ok(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(json: &str) -> Ttlv {
+        Ttlv::from_json_text(json).unwrap()
+    }
+
+    #[test]
+    fn query_gives_the_vendor_id() {
+        let r = reply(
+            r#"{"tag":"QueryResponse","value":[{"tag":"VendorIdentification","type":"TextString","value":"cosmian"},{"tag":"ServerInformation","value":[{"tag":"ServerVersion","type":"TextString","value":"5.28.0"}]}]}"#,
+        );
+        assert_eq!(parse_query_vendor_id(&r).unwrap(), "cosmian");
+    }
+
+    #[test]
+    fn a_reply_to_another_operation_is_refused() {
+        let r = reply(
+            r#"{"tag":"CreateResponse","value":[{"tag":"UniqueIdentifier","type":"TextString","value":"x"}]}"#,
+        );
+        assert_eq!(
+            parse_import(&r).unwrap_err().0,
+            "expected ImportResponse, got CreateResponse"
+        );
+        assert_eq!(parse_create(&r).unwrap(), "x");
+    }
+
+    #[test]
+    fn locate_lists_every_id() {
+        let r = reply(
+            r#"{"tag":"LocateResponse","value":[{"tag":"LocatedItems","type":"Integer","value":2},{"tag":"UniqueIdentifier","type":"TextString","value":"a"},{"tag":"UniqueIdentifier","type":"TextString","value":"b"}]}"#,
+        );
+        assert_eq!(parse_locate(&r).unwrap(), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn get_attributes_reads_state_sizes_and_user_tags() {
+        let r = reply(
+            r#"{"tag":"GetAttributesResponse","value":[{"tag":"UniqueIdentifier","type":"TextString","value":"k"},{"tag":"Attributes","value":[
+            {"tag":"CryptographicAlgorithm","type":"Enumeration","value":"RSA"},
+            {"tag":"CryptographicLength","type":"Integer","value":4096},
+            {"tag":"LeaseTime","type":"Interval","value":3600},
+            {"tag":"ObjectType","type":"Enumeration","value":"PublicKey"},
+            {"tag":"State","type":"Enumeration","value":"Active"},
+            {"tag":"Attribute","value":[{"tag":"VendorIdentification","type":"TextString","value":"cosmian"},{"tag":"AttributeName","type":"TextString","value":"tag"},{"tag":"AttributeValue","type":"TextString","value":"[\"wrapping_algorithm:RsaesOaepSha1\",\"_pk\",\"aws\"]"}]}]}]}"#,
+        );
+        let a = parse_get_attributes(&r).unwrap();
+        assert_eq!(a.unique_identifier, "k");
+        assert_eq!(a.algorithm.as_deref(), Some("RSA"));
+        assert_eq!(a.length_bits, Some(4096));
+        assert_eq!(a.state.as_deref(), Some("Active"));
+        assert_eq!(a.tags, vec!["aws", "wrapping_algorithm:RsaesOaepSha1"]);
+    }
+
+    #[test]
+    fn an_export_without_wrapping_data_is_refused() {
+        let r = reply(
+            r#"{"tag":"ExportResponse","value":[{"tag":"SymmetricKey","value":[{"tag":"KeyBlock","value":[{"tag":"KeyValue","type":"ByteString","value":"00"}]}]}]}"#,
+        );
+        assert_eq!(
+            parse_export_wrapped(&r).unwrap_err().0,
+            "the exported key is not wrapped (no KeyWrappingData)"
+        );
+    }
 }

@@ -27,6 +27,8 @@ pub enum TtlvValue {
     TextString(String),
     ByteString(Vec<u8>),
     DateTime(OffsetDateTime),
+    /// A duration in seconds.
+    Interval(u32),
 }
 
 impl Ttlv {
@@ -132,6 +134,7 @@ impl Ttlv {
             TtlvValue::TextString(s) => (Some("TextString"), json!(s)),
             TtlvValue::ByteString(b) => (Some("ByteString"), json!(hex::encode_upper(b))),
             TtlvValue::DateTime(t) => (Some("DateTime"), json!(format_date_time(*t))),
+            TtlvValue::Interval(i) => (Some("Interval"), json!(i)),
         };
         // serde_json's default map is sorted, and "tag" < "type" < "value".
         let mut node = Map::new();
@@ -164,9 +167,11 @@ impl Ttlv {
                     .map(Ttlv::from_json)
                     .collect::<Result<_, _>>()?,
             ),
-            (Some("Integer"), v) => {
-                TtlvValue::Integer(v.as_i64().and_then(|i| i32::try_from(i).ok()).ok_or_else(bad)?)
-            }
+            (Some("Integer"), v) => TtlvValue::Integer(
+                v.as_i64()
+                    .and_then(|i| i32::try_from(i).ok())
+                    .ok_or_else(bad)?,
+            ),
             (Some("LongInteger"), v) => TtlvValue::LongInteger(parse_long(v).ok_or_else(bad)?),
             (Some("Enumeration"), Value::String(s)) => TtlvValue::Enumeration(s.clone()),
             (Some("Enumeration"), Value::Number(n)) => TtlvValue::Enumeration(n.to_string()),
@@ -178,8 +183,15 @@ impl Ttlv {
             (Some("DateTime"), Value::String(s)) => {
                 TtlvValue::DateTime(OffsetDateTime::parse(s, &Rfc3339).map_err(|_| bad())?)
             }
+            (Some("Interval"), v) => TtlvValue::Interval(
+                v.as_u64()
+                    .and_then(|i| u32::try_from(i).ok())
+                    .ok_or_else(bad)?,
+            ),
             (Some(other), _) if !KNOWN_TYPES.contains(&other) => {
-                return Err(ProtocolError::new(format!("{tag} has unknown type {other}")));
+                return Err(ProtocolError::new(format!(
+                    "{tag} has unknown type {other}"
+                )));
             }
             _ => return Err(bad()),
         };
@@ -248,34 +260,56 @@ mod tests {
         round_trip(r#"{"tag":"A","type":"TextString","value":"x"}"#);
         round_trip(r#"{"tag":"A","type":"ByteString","value":"00FF10"}"#);
         round_trip(r#"{"tag":"A","type":"DateTime","value":"2026-11-28T18:45:22Z"}"#);
+        round_trip(r#"{"tag":"A","type":"Interval","value":3600}"#);
     }
 
     #[test]
     fn structures_may_omit_their_type() {
-        let node = Ttlv::from_json_text(r#"{"tag":"S","value":[{"tag":"X","type":"Integer","value":1}]}"#)
-            .unwrap();
+        let node =
+            Ttlv::from_json_text(r#"{"tag":"S","value":[{"tag":"X","type":"Integer","value":1}]}"#)
+                .unwrap();
         assert_eq!(node.require("X").unwrap().as_integer().unwrap(), 1);
     }
 
     #[test]
     fn long_integers_may_be_hex() {
-        let node = Ttlv::from_json_text(r#"{"tag":"A","type":"LongInteger","value":"0x0000000000000010"}"#)
-            .unwrap();
+        let node = Ttlv::from_json_text(
+            r#"{"tag":"A","type":"LongInteger","value":"0x0000000000000010"}"#,
+        )
+        .unwrap();
         assert_eq!(node.as_integer().unwrap(), 16);
     }
 
     #[test]
     fn malformed_nodes_are_refused_with_a_reason() {
         let check = |json: &str, expected: &str| {
-            assert_eq!(Ttlv::from_json_text(json).unwrap_err().0, expected, "{json}");
+            assert_eq!(
+                Ttlv::from_json_text(json).unwrap_err().0,
+                expected,
+                "{json}"
+            );
         };
         check("[]", "a node is not a JSON object");
         check(r#"{"value":1}"#, "a node has no tag");
         check(r#"{"tag":"A"}"#, "A has no value");
-        check(r#"{"tag":"A","type":"Integer","value":"x"}"#, "A: value does not match its type");
-        check(r#"{"tag":"A","type":"ByteString","value":"0G"}"#, "A: value does not match its type");
-        check(r#"{"tag":"A","type":"Blob","value":1}"#, "A has unknown type Blob");
-        assert!(Ttlv::from_json_text("not json").unwrap_err().0.starts_with("not JSON"));
+        check(
+            r#"{"tag":"A","type":"Integer","value":"x"}"#,
+            "A: value does not match its type",
+        );
+        check(
+            r#"{"tag":"A","type":"ByteString","value":"0G"}"#,
+            "A: value does not match its type",
+        );
+        check(
+            r#"{"tag":"A","type":"Blob","value":1}"#,
+            "A has unknown type Blob",
+        );
+        assert!(
+            Ttlv::from_json_text("not json")
+                .unwrap_err()
+                .0
+                .starts_with("not JSON")
+        );
     }
 
     #[test]

@@ -23,13 +23,17 @@ fn attributes(vendor_id: &str, id: Option<&str>, tags: &[&str], mask: UsageMask)
 #[test]
 fn builders_and_parsers_work_against_the_real_server() {
     let kms = Kms::start(KmsOptions::default());
-    let vendor = kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap())
-        .unwrap();
+    let vendor =
+        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
     assert_eq!(vendor, "cosmian");
 
     // Import an RSA-2048 wrapping key, as AWS hands it over (SPKI DER).
     let private = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
-    let spki = private.to_public_key().to_public_key_der().unwrap().into_vec();
+    let spki = private
+        .to_public_key()
+        .to_public_key_der()
+        .unwrap()
+        .into_vec();
     let algorithm = WrappingAlgorithm::RsaesOaepSha256;
     let tags = ["aws", &algorithm.tag()];
     let import = ImportPublicKeyRequest {
@@ -52,12 +56,13 @@ fn builders_and_parsers_work_against_the_real_server() {
     assert_eq!(kms.object_ids(), before);
 
     let with_tags = kmip::parse_get_attributes(
-        &kms.kmip(&kmip::get_attributes(&kek_id, &[AttributeReference::Tag])).unwrap(),
+        &kms.kmip(&kmip::get_attributes(&kek_id, &[AttributeReference::Tag]))
+            .unwrap(),
     )
     .unwrap();
     assert_eq!(with_tags.tags, vec!["aws".to_owned(), algorithm.tag()]);
-    let plain =
-        kmip::parse_get_attributes(&kms.kmip(&kmip::get_attributes(&kek_id, &[])).unwrap()).unwrap();
+    let plain = kmip::parse_get_attributes(&kms.kmip(&kmip::get_attributes(&kek_id, &[])).unwrap())
+        .unwrap();
     assert_eq!(plain.object_type.as_deref(), Some("PublicKey"));
     assert_eq!(plain.state.as_deref(), Some("Active"));
     assert_eq!(plain.algorithm.as_deref(), Some("RSA"));
@@ -80,7 +85,12 @@ fn builders_and_parsers_work_against_the_real_server() {
         &kms.kmip(&kmip::create(&CreateSymmetricKeyRequest {
             algorithm: CryptographicAlgorithm::Aes,
             length_bits: 256,
-            attributes: attributes(&vendor, Some("aes-1"), &["byok"], UsageMask::ENCRYPT.union(UsageMask::DECRYPT)),
+            attributes: attributes(
+                &vendor,
+                Some("aes-1"),
+                &["byok"],
+                UsageMask::ENCRYPT.union(UsageMask::DECRYPT),
+            ),
         }))
         .unwrap(),
     )
@@ -90,12 +100,18 @@ fn builders_and_parsers_work_against_the_real_server() {
         &kms.kmip(&kmip::create(&CreateSymmetricKeyRequest {
             algorithm: CryptographicAlgorithm::HmacSha512,
             length_bits: 512,
-            attributes: attributes(&vendor, None, &[], UsageMask::MAC_GENERATE.union(UsageMask::MAC_VERIFY)),
+            attributes: attributes(
+                &vendor,
+                None,
+                &[],
+                UsageMask::MAC_GENERATE.union(UsageMask::MAC_VERIFY),
+            ),
         }))
         .unwrap(),
     )
     .unwrap();
-    let hmac = kmip::parse_get_attributes(&kms.kmip(&kmip::get_attributes(&hmac_id, &[])).unwrap()).unwrap();
+    let hmac = kmip::parse_get_attributes(&kms.kmip(&kmip::get_attributes(&hmac_id, &[])).unwrap())
+        .unwrap();
     assert_eq!(hmac.algorithm.as_deref(), Some("HMACSHA512"));
     assert_eq!(hmac.length_bits, Some(512));
 
@@ -125,7 +141,8 @@ fn builders_and_parsers_work_against_the_real_server() {
     )
     .unwrap();
     let ec = kmip::parse_get_attributes(
-        &kms.kmip(&kmip::get_attributes(&ec_pair.private_key_id, &[])).unwrap(),
+        &kms.kmip(&kmip::get_attributes(&ec_pair.private_key_id, &[]))
+            .unwrap(),
     )
     .unwrap();
     assert_eq!(ec.object_type.as_deref(), Some("PrivateKey"));

@@ -13,7 +13,8 @@ use byok_ui::kmip::Ttlv;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-const INSTALL_HINT: &str = "run `cargo xtask setup` (it installs chromium, chromium-driver and the KMS server)";
+const INSTALL_HINT: &str =
+    "run `cargo xtask setup` (it installs chromium, chromium-driver and the KMS server)";
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -40,7 +41,9 @@ pub fn free_port() -> u16 {
 }
 
 fn required_file(env_var: &str, default: PathBuf, what: &str) -> PathBuf {
-    let path = std::env::var_os(env_var).map(PathBuf::from).unwrap_or(default);
+    let path = std::env::var_os(env_var)
+        .map(PathBuf::from)
+        .unwrap_or(default);
     assert!(
         path.exists(),
         "{what} not found at {} (set {env_var} or {INSTALL_HINT})",
@@ -50,7 +53,9 @@ fn required_file(env_var: &str, default: PathBuf, what: &str) -> PathBuf {
 }
 
 fn kms_binary() -> PathBuf {
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
     required_file(
         "BYOK_KMS_BIN",
         home.join(".cargo/bin/byok-kms-server"),
@@ -139,9 +144,14 @@ impl Kms {
     fn wait_ready(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
-                let log = fs::read_to_string(self.data_dir.join(format!("server-{}.log", self.port)))
-                    .unwrap_or_default();
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
+                let log =
+                    fs::read_to_string(self.data_dir.join(format!("server-{}.log", self.port)))
+                        .unwrap_or_default();
                 panic!("the KMS server exited at start ({status}):\n{log}");
             }
             if ureq::get(&format!("{}/version", self.url()))
@@ -150,7 +160,10 @@ impl Kms {
             {
                 return;
             }
-            assert!(Instant::now() < deadline, "the KMS did not answer /version within 60 s");
+            assert!(
+                Instant::now() < deadline,
+                "the KMS did not answer /version within 60 s"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -198,7 +211,9 @@ impl Kms {
         if let Some(token) = token {
             request = request.header("Authorization", &format!("Bearer {token}"));
         }
-        let mut response = request.send_json(body).expect("KMIP request reaches the server");
+        let mut response = request
+            .send_json(body)
+            .expect("KMIP request reaches the server");
         let status = response.status().as_u16();
         let text = response.body_mut().read_to_string().unwrap_or_default();
         if status == 200 {
@@ -234,7 +249,11 @@ impl Kms {
             .iter()
             .find(|c| c.child("KeyBlock").is_some())
             .expect("exported object");
-        let key_value = object.require("KeyBlock").unwrap().require("KeyValue").unwrap();
+        let key_value = object
+            .require("KeyBlock")
+            .unwrap()
+            .require("KeyValue")
+            .unwrap();
         key_value
             .require("KeyMaterial")
             .expect("KeyMaterial")
@@ -263,7 +282,11 @@ impl Browser {
             PathBuf::from("/usr/bin/chromedriver"),
             "chromedriver",
         );
-        let chromium = required_file("BYOK_CHROMIUM", PathBuf::from("/usr/bin/chromium"), "chromium");
+        let chromium = required_file(
+            "BYOK_CHROMIUM",
+            PathBuf::from("/usr/bin/chromium"),
+            "chromium",
+        );
         let port = free_port();
         let driver = Command::new(chromedriver)
             .arg(format!("--port={port}"))
@@ -309,13 +332,15 @@ impl Browser {
         let deadline = Instant::now() + Duration::from_secs(20);
         let mut last = String::new();
         loop {
-            if let Ok(element) = self.client.find(Locator::Css(css)).await {
-                if let Ok(text) = element.text().await {
-                    if check(&text) {
-                        return text;
-                    }
-                    last = text;
+            let found = match self.client.find(Locator::Css(css)).await {
+                Ok(element) => element.text().await.ok(),
+                Err(_) => None,
+            };
+            if let Some(text) = found {
+                if check(&text) {
+                    return text;
                 }
+                last = text;
             }
             if Instant::now() > deadline {
                 self.screenshot("timeout").await;

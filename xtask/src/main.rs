@@ -15,7 +15,13 @@ const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const BINARYEN_VERSION: &str = "132.0.0";
 const KMS_VERSION: &str = "5.28.0";
 const KMS_BINARY: &str = "byok-kms-server";
-const APT_PACKAGES: [&str; 5] = ["libssl-dev", "pkg-config", "gcc", "chromium", "chromium-driver"];
+const APT_PACKAGES: [&str; 5] = [
+    "libssl-dev",
+    "pkg-config",
+    "gcc",
+    "chromium",
+    "chromium-driver",
+];
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -64,7 +70,9 @@ fn cargo_bin_dir() -> PathBuf {
 }
 
 fn home() -> PathBuf {
-    env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| "/root".into())
+    env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "/root".into())
 }
 
 /// Where version-named tools outside cargo live (survives fresh clones).
@@ -158,7 +166,10 @@ fn setup_build_tools() -> Result {
         )?;
     }
     if !binaryen_bin().join("wasm-opt").exists() {
-        let dir = binaryen_bin().parent().and_then(Path::parent).map(Path::to_path_buf);
+        let dir = binaryen_bin()
+            .parent()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf);
         let dir = dir.ok_or("bad binaryen cache path")?;
         fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         run_step(
@@ -253,7 +264,10 @@ fn run(args: &[String]) -> Result {
     build()?;
     let data = root().join("target").join("kms-run");
     fs::create_dir_all(&data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
-    println!("==> starting the Cosmian KMS with the UI on port {port} (data in {})", data.display());
+    println!(
+        "==> starting the Cosmian KMS with the UI on port {port} (data in {})",
+        data.display()
+    );
     println!("    open http://127.0.0.1:{port}/ui/   (Ctrl-C stops the server)");
     let status = command(&kms_binary().to_string_lossy())
         .current_dir(&data)
@@ -276,10 +290,20 @@ fn run(args: &[String]) -> Result {
 
 fn test() -> Result {
     setup()?;
-    run_step("cargo fmt --check", command("cargo").args(["fmt", "--all", "--check"]))?;
+    run_step(
+        "cargo fmt --check",
+        command("cargo").args(["fmt", "--all", "--check"]),
+    )?;
     run_step(
         "cargo clippy (native)",
-        command("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        command("cargo").args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     )?;
     run_step(
         "cargo clippy (wasm32)",
@@ -312,12 +336,20 @@ fn test() -> Result {
 
 fn size_report() -> Result {
     let dist = root().join("dist");
-    let entries = fs::read_dir(&dist)
-        .map_err(|e| format!("no bundle at {} ({e}): run `cargo xtask build`", dist.display()))?;
+    let entries = fs::read_dir(&dist).map_err(|e| {
+        format!(
+            "no bundle at {} ({e}): run `cargo xtask build`",
+            dist.display()
+        )
+    })?;
     let mut rows = Vec::new();
     for entry in entries.flatten() {
         let path = entry.path();
-        let kind = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_owned();
+        let kind = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_owned();
         if !["wasm", "js", "css", "html"].contains(&kind.as_str()) {
             continue;
         }
@@ -325,7 +357,11 @@ fn size_report() -> Result {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         encoder.write_all(&bytes).map_err(|e| e.to_string())?;
         let gzip = encoder.finish().map_err(|e| e.to_string())?.len();
-        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         rows.push((kind, name, bytes.len(), gzip));
     }
     rows.sort();
@@ -337,6 +373,9 @@ fn size_report() -> Result {
         raw_total += raw;
         gzip_total += gzip;
     }
-    println!("  {:<5} {raw_total:>10} {gzip_total:>10}  (budget: 250000 gzip)", "total");
+    println!(
+        "  {:<5} {raw_total:>10} {gzip_total:>10}  (budget: 250000 gzip)",
+        "total"
+    );
     Ok(())
 }
