@@ -1,5 +1,9 @@
 //! AWS BYOK rules and the user's inputs turned into typed values: pure
 //! functions with native tests, no browser and no HTTP.
 
+pub mod arn;
+pub mod import_parameters;
+pub mod kek;
+pub mod kek_tags;
 pub mod server_url;
 pub mod wrapping;

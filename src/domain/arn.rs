@@ -1,0 +1,216 @@
+//! AWS KMS key ARNs (`arn:<partition>:kms:<region>:<account>:key/<key id>`),
+//! checked part by part so the message says which part is wrong.
+
+use std::fmt;
+
+/// A checked AWS KMS key ARN.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AwsKeyArn {
+    text: String,
+    partition: Partition,
+}
+
+/// The AWS partitions KMS keys live in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Partition {
+    Aws,
+    AwsCn,
+    AwsUsGov,
+}
+
+const EXAMPLE: &str = "arn:aws:kms:eu-west-3:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+impl AwsKeyArn {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(format!(
+                "The key ARN is empty: paste the Arn from create-key's output, e.g. {EXAMPLE}."
+            ));
+        }
+        if is_key_id(text) {
+            return Err(format!(
+                "\"{text}\" is a key id, not a key ARN: paste the full ARN (the \"Arn\" of create-key's output or \"KeyId\" of get-parameters-for-import), e.g. {EXAMPLE}."
+            ));
+        }
+        let parts: Vec<&str> = text.splitn(6, ':').collect();
+        let [arn, partition, service, region, account, resource] = parts.as_slice() else {
+            return Err(format!(
+                "\"{text}\" is not an ARN: it must have six ':'-separated parts, e.g. {EXAMPLE}."
+            ));
+        };
+        if *arn != "arn" {
+            return Err(format!(
+                "\"{text}\" is not an ARN: it must start with \"arn:\", e.g. {EXAMPLE}."
+            ));
+        }
+        let partition = match *partition {
+            "aws" => Partition::Aws,
+            "aws-cn" => Partition::AwsCn,
+            "aws-us-gov" => Partition::AwsUsGov,
+            other => {
+                return Err(format!(
+                    "The ARN's partition \"{other}\" is not one AWS KMS uses: expected aws, aws-cn or aws-us-gov."
+                ));
+            }
+        };
+        if *service != "kms" {
+            return Err(format!(
+                "This is an ARN of the \"{service}\" service; expected an AWS KMS key ARN (arn:{}:kms:...).",
+                parts[1]
+            ));
+        }
+        if !is_region(region) {
+            return Err(format!(
+                "The ARN's region \"{region}\" is not an AWS region name such as eu-west-3 or us-gov-west-1."
+            ));
+        }
+        if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!(
+                "The ARN's account \"{account}\" must be exactly 12 digits."
+            ));
+        }
+        if let Some(alias) = resource.strip_prefix("alias/") {
+            return Err(format!(
+                "This is an alias ARN (alias/{alias}); key material is imported into a key, not an alias: use the key's ARN (…:key/<key id>)."
+            ));
+        }
+        let Some(key_id) = resource.strip_prefix("key/") else {
+            return Err(format!(
+                "The ARN's resource \"{resource}\" must be key/<key id>, e.g. {EXAMPLE}."
+            ));
+        };
+        if !is_key_id(key_id) {
+            return Err(format!(
+                "The ARN's key id \"{key_id}\" is neither a UUID (1234abcd-12ab-34cd-56ef-1234567890ab) nor a multi-Region id (mrk- and 32 hex digits)."
+            ));
+        }
+        Ok(Self {
+            text: text.to_owned(),
+            partition,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn partition(&self) -> Partition {
+        self.partition
+    }
+}
+
+impl fmt::Display for AwsKeyArn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+fn is_hex(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+/// A key UUID or a multi-Region key id (`mrk-` + 32 hex digits).
+fn is_key_id(s: &str) -> bool {
+    if let Some(hex) = s.strip_prefix("mrk-") {
+        return hex.len() == 32 && is_hex(hex);
+    }
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, len)| g.len() == len && is_hex(g))
+}
+
+/// `eu-west-3`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-4`, ...
+fn is_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts.len() <= 4
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].parse::<u8>().is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(arn: &str, partition: Partition) {
+        assert_eq!(
+            AwsKeyArn::parse(arn).unwrap().partition(),
+            partition,
+            "{arn}"
+        );
+    }
+    fn err(arn: &str, starts: &str) {
+        let message = AwsKeyArn::parse(arn).unwrap_err();
+        assert!(message.starts_with(starts), "{arn}: {message}");
+    }
+
+    #[test]
+    fn key_arns_of_every_partition_are_accepted() {
+        ok(
+            "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b",
+            Partition::Aws,
+        );
+        ok(
+            " arn:aws-cn:kms:cn-north-1:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b ",
+            Partition::AwsCn,
+        );
+        ok(
+            "arn:aws-us-gov:kms:us-gov-west-1:447182645454:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+            Partition::AwsUsGov,
+        );
+    }
+
+    #[test]
+    fn each_wrong_part_is_named() {
+        err("", "The key ARN is empty");
+        err(
+            "350e35ef-ac51-4dbb-82a4-9bc50b0ea42b",
+            "\"350e35ef-ac51-4dbb-82a4-9bc50b0ea42b\" is a key id, not a key ARN",
+        );
+        err(
+            "arn:aws:kms:eu-west-3:447182645454:alias/my-key",
+            "This is an alias ARN (alias/my-key)",
+        );
+        err(
+            "arn:aws:kms:eu-west-3",
+            "\"arn:aws:kms:eu-west-3\" is not an ARN: it must have six",
+        );
+        err("urn:aws:kms:eu-west-3:447182645454:key/x", "\"urn:aws:kms");
+        err(
+            "arn:azure:kms:eu-west-3:447182645454:key/x",
+            "The ARN's partition \"azure\"",
+        );
+        err(
+            "arn:aws:s3:eu-west-3:447182645454:key/x",
+            "This is an ARN of the \"s3\" service",
+        );
+        err(
+            "arn:aws:kms:europe:447182645454:key/x",
+            "The ARN's region \"europe\"",
+        );
+        err(
+            "arn:aws:kms:eu-west-3:4471826454:key/x",
+            "The ARN's account \"4471826454\" must be exactly 12 digits",
+        );
+        err(
+            "arn:aws:kms:eu-west-3:447182645454:secret/x",
+            "The ARN's resource \"secret/x\"",
+        );
+        err(
+            "arn:aws:kms:eu-west-3:447182645454:key/not-a-uuid",
+            "The ARN's key id \"not-a-uuid\"",
+        );
+        err(
+            "arn:aws:kms:eu-west-3:447182645454:key/350E35EF-AC51-4DBB-82A4-9BC50B0EA42B",
+            "The ARN's key id",
+        );
+    }
+}

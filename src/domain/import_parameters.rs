@@ -1,0 +1,139 @@
+//! The JSON printed by `aws kms get-parameters-for-import`: the wrapping key,
+//! the single-use import token, the key ARN and the 24 h validity.
+
+use serde::Deserialize;
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
+
+use super::arn::AwsKeyArn;
+use super::kek::decode_base64;
+
+/// What get-parameters-for-import returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportParameters {
+    pub key_arn: AwsKeyArn,
+    pub import_token: Vec<u8>,
+    pub public_key_der: Vec<u8>,
+    pub valid_to: OffsetDateTime,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Raw {
+    key_id: Option<String>,
+    import_token: Option<String>,
+    public_key: Option<String>,
+    parameters_valid_to: Option<String>,
+}
+
+impl ImportParameters {
+    pub fn parse(json: &str) -> Result<Self, String> {
+        let raw: Raw = serde_json::from_str(json).map_err(|e| {
+            format!("The text starts like JSON but is not valid JSON ({e}): paste the whole output of aws kms get-parameters-for-import.")
+        })?;
+        let missing = |field: &str| {
+            format!(
+                "The JSON has no \"{field}\": paste the whole output of aws kms get-parameters-for-import."
+            )
+        };
+        let key_id = raw.key_id.ok_or_else(|| missing("KeyId"))?;
+        let key_arn = AwsKeyArn::parse(&key_id).map_err(|e| format!("KeyId: {e}"))?;
+        let import_token = decode_base64(&raw.import_token.ok_or_else(|| missing("ImportToken"))?)
+            .map_err(|e| format!("ImportToken is not base64: {e}"))?;
+        if import_token.is_empty() {
+            return Err("ImportToken is empty.".to_owned());
+        }
+        let public_key_der = decode_base64(&raw.public_key.ok_or_else(|| missing("PublicKey"))?)
+            .map_err(|e| format!("PublicKey is not base64: {e}"))?;
+        let valid_to_text = raw
+            .parameters_valid_to
+            .ok_or_else(|| missing("ParametersValidTo"))?;
+        let valid_to = OffsetDateTime::parse(valid_to_text.trim(), &Rfc3339).map_err(|_| {
+            format!("ParametersValidTo \"{valid_to_text}\" is not a date such as 2026-02-19T15:07:13.227000+01:00.")
+        })?;
+        Ok(Self {
+            key_arn,
+            import_token,
+            public_key_der,
+            valid_to,
+        })
+    }
+}
+
+/// "valid for 23 h 12 min" or "EXPIRED 2 h ago", and whether it expired.
+pub fn validity_notice(valid_to: OffsetDateTime, now: OffsetDateTime) -> (String, bool) {
+    let left = valid_to - now;
+    if left > Duration::ZERO {
+        (format!("valid for {}", human(left)), false)
+    } else {
+        (
+            format!(
+                "EXPIRED {} ago: run get-parameters-for-import again (parameters are valid 24 h and single-use)",
+                human(-left)
+            ),
+            true,
+        )
+    }
+}
+
+fn human(d: Duration) -> String {
+    let minutes = d.whole_minutes();
+    match (minutes / 60, minutes % 60) {
+        (0, 0) => "less than a minute".to_owned(),
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
+
+    fn json(valid_to: &str) -> String {
+        format!(
+            r#"{{"KeyId":"{ARN}","ImportToken":"AQID","PublicKey":"MAA=","ParametersValidTo":"{valid_to}"}}"#
+        )
+    }
+
+    #[test]
+    fn the_cli_output_is_read_whole() {
+        let p = ImportParameters::parse(&json("2026-02-19T15:07:13.227000+01:00")).unwrap();
+        assert_eq!(p.key_arn.as_str(), ARN);
+        assert_eq!(p.import_token, vec![1, 2, 3]);
+        assert_eq!(p.public_key_der, vec![0x30, 0]);
+        assert_eq!(p.valid_to, datetime!(2026-02-19 14:07:13.227 UTC));
+    }
+
+    #[test]
+    fn missing_or_bad_fields_are_named() {
+        let err = |text: &str| ImportParameters::parse(text).unwrap_err();
+        assert!(err("{").starts_with("The text starts like JSON but is not valid JSON"));
+        assert!(err("{}").starts_with("The JSON has no \"KeyId\""));
+        assert!(err(&json("tomorrow")).starts_with("ParametersValidTo \"tomorrow\" is not a date"));
+        assert!(
+            err(&json("x").replace(ARN, "alias/foo"))
+                .starts_with("KeyId: \"alias/foo\" is not an ARN")
+        );
+    }
+
+    #[test]
+    fn validity_reads_like_a_person_would_say_it() {
+        let now = datetime!(2026-02-18 15:07 UTC);
+        assert_eq!(
+            validity_notice(datetime!(2026-02-19 14:19 UTC), now),
+            ("valid for 23 h 12 min".to_owned(), false)
+        );
+        let (text, expired) = validity_notice(datetime!(2026-02-18 13:07 UTC), now);
+        assert!(text.starts_with("EXPIRED 2 h ago"));
+        assert!(expired);
+        assert_eq!(
+            validity_notice(now + Duration::seconds(20), now).0,
+            "valid for less than a minute"
+        );
+    }
+}

@@ -1,0 +1,518 @@
+//! The AWS wrapping public key (KEK) as the user hands it over — base64, PEM,
+//! DER file or get-parameters-for-import JSON — checked before any request.
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+use der::asn1::{AnyRef, ObjectIdentifier};
+use der::{Decode, Encode, Header, Reader, SliceReader, Tag, Tagged};
+use pkcs1::RsaPublicKey;
+use sha2::{Digest, Sha256};
+use spki::SubjectPublicKeyInfoRef;
+
+use super::import_parameters::ImportParameters;
+
+/// Largest DER KEK accepted (an RSA-4096 SPKI is 550 bytes).
+pub const MAX_KEK_BYTES: usize = 4096;
+/// Largest file read at all; checked before reading so a huge file cannot freeze the tab.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024;
+
+const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+
+/// The RSA sizes AWS issues wrapping keys in (`--wrapping-key-spec`).
+pub const AWS_WRAPPING_KEY_BITS: [usize; 3] = [2048, 3072, 4096];
+
+/// A checked AWS wrapping key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrappingPublicKey {
+    /// The SubjectPublicKeyInfo DER, exactly what AWS returned.
+    pub spki_der: Vec<u8>,
+    /// Modulus size: 2048, 3072 or 4096.
+    pub rsa_bits: usize,
+}
+
+impl WrappingPublicKey {
+    /// SHA-256 of the DER as `3F:9A:…`.
+    pub fn fingerprint(&self) -> String {
+        Sha256::digest(&self.spki_der)
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect::<Vec<_>>()
+            .join(":")
+    }
+
+    /// "RSA 4096-bit public key, SHA-256 fingerprint 3F:9A:…".
+    pub fn summary(&self) -> String {
+        format!(
+            "RSA {}-bit public key, SHA-256 fingerprint {}",
+            self.rsa_bits,
+            self.fingerprint()
+        )
+    }
+
+    /// The AWS `--wrapping-key-spec` name.
+    pub fn aws_spec(&self) -> String {
+        format!("RSA_{}", self.rsa_bits)
+    }
+}
+
+/// What the user gave, once understood.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KekInput {
+    pub key: WrappingPublicKey,
+    /// How it was recognised, shown to the user ("PEM", "base64", ...).
+    pub kind: InputKind,
+    /// Present when the whole get-parameters-for-import JSON was given.
+    pub parameters: Option<ImportParameters>,
+}
+
+/// The detected input kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    Base64,
+    Pem,
+    GetParametersJson,
+    DerFile,
+}
+
+impl InputKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Base64 => "base64 DER",
+            Self::Pem => "PEM",
+            Self::GetParametersJson => "get-parameters-for-import output",
+            Self::DerFile => "binary DER file",
+        }
+    }
+}
+
+/// Reads pasted text: JSON, PEM or base64, detected from its shape.
+pub fn parse_text(text: &str) -> Result<KekInput, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("No wrapping key given: paste the PublicKey value (base64), a PEM \"PUBLIC KEY\", or the whole JSON output of aws kms get-parameters-for-import, or choose WrappingPublicKey.bin.".to_owned());
+    }
+    if trimmed.starts_with('{') {
+        let parameters = ImportParameters::parse(trimmed)?;
+        let key = check_spki(&parameters.public_key_der)
+            .map_err(|e| format!("The PublicKey in the JSON is not a usable wrapping key: {e}"))?;
+        return Ok(KekInput {
+            key,
+            kind: InputKind::GetParametersJson,
+            parameters: Some(parameters),
+        });
+    }
+    if trimmed.starts_with("-----BEGIN") {
+        return Ok(KekInput {
+            key: check_spki(&decode_pem(trimmed)?)?,
+            kind: InputKind::Pem,
+            parameters: None,
+        });
+    }
+    let der = decode_base64(trimmed).map_err(|e| format!("The wrapping key is not base64: {e}"))?;
+    Ok(KekInput {
+        key: check_spki(&der)?,
+        kind: InputKind::Base64,
+        parameters: None,
+    })
+}
+
+/// Reads an uploaded file: raw DER, or text holding PEM, base64 or JSON.
+pub fn parse_file(bytes: &[u8]) -> Result<KekInput, String> {
+    if bytes.first() == Some(&0x30) {
+        return Ok(KekInput {
+            key: check_spki(bytes)?,
+            kind: InputKind::DerFile,
+            parameters: None,
+        });
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_text(text),
+        Err(_) => Err("The file is neither DER (it does not start with a SEQUENCE) nor text holding PEM or base64: choose the WrappingPublicKey.bin that AWS gave you.".to_owned()),
+    }
+}
+
+/// Standard-alphabet base64, padded or not, whitespace and line breaks ignored.
+pub fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if let Some((position, c)) = compact
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')))
+    {
+        let hint = if matches!(c, '-' | '_') {
+            " (that is the URL-safe alphabet; AWS prints standard base64)"
+        } else {
+            ""
+        };
+        return Err(format!(
+            "the character '{c}' at position {} is not in the base64 alphabet{hint}",
+            position + 1
+        ));
+    }
+    let unpadded = compact.trim_end_matches('=');
+    if compact.len() - unpadded.len() > 2 || unpadded.contains('=') {
+        return Err("'=' padding may only appear, at most twice, at the very end".to_owned());
+    }
+    if unpadded.len() % 4 == 1 {
+        return Err(format!(
+            "{} characters cannot be base64 (one character too many or missing): check the copy is complete",
+            unpadded.len()
+        ));
+    }
+    STANDARD_NO_PAD
+        .decode(unpadded)
+        .or_else(|_| STANDARD.decode(&compact))
+        .map_err(|e| format!("it does not decode ({e})"))
+}
+
+fn decode_pem(text: &str) -> Result<Vec<u8>, String> {
+    let first = text.lines().next().unwrap_or_default().trim();
+    let label = first
+        .strip_prefix("-----BEGIN ")
+        .and_then(|l| l.strip_suffix("-----"))
+        .ok_or("The PEM header line is malformed: it must read -----BEGIN PUBLIC KEY-----.")?;
+    match label {
+        "PUBLIC KEY" => {}
+        "CERTIFICATE" => return Err(certificate_message()),
+        "RSA PUBLIC KEY" => {
+            return Err("This is a PKCS#1 \"RSA PUBLIC KEY\"; AWS wrapping keys are SubjectPublicKeyInfo (\"-----BEGIN PUBLIC KEY-----\"): paste the PublicKey value AWS returned.".to_owned());
+        }
+        l if l.contains("PRIVATE KEY") => return Err(private_key_message()),
+        other => {
+            return Err(format!(
+                "This PEM holds a \"{other}\", not a public key: paste a \"-----BEGIN PUBLIC KEY-----\" block."
+            ));
+        }
+    }
+    let end = "-----END PUBLIC KEY-----";
+    let body_end = text
+        .find(end)
+        .ok_or("The PEM has no \"-----END PUBLIC KEY-----\" line: the copy is incomplete.")?;
+    if !text[body_end + end.len()..].trim().is_empty() {
+        return Err(
+            "There is text after \"-----END PUBLIC KEY-----\": paste one key only.".to_owned(),
+        );
+    }
+    let body = &text[first.len()..body_end];
+    decode_base64(body).map_err(|e| format!("The PEM body is not base64: {e}"))
+}
+
+fn certificate_message() -> String {
+    "This is a certificate, not a public key: AWS gives the wrapping key as a bare public key (PublicKey in get-parameters-for-import, or WrappingPublicKey.bin).".to_owned()
+}
+
+fn private_key_message() -> String {
+    "This is a private key, pasted by mistake? The wrapping key AWS gives is a public key (PublicKey in get-parameters-for-import); never paste private keys here.".to_owned()
+}
+
+/// Checks that `der` is an SPKI holding an RSA key of an AWS wrapping size.
+pub fn check_spki(der: &[u8]) -> Result<WrappingPublicKey, String> {
+    if der.is_empty() {
+        return Err("The wrapping key is empty.".to_owned());
+    }
+    if der.len() > MAX_KEK_BYTES {
+        return Err(format!(
+            "The wrapping key is {} bytes; an AWS wrapping key is at most {MAX_KEK_BYTES} bytes (RSA-4096 is 550): check you pasted the right value.",
+            der.len()
+        ));
+    }
+    let outer_len = outer_sequence_len(der)?;
+    if outer_len < der.len() {
+        return Err(format!(
+            "The key is followed by {} trailing bytes: the DER key ends at byte {outer_len}. Paste exactly the PublicKey value.",
+            der.len() - outer_len
+        ));
+    }
+    let spki = match SubjectPublicKeyInfoRef::from_der(der) {
+        Ok(spki) => spki,
+        Err(_) => return Err(identify_other_structure(der)),
+    };
+    let oid = spki.algorithm.oid;
+    if oid == EC_PUBLIC_KEY {
+        return Err(
+            "This is an EC public key; AWS wrapping keys are RSA (RSA_2048, RSA_3072 or RSA_4096)."
+                .to_owned(),
+        );
+    }
+    if oid == ED25519 {
+        return Err("This is an Ed25519 public key; AWS wrapping keys are RSA (RSA_2048, RSA_3072 or RSA_4096).".to_owned());
+    }
+    if oid == RSASSA_PSS {
+        return Err(
+            "This is an RSA-PSS signing key; AWS wrapping keys are rsaEncryption keys.".to_owned(),
+        );
+    }
+    if oid != RSA_ENCRYPTION {
+        return Err(format!(
+            "This public key's algorithm ({oid}) is not RSA; AWS wrapping keys are RSA (RSA_2048, RSA_3072 or RSA_4096)."
+        ));
+    }
+    let key_bytes = spki
+        .subject_public_key
+        .as_bytes()
+        .ok_or("The RSA key's bit string is malformed.")?;
+    let rsa = RsaPublicKey::from_der(key_bytes)
+        .map_err(|e| format!("The RSA public key inside is malformed ({e})."))?;
+    let modulus = rsa.modulus.as_bytes();
+    let bits = modulus_bits(modulus);
+    if !AWS_WRAPPING_KEY_BITS.contains(&bits) {
+        return Err(format!(
+            "This is an RSA {bits}-bit key; AWS wrapping keys are 2048, 3072 or 4096 bits (RSA_2048, RSA_3072, RSA_4096)."
+        ));
+    }
+    Ok(WrappingPublicKey {
+        spki_der: der.to_vec(),
+        rsa_bits: bits,
+    })
+}
+
+fn modulus_bits(modulus: &[u8]) -> usize {
+    let significant: &[u8] = {
+        let start = modulus
+            .iter()
+            .position(|b| *b != 0)
+            .unwrap_or(modulus.len());
+        &modulus[start..]
+    };
+    match significant.first() {
+        Some(first) => significant.len() * 8 - first.leading_zeros() as usize,
+        None => 0,
+    }
+}
+
+/// The length of the leading DER SEQUENCE, or why there is none.
+fn outer_sequence_len(der: &[u8]) -> Result<usize, String> {
+    let not_der = || {
+        "The bytes are not DER (no ASN.1 SEQUENCE at the start): this is not a public key. Paste the PublicKey value exactly as AWS printed it.".to_owned()
+    };
+    let mut reader = SliceReader::new(der).map_err(|_| not_der())?;
+    let header = reader.peek_header().map_err(|_| not_der())?;
+    if header.tag != Tag::Sequence {
+        return Err(not_der());
+    }
+    let header_len = usize::try_from(u32::from(header.encoded_len().map_err(|_| not_der())?))
+        .map_err(|_| not_der())?;
+    let body_len = usize::try_from(u32::from(header.length)).map_err(|_| not_der())?;
+    let total = header_len + body_len;
+    if total > der.len() {
+        return Err(format!(
+            "The DER is truncated: it announces {total} bytes but only {} are there. Check the copy is complete.",
+            der.len()
+        ));
+    }
+    Ok(total)
+}
+
+/// Names a DER structure that is not an SPKI (certificate, private key, ...).
+fn identify_other_structure(der: &[u8]) -> String {
+    let generic =
+        "The DER is not a SubjectPublicKeyInfo: paste the PublicKey value AWS returned.".to_owned();
+    let Ok(mut reader) = SliceReader::new(der) else {
+        return generic;
+    };
+    if Header::decode(&mut reader).is_err() {
+        return generic;
+    }
+    let mut tags = Vec::new();
+    while !reader.is_finished() {
+        match AnyRef::decode(&mut reader) {
+            Ok(any) => tags.push(any.tag()),
+            Err(_) => return generic,
+        }
+    }
+    match tags.as_slice() {
+        [Tag::Sequence, Tag::Sequence, Tag::BitString] => certificate_message(),
+        [Tag::Integer, Tag::Sequence, Tag::OctetString, ..] => private_key_message(),
+        [Tag::Integer, Tag::OctetString, ..] => private_key_message(),
+        [Tag::Integer, Tag::Integer, Tag::Integer, ..] => private_key_message(),
+        [Tag::Integer, Tag::Integer] => "This is a PKCS#1 RSA public key; AWS wrapping keys are SubjectPublicKeyInfo: paste the PublicKey value AWS returned.".to_owned(),
+        _ => generic,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    macro_rules! fixture {
+        ($name:literal) => {
+            include_bytes!(concat!("../../tests/fixtures/", $name)).as_slice()
+        };
+    }
+
+    fn b64(bytes: &[u8]) -> String {
+        STANDARD.encode(bytes)
+    }
+
+    fn refused(text: &str, starts: &str) {
+        let message = parse_text(text).unwrap_err();
+        assert!(
+            message.starts_with(starts),
+            "expected {starts:?}, got {message:?}"
+        );
+    }
+
+    fn refused_file(bytes: &[u8], starts: &str) {
+        let message = parse_file(bytes).unwrap_err();
+        assert!(
+            message.starts_with(starts),
+            "expected {starts:?}, got {message:?}"
+        );
+    }
+
+    #[test]
+    fn every_aws_wrapping_size_is_accepted_as_base64() {
+        for (der, bits) in [
+            (fixture!("rsa2048.spki.der"), 2048),
+            (fixture!("rsa3072.spki.der"), 3072),
+            (fixture!("rsa4096.spki.der"), 4096),
+        ] {
+            let input = parse_text(&b64(der)).unwrap();
+            assert_eq!(input.kind, InputKind::Base64);
+            assert_eq!(input.key.rsa_bits, bits);
+            assert_eq!(input.key.spki_der, der);
+        }
+    }
+
+    #[test]
+    fn base64_tolerates_line_breaks_and_missing_padding() {
+        let der = fixture!("rsa2048.spki.der");
+        let text = b64(der);
+        let wrapped: String = text
+            .as_bytes()
+            .chunks(64)
+            .map(|c| format!("{}\r\n", std::str::from_utf8(c).unwrap()))
+            .collect();
+        assert_eq!(parse_text(&wrapped).unwrap().key.spki_der, der);
+        let unpadded = STANDARD_NO_PAD.encode(&der[..293]);
+        assert!(decode_base64(&unpadded).is_ok());
+    }
+
+    #[test]
+    fn pem_and_files_are_detected() {
+        let pem = std::str::from_utf8(fixture!("rsa4096.spki.pem")).unwrap();
+        let input = parse_text(pem).unwrap();
+        assert_eq!(input.kind, InputKind::Pem);
+        assert_eq!(input.key.spki_der, fixture!("rsa4096.spki.der"));
+        assert_eq!(parse_file(pem.as_bytes()).unwrap().kind, InputKind::Pem);
+        let der = parse_file(fixture!("rsa3072.spki.der")).unwrap();
+        assert_eq!(der.kind, InputKind::DerFile);
+        assert_eq!(der.key.rsa_bits, 3072);
+        let text_file = parse_file(b64(fixture!("rsa2048.spki.der")).as_bytes()).unwrap();
+        assert_eq!(text_file.kind, InputKind::Base64);
+    }
+
+    #[test]
+    fn the_get_parameters_json_gives_key_token_and_arn() {
+        let json = format!(
+            r#"{{
+    "KeyId": "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b",
+    "ImportToken": "{}",
+    "PublicKey": "{}",
+    "ParametersValidTo": "2026-02-19T15:07:13.227000+01:00"
+}}"#,
+            b64(&[9; 1000]),
+            b64(fixture!("rsa4096.spki.der"))
+        );
+        let input = parse_text(&json).unwrap();
+        assert_eq!(input.kind, InputKind::GetParametersJson);
+        assert_eq!(input.key.rsa_bits, 4096);
+        let parameters = input.parameters.unwrap();
+        assert_eq!(parameters.import_token, vec![9; 1000]);
+        let bad = json.replace(
+            &b64(fixture!("rsa4096.spki.der")),
+            &b64(fixture!("ec-p256.spki.der")),
+        );
+        refused(
+            &bad,
+            "The PublicKey in the JSON is not a usable wrapping key: This is an EC public key",
+        );
+    }
+
+    #[test]
+    fn the_summary_names_size_and_fingerprint() {
+        let key = check_spki(fixture!("rsa4096.spki.der")).unwrap();
+        let summary = key.summary();
+        assert!(summary.starts_with("RSA 4096-bit public key, SHA-256 fingerprint "));
+        assert_eq!(key.fingerprint().len(), 32 * 3 - 1);
+        assert_eq!(key.aws_spec(), "RSA_4096");
+    }
+
+    #[test]
+    fn bad_inputs_get_precise_messages() {
+        let rsa = fixture!("rsa2048.spki.der");
+        refused("", "No wrapping key given");
+        refused("   \n ", "No wrapping key given");
+        refused(
+            "MIIB!IjAN",
+            "The wrapping key is not base64: the character '!' at position 5",
+        );
+        refused(
+            "MIIB-IjAN",
+            "The wrapping key is not base64: the character '-' at position 5 is not in the base64 alphabet (that is the URL-safe",
+        );
+        refused(
+            "MIIBI",
+            "The wrapping key is not base64: 5 characters cannot be base64",
+        );
+        refused("aGVsbG8gd29ybGQ=", "The bytes are not DER");
+        refused(
+            &b64(&rsa[..200]),
+            "The DER is truncated: it announces 294 bytes but only 200",
+        );
+        let mut trailing = rsa.to_vec();
+        trailing.extend_from_slice(&[0, 0, 0]);
+        refused(&b64(&trailing), "The key is followed by 3 trailing bytes");
+        refused(
+            &b64(fixture!("ec-p256.spki.der")),
+            "This is an EC public key",
+        );
+        refused(
+            &b64(fixture!("ed25519.spki.der")),
+            "This is an Ed25519 public key",
+        );
+        refused(
+            &b64(fixture!("rsa1024.spki.der")),
+            "This is an RSA 1024-bit key; AWS wrapping keys are 2048, 3072 or 4096 bits",
+        );
+        refused(
+            &b64(fixture!("rsa2048.cert.der")),
+            "This is a certificate, not a public key",
+        );
+        refused(
+            std::str::from_utf8(fixture!("rsa2048.cert.pem")).unwrap(),
+            "This is a certificate, not a public key",
+        );
+        refused(
+            &b64(fixture!("rsa2048.pkcs8.der")),
+            "This is a private key, pasted by mistake?",
+        );
+        refused(
+            std::str::from_utf8(fixture!("rsa2048.pkcs1.pem")).unwrap(),
+            "This is a private key, pasted by mistake?",
+        );
+        refused(
+            std::str::from_utf8(fixture!("rsa2048.pkcs1pub.pem")).unwrap(),
+            "This is a PKCS#1 \"RSA PUBLIC KEY\"",
+        );
+        refused(
+            &b64(&[0x30; 5000]),
+            "The wrapping key is 5000 bytes; an AWS wrapping key is at most 4096 bytes",
+        );
+        refused(
+            "-----BEGIN PUBLIC KEY-----\nMIIB",
+            "The PEM has no \"-----END PUBLIC KEY-----\" line",
+        );
+        refused(
+            "{\"KeyId\": 1",
+            "The text starts like JSON but is not valid JSON",
+        );
+        refused_file(&[0xff, 0xfe, 0x00], "The file is neither DER");
+        refused_file(
+            fixture!("rsa2048.pkcs8.der"),
+            "This is a private key, pasted by mistake?",
+        );
+    }
+}
