@@ -1,7 +1,8 @@
 //! The one HTTP client: sends KMIP JSON to the KMS and turns every failure
 //! into a [`RequestError`] that keeps the status and the server's reason.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -11,6 +12,10 @@ use serde::Deserialize;
 
 use crate::domain::server_url::ServerUrl;
 use crate::kmip::{self, ProtocolError, Ttlv};
+
+thread_local! {
+    static VENDOR_IDS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
 
 /// How long a request may take before the app gives up on it.
 pub const REQUEST_TIMEOUT_MS: u32 = 30_000;
@@ -121,10 +126,16 @@ impl KmsClient {
         })
     }
 
-    /// The vendor id the server expects in tag attributes.
+    /// The vendor id the server expects in tag attributes (asked once per address).
     pub async fn vendor_id(&self) -> Result<String, RequestError> {
+        let url = self.url.to_string();
+        if let Some(known) = VENDOR_IDS.with_borrow(|ids| ids.get(&url).cloned()) {
+            return Ok(known);
+        }
         let reply = self.kmip(&kmip::query_server_information()).await?;
-        Ok(kmip::parse_query_vendor_id(&reply)?)
+        let vendor_id = kmip::parse_query_vendor_id(&reply)?;
+        VENDOR_IDS.with_borrow_mut(|ids| ids.insert(url, vendor_id.clone()));
+        Ok(vendor_id)
     }
 
     fn authorized(&self, builder: RequestBuilder, deadline: &Deadline) -> RequestBuilder {

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::browser::{session_get, session_set};
 use crate::client::KmsClient;
 use crate::domain::server_url::ServerUrl;
 
@@ -22,8 +23,8 @@ impl Settings {
     /// Restores this tab's settings.
     pub fn from_session() -> Self {
         Self {
-            server_url: RwSignal::new(read(URL_KEY)),
-            token: RwSignal::new(read(TOKEN_KEY)),
+            server_url: RwSignal::new(session_get(URL_KEY).unwrap_or_default()),
+            token: RwSignal::new(session_get(TOKEN_KEY).unwrap_or_default()),
         }
     }
 
@@ -37,8 +38,8 @@ impl Settings {
                     .to_owned(),
             );
         }
-        write(URL_KEY, server_url.trim());
-        write(TOKEN_KEY, token);
+        session_set(URL_KEY, server_url.trim());
+        session_set(TOKEN_KEY, token);
         self.server_url.set(server_url.trim().to_owned());
         self.token.set(token.to_owned());
         Ok(())
@@ -60,24 +61,4 @@ pub fn use_settings() -> Settings {
 /// The origin that served this page, e.g. `http://127.0.0.1:9998`.
 pub fn origin() -> String {
     window().location().origin().unwrap_or_default()
-}
-
-fn session_storage() -> Option<web_sys::Storage> {
-    window().session_storage().ok().flatten()
-}
-
-fn read(key: &str) -> String {
-    session_storage()
-        .and_then(|s| s.get_item(key).ok().flatten())
-        .unwrap_or_default()
-}
-
-fn write(key: &str, value: &str) {
-    if let Some(storage) = session_storage() {
-        let _ = if value.is_empty() {
-            storage.remove_item(key)
-        } else {
-            storage.set_item(key, value)
-        };
-    }
 }

@@ -1,5 +1,10 @@
 //! Small Leptos components, one concern each, shared by the pages.
 
+pub mod copy_button;
+pub mod download_button;
 pub mod error_banner;
+pub mod file_drop;
+pub mod kek_list;
 pub mod server_status;
 pub mod settings_panel;
+pub mod wrapping_algorithm_picker;

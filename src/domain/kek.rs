@@ -287,7 +287,7 @@ fn outer_sequence_len(der: &[u8]) -> Result<usize, String> {
     let not_der = || {
         "The bytes are not DER (no ASN.1 SEQUENCE at the start): this is not a public key. Paste the PublicKey value exactly as AWS printed it.".to_owned()
     };
-    let mut reader = SliceReader::new(der).map_err(|_| not_der())?;
+    let reader = SliceReader::new(der).map_err(|_| not_der())?;
     let header = reader.peek_header().map_err(|_| not_der())?;
     if header.tag != Tag::Sequence {
         return Err(not_der());

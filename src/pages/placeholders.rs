@@ -25,17 +25,6 @@ pub fn ByokPage() -> impl IntoView {
     }
 }
 
-/// `/ui/aws/import-kek`.
-#[component]
-pub fn ImportKekPage() -> impl IntoView {
-    view! {
-        <Placeholder
-            page=Page::ImportKek
-            purpose="Import the wrapping public key returned by aws kms get-parameters-for-import."
-        />
-    }
-}
-
 /// `/ui/aws/export-key-material`.
 #[component]
 pub fn ExportKeyMaterialPage() -> impl IntoView {

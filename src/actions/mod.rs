@@ -1,0 +1,5 @@
+//! The async steps the pages run: several KMIP calls composed into one user
+//! action (check, import, read back), returning typed results, no UI.
+
+pub mod import_kek;
+pub mod objects;

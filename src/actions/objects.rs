@@ -1,0 +1,74 @@
+//! Reading what the KMS holds: one object's attributes and tags, and the list
+//! of AWS wrapping keys.
+
+use crate::client::{KmsClient, RequestError};
+use crate::domain::kek_tags::{AWS_TAG, KekTags, read_kek_tags};
+use crate::kmip::{self, AttributeReference, LocateRequest, ObjectAttributes};
+
+/// A stored object's attributes with its tags filled in.
+pub async fn describe(client: &KmsClient, id: &str) -> Result<ObjectAttributes, RequestError> {
+    let reply = client.kmip(&kmip::get_attributes(id, &[])).await?;
+    let mut attributes = kmip::parse_get_attributes(&reply)?;
+    let reply = client
+        .kmip(&kmip::get_attributes(id, &[AttributeReference::Tag]))
+        .await?;
+    attributes.tags = kmip::parse_get_attributes(&reply)?.tags;
+    Ok(attributes)
+}
+
+/// `describe`, or `None` when no object has this id.
+pub async fn find(client: &KmsClient, id: &str) -> Result<Option<ObjectAttributes>, RequestError> {
+    match describe(client, id).await {
+        Ok(attributes) => Ok(Some(attributes)),
+        Err(RequestError::Refused { status: 422, reason })
+            if reason.contains("Object_Not_Found") || reason.contains("not found") =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// One line describing an object: "PublicKey · RSA 2048-bit · Active".
+pub fn one_line(attributes: &ObjectAttributes) -> String {
+    let mut parts = Vec::new();
+    if let Some(kind) = &attributes.object_type {
+        parts.push(kind.clone());
+    }
+    match (&attributes.algorithm, attributes.length_bits) {
+        (Some(algorithm), Some(bits)) => parts.push(format!("{algorithm} {bits}-bit")),
+        (Some(algorithm), None) => parts.push(algorithm.clone()),
+        _ => {}
+    }
+    if let Some(state) = &attributes.state {
+        parts.push(state.clone());
+    }
+    parts.join(" · ")
+}
+
+/// An AWS wrapping key stored in the KMS.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredKek {
+    pub attributes: ObjectAttributes,
+    pub tags: KekTags,
+}
+
+/// Every object tagged `aws`, described.
+pub async fn list_keks(client: &KmsClient) -> Result<Vec<StoredKek>, RequestError> {
+    let vendor_id = client.vendor_id().await?;
+    let reply = client
+        .kmip(&kmip::locate(&LocateRequest {
+            tags: vec![AWS_TAG.to_owned()],
+            vendor_id,
+            ..Default::default()
+        }))
+        .await?;
+    let mut keks = Vec::new();
+    for id in kmip::parse_locate(&reply)? {
+        let attributes = describe(client, &id).await?;
+        let tags = read_kek_tags(&attributes.tags);
+        keks.push(StoredKek { attributes, tags });
+    }
+    keks.sort_by(|a, b| a.attributes.unique_identifier.cmp(&b.attributes.unique_identifier));
+    Ok(keks)
+}

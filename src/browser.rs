@@ -1,0 +1,107 @@
+//! Thin wrappers over the browser APIs the components need (clock, files,
+//! downloads, clipboard, session storage), so components stay declarative.
+
+use js_sys::{Array, Uint8Array};
+use time::OffsetDateTime;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// The current time from the browser's clock.
+pub fn now_utc() -> OffsetDateTime {
+    let nanos = (js_sys::Date::now() * 1_000_000.0) as i128;
+    OffsetDateTime::from_unix_timestamp_nanos(nanos).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// Reads a picked or dropped file, refusing it by size before reading.
+pub async fn read_file(file: &web_sys::File, max_bytes: u64) -> Result<Vec<u8>, String> {
+    let size = file.size() as u64;
+    if size > max_bytes {
+        return Err(format!(
+            "The file \"{}\" is {}; the largest accepted here is {}. Choose the right file.",
+            file.name(),
+            human_bytes(size),
+            human_bytes(max_bytes)
+        ));
+    }
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| format!("The file \"{}\" could not be read.", file.name()))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// "550 bytes", "12.3 KB", "50.0 MB".
+pub fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        0..=9_999 => format!("{bytes} bytes"),
+        10_000..=9_999_999 => format!("{:.1} KB", bytes as f64 / 1_000.0),
+        _ => format!("{:.1} MB", bytes as f64 / 1_000_000.0),
+    }
+}
+
+/// Offers `bytes` as a file download named `file_name`.
+pub fn download(bytes: &[u8], file_name: &str) -> Result<(), String> {
+    let fail = |what: &str| format!("The browser refused to {what} for {file_name}.");
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/octet-stream");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|_| fail("create the file"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("create a link"))?;
+    let document = leptos::prelude::document();
+    let anchor = document
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+        .ok_or_else(|| fail("create a link"))?;
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// Whether the Clipboard API is usable (it needs a secure context).
+pub fn clipboard_available() -> bool {
+    leptos::prelude::window().is_secure_context()
+}
+
+/// Copies `text` to the clipboard.
+pub async fn copy_text(text: &str) -> Result<(), String> {
+    let clipboard = leptos::prelude::window().navigator().clipboard();
+    JsFuture::from(clipboard.write_text(text))
+        .await
+        .map(|_| ())
+        .map_err(|_| "The browser refused to copy: select the text and copy it by hand.".to_owned())
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    leptos::prelude::window().session_storage().ok().flatten()
+}
+
+/// Reads this tab's sessionStorage.
+pub fn session_get(key: &str) -> Option<String> {
+    session_storage().and_then(|s| s.get_item(key).ok().flatten())
+}
+
+/// Writes (or, for an empty value, removes) a sessionStorage entry.
+pub fn session_set(key: &str, value: &str) {
+    if let Some(storage) = session_storage() {
+        let _ = if value.is_empty() {
+            storage.remove_item(key)
+        } else {
+            storage.set_item(key, value)
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_bytes;
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(human_bytes(550), "550 bytes");
+        assert_eq!(human_bytes(65_536), "65.5 KB");
+        assert_eq!(human_bytes(50_000_000), "50.0 MB");
+    }
+}

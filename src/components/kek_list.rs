@@ -1,0 +1,81 @@
+//! The AWS wrapping keys already in the KMS, with the algorithm and ARN their
+//! tags name (any of the three spellings) or why a tag is not understood.
+
+use leptos::prelude::*;
+
+use crate::actions::objects::{StoredKek, list_keks, one_line};
+use crate::components::error_banner::ErrorBanner;
+use crate::settings::use_settings;
+
+/// A table of stored KEKs; `refresh` changes trigger a reload.
+#[component]
+pub fn KekList(
+    /// Bump to reload (e.g. after an import).
+    #[prop(into)]
+    refresh: Signal<u32>,
+) -> impl IntoView {
+    let settings = use_settings();
+    let keks = LocalResource::new(move || {
+        refresh.track();
+        let client = settings.client();
+        async move {
+            let client = client?;
+            list_keks(&client).await.map_err(|e| e.to_string())
+        }
+    });
+    view! {
+        <section class="kek-list" aria-labelledby="kek-list-title">
+            <h2 id="kek-list-title">"AWS wrapping keys in this KMS"</h2>
+            {move || match keks.get() {
+                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                Some(Err(message)) => {
+                    view! { <ErrorBanner message=Signal::derive(move || Some(message.clone())) /> }
+                        .into_any()
+                }
+                Some(Ok(list)) if list.is_empty() => {
+                    view! { <p class="muted">"None yet."</p> }.into_any()
+                }
+                Some(Ok(list)) => view! { <KekTable keks=list /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn KekTable(keks: Vec<StoredKek>) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">"KMS id"</th>
+                        <th scope="col">"Wrapping algorithm"</th>
+                        <th scope="col">"AWS key ARN"</th>
+                        <th scope="col">"Key"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {keks
+                        .into_iter()
+                        .map(|kek| {
+                            let algorithm = match &kek.tags.algorithm {
+                                Ok(Some(a)) => a.aws_name().to_owned(),
+                                Ok(None) => "not tagged".to_owned(),
+                                Err(message) => message.clone(),
+                            };
+                            let unknown = kek.tags.algorithm.is_err();
+                            view! {
+                                <tr data-kek-id=kek.attributes.unique_identifier.clone()>
+                                    <td>{kek.attributes.unique_identifier.clone()}</td>
+                                    <td class="algorithm" class:error-text=unknown>{algorithm}</td>
+                                    <td>{kek.tags.key_arn.clone().unwrap_or_else(|| "—".to_owned())}</td>
+                                    <td>{one_line(&kek.attributes)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
