@@ -46,7 +46,8 @@ pub fn download(bytes: &[u8], file_name: &str) -> Result<(), String> {
     options.set_type("application/octet-stream");
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|_| fail("create the file"))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("create a link"))?;
+    let url =
+        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("create a link"))?;
     let document = leptos::prelude::document();
     let anchor = document
         .create_element("a")

@@ -43,10 +43,11 @@ pub async fn import_kek(
     client: &KmsClient,
     plan: &ImportKekPlan,
 ) -> Result<ImportKekOutcome, RequestError> {
-    if !plan.kms_id.is_empty() && !plan.replace {
-        if let Some(existing) = objects::find(client, &plan.kms_id).await? {
-            return Ok(ImportKekOutcome::AlreadyExists(existing));
-        }
+    if !plan.kms_id.is_empty()
+        && !plan.replace
+        && let Some(existing) = objects::find(client, &plan.kms_id).await?
+    {
+        return Ok(ImportKekOutcome::AlreadyExists(existing));
     }
     let vendor_id = client.vendor_id().await?;
     let request = ImportPublicKeyRequest {
@@ -71,5 +72,7 @@ pub async fn import_kek(
             &base64::engine::general_purpose::STANDARD.encode(token),
         );
     }
-    Ok(ImportKekOutcome::Imported(objects::describe(client, &id).await?))
+    Ok(ImportKekOutcome::Imported(
+        objects::describe(client, &id).await?,
+    ))
 }

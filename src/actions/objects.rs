@@ -20,11 +20,10 @@ pub async fn describe(client: &KmsClient, id: &str) -> Result<ObjectAttributes, 
 pub async fn find(client: &KmsClient, id: &str) -> Result<Option<ObjectAttributes>, RequestError> {
     match describe(client, id).await {
         Ok(attributes) => Ok(Some(attributes)),
-        Err(RequestError::Refused { status: 422, reason })
-            if reason.contains("Object_Not_Found") || reason.contains("not found") =>
-        {
-            Ok(None)
-        }
+        Err(RequestError::Refused {
+            status: 422,
+            reason,
+        }) if reason.contains("Object_Not_Found") || reason.contains("not found") => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -69,6 +68,10 @@ pub async fn list_keks(client: &KmsClient) -> Result<Vec<StoredKek>, RequestErro
         let tags = read_kek_tags(&attributes.tags);
         keks.push(StoredKek { attributes, tags });
     }
-    keks.sort_by(|a, b| a.attributes.unique_identifier.cmp(&b.attributes.unique_identifier));
+    keks.sort_by(|a, b| {
+        a.attributes
+            .unique_identifier
+            .cmp(&b.attributes.unique_identifier)
+    });
     Ok(keks)
 }

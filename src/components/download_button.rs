@@ -18,10 +18,9 @@ pub fn DownloadButton(
     on_error: Option<Callback<String>>,
 ) -> impl IntoView {
     let on_click = move |_| {
-        if let Err(message) = download(&bytes.get(), &file_name.get()) {
-            if let Some(on_error) = on_error {
-                on_error.run(message);
-            }
+        if let (Err(message), Some(on_error)) = (download(&bytes.get(), &file_name.get()), on_error)
+        {
+            on_error.run(message);
         }
     };
     view! {

@@ -36,7 +36,11 @@ pub fn FileDropZone(
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         depth.set(0);
-        accept(ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)));
+        accept(
+            ev.data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0)),
+        );
     };
     let on_change = move |ev: leptos::ev::Event| {
         let input = ev

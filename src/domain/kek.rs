@@ -111,7 +111,9 @@ pub fn parse_text(text: &str) -> Result<KekInput, String> {
             parameters: None,
         });
     }
-    let der = decode_base64(trimmed).map_err(|e| format!("The wrapping key is not base64: {e}"))?;
+    let der = decode_base64(trimmed).map_err(|e| {
+        format!("The wrapping key is not base64: {e}. Paste the PublicKey value exactly as AWS printed it, or a PEM or JSON.")
+    })?;
     Ok(KekInput {
         key: check_spki(&der)?,
         kind: InputKind::Base64,

@@ -24,7 +24,12 @@ use crate::settings::use_settings;
 #[derive(Clone, Debug, PartialEq)]
 enum KekSource {
     Pasted(String),
-    File { name: String, bytes: Vec<u8> },
+    File {
+        name: String,
+        bytes: Vec<u8>,
+    },
+    /// A file refused before reading (too large, unreadable).
+    RefusedFile(String),
 }
 
 impl KekSource {
@@ -34,6 +39,7 @@ impl KekSource {
             Self::File { name, bytes } => {
                 kek::parse_file(bytes).map_err(|e| format!("{name}: {e}"))
             }
+            Self::RefusedFile(message) => Err(message.clone()),
         }
     }
 }
@@ -156,7 +162,9 @@ pub fn ImportKekPage() -> impl IntoView {
                     on_file=Callback::new(move |(name, bytes): (String, Vec<u8>)| {
                         source.set(KekSource::File { name, bytes });
                     })
-                    on_error=Callback::new(move |message: String| error.set(Some(message)))
+                    on_error=Callback::new(move |message: String| {
+                        source.set(KekSource::RefusedFile(message));
+                    })
                 />
                 <KekAnalysis source=source parsed=parsed />
                 <Show when=move || parameters.get().is_some()>
@@ -218,7 +226,10 @@ pub fn ImportKekPage() -> impl IntoView {
 
 /// What the key was recognised as, or why it is refused, as the user types.
 #[component]
-fn KekAnalysis(source: RwSignal<KekSource>, parsed: Memo<Result<KekInput, String>>) -> impl IntoView {
+fn KekAnalysis(
+    source: RwSignal<KekSource>,
+    parsed: Memo<Result<KekInput, String>>,
+) -> impl IntoView {
     let empty = move || matches!(source.get(), KekSource::Pasted(ref t) if t.trim().is_empty());
     view! {
         <p id="kek-analysis" class="kek-analysis" aria-live="polite">
@@ -258,7 +269,8 @@ fn ImportParametersNotice(parameters: Signal<Option<ImportParameters>>) -> impl 
             .map(|p| validity_notice(p.valid_to, now.get()))
             .unwrap_or_default()
     };
-    let token = Signal::derive(move || parameters.get().map(|p| p.import_token).unwrap_or_default());
+    let token =
+        Signal::derive(move || parameters.get().map(|p| p.import_token).unwrap_or_default());
     view! {
         <div class="parameters-notice" role="status">
             <p>

@@ -1,6 +1,7 @@
 //! Browser and protocol end-to-end tests against the real Cosmian KMS.
 //! Run through `cargo xtask test` (which builds `dist/` first).
 
+mod import_kek;
 mod kmip_builders;
 mod shell;
 mod support;

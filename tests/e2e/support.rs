@@ -236,11 +236,20 @@ impl Kms {
     /// Test-only clear export of a key's bytes, to compare with an independent
     /// unwrap. The app itself never sends an export without wrapping.
     pub fn key_bytes_in_clear(&self, id: &str) -> Vec<u8> {
+        self.export_in_clear(id, "Raw")
+    }
+
+    /// Test-only read-back of a public key's SPKI DER.
+    pub fn public_key_der(&self, id: &str) -> Vec<u8> {
+        self.export_in_clear(id, "PKCS8")
+    }
+
+    fn export_in_clear(&self, id: &str, format: &str) -> Vec<u8> {
         let reply = self
             .kmip_json(
                 &json!({"tag":"Export","value":[
                     {"tag":"UniqueIdentifier","type":"TextString","value":id},
-                    {"tag":"KeyFormatType","type":"Enumeration","value":"Raw"}]}),
+                    {"tag":"KeyFormatType","type":"Enumeration","value":format}]}),
                 None,
             )
             .expect("clear export for the test");
@@ -273,6 +282,8 @@ impl Drop for Kms {
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    /// Where downloads land.
+    pub download_dir: PathBuf,
 }
 
 impl Browser {
@@ -300,6 +311,7 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let profile = scratch_dir("chromium-profile");
+        let download_dir = scratch_dir("downloads");
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "goog:chromeOptions".into(),
@@ -312,6 +324,10 @@ impl Browser {
                     "--disable-dev-shm-usage", "--window-size=1280,900",
                     format!("--user-data-dir={}", profile.display()),
                 ],
+                "prefs": {
+                    "download.default_directory": download_dir,
+                    "download.prompt_for_download": false,
+                },
             }),
         );
         let client = ClientBuilder::native()
@@ -319,7 +335,74 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("connect to chromedriver");
-        Self { client, driver }
+        Self {
+            client,
+            driver,
+            download_dir,
+        }
+    }
+
+    /// Waits for a finished download named `name` and returns its bytes.
+    pub async fn downloaded(&self, name: &str) -> Vec<u8> {
+        let path = self.download_dir.join(name);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(bytes) = fs::read(&path) {
+                let partial = fs::read_dir(&self.download_dir)
+                    .map(|entries| {
+                        entries
+                            .flatten()
+                            .any(|e| e.path().extension().is_some_and(|x| x == "crdownload"))
+                    })
+                    .unwrap_or(false);
+                if !partial {
+                    return bytes;
+                }
+            }
+            assert!(Instant::now() < deadline, "no download {name} within 20 s");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Picks a local file in a file input.
+    pub async fn upload(&self, css: &str, path: &Path) {
+        let input = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}`: {e}"));
+        input
+            .send_keys(&path.to_string_lossy())
+            .await
+            .expect("choose the file");
+    }
+
+    /// The current `value` of a form control.
+    pub async fn value_of(&self, css: &str) -> String {
+        let element = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}`: {e}"));
+        element
+            .prop("value")
+            .await
+            .expect("read value")
+            .unwrap_or_default()
+    }
+
+    /// Sets a text field's value the way a paste does (one input event).
+    pub async fn paste(&self, css: &str, text: &str) {
+        self.client
+            .execute(
+                "const el = document.querySelector(arguments[0]);
+                 el.focus();
+                 el.value = arguments[1];
+                 el.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![json!(css), json!(text)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("cannot paste into `{css}`: {e}"));
     }
 
     pub async fn goto(&self, url: &str) {
@@ -408,6 +491,11 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
     }
+}
+
+/// A file under `tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    workspace().join("tests").join("fixtures").join(name)
 }
 
 /// The path a test can give to the KMS's data dir for later restarts.

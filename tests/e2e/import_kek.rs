@@ -1,0 +1,558 @@
+//! The import page in headless Chromium against the real KMS: every input
+//! kind, the bad inputs (nothing sent), replace protection, tag spellings.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use byok_ui::domain::wrapping::WrappingAlgorithm;
+use byok_ui::kmip::{self, AttributeReference, ImportPublicKeyRequest, KeyAttributes, UsageMask};
+use byok_ui::routes::Page;
+use time::OffsetDateTime;
+
+use crate::support::{Browser, Kms, KmsOptions, fixture, scratch_dir};
+
+const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
+const ANALYSIS: &str = "#kek-analysis";
+const FORM_ERROR: &str = "form.import-kek .error-banner .error-text";
+const IMPORTED_ID: &str = "[data-testid=imported-id]";
+
+fn der(name: &str) -> Vec<u8> {
+    std::fs::read(fixture(name)).expect("fixture")
+}
+
+fn get_parameters_json(spki: &[u8], token: &[u8], valid_to: OffsetDateTime) -> String {
+    let valid_to = valid_to
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    format!(
+        "{{\n    \"KeyId\": \"{ARN}\",\n    \"ImportToken\": \"{}\",\n    \"PublicKey\": \"{}\",\n    \"ParametersValidTo\": \"{valid_to}\"\n}}",
+        STANDARD.encode(token),
+        STANDARD.encode(spki)
+    )
+}
+
+async fn open_page(kms: &Kms) -> Browser {
+    let browser = Browser::start().await;
+    browser.goto(&kms.ui_url(&Page::ImportKek.href())).await;
+    browser
+        .wait_for_text("h1", |t| t == Page::ImportKek.label())
+        .await;
+    browser
+}
+
+async fn choose_algorithm(browser: &Browser, algorithm: WrappingAlgorithm) {
+    browser
+        .click(&format!("label[for=algorithm-{}]", algorithm.cli_name()))
+        .await;
+}
+
+fn ui_kms() -> Kms {
+    Kms::start(KmsOptions {
+        serve_ui: true,
+        ..Default::default()
+    })
+}
+
+/// Reads the object back over KMIP: SPKI bytes, tags, state.
+fn assert_stored(kms: &Kms, id: &str, spki: &[u8], tags: &[String]) {
+    assert_eq!(kms.public_key_der(id), spki, "{id}: SPKI bytes");
+    let with_tags = kmip::parse_get_attributes(
+        &kms.kmip(&kmip::get_attributes(id, &[AttributeReference::Tag]))
+            .unwrap(),
+    )
+    .unwrap();
+    let mut expected = tags.to_vec();
+    expected.sort();
+    assert_eq!(with_tags.tags, expected, "{id}: tags");
+    let attributes =
+        kmip::parse_get_attributes(&kms.kmip(&kmip::get_attributes(id, &[])).unwrap()).unwrap();
+    assert_eq!(attributes.state.as_deref(), Some("Active"), "{id}: state");
+    assert_eq!(attributes.object_type.as_deref(), Some("PublicKey"));
+}
+
+fn tags(algorithm: WrappingAlgorithm, arn: bool) -> Vec<String> {
+    let mut tags = vec!["aws".to_owned(), algorithm.tag()];
+    if arn {
+        tags.push(format!("key_arn:{ARN}"));
+    }
+    tags
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
+    let kms = ui_kms();
+    let browser = open_page(&kms).await;
+
+    // 1. base64, pasted; with an ARN typed by hand.
+    let spki = der("rsa2048.spki.der");
+    browser.paste("#kek-text", &STANDARD.encode(&spki)).await;
+    browser
+        .wait_for_text(ANALYSIS, |t| {
+            t.starts_with("RSA 2048-bit public key, SHA-256 fingerprint ")
+                && t.ends_with("(read as base64 DER).")
+        })
+        .await;
+    choose_algorithm(&browser, WrappingAlgorithm::RsaesOaepSha256).await;
+    browser.fill("#key-arn", ARN).await;
+    browser.fill("#kms-id", "kek-base64").await;
+    browser.click("form.import-kek button[type=submit]").await;
+    browser
+        .wait_for_text(IMPORTED_ID, |t| t == "kek-base64")
+        .await;
+    browser.screenshot("import-kek-result").await;
+    assert_stored(
+        &kms,
+        "kek-base64",
+        &spki,
+        &tags(WrappingAlgorithm::RsaesOaepSha256, true),
+    );
+
+    // 2. PEM, typed (line breaks and all); no ARN.
+    let pem = std::fs::read_to_string(fixture("rsa4096.spki.pem")).unwrap();
+    browser.goto(&kms.ui_url(&Page::ImportKek.href())).await;
+    browser.fill("#kek-text", &pem).await;
+    browser
+        .wait_for_text(ANALYSIS, |t| {
+            t.contains("RSA 4096-bit") && t.contains("(read as PEM)")
+        })
+        .await;
+    choose_algorithm(&browser, WrappingAlgorithm::RsaAesKeyWrapSha256).await;
+    browser.fill("#kms-id", "kek-pem").await;
+    browser.click("form.import-kek button[type=submit]").await;
+    browser.wait_for_text(IMPORTED_ID, |t| t == "kek-pem").await;
+    assert_stored(
+        &kms,
+        "kek-pem",
+        &der("rsa4096.spki.der"),
+        &tags(WrappingAlgorithm::RsaAesKeyWrapSha256, false),
+    );
+
+    // 3. The whole get-parameters-for-import JSON: ARN filled, token offered.
+    let token: Vec<u8> = (0..=255u8).cycle().take(1200).collect();
+    let json = get_parameters_json(
+        &der("rsa3072.spki.der"),
+        &token,
+        OffsetDateTime::now_utc() + time::Duration::hours(24),
+    );
+    browser.goto(&kms.ui_url(&Page::ImportKek.href())).await;
+    browser.paste("#kek-text", &json).await;
+    browser
+        .wait_for_text(ANALYSIS, |t| {
+            t.contains("RSA 3072-bit") && t.contains("(read as get-parameters-for-import output)")
+        })
+        .await;
+    let validity = browser
+        .wait_for_text("[data-testid=validity]", |t| t.starts_with("valid for"))
+        .await;
+    assert!(
+        validity == "valid for 23 h 59 min" || validity == "valid for 23 h 58 min",
+        "{validity}"
+    );
+    assert_eq!(browser.value_of("#key-arn").await, ARN);
+    browser.click(".parameters-notice button.download").await;
+    assert_eq!(browser.downloaded("ImportToken.bin").await, token);
+    choose_algorithm(&browser, WrappingAlgorithm::RsaesOaepSha1).await;
+    browser.click("form.import-kek button[type=submit]").await;
+    let id = browser.wait_for_text(IMPORTED_ID, |t| !t.is_empty()).await;
+    assert_eq!(id.len(), 36, "the server picked a UUID: {id}");
+    assert_stored(
+        &kms,
+        &id,
+        &der("rsa3072.spki.der"),
+        &tags(WrappingAlgorithm::RsaesOaepSha1, true),
+    );
+    browser.screenshot("import-kek-json").await;
+
+    // 4. DER file (the console's WrappingPublicKey.bin), chosen in the picker.
+    let dir = scratch_dir("kek-files");
+    let der_file = dir.join("WrappingPublicKey.bin");
+    std::fs::write(&der_file, der("rsa4096.spki.der")).unwrap();
+    browser.goto(&kms.ui_url(&Page::ImportKek.href())).await;
+    browser.upload("#kek-file", &der_file).await;
+    browser
+        .wait_for_text(ANALYSIS, |t| {
+            t.contains("RSA 4096-bit") && t.contains("(read as binary DER file)")
+        })
+        .await;
+    choose_algorithm(&browser, WrappingAlgorithm::RsaAesKeyWrapSha1).await;
+    browser.fill("#kms-id", "kek-der-file").await;
+    browser.click("form.import-kek button[type=submit]").await;
+    browser
+        .wait_for_text(IMPORTED_ID, |t| t == "kek-der-file")
+        .await;
+    assert_stored(
+        &kms,
+        "kek-der-file",
+        &der("rsa4096.spki.der"),
+        &tags(WrappingAlgorithm::RsaAesKeyWrapSha1, false),
+    );
+
+    // 5. PEM file.
+    browser.goto(&kms.ui_url(&Page::ImportKek.href())).await;
+    browser
+        .upload("#kek-file", &fixture("rsa4096.spki.pem"))
+        .await;
+    browser
+        .wait_for_text(ANALYSIS, |t| {
+            t.contains("RSA 4096-bit") && t.contains("(read as PEM)")
+        })
+        .await;
+    choose_algorithm(&browser, WrappingAlgorithm::RsaesOaepSha256).await;
+    browser.fill("#key-arn", ARN).await;
+    browser.fill("#kms-id", "kek-pem-file").await;
+    browser.click("form.import-kek button[type=submit]").await;
+    browser
+        .wait_for_text(IMPORTED_ID, |t| t == "kek-pem-file")
+        .await;
+    assert_stored(
+        &kms,
+        "kek-pem-file",
+        &der("rsa4096.spki.der"),
+        &tags(WrappingAlgorithm::RsaesOaepSha256, true),
+    );
+
+    // The result links to the export page with the KEK preselected.
+    browser.click("[data-testid=import-result] a").await;
+    let url = browser.client.current_url().await.unwrap();
+    assert_eq!(url.path(), Page::ExportKeyMaterial.href());
+    assert_eq!(url.query(), Some("kek=kek-pem-file"));
+    browser.close().await;
+}
+
+/// One bad input: what the user gives, and the message they must see.
+struct BadInput {
+    name: &'static str,
+    kek: Kek,
+    algorithm: Option<WrappingAlgorithm>,
+    arn: &'static str,
+    message: &'static str,
+}
+
+enum Kek {
+    Paste(String),
+    File(&'static str, Vec<u8>),
+}
+
+fn bad_inputs() -> Vec<BadInput> {
+    let rsa = der("rsa2048.spki.der");
+    let ok = Some(WrappingAlgorithm::RsaesOaepSha256);
+    let paste = |bytes: &[u8]| Kek::Paste(STANDARD.encode(bytes));
+    let mut trailing = rsa.clone();
+    trailing.extend_from_slice(&[0, 0]);
+    let expired = get_parameters_json(
+        &rsa,
+        b"token",
+        OffsetDateTime::now_utc() - time::Duration::hours(2) - time::Duration::minutes(1),
+    );
+    vec![
+        BadInput {
+            name: "empty",
+            kek: Kek::Paste(String::new()),
+            algorithm: ok,
+            arn: "",
+            message: "No wrapping key given: paste the PublicKey value (base64)",
+        },
+        BadInput {
+            name: "not base64",
+            kek: Kek::Paste("MIIBIjAN!gkqhkiG9w0BAQEFAAOC".into()),
+            algorithm: ok,
+            arn: "",
+            message: "The wrapping key is not base64: the character '!' at position 9 is not in the base64 alphabet. Paste the PublicKey value exactly as AWS printed it, or a PEM or JSON.",
+        },
+        BadInput {
+            name: "url-safe base64",
+            kek: Kek::Paste("MIIBIjAN_gkqhkiG9w0BAQEFAAOC".into()),
+            algorithm: ok,
+            arn: "",
+            message: "The wrapping key is not base64: the character '_' at position 9 is not in the base64 alphabet (that is the URL-safe alphabet; AWS prints standard base64). Paste the PublicKey value",
+        },
+        BadInput {
+            name: "not DER",
+            kek: Kek::Paste("aGVsbG8gd29ybGQ=".into()),
+            algorithm: ok,
+            arn: "",
+            message: "The bytes are not DER (no ASN.1 SEQUENCE at the start)",
+        },
+        BadInput {
+            name: "truncated",
+            kek: paste(&rsa[..150]),
+            algorithm: ok,
+            arn: "",
+            message: "The DER is truncated: it announces 294 bytes but only 150 are there.",
+        },
+        BadInput {
+            name: "trailing bytes",
+            kek: paste(&trailing),
+            algorithm: ok,
+            arn: "",
+            message: "The key is followed by 2 trailing bytes",
+        },
+        BadInput {
+            name: "EC key",
+            kek: paste(&der("ec-p256.spki.der")),
+            algorithm: ok,
+            arn: "",
+            message: "This is an EC public key; AWS wrapping keys are RSA",
+        },
+        BadInput {
+            name: "RSA-1024",
+            kek: paste(&der("rsa1024.spki.der")),
+            algorithm: ok,
+            arn: "",
+            message: "This is an RSA 1024-bit key; AWS wrapping keys are 2048, 3072 or 4096 bits",
+        },
+        BadInput {
+            name: "certificate",
+            kek: Kek::Paste(std::fs::read_to_string(fixture("rsa2048.cert.pem")).unwrap()),
+            algorithm: ok,
+            arn: "",
+            message: "This is a certificate, not a public key",
+        },
+        BadInput {
+            name: "private key",
+            kek: Kek::Paste(std::fs::read_to_string(fixture("rsa2048.pkcs1.pem")).unwrap()),
+            algorithm: ok,
+            arn: "",
+            message: "This is a private key, pasted by mistake?",
+        },
+        BadInput {
+            name: "oversized",
+            kek: paste(&[0x30; 5000]),
+            algorithm: ok,
+            arn: "",
+            message: "The wrapping key is 5000 bytes; an AWS wrapping key is at most 4096 bytes",
+        },
+        BadInput {
+            name: "bare key id as ARN",
+            kek: paste(&rsa),
+            algorithm: ok,
+            arn: "350e35ef-ac51-4dbb-82a4-9bc50b0ea42b",
+            message: "AWS key ARN: \"350e35ef-ac51-4dbb-82a4-9bc50b0ea42b\" is a key id, not a key ARN",
+        },
+        BadInput {
+            name: "alias ARN",
+            kek: paste(&rsa),
+            algorithm: ok,
+            arn: "arn:aws:kms:eu-west-3:447182645454:alias/my-key",
+            message: "AWS key ARN: This is an alias ARN (alias/my-key)",
+        },
+        BadInput {
+            name: "no algorithm",
+            kek: paste(&rsa),
+            algorithm: None,
+            arn: "",
+            message: "Choose the wrapping algorithm",
+        },
+        BadInput {
+            name: "expired parameters",
+            kek: Kek::Paste(expired),
+            algorithm: ok,
+            arn: "",
+            message: "These import parameters are EXPIRED 2 h 1 min ago",
+        },
+        BadInput {
+            name: "malformed JSON",
+            kek: Kek::Paste("{\"KeyId\": \"x\",".into()),
+            algorithm: ok,
+            arn: "",
+            message: "The text starts like JSON but is not valid JSON",
+        },
+        BadInput {
+            name: "private key file",
+            kek: Kek::File("private.der", der("rsa2048.pkcs8.der")),
+            algorithm: ok,
+            arn: "",
+            message: "private.der: This is a private key, pasted by mistake?",
+        },
+        BadInput {
+            name: "binary garbage file",
+            kek: Kek::File("garbage.bin", vec![0xff, 0xd8, 0xff, 0xe0, 0, 1]),
+            algorithm: ok,
+            arn: "",
+            message: "garbage.bin: The file is neither DER",
+        },
+        BadInput {
+            name: "huge file",
+            kek: Kek::File("huge.bin", vec![0x30; 100_000]),
+            algorithm: ok,
+            arn: "",
+            message: "The file \"huge.bin\" is 100.0 KB; the largest accepted here is 65.5 KB.",
+        },
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_inputs_are_refused_with_a_clear_message_and_nothing_is_sent() {
+    let kms = ui_kms();
+    let before = kms.object_ids();
+    let browser = open_page(&kms).await;
+    let dir = scratch_dir("bad-kek-files");
+    let cases = bad_inputs();
+    assert!(cases.len() >= 12);
+    for case in cases {
+        browser.goto(&kms.ui_url(&Page::ImportKek.href())).await;
+        browser
+            .wait_for_text("h1", |t| t == Page::ImportKek.label())
+            .await;
+        let pasted = match &case.kek {
+            Kek::Paste(text) => {
+                browser.paste("#kek-text", text).await;
+                Some(text.clone())
+            }
+            Kek::File(name, bytes) => {
+                let path = dir.join(name);
+                std::fs::write(&path, bytes).unwrap();
+                browser.upload("#kek-file", &path).await;
+                None
+            }
+        };
+        if let Some(algorithm) = case.algorithm {
+            choose_algorithm(&browser, algorithm).await;
+        }
+        browser.fill("#key-arn", case.arn).await;
+        browser.fill("#kms-id", "must-not-exist").await;
+        browser.click("form.import-kek button[type=submit]").await;
+        let shown = browser.wait_for_text(FORM_ERROR, |t| !t.is_empty()).await;
+        assert!(
+            shown.starts_with(case.message),
+            "{}: expected {:?}, shown {shown:?}",
+            case.name,
+            case.message
+        );
+        // The form keeps what the user gave.
+        if let Some(text) = pasted {
+            assert_eq!(browser.value_of("#kek-text").await, text, "{}", case.name);
+        }
+        assert_eq!(
+            browser.value_of("#key-arn").await,
+            case.arn,
+            "{}",
+            case.name
+        );
+        assert_eq!(
+            browser.value_of("#kms-id").await,
+            "must-not-exist",
+            "{}",
+            case.name
+        );
+        assert_eq!(kms.object_ids(), before, "{}: the KMS changed", case.name);
+        browser
+            .screenshot(&format!("import-kek-bad-{}", case.name.replace(' ', "-")))
+            .await;
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn importing_twice_under_one_id_asks_before_replacing() {
+    let kms = ui_kms();
+    let browser = open_page(&kms).await;
+    let import = |name: &'static str| {
+        let browser = &browser;
+        async move {
+            browser
+                .paste("#kek-text", &STANDARD.encode(der(name)))
+                .await;
+            choose_algorithm(browser, WrappingAlgorithm::RsaesOaepSha256).await;
+            browser.fill("#kms-id", "kek-dup").await;
+            browser.click("form.import-kek button[type=submit]").await;
+        }
+    };
+    import("rsa2048.spki.der").await;
+    browser.wait_for_text(IMPORTED_ID, |t| t == "kek-dup").await;
+
+    browser.goto(&kms.ui_url(&Page::ImportKek.href())).await;
+    import("rsa3072.spki.der").await;
+    let shown = browser
+        .wait_for_text(".replace-confirmation p", |t| t.starts_with("kek-dup"))
+        .await;
+    assert!(
+        shown.contains("PublicKey · RSA 2048-bit · Active"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("tags: aws, wrapping_algorithm:RsaesOaepSha256"),
+        "{shown}"
+    );
+    browser.screenshot("import-kek-replace").await;
+    assert_eq!(kms.public_key_der("kek-dup"), der("rsa2048.spki.der"));
+
+    // Cancel leaves it alone.
+    browser
+        .click(".replace-confirmation button.secondary")
+        .await;
+    assert!(
+        browser
+            .client
+            .find(fantoccini::Locator::Css(".replace-confirmation"))
+            .await
+            .is_err()
+    );
+    assert_eq!(kms.public_key_der("kek-dup"), der("rsa2048.spki.der"));
+
+    // Asking again, then replacing, overwrites it.
+    browser.click("form.import-kek button[type=submit]").await;
+    browser.click(".replace-confirmation button.danger").await;
+    browser.wait_for_text(IMPORTED_ID, |t| t == "kek-dup").await;
+    assert_eq!(kms.public_key_der("kek-dup"), der("rsa3072.spki.der"));
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keks_tagged_in_any_spelling_are_recognised_and_unknown_ones_reported() {
+    let kms = ui_kms();
+    let vendor =
+        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let cases = [
+        (
+            "kek-cli",
+            "wrapping_algorithm:RsaAesKeyWrapSha1",
+            "RSA_AES_KEY_WRAP_SHA_1",
+        ),
+        (
+            "kek-react",
+            "wrapping_algorithm:rsa-oaep",
+            "RSAES_OAEP_SHA_256",
+        ),
+        (
+            "kek-aws",
+            "wrapping_algorithm:RSA_AES_KEY_WRAP_SHA_256",
+            "RSA_AES_KEY_WRAP_SHA_256",
+        ),
+        (
+            "kek-lower",
+            "wrapping_algorithm:rsaesoaepsha1",
+            "RSAES_OAEP_SHA_1",
+        ),
+        (
+            "kek-unknown",
+            "wrapping_algorithm:rsa-oaep-sha512",
+            "the tag \"wrapping_algorithm:rsa-oaep-sha512\" names no wrapping algorithm",
+        ),
+    ];
+    for (id, tag, _) in cases {
+        let request = ImportPublicKeyRequest {
+            spki_der: der("rsa2048.spki.der"),
+            replace_existing: false,
+            attributes: KeyAttributes {
+                unique_identifier: Some(id.to_owned()),
+                activation_date: OffsetDateTime::now_utc() - time::Duration::minutes(1),
+                usage_mask: UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT),
+                tags: vec!["aws".into(), tag.into()],
+                vendor_id: vendor.clone(),
+                sensitive: false,
+            },
+        };
+        kms.kmip(&kmip::import_public_key(&request)).unwrap();
+    }
+    let browser = open_page(&kms).await;
+    for (id, _, shown) in cases {
+        let text = browser
+            .wait_for_text(&format!("tr[data-kek-id={id}] td.algorithm"), |t| {
+                !t.is_empty()
+            })
+            .await;
+        assert!(text.starts_with(shown), "{id}: {text}");
+    }
+    browser.screenshot("import-kek-list").await;
+    browser.close().await;
+}
