@@ -2,8 +2,10 @@
 //! functions with native tests, no browser and no HTTP.
 
 pub mod arn;
+pub mod aws_rules;
 pub mod import_parameters;
 pub mod kek;
 pub mod kek_tags;
+pub mod key_material;
 pub mod server_url;
 pub mod wrapping;

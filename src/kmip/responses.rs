@@ -106,6 +106,8 @@ pub struct ObjectAttributes {
     pub tags: Vec<String>,
     /// Whether the object is stored wrapped (has KeyWrappingData).
     pub wrapped: bool,
+    /// For a public key: its private key's id.
+    pub private_key_link: Option<String>,
 }
 
 /// `GetAttributesResponse` → [`ObjectAttributes`].
@@ -151,7 +153,18 @@ pub fn parse_get_attributes(reply: &Ttlv) -> Result<ObjectAttributes, ProtocolEr
             .transpose()?,
         tags: Vec::new(),
         wrapped: attributes.child("KeyWrappingData").is_some(),
+        private_key_link: None,
     };
+    for link in attributes.all("Link") {
+        let kind = link.child("LinkType").map(Ttlv::as_enumeration);
+        if let Some(Ok("PrivateKeyLink")) = kind {
+            parsed.private_key_link = Some(
+                link.require("LinkedObjectIdentifier")?
+                    .as_text()?
+                    .to_owned(),
+            );
+        }
+    }
     for attribute in attributes.all("Attribute") {
         let name = attribute.child("AttributeName").map(Ttlv::as_text);
         if let Some(Ok("tag")) = name {

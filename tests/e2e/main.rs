@@ -1,7 +1,9 @@
 //! Browser and protocol end-to-end tests against the real Cosmian KMS.
 //! Run through `cargo xtask test` (which builds `dist/` first).
 
+mod export_matrix;
 mod import_kek;
 mod kmip_builders;
 mod shell;
 mod support;
+mod unwrap;

@@ -239,6 +239,11 @@ impl Kms {
         self.export_in_clear(id, "Raw")
     }
 
+    /// Test-only read-back of a private key as PKCS#8 DER.
+    pub fn private_key_pkcs8(&self, id: &str) -> Vec<u8> {
+        self.export_in_clear(id, "PKCS8")
+    }
+
     /// Test-only read-back of a public key's SPKI DER.
     pub fn public_key_der(&self, id: &str) -> Vec<u8> {
         self.export_in_clear(id, "PKCS8")
