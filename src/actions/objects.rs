@@ -75,3 +75,23 @@ pub async fn list_keks(client: &KmsClient) -> Result<Vec<StoredKek>, RequestErro
     });
     Ok(keks)
 }
+
+/// One page of the KMS's objects, described, in the server's order.
+pub async fn list_objects(
+    client: &KmsClient,
+    page: u32,
+    page_size: u32,
+) -> Result<Vec<ObjectAttributes>, RequestError> {
+    let reply = client
+        .kmip(&kmip::locate(&LocateRequest {
+            maximum_items: Some(page_size as i32),
+            offset_items: Some((page * page_size) as i32),
+            ..Default::default()
+        }))
+        .await?;
+    let mut objects = Vec::new();
+    for id in kmip::parse_locate(&reply)? {
+        objects.push(describe(client, &id).await?);
+    }
+    Ok(objects)
+}

@@ -5,6 +5,8 @@ pub mod download_button;
 pub mod error_banner;
 pub mod file_drop;
 pub mod kek_list;
+pub mod kek_picker;
+pub mod key_material_picker;
 pub mod server_status;
 pub mod settings_panel;
 pub mod wrapping_algorithm_picker;

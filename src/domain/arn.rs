@@ -98,6 +98,11 @@ impl AwsKeyArn {
     pub fn partition(&self) -> Partition {
         self.partition
     }
+
+    /// The region part, e.g. `eu-west-3`.
+    pub fn region(&self) -> &str {
+        self.text.split(':').nth(3).unwrap_or_default()
+    }
 }
 
 impl fmt::Display for AwsKeyArn {

@@ -60,6 +60,21 @@ impl ImportParameters {
     }
 }
 
+/// An import token pasted as base64, or inside the whole get-parameters JSON.
+pub fn parse_import_token(text: &str) -> Result<(Vec<u8>, Option<ImportParameters>), String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("The import token is empty: paste the ImportToken value or the whole get-parameters-for-import output.".to_owned());
+    }
+    if text.starts_with('{') {
+        let parameters = ImportParameters::parse(text)?;
+        return Ok((parameters.import_token.clone(), Some(parameters)));
+    }
+    let token = decode_base64(text)
+        .map_err(|e| format!("The import token is not base64: {e}. Paste the ImportToken value exactly as AWS printed it."))?;
+    Ok((token, None))
+}
+
 /// "valid for 23 h 12 min" or "EXPIRED 2 h ago", and whether it expired.
 pub fn validity_notice(valid_to: OffsetDateTime, now: OffsetDateTime) -> (String, bool) {
     let left = valid_to - now;
@@ -118,6 +133,24 @@ mod tests {
         assert!(
             err(&json("x").replace(ARN, "alias/foo"))
                 .starts_with("KeyId: \"alias/foo\" is not an ARN")
+        );
+    }
+
+    #[test]
+    fn tokens_are_read_from_base64_or_the_json() {
+        assert_eq!(parse_import_token(" AQID\n").unwrap().0, vec![1, 2, 3]);
+        let (token, parameters) = parse_import_token(&json("2026-02-19T15:07:13Z")).unwrap();
+        assert_eq!(token, vec![1, 2, 3]);
+        assert!(parameters.is_some());
+        assert!(
+            parse_import_token("")
+                .unwrap_err()
+                .starts_with("The import token is empty")
+        );
+        assert!(
+            parse_import_token("a!b")
+                .unwrap_err()
+                .starts_with("The import token is not base64")
         );
     }
 

@@ -3,6 +3,7 @@
 
 pub mod arn;
 pub mod aws_rules;
+pub mod import_command;
 pub mod import_parameters;
 pub mod kek;
 pub mod kek_tags;

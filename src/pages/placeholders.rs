@@ -25,17 +25,6 @@ pub fn ByokPage() -> impl IntoView {
     }
 }
 
-/// `/ui/aws/export-key-material`.
-#[component]
-pub fn ExportKeyMaterialPage() -> impl IntoView {
-    view! {
-        <Placeholder
-            page=Page::ExportKeyMaterial
-            purpose="Export key material wrapped by an imported AWS wrapping key, ready for aws kms import-key-material."
-        />
-    }
-}
-
 /// Any other path under `/ui`.
 #[component]
 pub fn NotFound() -> impl IntoView {

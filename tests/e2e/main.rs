@@ -2,6 +2,7 @@
 //! Run through `cargo xtask test` (which builds `dist/` first).
 
 mod export_matrix;
+mod export_page;
 mod import_kek;
 mod kmip_builders;
 mod shell;

@@ -332,6 +332,9 @@ impl Browser {
                 "prefs": {
                     "download.default_directory": download_dir,
                     "download.prompt_for_download": false,
+                    "profile.content_settings.exceptions.clipboard": {
+                        "http://127.0.0.1:*,*": {"setting": 1}
+                    },
                 },
             }),
         );
@@ -394,6 +397,49 @@ impl Browser {
             .await
             .expect("read value")
             .unwrap_or_default()
+    }
+
+    /// Records the body of every request the page sends from now on.
+    pub async fn record_requests(&self) {
+        self.client
+            .execute(
+                "if (!window.__requests) {
+                   window.__requests = [];
+                   const original = window.fetch;
+                   window.fetch = function (input, init) {
+                     const request = new Request(input, init);
+                     request.clone().text().then(body => window.__requests.push(body));
+                     return original.call(window, request);
+                   };
+                 }",
+                vec![],
+            )
+            .await
+            .expect("install the request recorder");
+    }
+
+    /// Bodies recorded since [`Browser::record_requests`].
+    pub async fn recorded_requests(&self) -> Vec<String> {
+        let value = self
+            .client
+            .execute("return window.__requests || [];", vec![])
+            .await
+            .expect("read recorded requests");
+        serde_json::from_value(value).expect("a list of bodies")
+    }
+
+    /// What the system clipboard holds (the page must have focus).
+    pub async fn clipboard(&self) -> String {
+        let value = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 navigator.clipboard.readText().then(done, e => done('ERROR ' + e));",
+                vec![],
+            )
+            .await
+            .expect("read the clipboard");
+        value.as_str().unwrap_or_default().to_owned()
     }
 
     /// Sets a text field's value the way a paste does (one input event).

@@ -1,0 +1,118 @@
+//! Exporting key material wrapped by an AWS KEK: read both objects, apply
+//! AWS's rules, and only then send the one wrapped Export.
+
+use crate::client::{KmsClient, RequestError};
+use crate::domain::arn::AwsKeyArn;
+use crate::domain::aws_rules::{check_states, check_wrapping};
+use crate::domain::kek_tags::read_kek_tags;
+use crate::domain::key_material::KeyMaterialSpec;
+use crate::domain::wrapping::WrappingAlgorithm;
+use crate::kmip::{self, ExportWrappedRequest};
+
+use super::objects::describe;
+
+/// The wrapped key material and what it was made from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WrappedKeyMaterial {
+    pub key_id: String,
+    pub kek_id: String,
+    pub material: KeyMaterialSpec,
+    pub algorithm: WrappingAlgorithm,
+    pub kek_bits: usize,
+    /// From the KEK's `key_arn` tag, when it holds a valid ARN.
+    pub key_arn: Option<AwsKeyArn>,
+    /// Exactly `EncryptedKeyMaterial.bin`.
+    pub blob: Vec<u8>,
+}
+
+/// Why no blob was made.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExportRefusal {
+    /// Refused here, before any export was sent.
+    Rule(String),
+    /// The server refused or could not be reached.
+    Request(RequestError),
+}
+
+impl std::fmt::Display for ExportRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Rule(message) => f.write_str(message),
+            Self::Request(e) => {
+                write!(f, "{e}")?;
+                match e.status() {
+                    Some(422) => f.write_str(" Likely cause: the wrapping key, its algorithm and the key material do not fit together, or one of them is not usable (state, id)."),
+                    Some(500) => f.write_str(" Likely cause: the server could not wrap this material with this algorithm; check the AWS rules shown on this page and the server's log."),
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+impl From<RequestError> for ExportRefusal {
+    fn from(e: RequestError) -> Self {
+        Self::Request(e)
+    }
+}
+
+/// Checks everything, then exports `key_id` wrapped by `kek_id`.
+pub async fn export_wrapped_key_material(
+    client: &KmsClient,
+    key_id: &str,
+    kek_id: &str,
+) -> Result<WrappedKeyMaterial, ExportRefusal> {
+    let key = describe(client, key_id).await?;
+    let material = KeyMaterialSpec::from_attributes(&key).map_err(ExportRefusal::Rule)?;
+    let kek = describe(client, kek_id).await?;
+    let tags = read_kek_tags(&kek.tags);
+    if kek.object_type.as_deref() != Some("PublicKey") || kek.algorithm.as_deref() != Some("RSA") {
+        return Err(ExportRefusal::Rule(format!(
+            "{kek_id} is not an RSA public key, so it cannot be an AWS wrapping key: choose a key imported on the import page."
+        )));
+    }
+    if !tags.is_aws {
+        return Err(ExportRefusal::Rule(format!(
+            "{kek_id} is not tagged \"aws\": import the AWS wrapping key through the import page, which tags it with its algorithm."
+        )));
+    }
+    let algorithm = tags
+        .algorithm
+        .map_err(|e| ExportRefusal::Rule(format!("{kek_id}: {e}")))?
+        .ok_or_else(|| {
+            ExportRefusal::Rule(format!(
+                "{kek_id} has no wrapping_algorithm tag, so the algorithm AWS expects is unknown: re-import it on the import page and choose the algorithm."
+            ))
+        })?;
+    check_states(key.state.as_deref(), key.wrapped, kek.state.as_deref())
+        .map_err(ExportRefusal::Rule)?;
+    let key_arn = tags
+        .key_arn
+        .as_deref()
+        .and_then(|a| AwsKeyArn::parse(a).ok());
+    let kek_bits = kek.length_bits.unwrap_or_default() as usize;
+    check_wrapping(
+        material,
+        algorithm,
+        kek_bits,
+        key_arn.as_ref().map(AwsKeyArn::partition),
+    )
+    .map_err(ExportRefusal::Rule)?;
+    let reply = client
+        .kmip(&kmip::export_wrapped(&ExportWrappedRequest {
+            key_id: key.unique_identifier.clone(),
+            kek_id: kek.unique_identifier.clone(),
+            parameters: algorithm.kmip_parameters(),
+        }))
+        .await?;
+    let blob = kmip::parse_export_wrapped(&reply).map_err(RequestError::from)?;
+    Ok(WrappedKeyMaterial {
+        key_id: key.unique_identifier,
+        kek_id: kek.unique_identifier,
+        material,
+        algorithm,
+        kek_bits,
+        key_arn,
+        blob,
+    })
+}

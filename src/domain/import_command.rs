@@ -1,0 +1,249 @@
+//! The `aws kms import-key-material` command handed to the user, quoted for a
+//! POSIX shell, multi-line or one line, from typed options.
+
+use std::borrow::Cow;
+
+use time::{Date, Duration, OffsetDateTime};
+
+use super::arn::AwsKeyArn;
+
+/// `--expiration-model`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expiration {
+    DoesNotExpire,
+    /// Expires at 00:00 UTC on this date (`--valid-to`).
+    ExpiresOn(Date),
+}
+
+/// `--import-type` (symmetric keys only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportType {
+    NewKeyMaterial,
+    ExistingKeyMaterial,
+}
+
+impl ImportType {
+    pub fn aws_name(self) -> &'static str {
+        match self {
+            Self::NewKeyMaterial => "NEW_KEY_MATERIAL",
+            Self::ExistingKeyMaterial => "EXISTING_KEY_MATERIAL",
+        }
+    }
+}
+
+/// Everything the command says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportCommand {
+    /// `None` writes a placeholder the user must replace.
+    pub key_arn: Option<AwsKeyArn>,
+    pub material_file: String,
+    pub token_file: String,
+    pub expiration: Expiration,
+    pub import_type: Option<ImportType>,
+    pub description: Option<String>,
+}
+
+/// What stands for a missing ARN.
+pub const ARN_PLACEHOLDER: &str = "<AWS key ARN>";
+
+impl ImportCommand {
+    /// The command's words, each option with its value.
+    fn parts(&self) -> Vec<String> {
+        let key_id = self
+            .key_arn
+            .as_ref()
+            .map_or(ARN_PLACEHOLDER.to_owned(), ToString::to_string);
+        let mut parts = vec![
+            "aws kms import-key-material".to_owned(),
+            format!("--key-id {}", shell_quote(&key_id)),
+            format!(
+                "--encrypted-key-material {}",
+                shell_quote(&format!("fileb://{}", self.material_file))
+            ),
+            format!(
+                "--import-token {}",
+                shell_quote(&format!("fileb://{}", self.token_file))
+            ),
+        ];
+        match self.expiration {
+            Expiration::DoesNotExpire => {
+                parts.push("--expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE".to_owned())
+            }
+            Expiration::ExpiresOn(date) => {
+                parts.push("--expiration-model KEY_MATERIAL_EXPIRES".to_owned());
+                parts.push(format!("--valid-to {date}T00:00:00Z"));
+            }
+        }
+        if let Some(import_type) = self.import_type {
+            parts.push(format!("--import-type {}", import_type.aws_name()));
+        }
+        if let Some(description) = self.description.as_deref().filter(|d| !d.is_empty()) {
+            parts.push(format!(
+                "--key-material-description {}",
+                shell_quote(description)
+            ));
+        }
+        if let Some(region) = self.key_arn.as_ref().map(AwsKeyArn::region) {
+            parts.push(format!("--region {region}"));
+        }
+        parts
+    }
+
+    /// One option per line, joined with `\`.
+    pub fn multi_line(&self) -> String {
+        self.parts().join(" \\\n    ")
+    }
+
+    pub fn one_line(&self) -> String {
+        self.parts().join(" ")
+    }
+}
+
+/// Quotes a word for a POSIX shell when it needs it.
+pub fn shell_quote(word: &str) -> Cow<'_, str> {
+    let safe = !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b));
+    if safe {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(format!("'{}'", word.replace('\'', "'\\''")))
+    }
+}
+
+/// AWS allows `--valid-to` up to 365 days ahead, and it must be in the future.
+pub fn check_valid_to(date: Date, now: OffsetDateTime) -> Result<(), String> {
+    let valid_to = date.midnight().assume_utc();
+    if valid_to <= now {
+        return Err(format!(
+            "The expiration date {date} is not in the future: choose a later date."
+        ));
+    }
+    if valid_to > now + Duration::days(365) {
+        return Err(format!(
+            "The expiration date {date} is more than 365 days ahead; AWS accepts at most 365 days: choose an earlier date."
+        ));
+    }
+    Ok(())
+}
+
+/// A file name for the command and the download: no path, no control characters.
+pub fn check_file_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("The file name is empty: e.g. EncryptedKeyMaterial.bin.".to_owned());
+    }
+    if name.contains(['/', '\\']) || name.chars().any(char::is_control) {
+        return Err(format!(
+            "The file name \"{name}\" contains a path separator or a control character: give a plain name such as EncryptedKeyMaterial.bin."
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::{date, datetime};
+
+    use super::*;
+
+    const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
+
+    fn command() -> ImportCommand {
+        ImportCommand {
+            key_arn: Some(AwsKeyArn::parse(ARN).unwrap()),
+            material_file: "EncryptedKeyMaterial.bin".into(),
+            token_file: "ImportToken.bin".into(),
+            expiration: Expiration::DoesNotExpire,
+            import_type: None,
+            description: None,
+        }
+    }
+
+    #[test]
+    fn the_default_command_matches_the_seed() {
+        assert_eq!(
+            command().multi_line(),
+            "aws kms import-key-material \\
+    --key-id arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b \\
+    --encrypted-key-material fileb://EncryptedKeyMaterial.bin \\
+    --import-token fileb://ImportToken.bin \\
+    --expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE \\
+    --region eu-west-3"
+        );
+    }
+
+    #[test]
+    fn every_option_combination_is_written_and_quoted() {
+        let mut c = command();
+        c.material_file = "my key's material.bin".into();
+        c.expiration = Expiration::ExpiresOn(date!(2027 - 01 - 31));
+        c.import_type = Some(ImportType::ExistingKeyMaterial);
+        c.description = Some("rotation #2 (2026)".into());
+        assert_eq!(
+            c.one_line(),
+            "aws kms import-key-material --key-id arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b \
+             --encrypted-key-material 'fileb://my key'\\''s material.bin' --import-token fileb://ImportToken.bin \
+             --expiration-model KEY_MATERIAL_EXPIRES --valid-to 2027-01-31T00:00:00Z \
+             --import-type EXISTING_KEY_MATERIAL --key-material-description 'rotation #2 (2026)' --region eu-west-3"
+        );
+        let words = shell_words::split(&c.one_line()).unwrap();
+        assert_eq!(words[6], "fileb://my key's material.bin");
+        assert_eq!(words[16], "rotation #2 (2026)");
+        assert_eq!(shell_words::split(&c.multi_line()).unwrap(), words);
+
+        c.import_type = Some(ImportType::NewKeyMaterial);
+        c.description = Some(String::new());
+        c.key_arn = None;
+        let words = shell_words::split(&c.one_line()).unwrap();
+        assert_eq!(words[4], ARN_PLACEHOLDER);
+        assert!(words.contains(&"NEW_KEY_MATERIAL".to_owned()));
+        assert!(!words.contains(&"--key-material-description".to_owned()));
+        assert!(!words.contains(&"--region".to_owned()));
+    }
+
+    #[test]
+    fn quoting_survives_a_shell_parser() {
+        for word in [
+            "plain.bin",
+            "a b",
+            "it's",
+            "$HOME",
+            "`x`",
+            "\"q\"",
+            "semi;colon",
+            "new\nline",
+            "",
+        ] {
+            assert_eq!(
+                shell_words::split(&shell_quote(word)).unwrap(),
+                vec![word.to_owned()],
+                "{word:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn valid_to_is_within_a_year() {
+        let now = datetime!(2026-11-28 12:00 UTC);
+        assert!(check_valid_to(date!(2026 - 11 - 29), now).is_ok());
+        assert!(check_valid_to(date!(2027 - 11 - 28), now).is_ok());
+        assert!(
+            check_valid_to(date!(2027 - 11 - 29), now)
+                .unwrap_err()
+                .contains("more than 365 days")
+        );
+        assert!(
+            check_valid_to(date!(2026 - 11 - 28), now)
+                .unwrap_err()
+                .contains("not in the future")
+        );
+    }
+
+    #[test]
+    fn file_names_are_plain() {
+        assert!(check_file_name("EncryptedKeyMaterial.bin").is_ok());
+        assert!(check_file_name("../x.bin").is_err());
+        assert!(check_file_name(" ").is_err());
+    }
+}

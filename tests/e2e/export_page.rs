@@ -1,0 +1,368 @@
+//! The export page in headless Chromium against the real KMS: a slice of the
+//! matrix through the UI (download → independent unwrap → byte compare),
+//! forbidden cells refused with no Export sent, the command and copy buttons.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use byok_ui::domain::arn::AwsKeyArn;
+use byok_ui::domain::import_command::{Expiration, ImportCommand};
+use byok_ui::domain::key_material::{EcCurve, HmacHash, KeyMaterialSpec};
+use byok_ui::domain::wrapping::WrappingAlgorithm;
+use byok_ui::kmip::{self, ImportPublicKeyRequest, UsageMask};
+use byok_ui::routes::Page;
+use rsa::RsaPrivateKey;
+use rsa::pkcs8::EncodePublicKey;
+
+use crate::export_matrix::{attributes, create_material, material_bytes};
+use crate::support::{Browser, Kms, KmsOptions};
+use crate::unwrap::unwrap;
+
+const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
+const SUMMARY: &str = "[data-testid=export-summary]";
+const FORM_ERROR: &str = "form.export-key-material .error-banner .error-text";
+
+/// Imports a fresh RSA KEK tagged as the import page does.
+fn tagged_kek(
+    kms: &Kms,
+    vendor: &str,
+    id: &str,
+    bits: usize,
+    algorithm: WrappingAlgorithm,
+) -> RsaPrivateKey {
+    let private = RsaPrivateKey::new(&mut rand::thread_rng(), bits).unwrap();
+    let mut attributes = attributes(vendor, id, UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT));
+    attributes.tags = vec!["aws".into(), algorithm.tag(), format!("key_arn:{ARN}")];
+    let request = ImportPublicKeyRequest {
+        spki_der: private
+            .to_public_key()
+            .to_public_key_der()
+            .unwrap()
+            .into_vec(),
+        replace_existing: false,
+        attributes,
+    };
+    kms.kmip(&kmip::import_public_key(&request)).unwrap();
+    private
+}
+
+async fn open_export(browser: &Browser, kms: &Kms, key: &str, kek: &str) {
+    browser
+        .goto(&kms.ui_url(&format!(
+            "{}?key={key}&kek={kek}",
+            Page::ExportKeyMaterial.href()
+        )))
+        .await;
+    browser
+        .wait_for_text("h1", |t| t == Page::ExportKeyMaterial.label())
+        .await;
+    // The KEK list has loaded and preselected the KEK.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while browser
+        .client
+        .find(fantoccini::Locator::Css("#kek-id"))
+        .await
+        .is_err()
+        || browser.value_of("#kek-id").await != kek
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "KEK {kek} not preselected"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(browser.value_of("#key-id").await, key);
+    browser.record_requests().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slice_of_the_matrix_through_the_browser_unwraps_to_the_key_material() {
+    let kms = Kms::start(KmsOptions {
+        serve_ui: true,
+        ..Default::default()
+    });
+    let vendor =
+        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    use WrappingAlgorithm::*;
+    // One cell per algorithm and per material family.
+    let cells = [
+        (KeyMaterialSpec::Aes { bits: 256 }, RsaesOaepSha256, 2048),
+        (
+            KeyMaterialSpec::Hmac {
+                hash: HmacHash::Sha512,
+                bits: 512,
+            },
+            RsaesOaepSha1,
+            3072,
+        ),
+        (
+            KeyMaterialSpec::RsaPrivate { bits: 2048 },
+            RsaAesKeyWrapSha256,
+            4096,
+        ),
+        (
+            KeyMaterialSpec::EcPrivate {
+                curve: EcCurve::P521,
+            },
+            RsaAesKeyWrapSha1,
+            2048,
+        ),
+        (
+            KeyMaterialSpec::EcPrivate {
+                curve: EcCurve::Secp256k1,
+            },
+            RsaesOaepSha256,
+            2048,
+        ),
+    ];
+    let browser = Browser::start().await;
+    for (n, (spec, algorithm, bits)) in cells.into_iter().enumerate() {
+        let cell = format!("{spec} / {algorithm} / RSA {bits}");
+        let kek_id = format!("kek-{n}");
+        let private = tagged_kek(&kms, &vendor, &kek_id, bits, algorithm);
+        let key_id = create_material(&kms, &vendor, &format!("material-{n}"), spec);
+        open_export(&browser, &kms, &key_id, &kek_id).await;
+        browser
+            .click("form.export-key-material button[type=submit]")
+            .await;
+        let summary = browser.wait_for_text(SUMMARY, |t| !t.is_empty()).await;
+        assert!(
+            summary.contains(&format!(
+                "wrapped with {algorithm} under the RSA {bits}-bit"
+            )),
+            "{cell}: {summary}"
+        );
+
+        let file_name = format!("cell-{n}.bin");
+        browser.fill("#material-file", &file_name).await;
+        browser
+            .click("[data-testid=export-result] > button.download")
+            .await;
+        let blob = browser.downloaded(&file_name).await;
+        assert_eq!(
+            unwrap(&private, algorithm, &blob),
+            material_bytes(&kms, &key_id, spec),
+            "{cell}"
+        );
+        assert_eq!(
+            browser.value_of("#material-base64").await,
+            STANDARD.encode(&blob),
+            "{cell}"
+        );
+
+        let expected = ImportCommand {
+            key_arn: Some(AwsKeyArn::parse(ARN).unwrap()),
+            material_file: file_name.clone(),
+            token_file: "ImportToken.bin".into(),
+            expiration: Expiration::DoesNotExpire,
+            import_type: None,
+            description: None,
+        };
+        let shown = browser
+            .wait_for_text("#import-command", |t| !t.is_empty())
+            .await;
+        assert_eq!(shown, expected.multi_line(), "{cell}");
+        let exports = browser
+            .recorded_requests()
+            .await
+            .into_iter()
+            .filter(|b| b.starts_with("{\"tag\":\"Export\""))
+            .count();
+        assert_eq!(exports, 1, "{cell}: one Export");
+        browser.screenshot(&format!("export-cell-{n}")).await;
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forbidden_cells_and_bad_choices_are_refused_before_any_export() {
+    let kms = Kms::start(KmsOptions {
+        serve_ui: true,
+        ..Default::default()
+    });
+    let vendor =
+        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    tagged_kek(
+        &kms,
+        &vendor,
+        "kek-oaep-2048",
+        2048,
+        WrappingAlgorithm::RsaesOaepSha256,
+    );
+    tagged_kek(
+        &kms,
+        &vendor,
+        "kek-wrap-4096",
+        4096,
+        WrappingAlgorithm::RsaAesKeyWrapSha256,
+    );
+    let rsa = create_material(
+        &kms,
+        &vendor,
+        "rsa-key",
+        KeyMaterialSpec::RsaPrivate { bits: 2048 },
+    );
+    let p521 = create_material(
+        &kms,
+        &vendor,
+        "p521-key",
+        KeyMaterialSpec::EcPrivate {
+            curve: EcCurve::P521,
+        },
+    );
+    let aes = create_material(&kms, &vendor, "aes-key", KeyMaterialSpec::Aes { bits: 256 });
+    let cases = [
+        (
+            rsa.as_str(),
+            "kek-oaep-2048",
+            "RSA private keys can only be imported with RSA_AES_KEY_WRAP_SHA_1 or RSA_AES_KEY_WRAP_SHA_256, not RSAES_OAEP_SHA_256: run get-parameters-for-import again with --wrapping-algorithm RSA_AES_KEY_WRAP_SHA_256 and import that wrapping key.",
+        ),
+        (
+            p521.as_str(),
+            "kek-oaep-2048",
+            "EC private key on ECC_NIST_P521 material is 241 bytes, more than RSAES_OAEP_SHA_256 can wrap with an RSA 2048-bit key (190 bytes at most)",
+        ),
+        (
+            aes.as_str(),
+            "kek-wrap-4096",
+            "AWS documents RSA_AES_KEY_WRAP_SHA_256 for RSA and ECC private keys only",
+        ),
+        (
+            "rsa-key_pk",
+            "kek-wrap-4096",
+            "rsa-key_pk is a public key; AWS imports the private key: use rsa-key instead.",
+        ),
+        (
+            "aes-key",
+            "aes-key",
+            "aes-key is not an RSA public key, so it cannot be an AWS wrapping key",
+        ),
+        (
+            "no-such-key",
+            "kek-wrap-4096",
+            "The KMS refused the request (422): Object_Not_Found",
+        ),
+    ];
+    let browser = Browser::start().await;
+    for (key, kek, message) in cases {
+        open_export(&browser, &kms, key, kek).await;
+        browser
+            .click("form.export-key-material button[type=submit]")
+            .await;
+        let shown = browser.wait_for_text(FORM_ERROR, |t| !t.is_empty()).await;
+        assert!(shown.starts_with(message), "{key} under {kek}: {shown}");
+        let exports = browser
+            .recorded_requests()
+            .await
+            .into_iter()
+            .filter(|b| b.contains("\"Export\""))
+            .count();
+        assert_eq!(exports, 0, "{key} under {kek}: an Export was sent");
+        assert_eq!(
+            browser.value_of("#key-id").await,
+            key,
+            "the form keeps the key id"
+        );
+    }
+    browser.screenshot("export-refused").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_key_list_picks_the_private_key_and_copy_buttons_copy_what_is_shown() {
+    let kms = Kms::start(KmsOptions {
+        serve_ui: true,
+        ..Default::default()
+    });
+    let vendor =
+        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let private = tagged_kek(
+        &kms,
+        &vendor,
+        "kek-a",
+        3072,
+        WrappingAlgorithm::RsaAesKeyWrapSha256,
+    );
+    create_material(
+        &kms,
+        &vendor,
+        "ec-key",
+        KeyMaterialSpec::EcPrivate {
+            curve: EcCurve::P384,
+        },
+    );
+    let browser = Browser::start().await;
+    browser
+        .goto(&kms.ui_url(&format!("{}?kek=kek-a", Page::ExportKeyMaterial.href())))
+        .await;
+    browser.click(".key-browser summary").await;
+    // The public half offers its private key instead.
+    browser.click("tr[data-key-id=ec-key_pk] button").await;
+    assert_eq!(browser.value_of("#key-id").await, "ec-key");
+    browser
+        .click("form.export-key-material button[type=submit]")
+        .await;
+    browser.wait_for_text(SUMMARY, |t| !t.is_empty()).await;
+
+    // A token pasted as the whole JSON fills the ARN; expiry options change the command.
+    let token = vec![42_u8; 700];
+    let json = format!(
+        "{{\"KeyId\":\"{ARN}\",\"ImportToken\":\"{}\",\"PublicKey\":\"{}\",\"ParametersValidTo\":\"2099-01-01T00:00:00Z\"}}",
+        STANDARD.encode(&token),
+        STANDARD.encode(
+            private
+                .to_public_key()
+                .to_public_key_der()
+                .unwrap()
+                .as_bytes()
+        )
+    );
+    browser.paste("#token-text", &json).await;
+    browser.client.execute("document.querySelector('#token-text').dispatchEvent(new Event('change', {bubbles: true}));", vec![]).await.unwrap();
+    browser.wait_for_text("#token-file", |_| true).await;
+    browser
+        .client
+        .execute(
+            "document.querySelectorAll('[data-testid=export-result] button.download')[1].click();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(browser.downloaded("ImportToken.bin").await, token);
+    browser.click("label[for=expires-on]").await;
+    let in_ninety_days = (time::OffsetDateTime::now_utc() + time::Duration::days(90)).date();
+    browser
+        .client
+        .execute(
+            "const el = document.querySelector('#valid-to'); el.value = arguments[0]; el.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![serde_json::json!(in_ninety_days.to_string())],
+        )
+        .await
+        .unwrap();
+    let shown = browser
+        .wait_for_text("#import-command", |t| t.contains("KEY_MATERIAL_EXPIRES"))
+        .await;
+    let words = shell_words::split(&shown).unwrap();
+    assert!(
+        words.contains(&format!("{in_ninety_days}T00:00:00Z")),
+        "{shown}"
+    );
+    assert!(words.contains(&ARN.to_owned()), "{shown}");
+
+    browser
+        .click("button[aria-label='Copy the import command']")
+        .await;
+    browser
+        .wait_for_text(".command + .copy + .copy-status", |t| t == "Copied.")
+        .await;
+    assert_eq!(browser.clipboard().await, shown);
+    let one_line = browser
+        .wait_for_text("#import-command-one-line", |t| !t.is_empty())
+        .await;
+    browser
+        .click("button[aria-label='Copy the one-line import command']")
+        .await;
+    assert_eq!(browser.clipboard().await, one_line);
+    assert_eq!(shell_words::split(&one_line).unwrap(), words);
+    browser.screenshot("export-result").await;
+    browser.close().await;
+}
