@@ -47,8 +47,8 @@ pub struct ImportCommand {
 pub const ARN_PLACEHOLDER: &str = "<AWS key ARN>";
 
 impl ImportCommand {
-    /// The command's words, each option with its value.
-    fn parts(&self) -> Vec<String> {
+    /// The command, each option with its value.
+    pub fn command(&self) -> CliCommand {
         let key_id = self
             .key_arn
             .as_ref()
@@ -86,16 +86,30 @@ impl ImportCommand {
         if let Some(region) = self.key_arn.as_ref().map(AwsKeyArn::region) {
             parts.push(format!("--region {region}"));
         }
-        parts
+        CliCommand(parts)
     }
 
-    /// One option per line, joined with `\`.
     pub fn multi_line(&self) -> String {
-        self.parts().join(" \\\n    ")
+        self.command().multi_line()
     }
 
     pub fn one_line(&self) -> String {
-        self.parts().join(" ")
+        self.command().one_line()
+    }
+}
+
+/// A command as its words grouped by option (each group already quoted).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CliCommand(pub Vec<String>);
+
+impl CliCommand {
+    /// One option per line, joined with `\`.
+    pub fn multi_line(&self) -> String {
+        self.0.join(" \\\n    ")
+    }
+
+    pub fn one_line(&self) -> String {
+        self.0.join(" ")
     }
 }
 

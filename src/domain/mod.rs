@@ -2,6 +2,8 @@
 //! functions with native tests, no browser and no HTTP.
 
 pub mod arn;
+pub mod aws_cli;
+pub mod aws_key_spec;
 pub mod aws_rules;
 pub mod import_command;
 pub mod import_parameters;
