@@ -7,7 +7,10 @@ use leptos_router::components::{A, Route, Router, Routes};
 
 use crate::components::server_status::ServerStatus;
 use crate::components::settings_panel::SettingsPanel;
-use crate::pages::{ByokPage, ExportKeyMaterialPage, ImportKekPage, NotFound};
+use crate::pages::{
+    ByokPage, CreateEcPage, CreateRsaPage, CreateSymmetricPage, ExportKeyMaterialPage,
+    ImportKekPage, NotFound,
+};
 use crate::routes::{BASE, Page};
 use crate::settings::Settings;
 
@@ -34,6 +37,9 @@ pub fn App() -> impl IntoView {
                     <Route path=route(Page::Byok) view=ByokPage />
                     <Route path=route(Page::ImportKek) view=ImportKekPage />
                     <Route path=route(Page::ExportKeyMaterial) view=ExportKeyMaterialPage />
+                    <Route path=route(Page::CreateSymmetric) view=CreateSymmetricPage />
+                    <Route path=route(Page::CreateRsa) view=CreateRsaPage />
+                    <Route path=route(Page::CreateEc) view=CreateEcPage />
                 </Routes>
             </main>
         </Router>
@@ -44,7 +50,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Nav() -> impl IntoView {
     view! {
-        <nav class="app-nav" aria-label="AWS pages">
+        <nav class="app-nav" aria-label="Pages">
             <ul>
                 {Page::ALL
                     .into_iter()

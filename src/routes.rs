@@ -11,18 +11,32 @@ pub enum Page {
     Byok,
     ImportKek,
     ExportKeyMaterial,
+    CreateSymmetric,
+    CreateRsa,
+    CreateEc,
 }
 
 impl Page {
-    pub const ALL: [Self; 3] = [Self::Byok, Self::ImportKek, Self::ExportKeyMaterial];
+    pub const ALL: [Self; 6] = [
+        Self::Byok,
+        Self::ImportKek,
+        Self::ExportKeyMaterial,
+        Self::CreateSymmetric,
+        Self::CreateRsa,
+        Self::CreateEc,
+    ];
 
     /// The path below [`BASE`] as router segments; the KMS falls back to
-    /// index.html for `/ui/aws*`, so every page survives a reload.
+    /// index.html for `/ui/aws*`, `/ui/sym*`, `/ui/rsa*` and `/ui/ec*`, so
+    /// every page survives a reload.
     pub fn segments(self) -> (&'static str, &'static str) {
         match self {
             Self::Byok => ("aws", "byok"),
             Self::ImportKek => ("aws", "import-kek"),
             Self::ExportKeyMaterial => ("aws", "export-key-material"),
+            Self::CreateSymmetric => ("sym", "create"),
+            Self::CreateRsa => ("rsa", "create"),
+            Self::CreateEc => ("ec", "create"),
         }
     }
 
@@ -38,6 +52,9 @@ impl Page {
             Self::Byok => "Guided BYOK",
             Self::ImportKek => "Import AWS wrapping key",
             Self::ExportKeyMaterial => "Export key material",
+            Self::CreateSymmetric => "Create AES or HMAC key",
+            Self::CreateRsa => "Create RSA key pair",
+            Self::CreateEc => "Create EC key pair",
         }
     }
 }
@@ -49,7 +66,13 @@ mod tests {
     #[test]
     fn every_page_lives_under_a_prefix_the_kms_serves_on_reload() {
         for page in Page::ALL {
-            assert!(page.href().starts_with("/ui/aws/"), "{:?}", page);
+            let href = page.href();
+            assert!(
+                ["/ui/aws", "/ui/sym", "/ui/rsa", "/ui/ec"]
+                    .iter()
+                    .any(|prefix| href.starts_with(prefix)),
+                "{href}"
+            );
         }
     }
 }

@@ -1,8 +1,10 @@
 //! Small Leptos components, one concern each, shared by the pages.
 
+pub mod command_block;
 pub mod copy_button;
 pub mod download_button;
 pub mod error_banner;
+pub mod export_result;
 pub mod file_drop;
 pub mod kek_list;
 pub mod kek_picker;

@@ -185,7 +185,8 @@ mod tests {
     #[test]
     fn get_parameters_and_describe_commands() {
         assert_eq!(
-            get_parameters_for_import(Some(&arn()), WrappingAlgorithm::RsaesOaepSha256, 4096).multi_line(),
+            get_parameters_for_import(Some(&arn()), WrappingAlgorithm::RsaesOaepSha256, 4096)
+                .multi_line(),
             format!(
                 "aws kms get-parameters-for-import \\\n    --key-id {ARN} \\\n    --wrapping-algorithm RSAES_OAEP_SHA_256 \\\n    --wrapping-key-spec RSA_4096 \\\n    --region eu-west-3"
             )
@@ -205,10 +206,27 @@ mod tests {
         let json = format!(
             r#"{{"KeyMetadata": {{"AWSAccountId": "447182645454", "KeyId": "350e35ef-ac51-4dbb-82a4-9bc50b0ea42b", "Arn": "{ARN}", "KeyState": "PendingImport", "Origin": "EXTERNAL", "KeySpec": "SYMMETRIC_DEFAULT"}}}}"#
         );
-        assert_eq!(key_arn_from_input(&json, AwsKeySpec::SymmetricDefault).unwrap(), arn());
-        assert_eq!(key_arn_from_input(ARN, AwsKeySpec::Rsa(2048)).unwrap(), arn());
-        assert!(key_arn_from_input(&json, AwsKeySpec::Rsa(2048)).unwrap_err().starts_with("This key's spec is SYMMETRIC_DEFAULT"));
-        assert!(key_arn_from_input(&json.replace("EXTERNAL", "AWS_KMS"), AwsKeySpec::SymmetricDefault).unwrap_err().contains("--origin EXTERNAL"));
+        assert_eq!(
+            key_arn_from_input(&json, AwsKeySpec::SymmetricDefault).unwrap(),
+            arn()
+        );
+        assert_eq!(
+            key_arn_from_input(ARN, AwsKeySpec::Rsa(2048)).unwrap(),
+            arn()
+        );
+        assert!(
+            key_arn_from_input(&json, AwsKeySpec::Rsa(2048))
+                .unwrap_err()
+                .starts_with("This key's spec is SYMMETRIC_DEFAULT")
+        );
+        assert!(
+            key_arn_from_input(
+                &json.replace("EXTERNAL", "AWS_KMS"),
+                AwsKeySpec::SymmetricDefault
+            )
+            .unwrap_err()
+            .contains("--origin EXTERNAL")
+        );
         assert!(key_arn_from_input("{}", AwsKeySpec::SymmetricDefault).is_err());
     }
 

@@ -151,13 +151,20 @@ mod tests {
         for spec in AwsKeySpec::ALL {
             assert_eq!(AwsKeySpec::parse(&spec.aws_name()), Some(spec));
         }
-        assert_eq!(AwsKeySpec::Ecc(EcCurve::Secp256k1).aws_name(), "ECC_SECG_P256K1");
+        assert_eq!(
+            AwsKeySpec::Ecc(EcCurve::Secp256k1).aws_name(),
+            "ECC_SECG_P256K1"
+        );
     }
 
     #[test]
     fn recommendations_are_always_allowed() {
         for spec in AwsKeySpec::ALL {
-            assert!(spec.allowed_wrappings().contains(&spec.recommended_wrapping()), "{spec}");
+            assert!(
+                spec.allowed_wrappings()
+                    .contains(&spec.recommended_wrapping()),
+                "{spec}"
+            );
         }
         let p521 = AwsKeySpec::Ecc(EcCurve::P521).allowed_wrappings();
         assert!(!p521.contains(&(WrappingAlgorithm::RsaesOaepSha256, 2048)));
@@ -166,8 +173,19 @@ mod tests {
 
     #[test]
     fn usages_follow_aws() {
-        assert_eq!(AwsKeySpec::Hmac(HmacHash::Sha256).key_usages(), &[KeyUsage::GenerateVerifyMac]);
-        assert!(AwsKeySpec::Ecc(EcCurve::P384).key_usages().contains(&KeyUsage::KeyAgreement));
-        assert!(!AwsKeySpec::Ecc(EcCurve::Secp256k1).key_usages().contains(&KeyUsage::KeyAgreement));
+        assert_eq!(
+            AwsKeySpec::Hmac(HmacHash::Sha256).key_usages(),
+            &[KeyUsage::GenerateVerifyMac]
+        );
+        assert!(
+            AwsKeySpec::Ecc(EcCurve::P384)
+                .key_usages()
+                .contains(&KeyUsage::KeyAgreement)
+        );
+        assert!(
+            !AwsKeySpec::Ecc(EcCurve::Secp256k1)
+                .key_usages()
+                .contains(&KeyUsage::KeyAgreement)
+        );
     }
 }

@@ -1,10 +1,14 @@
 //! One component per page; each page composes shared components and calls
 //! the domain and protocol layers, never raw JSON.
 
+mod byok;
+mod create_key;
 mod export_key_material;
 mod import_kek;
-mod placeholders;
+mod not_found;
 
+pub use byok::ByokPage;
+pub use create_key::{CreateEcPage, CreateRsaPage, CreateSymmetricPage};
 pub use export_key_material::ExportKeyMaterialPage;
 pub use import_kek::ImportKekPage;
-pub use placeholders::{ByokPage, NotFound};
+pub use not_found::NotFound;

@@ -1,0 +1,121 @@
+//! Creating key material in the KMS for an AWS key spec, with the attributes
+//! AWS import needs (activation date, usage mask, length or curve).
+
+use crate::browser::now_utc;
+use crate::client::{KmsClient, RequestError};
+use crate::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
+use crate::domain::key_material::{EcCurve, HmacHash};
+use crate::kmip::{
+    self, CreateKeyPairRequest, CreateSymmetricKeyRequest, CryptographicAlgorithm, KeyAttributes,
+    RecommendedCurve, UsageMask,
+};
+
+/// What to create.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateKeyPlan {
+    pub spec: AwsKeySpec,
+    pub usage: KeyUsage,
+    /// Empty: the server picks a UUID.
+    pub id: String,
+    pub tags: Vec<String>,
+    /// A sensitive key can still be exported wrapped, never in clear.
+    pub sensitive: bool,
+}
+
+/// The ids the KMS gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreatedKey {
+    /// The key to export (the symmetric key, or the private key).
+    pub key_id: String,
+    pub public_key_id: Option<String>,
+}
+
+enum Request {
+    Symmetric(CreateSymmetricKeyRequest),
+    Pair(CreateKeyPairRequest),
+}
+
+/// (private or symmetric key mask, public key mask).
+fn usage_masks(spec: AwsKeySpec, usage: KeyUsage) -> (UsageMask, UsageMask) {
+    match (spec, usage) {
+        (AwsKeySpec::Hmac(_), _) | (_, KeyUsage::GenerateVerifyMac) => (
+            UsageMask::MAC_GENERATE.union(UsageMask::MAC_VERIFY),
+            UsageMask(0),
+        ),
+        (AwsKeySpec::SymmetricDefault, _) => {
+            (UsageMask::ENCRYPT.union(UsageMask::DECRYPT), UsageMask(0))
+        }
+        (_, KeyUsage::EncryptDecrypt) => (UsageMask::DECRYPT, UsageMask::ENCRYPT),
+        (_, KeyUsage::SignVerify) => (UsageMask::SIGN, UsageMask::VERIFY),
+        (_, KeyUsage::KeyAgreement) => (UsageMask::KEY_AGREEMENT, UsageMask::KEY_AGREEMENT),
+    }
+}
+
+pub async fn create_key_material(
+    client: &KmsClient,
+    plan: &CreateKeyPlan,
+) -> Result<CreatedKey, RequestError> {
+    let (private_mask, public_mask) = usage_masks(plan.spec, plan.usage);
+    let attributes = KeyAttributes {
+        unique_identifier: (!plan.id.is_empty()).then(|| plan.id.clone()),
+        activation_date: now_utc() - time::Duration::minutes(1),
+        usage_mask: private_mask,
+        tags: plan.tags.clone(),
+        vendor_id: client.vendor_id().await?,
+        sensitive: plan.sensitive,
+    };
+    let symmetric = |algorithm, bits: usize| CreateSymmetricKeyRequest {
+        algorithm,
+        length_bits: bits as i32,
+        attributes: attributes.clone(),
+    };
+    let pair = |algorithm, rsa_bits: Option<usize>, curve| CreateKeyPairRequest {
+        algorithm,
+        rsa_bits: rsa_bits.map(|b| b as i32),
+        curve,
+        attributes: attributes.clone(),
+        public_usage_mask: public_mask,
+    };
+    let request = match plan.spec {
+        AwsKeySpec::SymmetricDefault => {
+            Request::Symmetric(symmetric(CryptographicAlgorithm::Aes, 256))
+        }
+        AwsKeySpec::Hmac(hash) => Request::Symmetric(symmetric(
+            match hash {
+                HmacHash::Sha224 => CryptographicAlgorithm::HmacSha224,
+                HmacHash::Sha256 => CryptographicAlgorithm::HmacSha256,
+                HmacHash::Sha384 => CryptographicAlgorithm::HmacSha384,
+                HmacHash::Sha512 => CryptographicAlgorithm::HmacSha512,
+            },
+            hash.bits(),
+        )),
+        AwsKeySpec::Rsa(bits) => Request::Pair(pair(CryptographicAlgorithm::Rsa, Some(bits), None)),
+        AwsKeySpec::Ecc(curve) => Request::Pair(pair(
+            CryptographicAlgorithm::Ecdh,
+            None,
+            Some(match curve {
+                EcCurve::P256 => RecommendedCurve::P256,
+                EcCurve::P384 => RecommendedCurve::P384,
+                EcCurve::P521 => RecommendedCurve::P521,
+                EcCurve::Secp256k1 => RecommendedCurve::Secp256k1,
+            }),
+        )),
+    };
+    match request {
+        Request::Symmetric(symmetric) => {
+            let reply = client.kmip(&kmip::create(&symmetric)).await?;
+            Ok(CreatedKey {
+                key_id: kmip::parse_create(&reply)?,
+                public_key_id: None,
+            })
+        }
+        Request::Pair(pair) => {
+            let reply = client.kmip(&kmip::create_key_pair(&pair)).await?;
+            let ids = kmip::parse_create_key_pair(&reply)?;
+            Ok(CreatedKey {
+                key_id: ids.private_key_id,
+                public_key_id: Some(ids.public_key_id),
+            })
+        }
+    }
+}

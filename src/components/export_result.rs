@@ -1,0 +1,240 @@
+//! What an export hands over: the wrapped blob (download and base64), the
+//! import token, and the `aws kms import-key-material` command built from
+//! the user's options.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use leptos::prelude::*;
+
+use crate::actions::export::WrappedKeyMaterial;
+use crate::actions::import_kek::import_token_key;
+use crate::browser::{now_utc, session_get};
+use crate::components::command_block::CommandBlock;
+use crate::components::copy_button::CopyButton;
+use crate::components::download_button::DownloadButton;
+use crate::components::error_banner::ErrorBanner;
+use crate::components::file_drop::FileDropZone;
+use crate::domain::arn::AwsKeyArn;
+use crate::domain::import_command::{
+    Expiration, ImportCommand, ImportType, check_file_name, check_valid_to,
+};
+use crate::domain::import_parameters::parse_import_token;
+
+/// The blob, the token and the import command.
+#[component]
+pub fn ExportResult(wrapped: WrappedKeyMaterial) -> impl IntoView {
+    let blob = wrapped.blob.clone();
+    let base64 = STANDARD.encode(&blob);
+    let material_file = RwSignal::new("EncryptedKeyMaterial.bin".to_owned());
+    let summary = format!(
+        "{} {} wrapped with {} under the RSA {}-bit wrapping key {}: {} bytes.",
+        wrapped.key_id,
+        wrapped.material,
+        wrapped.algorithm,
+        wrapped.kek_bits,
+        wrapped.kek_id,
+        blob.len()
+    );
+    view! {
+        <div class="result" role="status" data-testid="export-result">
+            <h2>"Wrapped key material ready"</h2>
+            <p data-testid="export-summary">{summary}</p>
+            <label for="material-file">"File name"</label>
+            <input
+                id="material-file"
+                type="text"
+                prop:value=material_file
+                on:input=move |ev| material_file.set(event_target_value(&ev))
+            />
+            <DownloadButton bytes=blob file_name=material_file />
+            <label for="material-base64">"Base64 of the same bytes"</label>
+            <textarea id="material-base64" rows="4" readonly=true prop:value=base64.clone()></textarea>
+            <CopyButton text=base64 label="Copy the base64 wrapped key material" />
+            <ImportCommandBuilder wrapped=wrapped material_file=material_file />
+        </div>
+    }
+}
+
+/// Token, ARN and options → the `aws kms import-key-material` command.
+#[component]
+fn ImportCommandBuilder(
+    wrapped: WrappedKeyMaterial,
+    material_file: RwSignal<String>,
+) -> impl IntoView {
+    let stored_token =
+        session_get(&import_token_key(&wrapped.kek_id)).and_then(|b64| STANDARD.decode(b64).ok());
+    let token = RwSignal::new(stored_token.clone());
+    let token_error = RwSignal::new(None::<String>);
+    let token_file = RwSignal::new("ImportToken.bin".to_owned());
+    let arn = RwSignal::new(
+        wrapped
+            .key_arn
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    );
+    let expires = RwSignal::new(false);
+    let valid_to = RwSignal::new(String::new());
+    let import_type = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let symmetric = wrapped.material.is_symmetric();
+
+    let command = Memo::new(move |_| -> Result<ImportCommand, String> {
+        check_file_name(&material_file.get())?;
+        check_file_name(&token_file.get())?;
+        let arn_text = arn.get();
+        let key_arn = if arn_text.trim().is_empty() {
+            None
+        } else {
+            Some(AwsKeyArn::parse(&arn_text).map_err(|e| format!("AWS key ARN: {e}"))?)
+        };
+        let expiration = if expires.get() {
+            let text = valid_to.get();
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            let date = time::Date::parse(&text, &format)
+                .map_err(|_| "Choose the date the key material expires.".to_owned())?;
+            check_valid_to(date, now_utc())?;
+            Expiration::ExpiresOn(date)
+        } else {
+            Expiration::DoesNotExpire
+        };
+        let import_type = match import_type.get().as_str() {
+            "NEW_KEY_MATERIAL" => Some(ImportType::NewKeyMaterial),
+            "EXISTING_KEY_MATERIAL" => Some(ImportType::ExistingKeyMaterial),
+            _ => None,
+        };
+        let description = description.get();
+        Ok(ImportCommand {
+            key_arn,
+            material_file: material_file.get(),
+            token_file: token_file.get(),
+            expiration,
+            import_type,
+            description: (!description.trim().is_empty()).then_some(description),
+        })
+    });
+    let multi_line =
+        Signal::derive(move || command.get().map(|c| c.multi_line()).unwrap_or_default());
+    let one_line = Signal::derive(move || command.get().map(|c| c.one_line()).unwrap_or_default());
+    let command_error = Signal::derive(move || command.get().err());
+    let take_token = move |text: String| match parse_import_token(&text) {
+        Ok((bytes, parameters)) => {
+            if let Some(p) = parameters {
+                arn.set(p.key_arn.to_string());
+            }
+            token.set(Some(bytes));
+            token_error.set(None);
+        }
+        Err(message) => token_error.set(Some(message)),
+    };
+    view! {
+        <h3>"Import token"</h3>
+        <Show
+            when=move || token.get().is_some()
+            fallback=move || {
+                view! {
+                    <p class="hint">
+                        "No import token is known for this wrapping key in this tab. Give the one from the same get-parameters-for-import call:"
+                    </p>
+                    <label for="token-text">"Import token (base64, or the whole get-parameters-for-import JSON)"</label>
+                    <textarea
+                        id="token-text"
+                        rows="3"
+                        spellcheck="false"
+                        on:change=move |ev| take_token(event_target_value(&ev))
+                    ></textarea>
+                    <FileDropZone
+                        id="token-file-input"
+                        label="Or choose ImportToken.bin"
+                        hint="The binary token the AWS console downloads."
+                        max_bytes=64 * 1024
+                        on_file=Callback::new(move |(_, bytes): (String, Vec<u8>)| {
+                            token.set(Some(bytes));
+                            token_error.set(None);
+                        })
+                        on_error=Callback::new(move |message| token_error.set(Some(message)))
+                    />
+                    <ErrorBanner message=token_error />
+                }
+            }
+        >
+            <label for="token-file">"Token file name"</label>
+            <input
+                id="token-file"
+                type="text"
+                prop:value=token_file
+                on:input=move |ev| token_file.set(event_target_value(&ev))
+            />
+            <DownloadButton
+                bytes=Signal::derive(move || token.get().unwrap_or_default())
+                file_name=token_file
+            />
+        </Show>
+        <h3>"Import command"</h3>
+        <label for="command-arn">"AWS key ARN"</label>
+        <input
+            id="command-arn"
+            type="text"
+            spellcheck="false"
+            prop:value=arn
+            on:input=move |ev| arn.set(event_target_value(&ev))
+        />
+        <fieldset>
+            <legend>"Key material expiration"</legend>
+            <div class="radio-row">
+                <input
+                    type="radio"
+                    id="expires-never"
+                    name="expiration"
+                    prop:checked=move || !expires.get()
+                    on:change=move |_| expires.set(false)
+                />
+                <label for="expires-never">"Does not expire (KEY_MATERIAL_DOES_NOT_EXPIRE)"</label>
+            </div>
+            <div class="radio-row">
+                <input
+                    type="radio"
+                    id="expires-on"
+                    name="expiration"
+                    prop:checked=move || expires.get()
+                    on:change=move |_| expires.set(true)
+                />
+                <label for="expires-on">"Expires (KEY_MATERIAL_EXPIRES), at most 365 days ahead"</label>
+            </div>
+            <Show when=move || expires.get()>
+                <label for="valid-to">"Expires on (00:00 UTC)"</label>
+                <input
+                    id="valid-to"
+                    type="date"
+                    prop:value=valid_to
+                    on:input=move |ev| valid_to.set(event_target_value(&ev))
+                />
+            </Show>
+        </fieldset>
+        <Show when=move || symmetric>
+            <label for="import-type">"Import type (symmetric keys, optional)"</label>
+            <select id="import-type" on:change=move |ev| import_type.set(event_target_value(&ev))>
+                <option value="">"Not given (AWS default)"</option>
+                <option value="NEW_KEY_MATERIAL">"NEW_KEY_MATERIAL"</option>
+                <option value="EXISTING_KEY_MATERIAL">"EXISTING_KEY_MATERIAL"</option>
+            </select>
+            <label for="material-description">"Key material description (optional)"</label>
+            <input
+                id="material-description"
+                type="text"
+                prop:value=description
+                on:input=move |ev| description.set(event_target_value(&ev))
+            />
+        </Show>
+        <ErrorBanner message=command_error />
+        <Show when=move || command.get().is_ok()>
+            <CommandBlock id="import-command" text=multi_line label="Copy the import command" />
+            <p class="hint">"The same command on one line:"</p>
+            <CommandBlock
+                id="import-command-one-line"
+                text=one_line
+                label="Copy the one-line import command"
+            />
+        </Show>
+    }
+}

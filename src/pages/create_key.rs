@@ -1,0 +1,225 @@
+//! `/ui/sym/create`, `/ui/rsa/create`, `/ui/ec/create`: create key material
+//! for an AWS key spec, with the attributes AWS import needs.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::actions::create_key::{CreateKeyPlan, CreatedKey, create_key_material};
+use crate::components::error_banner::ErrorBanner;
+use crate::domain::aws_key_spec::{AwsKeySpec, KeyFamily, KeyUsage};
+use crate::routes::Page;
+use crate::settings::use_settings;
+
+/// Splits "a, b" into tags, refusing the server's reserved `_` prefix.
+pub fn parse_tags(text: &str) -> Result<Vec<String>, String> {
+    let tags: Vec<String> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect();
+    match tags.iter().find(|t| t.starts_with('_')) {
+        Some(t) => Err(format!(
+            "The tag \"{t}\" starts with '_', which the KMS reserves for itself: rename it."
+        )),
+        None => Ok(tags),
+    }
+}
+
+#[component]
+pub fn CreateSymmetricPage() -> impl IntoView {
+    view! { <CreateKeyPage page=Page::CreateSymmetric family=KeyFamily::Symmetric /> }
+}
+
+#[component]
+pub fn CreateRsaPage() -> impl IntoView {
+    view! { <CreateKeyPage page=Page::CreateRsa family=KeyFamily::Rsa /> }
+}
+
+#[component]
+pub fn CreateEcPage() -> impl IntoView {
+    view! { <CreateKeyPage page=Page::CreateEc family=KeyFamily::Ec /> }
+}
+
+#[component]
+fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
+    let settings = use_settings();
+    let specs: Vec<AwsKeySpec> = AwsKeySpec::ALL
+        .into_iter()
+        .filter(|s| s.family() == family)
+        .collect();
+    let spec = RwSignal::new(specs[0]);
+    let usage = RwSignal::new(specs[0].key_usages()[0]);
+    let id = RwSignal::new(String::new());
+    let tags = RwSignal::new(String::new());
+    let sensitive = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let create = Action::new_local(move |plan: &CreateKeyPlan| {
+        let plan = plan.clone();
+        let client = settings.client();
+        async move {
+            let client = client?;
+            create_key_material(&client, &plan)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    });
+    let pending = create.pending();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let id_text = id.get().trim().to_owned();
+        let plan = parse_tags(&tags.get()).and_then(|tags| {
+            if id_text.contains(char::is_whitespace) {
+                return Err("Key id: spaces are not allowed; use letters, digits, '-' or '_', or leave it empty.".to_owned());
+            }
+            Ok(CreateKeyPlan {
+                spec: spec.get(),
+                usage: usage.get(),
+                id: id_text.clone(),
+                tags,
+                sensitive: sensitive.get(),
+            })
+        });
+        match plan {
+            Ok(plan) => {
+                error.set(None);
+                create.dispatch(plan);
+            }
+            Err(message) => error.set(Some(message)),
+        }
+    };
+    let outcome = create.value();
+    let request_error = Signal::derive(move || outcome.get().and_then(Result::err));
+    view! {
+        <section aria-labelledby="page-title">
+            <h1 id="page-title">{page.label()}</h1>
+            <p>"Create key material in this KMS for an AWS key with imported material."</p>
+            <form class="create-key" on:submit=on_submit novalidate>
+                <label for="create-spec">"AWS key spec"</label>
+                <select
+                    id="create-spec"
+                    on:change=move |ev| {
+                        if let Some(s) = AwsKeySpec::parse(&event_target_value(&ev)) {
+                            spec.set(s);
+                            usage.set(s.key_usages()[0]);
+                        }
+                    }
+                >
+                    {specs
+                        .iter()
+                        .map(|s| {
+                            let s = *s;
+                            view! {
+                                <option value=s.aws_name() selected=move || spec.get() == s>
+                                    {s.to_string()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <label for="create-usage">"Key usage in AWS"</label>
+                <select
+                    id="create-usage"
+                    on:change=move |ev| {
+                        if let Some(u) = KeyUsage::parse(&event_target_value(&ev)) {
+                            usage.set(u);
+                        }
+                    }
+                >
+                    {move || {
+                        spec.get()
+                            .key_usages()
+                            .iter()
+                            .map(|u| {
+                                let u = *u;
+                                view! {
+                                    <option value=u.aws_name() selected=move || usage.get() == u>
+                                        {u.aws_name()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+                <label for="create-id">"Key id (optional)"</label>
+                <input
+                    id="create-id"
+                    type="text"
+                    spellcheck="false"
+                    prop:value=id
+                    on:input=move |ev| id.set(event_target_value(&ev))
+                />
+                <label for="create-tags">"Tags (optional, comma-separated)"</label>
+                <input
+                    id="create-tags"
+                    type="text"
+                    prop:value=tags
+                    on:input=move |ev| tags.set(event_target_value(&ev))
+                />
+                <div class="radio-row">
+                    <input
+                        id="create-sensitive"
+                        type="checkbox"
+                        aria-describedby="create-sensitive-hint"
+                        prop:checked=sensitive
+                        on:change=move |ev| sensitive.set(event_target_checked(&ev))
+                    />
+                    <label for="create-sensitive">"Sensitive"</label>
+                    <p id="create-sensitive-hint" class="hint">
+                        "A sensitive key can still be exported wrapped (as AWS import needs), never in clear."
+                    </p>
+                </div>
+                <ErrorBanner message=error />
+                <ErrorBanner message=request_error />
+                <button type="submit" disabled=move || pending.get()>
+                    {move || if pending.get() { "Creating…" } else { "Create key" }}
+                </button>
+            </form>
+            {move || outcome.get().and_then(Result::ok).map(|created| view! { <CreatedKeyResult created=created /> })}
+        </section>
+    }
+}
+
+/// The ids of a created key, with a link to export it.
+#[component]
+pub fn CreatedKeyResult(created: CreatedKey) -> impl IntoView {
+    let export = format!(
+        "{}?key={}",
+        Page::ExportKeyMaterial.href(),
+        js_sys::encode_uri_component(&created.key_id)
+    );
+    view! {
+        <div class="result" role="status" data-testid="created-key">
+            <h2>"Key created"</h2>
+            <dl>
+                <dt>"Key id (export this one)"</dt>
+                <dd data-testid="created-key-id">{created.key_id.clone()}</dd>
+                {created
+                    .public_key_id
+                    .clone()
+                    .map(|public| {
+                        view! {
+                            <dt>"Public key id"</dt>
+                            <dd data-testid="created-public-key-id">{public}</dd>
+                        }
+                    })}
+            </dl>
+            <A href=export>"Export this key's material"</A>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_tags;
+
+    #[test]
+    fn tags_are_split_and_reserved_ones_refused() {
+        assert_eq!(parse_tags(" a, b ,,c").unwrap(), vec!["a", "b", "c"]);
+        assert!(parse_tags("").unwrap().is_empty());
+        assert!(parse_tags("ok, _sk").unwrap_err().contains("\"_sk\""));
+    }
+}
