@@ -1,6 +1,8 @@
 //! Browser and protocol end-to-end tests against the real Cosmian KMS.
 //! Run through `cargo xtask test` (which builds `dist/` first).
 
+mod byok;
+mod create_key;
 mod export_matrix;
 mod export_page;
 mod import_kek;

@@ -354,6 +354,7 @@ impl Browser {
     pub async fn downloaded(&self, name: &str) -> Vec<u8> {
         let path = self.download_dir.join(name);
         let deadline = Instant::now() + Duration::from_secs(20);
+        let mut previous: Option<Vec<u8>> = None;
         loop {
             if let Ok(bytes) = fs::read(&path) {
                 let partial = fs::read_dir(&self.download_dir)
@@ -363,9 +364,11 @@ impl Browser {
                             .any(|e| e.path().extension().is_some_and(|x| x == "crdownload"))
                     })
                     .unwrap_or(false);
-                if !partial {
+                // Complete when no partial file is left and two reads agree.
+                if !partial && !bytes.is_empty() && previous.as_ref() == Some(&bytes) {
                     return bytes;
                 }
+                previous = Some(bytes);
             }
             assert!(Instant::now() < deadline, "no download {name} within 20 s");
             tokio::time::sleep(Duration::from_millis(100)).await;

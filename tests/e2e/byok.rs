@@ -1,0 +1,380 @@
+//! The guided flow in headless Chromium against the real KMS. The test plays
+//! AWS's part: it makes the RSA wrapping key pair and prints the JSON exactly
+//! as `aws kms get-parameters-for-import` does, then unwraps the downloaded
+//! blob independently and compares it with the key material.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use byok_ui::domain::arn::AwsKeyArn;
+use byok_ui::domain::aws_cli::{
+    CreateKeyOptions, create_key, describe_key, get_parameters_for_import,
+};
+use byok_ui::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
+use byok_ui::domain::key_material::{EcCurve, HmacHash, KeyMaterialSpec};
+use byok_ui::domain::wrapping::WrappingAlgorithm;
+use byok_ui::kmip;
+use byok_ui::routes::Page;
+use fantoccini::Locator;
+use rsa::RsaPrivateKey;
+use rsa::pkcs8::EncodePublicKey;
+use time::{OffsetDateTime, UtcOffset};
+
+use crate::export_matrix::{create_material, material_bytes};
+use crate::support::{Browser, Kms, KmsOptions};
+use crate::unwrap::unwrap;
+
+const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
+const OTHER_ARN: &str =
+    "arn:aws:kms:eu-west-3:447182645454:key/11111111-2222-3333-4444-555555555555";
+
+/// What `aws kms create-key --origin EXTERNAL` prints.
+fn create_key_output(spec: AwsKeySpec) -> String {
+    format!(
+        r#"{{
+    "KeyMetadata": {{
+        "AWSAccountId": "447182645454",
+        "KeyId": "350e35ef-ac51-4dbb-82a4-9bc50b0ea42b",
+        "Arn": "{ARN}",
+        "CreationDate": "2026-02-18T15:05:59.358000+01:00",
+        "Enabled": false,
+        "Description": "",
+        "KeyState": "PendingImport",
+        "Origin": "EXTERNAL",
+        "KeyManager": "CUSTOMER",
+        "KeySpec": "{}",
+        "MultiRegion": false
+    }}
+}}"#,
+        spec.aws_name()
+    )
+}
+
+/// What `aws kms get-parameters-for-import` prints, valid until `valid_to` (shown at +01:00).
+fn get_parameters_output(
+    arn: &str,
+    kek: &RsaPrivateKey,
+    token: &[u8],
+    valid_to: OffsetDateTime,
+) -> String {
+    let paris = valid_to.to_offset(UtcOffset::from_hms(1, 0, 0).unwrap());
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]+01:00"
+    );
+    format!(
+        "{{\n    \"KeyId\": \"{arn}\",\n    \"ImportToken\": \"{}\",\n    \"PublicKey\": \"{}\",\n    \"ParametersValidTo\": \"{}\"\n}}",
+        STANDARD.encode(token),
+        STANDARD.encode(kek.to_public_key().to_public_key_der().unwrap().as_bytes()),
+        paris.format(&format).unwrap()
+    )
+}
+
+async fn select(browser: &Browser, css: &str, value: &str) {
+    browser
+        .client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("cannot select {value} in `{css}`: {e}"));
+}
+
+async fn open_guided(browser: &Browser, kms: &Kms) {
+    browser.goto(&kms.ui_url(&Page::Byok.href())).await;
+    browser
+        .wait_for_text("h1", |t| t == Page::Byok.label())
+        .await;
+    browser.click("#byok-start-over").await;
+}
+
+struct Scenario {
+    spec: AwsKeySpec,
+    usage: KeyUsage,
+    /// `None`: keep the recommendation.
+    wrapping: Option<(WrappingAlgorithm, usize)>,
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_family_goes_from_spec_to_a_blob_that_unwraps_to_the_material() {
+    let kms = Kms::start(KmsOptions {
+        serve_ui: true,
+        ..Default::default()
+    });
+    let browser = Browser::start().await;
+    use WrappingAlgorithm::*;
+    let scenarios = [
+        Scenario {
+            spec: AwsKeySpec::SymmetricDefault,
+            usage: KeyUsage::EncryptDecrypt,
+            wrapping: Some((RsaesOaepSha1, 2048)),
+        },
+        Scenario {
+            spec: AwsKeySpec::Hmac(HmacHash::Sha256),
+            usage: KeyUsage::GenerateVerifyMac,
+            wrapping: None,
+        },
+        Scenario {
+            spec: AwsKeySpec::Rsa(2048),
+            usage: KeyUsage::SignVerify,
+            wrapping: Some((RsaAesKeyWrapSha256, 3072)),
+        },
+        Scenario {
+            spec: AwsKeySpec::Ecc(EcCurve::P384),
+            usage: KeyUsage::SignVerify,
+            wrapping: Some((RsaesOaepSha256, 2048)),
+        },
+    ];
+    let arn = AwsKeyArn::parse(ARN).unwrap();
+    for (n, scenario) in scenarios.iter().enumerate() {
+        let spec = scenario.spec;
+        open_guided(&browser, &kms).await;
+
+        // 1. The spec and the create-key command.
+        select(&browser, "#byok-spec", &spec.aws_name()).await;
+        select(&browser, "#byok-usage", scenario.usage.aws_name()).await;
+        browser.fill("#byok-region", "eu-west-3").await;
+        let expected = create_key(&CreateKeyOptions {
+            spec,
+            usage: scenario.usage,
+            description: String::new(),
+            region: "eu-west-3".into(),
+            multi_region: false,
+        });
+        browser
+            .wait_for_text("#create-key-command", |t| t == expected.multi_line())
+            .await;
+
+        // 2. Wrapping parameters: the recommendation, or an override.
+        let (recommended_algorithm, recommended_bits) = spec.recommended_wrapping();
+        let recommendation = browser
+            .wait_for_text("[data-testid=recommendation]", |t| !t.is_empty())
+            .await;
+        assert!(
+            recommendation.contains(&format!(
+                "{recommended_algorithm} with an RSA_{recommended_bits}"
+            )),
+            "{recommendation}"
+        );
+        let (algorithm, kek_bits) = scenario
+            .wrapping
+            .unwrap_or((recommended_algorithm, recommended_bits));
+        select(&browser, "#byok-algorithm", algorithm.aws_name()).await;
+        select(&browser, "#byok-kek-size", &format!("RSA_{kek_bits}")).await;
+        browser.paste("#byok-arn", &create_key_output(spec)).await;
+        let expected = get_parameters_for_import(Some(&arn), algorithm, kek_bits);
+        browser
+            .wait_for_text("#get-parameters-command", |t| t == expected.multi_line())
+            .await;
+
+        // 3. AWS's answer.
+        let kek = RsaPrivateKey::new(&mut rand::thread_rng(), kek_bits).unwrap();
+        let token: Vec<u8> = (0..900).map(|i| (i * 7 + n) as u8).collect();
+        let json = get_parameters_output(
+            ARN,
+            &kek,
+            &token,
+            OffsetDateTime::now_utc() + time::Duration::hours(23),
+        );
+        browser.paste("#byok-parameters", &json).await;
+        let status = browser
+            .wait_for_text("[data-testid=parameters-ok]", |t| !t.is_empty())
+            .await;
+        assert!(
+            status.contains(&format!("RSA {kek_bits}-bit public key")),
+            "{status}"
+        );
+        assert!(
+            status.contains("import token 900 bytes, valid for 22 h 59 min")
+                || status.contains("valid for 23 h"),
+            "{status}"
+        );
+
+        // 4–5. New material; one click.
+        let plan = browser
+            .wait_for_text("[data-testid=byok-plan]", |t| !t.is_empty())
+            .await;
+        assert!(
+            plan.contains(&format!("create {} key material", spec.aws_name())),
+            "{plan}"
+        );
+        assert!(
+            plan.contains(&format!("export the key material wrapped with {algorithm}")),
+            "{plan}"
+        );
+        browser.record_requests().await;
+        browser.click("#byok-run").await;
+        let done = browser
+            .wait_for_text("[data-testid=byok-done]", |t| !t.is_empty())
+            .await;
+        let key_id = done
+            .strip_prefix("Key material ")
+            .and_then(|rest| rest.split(' ').next())
+            .expect("the key id is shown")
+            .to_owned();
+        browser
+            .screenshot(&format!("byok-done-{}", spec.aws_name()))
+            .await;
+
+        // The blob unwraps to the material; the token is AWS's token.
+        let material_file = format!("byok-{n}.bin");
+        browser.fill("#material-file", &material_file).await;
+        browser
+            .click("[data-testid=export-result] > button.download")
+            .await;
+        let blob = browser.downloaded(&material_file).await;
+        let material = material_bytes(&kms, &key_id, spec.material());
+        assert_eq!(unwrap(&kek, algorithm, &blob), material, "{spec}");
+        let token_file = format!("token-{n}.bin");
+        browser.fill("#token-file", &token_file).await;
+        browser
+            .client
+            .execute("document.querySelectorAll('[data-testid=export-result] button.download')[1].click();", vec![])
+            .await
+            .unwrap();
+        assert_eq!(browser.downloaded(&token_file).await, token);
+        let import = browser
+            .wait_for_text("#import-command", |t| !t.is_empty())
+            .await;
+        let words = shell_words::split(&import).unwrap();
+        assert!(
+            words.contains(&format!("fileb://{material_file}"))
+                && words.contains(&format!("fileb://{token_file}")),
+            "{import}"
+        );
+        browser
+            .wait_for_text("#describe-key-command", |t| {
+                t == describe_key(Some(&arn)).multi_line()
+            })
+            .await;
+        let bodies = browser.recorded_requests().await;
+        let count = |tag: &str| {
+            bodies
+                .iter()
+                .filter(|b| b.starts_with(&format!("{{\"tag\":\"{tag}\"")))
+                .count()
+        };
+        assert_eq!(
+            (count("Import"), count("Export")),
+            (1, 1),
+            "{spec}: one import, one export"
+        );
+        assert_eq!(
+            count("Create") + count("CreateKeyPair"),
+            1,
+            "{spec}: one creation"
+        );
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_parameters_a_mismatched_arn_and_incompatible_keys_are_flagged() {
+    let kms = Kms::start(KmsOptions {
+        serve_ui: true,
+        ..Default::default()
+    });
+    let vendor =
+        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    create_material(
+        &kms,
+        &vendor,
+        "aes-256-ok",
+        KeyMaterialSpec::Aes { bits: 256 },
+    );
+    create_material(
+        &kms,
+        &vendor,
+        "aes-128-no",
+        KeyMaterialSpec::Aes { bits: 128 },
+    );
+    create_material(
+        &kms,
+        &vendor,
+        "hmac-no",
+        KeyMaterialSpec::Hmac {
+            hash: HmacHash::Sha256,
+            bits: 256,
+        },
+    );
+    let before = kms.object_ids();
+    let kek = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+    let browser = Browser::start().await;
+    open_guided(&browser, &kms).await;
+    select(&browser, "#byok-algorithm", "RSAES_OAEP_SHA_256").await;
+    select(&browser, "#byok-kek-size", "RSA_2048").await;
+    browser.paste("#byok-arn", ARN).await;
+
+    let expired = get_parameters_output(
+        ARN,
+        &kek,
+        b"t",
+        OffsetDateTime::now_utc() - time::Duration::minutes(90),
+    );
+    browser.paste("#byok-parameters", &expired).await;
+    let shown = browser
+        .wait_for_text("#byok-parameters-status", |t| !t.is_empty())
+        .await;
+    assert!(
+        shown.starts_with("These import parameters are EXPIRED 1 h 29 min ago")
+            || shown.starts_with("These import parameters are EXPIRED 1 h 30 min ago"),
+        "{shown}"
+    );
+    browser.click("#byok-run").await;
+    let refused = browser
+        .wait_for_text("#step-5 ~ .error-banner .error-text", |t| !t.is_empty())
+        .await;
+    assert!(
+        refused.starts_with("These import parameters are EXPIRED"),
+        "{refused}"
+    );
+
+    let mismatched = get_parameters_output(
+        OTHER_ARN,
+        &kek,
+        b"t",
+        OffsetDateTime::now_utc() + time::Duration::hours(1),
+    );
+    browser.paste("#byok-parameters", &mismatched).await;
+    let shown = browser
+        .wait_for_text("#byok-parameters-status", |t| {
+            t.contains("but step 2's key is")
+        })
+        .await;
+    assert_eq!(
+        shown,
+        format!(
+            "These parameters are for {OTHER_ARN}, but step 2's key is {ARN}: run get-parameters-for-import for step 2's key, or correct step 2."
+        )
+    );
+
+    // Only the compatible key is offered; the others say why not.
+    browser.click("label[for=byok-material-existing]").await;
+    let offered = browser
+        .wait_for_text("#byok-existing", |t| t.contains("aes-256-ok"))
+        .await;
+    assert!(
+        !offered.contains("aes-128-no") && !offered.contains("hmac-no"),
+        "{offered}"
+    );
+    browser.click(".not-offered summary").await;
+    let why = browser
+        .wait_for_text("li[data-key-id=aes-128-no]", |t| !t.is_empty())
+        .await;
+    assert_eq!(why, "aes-128-no: it is AES-128 key, not AES-256 key");
+
+    // Reload keeps every input.
+    browser.client.refresh().await.unwrap();
+    browser
+        .wait_for_text("h1", |t| t == Page::Byok.label())
+        .await;
+    assert_eq!(browser.value_of("#byok-arn").await, ARN);
+    assert_eq!(browser.value_of("#byok-parameters").await, mismatched);
+    assert_eq!(browser.value_of("#byok-kek-size").await, "RSA_2048");
+    browser.screenshot("byok-flagged").await;
+    assert_eq!(kms.object_ids(), before, "nothing was sent");
+
+    // Start over clears it.
+    browser.click("#byok-start-over").await;
+    assert_eq!(browser.value_of("#byok-arn").await, "");
+    browser.close().await;
+}

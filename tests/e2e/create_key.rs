@@ -1,0 +1,131 @@
+//! The key material creation pages: every family creates a key the KMS holds
+//! with AWS's attributes, and bad tags are refused before sending.
+
+use byok_ui::kmip::{self, AttributeReference};
+use byok_ui::routes::Page;
+use fantoccini::Locator;
+
+use crate::support::{Browser, Kms, KmsOptions};
+
+async fn create(
+    browser: &Browser,
+    kms: &Kms,
+    page: Page,
+    spec: &str,
+    usage: &str,
+    id: &str,
+    sensitive: bool,
+) {
+    browser.goto(&kms.ui_url(&page.href())).await;
+    browser.wait_for_text("h1", |t| t == page.label()).await;
+    let select = |css: &'static str, value: String| async move {
+        browser
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .select_by_value(&value)
+            .await
+            .unwrap();
+    };
+    select("#create-spec", spec.to_owned()).await;
+    select("#create-usage", usage.to_owned()).await;
+    browser.fill("#create-id", id).await;
+    browser.fill("#create-tags", "byok, team-a").await;
+    if sensitive {
+        browser.click("label[for=create-sensitive]").await;
+    }
+    browser.click("form.create-key button[type=submit]").await;
+    browser
+        .wait_for_text("[data-testid=created-key-id]", |t| t == id)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_family_creates_key_material_with_aws_attributes() {
+    let kms = Kms::start(KmsOptions {
+        serve_ui: true,
+        ..Default::default()
+    });
+    let browser = Browser::start().await;
+    let cases = [
+        (
+            Page::CreateSymmetric,
+            "SYMMETRIC_DEFAULT",
+            "ENCRYPT_DECRYPT",
+            "k-aes",
+            "AES",
+            256,
+            true,
+        ),
+        (
+            Page::CreateSymmetric,
+            "HMAC_384",
+            "GENERATE_VERIFY_MAC",
+            "k-hmac",
+            "HMACSHA384",
+            384,
+            false,
+        ),
+        (
+            Page::CreateRsa,
+            "RSA_3072",
+            "SIGN_VERIFY",
+            "k-rsa",
+            "RSA",
+            3072,
+            false,
+        ),
+        (
+            Page::CreateEc,
+            "ECC_SECG_P256K1",
+            "SIGN_VERIFY",
+            "k-ec",
+            "ECDH",
+            256,
+            true,
+        ),
+    ];
+    for (page, spec, usage, id, algorithm, bits, sensitive) in cases {
+        create(&browser, &kms, page, spec, usage, id, sensitive).await;
+        let attributes =
+            kmip::parse_get_attributes(&kms.kmip(&kmip::get_attributes(id, &[])).unwrap()).unwrap();
+        assert_eq!(attributes.algorithm.as_deref(), Some(algorithm), "{id}");
+        assert_eq!(attributes.length_bits, Some(bits), "{id}");
+        assert_eq!(attributes.state.as_deref(), Some("Active"), "{id}");
+        assert_eq!(attributes.sensitive, Some(sensitive), "{id}");
+        let tags = kmip::parse_get_attributes(
+            &kms.kmip(&kmip::get_attributes(id, &[AttributeReference::Tag]))
+                .unwrap(),
+        )
+        .unwrap()
+        .tags;
+        assert_eq!(tags, vec!["byok", "team-a"], "{id}");
+        if page != Page::CreateSymmetric {
+            let public = browser
+                .wait_for_text("[data-testid=created-public-key-id]", |t| !t.is_empty())
+                .await;
+            assert_eq!(public, format!("{id}_pk"));
+        }
+        browser.screenshot(&format!("create-{id}")).await;
+    }
+
+    // A reserved tag is refused and nothing is created.
+    let before = kms.object_ids();
+    browser
+        .goto(&kms.ui_url(&Page::CreateSymmetric.href()))
+        .await;
+    browser.fill("#create-tags", "ok, _sk").await;
+    browser.click("form.create-key button[type=submit]").await;
+    let shown = browser
+        .wait_for_text("form.create-key .error-banner .error-text", |t| {
+            !t.is_empty()
+        })
+        .await;
+    assert_eq!(
+        shown,
+        "The tag \"_sk\" starts with '_', which the KMS reserves for itself: rename it."
+    );
+    assert_eq!(kms.object_ids(), before);
+    browser.close().await;
+}
