@@ -293,6 +293,8 @@ fn StepSpec(draft: Draft) -> impl IntoView {
                 on:change=move |ev| {
                     if let Some(spec) = AwsKeySpec::parse(&event_target_value(&ev)) {
                         draft.spec.set(spec);
+                        // Material made for another spec must not be reused.
+                        draft.created_key_id.set(String::new());
                     }
                 }
             >
