@@ -23,7 +23,8 @@ struct Raw {
     key_id: Option<String>,
     import_token: Option<String>,
     public_key: Option<String>,
-    parameters_valid_to: Option<String>,
+    /// RFC 3339 (AWS CLI v2, SDKs) or seconds since the epoch (AWS CLI v1).
+    parameters_valid_to: Option<serde_json::Value>,
 }
 
 impl ImportParameters {
@@ -45,12 +46,10 @@ impl ImportParameters {
         }
         let public_key_der = decode_base64(&raw.public_key.ok_or_else(|| missing("PublicKey"))?)
             .map_err(|e| format!("PublicKey is not base64: {e}"))?;
-        let valid_to_text = raw
-            .parameters_valid_to
-            .ok_or_else(|| missing("ParametersValidTo"))?;
-        let valid_to = OffsetDateTime::parse(valid_to_text.trim(), &Rfc3339).map_err(|_| {
-            format!("ParametersValidTo \"{valid_to_text}\" is not a date such as 2026-02-19T15:07:13.227000+01:00.")
-        })?;
+        let valid_to = parse_valid_to(
+            &raw.parameters_valid_to
+                .ok_or_else(|| missing("ParametersValidTo"))?,
+        )?;
         Ok(Self {
             key_arn,
             import_token,
@@ -58,6 +57,21 @@ impl ImportParameters {
             valid_to,
         })
     }
+}
+
+fn parse_valid_to(value: &serde_json::Value) -> Result<OffsetDateTime, String> {
+    let parsed = match value {
+        serde_json::Value::String(text) => OffsetDateTime::parse(text.trim(), &Rfc3339).ok(),
+        serde_json::Value::Number(n) => n.as_f64().and_then(|seconds| {
+            OffsetDateTime::from_unix_timestamp_nanos((seconds * 1e6).round() as i128 * 1000).ok()
+        }),
+        _ => None,
+    };
+    parsed.ok_or_else(|| {
+        format!(
+            "ParametersValidTo {value} is not a date such as 2026-02-19T15:07:13.227000+01:00 (or seconds since 1970, as AWS CLI v1 prints)."
+        )
+    })
 }
 
 /// An import token pasted as base64, or inside the whole get-parameters JSON.
@@ -130,6 +144,11 @@ mod tests {
         assert!(err("{").starts_with("The text starts like JSON but is not valid JSON"));
         assert!(err("{}").starts_with("The JSON has no \"KeyId\""));
         assert!(err(&json("tomorrow")).starts_with("ParametersValidTo \"tomorrow\" is not a date"));
+        let v1 = json("x").replace("\"x\"", "1771510033.227");
+        assert_eq!(
+            ImportParameters::parse(&v1).unwrap().valid_to,
+            datetime!(2026-02-19 14:07:13.227 UTC)
+        );
         assert!(
             err(&json("x").replace(ARN, "alias/foo"))
                 .starts_with("KeyId: \"alias/foo\" is not an ARN")

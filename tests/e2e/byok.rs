@@ -227,10 +227,8 @@ async fn each_family_goes_from_spec_to_a_blob_that_unwraps_to_the_material() {
         let token_file = format!("token-{n}.bin");
         browser.fill("#token-file", &token_file).await;
         browser
-            .client
-            .execute("document.querySelectorAll('[data-testid=export-result] button.download')[1].click();", vec![])
-            .await
-            .unwrap();
+            .click_nth("[data-testid=export-result] button.download", 1)
+            .await;
         assert_eq!(browser.downloaded(&token_file).await, token);
         let import = browser
             .wait_for_text("#import-command", |t| !t.is_empty())

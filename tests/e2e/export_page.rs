@@ -320,13 +320,8 @@ async fn the_key_list_picks_the_private_key_and_copy_buttons_copy_what_is_shown(
     browser.client.execute("document.querySelector('#token-text').dispatchEvent(new Event('change', {bubbles: true}));", vec![]).await.unwrap();
     browser.wait_for_text("#token-file", |_| true).await;
     browser
-        .client
-        .execute(
-            "document.querySelectorAll('[data-testid=export-result] button.download')[1].click();",
-            vec![],
-        )
-        .await
-        .unwrap();
+        .click_nth("[data-testid=export-result] button.download", 1)
+        .await;
     assert_eq!(browser.downloaded("ImportToken.bin").await, token);
     browser.click("label[for=expires-on]").await;
     let in_ninety_days = (time::OffsetDateTime::now_utc() + time::Duration::days(90)).date();

@@ -1,12 +1,14 @@
 //! Browser and protocol end-to-end tests against the real Cosmian KMS.
 //! Run through `cargo xtask test` (which builds `dist/` first).
 
+mod aws_import;
 mod byok;
 mod create_key;
 mod export_matrix;
 mod export_page;
 mod import_kek;
 mod kmip_builders;
+mod localstack;
 mod shell;
 mod support;
 mod unwrap;

@@ -499,6 +499,21 @@ impl Browser {
             .unwrap_or_else(|e| panic!("cannot click `{css}`: {e}"));
     }
 
+    /// Clicks the `n`-th (from 0) element matching `css`, as a user would.
+    pub async fn click_nth(&self, css: &str, n: usize) {
+        let elements = self
+            .client
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}`: {e}"));
+        elements
+            .get(n)
+            .unwrap_or_else(|| panic!("fewer than {} `{css}`", n + 1))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click `{css}` #{n}: {e}"));
+    }
+
     pub async fn fill(&self, css: &str, text: &str) {
         let element = self
             .client

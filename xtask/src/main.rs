@@ -14,6 +14,15 @@ const WASM_BINDGEN_VERSION: &str = "0.2.130";
 /// npm's binaryen 132 works; Debian's binaryen 108 breaks the bundle.
 const BINARYEN_VERSION: &str = "132.0.0";
 const KMS_VERSION: &str = "5.28.0";
+/// The AWS KMS stand-in and the pins it is known to work with.
+const LOCALSTACK_PACKAGES: [&str; 5] = [
+    "localstack-core[base-runtime]==2026.3.0",
+    "cbor2==5.8.0",
+    "pyopenssl==25.3.0",
+    "cryptography==46.0.5",
+    "hypercorn",
+];
+const LOCALSTACK_VERSION: &str = "2026.3.0";
 const KMS_BINARY: &str = "byok-kms-server";
 const APT_PACKAGES: [&str; 5] = [
     "libssl-dev",
@@ -49,7 +58,8 @@ fn main() -> ExitCode {
 
 const HELP: &str = "cargo xtask <command>
   setup         install what is missing (apt packages, wasm32 target, trunk,
-                wasm-bindgen-cli, wasm-opt, the Cosmian KMS server)
+                wasm-bindgen-cli, wasm-opt, the Cosmian KMS server,
+                LocalStack's KMS and the AWS CLI)
   build         build the bundle into dist/ (release, offline, for /ui/)
   run [--port N]  build, then start a local KMS serving the UI (default 9998)
   test          fmt, clippy (native + wasm32), unit tests, browser end-to-end tests
@@ -131,7 +141,93 @@ fn version_of(program: &str, args: &[&str]) -> Option<String> {
 
 fn setup() -> Result {
     setup_build_tools()?;
-    setup_kms_server()
+    setup_kms_server()?;
+    setup_localstack()?;
+    aws_cli().map(|_| ())
+}
+
+fn localstack_venv() -> PathBuf {
+    tool_cache().join(format!("localstack-{LOCALSTACK_VERSION}"))
+}
+
+/// A Python ≥ 3.12 (LocalStack does not run on 3.11): pyenv's, then PATH's.
+fn python_312() -> Result<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Some(root) = version_of("pyenv", &["root"]) {
+        if let Ok(entries) = fs::read_dir(Path::new(&root).join("versions")) {
+            let mut versions: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            versions.sort();
+            candidates.extend(
+                versions
+                    .into_iter()
+                    .rev()
+                    .map(|v| v.join("bin").join("python3")),
+            );
+        }
+    }
+    candidates.extend(["python3.13", "python3.12", "python3"].map(PathBuf::from));
+    candidates
+        .into_iter()
+        .find(|python| {
+            version_of(
+                &python.to_string_lossy(),
+                &[
+                    "-c",
+                    "import sys; assert sys.version_info >= (3, 12); print('ok')",
+                ],
+            )
+            .as_deref()
+                == Some("ok")
+        })
+        .ok_or_else(|| {
+            "LocalStack (the AWS KMS stand-in) needs Python >= 3.12 and none was found: \
+             install one (`pyenv install 3.12` or `apt-get install python3.12-venv`) and re-run"
+                .to_owned()
+        })
+}
+
+fn setup_localstack() -> Result {
+    let venv = localstack_venv();
+    let marker = venv.join(".installed");
+    if marker.exists() {
+        return Ok(());
+    }
+    let python = python_312()?;
+    let _ = fs::remove_dir_all(&venv);
+    run_step(
+        "creating the LocalStack virtualenv",
+        command(&python.to_string_lossy())
+            .arg("-m")
+            .arg("venv")
+            .arg(&venv),
+    )?;
+    run_step(
+        &format!("installing LocalStack {LOCALSTACK_VERSION} (about 2 minutes)"),
+        command(&venv.join("bin").join("pip").to_string_lossy())
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .args(LOCALSTACK_PACKAGES),
+    )?;
+    fs::write(&marker, LOCALSTACK_PACKAGES.join("\n")).map_err(|e| e.to_string())
+}
+
+/// The `aws` CLI: the machine's, or one installed into the LocalStack venv.
+fn aws_cli() -> Result<PathBuf> {
+    if version_of("aws", &["--version"]).is_some() {
+        return Ok(PathBuf::from("aws"));
+    }
+    let bundled = localstack_venv().join("bin").join("aws");
+    if !bundled.exists() {
+        run_step(
+            "installing the AWS CLI (PyPI awscli)",
+            command(&localstack_venv().join("bin").join("pip").to_string_lossy()).args([
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "awscli",
+            ]),
+        )?;
+    }
+    Ok(bundled)
 }
 
 fn setup_build_tools() -> Result {
@@ -330,7 +426,12 @@ fn test() -> Result {
         command("cargo")
             .args(["test", "--test", "e2e", "--", "--test-threads=1"])
             .env("BYOK_KMS_BIN", kms_binary())
-            .env("BYOK_DIST", root().join("dist")),
+            .env("BYOK_DIST", root().join("dist"))
+            .env(
+                "BYOK_LOCALSTACK_PYTHON",
+                localstack_venv().join("bin").join("python"),
+            )
+            .env("BYOK_AWS_CLI", aws_cli()?),
     )
 }
 

@@ -1,0 +1,121 @@
+//! The AWS side: LocalStack's KMS (which really unwraps imported material)
+//! on a free loopback port, and the real `aws` CLI pointed at it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::{free_port, scratch_dir};
+
+const HINT: &str =
+    "run `cargo xtask setup` (it installs LocalStack in a Python >= 3.12 venv and the AWS CLI)";
+
+/// A running LocalStack KMS, stopped when dropped.
+pub struct LocalStack {
+    child: Child,
+    pub endpoint: String,
+}
+
+impl LocalStack {
+    pub fn start() -> Self {
+        let python = std::env::var_os("BYOK_LOCALSTACK_PYTHON")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                let home = std::env::var_os("HOME")
+                    .map(PathBuf::from)
+                    .unwrap_or_default();
+                home.join(".cache/byok-ui/localstack-2026.3.0/bin/python")
+            });
+        assert!(
+            python.exists(),
+            "LocalStack's Python not found at {}: {HINT}",
+            python.display()
+        );
+        let port = free_port();
+        let dir = scratch_dir("localstack");
+        let log = fs::File::create(dir.join("localstack.log")).expect("log file");
+        let child = Command::new(&python)
+            .args(["-m", "localstack.runtime.main"])
+            .current_dir(&dir)
+            .env("GATEWAY_SERVER", "hypercorn")
+            .env("GATEWAY_LISTEN", format!("127.0.0.1:{port}"))
+            .env("SERVICES", "kms")
+            .env("DNS_ADDRESS", "0")
+            .env("DISABLE_EVENTS", "1")
+            .env("SKIP_SSL_CERT_DOWNLOAD", "1")
+            .env("FILESYSTEM_ROOT", dir.join("root"))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("start LocalStack");
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let mut stack = Self { child, endpoint };
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            if let Ok(Some(status)) = stack.child.try_wait() {
+                let log = fs::read_to_string(dir.join("localstack.log")).unwrap_or_default();
+                panic!("LocalStack exited at start ({status}):\n{log}");
+            }
+            let health = ureq::get(&format!("{}/_localstack/health", stack.endpoint)).call();
+            if let Ok(mut response) = health {
+                let body = response.body_mut().read_to_string().unwrap_or_default();
+                if body.contains("\"kms\"") {
+                    return stack;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "LocalStack did not become healthy within 90 s"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// Runs a shell command line (as copied from the page) with the
+    /// endpoint added, dummy credentials and one attempt only.
+    pub fn shell(&self, command_line: &str, cwd: &Path) -> Output {
+        let aws = std::env::var("BYOK_AWS_CLI").unwrap_or_else(|_| "aws".to_owned());
+        let line = format!(
+            "{command_line} --endpoint-url {} --output json",
+            self.endpoint
+        );
+        let line = match line.strip_prefix("aws ") {
+            Some(rest) => format!("'{aws}' {rest}"),
+            None => line,
+        };
+        let output = Command::new("sh")
+            .arg("-c")
+            .arg(&line)
+            .current_dir(cwd)
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_DEFAULT_REGION", "eu-west-3")
+            .env("AWS_MAX_ATTEMPTS", "1")
+            .env("AWS_PAGER", "")
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run the AWS CLI ({e}): {HINT}"));
+        output
+    }
+
+    /// Runs an `aws kms …` command line that must succeed; returns its JSON.
+    pub fn aws(&self, command_line: &str, cwd: &Path) -> Value {
+        let output = self.shell(command_line, cwd);
+        assert!(
+            output.status.success(),
+            "`{command_line}` failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap_or(Value::Null)
+    }
+}
+
+impl Drop for LocalStack {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
