@@ -87,7 +87,7 @@ impl LocalStack {
             Some(rest) => format!("'{aws}' {rest}"),
             None => line,
         };
-        let output = Command::new("sh")
+        Command::new("sh")
             .arg("-c")
             .arg(&line)
             .current_dir(cwd)
@@ -97,8 +97,7 @@ impl LocalStack {
             .env("AWS_MAX_ATTEMPTS", "1")
             .env("AWS_PAGER", "")
             .output()
-            .unwrap_or_else(|e| panic!("cannot run the AWS CLI ({e}): {HINT}"));
-        output
+            .unwrap_or_else(|e| panic!("cannot run the AWS CLI ({e}): {HINT}"))
     }
 
     /// Runs an `aws kms …` command line that must succeed; returns its JSON.

@@ -153,17 +153,18 @@ fn localstack_venv() -> PathBuf {
 /// A Python ≥ 3.12 (LocalStack does not run on 3.11): pyenv's, then PATH's.
 fn python_312() -> Result<PathBuf> {
     let mut candidates = Vec::new();
-    if let Some(root) = version_of("pyenv", &["root"]) {
-        if let Ok(entries) = fs::read_dir(Path::new(&root).join("versions")) {
-            let mut versions: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-            versions.sort();
-            candidates.extend(
-                versions
-                    .into_iter()
-                    .rev()
-                    .map(|v| v.join("bin").join("python3")),
-            );
-        }
+    let pyenv_root = version_of("pyenv", &["root"])
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home().join(".pyenv"));
+    if let Ok(entries) = fs::read_dir(pyenv_root.join("versions")) {
+        let mut versions: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        versions.sort();
+        candidates.extend(
+            versions
+                .into_iter()
+                .rev()
+                .map(|v| v.join("bin").join("python3")),
+        );
     }
     candidates.extend(["python3.13", "python3.12", "python3"].map(PathBuf::from));
     candidates
