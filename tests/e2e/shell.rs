@@ -154,3 +154,51 @@ async fn an_api_token_server_asks_for_the_token_then_works() {
     assert!(storage.contains(&token), "{storage}");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_content_security_policy_is_enforced_and_violations_are_caught() {
+    let kms = ui_server();
+    let browser = Browser::start().await;
+    browser.goto(&kms.ui_url("/ui/")).await;
+    browser
+        .wait_for_text(VERSION, |t| t.contains("5.28.0"))
+        .await;
+    let policy = browser
+        .client
+        .execute(
+            "return document.querySelector('meta[http-equiv=Content-Security-Policy]').content;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let policy = policy.as_str().unwrap();
+    assert!(
+        policy.starts_with("default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+        "{policy}"
+    );
+    // The watcher the audit relies on does see a violation: load an image
+    // from another origin, which img-src 'self' forbids.
+    let seen = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             document.addEventListener('securitypolicyviolation', e => done(e.violatedDirective), { once: true });
+             const img = document.createElement('img');
+             img.src = 'http://127.0.0.2:9/blocked.png';
+             document.body.appendChild(img);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(seen, serde_json::json!("img-src"));
+    // Forget the deliberate one so the suite-wide audit stays strict.
+    browser
+        .client
+        .execute(
+            "window.__cspViolations = []; document.querySelector('img[src*=blocked]').remove();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.close().await;
+}

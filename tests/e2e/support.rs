@@ -459,8 +459,50 @@ impl Browser {
             .unwrap_or_else(|e| panic!("cannot paste into `{css}`: {e}"));
     }
 
+    /// Navigates, then starts watching the page: CSP violations and the
+    /// body of every request it sends (checked by [`Browser::audit_page`]).
     pub async fn goto(&self, url: &str) {
+        self.audit_page().await;
         self.client.goto(url).await.expect("navigate");
+        self.client
+            .execute(
+                "window.__cspViolations = [];
+                 document.addEventListener('securitypolicyviolation',
+                   e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));",
+                vec![],
+            )
+            .await
+            .expect("watch CSP violations");
+        self.record_requests().await;
+    }
+
+    /// The suite-wide checks, run before leaving each page: no CSP
+    /// violation, every Export carries a KeyWrappingSpecification, nothing
+    /// in localStorage.
+    pub async fn audit_page(&self) {
+        let violations = self
+            .client
+            .execute("return window.__cspViolations || [];", vec![])
+            .await
+            .expect("read CSP violations");
+        assert_eq!(violations, json!([]), "Content-Security-Policy violations");
+        for body in self.recorded_requests().await {
+            if body.starts_with("{\"tag\":\"Export\"") || body.starts_with("{\"tag\":\"Get\"") {
+                assert!(
+                    body.contains("\"KeyWrappingSpecification\""),
+                    "the app asked for unwrapped key material: {body}"
+                );
+            }
+        }
+        let local = self
+            .client
+            .execute(
+                "try { return localStorage.length; } catch (e) { return 0; }",
+                vec![],
+            )
+            .await
+            .expect("read localStorage");
+        assert_eq!(local, json!(0), "the app wrote to localStorage");
     }
 
     /// Waits until the element matching `css` has text satisfying `check`,
@@ -550,6 +592,7 @@ impl Browser {
     }
 
     pub async fn close(mut self) {
+        self.audit_page().await;
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();

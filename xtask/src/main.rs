@@ -348,7 +348,43 @@ fn build() -> Result {
         "trunk build --release --offline",
         command("trunk").args(["build", "--release", "--offline"]),
     )?;
+    add_content_security_policy()?;
     size_report()
+}
+
+/// Where the app may connect besides its own origin; override with
+/// `BYOK_CSP_CONNECT_SRC` (space-separated origins) for a remote KMS.
+const DEFAULT_CONNECT_SRC: &str = "http://127.0.0.1:* http://localhost:*";
+
+/// Puts a Content-Security-Policy in dist/index.html: own origin only, the
+/// wasm ('wasm-unsafe-eval'), and Trunk's one inline loader by its hash.
+fn add_content_security_policy() -> Result {
+    use base64::Engine;
+    use sha2::Digest;
+    let path = root().join("dist").join("index.html");
+    let html = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let open = "<script type=\"module\">";
+    let start = html
+        .find(open)
+        .ok_or("dist/index.html has no inline loader script")?
+        + open.len();
+    let end = start
+        + html[start..]
+            .find("</script>")
+            .ok_or("unterminated loader script")?;
+    let hash =
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(&html[start..end]));
+    let connect =
+        env::var("BYOK_CSP_CONNECT_SRC").unwrap_or_else(|_| DEFAULT_CONNECT_SRC.to_owned());
+    let policy = format!(
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}'; \
+         style-src 'self'; img-src 'self'; connect-src 'self' {connect}; \
+         base-uri 'none'; form-action 'none'"
+    );
+    let meta = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\" />");
+    let charset = "<meta charset=\"utf-8\" />";
+    let html = html.replacen(charset, &format!("{charset}\n    {meta}"), 1);
+    fs::write(&path, html).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn run(args: &[String]) -> Result {
