@@ -16,7 +16,8 @@ pub fn CommandBlock(
     label: &'static str,
 ) -> impl IntoView {
     view! {
-        <pre id=id class="command">{text}</pre>
+        // Focusable so keyboard users can scroll a long line.
+        <pre id=id class="command" tabindex="0" aria-label=label>{text}</pre>
         <CopyButton text=text label=label />
     }
 }

@@ -369,6 +369,7 @@ async fn expired_parameters_a_mismatched_arn_and_incompatible_keys_are_flagged()
     assert_eq!(browser.value_of("#byok-parameters").await, mismatched);
     assert_eq!(browser.value_of("#byok-kek-size").await, "RSA_2048");
     browser.screenshot("byok-flagged").await;
+    browser.assert_accessible("guided page (flagged)").await;
     assert_eq!(kms.object_ids(), before, "nothing was sent");
 
     // Start over clears it.

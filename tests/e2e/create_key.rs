@@ -108,6 +108,9 @@ async fn each_family_creates_key_material_with_aws_attributes() {
             assert_eq!(public, format!("{id}_pk"));
         }
         browser.screenshot(&format!("create-{id}")).await;
+        browser
+            .assert_accessible(&format!("{} (created)", page.href()))
+            .await;
     }
 
     // A reserved tag is refused and nothing is created.

@@ -169,6 +169,9 @@ async fn a_slice_of_the_matrix_through_the_browser_unwraps_to_the_key_material()
             .count();
         assert_eq!(exports, 1, "{cell}: one Export");
         browser.screenshot(&format!("export-cell-{n}")).await;
+        browser
+            .assert_accessible("export page (result shown)")
+            .await;
     }
     browser.close().await;
 }
@@ -264,6 +267,9 @@ async fn forbidden_cells_and_bad_choices_are_refused_before_any_export() {
         );
     }
     browser.screenshot("export-refused").await;
+    browser
+        .assert_accessible("export page (refusal shown)")
+        .await;
     browser.close().await;
 }
 
@@ -359,5 +365,9 @@ async fn the_key_list_picks_the_private_key_and_copy_buttons_copy_what_is_shown(
     assert_eq!(browser.clipboard().await, one_line);
     assert_eq!(shell_words::split(&one_line).unwrap(), words);
     browser.screenshot("export-result").await;
+    browser.click(".key-browser summary").await;
+    browser
+        .assert_accessible("export page (key list and command options)")
+        .await;
     browser.close().await;
 }

@@ -99,6 +99,9 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
         .wait_for_text(IMPORTED_ID, |t| t == "kek-base64")
         .await;
     browser.screenshot("import-kek-result").await;
+    browser
+        .assert_accessible("import page (result shown)")
+        .await;
     assert_stored(
         &kms,
         "kek-base64",
@@ -161,6 +164,9 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
         &tags(WrappingAlgorithm::RsaesOaepSha1, true),
     );
     browser.screenshot("import-kek-json").await;
+    browser
+        .assert_accessible("import page (JSON parameters shown)")
+        .await;
 
     // 4. DER file (the console's WrappingPublicKey.bin), chosen in the picker.
     let dir = scratch_dir("kek-files");
@@ -438,6 +444,9 @@ async fn bad_inputs_are_refused_with_a_clear_message_and_nothing_is_sent() {
         browser
             .screenshot(&format!("import-kek-bad-{}", case.name.replace(' ', "-")))
             .await;
+        browser
+            .assert_accessible(&format!("import page (error: {})", case.name))
+            .await;
     }
     browser.close().await;
 }
@@ -474,6 +483,9 @@ async fn importing_twice_under_one_id_asks_before_replacing() {
         "{shown}"
     );
     browser.screenshot("import-kek-replace").await;
+    browser
+        .assert_accessible("import page (replace confirmation)")
+        .await;
     assert_eq!(kms.public_key_der("kek-dup"), der("rsa2048.spki.der"));
 
     // Cancel leaves it alone.
@@ -554,5 +566,8 @@ async fn keks_tagged_in_any_spelling_are_recognised_and_unknown_ones_reported() 
         assert!(text.starts_with(shown), "{id}: {text}");
     }
     browser.screenshot("import-kek-list").await;
+    browser
+        .assert_accessible("import page (KEK list with an unknown tag)")
+        .await;
     browser.close().await;
 }

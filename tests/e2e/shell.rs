@@ -49,6 +49,9 @@ async fn every_page_opens_from_a_deep_link_and_from_the_navigation() {
         browser
             .screenshot(&format!("page{}", page.href().replace('/', "-")))
             .await;
+        browser
+            .assert_accessible(&format!("{} (empty form)", page.href()))
+            .await;
     }
     // Client-side navigation from the nav bar.
     browser.goto(&kms.ui_url(&Page::Byok.href())).await;
@@ -88,6 +91,9 @@ async fn a_kms_that_is_down_is_reported_and_retry_reconnects() {
         "{text}"
     );
     browser.screenshot("shell-cannot-reach").await;
+    browser
+        .assert_accessible("/ui/ (cannot reach the KMS)")
+        .await;
 
     // Start a KMS there that allows the UI's origin, then retry.
     let _other = Kms::start(KmsOptions {
@@ -140,6 +146,7 @@ async fn an_api_token_server_asks_for_the_token_then_works() {
         "The KMS refused the request (401): No authentication provided. Enter a valid access token in Settings."
     );
     browser.screenshot("shell-401").await;
+    browser.assert_accessible("/ui/ (401)").await;
 
     browser.click(".settings summary").await;
     browser.fill("#access-token", &token).await;
@@ -191,13 +198,37 @@ async fn the_content_security_policy_is_enforced_and_violations_are_caught() {
         .await
         .unwrap();
     assert_eq!(seen, serde_json::json!("img-src"));
-    // Forget the deliberate one so the suite-wide audit stays strict.
     browser
         .client
         .execute(
-            "window.__cspViolations = []; document.querySelector('img[src*=blocked]').remove();",
+            "document.querySelector('img[src*=blocked]').remove();",
             vec![],
         )
+        .await
+        .unwrap();
+    // The accessibility check can fail too: an input without a label.
+    browser
+        .client
+        .execute("const i = document.createElement('input'); i.id = 'unlabelled'; document.querySelector('main').appendChild(i);", vec![])
+        .await
+        .unwrap();
+    let found = browser.accessibility_violations().await;
+    assert!(
+        found
+            .iter()
+            .any(|v| v.starts_with("label (critical)") && v.contains("#unlabelled")),
+        "{found:?}"
+    );
+    browser
+        .client
+        .execute("document.querySelector('#unlabelled').remove();", vec![])
+        .await
+        .unwrap();
+    browser.assert_accessible("/ui/ (connected)").await;
+    // Forget the deliberate one so the suite-wide audit stays strict.
+    browser
+        .client
+        .execute("window.__cspViolations = [];", vec![])
         .await
         .unwrap();
     browser.close().await;

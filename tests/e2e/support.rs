@@ -476,6 +476,52 @@ impl Browser {
         self.record_requests().await;
     }
 
+    /// Runs axe-core on the page as it is now and fails on any serious or
+    /// critical violation; `state` names the page state in the message.
+    pub async fn assert_accessible(&self, state: &str) {
+        let found = self.accessibility_violations().await;
+        assert!(
+            found.is_empty(),
+            "accessibility violations on {state}: {found:#?}"
+        );
+    }
+
+    /// axe-core's serious and critical violations on the page as it is now.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let axe = std::env::var_os("BYOK_AXE_JS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                let home = std::env::var_os("HOME")
+                    .map(PathBuf::from)
+                    .unwrap_or_default();
+                home.join(".cache/byok-ui/axe-core-4.14.1/node_modules/axe-core/axe.min.js")
+            });
+        let source = fs::read_to_string(&axe).unwrap_or_else(|e| {
+            panic!(
+                "axe-core not found at {} ({e}): {INSTALL_HINT}",
+                axe.display()
+            )
+        });
+        self.client
+            .execute(&format!("{source}; return true;"), vec![])
+            .await
+            .expect("inject axe-core");
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] }).then(
+                   r => done(r.violations
+                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))),
+                   e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        serde_json::from_value(found).expect("a list of violations")
+    }
+
     /// The suite-wide checks, run before leaving each page: no CSP
     /// violation, every Export carries a KeyWrappingSpecification, nothing
     /// in localStorage.

@@ -23,6 +23,8 @@ const LOCALSTACK_PACKAGES: [&str; 5] = [
     "hypercorn",
 ];
 const LOCALSTACK_VERSION: &str = "2026.3.0";
+/// Injected by the browser tests to check accessibility.
+const AXE_CORE_VERSION: &str = "4.14.1";
 const KMS_BINARY: &str = "byok-kms-server";
 const APT_PACKAGES: [&str; 5] = [
     "libssl-dev",
@@ -262,26 +264,42 @@ fn setup_build_tools() -> Result {
             ]),
         )?;
     }
+    if !axe_core_js().exists() {
+        npm_install(&format!("axe-core@{AXE_CORE_VERSION}"), &axe_core_dir())?;
+    }
     if !binaryen_bin().join("wasm-opt").exists() {
-        let dir = binaryen_bin()
-            .parent()
-            .and_then(Path::parent)
-            .map(Path::to_path_buf);
-        let dir = dir.ok_or("bad binaryen cache path")?;
-        fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        run_step(
-            &format!("installing wasm-opt (npm binaryen@{BINARYEN_VERSION}, under a minute)"),
-            command("npm").current_dir(&dir).args([
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                ".",
-                &format!("binaryen@{BINARYEN_VERSION}"),
-            ]),
+        npm_install(
+            &format!("binaryen@{BINARYEN_VERSION}"),
+            &tool_cache().join(format!("binaryen-{BINARYEN_VERSION}")),
         )?;
     }
     Ok(())
+}
+
+fn axe_core_dir() -> PathBuf {
+    tool_cache().join(format!("axe-core-{AXE_CORE_VERSION}"))
+}
+
+fn axe_core_js() -> PathBuf {
+    axe_core_dir()
+        .join("node_modules")
+        .join("axe-core")
+        .join("axe.min.js")
+}
+
+fn npm_install(package: &str, dir: &Path) -> Result {
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    run_step(
+        &format!("installing {package} from npm (under a minute)"),
+        command("npm").current_dir(dir).args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            ".",
+            package,
+        ]),
+    )
 }
 
 fn setup_apt() -> Result {
@@ -468,7 +486,8 @@ fn test() -> Result {
                 "BYOK_LOCALSTACK_PYTHON",
                 localstack_venv().join("bin").join("python"),
             )
-            .env("BYOK_AWS_CLI", aws_cli()?),
+            .env("BYOK_AWS_CLI", aws_cli()?)
+            .env("BYOK_AXE_JS", axe_core_js()),
     )
 }
 
