@@ -8,6 +8,7 @@ mod export_matrix;
 mod export_page;
 mod import_kek;
 mod kmip_builders;
+mod layout;
 mod localstack;
 mod shell;
 mod support;

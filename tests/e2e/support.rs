@@ -293,6 +293,11 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Self {
+        Self::start_with(false, (1280, 900)).await
+    }
+
+    /// A browser that prefers a dark colour scheme, or light, at a window size.
+    pub async fn start_with(dark: bool, (width, height): (u32, u32)) -> Self {
         let chromedriver = required_file(
             "BYOK_CHROMEDRIVER",
             PathBuf::from("/usr/bin/chromedriver"),
@@ -326,9 +331,14 @@ impl Browser {
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                     "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--window-size=1280,900",
+                    "--disable-dev-shm-usage", format!("--window-size={width},{height}"),
+                    format!("--blink-settings=preferredColorScheme={}", if dark { 0 } else { 1 }),
                     format!("--user-data-dir={}", profile.display()),
                 ],
+                // Headless windows have a minimum width; emulate the viewport instead.
+                "mobileEmulation": {
+                    "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 }
+                },
                 "prefs": {
                     "download.default_directory": download_dir,
                     "download.prompt_for_download": false,
