@@ -7,6 +7,7 @@ mod create_key;
 mod export_matrix;
 mod export_page;
 mod import_kek;
+mod keyboard;
 mod kmip_builders;
 mod layout;
 mod localstack;

@@ -13,6 +13,12 @@ use byok_ui::kmip::Ttlv;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
+/// WebDriver key codes.
+pub const TAB: &str = "\u{E004}";
+pub const ENTER: &str = "\u{E007}";
+pub const SPACE: &str = "\u{E00D}";
+pub const ARROW_DOWN: &str = "\u{E015}";
+
 const INSTALL_HINT: &str =
     "run `cargo xtask setup` (it installs chromium, chromium-driver and the KMS server)";
 
@@ -595,6 +601,41 @@ impl Browser {
             .click()
             .await
             .unwrap_or_else(|e| panic!("cannot click `{css}`: {e}"));
+    }
+
+    /// Presses keys on whatever has the focus, through the WebDriver
+    /// keyboard (e.g. "\u{E004}" for Tab), as a person types.
+    pub async fn press(&self, keys: &str) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".to_owned());
+        for value in keys.chars() {
+            actions = actions
+                .then(KeyAction::Down { value })
+                .then(KeyAction::Up { value });
+        }
+        self.client
+            .perform_actions(actions)
+            .await
+            .expect("press keys");
+    }
+
+    /// Presses Tab until the focused element matches `css` (at most 80 times).
+    pub async fn tab_to(&self, css: &str) {
+        for _ in 0..80 {
+            let focused = self
+                .client
+                .execute(
+                    "return document.activeElement.matches(arguments[0]);",
+                    vec![json!(css)],
+                )
+                .await
+                .expect("read the focus");
+            if focused == json!(true) {
+                return;
+            }
+            self.press(TAB).await;
+        }
+        panic!("Tab never reached `{css}`");
     }
 
     /// Clicks the `n`-th (from 0) element matching `css`, as a user would.
