@@ -477,6 +477,12 @@ fn test() -> Result {
         command("cargo").args(["test", "--workspace", "--lib", "--bins"]),
     )?;
     run_step(
+        "parser fuzzing (proptest, 5000 cases per property)",
+        command("cargo")
+            .args(["test", "--test", "parsers_fuzz"])
+            .env("PROPTEST_CASES", "5000"),
+    )?;
+    run_step(
         "browser end-to-end tests against the real KMS",
         command("cargo")
             .args(["test", "--test", "e2e", "--", "--test-threads=1"])
