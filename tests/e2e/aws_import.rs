@@ -17,7 +17,6 @@ use byok_ui::domain::key_material::{EcCurve, HmacHash};
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::kmip::{self, ExportWrappedRequest, ImportPublicKeyRequest, UsageMask};
 use byok_ui::routes::Page;
-use fantoccini::Locator;
 use hmac::Mac;
 use rsa::pkcs8::{DecodePublicKey, EncodePublicKey};
 use serde_json::Value;
@@ -47,10 +46,8 @@ fn b64(value: &Value, field: &str) -> Vec<u8> {
 
 async fn select(browser: &Browser, css: &str, value: &str) {
     browser
-        .client
-        .find(Locator::Css(css))
+        .element(css)
         .await
-        .unwrap()
         .select_by_value(value)
         .await
         .unwrap_or_else(|e| panic!("cannot select {value} in {css}: {e}"));

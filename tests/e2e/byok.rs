@@ -14,7 +14,6 @@ use byok_ui::domain::key_material::{EcCurve, HmacHash, KeyMaterialSpec};
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::kmip;
 use byok_ui::routes::Page;
-use fantoccini::Locator;
 use rsa::RsaPrivateKey;
 use rsa::pkcs8::EncodePublicKey;
 use time::{OffsetDateTime, UtcOffset};
@@ -70,10 +69,8 @@ fn get_parameters_output(
 
 async fn select(browser: &Browser, css: &str, value: &str) {
     browser
-        .client
-        .find(Locator::Css(css))
+        .element(css)
         .await
-        .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
         .select_by_value(value)
         .await
         .unwrap_or_else(|e| panic!("cannot select {value} in `{css}`: {e}"));

@@ -3,7 +3,6 @@
 
 use byok_ui::kmip::{self, AttributeReference};
 use byok_ui::routes::Page;
-use fantoccini::Locator;
 
 use crate::support::{Browser, Kms, KmsOptions};
 
@@ -20,10 +19,8 @@ async fn create(
     browser.wait_for_text("h1", |t| t == page.label()).await;
     let select = |css: &'static str, value: String| async move {
         browser
-            .client
-            .find(Locator::Css(css))
+            .element(css)
             .await
-            .unwrap()
             .select_by_value(&value)
             .await
             .unwrap();

@@ -321,7 +321,7 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "chromedriver did not start");
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -369,7 +369,7 @@ impl Browser {
     /// Waits for a finished download named `name` and returns its bytes.
     pub async fn downloaded(&self, name: &str) -> Vec<u8> {
         let path = self.download_dir.join(name);
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(30);
         let mut previous: Option<Vec<u8>> = None;
         loop {
             if let Ok(bytes) = fs::read(&path) {
@@ -386,18 +386,14 @@ impl Browser {
                 }
                 previous = Some(bytes);
             }
-            assert!(Instant::now() < deadline, "no download {name} within 20 s");
+            assert!(Instant::now() < deadline, "no download {name} within 30 s");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
     /// Picks a local file in a file input.
     pub async fn upload(&self, css: &str, path: &Path) {
-        let input = self
-            .client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no `{css}`: {e}"));
+        let input = self.element(css).await;
         input
             .send_keys(&path.to_string_lossy())
             .await
@@ -406,11 +402,7 @@ impl Browser {
 
     /// The current `value` of a form control.
     pub async fn value_of(&self, css: &str) -> String {
-        let element = self
-            .client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no `{css}`: {e}"));
+        let element = self.element(css).await;
         element
             .prop("value")
             .await
@@ -463,6 +455,7 @@ impl Browser {
 
     /// Sets a text field's value the way a paste does (one input event).
     pub async fn paste(&self, css: &str, text: &str) {
+        self.element(css).await;
         self.client
             .execute(
                 "const el = document.querySelector(arguments[0]);
@@ -567,10 +560,20 @@ impl Browser {
         assert_eq!(local, json!(0), "the app wrote to localStorage");
     }
 
+    /// The element matching `css`, once the app has rendered it (20 s at most).
+    pub async fn element(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}` within 30 s: {e}"))
+    }
+
     /// Waits until the element matching `css` has text satisfying `check`,
     /// and returns that text.
     pub async fn wait_for_text(&self, css: &str, check: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(30);
         let mut last = String::new();
         loop {
             let found = match self.client.find(Locator::Css(css)).await {
@@ -585,7 +588,7 @@ impl Browser {
             }
             if Instant::now() > deadline {
                 self.screenshot("timeout").await;
-                panic!("no `{css}` with the expected text within 20 s; last text: {last:?}");
+                panic!("no `{css}` with the expected text within 30 s; last text: {last:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -594,7 +597,7 @@ impl Browser {
     pub async fn click(&self, css: &str) {
         self.client
             .wait()
-            .at_most(Duration::from_secs(20))
+            .at_most(Duration::from_secs(30))
             .for_element(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
@@ -640,6 +643,7 @@ impl Browser {
 
     /// Clicks the `n`-th (from 0) element matching `css`, as a user would.
     pub async fn click_nth(&self, css: &str, n: usize) {
+        self.element(css).await;
         let elements = self
             .client
             .find_all(Locator::Css(css))
@@ -657,7 +661,7 @@ impl Browser {
         let element = self
             .client
             .wait()
-            .at_most(Duration::from_secs(20))
+            .at_most(Duration::from_secs(30))
             .for_element(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("no `{css}`: {e}"));
