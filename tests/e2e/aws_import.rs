@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use crate::export_matrix::{attributes, material_bytes};
 use crate::localstack::LocalStack;
-use crate::support::{Browser, Kms, KmsOptions};
+use crate::support::{Browser, Kms};
 
 const MESSAGE: &[u8] = b"bring your own key, proven end to end";
 
@@ -44,15 +44,6 @@ fn b64(value: &Value, field: &str) -> Vec<u8> {
         .unwrap()
 }
 
-async fn select(browser: &Browser, css: &str, value: &str) {
-    browser
-        .element(css)
-        .await
-        .select_by_value(value)
-        .await
-        .unwrap_or_else(|e| panic!("cannot select {value} in {css}: {e}"));
-}
-
 /// Goes through the guided page with AWS's real outputs; returns the key ARN,
 /// the KMS key id, the import command and the folder holding the downloads.
 async fn guided_flow(
@@ -67,8 +58,8 @@ async fn guided_flow(
         .wait_for_text("h1", |t| t == Page::Byok.label())
         .await;
     browser.click("#byok-start-over").await;
-    select(browser, "#byok-spec", &s.spec.aws_name()).await;
-    select(browser, "#byok-usage", s.usage.aws_name()).await;
+    browser.select("#byok-spec", &s.spec.aws_name()).await;
+    browser.select("#byok-usage", s.usage.aws_name()).await;
 
     let create_key = browser
         .wait_for_text("#create-key-command", |t| t.contains(&s.spec.aws_name()))
@@ -86,8 +77,12 @@ async fn guided_flow(
         .unwrap()
         .to_owned();
 
-    select(browser, "#byok-algorithm", s.algorithm.aws_name()).await;
-    select(browser, "#byok-kek-size", &format!("RSA_{}", s.kek_bits)).await;
+    browser
+        .select("#byok-algorithm", s.algorithm.aws_name())
+        .await;
+    browser
+        .select("#byok-kek-size", &format!("RSA_{}", s.kek_bits))
+        .await;
     let get_parameters = browser
         .wait_for_text("#get-parameters-command", |t| {
             t.contains(&arn)
@@ -112,14 +107,7 @@ async fn guided_flow(
     );
 
     browser.click("#byok-run").await;
-    let done = browser
-        .wait_for_text("[data-testid=byok-done]", |t| !t.is_empty())
-        .await;
-    let key_id = done
-        .strip_prefix("Key material ")
-        .and_then(|r| r.split(' ').next())
-        .unwrap()
-        .to_owned();
+    let key_id = browser.guided_key_id().await;
     browser
         .click("[data-testid=export-result] > button.download")
         .await;
@@ -292,10 +280,7 @@ fn import_in(stack: &LocalStack, command: &str, dir: &Path) -> bool {
 async fn aws_accepts_what_the_page_hands_over_and_the_key_then_works() {
     let started = Instant::now();
     let stack = LocalStack::start();
-    let kms = Kms::start(KmsOptions {
-        serve_ui: true,
-        ..Default::default()
-    });
+    let kms = Kms::with_ui();
     let vendor =
         kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
     use WrappingAlgorithm::*;

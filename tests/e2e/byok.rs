@@ -19,7 +19,7 @@ use rsa::pkcs8::EncodePublicKey;
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::export_matrix::{create_material, material_bytes};
-use crate::support::{Browser, Kms, KmsOptions};
+use crate::support::{Browser, Kms};
 use crate::unwrap::unwrap;
 
 const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
@@ -67,15 +67,6 @@ fn get_parameters_output(
     )
 }
 
-async fn select(browser: &Browser, css: &str, value: &str) {
-    browser
-        .element(css)
-        .await
-        .select_by_value(value)
-        .await
-        .unwrap_or_else(|e| panic!("cannot select {value} in `{css}`: {e}"));
-}
-
 async fn open_guided(browser: &Browser, kms: &Kms) {
     browser.goto(&kms.ui_url(&Page::Byok.href())).await;
     browser
@@ -93,10 +84,7 @@ struct Scenario {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_family_goes_from_spec_to_a_blob_that_unwraps_to_the_material() {
-    let kms = Kms::start(KmsOptions {
-        serve_ui: true,
-        ..Default::default()
-    });
+    let kms = Kms::with_ui();
     let browser = Browser::start().await;
     use WrappingAlgorithm::*;
     let scenarios = [
@@ -127,8 +115,10 @@ async fn each_family_goes_from_spec_to_a_blob_that_unwraps_to_the_material() {
         open_guided(&browser, &kms).await;
 
         // 1. The spec and the create-key command.
-        select(&browser, "#byok-spec", &spec.aws_name()).await;
-        select(&browser, "#byok-usage", scenario.usage.aws_name()).await;
+        browser.select("#byok-spec", &spec.aws_name()).await;
+        browser
+            .select("#byok-usage", scenario.usage.aws_name())
+            .await;
         browser.fill("#byok-region", "eu-west-3").await;
         let expected = create_key(&CreateKeyOptions {
             spec,
@@ -155,8 +145,12 @@ async fn each_family_goes_from_spec_to_a_blob_that_unwraps_to_the_material() {
         let (algorithm, kek_bits) = scenario
             .wrapping
             .unwrap_or((recommended_algorithm, recommended_bits));
-        select(&browser, "#byok-algorithm", algorithm.aws_name()).await;
-        select(&browser, "#byok-kek-size", &format!("RSA_{kek_bits}")).await;
+        browser
+            .select("#byok-algorithm", algorithm.aws_name())
+            .await;
+        browser
+            .select("#byok-kek-size", &format!("RSA_{kek_bits}"))
+            .await;
         browser.paste("#byok-arn", &create_key_output(spec)).await;
         let expected = get_parameters_for_import(Some(&arn), algorithm, kek_bits);
         browser
@@ -200,14 +194,7 @@ async fn each_family_goes_from_spec_to_a_blob_that_unwraps_to_the_material() {
         );
         browser.record_requests().await;
         browser.click("#byok-run").await;
-        let done = browser
-            .wait_for_text("[data-testid=byok-done]", |t| !t.is_empty())
-            .await;
-        let key_id = done
-            .strip_prefix("Key material ")
-            .and_then(|rest| rest.split(' ').next())
-            .expect("the key id is shown")
-            .to_owned();
+        let key_id = browser.guided_key_id().await;
         browser
             .screenshot(&format!("byok-done-{}", spec.aws_name()))
             .await;
@@ -264,10 +251,7 @@ async fn each_family_goes_from_spec_to_a_blob_that_unwraps_to_the_material() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn expired_parameters_a_mismatched_arn_and_incompatible_keys_are_flagged() {
-    let kms = Kms::start(KmsOptions {
-        serve_ui: true,
-        ..Default::default()
-    });
+    let kms = Kms::with_ui();
     let vendor =
         kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
     create_material(
@@ -295,8 +279,10 @@ async fn expired_parameters_a_mismatched_arn_and_incompatible_keys_are_flagged()
     let kek = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
     let browser = Browser::start().await;
     open_guided(&browser, &kms).await;
-    select(&browser, "#byok-algorithm", "RSAES_OAEP_SHA_256").await;
-    select(&browser, "#byok-kek-size", "RSA_2048").await;
+    browser
+        .select("#byok-algorithm", "RSAES_OAEP_SHA_256")
+        .await;
+    browser.select("#byok-kek-size", "RSA_2048").await;
     browser.paste("#byok-arn", ARN).await;
 
     let expired = get_parameters_output(

@@ -4,7 +4,7 @@
 use byok_ui::kmip::{self, AttributeReference};
 use byok_ui::routes::Page;
 
-use crate::support::{Browser, Kms, KmsOptions};
+use crate::support::{Browser, Kms};
 
 async fn create(
     browser: &Browser,
@@ -17,16 +17,8 @@ async fn create(
 ) {
     browser.goto(&kms.ui_url(&page.href())).await;
     browser.wait_for_text("h1", |t| t == page.label()).await;
-    let select = |css: &'static str, value: String| async move {
-        browser
-            .element(css)
-            .await
-            .select_by_value(&value)
-            .await
-            .unwrap();
-    };
-    select("#create-spec", spec.to_owned()).await;
-    select("#create-usage", usage.to_owned()).await;
+    browser.select("#create-spec", spec).await;
+    browser.select("#create-usage", usage).await;
     browser.fill("#create-id", id).await;
     browser.fill("#create-tags", "byok, team-a").await;
     if sensitive {
@@ -40,10 +32,7 @@ async fn create(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_family_creates_key_material_with_aws_attributes() {
-    let kms = Kms::start(KmsOptions {
-        serve_ui: true,
-        ..Default::default()
-    });
+    let kms = Kms::with_ui();
     let browser = Browser::start().await;
     let cases = [
         (

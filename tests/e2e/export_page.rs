@@ -14,7 +14,7 @@ use rsa::RsaPrivateKey;
 use rsa::pkcs8::EncodePublicKey;
 
 use crate::export_matrix::{attributes, create_material, material_bytes};
-use crate::support::{Browser, Kms, KmsOptions};
+use crate::support::{Browser, Kms};
 use crate::unwrap::unwrap;
 
 const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
@@ -22,7 +22,7 @@ const SUMMARY: &str = "[data-testid=export-summary]";
 const FORM_ERROR: &str = "form.export-key-material .error-banner .error-text";
 
 /// Imports a fresh RSA KEK tagged as the import page does.
-fn tagged_kek(
+pub fn tagged_kek(
     kms: &Kms,
     vendor: &str,
     id: &str,
@@ -76,10 +76,7 @@ async fn open_export(browser: &Browser, kms: &Kms, key: &str, kek: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_slice_of_the_matrix_through_the_browser_unwraps_to_the_key_material() {
-    let kms = Kms::start(KmsOptions {
-        serve_ui: true,
-        ..Default::default()
-    });
+    let kms = Kms::with_ui();
     let vendor =
         kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
     use WrappingAlgorithm::*;
@@ -178,10 +175,7 @@ async fn a_slice_of_the_matrix_through_the_browser_unwraps_to_the_key_material()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn forbidden_cells_and_bad_choices_are_refused_before_any_export() {
-    let kms = Kms::start(KmsOptions {
-        serve_ui: true,
-        ..Default::default()
-    });
+    let kms = Kms::with_ui();
     let vendor =
         kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
     tagged_kek(
@@ -275,10 +269,7 @@ async fn forbidden_cells_and_bad_choices_are_refused_before_any_export() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_key_list_picks_the_private_key_and_copy_buttons_copy_what_is_shown() {
-    let kms = Kms::start(KmsOptions {
-        serve_ui: true,
-        ..Default::default()
-    });
+    let kms = Kms::with_ui();
     let vendor =
         kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
     let private = tagged_kek(

@@ -8,7 +8,7 @@ use byok_ui::kmip::{self, AttributeReference, ImportPublicKeyRequest, KeyAttribu
 use byok_ui::routes::Page;
 use time::OffsetDateTime;
 
-use crate::support::{Browser, Kms, KmsOptions, fixture, scratch_dir};
+use crate::support::{Browser, Kms, fixture, scratch_dir};
 
 const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 const ANALYSIS: &str = "#kek-analysis";
@@ -46,10 +46,7 @@ async fn choose_algorithm(browser: &Browser, algorithm: WrappingAlgorithm) {
 }
 
 fn ui_kms() -> Kms {
-    Kms::start(KmsOptions {
-        serve_ui: true,
-        ..Default::default()
-    })
+    Kms::with_ui()
 }
 
 /// Reads the object back over KMIP: SPKI bytes, tags, state.

@@ -5,46 +5,30 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm;
-use byok_ui::kmip::{self, ImportPublicKeyRequest, UsageMask};
+use byok_ui::kmip;
 use byok_ui::routes::Page;
 use rsa::RsaPrivateKey;
 use rsa::pkcs8::EncodePublicKey;
 
-use crate::export_matrix::{attributes, create_material, material_bytes};
-use crate::support::{ARROW_DOWN, Browser, ENTER, Kms, KmsOptions, SPACE};
+use crate::export_matrix::{create_material, material_bytes};
+use crate::export_page::tagged_kek;
+use crate::support::{ARROW_DOWN, Browser, ENTER, Kms, SPACE};
 use crate::unwrap::unwrap;
 
 const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_export_flow_works_from_the_keyboard_alone() {
-    let kms = Kms::start(KmsOptions {
-        serve_ui: true,
-        ..Default::default()
-    });
+    let kms = Kms::with_ui();
     let vendor =
         kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
-    let private = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
-    let mut attrs = attributes(
+    let private = tagged_kek(
+        &kms,
         &vendor,
         "kek-keyboard",
-        UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT),
+        2048,
+        WrappingAlgorithm::RsaesOaepSha256,
     );
-    attrs.tags = vec![
-        "aws".into(),
-        WrappingAlgorithm::RsaesOaepSha256.tag(),
-        format!("key_arn:{ARN}"),
-    ];
-    kms.kmip(&kmip::import_public_key(&ImportPublicKeyRequest {
-        spki_der: private
-            .to_public_key()
-            .to_public_key_der()
-            .unwrap()
-            .into_vec(),
-        replace_existing: false,
-        attributes: attrs,
-    }))
-    .unwrap();
     let key = create_material(
         &kms,
         &vendor,
@@ -98,10 +82,7 @@ async fn the_export_flow_works_from_the_keyboard_alone() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_guided_flow_works_from_the_keyboard_alone() {
-    let kms = Kms::start(KmsOptions {
-        serve_ui: true,
-        ..Default::default()
-    });
+    let kms = Kms::with_ui();
     let kek = RsaPrivateKey::new(&mut rand::thread_rng(), 4096).unwrap();
     let token = vec![5_u8; 300];
     let json = format!(
@@ -124,14 +105,7 @@ async fn the_guided_flow_works_from_the_keyboard_alone() {
         .await;
     browser.tab_to("#byok-run").await;
     browser.press(ENTER).await;
-    let done = browser
-        .wait_for_text("[data-testid=byok-done]", |t| !t.is_empty())
-        .await;
-    let key_id = done
-        .strip_prefix("Key material ")
-        .and_then(|r| r.split(' ').next())
-        .unwrap()
-        .to_owned();
+    let key_id = browser.guided_key_id().await;
     browser
         .tab_to("[data-testid=export-result] > button.download")
         .await;

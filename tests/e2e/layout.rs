@@ -4,14 +4,11 @@
 
 use byok_ui::routes::Page;
 
-use crate::support::{Browser, Kms, KmsOptions};
+use crate::support::{Browser, Kms};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn pages_hold_at_360_and_1280_px_in_light_and_dark() {
-    let kms = Kms::start(KmsOptions {
-        serve_ui: true,
-        ..Default::default()
-    });
+    let kms = Kms::with_ui();
     for dark in [false, true] {
         for width in [360, 1280] {
             let scheme = if dark { "dark" } else { "light" };

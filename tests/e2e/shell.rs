@@ -10,10 +10,7 @@ const VERSION: &str = "[data-testid=server-version]";
 const SERVER_ERROR: &str = "[data-testid=server-error] .error-text";
 
 fn ui_server() -> Kms {
-    Kms::start(KmsOptions {
-        serve_ui: true,
-        ..Default::default()
-    })
+    Kms::with_ui()
 }
 
 #[tokio::test(flavor = "multi_thread")]

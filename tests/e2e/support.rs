@@ -102,6 +102,14 @@ pub struct Kms {
 }
 
 impl Kms {
+    /// A fresh KMS serving the built UI at `/ui/`.
+    pub fn with_ui() -> Self {
+        Self::start(KmsOptions {
+            serve_ui: true,
+            ..Default::default()
+        })
+    }
+
     pub fn start(options: KmsOptions) -> Self {
         let data_dir = options
             .data_dir
@@ -639,6 +647,26 @@ impl Browser {
             self.press(TAB).await;
         }
         panic!("Tab never reached `{css}`");
+    }
+
+    /// Chooses `value` in the select matching `css`.
+    pub async fn select(&self, css: &str, value: &str) {
+        self.element(css)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("cannot select {value} in `{css}`: {e}"));
+    }
+
+    /// After the guided flow's one click: the key material id it reports.
+    pub async fn guided_key_id(&self) -> String {
+        let done = self
+            .wait_for_text("[data-testid=byok-done]", |t| !t.is_empty())
+            .await;
+        done.strip_prefix("Key material ")
+            .and_then(|rest| rest.split(' ').next())
+            .expect("the key id is shown")
+            .to_owned()
     }
 
     /// Clicks the `n`-th (from 0) element matching `css`, as a user would.
