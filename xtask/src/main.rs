@@ -44,6 +44,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("size") => size_report(),
+        Some("bench") => bench(),
         _ => {
             println!("{}", HELP);
             Ok(())
@@ -65,7 +66,8 @@ const HELP: &str = "cargo xtask <command>
   build         build the bundle into dist/ (release, offline, for /ui/)
   run [--port N]  build, then start a local KMS serving the UI (default 9998)
   test          fmt, clippy (native + wasm32), unit tests, browser end-to-end tests
-  size          print the bundle's wasm/js/css bytes, raw and gzip";
+  size          print the bundle's wasm/js/css bytes, raw and gzip
+  bench         timing report: page load and export in Chromium vs a plain client";
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -494,6 +496,18 @@ fn test() -> Result {
             )
             .env("BYOK_AWS_CLI", aws_cli()?)
             .env("BYOK_AXE_JS", axe_core_js()),
+    )
+}
+
+fn bench() -> Result {
+    setup()?;
+    build()?;
+    run_step(
+        "timing report (20 runs; written to target/bench/ui-timings.md)",
+        command("cargo")
+            .args(["bench", "--bench", "ui_timings"])
+            .env("BYOK_KMS_BIN", kms_binary())
+            .env("BYOK_DIST", root().join("dist")),
     )
 }
 

@@ -1,0 +1,160 @@
+//! Timing report (not a test): navigation → interactive import form, and
+//! export click → download ready, over 20 runs in headless Chromium against
+//! the real KMS, side by side with the same KMIP calls from a plain HTTP
+//! client. `cargo xtask bench` runs it after building `dist/`.
+
+#[path = "../tests/e2e/support.rs"]
+#[allow(dead_code)]
+mod support;
+
+use std::time::{Duration, Instant};
+
+use byok_ui::domain::wrapping::WrappingAlgorithm;
+use byok_ui::kmip::{self, *};
+use rsa::pkcs8::EncodePublicKey;
+use support::{Browser, Kms};
+use time::OffsetDateTime;
+
+const RUNS: usize = 20;
+
+fn attributes(vendor: &str, id: &str, mask: UsageMask, tags: Vec<String>) -> KeyAttributes {
+    KeyAttributes {
+        unique_identifier: Some(id.to_owned()),
+        activation_date: OffsetDateTime::now_utc() - time::Duration::minutes(1),
+        usage_mask: mask,
+        tags,
+        vendor_id: vendor.to_owned(),
+        sensitive: false,
+    }
+}
+
+fn stats(mut samples: Vec<Duration>) -> (f64, f64) {
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let median = ms(samples[samples.len() / 2]);
+    let p95 = ms(samples[(samples.len() * 95).div_ceil(100) - 1]);
+    (median, p95)
+}
+
+#[tokio::main]
+async fn main() {
+    let kms = Kms::with_ui();
+    let vendor =
+        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let private = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+    let algorithm = WrappingAlgorithm::RsaesOaepSha256;
+    kms.kmip(&kmip::import_public_key(&ImportPublicKeyRequest {
+        spki_der: private
+            .to_public_key()
+            .to_public_key_der()
+            .unwrap()
+            .into_vec(),
+        replace_existing: false,
+        attributes: attributes(
+            &vendor,
+            "kek",
+            UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT),
+            vec!["aws".into(), algorithm.tag()],
+        ),
+    }))
+    .unwrap();
+    kms.kmip(&kmip::create(&CreateSymmetricKeyRequest {
+        algorithm: CryptographicAlgorithm::Aes,
+        length_bits: 256,
+        attributes: attributes(
+            &vendor,
+            "aes",
+            UsageMask::ENCRYPT.union(UsageMask::DECRYPT),
+            vec![],
+        ),
+    }))
+    .unwrap();
+
+    let browser = Browser::start().await;
+    let (mut load_ui, mut load_plain, mut export_ui, mut export_plain) =
+        (vec![], vec![], vec![], vec![]);
+    for run in 0..RUNS {
+        // Navigation → the import form is interactive and the server version shown.
+        let started = Instant::now();
+        browser.goto(&kms.ui_url("/ui/aws/import-kek")).await;
+        browser.element("#kek-text").await;
+        browser
+            .wait_for_text("[data-testid=server-version]", |t| t.contains("5.28.0"))
+            .await;
+        browser
+            .wait_for_text("tr[data-kek-id=kek]", |t| !t.is_empty())
+            .await;
+        load_ui.push(started.elapsed());
+        // The same calls from a plain client: server-info, Query, Locate, 2 × GetAttributes.
+        let started = Instant::now();
+        ureq::get(&format!("{}/server-info", kms.url()))
+            .call()
+            .unwrap();
+        kms.kmip(&kmip::query_server_information()).unwrap();
+        kms.kmip(&kmip::locate(&LocateRequest {
+            tags: vec!["aws".into()],
+            vendor_id: vendor.clone(),
+            ..Default::default()
+        }))
+        .unwrap();
+        kms.kmip(&kmip::get_attributes("kek", &[])).unwrap();
+        kms.kmip(&kmip::get_attributes("kek", &[AttributeReference::Tag]))
+            .unwrap();
+        load_plain.push(started.elapsed());
+
+        // Export click → EncryptedKeyMaterial file ready.
+        browser
+            .goto(&kms.ui_url("/ui/aws/export-key-material?key=aes&kek=kek"))
+            .await;
+        browser
+            .wait_for_text("#kek-id", |t| t.contains("RSAES_OAEP_SHA_256"))
+            .await;
+        let name = format!("run-{run}.bin");
+        let started = Instant::now();
+        browser
+            .click("form.export-key-material button[type=submit]")
+            .await;
+        browser.fill("#material-file", &name).await;
+        browser
+            .click("[data-testid=export-result] > button.download")
+            .await;
+        browser.downloaded(&name).await;
+        export_ui.push(started.elapsed());
+        // The same calls: 2 × GetAttributes for each object, then Export.
+        let started = Instant::now();
+        for id in ["aes", "kek"] {
+            kms.kmip(&kmip::get_attributes(id, &[])).unwrap();
+            kms.kmip(&kmip::get_attributes(id, &[AttributeReference::Tag]))
+                .unwrap();
+        }
+        kms.kmip(&kmip::export_wrapped(&ExportWrappedRequest {
+            key_id: "aes".into(),
+            kek_id: "kek".into(),
+            parameters: algorithm.kmip_parameters(),
+        }))
+        .unwrap();
+        export_plain.push(started.elapsed());
+    }
+    browser.close().await;
+
+    let mut report = format!(
+        "# UI timings ({RUNS} runs, headless Chromium, real KMS 5.28.0)\n\n| measure | UI median ms | UI p95 ms | plain client median ms | p95 ms | ratio (medians) |\n|---|---|---|---|---|---|\n"
+    );
+    for (name, ui, plain) in [
+        ("navigation → interactive import form", load_ui, load_plain),
+        ("export click → download ready", export_ui, export_plain),
+    ] {
+        let (ui_median, ui_p95) = stats(ui);
+        let (plain_median, plain_p95) = stats(plain);
+        report.push_str(&format!(
+            "| {name} | {ui_median:.1} | {ui_p95:.1} | {plain_median:.1} | {plain_p95:.1} | {:.1}× |\n",
+            ui_median / plain_median
+        ));
+    }
+    println!("{report}");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("ui-timings.md"), report).unwrap();
+}
