@@ -12,6 +12,13 @@ pub fn now_utc() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp_nanos(nanos).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
+/// The origin that served this page, e.g. `http://127.0.0.1:9998`.
+pub fn page_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
 /// Reads a picked or dropped file, refusing it by size before reading.
 pub async fn read_file(file: &web_sys::File, max_bytes: u64) -> Result<Vec<u8>, String> {
     let size = file.size() as u64;

@@ -9,6 +9,9 @@ use std::rc::Rc;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
 use serde::Deserialize;
+use web_sys::RequestMode;
+
+use crate::browser::page_origin;
 
 use crate::domain::server_url::ServerUrl;
 use crate::kmip::{self, ProtocolError, Ttlv};
@@ -23,8 +26,11 @@ pub const REQUEST_TIMEOUT_MS: u32 = 30_000;
 /// Why a request to the KMS did not give the expected answer.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RequestError {
-    /// No HTTP answer at all (server down, wrong address, CORS refusal).
+    /// No HTTP answer at all (server down, wrong address, blocked).
     Unreachable { url: String, reason: String },
+    /// The server is up (it answers a `no-cors` probe) but refused this page's
+    /// origin, so the browser hid its answer.
+    OriginRefused { url: String, origin: String },
     /// No answer within [`REQUEST_TIMEOUT_MS`].
     TimedOut { url: String },
     /// An HTTP error status with the server's one-line reason.
@@ -48,8 +54,14 @@ impl fmt::Display for RequestError {
         match self {
             Self::Unreachable { url, reason } => write!(
                 f,
-                "Cannot reach the KMS at {url}: {reason}. Check that the server is running, \
-                 that the address in Settings is right, and that the server allows this page's origin (CORS)."
+                "Cannot reach the KMS at {url}: {reason}. Check that the server is running \
+                 and that the address in Settings is right."
+            ),
+            Self::OriginRefused { url, origin } => write!(
+                f,
+                "The KMS at {url} is running but refuses requests from this page's origin ({origin}) (CORS). \
+                 Start it with --cors-allowed-origins {origin} (list the server's own origin too if it also serves the UI), \
+                 or open this UI from the server itself."
             ),
             Self::TimedOut { url } => write!(
                 f,
@@ -61,6 +73,10 @@ impl fmt::Display for RequestError {
                 write!(f, "The KMS refused the request ({status}): {reason}.")?;
                 match status {
                     401 => write!(f, " Enter a valid access token in Settings."),
+                    500 => write!(
+                        f,
+                        " The server keeps the details of internal errors in its log."
+                    ),
                     400 if reason.contains("Origin") => write!(
                         f,
                         " Start the server with --cors-allowed-origins listing this page's origin, or open the UI from the server itself."
@@ -155,20 +171,40 @@ impl KmsClient {
 
     /// Sends; a non-2xx status becomes [`RequestError::Refused`].
     async fn send(&self, request: Request, deadline: &Deadline) -> Result<String, RequestError> {
-        let response = request.send().await.map_err(|e| {
-            if deadline.expired.get() {
-                RequestError::TimedOut {
-                    url: self.url.to_string(),
-                }
-            } else {
-                self.unreachable(describe_fetch_error(&e.to_string()))
+        match request.send().await {
+            Ok(response) => read_body(response).await,
+            Err(_) if deadline.expired.get() => Err(RequestError::TimedOut {
+                url: self.url.to_string(),
+            }),
+            Err(e) => Err(self.diagnose_no_answer(e.to_string()).await),
+        }
+    }
+
+    /// A CORS refusal and a dead server look the same to a page; an opaque
+    /// `no-cors` GET of /version tells them apart (it only arrives if the server is up).
+    async fn diagnose_no_answer(&self, raw: String) -> RequestError {
+        let deadline = Deadline::start();
+        let probe = Request::get(&self.url.version_endpoint())
+            .mode(RequestMode::NoCors)
+            .abort_signal(deadline.signal().as_ref())
+            .build();
+        let server_is_up = match probe {
+            Ok(probe) => probe.send().await.is_ok(),
+            Err(_) => false,
+        };
+        if server_is_up {
+            RequestError::OriginRefused {
+                url: self.url.to_string(),
+                origin: page_origin(),
             }
-        })?;
-        read_body(response).await
+        } else {
+            self.unreachable(describe_fetch_error(&raw))
+        }
     }
 }
 
-/// Aborts the request after [`REQUEST_TIMEOUT_MS`]; dropping it cancels the timer.
+/// Aborts the request after [`REQUEST_TIMEOUT_MS`], or when dropped: a request
+/// the user cancelled (its future dropped) stops on the wire too.
 struct Deadline {
     controller: Option<web_sys::AbortController>,
     expired: Rc<Cell<bool>>,
@@ -200,6 +236,15 @@ impl Deadline {
     }
 }
 
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        // Harmless once the body has been read.
+        if let Some(controller) = &self.controller {
+            controller.abort();
+        }
+    }
+}
+
 async fn read_body(response: Response) -> Result<String, RequestError> {
     let status = response.status();
     let text = response.text().await.unwrap_or_default();
@@ -219,7 +264,7 @@ async fn read_body(response: Response) -> Result<String, RequestError> {
 /// Browsers hide the cause of a failed fetch; say what it usually means.
 fn describe_fetch_error(raw: &str) -> String {
     if raw.contains("Failed to fetch") || raw.contains("NetworkError") {
-        "no answer (the server is down, the address is wrong, or it refused this origin)".to_owned()
+        "no answer (the server is down or the address is wrong)".to_owned()
     } else {
         raw.to_owned()
     }

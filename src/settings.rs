@@ -58,7 +58,4 @@ pub fn use_settings() -> Settings {
     expect_context::<Settings>()
 }
 
-/// The origin that served this page, e.g. `http://127.0.0.1:9998`.
-pub fn origin() -> String {
-    window().location().origin().unwrap_or_default()
-}
+pub use crate::browser::page_origin as origin;

@@ -9,7 +9,7 @@ use crate::domain::key_material::KeyMaterialSpec;
 use crate::domain::wrapping::WrappingAlgorithm;
 use crate::kmip::{self, ExportWrappedRequest};
 
-use super::objects::describe;
+use super::objects::find;
 
 /// The wrapped key material and what it was made from.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,17 +32,32 @@ pub enum ExportRefusal {
     Rule(String),
     /// The server refused or could not be reached.
     Request(RequestError),
+    /// The key is stored wrapped at rest and the KMS could not unwrap it first.
+    StoredWrapped {
+        key_id: String,
+        wrapped_by: String,
+        error: RequestError,
+    },
 }
 
 impl std::fmt::Display for ExportRefusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Rule(message) => f.write_str(message),
+            Self::StoredWrapped {
+                key_id,
+                wrapped_by,
+                error,
+            } => write!(
+                f,
+                "{key_id} is stored wrapped by {wrapped_by} in this KMS, which must unwrap it before wrapping it for AWS, and could not: {error} \
+                 Check that {wrapped_by} exists, is Active and may unwrap keys, or export a key stored in the clear."
+            ),
             Self::Request(e) => {
                 write!(f, "{e}")?;
                 match e.status() {
                     Some(422) => f.write_str(" Likely cause: the wrapping key, its algorithm and the key material do not fit together, or one of them is not usable (state, id)."),
-                    Some(500) => f.write_str(" Likely cause: the server could not wrap this material with this algorithm; check the AWS rules shown on this page and the server's log."),
+                    Some(500) => f.write_str(" Likely cause: the server could not wrap this material with this algorithm; check the AWS rules shown on this page."),
                     _ => Ok(()),
                 }
             }
@@ -62,9 +77,17 @@ pub async fn export_wrapped_key_material(
     key_id: &str,
     kek_id: &str,
 ) -> Result<WrappedKeyMaterial, ExportRefusal> {
-    let key = describe(client, key_id).await?;
+    let key = find(client, key_id).await?.ok_or_else(|| {
+        ExportRefusal::Rule(format!(
+            "There is no object {key_id} in this KMS: type the id of an existing key, or pick it from the list."
+        ))
+    })?;
     let material = KeyMaterialSpec::from_attributes(&key).map_err(ExportRefusal::Rule)?;
-    let kek = describe(client, kek_id).await?;
+    let kek = find(client, kek_id).await?.ok_or_else(|| {
+        ExportRefusal::Rule(format!(
+            "There is no object {kek_id} in this KMS: pick a wrapping key from the list, or import it on the import page."
+        ))
+    })?;
     let tags = read_kek_tags(&kek.tags);
     if kek.object_type.as_deref() != Some("PublicKey") || kek.algorithm.as_deref() != Some("RSA") {
         return Err(ExportRefusal::Rule(format!(
@@ -84,8 +107,7 @@ pub async fn export_wrapped_key_material(
                 "{kek_id} has no wrapping_algorithm tag, so the algorithm AWS expects is unknown: re-import it on the import page and choose the algorithm."
             ))
         })?;
-    check_states(key.state.as_deref(), key.wrapped, kek.state.as_deref())
-        .map_err(ExportRefusal::Rule)?;
+    check_states(key.state.as_deref(), kek.state.as_deref()).map_err(ExportRefusal::Rule)?;
     let key_arn = tags
         .key_arn
         .as_deref()
@@ -104,7 +126,15 @@ pub async fn export_wrapped_key_material(
             kek_id: kek.unique_identifier.clone(),
             parameters: algorithm.kmip_parameters(),
         }))
-        .await?;
+        .await
+        .map_err(|error| match (&key.stored_wrapped_by, error.status()) {
+            (Some(wrapped_by), Some(_)) => ExportRefusal::StoredWrapped {
+                key_id: key.unique_identifier.clone(),
+                wrapped_by: wrapped_by.clone(),
+                error,
+            },
+            _ => ExportRefusal::Request(error),
+        })?;
     let blob = kmip::parse_export_wrapped(&reply).map_err(RequestError::from)?;
     Ok(WrappedKeyMaterial {
         key_id: key.unique_identifier,

@@ -9,6 +9,7 @@ pub mod file_drop;
 pub mod kek_list;
 pub mod kek_picker;
 pub mod key_material_picker;
+pub mod request_progress;
 pub mod server_status;
 pub mod settings_panel;
 pub mod wrapping_algorithm_picker;

@@ -96,11 +96,7 @@ pub fn check_material(
 }
 
 /// The states the two objects must be in before an export.
-pub fn check_states(
-    key_state: Option<&str>,
-    key_wrapped: bool,
-    kek_state: Option<&str>,
-) -> Result<(), String> {
+pub fn check_states(key_state: Option<&str>, kek_state: Option<&str>) -> Result<(), String> {
     match key_state {
         Some("Active") => {}
         Some(state) => {
@@ -109,11 +105,6 @@ pub fn check_states(
             ));
         }
         None => return Err("The KMS did not report the key's state.".to_owned()),
-    }
-    if key_wrapped {
-        return Err(
-            "The key is stored wrapped by another key; unwrap it in the KMS first.".to_owned(),
-        );
     }
     match kek_state {
         Some("Active") => Ok(()),
@@ -211,19 +202,14 @@ mod tests {
 
     #[test]
     fn states_are_checked() {
-        assert!(check_states(Some("Active"), false, Some("Active")).is_ok());
+        assert!(check_states(Some("Active"), Some("Active")).is_ok());
         assert!(
-            check_states(Some("PreActive"), false, Some("Active"))
+            check_states(Some("PreActive"), Some("Active"))
                 .unwrap_err()
                 .starts_with("The key material is PreActive")
         );
         assert!(
-            check_states(Some("Active"), true, Some("Active"))
-                .unwrap_err()
-                .contains("stored wrapped")
-        );
-        assert!(
-            check_states(Some("Active"), false, Some("Deactivated"))
+            check_states(Some("Active"), Some("Deactivated"))
                 .unwrap_err()
                 .starts_with("The wrapping key is Deactivated")
         );

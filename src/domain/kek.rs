@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use spki::SubjectPublicKeyInfoRef;
 
 use super::import_parameters::ImportParameters;
+use super::wrapping::WrappingAlgorithm;
 
 /// Largest DER KEK accepted (an RSA-4096 SPKI is 550 bytes).
 pub const MAX_KEK_BYTES: usize = 4096;
@@ -34,6 +35,17 @@ pub struct WrappingPublicKey {
 }
 
 impl WrappingPublicKey {
+    /// A KMS id that is the same every time this key is imported for this
+    /// algorithm, so a retried or repeated import finds it instead of copying it.
+    pub fn stable_kms_id(&self, algorithm: WrappingAlgorithm) -> String {
+        let digest = Sha256::digest(&self.spki_der);
+        format!(
+            "aws-kek-{}-{}",
+            algorithm.aws_name().to_ascii_lowercase().replace('_', "-"),
+            hex::encode(&digest[..8])
+        )
+    }
+
     /// SHA-256 of the DER as `3F:9A:…`.
     pub fn fingerprint(&self) -> String {
         Sha256::digest(&self.spki_der)
@@ -336,6 +348,20 @@ fn identify_other_structure(der: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_stable_id_depends_on_the_key_and_the_algorithm_only() {
+        let key = |byte| WrappingPublicKey {
+            spki_der: vec![byte; 300],
+            rsa_bits: 2048,
+        };
+        let id = key(1).stable_kms_id(WrappingAlgorithm::RsaesOaepSha256);
+        assert!(id.starts_with("aws-kek-rsaes-oaep-sha-256-"), "{id}");
+        assert_eq!(id.len(), "aws-kek-rsaes-oaep-sha-256-".len() + 16);
+        assert_eq!(id, key(1).stable_kms_id(WrappingAlgorithm::RsaesOaepSha256));
+        assert_ne!(id, key(2).stable_kms_id(WrappingAlgorithm::RsaesOaepSha256));
+        assert_ne!(id, key(1).stable_kms_id(WrappingAlgorithm::RsaesOaepSha1));
+    }
+
     use super::*;
 
     macro_rules! fixture {

@@ -44,6 +44,11 @@ impl ServerUrl {
         format!("{}/server-info", self.0)
     }
 
+    /// Answers without CORS headers: only good for a `no-cors` "is it up?" probe.
+    pub fn version_endpoint(&self) -> String {
+        format!("{}/version", self.0)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -104,8 +104,8 @@ pub struct ObjectAttributes {
     pub sensitive: Option<bool>,
     /// The KMS's user tags, sorted (server-internal `_` tags removed).
     pub tags: Vec<String>,
-    /// Whether the object is stored wrapped (has KeyWrappingData).
-    pub wrapped: bool,
+    /// The key that wraps this object at rest in the KMS (its WrappingKeyLink).
+    pub stored_wrapped_by: Option<String>,
     /// For a public key: its private key's id.
     pub private_key_link: Option<String>,
 }
@@ -152,17 +152,21 @@ pub fn parse_get_attributes(reply: &Ttlv) -> Result<ObjectAttributes, ProtocolEr
             .map(Ttlv::as_bool)
             .transpose()?,
         tags: Vec::new(),
-        wrapped: attributes.child("KeyWrappingData").is_some(),
+        stored_wrapped_by: None,
         private_key_link: None,
     };
     for link in attributes.all("Link") {
         let kind = link.child("LinkType").map(Ttlv::as_enumeration);
-        if let Some(Ok("PrivateKeyLink")) = kind {
-            parsed.private_key_link = Some(
-                link.require("LinkedObjectIdentifier")?
-                    .as_text()?
-                    .to_owned(),
-            );
+        let linked = || -> Result<String, ProtocolError> {
+            Ok(link
+                .require("LinkedObjectIdentifier")?
+                .as_text()?
+                .to_owned())
+        };
+        match kind {
+            Some(Ok("PrivateKeyLink")) => parsed.private_key_link = Some(linked()?),
+            Some(Ok("WrappingKeyLink")) => parsed.stored_wrapped_by = Some(linked()?),
+            _ => {}
         }
     }
     for attribute in attributes.all("Attribute") {

@@ -17,6 +17,7 @@ use crate::components::command_block::CommandBlock;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::export_result::ExportResult;
 use crate::components::file_drop::FileDropZone;
+use crate::components::request_progress::{InFlight, RequestProgress};
 use crate::domain::arn::AwsKeyArn;
 use crate::domain::aws_cli::{
     CreateKeyOptions, check_region, create_key, describe_key, get_parameters_for_import,
@@ -544,7 +545,7 @@ fn compatibility(spec: AwsKeySpec, object: &crate::kmip::ObjectAttributes) -> Re
     if material != spec.material() {
         return Err(format!("it is {material}, not {}", spec.material()));
     }
-    check_states(object.state.as_deref(), object.wrapped, Some("Active"))
+    check_states(object.state.as_deref(), Some("Active"))
 }
 
 /// Step 4: new key material, or an existing compatible key.
@@ -688,10 +689,10 @@ fn plan(draft: &Draft) -> Result<RunPlan, String> {
         usage: draft.usage.get(),
         key_id,
         kek: ImportKekPlan {
+            kms_id: parameters.key.stable_kms_id(draft.algorithm.get()),
             key: parameters.key,
             algorithm: draft.algorithm.get(),
             key_arn,
-            kms_id: String::new(),
             replace: false,
             import_token: Some(parameters.token),
         },
@@ -742,6 +743,7 @@ fn StepRun(
         }
     });
     let pending = run.pending();
+    let in_flight = InFlight::new();
     Effect::new(move |_| {
         if let Some(outcome) = run.value().get() {
             result.set(Some(outcome));
@@ -782,7 +784,7 @@ fn StepRun(
         match plan(&draft) {
             Ok(plan) => {
                 error.set(None);
-                run.dispatch(plan);
+                in_flight.dispatch(run, plan);
             }
             Err(message) => error.set(Some(message)),
         }
@@ -813,6 +815,7 @@ fn StepRun(
             >
                 {move || if pending.get() { "Working…" } else { "Import and export" }}
             </button>
+            <RequestProgress pending=pending in_flight=in_flight what="Importing and exporting" />
             {move || {
                 result
                     .get()

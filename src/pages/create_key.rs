@@ -4,8 +4,11 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::actions::create_key::{CreateKeyPlan, CreatedKey, create_key_material};
+use crate::actions::create_key::{
+    CreateKeyPlan, CreatedKey, create_key_material, explain_create_error,
+};
 use crate::components::error_banner::ErrorBanner;
+use crate::components::request_progress::{InFlight, RequestProgress};
 use crate::domain::aws_key_spec::{AwsKeySpec, KeyFamily, KeyUsage};
 use crate::routes::Page;
 use crate::settings::use_settings;
@@ -61,10 +64,11 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
             let client = client?;
             create_key_material(&client, &plan)
                 .await
-                .map_err(|e| e.to_string())
+                .map_err(|e| explain_create_error(&e, &plan.id))
         }
     });
     let pending = create.pending();
+    let in_flight = InFlight::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if pending.get_untracked() {
@@ -86,7 +90,7 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
         match plan {
             Ok(plan) => {
                 error.set(None);
-                create.dispatch(plan);
+                in_flight.dispatch(create, plan);
             }
             Err(message) => error.set(Some(message)),
         }
@@ -177,6 +181,7 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
                 <button type="submit" disabled=move || pending.get()>
                     {move || if pending.get() { "Creating…" } else { "Create key" }}
                 </button>
+                <RequestProgress pending=pending in_flight=in_flight what="Creating the key" />
             </form>
             {move || outcome.get().and_then(Result::ok).map(|created| view! { <CreatedKeyResult created=created /> })}
         </section>

@@ -9,6 +9,7 @@ use crate::components::error_banner::ErrorBanner;
 use crate::components::export_result::ExportResult;
 use crate::components::kek_picker::KekPicker;
 use crate::components::key_material_picker::KeyMaterialPicker;
+use crate::components::request_progress::{InFlight, RequestProgress};
 use crate::routes::Page;
 use crate::settings::use_settings;
 
@@ -32,6 +33,7 @@ pub fn ExportKeyMaterialPage() -> impl IntoView {
         }
     });
     let pending = export.pending();
+    let in_flight = InFlight::new();
     let outcome = export.value();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -50,7 +52,7 @@ pub fn ExportKeyMaterialPage() -> impl IntoView {
             Some(message) => error.set(Some(message.to_owned())),
             None => {
                 error.set(None);
-                export.dispatch((key, kek));
+                in_flight.dispatch(export, (key, kek));
             }
         }
     };
@@ -73,6 +75,7 @@ pub fn ExportKeyMaterialPage() -> impl IntoView {
                 <button type="submit" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
                     {move || if pending.get() { "Exporting…" } else { "Export wrapped key material" }}
                 </button>
+                <RequestProgress pending=pending in_flight=in_flight what="Exporting the key material" />
             </form>
             {move || match outcome.get() {
                 Some(Ok(wrapped)) => view! { <ExportResult wrapped=wrapped /> }.into_any(),

@@ -11,6 +11,7 @@ use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_drop::FileDropZone;
 use crate::components::kek_list::KekList;
+use crate::components::request_progress::{InFlight, RequestProgress};
 use crate::components::wrapping_algorithm_picker::WrappingAlgorithmPicker;
 use crate::domain::arn::AwsKeyArn;
 use crate::domain::import_parameters::{ImportParameters, validity_notice};
@@ -74,6 +75,7 @@ pub fn ImportKekPage() -> impl IntoView {
         }
     });
     let pending = import.pending();
+    let in_flight = InFlight::new();
     let outcome = import.value();
     Effect::new(move |_| {
         if let Some(Ok(ImportKekOutcome::Imported(_))) = outcome.get() {
@@ -114,7 +116,7 @@ pub fn ImportKekPage() -> impl IntoView {
     let submit = move |replace: bool| match plan(replace) {
         Ok(plan) => {
             error.set(None);
-            import.dispatch(plan);
+            in_flight.dispatch(import, plan);
         }
         Err(message) => error.set(Some(message)),
     };
@@ -201,6 +203,7 @@ pub fn ImportKekPage() -> impl IntoView {
                 <button type="submit" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
                     {move || if pending.get() { "Importing…" } else { "Import wrapping key" }}
                 </button>
+                <RequestProgress pending=pending in_flight=in_flight what="Importing the wrapping key" />
             </form>
             {move || match outcome.get() {
                 Some(Ok(ImportKekOutcome::AlreadyExists(existing))) => {

@@ -22,12 +22,12 @@ use crate::export_matrix::{create_material, material_bytes};
 use crate::support::{Browser, Kms};
 use crate::unwrap::unwrap;
 
-const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
+pub const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 const OTHER_ARN: &str =
     "arn:aws:kms:eu-west-3:447182645454:key/11111111-2222-3333-4444-555555555555";
 
 /// What `aws kms create-key --origin EXTERNAL` prints.
-fn create_key_output(spec: AwsKeySpec) -> String {
+pub fn create_key_output(spec: AwsKeySpec) -> String {
     format!(
         r#"{{
     "KeyMetadata": {{
@@ -49,7 +49,7 @@ fn create_key_output(spec: AwsKeySpec) -> String {
 }
 
 /// What `aws kms get-parameters-for-import` prints, valid until `valid_to` (shown at +01:00).
-fn get_parameters_output(
+pub fn get_parameters_output(
     arn: &str,
     kek: &RsaPrivateKey,
     token: &[u8],

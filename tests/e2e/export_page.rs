@@ -117,6 +117,11 @@ async fn a_slice_of_the_matrix_through_the_browser_unwraps_to_the_key_material()
         let kek_id = format!("kek-{n}");
         let private = tagged_kek(&kms, &vendor, &kek_id, bits, algorithm);
         let key_id = create_material(&kms, &vendor, &format!("material-{n}"), spec);
+        // The clear material must never reach the page's console, in any encoding.
+        let clear = material_bytes(&kms, &key_id, spec);
+        browser.keep_secret(&hex::encode(&clear));
+        browser.keep_secret(&hex::encode_upper(&clear));
+        browser.keep_secret(&STANDARD.encode(&clear));
         open_export(&browser, &kms, &key_id, &kek_id).await;
         browser
             .click("form.export-key-material button[type=submit]")
@@ -236,7 +241,7 @@ async fn forbidden_cells_and_bad_choices_are_refused_before_any_export() {
         (
             "no-such-key",
             "kek-wrap-4096",
-            "The KMS refused the request (422): Object_Not_Found",
+            "There is no object no-such-key in this KMS: type the id of an existing key, or pick it from the list.",
         ),
     ];
     let browser = Browser::start().await;

@@ -6,6 +6,8 @@ mod byok;
 mod create_key;
 mod export_matrix;
 mod export_page;
+mod fault_proxy;
+mod faults;
 mod import_kek;
 mod keyboard;
 mod kmip_builders;

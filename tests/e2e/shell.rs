@@ -1,10 +1,9 @@
 //! The app shell in headless Chromium: loading, deep links, the server's
 //! version, the "cannot reach" state, and the access token.
 
-use base64::Engine;
 use byok_ui::routes::Page;
 
-use crate::support::{Browser, Kms, KmsOptions, free_port, same_dir};
+use crate::support::{Browser, Kms, KmsOptions, free_port};
 
 const VERSION: &str = "[data-testid=server-version]";
 const SERVER_ERROR: &str = "[data-testid=server-error] .error-text";
@@ -108,32 +107,10 @@ async fn a_kms_that_is_down_is_reported_and_retry_reconnects() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_api_token_server_asks_for_the_token_then_works() {
-    // Put a known AES key in the store, then restart with it as the API token.
-    let token_bytes = [7_u8; 32];
-    let mut kms = Kms::start(KmsOptions::default());
-    let import = serde_json::json!({"tag":"Import","value":[
-        {"tag":"UniqueIdentifier","type":"TextString","value":"api-token"},
-        {"tag":"ObjectType","type":"Enumeration","value":"SymmetricKey"},
-        {"tag":"Attributes","value":[
-            {"tag":"CryptographicAlgorithm","type":"Enumeration","value":"AES"},
-            {"tag":"CryptographicLength","type":"Integer","value":256},
-            {"tag":"ActivationDate","type":"DateTime","value":"2020-01-01T00:00:00Z"}]},
-        {"tag":"SymmetricKey","value":[{"tag":"KeyBlock","value":[
-            {"tag":"KeyFormatType","type":"Enumeration","value":"Raw"},
-            {"tag":"KeyValue","value":[{"tag":"KeyMaterial","type":"ByteString","value":hex::encode(token_bytes)}]},
-            {"tag":"CryptographicAlgorithm","type":"Enumeration","value":"AES"},
-            {"tag":"CryptographicLength","type":"Integer","value":256}]}]}]});
-    kms.kmip_json(&import, None).expect("import the token key");
-    kms.restart(KmsOptions {
-        serve_ui: true,
-        api_token_id: Some("api-token".into()),
-        data_dir: same_dir(&kms),
-        port: Some(kms.port),
-        ..Default::default()
-    });
-    let token = base64::engine::general_purpose::STANDARD.encode(token_bytes);
+    let (kms, token) = Kms::with_api_token();
 
     let browser = Browser::start().await;
+    browser.keep_secret(&token);
     browser.goto(&kms.ui_url("/ui/")).await;
     let text = browser
         .wait_for_text(SERVER_ERROR, |t| t.contains("401"))
@@ -221,6 +198,18 @@ async fn the_content_security_policy_is_enforced_and_violations_are_caught() {
         .execute("document.querySelector('#unlabelled').remove();", vec![])
         .await
         .unwrap();
+    // The console check sees what the page logs (the audit then looks for secrets).
+    browser.console_messages().await;
+    browser
+        .client
+        .execute("console.log('console-watch-probe');", vec![])
+        .await
+        .unwrap();
+    let logged = browser.console_messages().await;
+    assert!(
+        logged.iter().any(|m| m.contains("console-watch-probe")),
+        "{logged:?}"
+    );
     browser.assert_accessible("/ui/ (connected)").await;
     // Forget the deliberate one so the suite-wide audit stays strict.
     browser

@@ -96,6 +96,8 @@ pub struct KmsOptions {
 /// A running Cosmian KMS, stopped when dropped.
 pub struct Kms {
     child: Option<Child>,
+    /// Sent by the harness's own KMIP calls when the server wants a token.
+    pub token: Option<String>,
     pub port: u16,
     pub data_dir: PathBuf,
     options: KmsOptions,
@@ -118,6 +120,7 @@ impl Kms {
         let port = options.port.unwrap_or_else(free_port);
         let mut kms = Self {
             child: None,
+            token: None,
             port,
             data_dir,
             options,
@@ -201,6 +204,11 @@ impl Kms {
         }
     }
 
+    /// Starts again after [`Kms::stop`], same options, port and database.
+    pub fn resume(&mut self) {
+        self.spawn();
+    }
+
     /// Starts again on the same port and database.
     pub fn restart(&mut self, options: KmsOptions) {
         self.stop();
@@ -210,7 +218,7 @@ impl Kms {
 
     /// Sends one KMIP operation; `Err((status, body))` on an HTTP error.
     pub fn kmip(&self, operation: &Ttlv) -> Result<Ttlv, (u16, String)> {
-        self.kmip_json(&operation.to_json(), None)
+        self.kmip_json(&operation.to_json(), self.token.as_deref())
     }
 
     pub fn kmip_json(
@@ -235,6 +243,59 @@ impl Kms {
         } else {
             Err((status, text))
         }
+    }
+
+    /// Every object with all its attributes, for "nothing changed" checks.
+    pub fn snapshot(&self) -> Vec<(String, String)> {
+        self.object_ids()
+            .into_iter()
+            .map(|id| {
+                let attributes = self
+                    .kmip(&byok_ui::kmip::get_attributes(&id, &[]))
+                    .expect("GetAttributes succeeds");
+                (id, attributes.to_json().to_string())
+            })
+            .collect()
+    }
+
+    /// A KMS serving the UI that wants an API token; returns the token.
+    pub fn with_api_token() -> (Self, String) {
+        Self::with_api_token_and(KmsOptions {
+            serve_ui: true,
+            ..Default::default()
+        })
+    }
+
+    /// A KMS started with `options` plus an API token (kept in `token`).
+    pub fn with_api_token_and(options: KmsOptions) -> (Self, String) {
+        let token_bytes = [7_u8; 32];
+        let mut kms = Self::start(KmsOptions {
+            port: options.port,
+            ..Default::default()
+        });
+        let import = json!({"tag":"Import","value":[
+            {"tag":"UniqueIdentifier","type":"TextString","value":"api-token"},
+            {"tag":"ObjectType","type":"Enumeration","value":"SymmetricKey"},
+            {"tag":"Attributes","value":[
+                {"tag":"CryptographicAlgorithm","type":"Enumeration","value":"AES"},
+                {"tag":"CryptographicLength","type":"Integer","value":256},
+                {"tag":"ActivationDate","type":"DateTime","value":"2020-01-01T00:00:00Z"}]},
+            {"tag":"SymmetricKey","value":[{"tag":"KeyBlock","value":[
+                {"tag":"KeyFormatType","type":"Enumeration","value":"Raw"},
+                {"tag":"KeyValue","value":[{"tag":"KeyMaterial","type":"ByteString","value":hex::encode(token_bytes)}]},
+                {"tag":"CryptographicAlgorithm","type":"Enumeration","value":"AES"},
+                {"tag":"CryptographicLength","type":"Integer","value":256}]}]}]});
+        kms.kmip_json(&import, None).expect("import the token key");
+        kms.restart(KmsOptions {
+            api_token_id: Some("api-token".into()),
+            data_dir: same_dir(&kms),
+            port: Some(kms.port),
+            ..options
+        });
+        use base64::Engine;
+        let token = base64::engine::general_purpose::STANDARD.encode(token_bytes);
+        kms.token = Some(token.clone());
+        (kms, token)
     }
 
     /// Every object id in the store (for "nothing changed" checks).
@@ -301,6 +362,9 @@ impl Drop for Kms {
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    driver_port: u16,
+    /// Text that must never reach the console (tokens, key bytes).
+    secrets: std::sync::Mutex<Vec<String>>,
     /// Where downloads land.
     pub download_dir: PathBuf,
 }
@@ -337,6 +401,7 @@ impl Browser {
         let profile = scratch_dir("chromium-profile");
         let download_dir = scratch_dir("downloads");
         let mut capabilities = serde_json::Map::new();
+        capabilities.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
         capabilities.insert(
             "goog:chromeOptions".into(),
             json!({
@@ -370,8 +435,38 @@ impl Browser {
         Self {
             client,
             driver,
+            driver_port: port,
+            secrets: Default::default(),
             download_dir,
         }
+    }
+
+    /// `text` (a token, key bytes in hex or base64) must never be logged.
+    pub fn keep_secret(&self, text: &str) {
+        self.secrets.lock().unwrap().push(text.to_owned());
+    }
+
+    /// Console messages since the last call (chromedriver's browser log).
+    pub async fn console_messages(&self) -> Vec<String> {
+        let Some(session) = self.client.session_id().await.ok().flatten() else {
+            return Vec::new();
+        };
+        let url = format!(
+            "http://127.0.0.1:{}/session/{session}/se/log",
+            self.driver_port
+        );
+        let reply: serde_json::Value = ureq::post(&url)
+            .send_json(json!({"type": "browser"}))
+            .expect("read the browser console log")
+            .body_mut()
+            .read_json()
+            .expect("the log is JSON");
+        reply["value"]
+            .as_array()
+            .expect("a list of log entries")
+            .iter()
+            .map(|entry| entry["message"].as_str().unwrap_or_default().to_owned())
+            .collect()
     }
 
     /// Waits for a finished download named `name` and returns its bytes.
@@ -541,8 +636,21 @@ impl Browser {
 
     /// The suite-wide checks, run before leaving each page: no CSP
     /// violation, every Export carries a KeyWrappingSpecification, nothing
-    /// in localStorage.
+    /// in localStorage, no panic and no secret in the console.
     pub async fn audit_page(&self) {
+        let secrets = self.secrets.lock().unwrap().clone();
+        for message in self.console_messages().await {
+            assert!(
+                !message.contains("panicked at"),
+                "the app panicked: {message}"
+            );
+            for secret in &secrets {
+                assert!(
+                    !message.contains(secret.as_str()),
+                    "a secret reached the console: {message}"
+                );
+            }
+        }
         let violations = self
             .client
             .execute("return window.__cspViolations || [];", vec![])
@@ -581,7 +689,17 @@ impl Browser {
     /// Waits until the element matching `css` has text satisfying `check`,
     /// and returns that text.
     pub async fn wait_for_text(&self, css: &str, check: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
+        self.wait_for_text_within(css, 30, check).await
+    }
+
+    /// [`Browser::wait_for_text`] with a longer or shorter patience.
+    pub async fn wait_for_text_within(
+        &self,
+        css: &str,
+        seconds: u64,
+        check: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
         let mut last = String::new();
         loop {
             let found = match self.client.find(Locator::Css(css)).await {
@@ -596,7 +714,7 @@ impl Browser {
             }
             if Instant::now() > deadline {
                 self.screenshot("timeout").await;
-                panic!("no `{css}` with the expected text within 30 s; last text: {last:?}");
+                panic!("no `{css}` with the expected text within {seconds} s; last text: {last:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

@@ -1,0 +1,234 @@
+//! A loopback proxy in front of the real KMS that can hold, delay or replace
+//! the answer to one chosen KMIP operation: how the UI meets a slow or failing
+//! server. It also serves the built UI itself (a static host of its own), so the
+//! page still loads while the KMS behind it is stopped.
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What the proxy does to the next request for one KMIP operation.
+#[derive(Clone, Debug)]
+pub enum Fault {
+    /// Never answers; the connection is held until the browser gives up.
+    Hang,
+    /// Waits, then forwards to the KMS.
+    Delay(Duration),
+    /// Answers this status and body instead of the KMS.
+    Status(u16, &'static str),
+}
+
+#[derive(Default)]
+struct State {
+    /// (operation, fault) armed for the next matching request.
+    armed: Option<(String, Fault)>,
+    /// Operations the browser abandoned while the proxy held them.
+    abandoned: Vec<String>,
+    /// Every KMIP operation name that reached the KMS through the proxy.
+    forwarded: Vec<String>,
+}
+
+/// Listens on 127.0.0.1 (free port) and forwards to `upstream_port`.
+pub struct FaultProxy {
+    pub port: u16,
+    state: Arc<Mutex<State>>,
+}
+
+impl FaultProxy {
+    /// Serves `ui_dir` at `/ui/` and forwards everything else.
+    pub fn start(listener: TcpListener, upstream_port: u16, ui_dir: PathBuf) -> Self {
+        let port = listener.local_addr().unwrap().port();
+        let state = Arc::new(Mutex::new(State::default()));
+        let shared = state.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let state = shared.clone();
+                let ui_dir = ui_dir.clone();
+                std::thread::spawn(move || serve(client, upstream_port, &ui_dir, &state));
+            }
+        });
+        Self { port, state }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The next `operation` request (e.g. "Export") meets `fault`.
+    pub fn arm(&self, operation: &str, fault: Fault) {
+        self.state.lock().unwrap().armed = Some((operation.to_owned(), fault));
+    }
+
+    pub fn disarm(&self) {
+        self.state.lock().unwrap().armed = None;
+    }
+
+    pub fn abandoned(&self) -> Vec<String> {
+        self.state.lock().unwrap().abandoned.clone()
+    }
+
+    /// KMIP operations forwarded to the KMS so far (drained).
+    pub fn take_forwarded(&self) -> Vec<String> {
+        std::mem::take(&mut self.state.lock().unwrap().forwarded)
+    }
+}
+
+/// One request per connection: the answer always says `Connection: close`.
+fn serve(mut client: TcpStream, upstream_port: u16, ui_dir: &Path, state: &Mutex<State>) {
+    let Some((head, body)) = read_request(&mut client) else {
+        return;
+    };
+    if let Some(path) = head
+        .strip_prefix("GET /ui")
+        .and_then(|rest| rest.split_whitespace().next())
+    {
+        serve_ui_file(&mut client, ui_dir, path);
+        return;
+    }
+    let operation = kmip_operation(&body);
+    let fault = operation.as_ref().and_then(|op| {
+        let mut state = state.lock().unwrap();
+        match &state.armed {
+            Some((armed, _)) if armed == op => state.armed.take().map(|(_, f)| f),
+            _ => None,
+        }
+    });
+    match fault {
+        Some(Fault::Hang) => {
+            // Wait for the browser to abort (EOF or reset).
+            let mut byte = [0u8; 1];
+            let _ = client.set_read_timeout(Some(Duration::from_secs(120)));
+            let _ = client.read(&mut byte);
+            state
+                .lock()
+                .unwrap()
+                .abandoned
+                .push(operation.unwrap_or_default());
+            return;
+        }
+        Some(Fault::Status(status, reason)) => {
+            let answer = format!(
+                "HTTP/1.1 {status} Injected\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reason}",
+                reason.len()
+            );
+            let _ = client.write_all(answer.as_bytes());
+            let _ = client.shutdown(Shutdown::Both);
+            return;
+        }
+        Some(Fault::Delay(wait)) => std::thread::sleep(wait),
+        None => {}
+    }
+    let Ok(mut upstream) = TcpStream::connect(("127.0.0.1", upstream_port)) else {
+        // A stopped KMS: the browser sees no answer at all, as it would directly.
+        let _ = client.shutdown(Shutdown::Both);
+        return;
+    };
+    if let Some(op) = operation {
+        state.lock().unwrap().forwarded.push(op);
+    }
+    let head = with_connection_close(&head);
+    if upstream.write_all(head.as_bytes()).is_err() || upstream.write_all(&body).is_err() {
+        let _ = client.shutdown(Shutdown::Both);
+        return;
+    }
+    let mut answer = Vec::new();
+    if upstream.read_to_end(&mut answer).is_err() || answer.is_empty() {
+        let _ = client.shutdown(Shutdown::Both);
+        return;
+    }
+    let split = find(&answer, b"\r\n\r\n").map_or(answer.len(), |i| i + 4);
+    let answer_head = with_connection_close(&String::from_utf8_lossy(&answer[..split]));
+    let _ = client.write_all(answer_head.as_bytes());
+    let _ = client.write_all(&answer[split..]);
+    let _ = client.flush();
+    let _ = client.shutdown(Shutdown::Both);
+}
+
+/// `/ui/<file>` from the bundle; any other path is the app's index.html.
+fn serve_ui_file(client: &mut TcpStream, ui_dir: &Path, path: &str) {
+    let path = path.split('?').next().unwrap_or_default();
+    let name = path.trim_start_matches('/');
+    let file = ui_dir.join(name);
+    let (file, name) = if !name.is_empty() && !name.contains("..") && file.is_file() {
+        (file, name)
+    } else {
+        (ui_dir.join("index.html"), "index.html")
+    };
+    let bytes = std::fs::read(&file).unwrap_or_default();
+    let kind = match name.rsplit('.').next() {
+        Some("wasm") => "application/wasm",
+        Some("js") => "text/javascript",
+        Some("css") => "text/css",
+        Some("svg") => "image/svg+xml",
+        _ => "text/html; charset=utf-8",
+    };
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        bytes.len()
+    );
+    let _ = client.write_all(head.as_bytes());
+    let _ = client.write_all(&bytes);
+    let _ = client.shutdown(Shutdown::Both);
+}
+
+/// The head (text, with its blank line) and the body (by Content-Length).
+fn read_request(client: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+    let _ = client.set_read_timeout(Some(Duration::from_secs(30)));
+    let mut data = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(i) = find(&data, b"\r\n\r\n") {
+            break i + 4;
+        }
+        match client.read(&mut chunk) {
+            Ok(0) => return None,
+            Ok(n) => data.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        }
+    };
+    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+    let length = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = data[head_end..].to_vec();
+    while body.len() < length {
+        match client.read(&mut chunk) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+        }
+    }
+    Some((head, body))
+}
+
+/// `{"tag":"Export",…` → `Export`.
+fn kmip_operation(body: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    let rest = text.strip_prefix("{\"tag\":\"")?;
+    Some(rest[..rest.find('"')?].to_owned())
+}
+
+fn with_connection_close(head: &str) -> String {
+    let mut lines: Vec<&str> = head
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .filter(|l| {
+            !l.split_once(':')
+                .is_some_and(|(n, _)| n.trim().eq_ignore_ascii_case("connection"))
+        })
+        .collect();
+    lines.push("Connection: close");
+    format!("{}\r\n\r\n", lines.join("\r\n"))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
