@@ -1,5 +1,5 @@
-//! Exporting key material wrapped by an AWS KEK: read both objects, apply
-//! AWS's rules, and only then send the one wrapped Export.
+//! Exporting key material wrapped by an AWS KEK: read both objects (as the
+//! pickers listed them), apply AWS's rules, and only then send the one wrapped Export.
 
 use crate::client::{KmsClient, RequestError};
 use crate::domain::arn::AwsKeyArn;
@@ -9,7 +9,7 @@ use crate::domain::key_material::KeyMaterialSpec;
 use crate::domain::wrapping::WrappingAlgorithm;
 use crate::kmip::{self, ExportWrappedRequest};
 
-use super::objects::find;
+use super::objects::find_recent;
 
 /// The wrapped key material and what it was made from.
 #[derive(Clone, Debug, PartialEq)]
@@ -77,13 +77,13 @@ pub async fn export_wrapped_key_material(
     key_id: &str,
     kek_id: &str,
 ) -> Result<WrappedKeyMaterial, ExportRefusal> {
-    let key = find(client, key_id).await?.ok_or_else(|| {
+    let key = find_recent(client, key_id).await?.ok_or_else(|| {
         ExportRefusal::Rule(format!(
             "There is no object {key_id} in this KMS: type the id of an existing key, or pick it from the list."
         ))
     })?;
     let material = KeyMaterialSpec::from_attributes(&key).map_err(ExportRefusal::Rule)?;
-    let kek = find(client, kek_id).await?.ok_or_else(|| {
+    let kek = find_recent(client, kek_id).await?.ok_or_else(|| {
         ExportRefusal::Rule(format!(
             "There is no object {kek_id} in this KMS: pick a wrapping key from the list, or import it on the import page."
         ))

@@ -1,5 +1,5 @@
-//! Importing an AWS wrapping key: refuse to overwrite silently, import with
-//! the CLI's tags, then read the object back to show what was stored.
+//! Importing an AWS wrapping key in one Import with the CLI's tags; the server
+//! refuses to overwrite an id unless the user agreed, and we then show what is there.
 
 use crate::browser::{now_utc, session_set};
 use crate::client::{KmsClient, RequestError};
@@ -28,9 +28,9 @@ pub struct ImportKekPlan {
 /// What happened.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImportKekOutcome {
-    /// Imported; the object as the KMS now holds it.
+    /// Imported; the id the KMS gave it and what was imported.
     Imported(ObjectAttributes),
-    /// Nothing sent: an object with this id exists and needs an explicit replace.
+    /// Refused by the KMS: an object with this id exists and needs an explicit replace.
     AlreadyExists(ObjectAttributes),
 }
 
@@ -43,13 +43,8 @@ pub async fn import_kek(
     client: &KmsClient,
     plan: &ImportKekPlan,
 ) -> Result<ImportKekOutcome, RequestError> {
-    if !plan.kms_id.is_empty()
-        && !plan.replace
-        && let Some(existing) = objects::find(client, &plan.kms_id).await?
-    {
-        return Ok(ImportKekOutcome::AlreadyExists(existing));
-    }
     let vendor_id = client.vendor_id().await?;
+    let tags = kek_tags(plan.algorithm, plan.key_arn.as_ref());
     let request = ImportPublicKeyRequest {
         spki_der: plan.key.spki_der.clone(),
         replace_existing: plan.replace,
@@ -58,13 +53,24 @@ pub async fn import_kek(
             // A minute in the past survives clock skew between browser and server.
             activation_date: now_utc() - time::Duration::minutes(1),
             usage_mask: UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT),
-            tags: kek_tags(plan.algorithm, plan.key_arn.as_ref()),
+            tags: tags.clone(),
             vendor_id,
             sensitive: false,
         },
     };
-    let reply = client.kmip(&kmip::import_public_key(&request)).await?;
+    let reply = match client.kmip(&kmip::import_public_key(&request)).await {
+        // ReplaceExisting=false: the server keeps what is there and says so.
+        Err(RequestError::Refused {
+            status: 422,
+            reason,
+        }) if !plan.kms_id.is_empty() && reason.contains("already exist") => {
+            let existing = objects::describe(client, &plan.kms_id).await?;
+            return Ok(ImportKekOutcome::AlreadyExists(existing));
+        }
+        reply => reply?,
+    };
     let id = kmip::parse_import(&reply)?;
+    objects::forget(client, &id);
     if let Some(token) = &plan.import_token {
         use base64::Engine;
         session_set(
@@ -72,7 +78,14 @@ pub async fn import_kek(
             &base64::engine::general_purpose::STANDARD.encode(token),
         );
     }
-    Ok(ImportKekOutcome::Imported(
-        objects::describe(client, &id).await?,
-    ))
+    let mut tags = tags;
+    tags.sort();
+    Ok(ImportKekOutcome::Imported(ObjectAttributes {
+        unique_identifier: id,
+        object_type: Some("PublicKey".to_owned()),
+        algorithm: Some("RSA".to_owned()),
+        length_bits: Some(plan.key.rsa_bits as i64),
+        tags,
+        ..Default::default()
+    }))
 }

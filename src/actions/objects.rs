@@ -1,19 +1,57 @@
 //! Reading what the KMS holds: one object's attributes and tags, and the list
 //! of AWS wrapping keys.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use crate::client::{KmsClient, RequestError};
 use crate::domain::kek_tags::{AWS_TAG, KekTags, read_kek_tags};
 use crate::kmip::{self, AttributeReference, LocateRequest, ObjectAttributes};
 
-/// A stored object's attributes with its tags filled in.
+/// How long a listed object's attributes are reused before being asked again.
+const RECENT_MS: f64 = 10.0 * 60.0 * 1000.0;
+
+thread_local! {
+    /// Objects described lately, per KMS address and id, with when: the export
+    /// reuses what the pickers listed (the server still enforces states).
+    static DESCRIBED: RefCell<HashMap<(String, String), (f64, ObjectAttributes)>> =
+        RefCell::new(HashMap::new());
+}
+
+/// A stored object's attributes and tags, in one GetAttributes.
 pub async fn describe(client: &KmsClient, id: &str) -> Result<ObjectAttributes, RequestError> {
-    let reply = client.kmip(&kmip::get_attributes(id, &[])).await?;
-    let mut attributes = kmip::parse_get_attributes(&reply)?;
     let reply = client
-        .kmip(&kmip::get_attributes(id, &[AttributeReference::Tag]))
+        .kmip(&kmip::get_attributes(id, &AttributeReference::DESCRIBE))
         .await?;
-    attributes.tags = kmip::parse_get_attributes(&reply)?.tags;
+    let attributes = kmip::parse_get_attributes(&reply)?;
+    let key = (client.url().to_string(), id.to_owned());
+    let entry = (js_sys::Date::now(), attributes.clone());
+    DESCRIBED.with_borrow_mut(|seen| seen.insert(key, entry));
     Ok(attributes)
+}
+
+/// Drops what was remembered of `id` (it was just replaced).
+pub fn forget(client: &KmsClient, id: &str) {
+    let key = (client.url().to_string(), id.to_owned());
+    DESCRIBED.with_borrow_mut(|seen| seen.remove(&key));
+}
+
+/// What a list described in the last minutes, or else [`find`].
+pub async fn find_recent(
+    client: &KmsClient,
+    id: &str,
+) -> Result<Option<ObjectAttributes>, RequestError> {
+    let key = (client.url().to_string(), id.to_owned());
+    let now = js_sys::Date::now();
+    let recent = DESCRIBED.with_borrow(|seen| {
+        seen.get(&key)
+            .filter(|(when, _)| now - when < RECENT_MS)
+            .map(|(_, attributes)| attributes.clone())
+    });
+    match recent {
+        Some(attributes) => Ok(Some(attributes)),
+        None => find(client, id).await,
+    }
 }
 
 /// `describe`, or `None` when no object has this id.

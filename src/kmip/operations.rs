@@ -125,6 +125,51 @@ impl UsageMask {
 pub enum AttributeReference {
     /// The KMS's labels, only returned when asked for.
     Tag,
+    ObjectType,
+    CryptographicAlgorithm,
+    CryptographicLength,
+    State,
+    CryptographicUsageMask,
+    KeyFormatType,
+    ActivationDate,
+    /// Carries the curve of EC keys.
+    CryptographicDomainParameters,
+    Sensitive,
+    /// Private key and wrapping key links.
+    Link,
+}
+
+impl AttributeReference {
+    /// Everything the pages read about an object, tags included, in one GetAttributes.
+    pub const DESCRIBE: [Self; 11] = [
+        Self::ObjectType,
+        Self::CryptographicAlgorithm,
+        Self::CryptographicLength,
+        Self::State,
+        Self::CryptographicUsageMask,
+        Self::KeyFormatType,
+        Self::ActivationDate,
+        Self::CryptographicDomainParameters,
+        Self::Sensitive,
+        Self::Link,
+        Self::Tag,
+    ];
+
+    pub fn kmip_name(self) -> &'static str {
+        match self {
+            Self::Tag => "Tag",
+            Self::ObjectType => "ObjectType",
+            Self::CryptographicAlgorithm => "CryptographicAlgorithm",
+            Self::CryptographicLength => "CryptographicLength",
+            Self::State => "State",
+            Self::CryptographicUsageMask => "CryptographicUsageMask",
+            Self::KeyFormatType => "KeyFormatType",
+            Self::ActivationDate => "ActivationDate",
+            Self::CryptographicDomainParameters => "CryptographicDomainParameters",
+            Self::Sensitive => "Sensitive",
+            Self::Link => "Link",
+        }
+    }
 }
 
 /// Attributes every created or imported object carries.
@@ -223,10 +268,10 @@ pub fn import_public_key(request: &ImportPublicKeyRequest) -> Ttlv {
 pub fn get_attributes(unique_identifier: &str, references: &[AttributeReference]) -> Ttlv {
     let mut nodes = vec![Ttlv::text("UniqueIdentifier", unique_identifier)];
     for reference in references {
-        let name = match reference {
-            AttributeReference::Tag => "Tag",
-        };
-        nodes.push(Ttlv::enumeration("AttributeReference", name));
+        nodes.push(Ttlv::enumeration(
+            "AttributeReference",
+            reference.kmip_name(),
+        ));
     }
     Ttlv::structure("GetAttributes", nodes)
 }

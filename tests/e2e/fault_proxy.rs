@@ -24,9 +24,12 @@ pub enum Fault {
 struct State {
     /// (operation, fault) armed for the next matching request.
     armed: Option<(String, Fault)>,
+    /// Operations the proxy is holding or has held (Fault::Hang).
+    held: Vec<String>,
     /// Operations the browser abandoned while the proxy held them.
     abandoned: Vec<String>,
-    /// Every KMIP operation name that reached the KMS through the proxy.
+    /// Every request that reached the KMS through the proxy: KMIP operations
+    /// by name, others as `GET /path`.
     forwarded: Vec<String>,
 }
 
@@ -65,6 +68,25 @@ impl FaultProxy {
         self.state.lock().unwrap().armed = None;
     }
 
+    /// Waits until the proxy holds a request for `operation` (at most 30 s).
+    pub async fn wait_holding(&self, operation: &str) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !self
+            .state
+            .lock()
+            .unwrap()
+            .held
+            .iter()
+            .any(|op| op == operation)
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no {operation} request reached the proxy"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub fn abandoned(&self) -> Vec<String> {
         self.state.lock().unwrap().abandoned.clone()
     }
@@ -97,6 +119,11 @@ fn serve(mut client: TcpStream, upstream_port: u16, ui_dir: &Path, state: &Mutex
     });
     match fault {
         Some(Fault::Hang) => {
+            state
+                .lock()
+                .unwrap()
+                .held
+                .push(operation.clone().unwrap_or_default());
             // Wait for the browser to abort (EOF or reset).
             let mut byte = [0u8; 1];
             let _ = client.set_read_timeout(Some(Duration::from_secs(120)));
@@ -125,9 +152,14 @@ fn serve(mut client: TcpStream, upstream_port: u16, ui_dir: &Path, state: &Mutex
         let _ = client.shutdown(Shutdown::Both);
         return;
     };
-    if let Some(op) = operation {
-        state.lock().unwrap().forwarded.push(op);
-    }
+    // KMIP operations by name, other requests as "GET /server-info".
+    let what = operation.unwrap_or_else(|| {
+        head.split_whitespace()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    state.lock().unwrap().forwarded.push(what);
     let head = with_connection_close(&head);
     if upstream.write_all(head.as_bytes()).is_err() || upstream.write_all(&body).is_err() {
         let _ = client.shutdown(Shutdown::Both);

@@ -544,6 +544,7 @@ async fn bad_inputs_and_faults_get_a_clear_message_keep_the_form_and_change_noth
     let mut report = Vec::new();
     let mut wrong_messages = Vec::new();
     for case in cases {
+        println!("case: {}", case.name);
         let before = kms.snapshot();
         let (url, case_token) = match case.trouble {
             Trouble::WrongToken => (String::new(), "not-the-token"),
@@ -577,6 +578,9 @@ async fn bad_inputs_and_faults_get_a_clear_message_keep_the_form_and_change_noth
             do_step(&browser, last).await;
         }
         if let Some(button) = case.while_pending {
+            if let Trouble::Proxy(operation, Fault::Hang) = &case.trouble {
+                proxy.wait_holding(operation).await;
+            }
             browser.element("[data-testid=request-progress]").await;
             browser.screenshot("fault-request-pending").await;
             browser.click(button).await;
@@ -770,14 +774,9 @@ async fn double_submit_back_forward_and_reload_leave_no_duplicates() {
     proxy.arm("Import", Fault::Hang);
     browser.click("#byok-run").await;
     browser.element("[data-testid=request-progress]").await;
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while !proxy.take_forwarded().iter().any(|op| op == "Create") {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the run did not create the material"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    // The material is created and the import is pending: reload now.
+    proxy.wait_holding("Import").await;
+    assert_eq!(writes(&proxy), ["Create"]);
     browser.client.refresh().await.unwrap();
     browser
         .wait_for_text("[data-testid=byok-plan]", |t| t.contains("use the key"))
@@ -800,9 +799,18 @@ async fn double_submit_back_forward_and_reload_leave_no_duplicates() {
 
     // Running the finished flow again reuses both.
     browser.click("#byok-run").await;
-    browser
-        .wait_for_text("[data-testid=byok-done]", |t| !t.is_empty())
-        .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mut sent = Vec::new();
+    while !sent.iter().any(|op| op == "Export") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the second run did not export"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        sent.extend(writes(&proxy));
+    }
+    // The KMS refuses the second Import (the KEK's id is taken): nothing is copied.
+    assert_eq!(sent, ["Import", "Export"], "the second run's writes");
     assert_eq!(kms.object_ids(), after, "a second run added objects");
     browser.close().await;
 }

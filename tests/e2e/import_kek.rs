@@ -386,7 +386,7 @@ fn bad_inputs() -> Vec<BadInput> {
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_inputs_are_refused_with_a_clear_message_and_nothing_is_sent() {
     let kms = ui_kms();
-    let before = kms.object_ids();
+    let before = kms.snapshot();
     let browser = open_page(&kms).await;
     let dir = scratch_dir("bad-kek-files");
     let cases = bad_inputs();
@@ -437,7 +437,7 @@ async fn bad_inputs_are_refused_with_a_clear_message_and_nothing_is_sent() {
             "{}",
             case.name
         );
-        assert_eq!(kms.object_ids(), before, "{}: the KMS changed", case.name);
+        assert_eq!(kms.snapshot(), before, "{}: the KMS changed", case.name);
         browser
             .screenshot(&format!("import-kek-bad-{}", case.name.replace(' ', "-")))
             .await;

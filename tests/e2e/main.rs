@@ -13,6 +13,7 @@ mod keyboard;
 mod kmip_builders;
 mod layout;
 mod localstack;
+mod requests;
 mod shell;
 mod support;
 mod unwrap;

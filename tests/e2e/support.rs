@@ -713,7 +713,18 @@ impl Browser {
                 last = text;
             }
             if Instant::now() > deadline {
-                self.screenshot("timeout").await;
+                static TIMEOUTS: AtomicU32 = AtomicU32::new(0);
+                let n = TIMEOUTS.fetch_add(1, Ordering::Relaxed);
+                self.screenshot(&format!("timeout-{n}")).await;
+                let errors = self
+                    .client
+                    .execute(
+                        "return [...document.querySelectorAll('.error-text,[role=status]')].map(e => e.textContent);",
+                        vec![],
+                    )
+                    .await
+                    .unwrap_or_default();
+                eprintln!("messages on the page at the timeout: {errors}");
                 panic!("no `{css}` with the expected text within {seconds} s; last text: {last:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;

@@ -1,0 +1,147 @@
+//! Requests per flow, counted where they reach the KMS (the proxy): importing
+//! is one KMIP call, exporting is one once both pickers have listed, and each
+//! page load asks only for what it shows. The counts are printed as a report.
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use byok_ui::domain::key_material::KeyMaterialSpec;
+use byok_ui::domain::wrapping::WrappingAlgorithm;
+use byok_ui::kmip;
+use byok_ui::routes::Page;
+
+use crate::export_matrix::create_material;
+use crate::export_page::tagged_kek;
+use crate::fault_proxy::FaultProxy;
+use crate::faults::{kms_behind_proxy, use_server};
+use crate::support::{Browser, fixture};
+
+/// "Query × 1, GetAttributes × 3, …", sorted by name.
+fn counted(requests: &[String]) -> String {
+    let mut counts = BTreeMap::new();
+    for r in requests {
+        *counts.entry(r.as_str()).or_insert(0) += 1;
+    }
+    counts
+        .iter()
+        .map(|(name, n)| format!("{name} × {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Waits until the page has been quiet (no new request) for a second.
+async fn settled(proxy: &FaultProxy) -> Vec<String> {
+    let mut seen = Vec::new();
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+        let more = proxy.take_forwarded();
+        if more.is_empty() {
+            return seen;
+        }
+        seen.extend(more);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_flow_sends_the_fewest_requests() {
+    let (kms, proxy, token) = kms_behind_proxy();
+    let vendor =
+        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    tagged_kek(
+        &kms,
+        &vendor,
+        "kek-a",
+        2048,
+        WrappingAlgorithm::RsaesOaepSha256,
+    );
+    tagged_kek(
+        &kms,
+        &vendor,
+        "kek-b",
+        2048,
+        WrappingAlgorithm::RsaesOaepSha1,
+    );
+    create_material(&kms, &vendor, "aes-key", KeyMaterialSpec::Aes { bits: 256 });
+    let objects = kms.object_ids().len();
+    let browser = Browser::start().await;
+    browser.keep_secret(&token);
+    browser
+        .goto(&format!("{}{}", proxy.url(), Page::Byok.href()))
+        .await;
+    use_server(&browser, "", &token).await;
+    settled(&proxy).await;
+    let mut report = vec![
+        "| flow | requests that reached the KMS | count |".to_owned(),
+        "|---|---|---|".to_owned(),
+    ];
+    let mut row = |flow: &str, requests: &[String]| {
+        report.push(format!(
+            "| {flow} | {} | {} |",
+            counted(requests),
+            requests.len()
+        ));
+    };
+
+    // Import page load: version, vendor id, the KEK list (one GetAttributes each).
+    browser
+        .goto(&format!("{}{}", proxy.url(), Page::ImportKek.href()))
+        .await;
+    browser.element("tr[data-kek-id=kek-b]").await;
+    let load = settled(&proxy).await;
+    row("load /ui/aws/import-kek (2 KEKs)", &load);
+    assert_eq!(
+        counted(&load),
+        "GET /server-info × 1, GetAttributes × 2, Locate × 1, Query × 1"
+    );
+
+    // Import: one Import; then the list below is read again.
+    let spki = std::fs::read(fixture("rsa3072.spki.der")).unwrap();
+    browser.paste("#kek-text", &STANDARD.encode(&spki)).await;
+    browser.click("label[for=algorithm-RsaesOaepSha256]").await;
+    browser.click("form.import-kek button[type=submit]").await;
+    browser
+        .wait_for_text("[data-testid=imported-id]", |t| !t.is_empty())
+        .await;
+    let import = settled(&proxy).await;
+    let (submit, refresh) = import.split_at(1);
+    row("import click", submit);
+    row("(then the KEK list is read again)", refresh);
+    assert_eq!(submit, ["Import"]);
+    assert_eq!(counted(refresh), "GetAttributes × 3, Locate × 1");
+
+    // Export page load: version, vendor id, the KEK list, one page of keys.
+    browser
+        .goto(&format!(
+            "{}{}?key=aes-key&kek=kek-a",
+            proxy.url(),
+            Page::ExportKeyMaterial.href()
+        ))
+        .await;
+    browser.element("#kek-id").await;
+    let load = settled(&proxy).await;
+    row(
+        &format!("load /ui/aws/export-key-material ({} objects)", objects + 1),
+        &load,
+    );
+    assert_eq!(
+        counted(&load),
+        format!(
+            "GET /server-info × 1, GetAttributes × {}, Locate × 2, Query × 1",
+            3 + objects + 1
+        )
+    );
+
+    // Export once both are listed: one Export.
+    browser
+        .click("form.export-key-material button[type=submit]")
+        .await;
+    browser
+        .wait_for_text("[data-testid=export-summary]", |t| !t.is_empty())
+        .await;
+    let export = settled(&proxy).await;
+    row("export click", &export);
+    assert_eq!(export, ["Export"]);
+    browser.close().await;
+    println!("{}", report.join("\n"));
+}
