@@ -57,6 +57,13 @@ fn one_decimal(value: f64) -> String {
     format!("{}.{}", tenths / 10, tenths % 10)
 }
 
+/// Unicode lower case by the browser's `toLowerCase`, the same full mapping
+/// as `str::to_lowercase`, without Rust's case tables (about 8 KB of the
+/// gzipped bundle).
+pub fn to_lowercase(text: &str) -> String {
+    js_sys::JsString::from(text).to_lower_case().into()
+}
+
 /// Offers `bytes` as a file download named `file_name`.
 pub fn download(bytes: &[u8], file_name: &str) -> Result<(), String> {
     let fail = |what: &str| format!("The browser refused to {what} for {file_name}.");
