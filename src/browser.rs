@@ -54,6 +54,8 @@ fn one_decimal(value: f64) -> String {
         1 << (shift - 1),
     );
     let tenths = floor + u128::from(rest > half || (rest == half && floor % 2 == 1));
+    // Below 2^56: u64 spares the bundle u128 formatting.
+    let tenths = tenths as u64;
     format!("{}.{}", tenths / 10, tenths % 10)
 }
 
