@@ -40,9 +40,37 @@ pub async fn read_file(file: &web_sys::File, max_bytes: u64) -> Result<Vec<u8>, 
 pub fn human_bytes(bytes: u64) -> String {
     match bytes {
         0..=9_999 => format!("{bytes} bytes"),
-        10_000..=9_999_999 => format!("{:.1} KB", bytes as f64 / 1_000.0),
-        _ => format!("{:.1} MB", bytes as f64 / 1_000_000.0),
+        10_000..=9_999_999 => format!("{} KB", one_decimal(bytes as f64 / 1_000.0)),
+        _ => format!("{} MB", one_decimal(bytes as f64 / 1_000_000.0)),
     }
+}
+
+/// `value` with one decimal, rounded exactly as `format!("{value:.1}")` does
+/// (the binary value, half to even), for `1 <= value < 2^52`: without core's
+/// float formatting, which costs about 7 KB of the gzipped bundle.
+fn one_decimal(value: f64) -> String {
+    let bits = value.to_bits();
+    let mantissa = u128::from((bits & ((1 << 52) - 1)) | (1 << 52));
+    // value = mantissa / 2^shift, and 1 <= value < 2^52 puts shift in 1..=52.
+    let shift = 1075 - ((bits >> 52) & 0x7ff) as u32;
+    debug_assert!((1..=52).contains(&shift), "{value} out of range");
+    let scaled = mantissa * 10;
+    let (floor, rest, half) = (
+        scaled >> shift,
+        scaled & ((1 << shift) - 1),
+        1 << (shift - 1),
+    );
+    let tenths = floor + u128::from(rest > half || (rest == half && floor % 2 == 1));
+    // Below 2^56: u64 spares the bundle u128 formatting.
+    let tenths = tenths as u64;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// Unicode lower case by the browser's `toLowerCase`, the same full mapping
+/// as `str::to_lowercase`, without Rust's case tables (about 8 KB of the
+/// gzipped bundle).
+pub fn to_lowercase(text: &str) -> String {
+    js_sys::JsString::from(text).to_lower_case().into()
 }
 
 /// Offers `bytes` as a file download named `file_name`.
@@ -104,12 +132,46 @@ pub fn session_set(key: &str, value: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::human_bytes;
+    use super::{human_bytes, one_decimal};
 
     #[test]
     fn sizes_read_naturally() {
         assert_eq!(human_bytes(550), "550 bytes");
         assert_eq!(human_bytes(65_536), "65.5 KB");
         assert_eq!(human_bytes(50_000_000), "50.0 MB");
+    }
+
+    #[test]
+    fn one_decimal_rounds_as_float_formatting_does() {
+        let kilo = (10_000..2_000_000).chain((10_050..10_000_000).step_by(100));
+        for bytes in kilo {
+            let value = bytes as f64 / 1_000.0;
+            assert_eq!(one_decimal(value), format!("{value:.1}"), "{bytes} bytes");
+        }
+        let mega = (10_000_000..10_000_000_000).step_by(49_999).chain([
+            10_050_000,
+            10_250_000,
+            10_750_000,
+            123_450_000,
+            9_007_199_254_740_993,
+            u64::MAX,
+        ]);
+        for bytes in mega {
+            let value = bytes as f64 / 1_000_000.0;
+            assert_eq!(one_decimal(value), format!("{value:.1}"), "{bytes} bytes");
+        }
+        for value in [
+            1.0,
+            1.25,
+            1.35,
+            2.5,
+            2.75,
+            9.95,
+            99.95,
+            0.5e15,
+            4.5e15 - 0.5,
+        ] {
+            assert_eq!(one_decimal(value), format!("{value:.1}"), "{value}");
+        }
     }
 }

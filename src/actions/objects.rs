@@ -106,7 +106,8 @@ pub async fn list_keks(client: &KmsClient) -> Result<Vec<StoredKek>, RequestErro
         let tags = read_kek_tags(&attributes.tags);
         keks.push(StoredKek { attributes, tags });
     }
-    keks.sort_by(|a, b| {
+    // Ids are unique, so the unstable sort (smaller code) gives the same order.
+    keks.sort_unstable_by(|a, b| {
         a.attributes
             .unique_identifier
             .cmp(&b.attributes.unique_identifier)

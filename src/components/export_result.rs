@@ -16,7 +16,7 @@ use crate::components::error_banner::ErrorBanner;
 use crate::components::file_drop::FileDropZone;
 use crate::domain::arn::AwsKeyArn;
 use crate::domain::import_command::{
-    Expiration, ImportCommand, ImportType, check_file_name, check_valid_to,
+    Expiration, ImportCommand, ImportType, check_file_name, check_valid_to, parse_date,
 };
 use crate::domain::import_parameters::parse_import_token;
 
@@ -90,9 +90,8 @@ fn ImportCommandBuilder(
         };
         let expiration = if expires.get() {
             let text = valid_to.get();
-            let format = time::macros::format_description!("[year]-[month]-[day]");
-            let date = time::Date::parse(&text, &format)
-                .map_err(|_| "Choose the date the key material expires.".to_owned())?;
+            let date = parse_date(&text)
+                .ok_or_else(|| "Choose the date the key material expires.".to_owned())?;
             check_valid_to(date, now_utc())?;
             Expiration::ExpiresOn(date)
         } else {

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::actions::objects::{list_objects, one_line};
+use crate::browser::to_lowercase;
 use crate::components::error_banner::ErrorBanner;
 use crate::domain::key_material::KeyMaterialSpec;
 use crate::kmip::ObjectAttributes;
@@ -33,13 +34,13 @@ pub fn KeyMaterialPicker(
     let rows = move || {
         objects.get().map(|loaded| {
             loaded.map(|list| {
-                let needle = search.get().to_lowercase();
+                let needle = to_lowercase(&search.get());
                 list.into_iter()
                     .filter(|o| {
                         needle.is_empty()
-                            || o.unique_identifier.to_lowercase().contains(&needle)
-                            || o.tags.iter().any(|t| t.to_lowercase().contains(&needle))
-                            || one_line(o).to_lowercase().contains(&needle)
+                            || to_lowercase(&o.unique_identifier).contains(&needle)
+                            || o.tags.iter().any(|t| to_lowercase(t).contains(&needle))
+                            || to_lowercase(&one_line(o)).contains(&needle)
                     })
                     .collect::<Vec<_>>()
             })

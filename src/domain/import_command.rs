@@ -142,6 +142,30 @@ pub fn check_valid_to(date: Date, now: OffsetDateTime) -> Result<(), String> {
     Ok(())
 }
 
+/// A date as `<input type="date">` gives it, `YYYY-MM-DD`: what time's
+/// `[year]-[month]-[day]` accepts (an optional sign, exactly 4-2-2 digits),
+/// without pulling time's format-description parser into the bundle.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let bytes = text.as_bytes();
+    let (negative, bytes) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, bytes),
+    };
+    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *bytes else {
+        return None;
+    };
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u16, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u16::from(c - b'0'))
+        })
+    };
+    let year = i32::from(number(&[y0, y1, y2, y3])?);
+    let month = time::Month::try_from(u8::try_from(number(&[m0, m1])?).ok()?).ok()?;
+    let day = u8::try_from(number(&[d0, d1])?).ok()?;
+    Date::from_calendar_date(if negative { -year } else { year }, month, day).ok()
+}
+
 /// A file name for the command and the download: no path, no control characters.
 pub fn check_file_name(name: &str) -> Result<(), String> {
     if name.trim().is_empty() {
@@ -160,6 +184,46 @@ mod tests {
     use time::macros::{date, datetime};
 
     use super::*;
+
+    #[test]
+    fn dates_parse_as_times_year_month_day_format() {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        for text in [
+            "2026-02-19",
+            "2024-02-29",
+            "2025-02-29",
+            "2026-12-31",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "2026-01-32",
+            "2026-1-05",
+            "2026-01-5",
+            "26-01-05",
+            "02026-01-05",
+            "+2026-01-05",
+            "-0001-01-01",
+            "-2026-01-05",
+            "2026-01-05 ",
+            " 2026-01-05",
+            "2026/01/05",
+            "2026-01-05T00:00",
+            "",
+            "abcd-ef-gh",
+            "2026-0a-05",
+            "0000-01-01",
+            "9999-12-31",
+            "+10000-01-01",
+            "2026-01-0\u{663}",
+            "\u{661}026-01-05",
+        ] {
+            assert_eq!(
+                parse_date(text),
+                Date::parse(text, &format).ok(),
+                "{text:?}"
+            );
+        }
+    }
 
     const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 
