@@ -534,24 +534,39 @@ fn size_report() -> Result {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         encoder.write_all(&bytes).map_err(|e| e.to_string())?;
         let gzip = encoder.finish().map_err(|e| e.to_string())?.len();
+        let mut brotli_out = Vec::new();
+        brotli::BrotliCompress(
+            &mut &bytes[..],
+            &mut brotli_out,
+            &brotli::enc::BrotliEncoderParams {
+                quality: 11,
+                ..Default::default()
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        let br = brotli_out.len();
         let name = path
             .file_name()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        rows.push((kind, name, bytes.len(), gzip));
+        rows.push((kind, name, bytes.len(), gzip, br));
     }
     rows.sort();
     println!("bundle size ({}):", dist.display());
-    println!("  {:<5} {:>10} {:>10}  file", "kind", "raw", "gzip");
-    let (mut raw_total, mut gzip_total) = (0, 0);
-    for (kind, name, raw, gzip) in &rows {
-        println!("  {kind:<5} {raw:>10} {gzip:>10}  {name}");
+    println!(
+        "  {:<5} {:>10} {:>10} {:>10}  file",
+        "kind", "raw", "gzip -9", "brotli 11"
+    );
+    let (mut raw_total, mut gzip_total, mut br_total) = (0, 0, 0);
+    for (kind, name, raw, gzip, br) in &rows {
+        println!("  {kind:<5} {raw:>10} {gzip:>10} {br:>10}  {name}");
         raw_total += raw;
         gzip_total += gzip;
+        br_total += br;
     }
     println!(
-        "  {:<5} {raw_total:>10} {gzip_total:>10}  (budget: 250000 gzip)",
+        "  {:<5} {raw_total:>10} {gzip_total:>10} {br_total:>10}  (budget: 250000 gzip)",
         "total"
     );
     Ok(())
