@@ -14,6 +14,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_drop::FileDropZone;
+use crate::components::text_field::TextField;
 use crate::domain::arn::AwsKeyArn;
 use crate::domain::import_command::{
     Expiration, ImportCommand, ImportType, check_file_name, check_valid_to, parse_date,
@@ -39,13 +40,7 @@ pub fn ExportResult(wrapped: WrappedKeyMaterial) -> impl IntoView {
         <div class="result" role="status" data-testid="export-result">
             <h2>"Wrapped key material ready"</h2>
             <p data-testid="export-summary">{summary}</p>
-            <label for="material-file">"File name"</label>
-            <input
-                id="material-file"
-                type="text"
-                prop:value=material_file
-                on:input=move |ev| material_file.set(event_target_value(&ev))
-            />
+            <TextField id="material-file" label="File name" value=material_file />
             <DownloadButton bytes=blob file_name=material_file />
             <label for="material-base64">"Base64 of the same bytes"</label>
             <textarea id="material-base64" rows="4" readonly=true prop:value=base64.clone()></textarea>
@@ -157,27 +152,14 @@ fn ImportCommandBuilder(
                 }
             }
         >
-            <label for="token-file">"Token file name"</label>
-            <input
-                id="token-file"
-                type="text"
-                prop:value=token_file
-                on:input=move |ev| token_file.set(event_target_value(&ev))
-            />
+            <TextField id="token-file" label="Token file name" value=token_file />
             <DownloadButton
                 bytes=Signal::derive(move || token.get().unwrap_or_default())
                 file_name=token_file
             />
         </Show>
         <h3>"Import command"</h3>
-        <label for="command-arn">"AWS key ARN"</label>
-        <input
-            id="command-arn"
-            type="text"
-            spellcheck="false"
-            prop:value=arn
-            on:input=move |ev| arn.set(event_target_value(&ev))
-        />
+        <TextField id="command-arn" label="AWS key ARN" value=arn />
         <fieldset>
             <legend>"Key material expiration"</legend>
             <div class="radio-row">
@@ -201,13 +183,7 @@ fn ImportCommandBuilder(
                 <label for="expires-on">"Expires (KEY_MATERIAL_EXPIRES), at most 365 days ahead"</label>
             </div>
             <Show when=move || expires.get()>
-                <label for="valid-to">"Expires on (00:00 UTC)"</label>
-                <input
-                    id="valid-to"
-                    type="date"
-                    prop:value=valid_to
-                    on:input=move |ev| valid_to.set(event_target_value(&ev))
-                />
+                <TextField id="valid-to" label="Expires on (00:00 UTC)" value=valid_to kind="date" />
             </Show>
         </fieldset>
         <Show when=move || symmetric>
@@ -217,12 +193,11 @@ fn ImportCommandBuilder(
                 <option value="NEW_KEY_MATERIAL">"NEW_KEY_MATERIAL"</option>
                 <option value="EXISTING_KEY_MATERIAL">"EXISTING_KEY_MATERIAL"</option>
             </select>
-            <label for="material-description">"Key material description (optional)"</label>
-            <input
+            <TextField
                 id="material-description"
-                type="text"
-                prop:value=description
-                on:input=move |ev| description.set(event_target_value(&ev))
+                label="Key material description (optional)"
+                value=description
+                prose=true
             />
         </Show>
         <ErrorBanner message=command_error />

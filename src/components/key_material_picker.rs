@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::actions::objects::{list_objects, one_line};
 use crate::browser::to_lowercase;
 use crate::components::error_banner::ErrorBanner;
+use crate::components::text_field::TextField;
 use crate::domain::key_material::KeyMaterialSpec;
 use crate::kmip::ObjectAttributes;
 use crate::settings::use_settings;
@@ -67,13 +68,7 @@ pub fn KeyMaterialPicker(
         </p>
         <details class="key-browser">
             <summary>"Browse the KMS's keys"</summary>
-            <label for="key-search">"Search this page (id, kind, tag)"</label>
-            <input
-                id="key-search"
-                type="search"
-                prop:value=search
-                on:input=move |ev| search.set(event_target_value(&ev))
-            />
+            <TextField id="key-search" label="Search this page (id, kind, tag)" value=search kind="search" />
             {move || match rows() {
                 None => view! { <p class="muted">"Loading…"</p> }.into_any(),
                 Some(Err(message)) => {

@@ -1,5 +1,6 @@
 //! Small Leptos components, one concern each, shared by the pages.
 
+pub mod choice_options;
 pub mod command_block;
 pub mod copy_button;
 pub mod download_button;
@@ -12,4 +13,5 @@ pub mod key_material_picker;
 pub mod request_progress;
 pub mod server_status;
 pub mod settings_panel;
+pub mod text_field;
 pub mod wrapping_algorithm_picker;

@@ -13,11 +13,13 @@ use crate::actions::export::{WrappedKeyMaterial, export_wrapped_key_material};
 use crate::actions::import_kek::{ImportKekOutcome, ImportKekPlan, import_kek};
 use crate::actions::objects::{list_objects, one_line};
 use crate::browser::{now_utc, session_get, session_set};
+use crate::components::choice_options::choice_options;
 use crate::components::command_block::CommandBlock;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::export_result::ExportResult;
 use crate::components::file_drop::FileDropZone;
 use crate::components::request_progress::{InFlight, RequestProgress};
+use crate::components::text_field::TextField;
 use crate::domain::arn::AwsKeyArn;
 use crate::domain::aws_cli::{
     CreateKeyOptions, check_region, create_key, describe_key, get_parameters_for_import,
@@ -299,16 +301,12 @@ fn StepSpec(draft: Draft) -> impl IntoView {
                     }
                 }
             >
-                {AwsKeySpec::ALL
-                    .into_iter()
-                    .map(|spec| {
-                        view! {
-                            <option value=spec.aws_name() selected=move || draft.spec.get() == spec>
-                                {spec.to_string()}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
+                {choice_options(
+                    AwsKeySpec::ALL,
+                    |spec| spec.aws_name(),
+                    |spec| spec.to_string(),
+                    move || draft.spec.get(),
+                )}
             </select>
             <label for="byok-usage">"Key usage"</label>
             <select
@@ -320,37 +318,16 @@ fn StepSpec(draft: Draft) -> impl IntoView {
                 }
             >
                 {move || {
-                    draft
-                        .spec
-                        .get()
-                        .key_usages()
-                        .iter()
-                        .map(|usage| {
-                            let usage = *usage;
-                            view! {
-                                <option value=usage.aws_name() selected=move || draft.usage.get() == usage>
-                                    {usage.aws_name()}
-                                </option>
-                            }
-                        })
-                        .collect_view()
+                    choice_options(
+                        draft.spec.get().key_usages().iter().copied(),
+                        |usage| usage.aws_name().to_owned(),
+                        |usage| usage.aws_name().to_owned(),
+                        move || draft.usage.get(),
+                    )
                 }}
             </select>
-            <label for="byok-description">"Description (optional)"</label>
-            <input
-                id="byok-description"
-                type="text"
-                prop:value=draft.description
-                on:input=move |ev| draft.description.set(event_target_value(&ev))
-            />
-            <label for="byok-region">"Region (optional)"</label>
-            <input
-                id="byok-region"
-                type="text"
-                placeholder="eu-west-3"
-                prop:value=draft.region
-                on:input=move |ev| draft.region.set(event_target_value(&ev))
-            />
+            <TextField id="byok-description" label="Description (optional)" value=draft.description prose=true />
+            <TextField id="byok-region" label="Region (optional)" value=draft.region placeholder="eu-west-3" />
             <div class="radio-row">
                 <input
                     id="byok-multi-region"
@@ -421,16 +398,12 @@ fn StepWrapping(draft: Draft) -> impl IntoView {
                 }
             >
                 {move || {
-                    choices()
-                        .into_iter()
-                        .map(|algorithm| {
-                            view! {
-                                <option value=algorithm.aws_name() selected=move || draft.algorithm.get() == algorithm>
-                                    {algorithm.aws_name()}
-                                </option>
-                            }
-                        })
-                        .collect_view()
+                    choice_options(
+                        choices(),
+                        |algorithm| algorithm.aws_name().to_owned(),
+                        |algorithm| algorithm.aws_name().to_owned(),
+                        move || draft.algorithm.get(),
+                    )
                 }}
             </select>
             <label for="byok-kek-size">"Wrapping key spec"</label>
@@ -443,16 +416,12 @@ fn StepWrapping(draft: Draft) -> impl IntoView {
                 }
             >
                 {move || {
-                    sizes()
-                        .into_iter()
-                        .map(|bits| {
-                            view! {
-                                <option value=format!("RSA_{bits}") selected=move || draft.kek_bits.get() == bits>
-                                    {format!("RSA_{bits}")}
-                                </option>
-                            }
-                        })
-                        .collect_view()
+                    choice_options(
+                        sizes(),
+                        |bits| format!("RSA_{bits}"),
+                        |bits| format!("RSA_{bits}"),
+                        move || draft.kek_bits.get(),
+                    )
                 }}
             </select>
             <label for="byok-arn">"AWS key ARN, or the whole create-key output"</label>

@@ -7,8 +7,10 @@ use leptos_router::components::A;
 use crate::actions::create_key::{
     CreateKeyPlan, CreatedKey, create_key_material, explain_create_error,
 };
+use crate::components::choice_options::choice_options;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::request_progress::{InFlight, RequestProgress};
+use crate::components::text_field::TextField;
 use crate::domain::aws_key_spec::{AwsKeySpec, KeyFamily, KeyUsage};
 use crate::routes::Page;
 use crate::settings::use_settings;
@@ -112,17 +114,12 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
                         }
                     }
                 >
-                    {specs
-                        .iter()
-                        .map(|s| {
-                            let s = *s;
-                            view! {
-                                <option value=s.aws_name() selected=move || spec.get() == s>
-                                    {s.to_string()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
+                    {choice_options(
+                        specs.iter().copied(),
+                        |s| s.aws_name(),
+                        |s| s.to_string(),
+                        move || spec.get(),
+                    )}
                 </select>
                 <label for="create-usage">"Key usage in AWS"</label>
                 <select
@@ -134,35 +131,16 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
                     }
                 >
                     {move || {
-                        spec.get()
-                            .key_usages()
-                            .iter()
-                            .map(|u| {
-                                let u = *u;
-                                view! {
-                                    <option value=u.aws_name() selected=move || usage.get() == u>
-                                        {u.aws_name()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
+                        choice_options(
+                            spec.get().key_usages().iter().copied(),
+                            |u| u.aws_name().to_owned(),
+                            |u| u.aws_name().to_owned(),
+                            move || usage.get(),
+                        )
                     }}
                 </select>
-                <label for="create-id">"Key id (optional)"</label>
-                <input
-                    id="create-id"
-                    type="text"
-                    spellcheck="false"
-                    prop:value=id
-                    on:input=move |ev| id.set(event_target_value(&ev))
-                />
-                <label for="create-tags">"Tags (optional, comma-separated)"</label>
-                <input
-                    id="create-tags"
-                    type="text"
-                    prop:value=tags
-                    on:input=move |ev| tags.set(event_target_value(&ev))
-                />
+                <TextField id="create-id" label="Key id (optional)" value=id />
+                <TextField id="create-tags" label="Tags (optional, comma-separated)" value=tags />
                 <div class="radio-row">
                     <input
                         id="create-sensitive"

@@ -12,6 +12,7 @@ use crate::components::error_banner::ErrorBanner;
 use crate::components::file_drop::FileDropZone;
 use crate::components::kek_list::KekList;
 use crate::components::request_progress::{InFlight, RequestProgress};
+use crate::components::text_field::TextField;
 use crate::components::wrapping_algorithm_picker::WrappingAlgorithmPicker;
 use crate::domain::arn::AwsKeyArn;
 use crate::domain::import_parameters::{ImportParameters, validity_notice};
@@ -176,28 +177,18 @@ pub fn ImportKekPage() -> impl IntoView {
                     selected=algorithm
                     note="Must be the --wrapping-algorithm you passed to get-parameters-for-import: AWS unwraps only with that algorithm."
                 />
-                <label for="key-arn">"AWS key ARN (optional, recommended)"</label>
-                <input
+                <TextField
                     id="key-arn"
-                    type="text"
-                    spellcheck="false"
-                    aria-describedby="key-arn-hint"
-                    prop:value=arn
-                    on:input=move |ev| arn.set(event_target_value(&ev))
+                    label="AWS key ARN (optional, recommended)"
+                    value=arn
+                    hint="arn:aws:kms:<region>:<account>:key/<key id>: the export page then writes the import command for you."
                 />
-                <p id="key-arn-hint" class="hint">
-                    "arn:aws:kms:<region>:<account>:key/<key id>: the export page then writes the import command for you."
-                </p>
-                <label for="kms-id">"KMS key id (optional)"</label>
-                <input
+                <TextField
                     id="kms-id"
-                    type="text"
-                    spellcheck="false"
-                    aria-describedby="kms-id-hint"
-                    prop:value=kms_id
-                    on:input=move |ev| kms_id.set(event_target_value(&ev))
+                    label="KMS key id (optional)"
+                    value=kms_id
+                    hint="Leave empty and the KMS picks a unique id."
                 />
-                <p id="kms-id-hint" class="hint">"Leave empty and the KMS picks a unique id."</p>
                 <ErrorBanner message=error />
                 <ErrorBanner message=request_error />
                 <button type="submit" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
