@@ -115,7 +115,7 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
                     }
                 >
                     {choice_options(
-                        specs.iter().copied(),
+                        specs,
                         |s| s.aws_name(),
                         |s| s.to_string(),
                         move || spec.get(),
