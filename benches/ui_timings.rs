@@ -3,6 +3,9 @@
 //! the real KMS, side by side with the same KMIP calls from a plain HTTP
 //! client. `cargo xtask bench` runs it after building `dist/`.
 
+#[path = "../tests/e2e/processes.rs"]
+#[allow(dead_code)]
+mod processes;
 #[path = "../tests/e2e/support.rs"]
 #[allow(dead_code)]
 mod support;

@@ -47,6 +47,12 @@ impl RequestError {
             _ => None,
         }
     }
+
+    /// The server answered that no object has the id asked for.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::Refused { status: 422, reason }
+            if reason.contains("Object_Not_Found") || reason.contains("not found"))
+    }
 }
 
 impl fmt::Display for RequestError {
@@ -267,5 +273,31 @@ fn describe_fetch_error(raw: &str) -> String {
         "no answer (the server is down or the address is wrong)".to_owned()
     } else {
         raw.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RequestError;
+
+    fn refused(status: u16, reason: &str) -> RequestError {
+        RequestError::Refused {
+            status,
+            reason: reason.to_owned(),
+        }
+    }
+
+    #[test]
+    fn not_found_is_told_apart_from_other_refusals() {
+        assert!(refused(422, "Object_Not_Found: kek-x: not found").is_not_found());
+        assert!(refused(422, "Item not found: aes-key").is_not_found());
+        assert!(!refused(422, "Not Supported: wrapping failed").is_not_found());
+        assert!(!refused(500, "Object_Not_Found").is_not_found());
+        assert!(
+            !RequestError::TimedOut {
+                url: "http://127.0.0.1:9998".into()
+            }
+            .is_not_found()
+        );
     }
 }

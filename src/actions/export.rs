@@ -1,5 +1,5 @@
-//! Exporting key material wrapped by an AWS KEK: read both objects (as the
-//! pickers listed them), apply AWS's rules, and only then send the one wrapped Export.
+//! Exporting key material wrapped by an AWS KEK: re-read both objects as they are at the
+//! click, refuse if they changed since listed, apply AWS's rules, then send the one wrapped Export.
 
 use crate::client::{KmsClient, RequestError};
 use crate::domain::arn::AwsKeyArn;
@@ -9,7 +9,9 @@ use crate::domain::key_material::KeyMaterialSpec;
 use crate::domain::wrapping::WrappingAlgorithm;
 use crate::kmip::{self, ExportWrappedRequest};
 
-use super::objects::find_recent;
+use crate::domain::changes::changes_since_listed;
+
+use super::objects::{as_listed, find};
 
 /// The wrapped key material and what it was made from.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +32,9 @@ pub struct WrappedKeyMaterial {
 pub enum ExportRefusal {
     /// Refused here, before any export was sent.
     Rule(String),
+    /// The key or the KEK changed since the page listed them (one line per change);
+    /// nothing was sent, and the lists should be read again.
+    Changed(Vec<String>),
     /// The server refused or could not be reached.
     Request(RequestError),
     /// The key is stored wrapped at rest and the KMS could not unwrap it first.
@@ -44,6 +49,12 @@ impl std::fmt::Display for ExportRefusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Rule(message) => f.write_str(message),
+            Self::Changed(changes) => write!(
+                f,
+                "Changed in the KMS since this page listed it, so nothing was exported: {}. \
+                 The lists now show the keys as they are: check your choice and export again.",
+                changes.join("; ")
+            ),
             Self::StoredWrapped {
                 key_id,
                 wrapped_by,
@@ -55,6 +66,11 @@ impl std::fmt::Display for ExportRefusal {
             ),
             Self::Request(e) => {
                 write!(f, "{e}")?;
+                if e.is_not_found() {
+                    return f.write_str(
+                        " Check the ids: type the id of an existing key, or pick the key and the wrapping key from the lists.",
+                    );
+                }
                 match e.status() {
                     Some(422) => f.write_str(" Likely cause: the wrapping key, its algorithm and the key material do not fit together, or one of them is not usable (state, id)."),
                     Some(500) => f.write_str(" Likely cause: the server could not wrap this material with this algorithm; check the AWS rules shown on this page."),
@@ -77,17 +93,32 @@ pub async fn export_wrapped_key_material(
     key_id: &str,
     kek_id: &str,
 ) -> Result<WrappedKeyMaterial, ExportRefusal> {
-    let key = find_recent(client, key_id).await?.ok_or_else(|| {
+    // What the page showed, then what the KMS holds now: the export acts on the latter.
+    let (key_listed, kek_listed) = (as_listed(client, key_id), as_listed(client, kek_id));
+    let key = find(client, key_id).await?.ok_or_else(|| {
         ExportRefusal::Rule(format!(
             "There is no object {key_id} in this KMS: type the id of an existing key, or pick it from the list."
         ))
     })?;
     let material = KeyMaterialSpec::from_attributes(&key).map_err(ExportRefusal::Rule)?;
-    let kek = find_recent(client, kek_id).await?.ok_or_else(|| {
+    let kek = find(client, kek_id).await?.ok_or_else(|| {
         ExportRefusal::Rule(format!(
             "There is no object {kek_id} in this KMS: pick a wrapping key from the list, or import it on the import page."
         ))
     })?;
+    let changes: Vec<String> = [(key_id, key_listed, &key), (kek_id, kek_listed, &kek)]
+        .into_iter()
+        .flat_map(|(id, listed, now)| {
+            listed
+                .map(|listed| changes_since_listed(&listed, now))
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |change| format!("{id}: {change}"))
+        })
+        .collect();
+    if !changes.is_empty() {
+        return Err(ExportRefusal::Changed(changes));
+    }
     let tags = read_kek_tags(&kek.tags);
     if kek.object_type.as_deref() != Some("PublicKey") || kek.algorithm.as_deref() != Some("RSA") {
         return Err(ExportRefusal::Rule(format!(

@@ -36,11 +36,18 @@ pub fn forget(client: &KmsClient, id: &str) {
     DESCRIBED.with_borrow_mut(|seen| seen.remove(&key));
 }
 
-/// What a list described in the last minutes, or else [`find`].
-pub async fn find_recent(
+/// What a page last showed of `id` (as a list described it), without asking the KMS.
+pub fn as_listed(client: &KmsClient, id: &str) -> Option<ObjectAttributes> {
+    let key = (client.url().to_string(), id.to_owned());
+    DESCRIBED.with_borrow(|seen| seen.get(&key).map(|(_, attributes)| attributes.clone()))
+}
+
+/// What a list described in the last minutes, or else [`describe`]: for
+/// showing objects, never for acting on them (an export re-reads them).
+async fn describe_for_display(
     client: &KmsClient,
     id: &str,
-) -> Result<Option<ObjectAttributes>, RequestError> {
+) -> Result<ObjectAttributes, RequestError> {
     let key = (client.url().to_string(), id.to_owned());
     let now = js_sys::Date::now();
     let recent = DESCRIBED.with_borrow(|seen| {
@@ -49,8 +56,8 @@ pub async fn find_recent(
             .map(|(_, attributes)| attributes.clone())
     });
     match recent {
-        Some(attributes) => Ok(Some(attributes)),
-        None => find(client, id).await,
+        Some(attributes) => Ok(attributes),
+        None => describe(client, id).await,
     }
 }
 
@@ -58,10 +65,7 @@ pub async fn find_recent(
 pub async fn find(client: &KmsClient, id: &str) -> Result<Option<ObjectAttributes>, RequestError> {
     match describe(client, id).await {
         Ok(attributes) => Ok(Some(attributes)),
-        Err(RequestError::Refused {
-            status: 422,
-            reason,
-        }) if reason.contains("Object_Not_Found") || reason.contains("not found") => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -115,22 +119,80 @@ pub async fn list_keks(client: &KmsClient) -> Result<Vec<StoredKek>, RequestErro
     Ok(keks)
 }
 
-/// One page of the KMS's objects, described, in the server's order.
+/// The most ids one Locate returns: the KMS caps it, whatever MaximumItems asks.
+pub const LOCATE_CAP: usize = 1000;
+
+/// Every object id the KMS lists, sorted (one Locate; the server ignores
+/// OffsetItems, so pages are cut here, not asked for).
+pub async fn list_object_ids(client: &KmsClient) -> Result<Vec<String>, RequestError> {
+    let reply = client
+        .kmip(&kmip::locate(&LocateRequest::default()))
+        .await?;
+    let mut ids = kmip::parse_locate(&reply)?;
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+/// One page of the objects matching a search: which rows to show, and how many match.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectPage {
+    pub rows: Vec<ObjectAttributes>,
+    /// Objects matching the search, over every listed id.
+    pub matches: usize,
+}
+
+/// Page `page` of `ids`, keeping those `matches` accepts (all when `searching`
+/// is false); only the rows shown are described, unless a search needs every object's attributes.
+pub async fn page_of_objects(
+    client: &KmsClient,
+    ids: &[String],
+    searching: bool,
+    matches: impl Fn(&ObjectAttributes) -> bool,
+    page: usize,
+    page_size: usize,
+) -> Result<ObjectPage, RequestError> {
+    if !searching {
+        let mut rows = Vec::new();
+        for id in ids.iter().skip(page * page_size).take(page_size) {
+            rows.push(describe_for_display(client, id).await?);
+        }
+        return Ok(ObjectPage {
+            rows,
+            matches: ids.len(),
+        });
+    }
+    let mut found = Vec::new();
+    for id in ids {
+        let attributes = describe_for_display(client, id).await?;
+        if matches(&attributes) {
+            found.push(attributes);
+        }
+    }
+    Ok(ObjectPage {
+        matches: found.len(),
+        rows: found
+            .into_iter()
+            .skip(page * page_size)
+            .take(page_size)
+            .collect(),
+    })
+}
+
+/// One page of the KMS's objects, described, sorted by id.
 pub async fn list_objects(
     client: &KmsClient,
     page: u32,
     page_size: u32,
 ) -> Result<Vec<ObjectAttributes>, RequestError> {
-    let reply = client
-        .kmip(&kmip::locate(&LocateRequest {
-            maximum_items: Some(page_size as i32),
-            offset_items: Some((page * page_size) as i32),
-            ..Default::default()
-        }))
-        .await?;
-    let mut objects = Vec::new();
-    for id in kmip::parse_locate(&reply)? {
-        objects.push(describe(client, &id).await?);
-    }
-    Ok(objects)
+    let ids = list_object_ids(client).await?;
+    let page = page_of_objects(
+        client,
+        &ids,
+        false,
+        |_| true,
+        page as usize,
+        page_size as usize,
+    )
+    .await?;
+    Ok(page.rows)
 }

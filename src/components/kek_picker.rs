@@ -27,9 +27,13 @@ fn option_label(kek: &StoredKek) -> String {
 pub fn KekPicker(
     /// The chosen KEK id.
     selected: RwSignal<String>,
+    /// Bump to list the KEKs again (e.g. one changed behind the page's back).
+    #[prop(into)]
+    refresh: Signal<u32>,
 ) -> impl IntoView {
     let settings = use_settings();
     let keks = LocalResource::new(move || {
+        refresh.track();
         let client = settings.client();
         async move {
             let client = client?;

@@ -1,9 +1,9 @@
 //! Choosing the key material to export: type its id, or pick it from a
-//! searchable, paged list of the KMS's keys that says what each one is.
+//! searchable, paged list of every key in the KMS, read only when opened.
 
 use leptos::prelude::*;
 
-use crate::actions::objects::{list_objects, one_line};
+use crate::actions::objects::{LOCATE_CAP, list_object_ids, one_line, page_of_objects};
 use crate::browser::to_lowercase;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::text_field::TextField;
@@ -11,47 +11,81 @@ use crate::domain::key_material::KeyMaterialSpec;
 use crate::kmip::ObjectAttributes;
 use crate::settings::use_settings;
 
-const PAGE_SIZE: u32 = 10;
+const PAGE_SIZE: usize = 10;
+
+/// Whether an object matches what was typed in the search (already lower-cased).
+fn matches_search(object: &ObjectAttributes, needle: &str) -> bool {
+    needle.is_empty()
+        || to_lowercase(&object.unique_identifier).contains(needle)
+        || object.tags.iter().any(|t| to_lowercase(t).contains(needle))
+        || to_lowercase(&one_line(object)).contains(needle)
+}
 
 /// The key id field and the browsable list that fills it.
 #[component]
 pub fn KeyMaterialPicker(
     /// The chosen key id.
     selected: RwSignal<String>,
+    /// Bump to read the list again (e.g. a key changed behind the page's back).
+    #[prop(into)]
+    refresh: Signal<u32>,
 ) -> impl IntoView {
     let settings = use_settings();
-    let page = RwSignal::new(0_u32);
+    // Nothing is read until the person opens the browser (most type or preselect an id).
+    let wanted = RwSignal::new(false);
+    let page = RwSignal::new(0_usize);
     let search = RwSignal::new(String::new());
-    let objects = LocalResource::new(move || {
-        let page = page.get();
+    let ids = LocalResource::new(move || {
+        refresh.track();
+        let wanted = wanted.get();
         let client = settings.client();
         async move {
-            let client = client?;
-            list_objects(&client, page, PAGE_SIZE)
-                .await
-                .map_err(|e| e.to_string())
+            if !wanted {
+                return Ok::<_, String>(None);
+            }
+            let ids = list_object_ids(&client?).await.map_err(|e| e.to_string())?;
+            Ok(Some(ids))
         }
     });
-    let rows = move || {
-        objects.get().map(|loaded| {
-            loaded.map(|list| {
-                let needle = to_lowercase(&search.get());
-                list.into_iter()
-                    .filter(|o| {
-                        needle.is_empty()
-                            || to_lowercase(&o.unique_identifier).contains(&needle)
-                            || o.tags.iter().any(|t| to_lowercase(t).contains(&needle))
-                            || to_lowercase(&one_line(o)).contains(&needle)
-                    })
-                    .collect::<Vec<_>>()
-            })
-        })
-    };
-    let full_page = move || {
-        objects
-            .get()
+    let rows = LocalResource::new(move || {
+        let ids = ids.get();
+        let (page, needle) = (page.get(), to_lowercase(search.get().trim()));
+        let client = settings.client();
+        async move {
+            // Not opened yet, or the ids are still on their way.
+            let Some(ids) = ids.transpose()?.flatten() else {
+                return Ok::<_, String>(None);
+            };
+            let matching = |o: &ObjectAttributes| matches_search(o, &needle);
+            let found = page_of_objects(
+                &client?,
+                &ids,
+                !needle.is_empty(),
+                matching,
+                page,
+                PAGE_SIZE,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            Ok::<_, String>(Some((found, ids.len())))
+        }
+    });
+    let pages = move || {
+        rows.get()
             .and_then(Result::ok)
-            .is_some_and(|l| l.len() as u32 == PAGE_SIZE)
+            .flatten()
+            .map(|(found, _)| found.matches.div_ceil(PAGE_SIZE).max(1))
+            .unwrap_or(1)
+    };
+    let on_toggle = move |ev: leptos::ev::Event| {
+        let open = ev
+            .target()
+            .and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok())
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if open && !wanted.get_untracked() {
+            wanted.set(true);
+        }
     };
     view! {
         <label for="key-id">"Key material id"</label>
@@ -66,16 +100,37 @@ pub fn KeyMaterialPicker(
         <p id="key-id-hint" class="hint">
             "Type the id of the AES, HMAC, RSA or EC private key to export, or choose it below."
         </p>
-        <details class="key-browser">
+        <details class="key-browser" on:toggle=on_toggle>
             <summary>"Browse the KMS's keys"</summary>
-            <TextField id="key-search" label="Search this page (id, kind, tag)" value=search kind="search" />
-            {move || match rows() {
-                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+            <TextField
+                id="key-search"
+                label="Search every key (id, kind, state, tag)"
+                value=search
+                kind="search"
+                on_change=Callback::new(move |()| page.set(0))
+            />
+            {move || match rows.get() {
+                None | Some(Ok(None)) => view! { <p class="muted">"Loading…"</p> }.into_any(),
                 Some(Err(message)) => {
                     view! { <ErrorBanner message=Signal::derive(move || Some(message.clone())) /> }
                         .into_any()
                 }
-                Some(Ok(list)) => view! { <KeyTable objects=list selected=selected /> }.into_any(),
+                Some(Ok(Some((found, total)))) => {
+                    let summary = match (search.get_untracked().trim().is_empty(), total) {
+                        (_, 0) => "The KMS holds no keys yet.".to_owned(),
+                        (true, n) => format!("{n} objects in the KMS."),
+                        (false, n) => format!("{} of {n} objects match.", found.matches),
+                    };
+                    let capped = (total >= LOCATE_CAP)
+                        .then_some(
+                            " The KMS lists at most 1000 objects at a time: type the id of a key that is not listed.",
+                        );
+                    view! {
+                        <p class="muted" role="status">{summary}{capped}</p>
+                        <KeyTable objects=found.rows selected=selected />
+                    }
+                        .into_any()
+                }
             }}
             <div class="pager">
                 <button
@@ -86,11 +141,11 @@ pub fn KeyMaterialPicker(
                 >
                     "Previous page"
                 </button>
-                <span>{move || format!("Page {}", page.get() + 1)}</span>
+                <span>{move || format!("Page {} of {}", page.get() + 1, pages())}</span>
                 <button
                     type="button"
                     class="secondary"
-                    disabled=move || !full_page()
+                    disabled=move || page.get() + 1 >= pages()
                     on:click=move |_| page.update(|p| *p += 1)
                 >
                     "Next page"
@@ -103,7 +158,7 @@ pub fn KeyMaterialPicker(
 #[component]
 fn KeyTable(objects: Vec<ObjectAttributes>, selected: RwSignal<String>) -> impl IntoView {
     if objects.is_empty() {
-        return view! { <p class="muted">"No keys on this page."</p> }.into_any();
+        return view! { <p class="muted">"No key matches."</p> }.into_any();
     }
     view! {
         <div class="table-scroll">
@@ -123,7 +178,7 @@ fn KeyTable(objects: Vec<ObjectAttributes>, selected: RwSignal<String>) -> impl 
                         .map(|object| {
                             let id = object.unique_identifier.clone();
                             let (kind, choice) = match KeyMaterialSpec::from_attributes(&object) {
-                                Ok(spec) => (format!("{spec} ({})", spec.aws_spec()), Some(id.clone())),
+                                Ok(spec) => (spec.kind_line(), Some(id.clone())),
                                 Err(reason) => (reason, object.private_key_link.clone()),
                             };
                             let button_label = match &choice {

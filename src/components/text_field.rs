@@ -19,6 +19,9 @@ pub fn TextField(
     /// Words for people (spell-checked), not ids, ARNs or file names.
     #[prop(optional)]
     prose: bool,
+    /// Run after each change of the value (e.g. go back to the first page of results).
+    #[prop(optional)]
+    on_change: Option<Callback<()>>,
 ) -> impl IntoView {
     let hint_id = hint.map(|_| format!("{id}-hint"));
     view! {
@@ -30,7 +33,12 @@ pub fn TextField(
             placeholder=placeholder
             aria-describedby=hint_id.clone()
             prop:value=value
-            on:input=move |ev| value.set(event_target_value(&ev))
+            on:input=move |ev| {
+                value.set(event_target_value(&ev));
+                if let Some(changed) = on_change {
+                    changed.run(());
+                }
+            }
         />
         {hint.map(|text| view! { <p id=hint_id class="hint">{text}</p> })}
     }

@@ -59,6 +59,16 @@ impl EcCurve {
     }
 
     /// Size of the unencrypted PKCS#8 DER the server wraps (with the public key).
+    /// The curve's usual name ("P-521"), for sentences; [`EcCurve::aws_spec`] names AWS's spec.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::P256 => "P-256",
+            Self::P384 => "P-384",
+            Self::P521 => "P-521",
+            Self::Secp256k1 => "secp256k1",
+        }
+    }
+
     pub fn pkcs8_len(self) -> usize {
         match self {
             Self::P256 => 138,
@@ -157,6 +167,11 @@ impl KeyMaterialSpec {
         }
     }
 
+    /// What a list shows: the key in words, then the AWS key spec it becomes.
+    pub fn kind_line(self) -> String {
+        format!("{self} → {}", self.aws_spec())
+    }
+
     pub fn is_symmetric(self) -> bool {
         matches!(self, Self::Aes { .. } | Self::Hmac { .. })
     }
@@ -166,9 +181,9 @@ impl fmt::Display for KeyMaterialSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Aes { bits } => write!(f, "AES-{bits} key"),
-            Self::Hmac { hash, bits } => write!(f, "HMAC-SHA{} key ({bits}-bit)", hash.bits()),
+            Self::Hmac { hash, bits } => write!(f, "HMAC-SHA{} {bits}-bit key", hash.bits()),
             Self::RsaPrivate { bits } => write!(f, "RSA {bits}-bit private key"),
-            Self::EcPrivate { curve } => write!(f, "EC private key on {}", curve.aws_spec()),
+            Self::EcPrivate { curve } => write!(f, "EC {} private key", curve.name()),
         }
     }
 }
@@ -232,5 +247,23 @@ mod tests {
     #[test]
     fn the_matrix_has_every_aws_material() {
         assert_eq!(KeyMaterialSpec::all_aws().len(), 12);
+    }
+
+    #[test]
+    fn each_material_is_named_once_in_words_and_once_by_its_aws_spec() {
+        for spec in KeyMaterialSpec::all_aws() {
+            let line = spec.kind_line();
+            assert_eq!(line.matches(spec.aws_spec().as_str()).count(), 1, "{line}");
+            assert!(!line.contains(" on "), "{line}");
+        }
+        let p521 = KeyMaterialSpec::EcPrivate {
+            curve: EcCurve::P521,
+        };
+        assert_eq!(p521.kind_line(), "EC P-521 private key → ECC_NIST_P521");
+        let hmac = KeyMaterialSpec::Hmac {
+            hash: HmacHash::Sha256,
+            bits: 256,
+        };
+        assert_eq!(hmac.to_string(), "HMAC-SHA256 256-bit key");
     }
 }

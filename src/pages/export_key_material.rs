@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::actions::export::export_wrapped_key_material;
+use crate::actions::export::{ExportRefusal, export_wrapped_key_material};
 use crate::components::error_banner::ErrorBanner;
 use crate::components::export_result::ExportResult;
 use crate::components::kek_picker::KekPicker;
@@ -21,6 +21,8 @@ pub fn ExportKeyMaterialPage() -> impl IntoView {
     let key_id = RwSignal::new(query.with_untracked(|q| q.get("key")).unwrap_or_default());
     let kek_id = RwSignal::new(query.with_untracked(|q| q.get("kek")).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
+    // Bumped when the key or KEK changed since listed: both lists read again.
+    let refresh = RwSignal::new(0_u32);
 
     let export = Action::new_local(move |(key, kek): &(String, String)| {
         let (key, kek) = (key.clone(), kek.clone());
@@ -29,7 +31,12 @@ pub fn ExportKeyMaterialPage() -> impl IntoView {
             let client = client?;
             export_wrapped_key_material(&client, &key, &kek)
                 .await
-                .map_err(|e| e.to_string())
+                .map_err(|e| {
+                    if matches!(e, ExportRefusal::Changed(_)) {
+                        refresh.update(|n| *n += 1);
+                    }
+                    e.to_string()
+                })
         }
     });
     let pending = export.pending();
@@ -68,8 +75,8 @@ pub fn ExportKeyMaterialPage() -> impl IntoView {
                 "Wrap a key of this KMS with an imported AWS wrapping key. AWS's import rules are checked before anything is sent; the key never leaves the KMS unwrapped."
             </p>
             <form class="export-key-material" on:submit=on_submit novalidate>
-                <KeyMaterialPicker selected=key_id />
-                <KekPicker selected=kek_id />
+                <KeyMaterialPicker selected=key_id refresh=refresh />
+                <KekPicker selected=kek_id refresh=refresh />
                 <ErrorBanner message=error />
                 <ErrorBanner message=refusal />
                 <button type="submit" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>

@@ -107,7 +107,7 @@ async fn each_family_creates_key_material_with_aws_attributes() {
     browser.fill("#create-tags", "ok, _sk").await;
     browser.click("form.create-key button[type=submit]").await;
     let shown = browser
-        .wait_for_text("form.create-key .error-banner .error-text", |t| {
+        .wait_for_text("form.create-key [role=alert] .error-text", |t| {
             !t.is_empty()
         })
         .await;

@@ -221,7 +221,7 @@ async fn forbidden_cells_and_bad_choices_are_refused_before_any_export() {
         (
             p521.as_str(),
             "kek-oaep-2048",
-            "EC private key on ECC_NIST_P521 material is 241 bytes, more than RSAES_OAEP_SHA_256 can wrap with an RSA 2048-bit key (190 bytes at most)",
+            "EC P-521 private key material is 241 bytes, more than RSAES_OAEP_SHA_256 can wrap with an RSA 2048-bit key (190 bytes at most)",
         ),
         (
             aes.as_str(),

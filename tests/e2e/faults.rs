@@ -24,10 +24,10 @@ use crate::fault_proxy::{Fault, FaultProxy};
 use crate::support::{Browser, Kms, KmsOptions, dist_dir, fixture, scratch_dir};
 
 const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
-const IMPORT_ERROR: &str = "form.import-kek .error-banner .error-text";
-const EXPORT_ERROR: &str = "form.export-key-material .error-banner .error-text";
-const CREATE_ERROR: &str = "form.create-key .error-banner .error-text";
-const SETTINGS_ERROR: &str = ".settings .error-banner .error-text";
+const IMPORT_ERROR: &str = "form.import-kek [role=alert] .error-text";
+const EXPORT_ERROR: &str = "form.export-key-material [role=alert] .error-text";
+const CREATE_ERROR: &str = "form.create-key [role=alert] .error-text";
+const SETTINGS_ERROR: &str = ".settings [role=alert] .error-text";
 const SERVER_ERROR: &str = "[data-testid=server-error] .error-text";
 const CANCELLED: &str = "[data-testid=request-cancelled]";
 const GUIDED_ARN_ERROR: &str = "#byok-arn + .error-banner .error-text";
@@ -212,7 +212,7 @@ fn cases(proxy: &FaultProxy, other_kms: &str, big_file: PathBuf) -> Vec<Case> {
             export_page("hmac-key", "kek-wrap"),
             vec![EXPORT_SUBMIT],
             EXPORT_ERROR,
-            "AWS documents RSA_AES_KEY_WRAP_SHA_256 for RSA and ECC private keys only; HMAC-SHA256 key (256-bit) material is imported with RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1: run get-parameters-for-import again with --wrapping-algorithm RSAES_OAEP_SHA_256 and import that wrapping key.".into(),
+            "AWS documents RSA_AES_KEY_WRAP_SHA_256 for RSA and ECC private keys only; HMAC-SHA256 256-bit key material is imported with RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1: run get-parameters-for-import again with --wrapping-algorithm RSAES_OAEP_SHA_256 and import that wrapping key.".into(),
         ),
         case(
             "KMS down when the page loads",

@@ -3,11 +3,12 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::processes::Owned;
 use crate::support::{free_port, scratch_dir};
 
 const HINT: &str =
@@ -15,7 +16,7 @@ const HINT: &str =
 
 /// A running LocalStack KMS, stopped when dropped.
 pub struct LocalStack {
-    child: Child,
+    child: Owned,
     pub endpoint: String,
 }
 
@@ -37,26 +38,27 @@ impl LocalStack {
         let port = free_port();
         let dir = scratch_dir("localstack");
         let log = fs::File::create(dir.join("localstack.log")).expect("log file");
-        let child = Command::new(&python)
-            .args(["-m", "localstack.runtime.main"])
-            .current_dir(&dir)
-            .env("GATEWAY_SERVER", "hypercorn")
-            .env("GATEWAY_LISTEN", format!("127.0.0.1:{port}"))
-            .env("SERVICES", "kms")
-            .env("DNS_ADDRESS", "0")
-            .env("DISABLE_EVENTS", "1")
-            .env("SKIP_SSL_CERT_DOWNLOAD", "1")
-            .env("FILESYSTEM_ROOT", dir.join("root"))
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .expect("start LocalStack");
+        let child = Owned::spawn(
+            Command::new(&python)
+                .args(["-m", "localstack.runtime.main"])
+                .current_dir(&dir)
+                .env("GATEWAY_SERVER", "hypercorn")
+                .env("GATEWAY_LISTEN", format!("127.0.0.1:{port}"))
+                .env("SERVICES", "kms")
+                .env("DNS_ADDRESS", "0")
+                .env("DISABLE_EVENTS", "1")
+                .env("SKIP_SSL_CERT_DOWNLOAD", "1")
+                .env("FILESYSTEM_ROOT", dir.join("root"))
+                .stdin(Stdio::null())
+                .stdout(log.try_clone().unwrap())
+                .stderr(log),
+            "LocalStack",
+        );
         let endpoint = format!("http://127.0.0.1:{port}");
         let mut stack = Self { child, endpoint };
         let deadline = Instant::now() + Duration::from_secs(90);
         loop {
-            if let Ok(Some(status)) = stack.child.try_wait() {
+            if let Some(status) = stack.child.try_wait() {
                 let log = fs::read_to_string(dir.join("localstack.log")).unwrap_or_default();
                 panic!("LocalStack exited at start ({status}):\n{log}");
             }
@@ -109,12 +111,5 @@ impl LocalStack {
             String::from_utf8_lossy(&output.stderr)
         );
         serde_json::from_slice(&output.stdout).unwrap_or(Value::Null)
-    }
-}
-
-impl Drop for LocalStack {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }

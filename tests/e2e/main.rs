@@ -3,6 +3,7 @@
 
 mod aws_import;
 mod byok;
+mod cleanup;
 mod create_key;
 mod export_matrix;
 mod export_page;
@@ -13,6 +14,7 @@ mod keyboard;
 mod kmip_builders;
 mod layout;
 mod localstack;
+mod processes;
 mod requests;
 mod shell;
 mod support;

@@ -5,12 +5,14 @@
 use std::fs;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use byok_ui::kmip::Ttlv;
 use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::processes::Owned;
 use serde_json::json;
 
 /// WebDriver key codes.
@@ -95,7 +97,7 @@ pub struct KmsOptions {
 
 /// A running Cosmian KMS, stopped when dropped.
 pub struct Kms {
-    child: Option<Child>,
+    child: Option<Owned>,
     /// Sent by the harness's own KMIP calls when the server wants a token.
     pub token: Option<String>,
     pub port: u16,
@@ -153,19 +155,14 @@ impl Kms {
         if let Some(origins) = &self.options.cors_allowed_origins {
             cmd.args(["--cors-allowed-origins", origins]);
         }
-        let child = cmd.spawn().expect("start the KMS server");
-        self.child = Some(child);
+        self.child = Some(Owned::spawn(&mut cmd, "the KMS server"));
         self.wait_ready();
     }
 
     fn wait_ready(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            if let Some(status) = self
-                .child
-                .as_mut()
-                .and_then(|c| c.try_wait().ok().flatten())
-            {
+            if let Some(status) = self.child.as_mut().and_then(Owned::try_wait) {
                 let log =
                     fs::read_to_string(self.data_dir.join(format!("server-{}.log", self.port)))
                         .unwrap_or_default();
@@ -195,13 +192,17 @@ impl Kms {
 
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
+            child.end();
         }
         let deadline = Instant::now() + Duration::from_secs(10);
         while TcpStream::connect(("127.0.0.1", self.port)).is_ok() && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// The server's live processes (none once stopped).
+    pub fn pids(&self) -> Vec<u32> {
+        self.child.as_ref().map(Owned::pids).unwrap_or_default()
     }
 
     /// Starts again after [`Kms::stop`], same options, port and database.
@@ -361,7 +362,8 @@ impl Drop for Kms {
 /// Headless Chromium through chromedriver, closed when dropped.
 pub struct Browser {
     pub client: Client,
-    driver: Child,
+    /// chromedriver and the Chromium it starts, ended together.
+    driver: Owned,
     driver_port: u16,
     /// Text that must never reach the console (tokens, key bytes).
     secrets: std::sync::Mutex<Vec<String>>,
@@ -386,13 +388,15 @@ impl Browser {
             PathBuf::from("/usr/bin/chromium"),
             "chromium",
         );
+        print_browser_versions(&chromium, &chromedriver);
         let port = free_port();
-        let driver = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
+        let driver = Owned::spawn(
+            Command::new(chromedriver)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+            "chromedriver and Chromium",
+        );
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "chromedriver did not start");
@@ -686,8 +690,25 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no `{css}` within 30 s: {e}"))
     }
 
-    /// Waits until the element matching `css` has text satisfying `check`,
-    /// and returns that text.
+    /// The texts of the elements matching `css` that a person can see
+    /// (hidden ones, e.g. inside a closed `<details>`, are left out).
+    pub async fn visible_texts(&self, css: &str) -> Vec<String> {
+        let mut texts = Vec::new();
+        for element in self
+            .client
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_default()
+        {
+            if element.is_displayed().await.unwrap_or(false) {
+                texts.push(element.text().await.unwrap_or_default());
+            }
+        }
+        texts
+    }
+
+    /// Waits until exactly one element matching `css` is visible and its text
+    /// satisfies `check`, and returns that text.
     pub async fn wait_for_text(&self, css: &str, check: impl Fn(&str) -> bool) -> String {
         self.wait_for_text_within(css, 30, check).await
     }
@@ -702,16 +723,17 @@ impl Browser {
         let deadline = Instant::now() + Duration::from_secs(seconds);
         let mut last = String::new();
         loop {
-            let found = match self.client.find(Locator::Css(css)).await {
-                Ok(element) => element.text().await.ok(),
-                Err(_) => None,
-            };
-            if let Some(text) = found {
-                if check(&text) {
-                    return text;
+            let visible = self.visible_texts(css).await;
+            if let [text] = visible.as_slice() {
+                if check(text) {
+                    return text.clone();
                 }
-                last = text;
             }
+            last = match visible.len() {
+                1 => visible[0].clone(),
+                0 => "(nothing visible)".to_owned(),
+                n => format!("({n} visible matches, expected one: {visible:?})"),
+            };
             if Instant::now() > deadline {
                 static TIMEOUTS: AtomicU32 = AtomicU32::new(0);
                 let n = TIMEOUTS.fetch_add(1, Ordering::Relaxed);
@@ -725,7 +747,9 @@ impl Browser {
                     .await
                     .unwrap_or_default();
                 eprintln!("messages on the page at the timeout: {errors}");
-                panic!("no `{css}` with the expected text within {seconds} s; last text: {last:?}");
+                panic!(
+                    "no visible `{css}` with the expected text within {seconds} s; last text: {last:?}"
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -849,18 +873,39 @@ impl Browser {
             .to_owned()
     }
 
-    pub async fn close(mut self) {
+    /// chromedriver's and Chromium's live processes.
+    pub fn pids(&self) -> Vec<u32> {
+        self.driver.pids()
+    }
+
+    /// Audits the last page, ends the session, then the processes (also
+    /// ended when a failing test drops the browser without closing it).
+    pub async fn close(self) {
         self.audit_page().await;
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 }
 
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.driver.kill();
-    }
+/// Prints, once per run and past the test output capture, which Chromium
+/// and chromedriver this run uses, so a browser update shows in every log.
+fn print_browser_versions(chromium: &Path, chromedriver: &Path) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        use std::io::Write;
+        let version = |program: &Path| {
+            Command::new(program)
+                .arg("--version")
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+                .unwrap_or_else(|e| format!("{} (no version: {e})", program.display()))
+        };
+        let _ = writeln!(
+            std::io::stderr(),
+            "end-to-end browser: {} · {}",
+            version(chromium),
+            version(chromedriver)
+        );
+    });
 }
 
 /// A file under `tests/fixtures/`.

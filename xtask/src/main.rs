@@ -484,6 +484,13 @@ fn test() -> Result {
             .args(["test", "--test", "parsers_fuzz"])
             .env("PROPTEST_CASES", "5000"),
     )?;
+    for program in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
+        let version = version_of(program, &["--version"]);
+        println!(
+            "end-to-end browser part: {}",
+            version.unwrap_or_else(|| format!("{program} gives no version"))
+        );
+    }
     run_step(
         "browser end-to-end tests against the real KMS",
         command("cargo")

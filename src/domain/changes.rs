@@ -1,0 +1,104 @@
+//! What changed in a stored object between the moment a page listed it and the moment
+//! the user acts on it (another client may replace a key), said in the user's words.
+
+use crate::domain::kek_tags::read_kek_tags;
+use crate::kmip::ObjectAttributes;
+
+/// One line per attribute that matters to an export and differs, e.g.
+/// "wrapping algorithm RSAES_OAEP_SHA_256 → RSAES_OAEP_SHA_1"; empty when none does.
+pub fn changes_since_listed(listed: &ObjectAttributes, now: &ObjectAttributes) -> Vec<String> {
+    let describe = |o: &ObjectAttributes| -> [(&'static str, String); 7] {
+        let tags = read_kek_tags(&o.tags);
+        let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_owned());
+        [
+            ("object type", text(&o.object_type)),
+            ("algorithm", text(&o.algorithm)),
+            (
+                "size",
+                o.length_bits
+                    .map(|b| format!("{b} bits"))
+                    .unwrap_or_else(|| "none".to_owned()),
+            ),
+            ("curve", text(&o.curve)),
+            ("state", text(&o.state)),
+            (
+                "wrapping algorithm",
+                match tags.algorithm {
+                    Ok(Some(algorithm)) => algorithm.aws_name().to_owned(),
+                    Ok(None) => "none".to_owned(),
+                    Err(_) => "an unknown tag".to_owned(),
+                },
+            ),
+            ("AWS key ARN", text(&tags.key_arn)),
+        ]
+    };
+    describe(listed)
+        .into_iter()
+        .zip(describe(now))
+        .filter(|((_, before), (_, after))| before != after)
+        .map(|((what, before), (_, after))| format!("{what} {before} → {after}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kek(algorithm: &str, arn: &str, bits: i64) -> ObjectAttributes {
+        ObjectAttributes {
+            unique_identifier: "kek".into(),
+            object_type: Some("PublicKey".into()),
+            algorithm: Some("RSA".into()),
+            length_bits: Some(bits),
+            state: Some("Active".into()),
+            tags: vec![
+                "aws".into(),
+                format!("wrapping_algorithm:{algorithm}"),
+                format!("key_arn:{arn}"),
+            ],
+            ..Default::default()
+        }
+    }
+
+    const ARN_1: &str = "arn:aws:kms:eu-west-3:111122223333:key/1";
+    const ARN_2: &str = "arn:aws:kms:eu-west-3:111122223333:key/2";
+
+    #[test]
+    fn an_unchanged_object_has_no_changes() {
+        let listed = kek("RSAES_OAEP_SHA_256", ARN_1, 2048);
+        assert!(changes_since_listed(&listed, &listed.clone()).is_empty());
+    }
+
+    #[test]
+    fn a_replaced_kek_names_each_difference() {
+        let listed = kek("RSAES_OAEP_SHA_256", ARN_1, 2048);
+        let now = kek("RSAES_OAEP_SHA_1", ARN_2, 4096);
+        assert_eq!(
+            changes_since_listed(&listed, &now),
+            vec![
+                "size 2048 bits → 4096 bits".to_owned(),
+                "wrapping algorithm RSAES_OAEP_SHA_256 → RSAES_OAEP_SHA_1".to_owned(),
+                format!("AWS key ARN {ARN_1} → {ARN_2}"),
+            ]
+        );
+    }
+
+    #[test]
+    fn state_and_lost_tags_are_changes_other_tags_are_not() {
+        let listed = kek("RSAES_OAEP_SHA_256", ARN_1, 2048);
+        let mut now = listed.clone();
+        now.state = Some("Deactivated".into());
+        now.tags = vec!["aws".into(), "team-a".into()];
+        assert_eq!(
+            changes_since_listed(&listed, &now),
+            vec![
+                "state Active → Deactivated".to_owned(),
+                "wrapping algorithm RSAES_OAEP_SHA_256 → none".to_owned(),
+                format!("AWS key ARN {ARN_1} → none"),
+            ]
+        );
+        let mut relabelled = listed.clone();
+        relabelled.tags.push("team-a".into());
+        assert!(changes_since_listed(&listed, &relabelled).is_empty());
+    }
+}
