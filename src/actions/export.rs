@@ -177,3 +177,39 @@ pub async fn export_wrapped_key_material(
         blob,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_object_gets_the_not_found_hint_not_the_fit_hint() {
+        let refusal = ExportRefusal::Request(RequestError::Refused {
+            status: 422,
+            reason: "Object_Not_Found: kek-y".into(),
+        });
+        let text = refusal.to_string();
+        assert!(text.contains("Check the ids"), "{text}");
+        assert!(!text.contains("Likely cause"), "{text}");
+        let other = ExportRefusal::Request(RequestError::Refused {
+            status: 422,
+            reason: "Not Supported: wrapping".into(),
+        });
+        assert!(other.to_string().contains("Likely cause"));
+    }
+
+    #[test]
+    fn a_change_names_every_difference_and_what_to_do() {
+        let text = ExportRefusal::Changed(vec![
+            "kek-x: wrapping algorithm RSAES_OAEP_SHA_256 → RSAES_OAEP_SHA_1".into(),
+            "kek-x: size 2048 bits → 4096 bits".into(),
+        ])
+        .to_string();
+        assert_eq!(
+            text,
+            "Changed in the KMS since this page listed it, so nothing was exported: \
+             kek-x: wrapping algorithm RSAES_OAEP_SHA_256 → RSAES_OAEP_SHA_1; kek-x: size 2048 bits → 4096 bits. \
+             The lists now show the keys as they are: check your choice and export again."
+        );
+    }
+}

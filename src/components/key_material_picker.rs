@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::actions::objects::{LOCATE_CAP, list_object_ids, one_line, page_of_objects};
 use crate::browser::to_lowercase;
+use crate::components::breakable::breakable;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::text_field::TextField;
 use crate::domain::key_material::KeyMaterialSpec;
@@ -19,6 +20,8 @@ fn matches_search(object: &ObjectAttributes, needle: &str) -> bool {
         || to_lowercase(&object.unique_identifier).contains(needle)
         || object.tags.iter().any(|t| to_lowercase(t).contains(needle))
         || to_lowercase(&one_line(object)).contains(needle)
+        || KeyMaterialSpec::from_attributes(object)
+            .is_ok_and(|spec| to_lowercase(&spec.kind_line()).contains(needle))
 }
 
 /// The key id field and the browsable list that fills it.
@@ -162,7 +165,7 @@ fn KeyTable(objects: Vec<ObjectAttributes>, selected: RwSignal<String>) -> impl 
     }
     view! {
         <div class="table-scroll">
-            <table>
+            <table class="stacks">
                 <thead>
                     <tr>
                         <th scope="col">"Id"</th>
@@ -188,11 +191,11 @@ fn KeyTable(objects: Vec<ObjectAttributes>, selected: RwSignal<String>) -> impl 
                             };
                             view! {
                                 <tr data-key-id=id.clone()>
-                                    <td>{id.clone()}</td>
-                                    <td>{kind}</td>
-                                    <td>{object.state.clone().unwrap_or_default()}</td>
-                                    <td>{object.tags.join(", ")}</td>
-                                    <td>
+                                    <td data-label="Id">{breakable(&id)}</td>
+                                    <td data-label="Kind">{breakable(&kind)}</td>
+                                    <td data-label="State">{object.state.clone().unwrap_or_default()}</td>
+                                    <td data-label="Tags">{breakable(&object.tags.join(", "))}</td>
+                                    <td data-label="Choose">
                                         {choice
                                             .map(|c| {
                                                 view! {

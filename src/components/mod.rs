@@ -1,5 +1,6 @@
 //! Small Leptos components, one concern each, shared by the pages.
 
+pub mod breakable;
 pub mod choice_options;
 pub mod command_block;
 pub mod copy_button;

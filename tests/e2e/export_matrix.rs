@@ -88,15 +88,30 @@ pub fn create_material(kms: &Kms, vendor: &str, id: &str, spec: KeyMaterialSpec)
 
 /// Generates an RSA KEK here and imports its public half; returns the private key.
 pub fn import_kek(kms: &Kms, vendor: &str, id: &str, bits: usize) -> RsaPrivateKey {
+    import_kek_with(kms, vendor, id, bits, Vec::new(), false)
+}
+
+/// [`import_kek`] with tags, replacing an object of the same id when
+/// `replace` (as `ckms aws byok import` does, without asking).
+pub fn import_kek_with(
+    kms: &Kms,
+    vendor: &str,
+    id: &str,
+    bits: usize,
+    tags: Vec<String>,
+    replace: bool,
+) -> RsaPrivateKey {
     let private = RsaPrivateKey::new(&mut rand::thread_rng(), bits).unwrap();
+    let mut attributes = attributes(vendor, id, UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT));
+    attributes.tags = tags;
     let request = ImportPublicKeyRequest {
         spki_der: private
             .to_public_key()
             .to_public_key_der()
             .unwrap()
             .into_vec(),
-        replace_existing: false,
-        attributes: attributes(vendor, id, UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT)),
+        replace_existing: replace,
+        attributes,
     };
     kmip::parse_import(&kms.kmip(&kmip::import_public_key(&request)).unwrap()).unwrap();
     private

@@ -45,7 +45,7 @@ pub fn tagged_kek(
     private
 }
 
-async fn open_export(browser: &Browser, kms: &Kms, key: &str, kek: &str) {
+pub async fn open_export(browser: &Browser, kms: &Kms, key: &str, kek: &str) {
     browser
         .goto(&kms.ui_url(&format!(
             "{}?key={key}&kek={kek}",

@@ -1,14 +1,83 @@
-//! Every page at 360 px and 1280 px, light and dark: no horizontal overflow,
-//! colours that follow prefers-color-scheme, no accessibility violation
-//! (axe checks contrast in each scheme). Screenshots land in target/.
+//! Every page at 360 px and 1280 px, light and dark: no horizontal overflow, no word
+//! broken mid-token in a table, colours that follow prefers-color-scheme, no accessibility
+//! violation (axe checks contrast in each scheme). Screenshots land in target/.
 
+use byok_ui::domain::key_material::{EcCurve, KeyMaterialSpec};
+use byok_ui::kmip;
 use byok_ui::routes::Page;
 
+use crate::export_matrix::{create_material, import_kek_with};
 use crate::support::{Browser, Kms};
+
+const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
+
+/// Line breaks inside a word in a visible table cell (between two letters or
+/// digits, with no `<wbr>`, space or separator between them), as "cell text: …|…".
+async fn mid_word_breaks(browser: &Browser) -> Vec<String> {
+    let found = browser
+        .client
+        .execute(
+            "const found = [];
+             const word = /[\\p{L}\\p{N}]/u;
+             for (const cell of document.querySelectorAll('td, th')) {
+               if (!cell.checkVisibility()) continue;
+               const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+               let prev = null, text = '';
+               for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                 const s = node.textContent;
+                 for (let i = 0; i < s.length; i++) {
+                   const range = document.createRange();
+                   range.setStart(node, i);
+                   range.setEnd(node, i + 1);
+                   const rect = range.getClientRects()[0];
+                   text += s[i];
+                   if (!rect) continue;
+                   if (prev && rect.top > prev.top + 2 && word.test(prev.ch) && word.test(s[i])) {
+                     found.push(cell.textContent + ': ' + text.slice(0, -1) + '|' + s[i]);
+                   }
+                   prev = { ch: s[i], top: rect.top };
+                 }
+               }
+             }
+             return found;",
+            vec![],
+        )
+        .await
+        .expect("look for mid-word breaks");
+    serde_json::from_value(found).expect("a list of breaks")
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn pages_hold_at_360_and_1280_px_in_light_and_dark() {
     let kms = Kms::with_ui();
+    // Tables with long tokens: a tagged KEK with an ARN, EC and AES material.
+    let vendor =
+        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    import_kek_with(
+        &kms,
+        &vendor,
+        "aws-kek-rsaes-oaep-sha-256-1a2b3c4d",
+        2048,
+        vec![
+            "aws".into(),
+            "wrapping_algorithm:RSAES_OAEP_SHA_256".into(),
+            format!("key_arn:{ARN}"),
+        ],
+        false,
+    );
+    let curve = EcCurve::P521;
+    create_material(
+        &kms,
+        &vendor,
+        "ec-signing-key-2026",
+        KeyMaterialSpec::EcPrivate { curve },
+    );
+    create_material(
+        &kms,
+        &vendor,
+        "payments-aes-key",
+        KeyMaterialSpec::Aes { bits: 256 },
+    );
     for dark in [false, true] {
         for width in [360, 1280] {
             let scheme = if dark { "dark" } else { "light" };
@@ -19,7 +88,23 @@ async fn pages_hold_at_360_and_1280_px_in_light_and_dark() {
                 browser
                     .wait_for_text("[data-testid=server-version]", |t| t.contains("5.28.0"))
                     .await;
+                if page == Page::ExportKeyMaterial {
+                    browser.click(".key-browser summary").await;
+                    browser
+                        .element(".key-browser tr[data-key-id=payments-aes-key]")
+                        .await;
+                }
+                if page == Page::ImportKek {
+                    browser
+                        .element("tr[data-kek-id=aws-kek-rsaes-oaep-sha-256-1a2b3c4d]")
+                        .await;
+                }
                 let state = format!("{} at {width} px, {scheme}", page.href());
+                let breaks = mid_word_breaks(&browser).await;
+                assert!(
+                    breaks.is_empty(),
+                    "{state}: words broken mid-token: {breaks:#?}"
+                );
                 let (inner, scroll, background) = {
                     let v = browser
                         .client

@@ -721,7 +721,7 @@ impl Browser {
         check: impl Fn(&str) -> bool,
     ) -> String {
         let deadline = Instant::now() + Duration::from_secs(seconds);
-        let mut last = String::new();
+        let mut last;
         loop {
             let visible = self.visible_texts(css).await;
             if let [text] = visible.as_slice() {

@@ -1,0 +1,164 @@
+//! The export page's key browser with more keys than fit a page: every page shows
+//! other keys, the search covers every key, nothing is read until it is opened, each KEK is described once.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use byok_ui::domain::key_material::{EcCurve, KeyMaterialSpec};
+use byok_ui::kmip;
+use byok_ui::routes::Page;
+
+use crate::export_matrix::{create_material, import_kek_with};
+use crate::support::{Browser, Kms};
+
+const ROW_IDS: &str = ".key-browser tbody tr td:first-child";
+const PAGER: &str = ".key-browser .pager span";
+const STATUS: &str = ".key-browser [role=status]";
+
+/// The ids the visible table shows, once they differ from `before`.
+async fn rows_other_than(browser: &Browser, before: &[String]) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let rows = browser.visible_texts(ROW_IDS).await;
+        if !rows.is_empty() && rows != before {
+            return rows;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the key table still shows {before:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// KMIP bodies the page sent that name `id` in a GetAttributes.
+async fn described(browser: &Browser, id: &str) -> usize {
+    let needle = format!("\"value\":\"{id}\"");
+    browser
+        .recorded_requests()
+        .await
+        .iter()
+        .filter(|b| b.starts_with("{\"tag\":\"GetAttributes\"") && b.contains(&needle))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_key_browser_reaches_every_key_and_searches_them_all() {
+    let kms = Kms::with_ui();
+    let vendor =
+        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    for n in 0..22 {
+        create_material(
+            &kms,
+            &vendor,
+            &format!("key-{n:02}"),
+            KeyMaterialSpec::Aes { bits: 256 },
+        );
+    }
+    create_material(
+        &kms,
+        &vendor,
+        "ec-key",
+        KeyMaterialSpec::EcPrivate {
+            curve: EcCurve::P521,
+        },
+    );
+    import_kek_with(
+        &kms,
+        &vendor,
+        "kek-1",
+        2048,
+        vec!["aws".into(), "wrapping_algorithm:RSAES_OAEP_SHA_256".into()],
+        false,
+    );
+    let all: BTreeSet<String> = kms.object_ids().into_iter().collect();
+    assert!(all.len() > 20, "{} objects", all.len());
+
+    let browser = Browser::start().await;
+    browser
+        .goto(&kms.ui_url(&Page::ExportKeyMaterial.href()))
+        .await;
+    browser.element("#kek-id").await;
+    // Closed, the browser reads nothing: only the KEK list was described.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let sent = browser.recorded_requests().await;
+    let attribute_reads = sent
+        .iter()
+        .filter(|b| b.starts_with("{\"tag\":\"GetAttributes\""))
+        .count();
+    assert_eq!(attribute_reads, 1, "only kek-1 is described on load");
+    assert!(
+        !sent
+            .iter()
+            .any(|b| b.starts_with("{\"tag\":\"Locate\"") && !b.contains("aws")),
+        "no key list is read while the browser is closed"
+    );
+
+    browser.click(".key-browser summary").await;
+    browser
+        .wait_for_text(STATUS, |t| {
+            t == format!("{} objects in the KMS.", all.len()).as_str()
+        })
+        .await;
+    let pages = all.len().div_ceil(10);
+    let mut seen = Vec::new();
+    let mut previous = Vec::new();
+    for page in 1..=pages {
+        browser
+            .wait_for_text(PAGER, |t| t == format!("Page {page} of {pages}").as_str())
+            .await;
+        let rows = rows_other_than(&browser, &previous).await;
+        assert!(rows.len() <= 10, "page {page}: {rows:?}");
+        seen.extend(rows.iter().cloned());
+        previous = rows;
+        if page < pages {
+            browser
+                .click(".key-browser .pager button:last-of-type")
+                .await;
+        }
+    }
+    let next_disabled = browser
+        .element(".key-browser .pager button:last-of-type")
+        .await
+        .attr("disabled")
+        .await
+        .unwrap();
+    assert!(
+        next_disabled.is_some(),
+        "Next page is disabled on the last page"
+    );
+    let unique: BTreeSet<String> = seen.iter().cloned().collect();
+    assert_eq!(unique.len(), seen.len(), "a key shown twice: {seen:?}");
+    assert_eq!(unique, all, "the pages together show every object");
+    assert_eq!(
+        described(&browser, "kek-1").await,
+        1,
+        "kek-1 is described once, by the picker, not again by the browser"
+    );
+    browser.screenshot("key-browser-last-page").await;
+
+    // The search covers every key, not the page shown.
+    browser.fill("#key-search", "key-21").await;
+    browser
+        .wait_for_text(STATUS, |t| {
+            t == format!("1 of {} objects match.", all.len()).as_str()
+        })
+        .await;
+    assert_eq!(rows_other_than(&browser, &previous).await, ["key-21"]);
+    browser.wait_for_text(PAGER, |t| t == "Page 1 of 1").await;
+    browser.fill("#key-search", "ECC_NIST_P521").await;
+    let rows = rows_other_than(&browser, &["key-21".to_owned()]).await;
+    assert_eq!(rows, ["ec-key"]);
+    let kind = browser
+        .wait_for_text(".key-browser tr[data-key-id=ec-key] td:nth-child(2)", |t| {
+            !t.is_empty()
+        })
+        .await;
+    assert_eq!(kind, "EC P-521 private key → ECC_NIST_P521");
+    browser
+        .click(".key-browser tr[data-key-id=ec-key] button")
+        .await;
+    assert_eq!(browser.value_of("#key-id").await, "ec-key");
+    browser.assert_accessible("key browser (searched)").await;
+    browser.close().await;
+}
