@@ -148,7 +148,7 @@ pub fn KeyMaterialPicker(
                 <button
                     type="button"
                     class="secondary"
-                    disabled=move || page.get() + 1 >= pages()
+                    disabled=move || { page.get() + 1 >= pages() }
                     on:click=move |_| page.update(|p| *p += 1)
                 >
                     "Next page"
