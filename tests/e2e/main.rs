@@ -14,6 +14,7 @@ mod kmip_builders;
 mod layout;
 mod localstack;
 mod requests;
+mod result_defects;
 mod shell;
 mod support;
 mod unwrap;
