@@ -82,16 +82,16 @@ async fn the_expiry_date_is_asked_for_only_once_the_date_field_is_left_without_o
     // Choosing "Expires": the date field appears, no error yet, no command.
     browser.click("label[for=expires-on]").await;
     browser.element("#valid-to").await;
-    browser
-        .wait_for_text("[data-testid=command-waits-for-date]", |t| {
-            t == "The import command appears here once the expiration date is chosen."
-        })
-        .await;
     assert_eq!(
         result_errors(&browser).await,
         Vec::<String>::new(),
         "an error before the date could be chosen"
     );
+    browser
+        .wait_for_text("[data-testid=command-waits-for-date]", |t| {
+            t == "The import command appears here once the expiration date is chosen."
+        })
+        .await;
     assert_eq!(count(&browser, "#import-command").await, 0, "command shown");
     assert_eq!(
         count(&browser, "button[aria-label='Copy the import command']").await,
