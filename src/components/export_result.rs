@@ -18,6 +18,7 @@ use crate::components::text_field::TextField;
 use crate::domain::arn::AwsKeyArn;
 use crate::domain::import_command::{
     Expiration, ImportCommand, ImportType, check_file_name, check_valid_to, parse_date,
+    takes_import_type_and_description,
 };
 use crate::domain::import_parameters::parse_import_token;
 
@@ -50,7 +51,24 @@ pub fn ExportResult(wrapped: WrappedKeyMaterial) -> impl IntoView {
     }
 }
 
+/// Why the command cannot be written yet.
+#[derive(Clone, Debug, PartialEq)]
+enum NotReady {
+    /// "Expires" is chosen and the date field holds no date (yet).
+    NoDate,
+    /// Something the user gave is wrong: the message says what and how to fix it.
+    Invalid(String),
+}
+
+/// What the builder asks for while "Expires" is chosen and no date is given.
+const DATE_MISSING: &str = "Choose the date the key material expires.";
+
 /// Token, ARN and options → the `aws kms import-key-material` command.
+///
+/// The command is written live as the options change; it is shown (and can
+/// be copied) only when complete. A missing expiration date is not an error
+/// until the user has left or changed the date field without giving one:
+/// until then a hint says the command waits for the date.
 #[component]
 fn ImportCommandBuilder(
     wrapped: WrappedKeyMaterial,
@@ -70,24 +88,28 @@ fn ImportCommandBuilder(
     );
     let expires = RwSignal::new(false);
     let valid_to = RwSignal::new(String::new());
+    // The user left or changed the date field: a missing date is now an error.
+    let date_touched = RwSignal::new(false);
     let import_type = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
-    let symmetric = wrapped.material.is_symmetric();
+    let material = wrapped.material;
+    let symmetric_default = takes_import_type_and_description(material);
 
-    let command = Memo::new(move |_| -> Result<ImportCommand, String> {
-        check_file_name(&material_file.get())?;
-        check_file_name(&token_file.get())?;
+    let command = Memo::new(move |_| -> Result<ImportCommand, NotReady> {
+        check_file_name(&material_file.get()).map_err(NotReady::Invalid)?;
+        check_file_name(&token_file.get()).map_err(NotReady::Invalid)?;
         let arn_text = arn.get();
         let key_arn = if arn_text.trim().is_empty() {
             None
         } else {
-            Some(AwsKeyArn::parse(&arn_text).map_err(|e| format!("AWS key ARN: {e}"))?)
+            Some(
+                AwsKeyArn::parse(&arn_text)
+                    .map_err(|e| NotReady::Invalid(format!("AWS key ARN: {e}")))?,
+            )
         };
         let expiration = if expires.get() {
-            let text = valid_to.get();
-            let date = parse_date(&text)
-                .ok_or_else(|| "Choose the date the key material expires.".to_owned())?;
-            check_valid_to(date, now_utc())?;
+            let date = parse_date(&valid_to.get()).ok_or(NotReady::NoDate)?;
+            check_valid_to(date, now_utc()).map_err(NotReady::Invalid)?;
             Expiration::ExpiresOn(date)
         } else {
             Expiration::DoesNotExpire
@@ -100,6 +122,7 @@ fn ImportCommandBuilder(
         let description = description.get();
         Ok(ImportCommand {
             key_arn,
+            material,
             material_file: material_file.get(),
             token_file: token_file.get(),
             expiration,
@@ -110,7 +133,13 @@ fn ImportCommandBuilder(
     let multi_line =
         Signal::derive(move || command.get().map(|c| c.multi_line()).unwrap_or_default());
     let one_line = Signal::derive(move || command.get().map(|c| c.one_line()).unwrap_or_default());
-    let command_error = Signal::derive(move || command.get().err());
+    let date_missing = move || command.get() == Err(NotReady::NoDate);
+    let command_error = Signal::derive(move || match command.get() {
+        Err(NotReady::Invalid(message)) => Some(message),
+        Err(NotReady::NoDate) if date_touched.get() => Some(DATE_MISSING.to_owned()),
+        _ => None,
+    });
+
     let take_token = move |text: String| match parse_import_token(&text) {
         Ok((bytes, parameters)) => {
             if let Some(p) = parameters {
@@ -178,16 +207,34 @@ fn ImportCommandBuilder(
                     id="expires-on"
                     name="expiration"
                     prop:checked=move || expires.get()
-                    on:change=move |_| expires.set(true)
+                    on:change=move |_| {
+                        date_touched.set(false);
+                        expires.set(true);
+                    }
                 />
                 <label for="expires-on">"Expires (KEY_MATERIAL_EXPIRES), at most 365 days ahead"</label>
             </div>
             <Show when=move || expires.get()>
-                <TextField id="valid-to" label="Expires on (00:00 UTC)" value=valid_to kind="date" />
+                // Not a TextField: leaving or changing it marks it touched.
+                <label for="valid-to">"Expires on (00:00 UTC)"</label>
+                <input
+                    id="valid-to"
+                    type="date"
+                    prop:value=valid_to
+                    aria-invalid=move || {
+                        (date_missing() && date_touched.get()).then_some("true")
+                    }
+                    on:input=move |ev| valid_to.set(event_target_value(&ev))
+                    on:change=move |ev| {
+                        valid_to.set(event_target_value(&ev));
+                        date_touched.set(true);
+                    }
+                    on:blur=move |_| date_touched.set(true)
+                />
             </Show>
         </fieldset>
-        <Show when=move || symmetric>
-            <label for="import-type">"Import type (symmetric keys, optional)"</label>
+        <Show when=move || symmetric_default>
+            <label for="import-type">"Import type (SYMMETRIC_DEFAULT keys, optional)"</label>
             <select id="import-type" on:change=move |ev| import_type.set(event_target_value(&ev))>
                 <option value="">"Not given (AWS default)"</option>
                 <option value="NEW_KEY_MATERIAL">"NEW_KEY_MATERIAL"</option>
@@ -201,13 +248,23 @@ fn ImportCommandBuilder(
             />
         </Show>
         <ErrorBanner message=command_error />
+        <Show when=move || date_missing() && !date_touched.get()>
+            <p class="hint" data-testid="command-waits-for-date">
+                "The import command appears here once the expiration date is chosen."
+            </p>
+        </Show>
         <Show when=move || command.get().is_ok()>
-            <CommandBlock id="import-command" text=multi_line label="Copy the import command" />
-            <p class="hint">"The same command on one line:"</p>
+            <CommandBlock
+                id="import-command"
+                text=multi_line
+                label="Copy the import command"
+                title="aws kms import-key-material command"
+            />
             <CommandBlock
                 id="import-command-one-line"
                 text=one_line
                 label="Copy the one-line import command"
+                title="The same aws kms import-key-material command on one line"
             />
         </Show>
     }

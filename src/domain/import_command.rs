@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use time::{Date, Duration, OffsetDateTime};
 
 use super::arn::AwsKeyArn;
+use super::key_material::KeyMaterialSpec;
 
 /// `--expiration-model`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,7 +16,7 @@ pub enum Expiration {
     ExpiresOn(Date),
 }
 
-/// `--import-type` (symmetric keys only).
+/// `--import-type` (SYMMETRIC_DEFAULT keys only).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ImportType {
     NewKeyMaterial,
@@ -36,11 +37,21 @@ impl ImportType {
 pub struct ImportCommand {
     /// `None` writes a placeholder the user must replace.
     pub key_arn: Option<AwsKeyArn>,
+    /// The key material being imported: decides which options AWS accepts.
+    pub material: KeyMaterialSpec,
     pub material_file: String,
     pub token_file: String,
     pub expiration: Expiration,
+    /// Written only for SYMMETRIC_DEFAULT material (see [`takes_import_type_and_description`]).
     pub import_type: Option<ImportType>,
+    /// Written only for SYMMETRIC_DEFAULT material (see [`takes_import_type_and_description`]).
     pub description: Option<String>,
+}
+
+/// AWS accepts `--import-type` and `--key-material-description` for
+/// symmetric encryption keys (SYMMETRIC_DEFAULT) only: not for HMAC, RSA or EC keys.
+pub fn takes_import_type_and_description(material: KeyMaterialSpec) -> bool {
+    matches!(material, KeyMaterialSpec::Aes { .. })
 }
 
 /// What stands for a missing ARN.
@@ -74,10 +85,15 @@ impl ImportCommand {
                 parts.push(format!("--valid-to {date}T00:00:00Z"));
             }
         }
-        if let Some(import_type) = self.import_type {
+        let symmetric_default = takes_import_type_and_description(self.material);
+        if let Some(import_type) = self.import_type.filter(|_| symmetric_default) {
             parts.push(format!("--import-type {}", import_type.aws_name()));
         }
-        if let Some(description) = self.description.as_deref().filter(|d| !d.is_empty()) {
+        if let Some(description) = self
+            .description
+            .as_deref()
+            .filter(|d| symmetric_default && !d.is_empty())
+        {
             parts.push(format!(
                 "--key-material-description {}",
                 shell_quote(description)
@@ -230,6 +246,7 @@ mod tests {
     fn command() -> ImportCommand {
         ImportCommand {
             key_arn: Some(AwsKeyArn::parse(ARN).unwrap()),
+            material: KeyMaterialSpec::Aes { bits: 256 },
             material_file: "EncryptedKeyMaterial.bin".into(),
             token_file: "ImportToken.bin".into(),
             expiration: Expiration::DoesNotExpire,
@@ -278,6 +295,36 @@ mod tests {
         assert!(words.contains(&"NEW_KEY_MATERIAL".to_owned()));
         assert!(!words.contains(&"--key-material-description".to_owned()));
         assert!(!words.contains(&"--region".to_owned()));
+    }
+
+    #[test]
+    fn import_type_and_description_are_written_for_symmetric_default_material_only() {
+        let mut c = command();
+        c.import_type = Some(ImportType::NewKeyMaterial);
+        c.description = Some("rotation 2".into());
+        for material in KeyMaterialSpec::all_aws() {
+            c.material = material;
+            let words = shell_words::split(&c.one_line()).unwrap();
+            let symmetric_default = material.aws_spec() == "SYMMETRIC_DEFAULT";
+            assert_eq!(
+                takes_import_type_and_description(material),
+                symmetric_default,
+                "{material}"
+            );
+            for option in ["--import-type", "--key-material-description"] {
+                assert_eq!(
+                    words.contains(&option.to_owned()),
+                    symmetric_default,
+                    "{option} for {}",
+                    material.aws_spec()
+                );
+            }
+            assert_eq!(
+                shell_words::split(&c.multi_line()).unwrap(),
+                words,
+                "{material}"
+            );
+        }
     }
 
     #[test]

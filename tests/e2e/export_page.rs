@@ -45,6 +45,7 @@ pub fn tagged_kek(
     private
 }
 
+/// Opens the export page on `key` under `kek`, ready to press Export.
 pub async fn open_export(browser: &Browser, kms: &Kms, key: &str, kek: &str) {
     browser
         .goto(&kms.ui_url(&format!(
@@ -153,6 +154,7 @@ async fn a_slice_of_the_matrix_through_the_browser_unwraps_to_the_key_material()
 
         let expected = ImportCommand {
             key_arn: Some(AwsKeyArn::parse(ARN).unwrap()),
+            material: spec,
             material_file: file_name.clone(),
             token_file: "ImportToken.bin".into(),
             expiration: Expiration::DoesNotExpire,

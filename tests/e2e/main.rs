@@ -18,6 +18,7 @@ mod layout;
 mod localstack;
 mod processes;
 mod requests;
+mod result_defects;
 mod shell;
 mod support;
 mod unwrap;
