@@ -8,6 +8,7 @@ mod export_matrix;
 mod export_page;
 mod fault_proxy;
 mod faults;
+mod guided_defects;
 mod import_kek;
 mod keyboard;
 mod kmip_builders;
