@@ -1,5 +1,5 @@
 //! AWS KMS key specs that accept imported material, the key usages AWS
-//! allows for each, and the wrapping AWS recommends for them.
+//! allows for each, the wrapping AWS recommends for them, and why others are left out.
 
 use std::fmt;
 
