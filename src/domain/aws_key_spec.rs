@@ -1,9 +1,9 @@
 //! AWS KMS key specs that accept imported material, the key usages AWS
-//! allows for each, and the wrapping AWS recommends for them.
+//! allows for each, the wrapping AWS recommends for them, and why others are left out.
 
 use std::fmt;
 
-use super::aws_rules::check_wrapping;
+use super::aws_rules::{check_wrapping, oaep_capacity};
 use super::kek::AWS_WRAPPING_KEY_BITS;
 use super::key_material::{EcCurve, HmacHash, KeyMaterialSpec};
 use super::wrapping::WrappingAlgorithm;
@@ -118,6 +118,150 @@ impl AwsKeySpec {
         }
     }
 
+    /// Why AWS takes no `algorithm` for this spec, whatever the wrapping key
+    /// size; `None` when some size allows it.
+    pub fn why_not_algorithm(self, algorithm: WrappingAlgorithm) -> Option<String> {
+        if self
+            .allowed_wrappings()
+            .iter()
+            .any(|(a, _)| *a == algorithm)
+        {
+            return None;
+        }
+        let spec = self.aws_name();
+        Some(match self.material() {
+            KeyMaterialSpec::RsaPrivate { .. } => format!(
+                "{spec} material needs RSA_AES_KEY_WRAP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1 (AWS requires them for RSA private key material; OAEP alone cannot carry a key that large)"
+            ),
+            m if m.is_symmetric() => format!(
+                "{spec} material needs RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1 (AWS takes RSA_AES_KEY_WRAP_SHA_* for RSA and ECC private keys only)"
+            ),
+            _ => format!("AWS does not import {spec} material wrapped with {algorithm}"),
+        })
+    }
+
+    /// Why AWS takes no `algorithm` under an RSA `kek_bits` wrapping key for
+    /// this spec; `None` when it does.
+    pub fn why_not_size(self, algorithm: WrappingAlgorithm, kek_bits: usize) -> Option<String> {
+        if self.allowed_wrappings().contains(&(algorithm, kek_bits)) {
+            return None;
+        }
+        if let Some(reason) = self.why_not_algorithm(algorithm) {
+            return Some(reason);
+        }
+        let material = self.material();
+        Some(format!(
+            "{} material is {} bytes, more than {algorithm} can carry under an RSA_{kek_bits} wrapping key ({} bytes at most)",
+            self.aws_name(),
+            material.wrapped_len(),
+            oaep_capacity(kek_bits, algorithm)
+        ))
+    }
+
+    /// What step 2 says next to its choices about those it leaves out for
+    /// this spec and the chosen algorithm, one sentence each.
+    pub fn left_out_wrappings(self, algorithm: WrappingAlgorithm) -> Vec<String> {
+        let mut notes = Vec::new();
+        // Algorithms that share a reason are named together.
+        let mut by_reason: Vec<(String, Vec<&str>)> = Vec::new();
+        for other in WrappingAlgorithm::ALL {
+            if let Some(reason) = self.why_not_algorithm(other) {
+                match by_reason.iter_mut().find(|(r, _)| *r == reason) {
+                    Some((_, names)) => names.push(other.aws_name()),
+                    None => by_reason.push((reason, vec![other.aws_name()])),
+                }
+            }
+        }
+        for (reason, names) in by_reason {
+            let verb = if names.len() == 1 { "is" } else { "are" };
+            notes.push(format!(
+                "{} {verb} not offered: {reason}.",
+                names.join(" and ")
+            ));
+        }
+        if self.why_not_algorithm(algorithm).is_none() {
+            for bits in AWS_WRAPPING_KEY_BITS {
+                if let Some(reason) = self.why_not_size(algorithm, bits) {
+                    notes.push(format!(
+                        "RSA_{bits} is not offered with {algorithm}: {reason}."
+                    ));
+                }
+            }
+        }
+        notes
+    }
+
+    /// The user's usage and wrapping choices made to fit this spec (after a
+    /// switch of spec), with a sentence for each one that had to change.
+    pub fn fit_choices(
+        self,
+        usage: KeyUsage,
+        algorithm: WrappingAlgorithm,
+        kek_bits: usize,
+    ) -> FittedChoices {
+        let spec = self.aws_name();
+        let mut changes = Vec::new();
+        let usages = self.key_usages();
+        let fitted_usage = if usages.contains(&usage) {
+            usage
+        } else {
+            let allowed = match usages {
+                [only] => format!("only {}", only.aws_name()),
+                many => many
+                    .iter()
+                    .map(|u| u.aws_name())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            changes.push(format!(
+                "Key usage changed from {} to {}: {spec} keys allow {allowed}.",
+                usage.aws_name(),
+                usages[0].aws_name()
+            ));
+            usages[0]
+        };
+        let allowed = self.allowed_wrappings();
+        let (recommended_algorithm, recommended_bits) = self.recommended_wrapping();
+        let sizes_for = |a: WrappingAlgorithm| {
+            allowed
+                .iter()
+                .filter(move |(x, _)| *x == a)
+                .map(|(_, bits)| *bits)
+        };
+        let fitted_algorithm = if sizes_for(algorithm).next().is_some() {
+            algorithm
+        } else {
+            changes.push(format!(
+                "Wrapping algorithm changed from {algorithm} to {recommended_algorithm}: {}.",
+                self.why_not_algorithm(algorithm).unwrap_or_default()
+            ));
+            recommended_algorithm
+        };
+        let fitted_bits = if sizes_for(fitted_algorithm).any(|b| b == kek_bits) {
+            kek_bits
+        } else {
+            let bits = if sizes_for(fitted_algorithm).any(|b| b == recommended_bits) {
+                recommended_bits
+            } else {
+                sizes_for(fitted_algorithm)
+                    .max()
+                    .unwrap_or(recommended_bits)
+            };
+            changes.push(format!(
+                "Wrapping key spec changed from RSA_{kek_bits} to RSA_{bits}: {}.",
+                self.why_not_size(fitted_algorithm, kek_bits)
+                    .unwrap_or_default()
+            ));
+            bits
+        };
+        FittedChoices {
+            usage: fitted_usage,
+            algorithm: fitted_algorithm,
+            kek_bits: fitted_bits,
+            changes,
+        }
+    }
+
     /// The family's route prefix for the creation pages.
     pub fn family(self) -> KeyFamily {
         match self {
@@ -132,6 +276,16 @@ impl fmt::Display for AwsKeySpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({})", self.aws_name(), self.material())
     }
+}
+
+/// The usage and wrapping that fit a spec, and what had to change to fit it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FittedChoices {
+    pub usage: KeyUsage,
+    pub algorithm: WrappingAlgorithm,
+    pub kek_bits: usize,
+    /// One sentence per choice that changed, saying from what, to what and why.
+    pub changes: Vec<String>,
 }
 
 /// Which creation page makes a spec's material.
@@ -187,5 +341,100 @@ mod tests {
                 .key_usages()
                 .contains(&KeyUsage::KeyAgreement)
         );
+    }
+
+    #[test]
+    fn left_out_wrappings_say_why() {
+        use WrappingAlgorithm::*;
+        assert_eq!(
+            AwsKeySpec::Rsa(2048).left_out_wrappings(RsaAesKeyWrapSha256),
+            [
+                "RSAES_OAEP_SHA_256 and RSAES_OAEP_SHA_1 are not offered: RSA_2048 material needs RSA_AES_KEY_WRAP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1 (AWS requires them for RSA private key material; OAEP alone cannot carry a key that large)."
+            ]
+        );
+        assert_eq!(
+            AwsKeySpec::Hmac(HmacHash::Sha384).left_out_wrappings(RsaesOaepSha1),
+            [
+                "RSA_AES_KEY_WRAP_SHA_256 and RSA_AES_KEY_WRAP_SHA_1 are not offered: HMAC_384 material needs RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1 (AWS takes RSA_AES_KEY_WRAP_SHA_* for RSA and ECC private keys only)."
+            ]
+        );
+        assert_eq!(
+            AwsKeySpec::Ecc(EcCurve::P521).left_out_wrappings(RsaesOaepSha256),
+            [
+                "RSA_2048 is not offered with RSAES_OAEP_SHA_256: ECC_NIST_P521 material is 241 bytes, more than RSAES_OAEP_SHA_256 can carry under an RSA_2048 wrapping key (190 bytes at most)."
+            ]
+        );
+        assert!(
+            AwsKeySpec::Ecc(EcCurve::P384)
+                .left_out_wrappings(RsaAesKeyWrapSha1)
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_switch_of_spec_says_what_it_changed() {
+        use WrappingAlgorithm::*;
+        let fitted =
+            AwsKeySpec::Rsa(2048).fit_choices(KeyUsage::EncryptDecrypt, RsaesOaepSha256, 2048);
+        assert_eq!(
+            (fitted.usage, fitted.algorithm, fitted.kek_bits),
+            (KeyUsage::EncryptDecrypt, RsaAesKeyWrapSha256, 2048)
+        );
+        assert_eq!(
+            fitted.changes,
+            [
+                "Wrapping algorithm changed from RSAES_OAEP_SHA_256 to RSA_AES_KEY_WRAP_SHA_256: RSA_2048 material needs RSA_AES_KEY_WRAP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1 (AWS requires them for RSA private key material; OAEP alone cannot carry a key that large)."
+            ]
+        );
+        let fitted =
+            AwsKeySpec::Ecc(EcCurve::P521).fit_choices(KeyUsage::SignVerify, RsaesOaepSha1, 2048);
+        assert_eq!((fitted.algorithm, fitted.kek_bits), (RsaesOaepSha1, 4096));
+        assert_eq!(
+            fitted.changes,
+            [
+                "Wrapping key spec changed from RSA_2048 to RSA_4096: ECC_NIST_P521 material is 241 bytes, more than RSAES_OAEP_SHA_1 can carry under an RSA_2048 wrapping key (214 bytes at most)."
+            ]
+        );
+        let fitted = AwsKeySpec::Hmac(HmacHash::Sha256).fit_choices(
+            KeyUsage::SignVerify,
+            RsaAesKeyWrapSha1,
+            3072,
+        );
+        assert_eq!(
+            (fitted.usage, fitted.algorithm, fitted.kek_bits),
+            (KeyUsage::GenerateVerifyMac, RsaesOaepSha256, 3072)
+        );
+        assert_eq!(
+            fitted.changes,
+            [
+                "Key usage changed from SIGN_VERIFY to GENERATE_VERIFY_MAC: HMAC_256 keys allow only GENERATE_VERIFY_MAC.",
+                "Wrapping algorithm changed from RSA_AES_KEY_WRAP_SHA_1 to RSAES_OAEP_SHA_256: HMAC_256 material needs RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1 (AWS takes RSA_AES_KEY_WRAP_SHA_* for RSA and ECC private keys only).",
+            ]
+        );
+        let fitted =
+            AwsKeySpec::Rsa(3072).fit_choices(KeyUsage::KeyAgreement, RsaAesKeyWrapSha1, 2048);
+        assert_eq!(
+            fitted.changes,
+            [
+                "Key usage changed from KEY_AGREEMENT to ENCRYPT_DECRYPT: RSA_3072 keys allow ENCRYPT_DECRYPT or SIGN_VERIFY."
+            ]
+        );
+        // Whatever was chosen, the result is allowed, and nothing allowed changes.
+        for spec in AwsKeySpec::ALL {
+            for from in AwsKeySpec::ALL {
+                let (algorithm, bits) = from.recommended_wrapping();
+                for usage in from.key_usages() {
+                    let fitted = spec.fit_choices(*usage, algorithm, bits);
+                    assert!(
+                        spec.allowed_wrappings()
+                            .contains(&(fitted.algorithm, fitted.kek_bits))
+                    );
+                    assert!(spec.key_usages().contains(&fitted.usage));
+                    let unchanged = (fitted.usage, fitted.algorithm, fitted.kek_bits)
+                        == (*usage, algorithm, bits);
+                    assert_eq!(fitted.changes.is_empty(), unchanged, "{from} -> {spec}");
+                }
+            }
+        }
     }
 }

@@ -73,21 +73,27 @@ struct Draft {
     existing_id: RwSignal<String>,
     /// Key material created by an earlier, interrupted run: reused, never duplicated.
     created_key_id: RwSignal<String>,
+    /// What the last switch of spec changed in the usage and wrapping, and why (not saved).
+    spec_changes: RwSignal<Vec<String>>,
+    /// Why the last file chosen in step 3 was refused (not saved).
+    refused_file: RwSignal<Option<String>>,
 }
 
 impl Draft {
     fn new(saved: SavedDraft) -> Self {
         let spec = AwsKeySpec::parse(&saved.spec).unwrap_or(AwsKeySpec::SymmetricDefault);
-        let usage = KeyUsage::parse(&saved.usage)
-            .filter(|u| spec.key_usages().contains(u))
-            .unwrap_or(spec.key_usages()[0]);
         let (recommended_algorithm, recommended_bits) = spec.recommended_wrapping();
-        let algorithm = WrappingAlgorithm::parse(&saved.algorithm).unwrap_or(recommended_algorithm);
-        let kek_bits = if saved.kek_bits == 0 {
-            recommended_bits
-        } else {
-            saved.kek_bits
-        };
+        // A saved draft that does not fit its spec is fitted silently.
+        let fitted = spec.fit_choices(
+            KeyUsage::parse(&saved.usage).unwrap_or(spec.key_usages()[0]),
+            WrappingAlgorithm::parse(&saved.algorithm).unwrap_or(recommended_algorithm),
+            if saved.kek_bits == 0 {
+                recommended_bits
+            } else {
+                saved.kek_bits
+            },
+        );
+        let (usage, algorithm, kek_bits) = (fitted.usage, fitted.algorithm, fitted.kek_bits);
         let bytes = |b64: &str| {
             (!b64.is_empty())
                 .then(|| STANDARD.decode(b64).ok())
@@ -108,6 +114,8 @@ impl Draft {
             use_existing: RwSignal::new(saved.use_existing),
             existing_id: RwSignal::new(saved.existing_id),
             created_key_id: RwSignal::new(saved.created_key_id),
+            spec_changes: RwSignal::new(Vec::new()),
+            refused_file: RwSignal::new(None),
         }
     }
 
@@ -154,6 +162,24 @@ impl Draft {
         self.token.set(None);
         self.use_existing.set(false);
         self.existing_id.set(String::new());
+        self.created_key_id.set(String::new());
+        self.spec_changes.set(Vec::new());
+        self.refused_file.set(None);
+    }
+
+    /// Switches to `spec`, fitting the usage and wrapping to it and saying what changed.
+    fn switch_spec(&self, spec: AwsKeySpec) {
+        let fitted = spec.fit_choices(
+            self.usage.get_untracked(),
+            self.algorithm.get_untracked(),
+            self.kek_bits.get_untracked(),
+        );
+        self.spec.set(spec);
+        self.usage.set(fitted.usage);
+        self.algorithm.set(fitted.algorithm);
+        self.kek_bits.set(fitted.kek_bits);
+        self.spec_changes.set(fitted.changes);
+        // Material made for another spec must not be reused.
         self.created_key_id.set(String::new());
     }
 
@@ -230,23 +256,7 @@ pub fn ByokPage() -> impl IntoView {
         let json = serde_json::to_string(&draft.snapshot()).unwrap_or_default();
         session_set(DRAFT_KEY, &json);
     });
-    // A spec change keeps usage and wrapping within what AWS allows for it.
-    Effect::new(move |_| {
-        let spec = draft.spec.get();
-        if !spec.key_usages().contains(&draft.usage.get_untracked()) {
-            draft.usage.set(spec.key_usages()[0]);
-        }
-        let choice = (
-            draft.algorithm.get_untracked(),
-            draft.kek_bits.get_untracked(),
-        );
-        if !spec.allowed_wrappings().contains(&choice) {
-            let (algorithm, bits) = spec.recommended_wrapping();
-            draft.algorithm.set(algorithm);
-            draft.kek_bits.set(bits);
-        }
-    });
-    let run_result = RwSignal::new(None::<Result<(String, WrappedKeyMaterial), String>>);
+    let run_result = RwSignal::new(None::<Result<RunOutcome, String>>);
     view! {
         <section aria-labelledby="page-title">
             <h1 id="page-title">{Page::Byok.label()}</h1>
@@ -293,11 +303,10 @@ fn StepSpec(draft: Draft) -> impl IntoView {
             <label for="byok-spec">"AWS key spec"</label>
             <select
                 id="byok-spec"
+                aria-describedby="byok-spec-changes"
                 on:change=move |ev| {
                     if let Some(spec) = AwsKeySpec::parse(&event_target_value(&ev)) {
-                        draft.spec.set(spec);
-                        // Material made for another spec must not be reused.
-                        draft.created_key_id.set(String::new());
+                        draft.switch_spec(spec);
                     }
                 }
             >
@@ -326,6 +335,19 @@ fn StepSpec(draft: Draft) -> impl IntoView {
                     )
                 }}
             </select>
+            <div id="byok-spec-changes" role="status">
+                {move || {
+                    let changes = draft.spec_changes.get();
+                    (!changes.is_empty())
+                        .then(|| {
+                            view! {
+                                <div class="notice">
+                                    {changes.into_iter().map(|c| view! { <p>{c}</p> }).collect_view()}
+                                </div>
+                            }
+                        })
+                }}
+            </div>
             <TextField id="byok-description" label="Description (optional)" value=draft.description prose=true />
             <TextField id="byok-region" label="Region (optional)" value=draft.region placeholder="eu-west-3" />
             <div class="radio-row">
@@ -385,8 +407,10 @@ fn StepWrapping(draft: Draft) -> impl IntoView {
             <label for="byok-algorithm">"Wrapping algorithm"</label>
             <select
                 id="byok-algorithm"
+                aria-describedby="byok-wrapping-left-out"
                 on:change=move |ev| {
                     if let Some(algorithm) = WrappingAlgorithm::parse(&event_target_value(&ev)) {
+                        draft.spec_changes.set(Vec::new());
                         draft.algorithm.set(algorithm);
                         let allowed = draft.spec.get_untracked().allowed_wrappings();
                         if !allowed.contains(&(algorithm, draft.kek_bits.get_untracked()))
@@ -409,8 +433,10 @@ fn StepWrapping(draft: Draft) -> impl IntoView {
             <label for="byok-kek-size">"Wrapping key spec"</label>
             <select
                 id="byok-kek-size"
+                aria-describedby="byok-wrapping-left-out"
                 on:change=move |ev| {
                     if let Ok(bits) = event_target_value(&ev).trim_start_matches("RSA_").parse() {
+                        draft.spec_changes.set(Vec::new());
                         draft.kek_bits.set(bits);
                     }
                 }
@@ -424,6 +450,17 @@ fn StepWrapping(draft: Draft) -> impl IntoView {
                     )
                 }}
             </select>
+            <div id="byok-wrapping-left-out" class="hint">
+                {move || {
+                    draft
+                        .spec
+                        .get()
+                        .left_out_wrappings(draft.algorithm.get())
+                        .into_iter()
+                        .map(|note| view! { <p>{note}</p> })
+                        .collect_view()
+                }}
+            </div>
             <label for="byok-arn">"AWS key ARN, or the whole create-key output"</label>
             <textarea
                 id="byok-arn"
@@ -464,26 +501,43 @@ fn StepParameters(draft: Draft) -> impl IntoView {
                 rows="6"
                 spellcheck="false"
                 prop:value=draft.parameters
-                on:input=move |ev| draft.parameters.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    draft.refused_file.set(None);
+                    draft.parameters.set(event_target_value(&ev));
+                }
             ></textarea>
             <FileDropZone
                 id="byok-public-key-file"
                 label="Or choose WrappingPublicKey.bin (AWS console download)"
                 hint="DER, PEM or base64."
                 max_bytes=MAX_FILE_BYTES
-                on_file=Callback::new(move |(_, bytes): (String, Vec<u8>)| draft.public_key.set(Some(bytes)))
-                on_error=Callback::new(move |message: String| draft.parameters.set(format!("# {message}")))
+                on_file=Callback::new(move |(_, bytes): (String, Vec<u8>)| {
+                    draft.refused_file.set(None);
+                    draft.public_key.set(Some(bytes));
+                })
+                on_error=Callback::new(move |message: String| {
+                    draft.refused_file.set(Some(format!("{message} It was not used as WrappingPublicKey.bin; nothing else changed.")));
+                })
             />
             <FileDropZone
                 id="byok-token-file"
                 label="and ImportToken.bin"
                 hint="The token downloaded with the wrapping key."
                 max_bytes=MAX_FILE_BYTES
-                on_file=Callback::new(move |(_, bytes): (String, Vec<u8>)| draft.token.set(Some(bytes)))
-                on_error=Callback::new(move |message: String| draft.parameters.set(format!("# {message}")))
+                on_file=Callback::new(move |(_, bytes): (String, Vec<u8>)| {
+                    draft.refused_file.set(None);
+                    draft.token.set(Some(bytes));
+                })
+                on_error=Callback::new(move |message: String| {
+                    draft.refused_file.set(Some(format!("{message} It was not used as ImportToken.bin; nothing else changed.")));
+                })
             />
             <p id="byok-parameters-status" aria-live="polite">
                 {move || {
+                    // A refused file changed nothing: say so, whatever else is there.
+                    if let Some(refused) = draft.refused_file.get() {
+                        return Some(view! { <span class="error-text">{refused}</span> }.into_any());
+                    }
                     if !anything() {
                         return None;
                     }
@@ -520,32 +574,6 @@ fn compatibility(spec: AwsKeySpec, object: &crate::kmip::ObjectAttributes) -> Re
 /// Step 4: new key material, or an existing compatible key.
 #[component]
 fn StepMaterial(draft: Draft) -> impl IntoView {
-    let settings = use_settings();
-    let objects = LocalResource::new(move || {
-        let client = settings.client();
-        async move {
-            let client = client?;
-            list_objects(&client, 0, 100)
-                .await
-                .map_err(|e| e.to_string())
-        }
-    });
-    let split = move || {
-        objects.get().map(|loaded| {
-            loaded.map(|list| {
-                let spec = draft.spec.get();
-                let (offered, refused): (Vec<_>, Vec<_>) = list
-                    .into_iter()
-                    .filter(|o| o.object_type.as_deref() != Some("PublicKey"))
-                    .map(|o| {
-                        let verdict = compatibility(spec, &o);
-                        (o, verdict)
-                    })
-                    .partition(|(_, v)| v.is_ok());
-                (offered, refused)
-            })
-        })
-    };
     view! {
         <section class="step" aria-labelledby="step-4">
             <h2 id="step-4">"4. Key material"</h2>
@@ -575,53 +603,88 @@ fn StepMaterial(draft: Draft) -> impl IntoView {
                 </div>
             </fieldset>
             <Show when=move || draft.use_existing.get()>
-                {move || match split() {
-                    None => view! { <p class="muted">"Loading keys…"</p> }.into_any(),
-                    Some(Err(message)) => {
-                        view! { <ErrorBanner message=Signal::derive(move || Some(message.clone())) /> }.into_any()
-                    }
-                    Some(Ok((offered, refused))) => {
-                        view! {
-                            <label for="byok-existing">"Compatible keys"</label>
-                            <select
-                                id="byok-existing"
-                                on:change=move |ev| draft.existing_id.set(event_target_value(&ev))
-                            >
-                                <option value="">"Choose a key…"</option>
-                                {offered
-                                    .into_iter()
-                                    .map(|(o, _)| {
-                                        let id = o.unique_identifier.clone();
-                                        let chosen = id.clone();
-                                        view! {
-                                            <option value=id.clone() selected=move || draft.existing_id.get() == chosen>
-                                                {format!("{id} — {}", one_line(&o))}
-                                            </option>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </select>
-                            <details class="not-offered">
-                                <summary>"Keys not offered, and why"</summary>
-                                <ul>
-                                    {refused
-                                        .into_iter()
-                                        .map(|(o, verdict)| {
-                                            view! {
-                                                <li data-key-id=o.unique_identifier.clone()>
-                                                    {format!("{}: {}", o.unique_identifier, verdict.err().unwrap_or_default())}
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            </details>
-                        }
-                            .into_any()
-                    }
-                }}
+                <ExistingKeys draft=draft />
             </Show>
         </section>
+    }
+}
+
+/// Step 4's list of keys already in the KMS: read only while it is shown
+/// (one Locate and a GetAttributes per key, so not for "create new").
+#[component]
+fn ExistingKeys(draft: Draft) -> impl IntoView {
+    let settings = use_settings();
+    let objects = LocalResource::new(move || {
+        let client = settings.client();
+        async move {
+            let client = client?;
+            list_objects(&client, 0, 100)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    });
+    let split = move || {
+        objects.get().map(|loaded| {
+            loaded.map(|list| {
+                let spec = draft.spec.get();
+                let (offered, refused): (Vec<_>, Vec<_>) = list
+                    .into_iter()
+                    .filter(|o| o.object_type.as_deref() != Some("PublicKey"))
+                    .map(|o| {
+                        let verdict = compatibility(spec, &o);
+                        (o, verdict)
+                    })
+                    .partition(|(_, v)| v.is_ok());
+                (offered, refused)
+            })
+        })
+    };
+    move || {
+        match split() {
+        None => view! { <p class="muted">"Loading keys…"</p> }.into_any(),
+        Some(Err(message)) => {
+            view! { <ErrorBanner message=Signal::derive(move || Some(message.clone())) /> }.into_any()
+        }
+        Some(Ok((offered, refused))) => {
+            view! {
+                <label for="byok-existing">"Compatible keys"</label>
+                <select
+                    id="byok-existing"
+                    on:change=move |ev| draft.existing_id.set(event_target_value(&ev))
+                >
+                    <option value="">"Choose a key…"</option>
+                    {offered
+                        .into_iter()
+                        .map(|(o, _)| {
+                            let id = o.unique_identifier.clone();
+                            let chosen = id.clone();
+                            view! {
+                                <option value=id.clone() selected=move || draft.existing_id.get() == chosen>
+                                    {format!("{id} — {}", one_line(&o))}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <details class="not-offered">
+                    <summary>"Keys not offered, and why"</summary>
+                    <ul>
+                        {refused
+                            .into_iter()
+                            .map(|(o, verdict)| {
+                                view! {
+                                    <li data-key-id=o.unique_identifier.clone()>
+                                        {format!("{}: {}", o.unique_identifier, verdict.err().unwrap_or_default())}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </details>
+            }
+                .into_any()
+        }
+    }
     }
 }
 
@@ -668,12 +731,57 @@ fn plan(draft: &Draft) -> Result<RunPlan, String> {
     })
 }
 
+/// What one run did, for step 5's account in the past tense.
+#[derive(Clone, Debug)]
+struct RunOutcome {
+    /// This run created the key material (else it used an existing or earlier key).
+    created: bool,
+    /// This run imported the wrapping key (else the KMS already held it).
+    imported: bool,
+    wrapped: WrappedKeyMaterial,
+}
+
+impl RunOutcome {
+    /// "created …;", "imported the wrapping key as …;", "exported ….": what was done.
+    fn done_lines(&self) -> Vec<String> {
+        let w = &self.wrapped;
+        let material = if self.created {
+            format!(
+                "created {} key material ({}) as {};",
+                w.material.aws_spec(),
+                w.material,
+                w.key_id
+            )
+        } else {
+            format!("used the key {} ({});", w.key_id, w.material)
+        };
+        let kek = if self.imported {
+            format!(
+                "imported the wrapping key (RSA_{}) as {}, tagged aws, {};",
+                w.kek_bits,
+                w.kek_id,
+                w.algorithm.tag()
+            )
+        } else {
+            format!(
+                "found the wrapping key (RSA_{}) already imported as {};",
+                w.kek_bits, w.kek_id
+            )
+        };
+        vec![
+            material,
+            kek,
+            format!(
+                "exported the key material wrapped with {}: EncryptedKeyMaterial.bin below.",
+                w.algorithm
+            ),
+        ]
+    }
+}
+
 /// Step 5: one click imports the KEK and exports the wrapped material.
 #[component]
-fn StepRun(
-    draft: Draft,
-    result: RwSignal<Option<Result<(String, WrappedKeyMaterial), String>>>,
-) -> impl IntoView {
+fn StepRun(draft: Draft, result: RwSignal<Option<Result<RunOutcome, String>>>) -> impl IntoView {
     let settings = use_settings();
     let error = RwSignal::new(None::<String>);
     let run = Action::new_local(move |plan: &RunPlan| {
@@ -682,7 +790,8 @@ fn StepRun(
         async move {
             let client = client?;
             let mut key_id = plan.key_id.clone();
-            if key_id.is_empty() {
+            let created = key_id.is_empty();
+            if created {
                 let created = create_key_material(
                     &client,
                     &CreateKeyPlan {
@@ -698,17 +807,21 @@ fn StepRun(
                 key_id = created.key_id;
                 draft.created_key_id.set(key_id.clone());
             }
-            let kek_id = match import_kek(&client, &plan.kek)
+            let (kek_id, imported) = match import_kek(&client, &plan.kek)
                 .await
                 .map_err(|e| format!("Importing the wrapping key failed: {e}"))?
             {
-                ImportKekOutcome::Imported(object) => object.unique_identifier,
-                ImportKekOutcome::AlreadyExists(object) => object.unique_identifier,
+                ImportKekOutcome::Imported(object) => (object.unique_identifier, true),
+                ImportKekOutcome::AlreadyExists(object) => (object.unique_identifier, false),
             };
             let wrapped = export_wrapped_key_material(&client, &key_id, &kek_id)
                 .await
                 .map_err(|e| format!("Exporting the key material failed: {e}"))?;
-            Ok::<_, String>((key_id, wrapped))
+            Ok::<_, String>(RunOutcome {
+                created,
+                imported,
+                wrapped,
+            })
         }
     });
     let pending = run.pending();
@@ -753,6 +866,8 @@ fn StepRun(
         match plan(&draft) {
             Ok(plan) => {
                 error.set(None);
+                // The account of an earlier run gives way to this run's plan.
+                result.set(None);
                 in_flight.dispatch(run, plan);
             }
             Err(message) => error.set(Some(message)),
@@ -763,6 +878,18 @@ fn StepRun(
         <section class="step" aria-labelledby="step-5">
             <h2 id="step-5">"5. Import the wrapping key and export the key material"</h2>
             {move || {
+                if let Some(Ok(outcome)) = result.get() {
+                    let lines = outcome.done_lines();
+                    return Some(
+                        view! {
+                            <p>"Done:"</p>
+                            <ul data-testid="byok-did">
+                                {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+                            </ul>
+                        }
+                            .into_any(),
+                    );
+                }
                 summary()
                     .map(|lines| {
                         view! {
@@ -771,6 +898,7 @@ fn StepRun(
                                 {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
                             </ul>
                         }
+                            .into_any()
                     })
             }}
             <ErrorBanner message=error />
@@ -789,11 +917,16 @@ fn StepRun(
                 result
                     .get()
                     .and_then(Result::ok)
-                    .map(|(key_id, wrapped)| {
+                    .map(|outcome| {
+                        let wrapped = outcome.wrapped;
                         let describe = describe_key(wrapped.key_arn.as_ref()).multi_line();
                         view! {
                             <p data-testid="byok-done">
-                                {format!("Key material {key_id} wrapped by the imported wrapping key {}.", wrapped.kek_id)}
+                                {format!(
+                                    "Key material {} wrapped by the imported wrapping key {}.",
+                                    wrapped.key_id,
+                                    wrapped.kek_id,
+                                )}
                             </p>
                             <ExportResult wrapped=wrapped />
                             <h3>"Then check the key in AWS"</h3>

@@ -10,6 +10,7 @@ mod export_matrix;
 mod export_page;
 mod fault_proxy;
 mod faults;
+mod guided_defects;
 mod import_kek;
 mod key_browser;
 mod keyboard;
