@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::actions::objects::{StoredKek, list_keks, one_line};
+use crate::components::breakable::breakable;
 use crate::components::error_banner::ErrorBanner;
 use crate::settings::use_settings;
 
@@ -45,7 +46,7 @@ pub fn KekList(
 fn KekTable(keks: Vec<StoredKek>) -> impl IntoView {
     view! {
         <div class="table-scroll">
-            <table>
+            <table class="stacks">
                 <thead>
                     <tr>
                         <th scope="col">"KMS id"</th>
@@ -66,10 +67,14 @@ fn KekTable(keks: Vec<StoredKek>) -> impl IntoView {
                             let unknown = kek.tags.algorithm.is_err();
                             view! {
                                 <tr data-kek-id=kek.attributes.unique_identifier.clone()>
-                                    <td>{kek.attributes.unique_identifier.clone()}</td>
-                                    <td class="algorithm" class:error-text=unknown>{algorithm}</td>
-                                    <td>{kek.tags.key_arn.clone().unwrap_or_else(|| "—".to_owned())}</td>
-                                    <td>{one_line(&kek.attributes)}</td>
+                                    <td data-label="KMS id">{breakable(&kek.attributes.unique_identifier)}</td>
+                                    <td data-label="Algorithm" class="algorithm" class:error-text=unknown>
+                                        {breakable(&algorithm)}
+                                    </td>
+                                    <td data-label="AWS key ARN">
+                                        {breakable(kek.tags.key_arn.as_deref().unwrap_or("—"))}
+                                    </td>
+                                    <td data-label="Key">{one_line(&kek.attributes)}</td>
                                 </tr>
                             }
                         })
