@@ -51,7 +51,9 @@ impl RequestError {
     /// The server answered that no object has the id asked for.
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::Refused { status: 422, reason }
-            if reason.contains("Object_Not_Found") || reason.contains("not found"))
+            if reason.contains("Object_Not_Found")
+                || reason.contains("not found")
+                || reason.contains("does not exist"))
     }
 }
 
@@ -291,6 +293,14 @@ mod tests {
     fn not_found_is_told_apart_from_other_refusals() {
         assert!(refused(422, "Object_Not_Found: kek-x: not found").is_not_found());
         assert!(refused(422, "Item not found: aes-key").is_not_found());
+        // What the KMS 5.28 says when an Export names a wrapping key that is gone.
+        assert!(
+            refused(
+                422,
+                "Not Supported: The wrapping key kek-y does not exist or is not accessible"
+            )
+            .is_not_found()
+        );
         assert!(!refused(422, "Not Supported: wrapping failed").is_not_found());
         assert!(!refused(500, "Object_Not_Found").is_not_found());
         assert!(
