@@ -1,15 +1,15 @@
-//! Importing an AWS wrapping key in one Import with the CLI's tags; the server
-//! refuses to overwrite an id unless the user agreed, and we then show what is there.
+//! Importing an AWS wrapping key in one Import with the CLI's tags and its
+//! fingerprint; a key already listed is offered instead, a taken id is never overwritten unasked.
 
 use crate::browser::{now_utc, session_set};
 use crate::client::{KmsClient, RequestError};
 use crate::domain::arn::AwsKeyArn;
 use crate::domain::kek::WrappingPublicKey;
-use crate::domain::kek_tags::kek_tags;
+use crate::domain::kek_tags::{KekToImport, SameKek, kek_tags, same_kek};
 use crate::domain::wrapping::WrappingAlgorithm;
 use crate::kmip::{self, ImportPublicKeyRequest, KeyAttributes, ObjectAttributes, UsageMask};
 
-use super::objects;
+use super::objects::{self, StoredKek, list_keks};
 
 /// Everything the import needs, already validated.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,7 +44,7 @@ pub async fn import_kek(
     plan: &ImportKekPlan,
 ) -> Result<ImportKekOutcome, RequestError> {
     let vendor_id = client.vendor_id().await?;
-    let tags = kek_tags(plan.algorithm, plan.key_arn.as_ref());
+    let tags = kek_tags(plan.algorithm, plan.key_arn.as_ref(), &plan.key);
     let request = ImportPublicKeyRequest {
         spki_der: plan.key.spki_der.clone(),
         replace_existing: plan.replace,
@@ -88,4 +88,158 @@ pub async fn import_kek(
         tags,
         ..Default::default()
     }))
+}
+
+/// A KEK in the KMS that is, or may be, the one the plan would import.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlreadyStored {
+    pub id: String,
+    pub same: SameKek,
+}
+
+/// The listed KEKs the plan would import again: the certain ones when there
+/// are any, else those that may be the same.
+pub fn already_stored(keks: &[StoredKek], plan: &ImportKekPlan) -> Vec<AlreadyStored> {
+    let new = KekToImport {
+        key: &plan.key,
+        algorithm: plan.algorithm,
+        key_arn: plan.key_arn.as_ref(),
+    };
+    let mut found: Vec<AlreadyStored> = keks
+        .iter()
+        .filter_map(|kek| {
+            same_kek(&kek.tags, kek.attributes.length_bits, &new).map(|same| AlreadyStored {
+                id: kek.attributes.unique_identifier.clone(),
+                same,
+            })
+        })
+        .collect();
+    if found.iter().any(|f| f.same == SameKek::Certainly) {
+        found.retain(|f| f.same == SameKek::Certainly);
+    }
+    found.sort_by(|a, b| a.id.cmp(&b.id));
+    found.dedup_by(|a, b| a.id == b.id);
+    found
+}
+
+/// What a click on Import did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImportOnce {
+    /// Nothing sent: this key is (or may be) in the KMS already.
+    AlreadyStored(Vec<AlreadyStored>),
+    /// Sent (boxed: the attributes are large next to a list of ids).
+    Done(Box<ImportKekOutcome>),
+}
+
+/// The KEK described by `plan` from the KEKs the page listed (`None`: list them
+/// now), unless one of them already is this key; then it is offered instead.
+pub async fn import_kek_once(
+    client: &KmsClient,
+    plan: &ImportKekPlan,
+    listed: Option<Vec<StoredKek>>,
+) -> Result<ImportOnce, RequestError> {
+    let listed = match listed {
+        Some(listed) => listed,
+        None => list_keks(client).await?,
+    };
+    let found = already_stored(&listed, plan);
+    if !found.is_empty() {
+        return Ok(ImportOnce::AlreadyStored(found));
+    }
+    Ok(ImportOnce::Done(Box::new(import_kek(client, plan).await?)))
+}
+
+/// What the KMS holds once `object` was imported, as the list would show it.
+pub fn as_listed(object: &ObjectAttributes) -> StoredKek {
+    StoredKek {
+        attributes: object.clone(),
+        tags: crate::domain::kek_tags::read_kek_tags(&object.tags),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::kek_tags::read_kek_tags;
+
+    const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
+
+    fn plan(byte: u8) -> ImportKekPlan {
+        ImportKekPlan {
+            key: WrappingPublicKey {
+                spki_der: vec![byte; 300],
+                rsa_bits: 2048,
+            },
+            algorithm: WrappingAlgorithm::RsaesOaepSha256,
+            key_arn: Some(AwsKeyArn::parse(ARN).unwrap()),
+            kms_id: String::new(),
+            replace: false,
+            import_token: None,
+        }
+    }
+
+    fn stored(id: &str, tags: Vec<String>) -> StoredKek {
+        StoredKek {
+            tags: read_kek_tags(&tags),
+            attributes: ObjectAttributes {
+                unique_identifier: id.to_owned(),
+                length_bits: Some(2048),
+                tags,
+                ..Default::default()
+            },
+        }
+    }
+
+    fn ours(id: &str, plan: &ImportKekPlan) -> StoredKek {
+        stored(
+            id,
+            kek_tags(plan.algorithm, plan.key_arn.as_ref(), &plan.key),
+        )
+    }
+
+    fn cli(id: &str) -> StoredKek {
+        stored(
+            id,
+            vec![
+                "aws".into(),
+                WrappingAlgorithm::RsaesOaepSha256.tag(),
+                format!("key_arn:{ARN}"),
+            ],
+        )
+    }
+
+    fn found(keks: &[StoredKek], plan: &ImportKekPlan) -> Vec<(String, SameKek)> {
+        already_stored(keks, plan)
+            .into_iter()
+            .map(|f| (f.id, f.same))
+            .collect()
+    }
+
+    #[test]
+    fn a_repeated_import_finds_the_stored_copy_and_nothing_else() {
+        let (one, two) = (plan(1), plan(2));
+        let keks = [ours("b", &one), ours("other", &two), ours("a", &one)];
+        assert_eq!(
+            found(&keks, &one),
+            [
+                ("a".to_owned(), SameKek::Certainly),
+                ("b".to_owned(), SameKek::Certainly)
+            ]
+        );
+        assert_eq!(found(&[ours("other", &two)], &one), []);
+        assert_eq!(found(&[], &one), []);
+    }
+
+    #[test]
+    fn a_cli_kek_is_only_a_maybe_and_a_certain_match_wins() {
+        let one = plan(1);
+        assert_eq!(
+            found(&[cli("cli")], &one),
+            [("cli".to_owned(), SameKek::Possibly)]
+        );
+        assert_eq!(
+            found(&[cli("cli"), ours("ours", &one)], &one),
+            [("ours".to_owned(), SameKek::Certainly)]
+        );
+    }
 }

@@ -21,6 +21,13 @@ pub fn FileDropZone(
     on_file: Callback<(String, Vec<u8>)>,
     /// Receives a message when a file is refused.
     on_error: Callback<String>,
+    /// Id of an element that also describes the input (e.g. where the chosen
+    /// file's problem is shown).
+    #[prop(optional)]
+    described_by: Option<&'static str>,
+    /// The chosen file was refused (`aria-invalid`).
+    #[prop(optional, into)]
+    invalid: Signal<bool>,
 ) -> impl IntoView {
     // Nested elements fire enter/leave pairs: count them to avoid flicker.
     let depth = RwSignal::new(0_i32);
@@ -60,6 +67,10 @@ pub fn FileDropZone(
     let on_leave = move |_| depth.update(|d| *d = (*d - 1).max(0));
     let dragging = move || depth.get() > 0;
     let hint_id = format!("{id}-hint");
+    let described = match described_by {
+        Some(other) => format!("{hint_id} {other}"),
+        None => hint_id.clone(),
+    };
     view! {
         <div
             class="drop-zone"
@@ -70,8 +81,14 @@ pub fn FileDropZone(
             on:drop=on_drop
         >
             <label for=id>{label}</label>
-            <p id=hint_id.clone() class="hint">{hint}</p>
-            <input id=id type="file" aria-describedby=hint_id on:change=on_change />
+            <p id=hint_id class="hint">{hint}</p>
+            <input
+                id=id
+                type="file"
+                aria-describedby=described
+                aria-invalid=move || invalid.get().then_some("true")
+                on:change=on_change
+            />
         </div>
     }
 }

@@ -14,6 +14,9 @@ pub fn KekList(
     /// Bump to reload (e.g. after an import).
     #[prop(into)]
     refresh: Signal<u32>,
+    /// Receives the KEKs each time the list has loaded (e.g. to spot a repeated import).
+    #[prop(optional)]
+    on_listed: Option<Callback<Vec<StoredKek>>>,
 ) -> impl IntoView {
     let settings = use_settings();
     let keks = LocalResource::new(move || {
@@ -22,6 +25,11 @@ pub fn KekList(
         async move {
             let client = client?;
             list_keks(&client).await.map_err(|e| e.to_string())
+        }
+    });
+    Effect::new(move |_| {
+        if let (Some(Ok(list)), Some(on_listed)) = (keks.get(), on_listed) {
+            on_listed.run(list);
         }
     });
     view! {

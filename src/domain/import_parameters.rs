@@ -89,19 +89,71 @@ pub fn parse_import_token(text: &str) -> Result<(Vec<u8>, Option<ImportParameter
     Ok((token, None))
 }
 
-/// "valid for 23 h 12 min" or "EXPIRED 2 h ago", and whether it expired.
-pub fn validity_notice(valid_to: OffsetDateTime, now: OffsetDateTime) -> (String, bool) {
-    let left = valid_to - now;
-    if left > Duration::ZERO {
-        (format!("valid for {}", human(left)), false)
-    } else {
-        (
-            format!(
-                "EXPIRED {} ago: run get-parameters-for-import again (parameters are valid 24 h and single-use)",
-                human(-left)
+/// How much longer get-parameters-for-import's output may be used, as a person says it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Validity {
+    /// Still usable for this long.
+    ValidFor(Duration),
+    /// Expired this long ago.
+    ExpiredAgo(Duration),
+}
+
+impl Validity {
+    pub fn at(valid_to: OffsetDateTime, now: OffsetDateTime) -> Self {
+        let left = valid_to - now;
+        if left > Duration::ZERO {
+            Self::ValidFor(left)
+        } else {
+            Self::ExpiredAgo(-left)
+        }
+    }
+
+    pub fn is_expired(self) -> bool {
+        matches!(self, Self::ExpiredAgo(_))
+    }
+
+    /// "valid for 23 h 12 min" or "expired 2 h ago".
+    pub fn short(self) -> String {
+        match self {
+            Self::ValidFor(left) => format!("valid for {}", human(left)),
+            Self::ExpiredAgo(ago) => format!("expired {} ago", human(ago)),
+        }
+    }
+
+    /// The whole sentence: "These import parameters are valid for 23 h 12 min
+    /// (…)." or "These import parameters expired 2 h ago: run
+    /// get-parameters-for-import again (…)."
+    pub fn sentence(self) -> String {
+        match self {
+            Self::ValidFor(_) => format!(
+                "These import parameters are {} (valid 24 h, single use).",
+                self.short()
             ),
-            true,
-        )
+            Self::ExpiredAgo(_) => {
+                format!("These import parameters {}: {EXPIRED_FIX}.", self.short())
+            }
+        }
+    }
+
+    /// The sentence that refuses expired parameters, `None` while they are valid.
+    pub fn refusal(self) -> Option<String> {
+        self.is_expired().then(|| self.sentence())
+    }
+}
+
+/// What to do about expired parameters.
+const EXPIRED_FIX: &str =
+    "run get-parameters-for-import again (its output is valid 24 h and single use)";
+
+/// "valid for 23 h 12 min" or "expired 2 h ago: run get-parameters-for-import
+/// again (…)", and whether it expired. Kept for the guided page, which writes
+/// "These import parameters are {text}."; prefer [`Validity::refusal`].
+pub fn validity_notice(valid_to: OffsetDateTime, now: OffsetDateTime) -> (String, bool) {
+    let validity = Validity::at(valid_to, now);
+    if validity.is_expired() {
+        (format!("{}: {EXPIRED_FIX}", validity.short()), true)
+    } else {
+        (validity.short(), false)
     }
 }
 
@@ -176,16 +228,49 @@ mod tests {
     #[test]
     fn validity_reads_like_a_person_would_say_it() {
         let now = datetime!(2026-02-18 15:07 UTC);
+        let valid = Validity::at(datetime!(2026-02-19 14:19 UTC), now);
+        assert_eq!(valid.short(), "valid for 23 h 12 min");
+        assert_eq!(
+            valid.sentence(),
+            "These import parameters are valid for 23 h 12 min (valid 24 h, single use)."
+        );
+        assert_eq!(valid.refusal(), None);
+        let expired = Validity::at(datetime!(2026-02-18 13:07 UTC), now);
+        assert!(expired.is_expired());
+        assert_eq!(expired.short(), "expired 2 h ago");
+        assert_eq!(
+            expired.refusal().as_deref(),
+            Some(
+                "These import parameters expired 2 h ago: run get-parameters-for-import again (its output is valid 24 h and single use)."
+            )
+        );
+        assert_eq!(
+            Validity::at(now + Duration::seconds(20), now).short(),
+            "valid for less than a minute"
+        );
+        assert_eq!(
+            Validity::at(now, now).short(),
+            "expired less than a minute ago"
+        );
+        assert_eq!(
+            Validity::at(now - Duration::minutes(121), now).short(),
+            "expired 2 h 1 min ago"
+        );
+    }
+
+    #[test]
+    fn the_older_notice_says_the_same_without_shouting() {
+        let now = datetime!(2026-02-18 15:07 UTC);
         assert_eq!(
             validity_notice(datetime!(2026-02-19 14:19 UTC), now),
             ("valid for 23 h 12 min".to_owned(), false)
         );
         let (text, expired) = validity_notice(datetime!(2026-02-18 13:07 UTC), now);
-        assert!(text.starts_with("EXPIRED 2 h ago"));
-        assert!(expired);
         assert_eq!(
-            validity_notice(now + Duration::seconds(20), now).0,
-            "valid for less than a minute"
+            text,
+            "expired 2 h ago: run get-parameters-for-import again (its output is valid 24 h and single use)"
         );
+        assert!(!text.contains("EXPIRED"));
+        assert!(expired);
     }
 }

@@ -46,6 +46,11 @@ impl WrappingPublicKey {
         )
     }
 
+    /// SHA-256 of the DER in lower-case hex, as the `kek_sha256:` tag holds it.
+    pub fn sha256_hex(&self) -> String {
+        hex::encode(Sha256::digest(&self.spki_der))
+    }
+
     /// SHA-256 of the DER as `3F:9A:…`.
     pub fn fingerprint(&self) -> String {
         Sha256::digest(&self.spki_der)
@@ -466,6 +471,10 @@ mod tests {
         assert!(summary.starts_with("RSA 4096-bit public key, SHA-256 fingerprint "));
         assert_eq!(key.fingerprint().len(), 32 * 3 - 1);
         assert_eq!(key.aws_spec(), "RSA_4096");
+        // The tag's hex and the shown fingerprint are the same digest (sha256sum of the file).
+        let hex = "e28e18f7f78fd4be97a94d2feec789cd67d2f38598abc3496635e0d53cba5c14";
+        assert_eq!(key.sha256_hex(), hex);
+        assert_eq!(key.fingerprint().replace(':', "").to_ascii_lowercase(), hex);
     }
 
     #[test]

@@ -4,8 +4,13 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::actions::import_kek::{ImportKekOutcome, ImportKekPlan, import_kek};
-use crate::actions::objects::one_line;
+use leptos::wasm_bindgen::JsCast;
+
+use crate::actions::import_kek::{
+    AlreadyStored, ImportKekOutcome, ImportKekPlan, ImportOnce, as_listed, import_kek,
+    import_kek_once,
+};
+use crate::actions::objects::{StoredKek, one_line};
 use crate::browser::now_utc;
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
@@ -15,8 +20,9 @@ use crate::components::request_progress::{InFlight, RequestProgress};
 use crate::components::text_field::TextField;
 use crate::components::wrapping_algorithm_picker::WrappingAlgorithmPicker;
 use crate::domain::arn::AwsKeyArn;
-use crate::domain::import_parameters::{ImportParameters, validity_notice};
+use crate::domain::import_parameters::{ImportParameters, Validity};
 use crate::domain::kek::{self, KekInput, MAX_FILE_BYTES};
+use crate::domain::kek_tags::SameKek;
 use crate::domain::wrapping::WrappingAlgorithm;
 use crate::kmip::ObjectAttributes;
 use crate::routes::Page;
@@ -46,6 +52,18 @@ impl KekSource {
     }
 }
 
+fn same_id(a: &StoredKek, b: &StoredKek) -> bool {
+    a.attributes.unique_identifier == b.attributes.unique_identifier
+}
+
+/// One click's request: the plan, and whether to look for it among the KEKs
+/// first (`Some(listed)`; `listed` is `None` when the list has not loaded).
+#[derive(Clone, Debug, PartialEq)]
+struct Attempt {
+    plan: ImportKekPlan,
+    check: Option<Option<Vec<StoredKek>>>,
+}
+
 /// The import page.
 #[component]
 pub fn ImportKekPage() -> impl IntoView {
@@ -57,6 +75,12 @@ pub fn ImportKekPage() -> impl IntoView {
     let kms_id = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let kek_list_refresh = RwSignal::new(0_u32);
+    // Import was clicked: an empty key is now worth a message.
+    let attempted = RwSignal::new(false);
+    // The KEKs the list below shows, and those imported here since it loaded.
+    let listed = RwSignal::new(None::<Vec<StoredKek>>);
+    let imported_here = RwSignal::new(Vec::<StoredKek>::new());
+    let kek_text = NodeRef::<leptos::html::Textarea>::new();
 
     let parsed = Memo::new(move |_| source.with(KekSource::parse));
     let parameters = Memo::new(move |_| parsed.get().ok().and_then(|input| input.parameters));
@@ -66,21 +90,60 @@ pub fn ImportKekPage() -> impl IntoView {
             arn.set(p.key_arn.to_string());
         }
     });
+    // Bumped by each click: expiry is judged again at that moment.
+    let clicked = RwSignal::new(0_u32);
+    // What is wrong with the key itself, shown once, under the field.
+    let key_invalid = Memo::new(move |_| {
+        clicked.track();
+        let empty = matches!(source.get(), KekSource::Pasted(ref t) if t.trim().is_empty());
+        match parsed.get() {
+            Err(_) => attempted.get() || !empty,
+            Ok(input) => input
+                .parameters
+                .is_some_and(|p| Validity::at(p.valid_to, now_utc()).is_expired()),
+        }
+    });
 
-    let import = Action::new_local(move |plan: &ImportKekPlan| {
-        let plan = plan.clone();
+    let import = Action::new_local(move |attempt: &Attempt| {
+        let attempt = attempt.clone();
         let client = settings.client();
         async move {
             let client = client?;
-            import_kek(&client, &plan).await.map_err(|e| e.to_string())
+            match attempt.check {
+                Some(listed) => import_kek_once(&client, &attempt.plan, listed).await,
+                None => import_kek(&client, &attempt.plan)
+                    .await
+                    .map(|done| ImportOnce::Done(Box::new(done))),
+            }
+            .map_err(|e| e.to_string())
         }
     });
     let pending = import.pending();
     let in_flight = InFlight::new();
     let outcome = import.value();
     Effect::new(move |_| {
-        if let Some(Ok(ImportKekOutcome::Imported(_))) = outcome.get() {
+        if let Some(Ok(ImportOnce::Done(done))) = outcome.get()
+            && let ImportKekOutcome::Imported(object) = *done
+        {
+            let stored = as_listed(&object);
+            imported_here.update(|mine| {
+                mine.retain(|m| !same_id(m, &stored));
+                mine.push(stored);
+            });
             kek_list_refresh.update(|n| *n += 1);
+        }
+    });
+    // "Already in the KMS" answered what was typed then: a change makes it stale.
+    Effect::new(move |_| {
+        source.track();
+        algorithm.track();
+        arn.track();
+        kms_id.track();
+        if matches!(
+            outcome.get_untracked(),
+            Some(Ok(ImportOnce::AlreadyStored(_)))
+        ) {
+            outcome.set(None);
         }
     });
 
@@ -95,12 +158,6 @@ pub fn ImportKekPage() -> impl IntoView {
         } else {
             Some(AwsKeyArn::parse(&arn_text).map_err(|e| format!("AWS key ARN: {e}"))?)
         };
-        if let Some(p) = &input.parameters {
-            let (notice, expired) = validity_notice(p.valid_to, now_utc());
-            if expired {
-                return Err(format!("These import parameters are {notice}."));
-            }
-        }
         let kms_id = kms_id.get().trim().to_owned();
         if kms_id.chars().any(char::is_whitespace) {
             return Err("KMS key id: spaces are not allowed; use letters, digits, '-' or '_', or leave it empty.".to_owned());
@@ -114,23 +171,76 @@ pub fn ImportKekPage() -> impl IntoView {
             import_token: input.parameters.map(|p| p.import_token),
         })
     };
-    let submit = move |replace: bool| match plan(replace) {
-        Ok(plan) => {
-            error.set(None);
-            in_flight.dispatch(import, plan);
+    // The key's own problems are shown under the field (read with it): move
+    // the focus there instead of repeating them in the banner.
+    let focus_key_field = move || {
+        let field: Option<web_sys::HtmlElement> = match source.get_untracked() {
+            KekSource::Pasted(_) => kek_text.get_untracked().map(Into::into),
+            _ => document()
+                .get_element_by_id("kek-file")
+                .and_then(|el| el.dyn_into().ok()),
+        };
+        if let Some(field) = field {
+            let _ = field.focus();
         }
-        Err(message) => error.set(Some(message)),
+    };
+    // `check`: look for the key among the stored KEKs first (a normal click);
+    // not after the user chose to replace an id or to import anyway.
+    let submit = move |replace: bool, check: bool| {
+        attempted.set(true);
+        clicked.update(|n| *n += 1);
+        // Expired parameters are checked at the moment of the click.
+        let expired = parsed.with_untracked(|p| {
+            p.as_ref()
+                .ok()
+                .and_then(|input| input.parameters.as_ref())
+                .is_some_and(|p| Validity::at(p.valid_to, now_utc()).is_expired())
+        });
+        if parsed.with_untracked(Result::is_err) || expired {
+            error.set(None);
+            import.value().set(None);
+            focus_key_field();
+            return;
+        }
+        match plan(replace) {
+            Ok(plan) => {
+                error.set(None);
+                let check = check.then(|| {
+                    listed.get_untracked().map(|mut keks| {
+                        let mine = imported_here.get_untracked();
+                        keks.retain(|k| !mine.iter().any(|m| same_id(k, m)));
+                        keks.extend(mine);
+                        keks
+                    })
+                });
+                in_flight.dispatch(import, Attempt { plan, check });
+            }
+            Err(message) => error.set(Some(message)),
+        }
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if !pending.get_untracked() {
-            submit(false);
+            submit(false, true);
         }
     };
     let request_error = Signal::derive(move || match outcome.get() {
         Some(Err(message)) => Some(message),
         _ => None,
     });
+    let invalid_here = move |pasted_field: bool| {
+        move || {
+            let pasted_source = matches!(source.get(), KekSource::Pasted(_));
+            key_invalid.get() && pasted_source == pasted_field
+        }
+    };
+    let kek_text_described_by = move || {
+        if parameters.get().is_some() {
+            "kek-text-hint kek-analysis parameters-validity"
+        } else {
+            "kek-text-hint kek-analysis"
+        }
+    };
 
     view! {
         <section aria-labelledby="page-title">
@@ -147,9 +257,14 @@ pub fn ImportKekPage() -> impl IntoView {
                 </p>
                 <textarea
                     id="kek-text"
+                    node_ref=kek_text
                     rows="6"
                     spellcheck="false"
-                    aria-describedby="kek-text-hint kek-analysis"
+                    aria-describedby=kek_text_described_by
+                    aria-invalid={
+                        let invalid = invalid_here(true);
+                        move || invalid().then_some("true")
+                    }
                     prop:value=pasted
                     on:input=move |ev| {
                         let text = event_target_value(&ev);
@@ -162,6 +277,8 @@ pub fn ImportKekPage() -> impl IntoView {
                     label="Or choose a file"
                     hint="WrappingPublicKey.bin from the AWS console (DER), a PEM file, or a text file holding base64. You can also drop it here."
                     max_bytes=MAX_FILE_BYTES
+                    described_by="kek-analysis"
+                    invalid=Signal::derive(invalid_here(false))
                     on_file=Callback::new(move |(name, bytes): (String, Vec<u8>)| {
                         source.set(KekSource::File { name, bytes });
                     })
@@ -169,7 +286,7 @@ pub fn ImportKekPage() -> impl IntoView {
                         source.set(KekSource::RefusedFile(message));
                     })
                 />
-                <KekAnalysis source=source parsed=parsed />
+                <KekAnalysis source=source parsed=parsed attempted=attempted />
                 <Show when=move || parameters.get().is_some()>
                     <ImportParametersNotice parameters=Signal::derive(move || parameters.get()) />
                 </Show>
@@ -197,38 +314,64 @@ pub fn ImportKekPage() -> impl IntoView {
                 <RequestProgress pending=pending in_flight=in_flight what="Importing the wrapping key" />
             </form>
             {move || match outcome.get() {
-                Some(Ok(ImportKekOutcome::AlreadyExists(existing))) => {
+                Some(Ok(ImportOnce::Done(done))) => {
+                    match *done {
+                        ImportKekOutcome::AlreadyExists(existing) => {
+                            view! {
+                                <ReplaceConfirmation
+                                    existing=existing
+                                    on_replace=Callback::new(move |()| submit(true, false))
+                                    on_cancel=Callback::new(move |()| import.value().set(None))
+                                />
+                            }
+                                .into_any()
+                        }
+                        ImportKekOutcome::Imported(object) => {
+                            let fingerprint = parsed
+                                .get_untracked()
+                                .map(|i| i.key.fingerprint())
+                                .unwrap_or_default();
+                            view! { <ImportResult object=object fingerprint=fingerprint /> }
+                                .into_any()
+                        }
+                    }
+                }
+                Some(Ok(ImportOnce::AlreadyStored(found))) => {
                     view! {
-                        <ReplaceConfirmation
-                            existing=existing
-                            on_replace=Callback::new(move |()| submit(true))
-                            on_cancel=Callback::new(move |()| import.value().set(None))
+                        <AlreadyStoredNotice
+                            found=found
+                            on_import_anyway=Callback::new(move |()| submit(false, false))
                         />
                     }
                         .into_any()
                 }
-                Some(Ok(ImportKekOutcome::Imported(object))) => {
-                    let fingerprint = parsed.get_untracked().map(|i| i.key.fingerprint()).unwrap_or_default();
-                    view! { <ImportResult object=object fingerprint=fingerprint /> }.into_any()
-                }
                 _ => ().into_any(),
             }}
-            <KekList refresh=kek_list_refresh />
+            <KekList
+                refresh=kek_list_refresh
+                on_listed=Callback::new(move |keks: Vec<StoredKek>| {
+                    imported_here.update(|mine| mine.retain(|m| !keks.iter().any(|k| same_id(k, m))));
+                    listed.set(Some(keks));
+                })
+            />
         </section>
     }
 }
 
-/// What the key was recognised as, or why it is refused, as the user types.
+/// What the key was recognised as, or why it is refused, as the user types;
+/// the one place a problem with the key itself is shown (the fields point here).
 #[component]
 fn KekAnalysis(
     source: RwSignal<KekSource>,
     parsed: Memo<Result<KekInput, String>>,
+    /// Import was clicked: an empty field gets its message too.
+    attempted: RwSignal<bool>,
 ) -> impl IntoView {
     let empty = move || matches!(source.get(), KekSource::Pasted(ref t) if t.trim().is_empty());
     view! {
         <p id="kek-analysis" class="kek-analysis" aria-live="polite">
             {move || {
-                if empty() {
+                if empty() && !attempted.get() {
                     return None;
                 }
                 Some(match parsed.get() {
@@ -247,7 +390,8 @@ fn KekAnalysis(
     }
 }
 
-/// The token, ARN and validity taken from get-parameters-for-import.
+/// The token, ARN and validity taken from get-parameters-for-import; expired
+/// parameters are refused here, once (the key field points here).
 #[component]
 fn ImportParametersNotice(parameters: Signal<Option<ImportParameters>>) -> impl IntoView {
     let now = RwSignal::new(now_utc());
@@ -260,9 +404,9 @@ fn ImportParametersNotice(parameters: Signal<Option<ImportParameters>>) -> impl 
     let validity = move || {
         parameters
             .get()
-            .map(|p| validity_notice(p.valid_to, now.get()))
-            .unwrap_or_default()
+            .map(|p| Validity::at(p.valid_to, now.get()))
     };
+    let expired = move || validity().is_some_and(Validity::is_expired);
     let token =
         Signal::derive(move || parameters.get().map(|p| p.import_token).unwrap_or_default());
     view! {
@@ -270,16 +414,73 @@ fn ImportParametersNotice(parameters: Signal<Option<ImportParameters>>) -> impl 
             <p>
                 "From get-parameters-for-import: key ARN "
                 <code>{move || parameters.get().map(|p| p.key_arn.to_string())}</code>
-                ". Parameters "
-                <strong class:error-text=move || validity().1 data-testid="validity">
-                    {move || validity().0}
-                </strong>
-                " (valid 24 h, single use)."
+                "."
+            </p>
+            <p id="parameters-validity" data-testid="validity" class:error-text=expired>
+                {move || validity().map(Validity::sentence)}
             </p>
             <p>
                 "Keep the import token for the import-key-material command: "
                 <DownloadButton bytes=token file_name="ImportToken.bin".to_owned() />
             </p>
+        </div>
+    }
+}
+
+/// The key is already in the KMS (or may be): say so and offer it instead of
+/// importing a second copy.
+#[component]
+fn AlreadyStoredNotice(found: Vec<AlreadyStored>, on_import_anyway: Callback<()>) -> impl IntoView {
+    let certain = found.iter().any(|f| f.same == SameKek::Certainly);
+    let ids = found
+        .iter()
+        .map(|f| f.id.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (title, text) = if certain {
+        (
+            "This wrapping key is already in the KMS",
+            format!(
+                "{ids} holds the same public key (same SHA-256 fingerprint) for the same AWS key ARN and wrapping algorithm, so nothing was imported again. Export your key material with it."
+            ),
+        )
+    } else {
+        (
+            "This wrapping key may already be in the KMS",
+            format!(
+                "{ids} is tagged for the same AWS key ARN, wrapping algorithm and RSA size, but was imported without a fingerprint (by the Cosmian CLI?), so it may be the same key. Nothing has been imported: export with it, or import this key anyway if it is a new one."
+            ),
+        )
+    };
+    view! {
+        <div class="result already-stored" role="status" data-testid="already-stored">
+            <h2>{title}</h2>
+            <p data-testid="already-stored-text">{text}</p>
+            <ul>
+                {found
+                    .into_iter()
+                    .map(|f| {
+                        let href = format!(
+                            "{}?kek={}",
+                            Page::ExportKeyMaterial.href(),
+                            js_sys::encode_uri_component(&f.id)
+                        );
+                        view! {
+                            <li>
+                                <A href=href>{format!("Export with {}", f.id)}</A>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {(!certain)
+                .then(|| {
+                    view! {
+                        <button type="button" class="secondary" on:click=move |_| on_import_anyway.run(())>
+                            "Import it anyway"
+                        </button>
+                    }
+                })}
         </div>
     }
 }

@@ -1,19 +1,23 @@
 //! The import page in headless Chromium against the real KMS: every input
-//! kind, the bad inputs (nothing sent), replace protection, tag spellings.
+//! kind, the bad inputs (nothing sent), replace protection, repeated imports, tag spellings.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::kmip::{self, AttributeReference, ImportPublicKeyRequest, KeyAttributes, UsageMask};
 use byok_ui::routes::Page;
+use serde_json::json;
+use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::support::{Browser, Kms, fixture, scratch_dir};
+use crate::support::{Browser, ENTER, Kms, fixture, scratch_dir};
 
 const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 const ANALYSIS: &str = "#kek-analysis";
 const FORM_ERROR: &str = "form.import-kek .error-banner .error-text";
 const IMPORTED_ID: &str = "[data-testid=imported-id]";
+const VALIDITY: &str = "#parameters-validity";
+const ALREADY_STORED: &str = "[data-testid=already-stored-text]";
 
 fn der(name: &str) -> Vec<u8> {
     std::fs::read(fixture(name)).expect("fixture")
@@ -66,12 +70,60 @@ fn assert_stored(kms: &Kms, id: &str, spki: &[u8], tags: &[String]) {
     assert_eq!(attributes.object_type.as_deref(), Some("PublicKey"));
 }
 
-fn tags(algorithm: WrappingAlgorithm, arn: bool) -> Vec<String> {
+/// The CLI's three tags, then the fingerprint tag (SHA-256 of the DER, computed here).
+fn tags(algorithm: WrappingAlgorithm, arn: bool, spki: &[u8]) -> Vec<String> {
     let mut tags = vec!["aws".to_owned(), algorithm.tag()];
     if arn {
         tags.push(format!("key_arn:{ARN}"));
     }
+    tags.push(format!("kek_sha256:{}", hex::encode(Sha256::digest(spki))));
     tags
+}
+
+/// How many visible elements show `text` themselves (not through a child):
+/// a message must be shown once.
+async fn times_shown(browser: &Browser, text: &str) -> u64 {
+    browser
+        .client
+        .execute(
+            "const text = arguments[0];
+             return [...document.querySelectorAll('body *')].filter(el =>
+               el.textContent.includes(text)
+               && ![...el.children].some(c => c.textContent.includes(text))
+               && el.getClientRects().length > 0).length;",
+            vec![json!(text)],
+        )
+        .await
+        .expect("count the messages")
+        .as_u64()
+        .unwrap()
+}
+
+/// The id of the focused element.
+async fn focused_id(browser: &Browser) -> String {
+    browser
+        .client
+        .execute("return document.activeElement.id;", vec![])
+        .await
+        .expect("read the focus")
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Rows of the KEK list whose ARN column is `arn`.
+async fn rows_for_arn(browser: &Browser, arn: &str) -> u64 {
+    browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('.kek-list tbody tr')]
+               .filter(tr => tr.cells[2].textContent.trim() === arguments[0]).length;",
+            vec![json!(arn)],
+        )
+        .await
+        .expect("count the rows")
+        .as_u64()
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -103,7 +155,7 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
         &kms,
         "kek-base64",
         &spki,
-        &tags(WrappingAlgorithm::RsaesOaepSha256, true),
+        &tags(WrappingAlgorithm::RsaesOaepSha256, true, &spki),
     );
 
     // 2. PEM, typed (line breaks and all); no ARN.
@@ -123,7 +175,11 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
         &kms,
         "kek-pem",
         &der("rsa4096.spki.der"),
-        &tags(WrappingAlgorithm::RsaAesKeyWrapSha256, false),
+        &tags(
+            WrappingAlgorithm::RsaAesKeyWrapSha256,
+            false,
+            &der("rsa4096.spki.der"),
+        ),
     );
 
     // 3. The whole get-parameters-for-import JSON: ARN filled, token offered.
@@ -141,10 +197,16 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
         })
         .await;
     let validity = browser
-        .wait_for_text("[data-testid=validity]", |t| t.starts_with("valid for"))
+        .wait_for_text(VALIDITY, |t| {
+            t.starts_with("These import parameters are valid for")
+        })
         .await;
     assert!(
-        validity == "valid for 23 h 59 min" || validity == "valid for 23 h 58 min",
+        [
+            "These import parameters are valid for 23 h 59 min (valid 24 h, single use).",
+            "These import parameters are valid for 23 h 58 min (valid 24 h, single use)."
+        ]
+        .contains(&validity.as_str()),
         "{validity}"
     );
     assert_eq!(browser.value_of("#key-arn").await, ARN);
@@ -158,7 +220,11 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
         &kms,
         &id,
         &der("rsa3072.spki.der"),
-        &tags(WrappingAlgorithm::RsaesOaepSha1, true),
+        &tags(
+            WrappingAlgorithm::RsaesOaepSha1,
+            true,
+            &der("rsa3072.spki.der"),
+        ),
     );
     browser.screenshot("import-kek-json").await;
     browser
@@ -186,7 +252,11 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
         &kms,
         "kek-der-file",
         &der("rsa4096.spki.der"),
-        &tags(WrappingAlgorithm::RsaAesKeyWrapSha1, false),
+        &tags(
+            WrappingAlgorithm::RsaAesKeyWrapSha1,
+            false,
+            &der("rsa4096.spki.der"),
+        ),
     );
 
     // 5. PEM file.
@@ -210,7 +280,11 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
         &kms,
         "kek-pem-file",
         &der("rsa4096.spki.der"),
-        &tags(WrappingAlgorithm::RsaesOaepSha256, true),
+        &tags(
+            WrappingAlgorithm::RsaesOaepSha256,
+            true,
+            &der("rsa4096.spki.der"),
+        ),
     );
 
     // The result links to the export page with the KEK preselected.
@@ -221,13 +295,16 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
     browser.close().await;
 }
 
-/// One bad input: what the user gives, and the message they must see.
+/// One bad input: what the user gives, and the message they must see, once, where.
 struct BadInput {
     name: &'static str,
     kek: Kek,
     algorithm: Option<WrappingAlgorithm>,
     arn: &'static str,
     message: &'static str,
+    /// Where the message shows: under the key field (ANALYSIS, or VALIDITY for
+    /// expired parameters; the field is marked invalid and focused) or in the banner.
+    at: &'static str,
 }
 
 enum Kek {
@@ -253,6 +330,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "",
             message: "No wrapping key given: paste the PublicKey value (base64)",
+            at: ANALYSIS,
         },
         BadInput {
             name: "not base64",
@@ -260,6 +338,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "",
             message: "The wrapping key is not base64: the character '!' at position 9 is not in the base64 alphabet. Paste the PublicKey value exactly as AWS printed it, or a PEM or JSON.",
+            at: ANALYSIS,
         },
         BadInput {
             name: "url-safe base64",
@@ -267,6 +346,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "",
             message: "The wrapping key is not base64: the character '_' at position 9 is not in the base64 alphabet (that is the URL-safe alphabet; AWS prints standard base64). Paste the PublicKey value",
+            at: ANALYSIS,
         },
         BadInput {
             name: "not DER",
@@ -274,6 +354,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "",
             message: "The bytes are not DER (no ASN.1 SEQUENCE at the start)",
+            at: ANALYSIS,
         },
         BadInput {
             name: "truncated",
@@ -281,6 +362,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "",
             message: "The DER is truncated: it announces 294 bytes but only 150 are there.",
+            at: ANALYSIS,
         },
         BadInput {
             name: "trailing bytes",
@@ -288,6 +370,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "",
             message: "The key is followed by 2 trailing bytes",
+            at: ANALYSIS,
         },
         BadInput {
             name: "EC key",
@@ -295,6 +378,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "",
             message: "This is an EC public key; AWS wrapping keys are RSA",
+            at: ANALYSIS,
         },
         BadInput {
             name: "RSA-1024",
@@ -302,6 +386,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "",
             message: "This is an RSA 1024-bit key; AWS wrapping keys are 2048, 3072 or 4096 bits",
+            at: ANALYSIS,
         },
         BadInput {
             name: "certificate",
@@ -309,6 +394,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "",
             message: "This is a certificate, not a public key",
+            at: ANALYSIS,
         },
         BadInput {
             name: "private key",
@@ -316,6 +402,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "",
             message: "This is a private key, pasted by mistake?",
+            at: ANALYSIS,
         },
         BadInput {
             name: "oversized",
@@ -323,6 +410,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "",
             message: "The wrapping key is 5000 bytes; an AWS wrapping key is at most 4096 bytes",
+            at: ANALYSIS,
         },
         BadInput {
             name: "bare key id as ARN",
@@ -330,6 +418,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "350e35ef-ac51-4dbb-82a4-9bc50b0ea42b",
             message: "AWS key ARN: \"350e35ef-ac51-4dbb-82a4-9bc50b0ea42b\" is a key id, not a key ARN",
+            at: FORM_ERROR,
         },
         BadInput {
             name: "alias ARN",
@@ -337,6 +426,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "arn:aws:kms:eu-west-3:447182645454:alias/my-key",
             message: "AWS key ARN: This is an alias ARN (alias/my-key)",
+            at: FORM_ERROR,
         },
         BadInput {
             name: "no algorithm",
@@ -344,13 +434,15 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: None,
             arn: "",
             message: "Choose the wrapping algorithm",
+            at: FORM_ERROR,
         },
         BadInput {
             name: "expired parameters",
             kek: Kek::Paste(expired),
             algorithm: ok,
             arn: "",
-            message: "These import parameters are EXPIRED 2 h 1 min ago",
+            message: "These import parameters expired 2 h 1 min ago: run get-parameters-for-import again (its output is valid 24 h and single use).",
+            at: VALIDITY,
         },
         BadInput {
             name: "malformed JSON",
@@ -358,6 +450,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "",
             message: "The text starts like JSON but is not valid JSON",
+            at: ANALYSIS,
         },
         BadInput {
             name: "private key file",
@@ -365,6 +458,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "",
             message: "private.der: This is a private key, pasted by mistake?",
+            at: ANALYSIS,
         },
         BadInput {
             name: "binary garbage file",
@@ -372,6 +466,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "",
             message: "garbage.bin: The file is neither DER",
+            at: ANALYSIS,
         },
         BadInput {
             name: "huge file",
@@ -379,6 +474,7 @@ fn bad_inputs() -> Vec<BadInput> {
             algorithm: ok,
             arn: "",
             message: "The file \"huge.bin\" is 100.0 KB; the largest accepted here is 65.5 KB.",
+            at: ANALYSIS,
         },
     ]
 }
@@ -414,13 +510,58 @@ async fn bad_inputs_are_refused_with_a_clear_message_and_nothing_is_sent() {
         browser.fill("#key-arn", case.arn).await;
         browser.fill("#kms-id", "must-not-exist").await;
         browser.click("form.import-kek button[type=submit]").await;
-        let shown = browser.wait_for_text(FORM_ERROR, |t| !t.is_empty()).await;
+        let shown = browser
+            .wait_for_text(case.at, |t| t.starts_with(case.message))
+            .await;
         assert!(
             shown.starts_with(case.message),
             "{}: expected {:?}, shown {shown:?}",
             case.name,
             case.message
         );
+        assert_eq!(
+            times_shown(&browser, case.message).await,
+            1,
+            "{}: the message must show once",
+            case.name
+        );
+        if case.at != FORM_ERROR {
+            // A problem with the key itself: no banner; the field says it and has the focus.
+            assert!(
+                browser
+                    .client
+                    .find(fantoccini::Locator::Css("form.import-kek .error-banner"))
+                    .await
+                    .is_err(),
+                "{}: a banner repeats the message",
+                case.name
+            );
+            let field = if pasted.is_some() {
+                "kek-text"
+            } else {
+                "kek-file"
+            };
+            assert_eq!(focused_id(&browser).await, field, "{}: focus", case.name);
+            let field = browser.element(&format!("#{field}")).await;
+            assert_eq!(
+                field.attr("aria-invalid").await.unwrap().as_deref(),
+                Some("true"),
+                "{}",
+                case.name
+            );
+            let described_by = field
+                .attr("aria-describedby")
+                .await
+                .unwrap()
+                .unwrap_or_default();
+            assert!(
+                described_by
+                    .split(' ')
+                    .any(|id| format!("#{id}") == case.at),
+                "{}: the field is not described by the message: {described_by}",
+                case.name
+            );
+        }
         // The form keeps what the user gave.
         if let Some(text) = pasted {
             assert_eq!(browser.value_of("#kek-text").await, text, "{}", case.name);
@@ -475,8 +616,11 @@ async fn importing_twice_under_one_id_asks_before_replacing() {
         shown.contains("PublicKey · RSA 2048-bit · Active"),
         "{shown}"
     );
+    let fingerprint = hex::encode(Sha256::digest(der("rsa2048.spki.der")));
     assert!(
-        shown.contains("tags: aws, wrapping_algorithm:RsaesOaepSha256"),
+        shown.contains(&format!(
+            "tags: aws, kek_sha256:{fingerprint}, wrapping_algorithm:RsaesOaepSha256"
+        )),
         "{shown}"
     );
     browser.screenshot("import-kek-replace").await;
@@ -566,5 +710,225 @@ async fn keks_tagged_in_any_spelling_are_recognised_and_unknown_ones_reported() 
     browser
         .assert_accessible("import page (KEK list with an unknown tag)")
         .await;
+    browser.close().await;
+}
+
+/// Fills the form with `spki` (base64) for `ARN` and RSAES_OAEP_SHA_256.
+async fn fill_form(browser: &Browser, spki: &[u8]) {
+    browser.paste("#kek-text", &STANDARD.encode(spki)).await;
+    browser
+        .wait_for_text(ANALYSIS, |t| t.starts_with("RSA "))
+        .await;
+    choose_algorithm(browser, WrappingAlgorithm::RsaesOaepSha256).await;
+    browser.fill("#key-arn", ARN).await;
+}
+
+/// The list below the form has loaded (`id` is listed, or nothing is).
+async fn list_loaded(browser: &Browser, id: Option<&str>) {
+    match id {
+        Some(id) => {
+            browser.element(&format!("tr[data-kek-id='{id}']")).await;
+        }
+        None => {
+            browser
+                .wait_for_text(".kek-list", |t| t.contains("None yet."))
+                .await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_repeated_import_is_caught_and_the_stored_key_offered() {
+    let kms = ui_kms();
+    let browser = open_page(&kms).await;
+    list_loaded(&browser, None).await;
+    let spki = der("rsa2048.spki.der");
+    fill_form(&browser, &spki).await;
+    browser.click("form.import-kek button[type=submit]").await;
+    let id = browser.wait_for_text(IMPORTED_ID, |t| !t.is_empty()).await;
+    let objects = kms.object_ids();
+
+    // The button stays usable (for another key), but a second click on the same one imports nothing.
+    let expected = format!(
+        "{id} holds the same public key (same SHA-256 fingerprint) for the same AWS key ARN and wrapping algorithm, so nothing was imported again."
+    );
+    browser.click("form.import-kek button[type=submit]").await;
+    let shown = browser
+        .wait_for_text(ALREADY_STORED, |t| t.starts_with(&expected))
+        .await;
+    assert_eq!(times_shown(&browser, &expected).await, 1, "{shown}");
+    assert!(
+        browser
+            .client
+            .find(fantoccini::Locator::Css(IMPORTED_ID))
+            .await
+            .is_err(),
+        "the earlier result is replaced by the answer to this click"
+    );
+    let link = browser.element("[data-testid=already-stored] a").await;
+    assert_eq!(link.text().await.unwrap(), format!("Export with {id}"));
+    assert_eq!(
+        link.attr("href").await.unwrap().as_deref(),
+        Some(format!("{}?kek={id}", Page::ExportKeyMaterial.href()).as_str())
+    );
+    assert_eq!(kms.object_ids(), objects, "a second click imported again");
+    browser.screenshot("import-kek-already-stored").await;
+    browser
+        .assert_accessible("import page (key already stored)")
+        .await;
+
+    // After a reload the stored KEK's tags say the same; Enter in a field submits.
+    browser.goto(&kms.ui_url(&Page::ImportKek.href())).await;
+    list_loaded(&browser, Some(&id)).await;
+    fill_form(&browser, &spki).await;
+    browser.click("#key-arn").await;
+    browser.press(ENTER).await;
+    browser
+        .wait_for_text(ALREADY_STORED, |t| t.starts_with(&expected))
+        .await;
+    browser.press(ENTER).await;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    browser
+        .wait_for_text(ALREADY_STORED, |t| t.starts_with(&expected))
+        .await;
+    assert_eq!(kms.object_ids(), objects, "Enter imported again");
+    assert_eq!(rows_for_arn(&browser, ARN).await, 1);
+
+    // Another key for the same ARN is imported (the button is not a one-shot).
+    fill_form(&browser, &der("rsa3072.spki.der")).await;
+    browser.click("form.import-kek button[type=submit]").await;
+    let other = browser.wait_for_text(IMPORTED_ID, |t| !t.is_empty()).await;
+    assert_ne!(other, id);
+    assert_eq!(kms.object_ids().len(), objects.len() + 1);
+
+    // The offered KEK opens the export page.
+    fill_form(&browser, &spki).await;
+    browser.click("form.import-kek button[type=submit]").await;
+    browser
+        .wait_for_text(ALREADY_STORED, |t| t.starts_with(&expected))
+        .await;
+    browser.click("[data-testid=already-stored] a").await;
+    let url = browser.client.current_url().await.unwrap();
+    assert_eq!(url.path(), Page::ExportKeyMaterial.href());
+    assert_eq!(url.query(), Some(format!("kek={id}").as_str()));
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cli_imported_kek_for_the_same_arn_may_be_the_same_key() {
+    let kms = ui_kms();
+    let vendor =
+        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let spki = der("rsa2048.spki.der");
+    // As `ckms aws byok import` tags it: no fingerprint.
+    kms.kmip(&kmip::import_public_key(&ImportPublicKeyRequest {
+        spki_der: spki.clone(),
+        replace_existing: false,
+        attributes: KeyAttributes {
+            unique_identifier: Some("kek-cli".to_owned()),
+            activation_date: OffsetDateTime::now_utc() - time::Duration::minutes(1),
+            usage_mask: UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT),
+            tags: vec![
+                "aws".into(),
+                WrappingAlgorithm::RsaesOaepSha256.tag(),
+                format!("key_arn:{ARN}"),
+            ],
+            vendor_id: vendor,
+            sensitive: false,
+        },
+    }))
+    .unwrap();
+    let objects = kms.object_ids();
+    let browser = open_page(&kms).await;
+    list_loaded(&browser, Some("kek-cli")).await;
+    fill_form(&browser, &spki).await;
+    browser.click("form.import-kek button[type=submit]").await;
+    let expected = "kek-cli is tagged for the same AWS key ARN, wrapping algorithm and RSA size, but was imported without a fingerprint (by the Cosmian CLI?), so it may be the same key. Nothing has been imported: export with it, or import this key anyway if it is a new one.";
+    browser
+        .wait_for_text(ALREADY_STORED, |t| t == expected)
+        .await;
+    assert_eq!(kms.object_ids(), objects);
+    assert_eq!(
+        browser
+            .element("[data-testid=already-stored] a")
+            .await
+            .text()
+            .await
+            .unwrap(),
+        "Export with kek-cli"
+    );
+    browser.screenshot("import-kek-maybe-stored").await;
+    browser
+        .assert_accessible("import page (key may be stored)")
+        .await;
+
+    // The person knows better: import it anyway.
+    browser.click("[data-testid=already-stored] button").await;
+    let id = browser.wait_for_text(IMPORTED_ID, |t| !t.is_empty()).await;
+    assert_eq!(kms.object_ids().len(), objects.len() + 1);
+    assert_stored(
+        &kms,
+        &id,
+        &spki,
+        &tags(WrappingAlgorithm::RsaesOaepSha256, true, &spki),
+    );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_certificate_is_shown_once_next_to_the_field() {
+    let kms = ui_kms();
+    let before = kms.snapshot();
+    let browser = open_page(&kms).await;
+    let certificate = std::fs::read_to_string(fixture("rsa2048.cert.pem")).unwrap();
+    browser.paste("#kek-text", &certificate).await;
+    choose_algorithm(&browser, WrappingAlgorithm::RsaesOaepSha256).await;
+    let message = "This is a certificate, not a public key: AWS gives the wrapping key as a bare public key (PublicKey in get-parameters-for-import, or WrappingPublicKey.bin).";
+    browser.wait_for_text(ANALYSIS, |t| t == message).await;
+    assert_eq!(times_shown(&browser, message).await, 1, "while typing");
+    browser.click("form.import-kek button[type=submit]").await;
+    // The click moves the focus to the field the message describes, and says nothing twice.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while focused_id(&browser).await != "kek-text" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the focus stayed on {:?}",
+            focused_id(&browser).await
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(times_shown(&browser, message).await, 1, "after Import");
+    let field = browser.element("#kek-text").await;
+    assert_eq!(
+        field.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
+    assert_eq!(kms.snapshot(), before);
+    browser
+        .assert_accessible("import page (certificate refused)")
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_parameters_are_refused_once_in_plain_words() {
+    let kms = ui_kms();
+    let before = kms.snapshot();
+    let browser = open_page(&kms).await;
+    let json = get_parameters_json(
+        &der("rsa2048.spki.der"),
+        b"token",
+        OffsetDateTime::now_utc() - time::Duration::minutes(61),
+    );
+    browser.paste("#kek-text", &json).await;
+    choose_algorithm(&browser, WrappingAlgorithm::RsaesOaepSha256).await;
+    let message = "These import parameters expired 1 h 1 min ago: run get-parameters-for-import again (its output is valid 24 h and single use).";
+    browser.wait_for_text(VALIDITY, |t| t == message).await;
+    browser.click("form.import-kek button[type=submit]").await;
+    browser.wait_for_text(VALIDITY, |t| t == message).await;
+    assert_eq!(times_shown(&browser, message).await, 1);
+    assert_eq!(times_shown(&browser, "EXPIRED").await, 0);
+    assert_eq!(focused_id(&browser).await, "kek-text");
+    assert_eq!(kms.snapshot(), before);
     browser.close().await;
 }
