@@ -724,10 +724,10 @@ impl Browser {
         let mut last;
         loop {
             let visible = self.visible_texts(css).await;
-            if let [text] = visible.as_slice() {
-                if check(text) {
-                    return text.clone();
-                }
+            if let [text] = visible.as_slice()
+                && check(text)
+            {
+                return text.clone();
             }
             last = match visible.len() {
                 1 => visible[0].clone(),
