@@ -281,8 +281,7 @@ async fn aws_accepts_what_the_page_hands_over_and_the_key_then_works() {
     let started = Instant::now();
     let stack = LocalStack::start();
     let kms = Kms::with_ui();
-    let vendor =
-        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let vendor = kms.vendor_id();
     use WrappingAlgorithm::*;
     let scenarios = [
         Scenario {

@@ -12,7 +12,6 @@ use byok_ui::domain::aws_cli::{
 use byok_ui::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
 use byok_ui::domain::key_material::{EcCurve, HmacHash, KeyMaterialSpec};
 use byok_ui::domain::wrapping::WrappingAlgorithm;
-use byok_ui::kmip;
 use byok_ui::routes::Page;
 use rsa::RsaPrivateKey;
 use rsa::pkcs8::EncodePublicKey;
@@ -252,8 +251,7 @@ async fn each_family_goes_from_spec_to_a_blob_that_unwraps_to_the_material() {
 #[tokio::test(flavor = "multi_thread")]
 async fn expired_parameters_a_mismatched_arn_and_incompatible_keys_are_flagged() {
     let kms = Kms::with_ui();
-    let vendor =
-        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let vendor = kms.vendor_id();
     create_material(
         &kms,
         &vendor,

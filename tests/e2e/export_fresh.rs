@@ -5,7 +5,6 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm::RsaesOaepSha1;
-use byok_ui::kmip;
 
 use crate::export_matrix::{create_material, import_kek_with, material_bytes};
 use crate::export_page::open_export;
@@ -45,8 +44,7 @@ async fn operations(browser: &Browser) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_kek_replaced_after_listing_is_named_and_the_next_export_uses_the_new_one() {
     let kms = Kms::with_ui();
-    let vendor =
-        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let vendor = kms.vendor_id();
     let spec = KeyMaterialSpec::Aes { bits: 256 };
     let key_id = create_material(&kms, &vendor, "aes-key", spec);
     import_kek_with(
@@ -154,8 +152,7 @@ fn delete_behind_the_page(kms: &Kms, id: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_kek_deleted_after_listing_is_reported_as_missing_with_the_matching_hint() {
     let kms = Kms::with_ui();
-    let vendor =
-        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let vendor = kms.vendor_id();
     let key_id = create_material(&kms, &vendor, "aes-key", KeyMaterialSpec::Aes { bits: 256 });
     import_kek_with(
         &kms,

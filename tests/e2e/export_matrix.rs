@@ -130,8 +130,7 @@ pub fn material_bytes(kms: &Kms, id: &str, spec: KeyMaterialSpec) -> Vec<u8> {
 fn every_cell_is_either_proven_by_an_independent_unwrap_or_refused_before_sending() {
     let started = Instant::now();
     let kms = Kms::start(KmsOptions::default());
-    let vendor =
-        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let vendor = kms.vendor_id();
     let keks: Vec<(usize, String, RsaPrivateKey)> = [2048, 3072, 4096]
         .into_iter()
         .map(|bits| {

@@ -78,8 +78,7 @@ pub async fn open_export(browser: &Browser, kms: &Kms, key: &str, kek: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_slice_of_the_matrix_through_the_browser_unwraps_to_the_key_material() {
     let kms = Kms::with_ui();
-    let vendor =
-        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let vendor = kms.vendor_id();
     use WrappingAlgorithm::*;
     // One cell per algorithm and per material family.
     let cells = [
@@ -183,8 +182,7 @@ async fn a_slice_of_the_matrix_through_the_browser_unwraps_to_the_key_material()
 #[tokio::test(flavor = "multi_thread")]
 async fn forbidden_cells_and_bad_choices_are_refused_before_any_export() {
     let kms = Kms::with_ui();
-    let vendor =
-        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let vendor = kms.vendor_id();
     tagged_kek(
         &kms,
         &vendor,
@@ -277,8 +275,7 @@ async fn forbidden_cells_and_bad_choices_are_refused_before_any_export() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_key_list_picks_the_private_key_and_copy_buttons_copy_what_is_shown() {
     let kms = Kms::with_ui();
-    let vendor =
-        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let vendor = kms.vendor_id();
     let private = tagged_kek(
         &kms,
         &vendor,

@@ -5,7 +5,6 @@ use std::time::{Duration, Instant};
 
 use byok_ui::domain::aws_key_spec::AwsKeySpec;
 use byok_ui::domain::key_material::KeyMaterialSpec;
-use byok_ui::kmip;
 use byok_ui::routes::Page;
 use rsa::RsaPrivateKey;
 use serde_json::json;
@@ -13,8 +12,8 @@ use time::OffsetDateTime;
 
 use crate::byok::{ARN, create_key_output, get_parameters_output};
 use crate::export_matrix::create_material;
-use crate::fault_proxy::FaultProxy;
 use crate::faults::{kms_behind_proxy, use_server};
+use crate::requests::settled;
 use crate::support::{Browser, Kms, scratch_dir};
 
 /// The CSS selector of the control whose visible label reads `label`.
@@ -198,24 +197,10 @@ async fn a_refused_file_says_so_by_name_and_keeps_what_was_pasted() {
     browser.close().await;
 }
 
-/// Waits until the page has sent nothing for a second; what reached the KMS.
-async fn settled(proxy: &FaultProxy) -> Vec<String> {
-    let mut seen = Vec::new();
-    loop {
-        tokio::time::sleep(Duration::from_millis(1000)).await;
-        let more = proxy.take_forwarded();
-        if more.is_empty() {
-            return seen;
-        }
-        seen.extend(more);
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_key_list_is_read_only_when_existing_keys_are_wanted() {
     let (kms, proxy, token) = kms_behind_proxy();
-    let vendor =
-        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let vendor = kms.vendor_id();
     create_material(&kms, &vendor, "aes-a", KeyMaterialSpec::Aes { bits: 256 });
     create_material(&kms, &vendor, "aes-b", KeyMaterialSpec::Aes { bits: 256 });
     let objects = kms.object_ids().len();

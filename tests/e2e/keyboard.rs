@@ -5,7 +5,6 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm;
-use byok_ui::kmip;
 use byok_ui::routes::Page;
 use rsa::RsaPrivateKey;
 use rsa::pkcs8::EncodePublicKey;
@@ -20,8 +19,7 @@ const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a
 #[tokio::test(flavor = "multi_thread")]
 async fn the_export_flow_works_from_the_keyboard_alone() {
     let kms = Kms::with_ui();
-    let vendor =
-        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let vendor = kms.vendor_id();
     let private = tagged_kek(
         &kms,
         &vendor,

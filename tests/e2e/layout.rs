@@ -3,7 +3,6 @@
 //! violation (axe checks contrast in each scheme). Screenshots land in target/.
 
 use byok_ui::domain::key_material::{EcCurve, KeyMaterialSpec};
-use byok_ui::kmip;
 use byok_ui::routes::Page;
 
 use crate::export_matrix::{create_material, import_kek_with};
@@ -51,8 +50,7 @@ async fn mid_word_breaks(browser: &Browser) -> Vec<String> {
 async fn pages_hold_at_360_and_1280_px_in_light_and_dark() {
     let kms = Kms::with_ui();
     // Tables with long tokens: a tagged KEK with an ARN, EC and AES material.
-    let vendor =
-        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let vendor = kms.vendor_id();
     import_kek_with(
         &kms,
         &vendor,

@@ -8,7 +8,6 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm;
-use byok_ui::kmip;
 use byok_ui::routes::Page;
 
 use crate::export_matrix::create_material;
@@ -31,7 +30,7 @@ fn counted(requests: &[String]) -> String {
 }
 
 /// Waits until the page has been quiet (no new request) for a second.
-async fn settled(proxy: &FaultProxy) -> Vec<String> {
+pub async fn settled(proxy: &FaultProxy) -> Vec<String> {
     let mut seen = Vec::new();
     loop {
         tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
@@ -46,8 +45,7 @@ async fn settled(proxy: &FaultProxy) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn each_flow_sends_the_fewest_requests() {
     let (kms, proxy, token) = kms_behind_proxy();
-    let vendor =
-        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let vendor = kms.vendor_id();
     tagged_kek(
         &kms,
         &vendor,

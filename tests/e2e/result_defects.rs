@@ -5,7 +5,6 @@
 
 use byok_ui::domain::key_material::{EcCurve, HmacHash, KeyMaterialSpec};
 use byok_ui::domain::wrapping::WrappingAlgorithm;
-use byok_ui::kmip;
 use byok_ui::routes::Page;
 use fantoccini::Locator;
 use serde_json::{Value, json};
@@ -43,8 +42,7 @@ async fn result_errors(browser: &Browser) -> Vec<String> {
 /// material) and the given key materials; returns their ids.
 fn kms_with(materials: &[(&str, KeyMaterialSpec)]) -> (Kms, Vec<String>) {
     let kms = Kms::with_ui();
-    let vendor =
-        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let vendor = kms.vendor_id();
     tagged_kek(
         &kms,
         &vendor,

@@ -299,6 +299,16 @@ impl Kms {
         (kms, token)
     }
 
+    /// The KMS's vendor id (needed to read and write tags).
+    pub fn vendor_id(&self) -> String {
+        byok_ui::kmip::parse_query_vendor_id(
+            &self
+                .kmip(&byok_ui::kmip::query_server_information())
+                .expect("Query succeeds"),
+        )
+        .expect("the reply names the vendor")
+    }
+
     /// Every object id in the store (for "nothing changed" checks).
     pub fn object_ids(&self) -> Vec<String> {
         let reply = self
