@@ -887,17 +887,10 @@ async fn a_refused_certificate_is_shown_once_next_to_the_field() {
     browser.wait_for_text(ANALYSIS, |t| t == message).await;
     assert_eq!(times_shown(&browser, message).await, 1, "while typing");
     browser.click("form.import-kek button[type=submit]").await;
-    // The click moves the focus to the field the message describes, and says nothing twice.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while focused_id(&browser).await != "kek-text" {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the focus stayed on {:?}",
-            focused_id(&browser).await
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    // The click says nothing twice, and moves the focus to the field the message describes.
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     assert_eq!(times_shown(&browser, message).await, 1, "after Import");
+    assert_eq!(focused_id(&browser).await, "kek-text");
     let field = browser.element("#kek-text").await;
     assert_eq!(
         field.attr("aria-invalid").await.unwrap().as_deref(),
