@@ -27,7 +27,7 @@ use crate::domain::aws_cli::{
 };
 use crate::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
 use crate::domain::aws_rules::check_states;
-use crate::domain::import_parameters::validity_notice;
+use crate::domain::import_parameters::{Validity, validity_notice};
 use crate::domain::kek::{self, MAX_FILE_BYTES, WrappingPublicKey};
 use crate::domain::key_material::KeyMaterialSpec;
 use crate::domain::wrapping::WrappingAlgorithm;
@@ -220,11 +220,8 @@ fn check_parameters(draft: &Draft, now: OffsetDateTime) -> Result<AwsParameters,
     let token = token.ok_or(
         "The import token is missing: choose ImportToken.bin, or paste the whole JSON output.",
     )?;
-    if let Some(valid_to) = valid_to {
-        let (notice, expired) = validity_notice(valid_to, now);
-        if expired {
-            return Err(format!("These import parameters are {notice}."));
-        }
+    if let Some(refusal) = valid_to.and_then(|v| Validity::at(v, now).refusal()) {
+        return Err(refusal);
     }
     if let (Some(from_aws), Some(Ok(chosen))) = (&key_arn, draft.key_arn())
         && *from_aws != chosen

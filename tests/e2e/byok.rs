@@ -294,8 +294,8 @@ async fn expired_parameters_a_mismatched_arn_and_incompatible_keys_are_flagged()
         .wait_for_text("#byok-parameters-status", |t| !t.is_empty())
         .await;
     assert!(
-        shown.starts_with("These import parameters are EXPIRED 1 h 29 min ago")
-            || shown.starts_with("These import parameters are EXPIRED 1 h 30 min ago"),
+        shown.starts_with("These import parameters expired 1 h 29 min ago")
+            || shown.starts_with("These import parameters expired 1 h 30 min ago"),
         "{shown}"
     );
     browser.click("#byok-run").await;
@@ -303,7 +303,7 @@ async fn expired_parameters_a_mismatched_arn_and_incompatible_keys_are_flagged()
         .wait_for_text("#step-5 ~ .error-banner .error-text", |t| !t.is_empty())
         .await;
     assert!(
-        refused.starts_with("These import parameters are EXPIRED"),
+        refused.starts_with("These import parameters expired"),
         "{refused}"
     );
 

@@ -24,6 +24,10 @@ use crate::fault_proxy::{Fault, FaultProxy};
 use crate::support::{Browser, Kms, KmsOptions, dist_dir, fixture, scratch_dir};
 
 const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
+/// The key the import cases bring: not the ARN of the stocked KEKs (a KEK
+/// tagged for the same ARN, algorithm and size may be the same key: the page asks first).
+const IMPORT_ARN: &str =
+    "arn:aws:kms:eu-west-3:447182645454:key/0b6f3c9e-2f4d-4a8e-9c1b-7d5e3a2f1c00";
 const IMPORT_ERROR: &str = "form.import-kek [role=alert] .error-text";
 const EXPORT_ERROR: &str = "form.export-key-material [role=alert] .error-text";
 const CREATE_ERROR: &str = "form.create-key [role=alert] .error-text";
@@ -161,7 +165,7 @@ fn cases(proxy: &FaultProxy, other_kms: &str, big_file: PathBuf) -> Vec<Case> {
         case(
             "KMS id with a space",
             import.clone(),
-            import_steps(&kek_b64, ARN, "my kek"),
+            import_steps(&kek_b64, IMPORT_ARN, "my kek"),
             IMPORT_ERROR,
             "KMS key id: spaces are not allowed; use letters, digits, '-' or '_', or leave it empty.".into(),
         ),
@@ -233,7 +237,7 @@ fn cases(proxy: &FaultProxy, other_kms: &str, big_file: PathBuf) -> Vec<Case> {
         case(
             "KMS stopped between filling and importing",
             import.clone(),
-            import_steps(&kek_b64, ARN, "kek-never"),
+            import_steps(&kek_b64, IMPORT_ARN, "kek-never"),
             IMPORT_ERROR,
             unreachable.clone(),
         )
@@ -241,7 +245,7 @@ fn cases(proxy: &FaultProxy, other_kms: &str, big_file: PathBuf) -> Vec<Case> {
         case(
             "wrong access token (401)",
             import.clone(),
-            import_steps(&kek_b64, ARN, "kek-401"),
+            import_steps(&kek_b64, IMPORT_ARN, "kek-401"),
             IMPORT_ERROR,
             "The KMS refused the request (401): No authentication provided. Enter a valid access token in Settings.".into(),
         )
@@ -249,7 +253,7 @@ fn cases(proxy: &FaultProxy, other_kms: &str, big_file: PathBuf) -> Vec<Case> {
         case(
             "server that refuses this origin (CORS)",
             import.clone(),
-            import_steps(&kek_b64, ARN, "kek-cors"),
+            import_steps(&kek_b64, IMPORT_ARN, "kek-cors"),
             IMPORT_ERROR,
             format!(
                 "The KMS at {other_kms} is running but refuses requests from this page's origin ({}) (CORS). Start it with --cors-allowed-origins {} (list the server's own origin too if it also serves the UI), or open this UI from the server itself.",
@@ -363,7 +367,7 @@ fn cases(proxy: &FaultProxy, other_kms: &str, big_file: PathBuf) -> Vec<Case> {
             ..case(
                 "slow server: the pending import is cancelled",
                 import.clone(),
-                import_steps(&kek_b64, ARN, "kek-slow"),
+                import_steps(&kek_b64, IMPORT_ARN, "kek-slow"),
                 CANCELLED,
                 "Cancelled: the app stopped waiting for the KMS. If the request had already reached the server, it may still have been carried out there; check before trying again.".into(),
             )
@@ -388,8 +392,7 @@ fn cases(proxy: &FaultProxy, other_kms: &str, big_file: PathBuf) -> Vec<Case> {
 
 /// The objects the export cases point at.
 fn stock(kms: &Kms) {
-    let vendor =
-        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let vendor = kms.vendor_id();
     tagged_kek(
         kms,
         &vendor,
@@ -665,7 +668,7 @@ async fn double_submit_back_forward_and_reload_leave_no_duplicates() {
     browser
         .goto(&format!("{}{}", proxy.url(), Page::ImportKek.href()))
         .await;
-    for step in import_steps(&STANDARD.encode(&spki), ARN, "") {
+    for step in import_steps(&STANDARD.encode(&spki), IMPORT_ARN, "") {
         if let Step::Click(css) = step
             && css.ends_with("[type=submit]")
         {

@@ -653,8 +653,7 @@ async fn importing_twice_under_one_id_asks_before_replacing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn keks_tagged_in_any_spelling_are_recognised_and_unknown_ones_reported() {
     let kms = ui_kms();
-    let vendor =
-        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let vendor = kms.vendor_id();
     let cases = [
         (
             "kek-cli",
@@ -817,8 +816,7 @@ async fn a_repeated_import_is_caught_and_the_stored_key_offered() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_cli_imported_kek_for_the_same_arn_may_be_the_same_key() {
     let kms = ui_kms();
-    let vendor =
-        kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
+    let vendor = kms.vendor_id();
     let spki = der("rsa2048.spki.der");
     // As `ckms aws byok import` tags it: no fingerprint.
     kms.kmip(&kmip::import_public_key(&ImportPublicKeyRequest {
