@@ -610,7 +610,9 @@ async fn importing_twice_under_one_id_asks_before_replacing() {
     browser.goto(&kms.ui_url(&Page::ImportKek.href())).await;
     import("rsa3072.spki.der").await;
     let shown = browser
-        .wait_for_text(".replace-confirmation p:first-of-type", |t| t.starts_with("kek-dup"))
+        .wait_for_text(".replace-confirmation p:first-of-type", |t| {
+            t.starts_with("kek-dup")
+        })
         .await;
     assert!(
         shown.contains("PublicKey · RSA 2048-bit · Active"),
