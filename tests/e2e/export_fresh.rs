@@ -7,7 +7,7 @@ use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm::RsaesOaepSha1;
 
 use crate::export_matrix::{create_material, import_kek_with, material_bytes};
-use crate::export_page::open_export;
+use crate::export_page::{export_and_wait, open_export};
 use crate::support::{Browser, Kms};
 use crate::unwrap::unwrap;
 
@@ -97,10 +97,7 @@ async fn a_kek_replaced_after_listing_is_named_and_the_next_export_uses_the_new_
     browser.screenshot("export-kek-changed").await;
     browser.assert_accessible("export page (KEK changed)").await;
 
-    browser.click(SUBMIT).await;
-    let summary = browser
-        .wait_for_text("[data-testid=export-summary]", |t| !t.is_empty())
-        .await;
+    let summary = export_and_wait(&browser).await;
     assert!(
         summary.contains("wrapped with RSAES_OAEP_SHA_1"),
         "the export must use the KEK's algorithm as it is now: {summary}"

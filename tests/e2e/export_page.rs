@@ -45,6 +45,16 @@ pub fn tagged_kek(
     private
 }
 
+/// Presses Export and waits for the result's summary, which it returns.
+pub async fn export_and_wait(browser: &Browser) -> String {
+    browser
+        .click("form.export-key-material button[type=submit]")
+        .await;
+    browser
+        .wait_for_text("[data-testid=export-summary]", |t| !t.is_empty())
+        .await
+}
+
 /// Opens the export page on `key` under `kek`, ready to press Export.
 pub async fn open_export(browser: &Browser, kms: &Kms, key: &str, kek: &str) {
     browser

@@ -19,6 +19,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::export_matrix::{attributes, create_material, import_kek};
+use crate::export_page::export_and_wait;
 use crate::export_page::tagged_kek;
 use crate::fault_proxy::{Fault, FaultProxy};
 use crate::support::{Browser, Kms, KmsOptions, dist_dir, fixture, scratch_dir};
@@ -726,12 +727,7 @@ async fn double_submit_back_forward_and_reload_leave_no_duplicates() {
         .click("form.export-key-material button[type=submit]")
         .await;
     browser.element("[data-testid=request-progress]").await;
-    browser
-        .click("form.export-key-material button[type=submit]")
-        .await;
-    browser
-        .wait_for_text("[data-testid=export-summary]", |t| !t.is_empty())
-        .await;
+    export_and_wait(&browser).await;
     assert_eq!(writes(&proxy), ["Export"], "one export for two submits");
     let objects = kms.snapshot();
     browser.client.back().await.unwrap();

@@ -11,6 +11,7 @@ use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::routes::Page;
 
 use crate::export_matrix::create_material;
+use crate::export_page::export_and_wait;
 use crate::export_page::tagged_kek;
 use crate::fault_proxy::FaultProxy;
 use crate::faults::{kms_behind_proxy, use_server};
@@ -129,12 +130,7 @@ async fn each_flow_sends_the_fewest_requests() {
     );
 
     // Export: the key and the KEK read again as they are now, then one Export.
-    browser
-        .click("form.export-key-material button[type=submit]")
-        .await;
-    browser
-        .wait_for_text("[data-testid=export-summary]", |t| !t.is_empty())
-        .await;
+    export_and_wait(&browser).await;
     let export = settled(&proxy).await;
     row("export click", &export);
     assert_eq!(export, ["GetAttributes", "GetAttributes", "Export"]);

@@ -10,6 +10,7 @@ use fantoccini::Locator;
 use serde_json::{Value, json};
 
 use crate::export_matrix::create_material;
+use crate::export_page::export_and_wait;
 use crate::export_page::{open_export, tagged_kek};
 use crate::support::{Browser, Kms};
 
@@ -60,12 +61,7 @@ fn kms_with(materials: &[(&str, KeyMaterialSpec)]) -> (Kms, Vec<String>) {
 /// Exports `key` under the wrapping key and waits for the import command.
 async fn export(browser: &Browser, kms: &Kms, key: &str) -> String {
     open_export(browser, kms, key, "kek-result").await;
-    browser
-        .click("form.export-key-material button[type=submit]")
-        .await;
-    browser
-        .wait_for_text("[data-testid=export-summary]", |t| !t.is_empty())
-        .await;
+    export_and_wait(browser).await;
     browser
         .wait_for_text("#import-command", |t| !t.is_empty())
         .await
