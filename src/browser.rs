@@ -114,18 +114,44 @@ fn session_storage() -> Option<web_sys::Storage> {
     leptos::prelude::window().session_storage().ok().flatten()
 }
 
+/// Every sessionStorage entry the app keeps, spelled once (the tests use it too).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionKey {
+    /// The KMS address chosen in Settings.
+    ServerUrl,
+    /// The bearer token chosen in Settings.
+    Token,
+    /// The guided flow's draft (JSON).
+    GuidedDraft,
+    /// The AWS import token that came with the KEK stored under this id.
+    ImportToken(String),
+}
+
+impl SessionKey {
+    /// The storage key's spelling.
+    pub fn name(&self) -> String {
+        match self {
+            Self::ServerUrl => "byok.server_url".to_owned(),
+            Self::Token => "byok.token".to_owned(),
+            Self::GuidedDraft => "byok.guided".to_owned(),
+            Self::ImportToken(kek_id) => format!("byok.import_token.{kek_id}"),
+        }
+    }
+}
+
 /// Reads this tab's sessionStorage.
-pub fn session_get(key: &str) -> Option<String> {
-    session_storage().and_then(|s| s.get_item(key).ok().flatten())
+pub fn session_get(key: &SessionKey) -> Option<String> {
+    session_storage().and_then(|s| s.get_item(&key.name()).ok().flatten())
 }
 
 /// Writes (or, for an empty value, removes) a sessionStorage entry.
-pub fn session_set(key: &str, value: &str) {
+pub fn session_set(key: &SessionKey, value: &str) {
     if let Some(storage) = session_storage() {
+        let key = key.name();
         let _ = if value.is_empty() {
-            storage.remove_item(key)
+            storage.remove_item(&key)
         } else {
-            storage.set_item(key, value)
+            storage.set_item(&key, value)
         };
     }
 }

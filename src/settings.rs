@@ -3,12 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::browser::{session_get, session_set};
+use crate::browser::{SessionKey, session_get, session_set};
 use crate::client::KmsClient;
 use crate::domain::server_url::ServerUrl;
-
-const URL_KEY: &str = "byok.server_url";
-const TOKEN_KEY: &str = "byok.token";
 
 /// The connection settings every page reads.
 #[derive(Clone, Copy, Debug)]
@@ -23,8 +20,8 @@ impl Settings {
     /// Restores this tab's settings.
     pub fn from_session() -> Self {
         Self {
-            server_url: RwSignal::new(session_get(URL_KEY).unwrap_or_default()),
-            token: RwSignal::new(session_get(TOKEN_KEY).unwrap_or_default()),
+            server_url: RwSignal::new(session_get(&SessionKey::ServerUrl).unwrap_or_default()),
+            token: RwSignal::new(session_get(&SessionKey::Token).unwrap_or_default()),
         }
     }
 
@@ -38,8 +35,8 @@ impl Settings {
                     .to_owned(),
             );
         }
-        session_set(URL_KEY, server_url.trim());
-        session_set(TOKEN_KEY, token);
+        session_set(&SessionKey::ServerUrl, server_url.trim());
+        session_set(&SessionKey::Token, token);
         self.server_url.set(server_url.trim().to_owned());
         self.token.set(token.to_owned());
         Ok(())

@@ -1,7 +1,7 @@
 //! Importing an AWS wrapping key in one Import with the CLI's tags and its
 //! fingerprint; a key already listed is offered instead, a taken id is never overwritten unasked.
 
-use crate::browser::{now_utc, session_set};
+use crate::browser::{SessionKey, now_utc, session_set};
 use crate::client::{KmsClient, RequestError};
 use crate::domain::arn::AwsKeyArn;
 use crate::domain::kek::WrappingPublicKey;
@@ -32,11 +32,6 @@ pub enum ImportKekOutcome {
     Imported(ObjectAttributes),
     /// Refused by the KMS: an object with this id exists and needs an explicit replace.
     AlreadyExists(ObjectAttributes),
-}
-
-/// sessionStorage key of a KEK's import token (base64), for the export page.
-pub fn import_token_key(kek_id: &str) -> String {
-    format!("byok.import_token.{kek_id}")
 }
 
 pub async fn import_kek(
@@ -74,7 +69,7 @@ pub async fn import_kek(
     if let Some(token) = &plan.import_token {
         use base64::Engine;
         session_set(
-            &import_token_key(&id),
+            &SessionKey::ImportToken(id.clone()),
             &base64::engine::general_purpose::STANDARD.encode(token),
         );
     }

@@ -7,8 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use leptos::prelude::*;
 
 use crate::actions::export::WrappedKeyMaterial;
-use crate::actions::import_kek::import_token_key;
-use crate::browser::{now_utc, session_get};
+use crate::browser::{SessionKey, now_utc, session_get};
 use crate::components::command_block::CommandBlock;
 use crate::components::copy_button::CopyButton;
 use crate::components::download_button::DownloadButton;
@@ -75,7 +74,7 @@ fn ImportCommandBuilder(
     material_file: RwSignal<String>,
 ) -> impl IntoView {
     let stored_token =
-        session_get(&import_token_key(&wrapped.kek_id)).and_then(|b64| STANDARD.decode(b64).ok());
+        session_get(&SessionKey::ImportToken(wrapped.kek_id.clone())).and_then(|b64| STANDARD.decode(b64).ok());
     let token = RwSignal::new(stored_token.clone());
     let token_error = RwSignal::new(None::<String>);
     let token_file = RwSignal::new("ImportToken.bin".to_owned());

@@ -12,7 +12,7 @@ use crate::actions::create_key::{CreateKeyPlan, create_key_material};
 use crate::actions::export::{WrappedKeyMaterial, export_wrapped_key_material};
 use crate::actions::import_kek::{ImportKekOutcome, ImportKekPlan, import_kek};
 use crate::actions::objects::{list_objects, one_line};
-use crate::browser::{now_utc, session_get, session_set};
+use crate::browser::{SessionKey, now_utc, session_get, session_set};
 use crate::components::choice_options::choice_options;
 use crate::components::command_block::CommandBlock;
 use crate::components::error_banner::ErrorBanner;
@@ -34,7 +34,6 @@ use crate::domain::wrapping::WrappingAlgorithm;
 use crate::routes::Page;
 use crate::settings::use_settings;
 
-const DRAFT_KEY: &str = "byok.guided";
 
 /// What the user entered, as stored in sessionStorage (no secrets exist here).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -120,7 +119,7 @@ impl Draft {
     }
 
     fn load() -> Self {
-        let saved = session_get(DRAFT_KEY)
+        let saved = session_get(&SessionKey::GuidedDraft)
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default();
         Self::new(saved)
@@ -251,7 +250,7 @@ pub fn ByokPage() -> impl IntoView {
     let draft = Draft::load();
     Effect::new(move |_| {
         let json = serde_json::to_string(&draft.snapshot()).unwrap_or_default();
-        session_set(DRAFT_KEY, &json);
+        session_set(&SessionKey::GuidedDraft, &json);
     });
     let run_result = RwSignal::new(None::<Result<RunOutcome, String>>);
     view! {
