@@ -4,10 +4,9 @@
 use crate::browser::now_utc;
 use crate::client::{KmsClient, RequestError};
 use crate::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
-use crate::domain::key_material::{EcCurve, HmacHash};
 use crate::kmip::{
     self, CreateKeyPairRequest, CreateSymmetricKeyRequest, CryptographicAlgorithm, KeyAttributes,
-    RecommendedCurve, UsageMask,
+    KeyPairKind, UsageMask,
 };
 
 /// What to create.
@@ -69,10 +68,8 @@ pub async fn create_key_material(
         length_bits: bits as i32,
         attributes: attributes.clone(),
     };
-    let pair = |algorithm, rsa_bits: Option<usize>, curve| CreateKeyPairRequest {
-        algorithm,
-        rsa_bits: rsa_bits.map(|b| b as i32),
-        curve,
+    let pair = |kind| CreateKeyPairRequest {
+        kind,
         attributes: attributes.clone(),
         public_usage_mask: public_mask,
     };
@@ -80,26 +77,14 @@ pub async fn create_key_material(
         AwsKeySpec::SymmetricDefault => {
             Request::Symmetric(symmetric(CryptographicAlgorithm::Aes, 256))
         }
-        AwsKeySpec::Hmac(hash) => Request::Symmetric(symmetric(
-            match hash {
-                HmacHash::Sha224 => CryptographicAlgorithm::HmacSha224,
-                HmacHash::Sha256 => CryptographicAlgorithm::HmacSha256,
-                HmacHash::Sha384 => CryptographicAlgorithm::HmacSha384,
-                HmacHash::Sha512 => CryptographicAlgorithm::HmacSha512,
-            },
-            hash.bits(),
-        )),
-        AwsKeySpec::Rsa(bits) => Request::Pair(pair(CryptographicAlgorithm::Rsa, Some(bits), None)),
-        AwsKeySpec::Ecc(curve) => Request::Pair(pair(
-            CryptographicAlgorithm::Ecdh,
-            None,
-            Some(match curve {
-                EcCurve::P256 => RecommendedCurve::P256,
-                EcCurve::P384 => RecommendedCurve::P384,
-                EcCurve::P521 => RecommendedCurve::P521,
-                EcCurve::Secp256k1 => RecommendedCurve::Secp256k1,
-            }),
-        )),
+        AwsKeySpec::Hmac(hash) => {
+            Request::Symmetric(symmetric(CryptographicAlgorithm::from(hash), hash.bits()))
+        }
+        AwsKeySpec::Rsa(bits) => Request::Pair(pair(KeyPairKind::Rsa { bits: bits as i32 })),
+        AwsKeySpec::Ecc(curve) => Request::Pair(pair(KeyPairKind::Ec {
+            algorithm: CryptographicAlgorithm::Ecdh,
+            curve: curve.into(),
+        })),
     };
     match request {
         Request::Symmetric(symmetric) => {

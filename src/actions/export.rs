@@ -7,7 +7,7 @@ use crate::domain::aws_rules::{check_states, check_wrapping};
 use crate::domain::kek_tags::read_kek_tags;
 use crate::domain::key_material::KeyMaterialSpec;
 use crate::domain::wrapping::WrappingAlgorithm;
-use crate::kmip::{self, ExportWrappedRequest};
+use crate::kmip::{self, CryptographicAlgorithm, ExportWrappedRequest, ObjectType};
 
 use crate::domain::changes::changes_since_listed;
 
@@ -120,7 +120,9 @@ pub async fn export_wrapped_key_material(
         return Err(ExportRefusal::Changed(changes));
     }
     let tags = read_kek_tags(&kek.tags);
-    if kek.object_type.as_deref() != Some("PublicKey") || kek.algorithm.as_deref() != Some("RSA") {
+    if kek.object_type != Some(ObjectType::PublicKey)
+        || kek.algorithm != Some(CryptographicAlgorithm::Rsa)
+    {
         return Err(ExportRefusal::Rule(format!(
             "{kek_id} is not an RSA public key, so it cannot be an AWS wrapping key: choose a key imported on the import page."
         )));
@@ -138,7 +140,7 @@ pub async fn export_wrapped_key_material(
                 "{kek_id} has no wrapping_algorithm tag, so the algorithm AWS expects is unknown: re-import it on the import page and choose the algorithm."
             ))
         })?;
-    check_states(key.state.as_deref(), kek.state.as_deref()).map_err(ExportRefusal::Rule)?;
+    check_states(key.state.as_ref(), kek.state.as_ref()).map_err(ExportRefusal::Rule)?;
     let key_arn = tags
         .key_arn
         .as_deref()

@@ -7,7 +7,10 @@ use crate::domain::arn::AwsKeyArn;
 use crate::domain::kek::WrappingPublicKey;
 use crate::domain::kek_tags::{KekToImport, SameKek, kek_tags, same_kek};
 use crate::domain::wrapping::WrappingAlgorithm;
-use crate::kmip::{self, ImportPublicKeyRequest, KeyAttributes, ObjectAttributes, UsageMask};
+use crate::kmip::{
+    self, CryptographicAlgorithm, ImportPublicKeyRequest, KeyAttributes, ObjectAttributes,
+    ObjectType, UsageMask,
+};
 
 use super::objects::{self, StoredKek, list_keks};
 
@@ -77,8 +80,8 @@ pub async fn import_kek(
     tags.sort();
     Ok(ImportKekOutcome::Imported(ObjectAttributes {
         unique_identifier: id,
-        object_type: Some("PublicKey".to_owned()),
-        algorithm: Some("RSA".to_owned()),
+        object_type: Some(ObjectType::PublicKey),
+        algorithm: Some(CryptographicAlgorithm::Rsa),
         length_bits: Some(plan.key.rsa_bits as i64),
         tags,
         ..Default::default()

@@ -74,15 +74,15 @@ pub async fn find(client: &KmsClient, id: &str) -> Result<Option<ObjectAttribute
 pub fn one_line(attributes: &ObjectAttributes) -> String {
     let mut parts = Vec::new();
     if let Some(kind) = &attributes.object_type {
-        parts.push(kind.clone());
+        parts.push(kind.to_string());
     }
     match (&attributes.algorithm, attributes.length_bits) {
         (Some(algorithm), Some(bits)) => parts.push(format!("{algorithm} {bits}-bit")),
-        (Some(algorithm), None) => parts.push(algorithm.clone()),
+        (Some(algorithm), None) => parts.push(algorithm.to_string()),
         _ => {}
     }
     if let Some(state) = &attributes.state {
-        parts.push(state.clone());
+        parts.push(state.to_string());
     }
     parts.join(" · ")
 }

@@ -193,7 +193,7 @@ fn KeyTable(objects: Vec<ObjectAttributes>, selected: RwSignal<String>) -> impl 
                                 <tr data-key-id=id.clone()>
                                     <td data-label="Id">{breakable(&id)}</td>
                                     <td data-label="Kind">{breakable(&kind)}</td>
-                                    <td data-label="State">{object.state.clone().unwrap_or_default()}</td>
+                                    <td data-label="State">{object.state.as_ref().map(ToString::to_string).unwrap_or_default()}</td>
                                     <td data-label="Tags">{breakable(&object.tags.join(", "))}</td>
                                     <td data-label="Choose">
                                         {choice

@@ -6,6 +6,7 @@ use super::arn::Partition;
 use super::kek::AWS_WRAPPING_KEY_BITS;
 use super::key_material::{HmacHash, KeyMaterialSpec};
 use super::wrapping::WrappingAlgorithm;
+use crate::kmip::State;
 
 /// Largest plaintext RSAES-OAEP can wrap: k − 2·hLen − 2.
 pub fn oaep_capacity(kek_bits: usize, algorithm: WrappingAlgorithm) -> usize {
@@ -96,9 +97,9 @@ pub fn check_material(
 }
 
 /// The states the two objects must be in before an export.
-pub fn check_states(key_state: Option<&str>, kek_state: Option<&str>) -> Result<(), String> {
+pub fn check_states(key_state: Option<&State>, kek_state: Option<&State>) -> Result<(), String> {
     match key_state {
-        Some("Active") => {}
+        Some(State::Active) => {}
         Some(state) => {
             return Err(format!(
                 "The key material is {state}, not Active: the KMS exports only active keys (activate it, or create a new key)."
@@ -107,7 +108,7 @@ pub fn check_states(key_state: Option<&str>, kek_state: Option<&str>) -> Result<
         None => return Err("The KMS did not report the key's state.".to_owned()),
     }
     match kek_state {
-        Some("Active") => Ok(()),
+        Some(State::Active) => Ok(()),
         Some(state) => Err(format!(
             "The wrapping key is {state}, not Active: re-import it (the import page sets an activation date)."
         )),
@@ -202,14 +203,14 @@ mod tests {
 
     #[test]
     fn states_are_checked() {
-        assert!(check_states(Some("Active"), Some("Active")).is_ok());
+        assert!(check_states(Some(&State::Active), Some(&State::Active)).is_ok());
         assert!(
-            check_states(Some("PreActive"), Some("Active"))
+            check_states(Some(&State::PreActive), Some(&State::Active))
                 .unwrap_err()
                 .starts_with("The key material is PreActive")
         );
         assert!(
-            check_states(Some("Active"), Some("Deactivated"))
+            check_states(Some(&State::Active), Some(&State::Deactivated))
                 .unwrap_err()
                 .starts_with("The wrapping key is Deactivated")
         );

@@ -3,13 +3,17 @@
 
 use crate::domain::kek_tags::read_kek_tags;
 use crate::kmip::ObjectAttributes;
+#[cfg(test)]
+use crate::kmip::{CryptographicAlgorithm, ObjectType, State};
 
 /// One line per attribute that matters to an export and differs, e.g.
 /// "wrapping algorithm RSAES_OAEP_SHA_256 → RSAES_OAEP_SHA_1"; empty when none does.
 pub fn changes_since_listed(listed: &ObjectAttributes, now: &ObjectAttributes) -> Vec<String> {
     let describe = |o: &ObjectAttributes| -> [(&'static str, String); 7] {
         let tags = read_kek_tags(&o.tags);
-        let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_owned());
+        fn text<T: ToString>(v: &Option<T>) -> String {
+            v.as_ref().map_or_else(|| "none".to_owned(), T::to_string)
+        }
         [
             ("object type", text(&o.object_type)),
             ("algorithm", text(&o.algorithm)),
@@ -47,10 +51,10 @@ mod tests {
     fn kek(algorithm: &str, arn: &str, bits: i64) -> ObjectAttributes {
         ObjectAttributes {
             unique_identifier: "kek".into(),
-            object_type: Some("PublicKey".into()),
-            algorithm: Some("RSA".into()),
+            object_type: Some(ObjectType::PublicKey),
+            algorithm: Some(CryptographicAlgorithm::Rsa),
             length_bits: Some(bits),
-            state: Some("Active".into()),
+            state: Some(State::Active),
             tags: vec![
                 "aws".into(),
                 format!("wrapping_algorithm:{algorithm}"),
@@ -87,7 +91,7 @@ mod tests {
     fn state_and_lost_tags_are_changes_other_tags_are_not() {
         let listed = kek("RSAES_OAEP_SHA_256", ARN_1, 2048);
         let mut now = listed.clone();
-        now.state = Some("Deactivated".into());
+        now.state = Some(State::Deactivated);
         now.tags = vec!["aws".into(), "team-a".into()];
         assert_eq!(
             changes_since_listed(&listed, &now),

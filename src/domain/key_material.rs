@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::kmip::ObjectAttributes;
+use crate::kmip::{CryptographicAlgorithm, ObjectAttributes, ObjectType, RecommendedCurve};
 
 /// Hash of an HMAC key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -27,6 +27,27 @@ impl HmacHash {
     }
 }
 
+impl From<HmacHash> for CryptographicAlgorithm {
+    fn from(hash: HmacHash) -> Self {
+        match hash {
+            HmacHash::Sha224 => Self::HmacSha224,
+            HmacHash::Sha256 => Self::HmacSha256,
+            HmacHash::Sha384 => Self::HmacSha384,
+            HmacHash::Sha512 => Self::HmacSha512,
+        }
+    }
+}
+
+impl TryFrom<&CryptographicAlgorithm> for HmacHash {
+    type Error = ();
+    fn try_from(algorithm: &CryptographicAlgorithm) -> Result<Self, ()> {
+        Self::ALL
+            .into_iter()
+            .find(|hash| CryptographicAlgorithm::from(*hash) == *algorithm)
+            .ok_or(())
+    }
+}
+
 /// Named curves AWS imports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EcCurve {
@@ -38,16 +59,6 @@ pub enum EcCurve {
 
 impl EcCurve {
     pub const ALL: [Self; 4] = [Self::P256, Self::P384, Self::P521, Self::Secp256k1];
-
-    fn from_kmip(name: &str) -> Option<Self> {
-        match name {
-            "P256" => Some(Self::P256),
-            "P384" => Some(Self::P384),
-            "P521" => Some(Self::P521),
-            "SECP256K1" => Some(Self::Secp256k1),
-            _ => None,
-        }
-    }
 
     pub fn aws_spec(self) -> &'static str {
         match self {
@@ -104,37 +115,39 @@ impl KeyMaterialSpec {
     /// Reads a stored object; a public key names its private key instead.
     pub fn from_attributes(a: &ObjectAttributes) -> Result<Self, String> {
         let id = &a.unique_identifier;
-        let algorithm = a.algorithm.as_deref().unwrap_or_default();
+        let Some(algorithm) = &a.algorithm else {
+            return Err(format!(
+                "{id}: the KMS did not say which algorithm this key is for."
+            ));
+        };
         let bits = a.length_bits.unwrap_or_default() as usize;
-        match a.object_type.as_deref() {
-            Some("SymmetricKey") => match algorithm {
-                "AES" => Ok(Self::Aes { bits }),
-                "HMACSHA224" => Ok(Self::Hmac { hash: HmacHash::Sha224, bits }),
-                "HMACSHA256" => Ok(Self::Hmac { hash: HmacHash::Sha256, bits }),
-                "HMACSHA384" => Ok(Self::Hmac { hash: HmacHash::Sha384, bits }),
-                "HMACSHA512" => Ok(Self::Hmac { hash: HmacHash::Sha512, bits }),
-                other => Err(format!(
-                    "{id} is a {other} symmetric key; AWS imports AES-256 (SYMMETRIC_DEFAULT) and HMAC keys only."
-                )),
+        match &a.object_type {
+            Some(ObjectType::SymmetricKey) => match algorithm {
+                CryptographicAlgorithm::Aes => Ok(Self::Aes { bits }),
+                other => HmacHash::try_from(other)
+                    .map(|hash| Self::Hmac { hash, bits })
+                    .map_err(|()| format!(
+                        "{id} is a {other} symmetric key; AWS imports AES-256 (SYMMETRIC_DEFAULT) and HMAC keys only."
+                    )),
             },
-            Some("PrivateKey") => match algorithm {
-                "RSA" => Ok(Self::RsaPrivate { bits }),
-                "ECDH" | "ECDSA" | "EC" => a
+            Some(ObjectType::PrivateKey) => match algorithm {
+                CryptographicAlgorithm::Rsa => Ok(Self::RsaPrivate { bits }),
+                ec if ec.is_elliptic_curve() => a
                     .curve
-                    .as_deref()
-                    .and_then(EcCurve::from_kmip)
+                    .as_ref()
+                    .and_then(|curve| EcCurve::try_from(curve).ok())
                     .map(|curve| Self::EcPrivate { curve })
                     .ok_or_else(|| {
                         format!(
                             "{id} is an EC key on curve {}; AWS imports P-256, P-384, P-521 and secp256k1 only.",
-                            a.curve.as_deref().unwrap_or("unknown")
+                            a.curve.as_ref().map_or("unknown", RecommendedCurve::kmip_name)
                         )
                     }),
                 other => Err(format!(
                     "{id} is a {other} private key; AWS imports RSA and EC private keys only."
                 )),
             },
-            Some("PublicKey") => Err(match &a.private_key_link {
+            Some(ObjectType::PublicKey) => Err(match &a.private_key_link {
                 Some(private) => format!(
                     "{id} is a public key; AWS imports the private key: use {private} instead."
                 ),
@@ -177,6 +190,27 @@ impl KeyMaterialSpec {
     }
 }
 
+impl From<EcCurve> for RecommendedCurve {
+    fn from(curve: EcCurve) -> Self {
+        match curve {
+            EcCurve::P256 => Self::P256,
+            EcCurve::P384 => Self::P384,
+            EcCurve::P521 => Self::P521,
+            EcCurve::Secp256k1 => Self::Secp256k1,
+        }
+    }
+}
+
+impl TryFrom<&RecommendedCurve> for EcCurve {
+    type Error = ();
+    fn try_from(curve: &RecommendedCurve) -> Result<Self, ()> {
+        Self::ALL
+            .into_iter()
+            .find(|known| RecommendedCurve::from(*known) == *curve)
+            .ok_or(())
+    }
+}
+
 impl fmt::Display for KeyMaterialSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -195,10 +229,10 @@ mod tests {
     fn attributes(kind: &str, algorithm: &str, bits: i64, curve: Option<&str>) -> ObjectAttributes {
         ObjectAttributes {
             unique_identifier: "k".into(),
-            object_type: Some(kind.into()),
-            algorithm: Some(algorithm.into()),
+            object_type: Some(ObjectType::from_kmip(kind)),
+            algorithm: Some(CryptographicAlgorithm::from_kmip(algorithm)),
             length_bits: Some(bits),
-            curve: curve.map(str::to_owned),
+            curve: curve.map(RecommendedCurve::from_kmip),
             ..Default::default()
         }
     }
@@ -242,6 +276,21 @@ mod tests {
             KeyMaterialSpec::from_attributes(&public).unwrap_err(),
             "k is a public key; AWS imports the private key: use rsa-1 instead."
         );
+    }
+
+    #[test]
+    fn domain_and_kmip_names_convert_both_ways() {
+        for curve in EcCurve::ALL {
+            assert_eq!(EcCurve::try_from(&RecommendedCurve::from(curve)), Ok(curve));
+        }
+        for hash in HmacHash::ALL {
+            assert_eq!(
+                HmacHash::try_from(&CryptographicAlgorithm::from(hash)),
+                Ok(hash)
+            );
+        }
+        assert!(EcCurve::try_from(&RecommendedCurve::Curve25519).is_err());
+        assert!(HmacHash::try_from(&CryptographicAlgorithm::Aes).is_err());
     }
 
     #[test]

@@ -4,78 +4,7 @@
 use time::OffsetDateTime;
 
 use super::Ttlv;
-
-/// KMIP object types the app creates, imports or lists.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ObjectType {
-    SymmetricKey,
-    PublicKey,
-    PrivateKey,
-}
-
-impl ObjectType {
-    pub fn kmip_name(self) -> &'static str {
-        match self {
-            Self::SymmetricKey => "SymmetricKey",
-            Self::PublicKey => "PublicKey",
-            Self::PrivateKey => "PrivateKey",
-        }
-    }
-}
-
-/// KMIP cryptographic algorithms the AWS import key specs map to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CryptographicAlgorithm {
-    Aes,
-    Rsa,
-    Ecdh,
-    HmacSha224,
-    HmacSha256,
-    HmacSha384,
-    HmacSha512,
-}
-
-impl CryptographicAlgorithm {
-    pub fn kmip_name(self) -> &'static str {
-        match self {
-            Self::Aes => "AES",
-            Self::Rsa => "RSA",
-            Self::Ecdh => "ECDH",
-            Self::HmacSha224 => "HMACSHA224",
-            Self::HmacSha256 => "HMACSHA256",
-            Self::HmacSha384 => "HMACSHA384",
-            Self::HmacSha512 => "HMACSHA512",
-        }
-    }
-}
-
-/// Named elliptic curves (`RecommendedCurve`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RecommendedCurve {
-    P256,
-    P384,
-    P521,
-    Secp256k1,
-}
-
-impl RecommendedCurve {
-    pub fn kmip_name(self) -> &'static str {
-        match self {
-            Self::P256 => "P256",
-            Self::P384 => "P384",
-            Self::P521 => "P521",
-            Self::Secp256k1 => "SECP256K1",
-        }
-    }
-    /// The `Qlength` in bits.
-    pub fn bits(self) -> i32 {
-        match self {
-            Self::P256 | Self::Secp256k1 => 256,
-            Self::P384 => 384,
-            Self::P521 => 521,
-        }
-    }
-}
+use super::attributes::{CryptographicAlgorithm, ObjectType, RecommendedCurve};
 
 /// `PaddingMethod` of a wrapping key's CryptographicParameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -296,7 +225,7 @@ pub fn locate(request: &LocateRequest) -> Ttlv {
         nodes.push(Ttlv::integer("OffsetItems", offset));
     }
     let mut filters = Vec::new();
-    if let Some(object_type) = request.object_type {
+    if let Some(object_type) = &request.object_type {
         filters.push(Ttlv::enumeration("ObjectType", object_type.kmip_name()));
     }
     if !request.tags.is_empty() {
@@ -333,34 +262,50 @@ pub fn create(request: &CreateSymmetricKeyRequest) -> Ttlv {
     )
 }
 
-/// CreateKeyPair for RSA (`rsa_bits`) or EC (`curve`) material.
+/// The key pair a CreateKeyPair makes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyPairKind {
+    /// RSA with a modulus of this many bits.
+    Rsa { bits: i32 },
+    /// EC on a named curve, for this algorithm (ECDH or ECDSA).
+    Ec {
+        algorithm: CryptographicAlgorithm,
+        curve: RecommendedCurve,
+    },
+}
+
+/// CreateKeyPair for RSA or EC material.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateKeyPairRequest {
-    pub algorithm: CryptographicAlgorithm,
-    pub rsa_bits: Option<i32>,
-    pub curve: Option<RecommendedCurve>,
+    pub kind: KeyPairKind,
     /// Common attributes; its usage mask goes to the private key.
     pub attributes: KeyAttributes,
     pub public_usage_mask: UsageMask,
 }
 
 pub fn create_key_pair(request: &CreateKeyPairRequest) -> Ttlv {
-    let mut common = vec![Ttlv::enumeration(
-        "CryptographicAlgorithm",
-        request.algorithm.kmip_name(),
-    )];
-    if let Some(bits) = request.rsa_bits {
-        common.push(Ttlv::integer("CryptographicLength", bits));
-    }
-    if let Some(curve) = request.curve {
-        common.push(Ttlv::integer("CryptographicLength", curve.bits()));
-        common.push(Ttlv::structure(
-            "CryptographicDomainParameters",
-            vec![
-                Ttlv::integer("Qlength", curve.bits()),
-                Ttlv::enumeration("RecommendedCurve", curve.kmip_name()),
-            ],
-        ));
+    let mut common = Vec::new();
+    match &request.kind {
+        KeyPairKind::Rsa { bits } => {
+            common.push(Ttlv::enumeration(
+                "CryptographicAlgorithm",
+                CryptographicAlgorithm::Rsa.kmip_name(),
+            ));
+            common.push(Ttlv::integer("CryptographicLength", *bits));
+        }
+        KeyPairKind::Ec { algorithm, curve } => {
+            common.push(Ttlv::enumeration(
+                "CryptographicAlgorithm",
+                algorithm.kmip_name(),
+            ));
+            let mut parameters = Vec::new();
+            if let Some(bits) = curve.bits() {
+                common.push(Ttlv::integer("CryptographicLength", bits));
+                parameters.push(Ttlv::integer("Qlength", bits));
+            }
+            parameters.push(Ttlv::enumeration("RecommendedCurve", curve.kmip_name()));
+            common.push(Ttlv::structure("CryptographicDomainParameters", parameters));
+        }
     }
     common.push(Ttlv::date_time(
         "ActivationDate",
@@ -593,9 +538,10 @@ mod tests {
         attributes.tags.clear();
         attributes.usage_mask = UsageMask::SIGN;
         let request = CreateKeyPairRequest {
-            algorithm: CryptographicAlgorithm::Ecdh,
-            rsa_bits: None,
-            curve: Some(RecommendedCurve::P521),
+            kind: KeyPairKind::Ec {
+                algorithm: CryptographicAlgorithm::Ecdh,
+                curve: RecommendedCurve::P521,
+            },
             attributes,
             public_usage_mask: UsageMask::VERIFY,
         };

@@ -3,6 +3,7 @@
 
 use time::OffsetDateTime;
 
+use super::attributes::{CryptographicAlgorithm, ObjectType, RecommendedCurve, State};
 use super::{ProtocolError, Ttlv, TtlvValue};
 
 fn expect<'a>(reply: &'a Ttlv, tag: &str) -> Result<&'a Ttlv, ProtocolError> {
@@ -93,14 +94,14 @@ pub fn parse_export_wrapped(reply: &Ttlv) -> Result<Vec<u8>, ProtocolError> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectAttributes {
     pub unique_identifier: String,
-    pub object_type: Option<String>,
-    pub algorithm: Option<String>,
+    pub object_type: Option<ObjectType>,
+    pub algorithm: Option<CryptographicAlgorithm>,
     pub length_bits: Option<i64>,
-    pub state: Option<String>,
+    pub state: Option<State>,
     pub usage_mask: Option<i64>,
     pub key_format_type: Option<String>,
     pub activation_date: Option<OffsetDateTime>,
-    pub curve: Option<String>,
+    pub curve: Option<RecommendedCurve>,
     pub sensitive: Option<bool>,
     /// The KMS's user tags, sorted (server-internal `_` tags removed).
     pub tags: Vec<String>,
@@ -125,13 +126,15 @@ pub fn parse_get_attributes(reply: &Ttlv) -> Result<ObjectAttributes, ProtocolEr
     };
     let mut parsed = ObjectAttributes {
         unique_identifier: unique_identifier(reply)?,
-        object_type: text("ObjectType")?,
-        algorithm: text("CryptographicAlgorithm")?,
+        object_type: text("ObjectType")?.as_deref().map(ObjectType::from_kmip),
+        algorithm: text("CryptographicAlgorithm")?
+            .as_deref()
+            .map(CryptographicAlgorithm::from_kmip),
         length_bits: attributes
             .child("CryptographicLength")
             .map(Ttlv::as_integer)
             .transpose()?,
-        state: text("State")?,
+        state: text("State")?.as_deref().map(State::from_kmip),
         usage_mask: attributes
             .child("CryptographicUsageMask")
             .map(Ttlv::as_integer)
@@ -145,7 +148,7 @@ pub fn parse_get_attributes(reply: &Ttlv) -> Result<ObjectAttributes, ProtocolEr
         curve: attributes
             .child("CryptographicDomainParameters")
             .and_then(|p| p.child("RecommendedCurve"))
-            .map(|c| c.as_enumeration().map(str::to_owned))
+            .map(|c| c.as_enumeration().map(RecommendedCurve::from_kmip))
             .transpose()?,
         sensitive: attributes
             .child("Sensitive")
@@ -235,9 +238,10 @@ mod tests {
         );
         let a = parse_get_attributes(&r).unwrap();
         assert_eq!(a.unique_identifier, "k");
-        assert_eq!(a.algorithm.as_deref(), Some("RSA"));
+        assert_eq!(a.algorithm, Some(CryptographicAlgorithm::Rsa));
+        assert_eq!(a.object_type, Some(ObjectType::PublicKey));
         assert_eq!(a.length_bits, Some(4096));
-        assert_eq!(a.state.as_deref(), Some("Active"));
+        assert_eq!(a.state, Some(State::Active));
         assert_eq!(a.tags, vec!["aws", "wrapping_algorithm:RsaesOaepSha1"]);
     }
 

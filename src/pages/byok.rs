@@ -31,9 +31,9 @@ use crate::domain::import_parameters::{Validity, validity_notice};
 use crate::domain::kek::{self, MAX_FILE_BYTES, WrappingPublicKey};
 use crate::domain::key_material::KeyMaterialSpec;
 use crate::domain::wrapping::WrappingAlgorithm;
+use crate::kmip::{ObjectType, State};
 use crate::routes::Page;
 use crate::settings::use_settings;
-
 
 /// What the user entered, as stored in sessionStorage (no secrets exist here).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -564,7 +564,7 @@ fn compatibility(spec: AwsKeySpec, object: &crate::kmip::ObjectAttributes) -> Re
     if material != spec.material() {
         return Err(format!("it is {material}, not {}", spec.material()));
     }
-    check_states(object.state.as_deref(), Some("Active"))
+    check_states(object.state.as_ref(), Some(&State::Active))
 }
 
 /// Step 4: new key material, or an existing compatible key.
@@ -625,7 +625,7 @@ fn ExistingKeys(draft: Draft) -> impl IntoView {
                 let spec = draft.spec.get();
                 let (offered, refused): (Vec<_>, Vec<_>) = list
                     .into_iter()
-                    .filter(|o| o.object_type.as_deref() != Some("PublicKey"))
+                    .filter(|o| o.object_type != Some(ObjectType::PublicKey))
                     .map(|o| {
                         let verdict = compatibility(spec, &o);
                         (o, verdict)

@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use byok_ui::domain::aws_rules::check_wrapping;
-use byok_ui::domain::key_material::{EcCurve, HmacHash, KeyMaterialSpec};
+use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::kmip::{self, *};
 use rsa::RsaPrivateKey;
@@ -40,12 +40,10 @@ pub fn create_material(kms: &Kms, vendor: &str, id: &str, spec: KeyMaterialSpec)
         )
         .unwrap()
     };
-    let pair = |algorithm, rsa_bits, curve| {
+    let pair = |kind| {
         kmip::parse_create_key_pair(
             &kms.kmip(&kmip::create_key_pair(&CreateKeyPairRequest {
-                algorithm,
-                rsa_bits,
-                curve,
+                kind,
                 attributes: attributes(vendor, id, UsageMask::SIGN),
                 public_usage_mask: UsageMask::VERIFY,
             }))
@@ -61,28 +59,15 @@ pub fn create_material(kms: &Kms, vendor: &str, id: &str, spec: KeyMaterialSpec)
             UsageMask::ENCRYPT.union(UsageMask::DECRYPT),
         ),
         KeyMaterialSpec::Hmac { hash, bits } => symmetric(
-            match hash {
-                HmacHash::Sha224 => CryptographicAlgorithm::HmacSha224,
-                HmacHash::Sha256 => CryptographicAlgorithm::HmacSha256,
-                HmacHash::Sha384 => CryptographicAlgorithm::HmacSha384,
-                HmacHash::Sha512 => CryptographicAlgorithm::HmacSha512,
-            },
+            CryptographicAlgorithm::from(hash),
             bits,
             UsageMask::MAC_GENERATE.union(UsageMask::MAC_VERIFY),
         ),
-        KeyMaterialSpec::RsaPrivate { bits } => {
-            pair(CryptographicAlgorithm::Rsa, Some(bits as i32), None)
-        }
-        KeyMaterialSpec::EcPrivate { curve } => pair(
-            CryptographicAlgorithm::Ecdh,
-            None,
-            Some(match curve {
-                EcCurve::P256 => RecommendedCurve::P256,
-                EcCurve::P384 => RecommendedCurve::P384,
-                EcCurve::P521 => RecommendedCurve::P521,
-                EcCurve::Secp256k1 => RecommendedCurve::Secp256k1,
-            }),
-        ),
+        KeyMaterialSpec::RsaPrivate { bits } => pair(KeyPairKind::Rsa { bits: bits as i32 }),
+        KeyMaterialSpec::EcPrivate { curve } => pair(KeyPairKind::Ec {
+            algorithm: CryptographicAlgorithm::Ecdh,
+            curve: curve.into(),
+        }),
     }
 }
 

@@ -66,8 +66,8 @@ fn assert_stored(kms: &Kms, id: &str, spki: &[u8], tags: &[String]) {
     assert_eq!(with_tags.tags, expected, "{id}: tags");
     let attributes =
         kmip::parse_get_attributes(&kms.kmip(&kmip::get_attributes(id, &[])).unwrap()).unwrap();
-    assert_eq!(attributes.state.as_deref(), Some("Active"), "{id}: state");
-    assert_eq!(attributes.object_type.as_deref(), Some("PublicKey"));
+    assert_eq!(attributes.state, Some(kmip::State::Active), "{id}: state");
+    assert_eq!(attributes.object_type, Some(kmip::ObjectType::PublicKey));
 }
 
 /// The CLI's three tags, then the fingerprint tag (SHA-256 of the DER, computed here).

@@ -62,9 +62,9 @@ fn builders_and_parsers_work_against_the_real_server() {
     assert_eq!(with_tags.tags, vec!["aws".to_owned(), algorithm.tag()]);
     let plain = kmip::parse_get_attributes(&kms.kmip(&kmip::get_attributes(&kek_id, &[])).unwrap())
         .unwrap();
-    assert_eq!(plain.object_type.as_deref(), Some("PublicKey"));
-    assert_eq!(plain.state.as_deref(), Some("Active"));
-    assert_eq!(plain.algorithm.as_deref(), Some("RSA"));
+    assert_eq!(plain.object_type, Some(ObjectType::PublicKey));
+    assert_eq!(plain.state, Some(State::Active));
+    assert_eq!(plain.algorithm, Some(CryptographicAlgorithm::Rsa));
     assert_eq!(plain.length_bits, Some(2048));
 
     // Locate by tag finds the KEK and only it.
@@ -111,14 +111,12 @@ fn builders_and_parsers_work_against_the_real_server() {
     .unwrap();
     let hmac = kmip::parse_get_attributes(&kms.kmip(&kmip::get_attributes(&hmac_id, &[])).unwrap())
         .unwrap();
-    assert_eq!(hmac.algorithm.as_deref(), Some("HMACSHA512"));
+    assert_eq!(hmac.algorithm, Some(CryptographicAlgorithm::HmacSha512));
     assert_eq!(hmac.length_bits, Some(512));
 
     let rsa_pair = kmip::parse_create_key_pair(
         &kms.kmip(&kmip::create_key_pair(&CreateKeyPairRequest {
-            algorithm: CryptographicAlgorithm::Rsa,
-            rsa_bits: Some(2048),
-            curve: None,
+            kind: KeyPairKind::Rsa { bits: 2048 },
             attributes: attributes(&vendor, Some("rsa-1"), &[], UsageMask::SIGN),
             public_usage_mask: UsageMask::VERIFY,
         }))
@@ -130,9 +128,10 @@ fn builders_and_parsers_work_against_the_real_server() {
 
     let ec_pair = kmip::parse_create_key_pair(
         &kms.kmip(&kmip::create_key_pair(&CreateKeyPairRequest {
-            algorithm: CryptographicAlgorithm::Ecdh,
-            rsa_bits: None,
-            curve: Some(RecommendedCurve::P384),
+            kind: KeyPairKind::Ec {
+                algorithm: CryptographicAlgorithm::Ecdh,
+                curve: RecommendedCurve::P384,
+            },
             attributes: attributes(&vendor, None, &[], UsageMask::SIGN),
             public_usage_mask: UsageMask::VERIFY,
         }))
@@ -144,8 +143,8 @@ fn builders_and_parsers_work_against_the_real_server() {
             .unwrap(),
     )
     .unwrap();
-    assert_eq!(ec.object_type.as_deref(), Some("PrivateKey"));
-    assert_eq!(ec.state.as_deref(), Some("Active"));
+    assert_eq!(ec.object_type, Some(ObjectType::PrivateKey));
+    assert_eq!(ec.state, Some(State::Active));
 
     // The wrapped export, unwrapped here with RSA-OAEP-SHA256.
     let blob = kmip::parse_export_wrapped(
