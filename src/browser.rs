@@ -156,6 +156,21 @@ pub fn session_set(key: &SessionKey, value: &str) {
     }
 }
 
+/// Keeps the AWS import token that came with the KEK stored as `kek_id`, for
+/// this tab's export results.
+pub fn store_import_token(kek_id: &str, token: &[u8]) {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(token);
+    session_set(&SessionKey::ImportToken(kek_id.to_owned()), &b64);
+}
+
+/// The import token kept for the KEK stored as `kek_id`, if this tab has one.
+pub fn stored_import_token(kek_id: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    session_get(&SessionKey::ImportToken(kek_id.to_owned()))
+        .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::{human_bytes, one_decimal};

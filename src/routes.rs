@@ -4,6 +4,23 @@
 /// Where the bundle is served (Trunk's `public_url`, the router's base).
 pub const BASE: &str = "/ui";
 
+/// The export page's query parameter naming the key material to export.
+pub const EXPORT_KEY_QUERY: &str = "key";
+/// The export page's query parameter naming the wrapping key (KEK).
+pub const EXPORT_KEK_QUERY: &str = "kek";
+
+/// RFC 3986 unreserved characters stay, every other byte becomes `%XX`.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// The app's pages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Page {
@@ -46,6 +63,23 @@ impl Page {
         format!("{BASE}/{section}/{page}")
     }
 
+    /// The export page with its key and/or KEK chosen (empty: not chosen),
+    /// ids percent-encoded.
+    pub fn export_href(key: &str, kek: &str) -> String {
+        let mut query = Vec::new();
+        for (name, id) in [(EXPORT_KEY_QUERY, key), (EXPORT_KEK_QUERY, kek)] {
+            if !id.is_empty() {
+                query.push(format!("{name}={}", percent_encode(id)));
+            }
+        }
+        let page = Self::ExportKeyMaterial.href();
+        if query.is_empty() {
+            page
+        } else {
+            format!("{page}?{}", query.join("&"))
+        }
+    }
+
     /// The navigation label, in the user's words.
     pub fn label(self) -> &'static str {
         match self {
@@ -62,6 +96,19 @@ impl Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn export_links_carry_the_chosen_ids() {
+        assert_eq!(
+            Page::export_href("aes-1", "kek 2"),
+            "/ui/aws/export-key-material?key=aes-1&kek=kek%202"
+        );
+        assert_eq!(
+            Page::export_href("k/1", ""),
+            "/ui/aws/export-key-material?key=k%2F1"
+        );
+        assert_eq!(Page::export_href("", ""), "/ui/aws/export-key-material");
+    }
 
     #[test]
     fn every_page_lives_under_a_prefix_the_kms_serves_on_reload() {

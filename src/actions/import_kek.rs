@@ -1,7 +1,7 @@
 //! Importing an AWS wrapping key in one Import with the CLI's tags and its
 //! fingerprint; a key already listed is offered instead, a taken id is never overwritten unasked.
 
-use crate::browser::{SessionKey, now_utc, session_set};
+use crate::browser::now_utc;
 use crate::client::{KmsClient, RequestError};
 use crate::domain::arn::AwsKeyArn;
 use crate::domain::kek::WrappingPublicKey;
@@ -24,8 +24,6 @@ pub struct ImportKekPlan {
     pub kms_id: String,
     /// The user agreed to overwrite the object with this id.
     pub replace: bool,
-    /// From get-parameters-for-import, kept for the export step.
-    pub import_token: Option<Vec<u8>>,
 }
 
 /// What happened.
@@ -69,13 +67,6 @@ pub async fn import_kek(
     };
     let id = kmip::parse_import(&reply)?;
     objects::forget(client, &id);
-    if let Some(token) = &plan.import_token {
-        use base64::Engine;
-        session_set(
-            &SessionKey::ImportToken(id.clone()),
-            &base64::engine::general_purpose::STANDARD.encode(token),
-        );
-    }
     let mut tags = tags;
     tags.sort();
     Ok(ImportKekOutcome::Imported(ObjectAttributes {
@@ -172,7 +163,6 @@ mod tests {
             key_arn: Some(AwsKeyArn::parse(ARN).unwrap()),
             kms_id: String::new(),
             replace: false,
-            import_token: None,
         }
     }
 

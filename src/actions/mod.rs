@@ -3,5 +3,6 @@
 
 pub mod create_key;
 pub mod export;
+pub mod guided;
 pub mod import_kek;
 pub mod objects;

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use leptos::prelude::*;
 
 use crate::actions::export::WrappedKeyMaterial;
-use crate::browser::{SessionKey, now_utc, session_get};
+use crate::browser::now_utc;
 use crate::components::command_block::CommandBlock;
 use crate::components::copy_button::CopyButton;
 use crate::components::download_button::DownloadButton;
@@ -23,7 +23,11 @@ use crate::domain::import_parameters::parse_import_token;
 
 /// The blob, the token and the import command.
 #[component]
-pub fn ExportResult(wrapped: WrappedKeyMaterial) -> impl IntoView {
+pub fn ExportResult(
+    wrapped: WrappedKeyMaterial,
+    /// The token that came with the KEK, when the page has it.
+    import_token: Option<Vec<u8>>,
+) -> impl IntoView {
     let blob = wrapped.blob.clone();
     let base64 = STANDARD.encode(&blob);
     let material_file = RwSignal::new("EncryptedKeyMaterial.bin".to_owned());
@@ -45,7 +49,7 @@ pub fn ExportResult(wrapped: WrappedKeyMaterial) -> impl IntoView {
             <label for="material-base64">"Base64 of the same bytes"</label>
             <textarea id="material-base64" rows="4" readonly=true prop:value=base64.clone()></textarea>
             <CopyButton text=base64 label="Copy the base64 wrapped key material" />
-            <ImportCommandBuilder wrapped=wrapped material_file=material_file />
+            <ImportCommandBuilder wrapped=wrapped material_file=material_file stored_token=import_token />
         </div>
     }
 }
@@ -72,9 +76,8 @@ const DATE_MISSING: &str = "Choose the date the key material expires.";
 fn ImportCommandBuilder(
     wrapped: WrappedKeyMaterial,
     material_file: RwSignal<String>,
+    stored_token: Option<Vec<u8>>,
 ) -> impl IntoView {
-    let stored_token = session_get(&SessionKey::ImportToken(wrapped.kek_id.clone()))
-        .and_then(|b64| STANDARD.decode(b64).ok());
     let token = RwSignal::new(stored_token.clone());
     let token_error = RwSignal::new(None::<String>);
     let token_file = RwSignal::new("ImportToken.bin".to_owned());

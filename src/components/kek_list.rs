@@ -5,8 +5,7 @@ use leptos::prelude::*;
 
 use crate::actions::objects::{StoredKek, list_keks, one_line};
 use crate::components::breakable::breakable;
-use crate::components::error_banner::ErrorBanner;
-use crate::settings::use_settings;
+use crate::components::loaded::{Loaded, use_kms_read};
 
 /// A table of stored KEKs; `refresh` changes trigger a reload.
 #[component]
@@ -18,34 +17,26 @@ pub fn KekList(
     #[prop(optional)]
     on_listed: Option<Callback<Vec<StoredKek>>>,
 ) -> impl IntoView {
-    let settings = use_settings();
-    let keks = LocalResource::new(move || {
+    let keks = use_kms_read(move |client| {
         refresh.track();
-        let client = settings.client();
-        async move {
-            let client = client?;
-            list_keks(&client).await.map_err(|e| e.to_string())
-        }
+        async move { list_keks(&client).await }
     });
     Effect::new(move |_| {
         if let (Some(Ok(list)), Some(on_listed)) = (keks.get(), on_listed) {
             on_listed.run(list);
         }
     });
+    let show = |list: Vec<StoredKek>| {
+        if list.is_empty() {
+            view! { <p class="muted">"None yet."</p> }.into_any()
+        } else {
+            view! { <KekTable keks=list /> }.into_any()
+        }
+    };
     view! {
         <section class="kek-list" aria-labelledby="kek-list-title">
             <h2 id="kek-list-title">"AWS wrapping keys in this KMS"</h2>
-            {move || match keks.get() {
-                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
-                Some(Err(message)) => {
-                    view! { <ErrorBanner message=Signal::derive(move || Some(message.clone())) /> }
-                        .into_any()
-                }
-                Some(Ok(list)) if list.is_empty() => {
-                    view! { <p class="muted">"None yet."</p> }.into_any()
-                }
-                Some(Ok(list)) => view! { <KekTable keks=list /> }.into_any(),
-            }}
+            <Loaded read=keks loading="Loading…" ok=show />
         </section>
     }
 }

@@ -4,8 +4,7 @@
 use leptos::prelude::*;
 
 use crate::actions::objects::{StoredKek, list_keks};
-use crate::components::error_banner::ErrorBanner;
-use crate::settings::use_settings;
+use crate::components::loaded::{Loaded, use_kms_read};
 
 fn option_label(kek: &StoredKek) -> String {
     let id = &kek.attributes.unique_identifier;
@@ -31,61 +30,51 @@ pub fn KekPicker(
     #[prop(into)]
     refresh: Signal<u32>,
 ) -> impl IntoView {
-    let settings = use_settings();
-    let keks = LocalResource::new(move || {
+    let keks = use_kms_read(move |client| {
         refresh.track();
-        let client = settings.client();
-        async move {
-            let client = client?;
-            list_keks(&client).await.map_err(|e| e.to_string())
-        }
+        async move { list_keks(&client).await }
     });
+    let show = move |list: Vec<StoredKek>| {
+        let current = selected.get_untracked();
+        let listed = list
+            .iter()
+            .any(|k| k.attributes.unique_identifier == current);
+        view! {
+            <select
+                id="kek-id"
+                aria-describedby="kek-id-hint"
+                prop:value=move || selected.get()
+                on:change=move |ev| selected.set(event_target_value(&ev))
+            >
+                <option value="">"Choose a wrapping key…"</option>
+                {(!listed && !current.is_empty())
+                    .then(|| {
+                        view! {
+                            <option value=current.clone()>
+                                {format!("{current} (not in the list of AWS wrapping keys)")}
+                            </option>
+                        }
+                    })}
+                {list
+                    .iter()
+                    .map(|kek| {
+                        let usable = matches!(kek.tags.algorithm, Ok(Some(_)));
+                        view! {
+                            <option
+                                value=kek.attributes.unique_identifier.clone()
+                                disabled=!usable
+                            >
+                                {option_label(kek)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        }
+    };
     view! {
         <label for="kek-id">"AWS wrapping key (KEK)"</label>
-        {move || match keks.get() {
-            None => view! { <p class="muted">"Loading wrapping keys…"</p> }.into_any(),
-            Some(Err(message)) => {
-                view! { <ErrorBanner message=Signal::derive(move || Some(message.clone())) /> }
-                    .into_any()
-            }
-            Some(Ok(list)) => {
-                let current = selected.get_untracked();
-                let listed = list.iter().any(|k| k.attributes.unique_identifier == current);
-                view! {
-                    <select
-                        id="kek-id"
-                        aria-describedby="kek-id-hint"
-                        prop:value=move || selected.get()
-                        on:change=move |ev| selected.set(event_target_value(&ev))
-                    >
-                        <option value="">"Choose a wrapping key…"</option>
-                        {(!listed && !current.is_empty())
-                            .then(|| {
-                                view! {
-                                    <option value=current.clone()>
-                                        {format!("{current} (not in the list of AWS wrapping keys)")}
-                                    </option>
-                                }
-                            })}
-                        {list
-                            .iter()
-                            .map(|kek| {
-                                let usable = matches!(kek.tags.algorithm, Ok(Some(_)));
-                                view! {
-                                    <option
-                                        value=kek.attributes.unique_identifier.clone()
-                                        disabled=!usable
-                                    >
-                                        {option_label(kek)}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                }
-                    .into_any()
-            }
-        }}
+        <Loaded read=keks loading="Loading wrapping keys…" ok=show />
         <p id="kek-id-hint" class="hint">
             "Keys tagged \"aws\" in this KMS. Import one on the import page first."
         </p>

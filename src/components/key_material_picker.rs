@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::actions::objects::{LOCATE_CAP, list_object_ids, one_line, page_of_objects};
+use crate::actions::objects::{LOCATE_CAP, ObjectPage, list_object_ids, one_line, page_of_objects};
 use crate::browser::to_lowercase;
 use crate::components::breakable::breakable;
-use crate::components::error_banner::ErrorBanner;
+use crate::components::loaded::Loaded;
 use crate::components::text_field::TextField;
 use crate::domain::key_material::KeyMaterialSpec;
 use crate::kmip::ObjectAttributes;
@@ -90,6 +90,25 @@ pub fn KeyMaterialPicker(
             wanted.set(true);
         }
     };
+    // `None`: not opened yet, or the ids are still on their way.
+    let show = move |rows: Option<(ObjectPage, usize)>| {
+        let Some((found, total)) = rows else {
+            return view! { <p class="muted">"Loading…"</p> }.into_any();
+        };
+        let summary = match (search.get_untracked().trim().is_empty(), total) {
+            (_, 0) => "The KMS holds no keys yet.".to_owned(),
+            (true, n) => format!("{n} objects in the KMS."),
+            (false, n) => format!("{} of {n} objects match.", found.matches),
+        };
+        let capped = (total >= LOCATE_CAP).then_some(
+            " The KMS lists at most 1000 objects at a time: type the id of a key that is not listed.",
+        );
+        view! {
+            <p class="muted" role="status">{summary}{capped}</p>
+            <KeyTable objects=found.rows selected=selected />
+        }
+        .into_any()
+    };
     view! {
         <label for="key-id">"Key material id"</label>
         <input
@@ -112,29 +131,7 @@ pub fn KeyMaterialPicker(
                 kind="search"
                 on_change=Callback::new(move |()| page.set(0))
             />
-            {move || match rows.get() {
-                None | Some(Ok(None)) => view! { <p class="muted">"Loading…"</p> }.into_any(),
-                Some(Err(message)) => {
-                    view! { <ErrorBanner message=Signal::derive(move || Some(message.clone())) /> }
-                        .into_any()
-                }
-                Some(Ok(Some((found, total)))) => {
-                    let summary = match (search.get_untracked().trim().is_empty(), total) {
-                        (_, 0) => "The KMS holds no keys yet.".to_owned(),
-                        (true, n) => format!("{n} objects in the KMS."),
-                        (false, n) => format!("{} of {n} objects match.", found.matches),
-                    };
-                    let capped = (total >= LOCATE_CAP)
-                        .then_some(
-                            " The KMS lists at most 1000 objects at a time: type the id of a key that is not listed.",
-                        );
-                    view! {
-                        <p class="muted" role="status">{summary}{capped}</p>
-                        <KeyTable objects=found.rows selected=selected />
-                    }
-                        .into_any()
-                }
-            }}
+            <Loaded read=rows loading="Loading…" ok=show />
             <div class="pager">
                 <button
                     type="button"

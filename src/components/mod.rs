@@ -2,6 +2,7 @@
 
 pub mod breakable;
 pub mod choice_options;
+pub mod clock;
 pub mod command_block;
 pub mod copy_button;
 pub mod download_button;
@@ -11,8 +12,10 @@ pub mod file_drop;
 pub mod kek_list;
 pub mod kek_picker;
 pub mod key_material_picker;
+pub mod loaded;
 pub mod request_progress;
 pub mod server_status;
 pub mod settings_panel;
+pub mod submit;
 pub mod text_field;
 pub mod wrapping_algorithm_picker;

@@ -3,12 +3,43 @@
 
 use leptos::prelude::*;
 
+/// What a text field shows and changes: a signal of its own, or one text of
+/// a larger value (e.g. the guided flow's draft) held in a signal.
+#[derive(Clone, Copy)]
+pub struct TextValue {
+    read: Signal<String>,
+    write: Callback<String>,
+}
+
+impl From<RwSignal<String>> for TextValue {
+    fn from(signal: RwSignal<String>) -> Self {
+        Self {
+            read: signal.into(),
+            write: Callback::new(move |text| signal.set(text)),
+        }
+    }
+}
+
+impl TextValue {
+    /// The text that `read`/`write` pick out of `whole`.
+    pub fn field<T: Send + Sync + 'static>(
+        whole: RwSignal<T>,
+        read: fn(&T) -> &String,
+        write: fn(&mut T) -> &mut String,
+    ) -> Self {
+        Self {
+            read: Signal::derive(move || whole.with(|w| read(w).clone())),
+            write: Callback::new(move |text| whole.update(|w| *write(w) = text)),
+        }
+    }
+}
+
 /// `<label>`, `<input>` and, when given, a hint the input is described by.
 #[component]
 pub fn TextField(
     id: &'static str,
     label: &'static str,
-    value: RwSignal<String>,
+    #[prop(into)] value: TextValue,
     /// Shown under the field and read with it.
     #[prop(optional)]
     hint: Option<&'static str>,
@@ -32,14 +63,43 @@ pub fn TextField(
             spellcheck=if prose { "true" } else { "false" }
             placeholder=placeholder
             aria-describedby=hint_id.clone()
-            prop:value=value
+            prop:value=value.read
             on:input=move |ev| {
-                value.set(event_target_value(&ev));
+                value.write.run(event_target_value(&ev));
                 if let Some(changed) = on_change {
                     changed.run(());
                 }
             }
         />
         {hint.map(|text| view! { <p id=hint_id class="hint">{text}</p> })}
+    }
+}
+
+/// `<label>` and a multi-line `<textarea>` for pasted ids, ARNs and JSON
+/// (never spell-checked).
+#[component]
+pub fn TextArea(
+    id: &'static str,
+    label: &'static str,
+    #[prop(into)] value: TextValue,
+    rows: u32,
+    /// Run after each change of the value.
+    #[prop(optional)]
+    on_change: Option<Callback<()>>,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <textarea
+            id=id
+            rows=rows
+            spellcheck="false"
+            prop:value=value.read
+            on:input=move |ev| {
+                if let Some(changed) = on_change {
+                    changed.run(());
+                }
+                value.write.run(event_target_value(&ev));
+            }
+        ></textarea>
     }
 }

@@ -6,6 +6,7 @@ pub mod aws_cli;
 pub mod aws_key_spec;
 pub mod aws_rules;
 pub mod changes;
+pub mod guided;
 pub mod import_command;
 pub mod import_parameters;
 pub mod kek;

@@ -9,7 +9,8 @@ use crate::actions::create_key::{
 };
 use crate::components::choice_options::choice_options;
 use crate::components::error_banner::ErrorBanner;
-use crate::components::request_progress::{InFlight, RequestProgress};
+use crate::components::request_progress::RequestProgress;
+use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::TextField;
 use crate::domain::aws_key_spec::{AwsKeySpec, KeyFamily, KeyUsage};
 use crate::routes::Page;
@@ -58,7 +59,6 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
     let id = RwSignal::new(String::new());
     let tags = RwSignal::new(String::new());
     let sensitive = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
     let create = Action::new_local(move |plan: &CreateKeyPlan| {
         let plan = plan.clone();
         let client = settings.client();
@@ -69,15 +69,12 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
                 .map_err(|e| explain_create_error(&e, &plan.id))
         }
     });
-    let pending = create.pending();
-    let in_flight = InFlight::new();
+    let submit = Submit::new(create);
+    let pending = submit.pending();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         let id_text = id.get().trim().to_owned();
-        let plan = parse_tags(&tags.get()).and_then(|tags| {
+        submit.submit(|| parse_tags(&tags.get()).and_then(|tags| {
             if id_text.contains(char::is_whitespace) {
                 return Err("Key id: spaces are not allowed; use letters, digits, '-' or '_', or leave it empty.".to_owned());
             }
@@ -88,14 +85,7 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
                 tags,
                 sensitive: sensitive.get(),
             })
-        });
-        match plan {
-            Ok(plan) => {
-                error.set(None);
-                in_flight.dispatch(create, plan);
-            }
-            Err(message) => error.set(Some(message)),
-        }
+        }));
     };
     let outcome = create.value();
     let request_error = Signal::derive(move || outcome.get().and_then(Result::err));
@@ -154,12 +144,10 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
                         "A sensitive key can still be exported wrapped (as AWS import needs), never in clear."
                     </p>
                 </div>
-                <ErrorBanner message=error />
+                <ErrorBanner message=submit.refusal />
                 <ErrorBanner message=request_error />
-                <button type="submit" disabled=move || pending.get()>
-                    {move || if pending.get() { "Creating…" } else { "Create key" }}
-                </button>
-                <RequestProgress pending=pending in_flight=in_flight what="Creating the key" />
+                <SubmitButton pending=pending idle="Create key" busy="Creating…" />
+                <RequestProgress pending=pending in_flight=submit.in_flight what="Creating the key" />
             </form>
             {move || outcome.get().and_then(Result::ok).map(|created| view! { <CreatedKeyResult created=created /> })}
         </section>
@@ -169,11 +157,7 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
 /// The ids of a created key, with a link to export it.
 #[component]
 pub fn CreatedKeyResult(created: CreatedKey) -> impl IntoView {
-    let export = format!(
-        "{}?key={}",
-        Page::ExportKeyMaterial.href(),
-        js_sys::encode_uri_component(&created.key_id)
-    );
+    let export = Page::export_href(&created.key_id, "");
     view! {
         <div class="result" role="status" data-testid="created-key">
             <h2>"Key created"</h2>

@@ -5,12 +5,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::actions::export::{ExportRefusal, export_wrapped_key_material};
+use crate::browser::stored_import_token;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::export_result::ExportResult;
 use crate::components::kek_picker::KekPicker;
 use crate::components::key_material_picker::KeyMaterialPicker;
-use crate::components::request_progress::{InFlight, RequestProgress};
-use crate::routes::Page;
+use crate::components::request_progress::RequestProgress;
+use crate::components::submit::{Submit, SubmitButton};
+use crate::routes::{EXPORT_KEK_QUERY, EXPORT_KEY_QUERY, Page};
 use crate::settings::use_settings;
 
 /// The export page.
@@ -18,9 +20,8 @@ use crate::settings::use_settings;
 pub fn ExportKeyMaterialPage() -> impl IntoView {
     let settings = use_settings();
     let query = use_query_map();
-    let key_id = RwSignal::new(query.with_untracked(|q| q.get("key")).unwrap_or_default());
-    let kek_id = RwSignal::new(query.with_untracked(|q| q.get("kek")).unwrap_or_default());
-    let error = RwSignal::new(None::<String>);
+    let chosen = |name| RwSignal::new(query.with_untracked(|q| q.get(name)).unwrap_or_default());
+    let (key_id, kek_id) = (chosen(EXPORT_KEY_QUERY), chosen(EXPORT_KEK_QUERY));
     // Bumped when the key or KEK changed since listed: both lists read again.
     let refresh = RwSignal::new(0_u32);
 
@@ -39,29 +40,22 @@ pub fn ExportKeyMaterialPage() -> impl IntoView {
                 })
         }
     });
-    let pending = export.pending();
-    let in_flight = InFlight::new();
+    let submit = Submit::new(export);
+    let pending = submit.pending();
     let outcome = export.value();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        let (key, kek) = (key_id.get(), kek_id.get());
-        let problem = if key.is_empty() {
-            Some("Choose the key material to export: type its id or pick it from the list.")
-        } else if kek.is_empty() {
-            Some("Choose the AWS wrapping key (KEK) to wrap it with.")
-        } else {
-            None
-        };
-        match problem {
-            Some(message) => error.set(Some(message.to_owned())),
-            None => {
-                error.set(None);
-                in_flight.dispatch(export, (key, kek));
+        submit.submit(|| {
+            let (key, kek) = (key_id.get(), kek_id.get());
+            if key.is_empty() {
+                Err("Choose the key material to export: type its id or pick it from the list.")
+            } else if kek.is_empty() {
+                Err("Choose the AWS wrapping key (KEK) to wrap it with.")
+            } else {
+                Ok((key, kek))
             }
-        }
+            .map_err(str::to_owned)
+        });
     };
     let refusal = Signal::derive(move || match outcome.get() {
         Some(Err(message)) => Some(message),
@@ -77,15 +71,16 @@ pub fn ExportKeyMaterialPage() -> impl IntoView {
             <form class="export-key-material" on:submit=on_submit novalidate>
                 <KeyMaterialPicker selected=key_id refresh=refresh />
                 <KekPicker selected=kek_id refresh=refresh />
-                <ErrorBanner message=error />
+                <ErrorBanner message=submit.refusal />
                 <ErrorBanner message=refusal />
-                <button type="submit" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
-                    {move || if pending.get() { "Exporting…" } else { "Export wrapped key material" }}
-                </button>
-                <RequestProgress pending=pending in_flight=in_flight what="Exporting the key material" />
+                <SubmitButton pending=pending idle="Export wrapped key material" busy="Exporting…" />
+                <RequestProgress pending=pending in_flight=submit.in_flight what="Exporting the key material" />
             </form>
             {move || match outcome.get() {
-                Some(Ok(wrapped)) => view! { <ExportResult wrapped=wrapped /> }.into_any(),
+                Some(Ok(wrapped)) => {
+                    let import_token = stored_import_token(&wrapped.kek_id);
+                    view! { <ExportResult wrapped=wrapped import_token=import_token /> }.into_any()
+                }
                 _ => ().into_any(),
             }}
         </section>

@@ -11,12 +11,14 @@ use crate::actions::import_kek::{
     import_kek_once,
 };
 use crate::actions::objects::{StoredKek, one_line};
-use crate::browser::now_utc;
+use crate::browser::{now_utc, store_import_token};
+use crate::components::clock::use_now;
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_drop::FileDropZone;
 use crate::components::kek_list::KekList;
-use crate::components::request_progress::{InFlight, RequestProgress};
+use crate::components::request_progress::RequestProgress;
+use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::TextField;
 use crate::components::wrapping_algorithm_picker::WrappingAlgorithmPicker;
 use crate::domain::arn::AwsKeyArn;
@@ -62,6 +64,8 @@ fn same_id(a: &StoredKek, b: &StoredKek) -> bool {
 struct Attempt {
     plan: ImportKekPlan,
     check: Option<Option<Vec<StoredKek>>>,
+    /// From get-parameters-for-import: kept in this tab once the KEK is imported.
+    import_token: Option<Vec<u8>>,
 }
 
 /// The import page.
@@ -73,7 +77,6 @@ pub fn ImportKekPage() -> impl IntoView {
     let algorithm = RwSignal::new(None::<WrappingAlgorithm>);
     let arn = RwSignal::new(String::new());
     let kms_id = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
     let kek_list_refresh = RwSignal::new(0_u32);
     // Import was clicked: an empty key is now worth a message.
     let attempted = RwSignal::new(false);
@@ -109,17 +112,23 @@ pub fn ImportKekPage() -> impl IntoView {
         let client = settings.client();
         async move {
             let client = client?;
-            match attempt.check {
+            let result = match attempt.check {
                 Some(listed) => import_kek_once(&client, &attempt.plan, listed).await,
                 None => import_kek(&client, &attempt.plan)
                     .await
                     .map(|done| ImportOnce::Done(Box::new(done))),
+            };
+            // The token stays in this tab beside the KEK, for the export page.
+            if let (Ok(ImportOnce::Done(done)), Some(token)) = (&result, &attempt.import_token)
+                && let ImportKekOutcome::Imported(object) = done.as_ref()
+            {
+                store_import_token(&object.unique_identifier, token);
             }
-            .map_err(|e| e.to_string())
+            result.map_err(|e| e.to_string())
         }
     });
-    let pending = import.pending();
-    let in_flight = InFlight::new();
+    let sending = Submit::new(import);
+    let pending = sending.pending();
     let outcome = import.value();
     Effect::new(move |_| {
         if let Some(Ok(ImportOnce::Done(done))) = outcome.get()
@@ -168,7 +177,6 @@ pub fn ImportKekPage() -> impl IntoView {
             key_arn,
             kms_id,
             replace,
-            import_token: input.parameters.map(|p| p.import_token),
         })
     };
     // The key's own problems are shown under the field (read with it): move
@@ -197,26 +205,26 @@ pub fn ImportKekPage() -> impl IntoView {
                 .is_some_and(|p| Validity::at(p.valid_to, now_utc()).is_expired())
         });
         if parsed.with_untracked(Result::is_err) || expired {
-            error.set(None);
+            sending.refusal.set(None);
             import.value().set(None);
             focus_key_field();
             return;
         }
-        match plan(replace) {
-            Ok(plan) => {
-                error.set(None);
-                let check = check.then(|| {
-                    listed.get_untracked().map(|mut keks| {
-                        let mine = imported_here.get_untracked();
-                        keks.retain(|k| !mine.iter().any(|m| same_id(k, m)));
-                        keks.extend(mine);
-                        keks
-                    })
-                });
-                in_flight.dispatch(import, Attempt { plan, check });
-            }
-            Err(message) => error.set(Some(message)),
-        }
+        sending.submit(|| {
+            let check = check.then(|| {
+                listed.get_untracked().map(|mut keks| {
+                    let mine = imported_here.get_untracked();
+                    keks.retain(|k| !mine.iter().any(|m| same_id(k, m)));
+                    keks.extend(mine);
+                    keks
+                })
+            });
+            Ok(Attempt {
+                plan: plan(replace)?,
+                check,
+                import_token: parameters.get_untracked().map(|p| p.import_token),
+            })
+        });
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -306,12 +314,10 @@ pub fn ImportKekPage() -> impl IntoView {
                     value=kms_id
                     hint="Leave empty and the KMS picks a unique id."
                 />
-                <ErrorBanner message=error />
+                <ErrorBanner message=sending.refusal />
                 <ErrorBanner message=request_error />
-                <button type="submit" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
-                    {move || if pending.get() { "Importing…" } else { "Import wrapping key" }}
-                </button>
-                <RequestProgress pending=pending in_flight=in_flight what="Importing the wrapping key" />
+                <SubmitButton pending=pending idle="Import wrapping key" busy="Importing…" />
+                <RequestProgress pending=pending in_flight=sending.in_flight what="Importing the wrapping key" />
             </form>
             {move || match outcome.get() {
                 Some(Ok(ImportOnce::Done(done))) => {
@@ -394,13 +400,7 @@ fn KekAnalysis(
 /// parameters are refused here, once (the key field points here).
 #[component]
 fn ImportParametersNotice(parameters: Signal<Option<ImportParameters>>) -> impl IntoView {
-    let now = RwSignal::new(now_utc());
-    if let Ok(handle) = set_interval_with_handle(
-        move || now.set(now_utc()),
-        std::time::Duration::from_secs(30),
-    ) {
-        on_cleanup(move || handle.clear());
-    }
+    let now = use_now(std::time::Duration::from_secs(30));
     let validity = move || {
         parameters
             .get()
