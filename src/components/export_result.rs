@@ -13,6 +13,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_drop::FileDropZone;
+use crate::components::radio_row::RadioRow;
 use crate::components::text_field::TextField;
 use crate::domain::arn::AwsKeyArn;
 use crate::domain::import_command::{
@@ -193,29 +194,23 @@ fn ImportCommandBuilder(
         <TextField id="command-arn" label="AWS key ARN" value=arn />
         <fieldset>
             <legend>"Key material expiration"</legend>
-            <div class="radio-row">
-                <input
-                    type="radio"
-                    id="expires-never"
-                    name="expiration"
-                    prop:checked=move || !expires.get()
-                    on:change=move |_| expires.set(false)
-                />
-                <label for="expires-never">"Does not expire (KEY_MATERIAL_DOES_NOT_EXPIRE)"</label>
-            </div>
-            <div class="radio-row">
-                <input
-                    type="radio"
-                    id="expires-on"
-                    name="expiration"
-                    prop:checked=move || expires.get()
-                    on:change=move |_| {
-                        date_touched.set(false);
-                        expires.set(true);
-                    }
-                />
-                <label for="expires-on">"Expires (KEY_MATERIAL_EXPIRES), at most 365 days ahead"</label>
-            </div>
+            <RadioRow
+                id="expires-never"
+                name="expiration"
+                label="Does not expire (KEY_MATERIAL_DOES_NOT_EXPIRE)"
+                checked=Signal::derive(move || !expires.get())
+                on_choose=Callback::new(move |()| expires.set(false))
+            />
+            <RadioRow
+                id="expires-on"
+                name="expiration"
+                label="Expires (KEY_MATERIAL_EXPIRES), at most 365 days ahead"
+                checked=expires
+                on_choose=Callback::new(move |()| {
+                    date_touched.set(false);
+                    expires.set(true);
+                })
+            />
             <Show when=move || expires.get()>
                 // Not a TextField: leaving or changing it marks it touched.
                 <label for="valid-to">"Expires on (00:00 UTC)"</label>

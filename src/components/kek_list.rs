@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::actions::objects::{StoredKek, list_keks, one_line};
 use crate::components::breakable::breakable;
 use crate::components::loaded::{Loaded, use_kms_read};
+use crate::components::stacked_table::StackedTable;
 
 /// A table of stored KEKs; `refresh` changes trigger a reload.
 #[component]
@@ -44,17 +45,7 @@ pub fn KekList(
 #[component]
 fn KekTable(keks: Vec<StoredKek>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
-            <table class="stacks">
-                <thead>
-                    <tr>
-                        <th scope="col">"KMS id"</th>
-                        <th scope="col">"Wrapping algorithm"</th>
-                        <th scope="col">"AWS key ARN"</th>
-                        <th scope="col">"Key"</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <StackedTable headers=&["KMS id", "Wrapping algorithm", "AWS key ARN", "Key"]>
                     {keks
                         .into_iter()
                         .map(|kek| {
@@ -78,8 +69,6 @@ fn KekTable(keks: Vec<StoredKek>) -> impl IntoView {
                             }
                         })
                         .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </StackedTable>
     }
 }

@@ -7,6 +7,7 @@ use crate::actions::objects::{LOCATE_CAP, ObjectPage, list_object_ids, one_line,
 use crate::browser::to_lowercase;
 use crate::components::breakable::breakable;
 use crate::components::loaded::Loaded;
+use crate::components::stacked_table::StackedTable;
 use crate::components::text_field::TextField;
 use crate::domain::key_material::KeyMaterialSpec;
 use crate::kmip::ObjectAttributes;
@@ -161,18 +162,7 @@ fn KeyTable(objects: Vec<ObjectAttributes>, selected: RwSignal<String>) -> impl 
         return view! { <p class="muted">"No key matches."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll">
-            <table class="stacks">
-                <thead>
-                    <tr>
-                        <th scope="col">"Id"</th>
-                        <th scope="col">"Kind"</th>
-                        <th scope="col">"State"</th>
-                        <th scope="col">"Tags"</th>
-                        <th scope="col">"Choose"</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <StackedTable headers=&["Id", "Kind", "State", "Tags", "Choose"]>
                     {objects
                         .into_iter()
                         .map(|object| {
@@ -210,9 +200,7 @@ fn KeyTable(objects: Vec<ObjectAttributes>, selected: RwSignal<String>) -> impl 
                             }
                         })
                         .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </StackedTable>
     }
     .into_any()
 }

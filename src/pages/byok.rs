@@ -17,6 +17,7 @@ use crate::components::error_banner::ErrorBanner;
 use crate::components::export_result::ExportResult;
 use crate::components::file_drop::FileDropZone;
 use crate::components::loaded::{Loaded, use_kms_read};
+use crate::components::radio_row::RadioRow;
 use crate::components::request_progress::RequestProgress;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::{TextArea, TextField, TextValue};
@@ -360,28 +361,22 @@ fn StepMaterial(draft: Draft) -> impl IntoView {
             <h2 id="step-4">"4. Key material"</h2>
             <fieldset>
                 <legend>"Which key material"</legend>
-                <div class="radio-row">
-                    <input
-                        type="radio"
-                        id="byok-material-new"
-                        name="byok-material"
-                        prop:checked=move || !draft.get(|i| i.use_existing)
-                        on:change=move |_| draft.set(|i| i.use_existing = false)
-                    />
-                    <label for="byok-material-new">
-                        {move || format!("Create new {} material in the KMS", draft.get(|i| i.spec.aws_name()))}
-                    </label>
-                </div>
-                <div class="radio-row">
-                    <input
-                        type="radio"
-                        id="byok-material-existing"
-                        name="byok-material"
-                        prop:checked=move || draft.get(|i| i.use_existing)
-                        on:change=move |_| draft.set(|i| i.use_existing = true)
-                    />
-                    <label for="byok-material-existing">"Use a key already in the KMS"</label>
-                </div>
+                <RadioRow
+                    id="byok-material-new"
+                    name="byok-material"
+                    label=Signal::derive(move || {
+                        format!("Create new {} material in the KMS", draft.get(|i| i.spec.aws_name()))
+                    })
+                    checked=Signal::derive(move || !draft.get(|i| i.use_existing))
+                    on_choose=Callback::new(move |()| draft.set(|i| i.use_existing = false))
+                />
+                <RadioRow
+                    id="byok-material-existing"
+                    name="byok-material"
+                    label="Use a key already in the KMS"
+                    checked=Signal::derive(move || draft.get(|i| i.use_existing))
+                    on_choose=Callback::new(move |()| draft.set(|i| i.use_existing = true))
+                />
             </fieldset>
             <Show when=move || draft.get(|i| i.use_existing)>
                 <ExistingKeys draft=draft />

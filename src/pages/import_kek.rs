@@ -515,11 +515,7 @@ fn ReplaceConfirmation(
 /// The imported key as the KMS now holds it.
 #[component]
 fn ImportResult(object: ObjectAttributes, fingerprint: String) -> impl IntoView {
-    let export_link = format!(
-        "{}?kek={}",
-        Page::ExportKeyMaterial.href(),
-        js_sys::encode_uri_component(&object.unique_identifier)
-    );
+    let export_link = Page::export_href("", &object.unique_identifier);
     view! {
         <div class="result" role="status" data-testid="import-result">
             <h2>"Wrapping key imported"</h2>
