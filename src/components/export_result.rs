@@ -73,8 +73,8 @@ fn ImportCommandBuilder(
     wrapped: WrappedKeyMaterial,
     material_file: RwSignal<String>,
 ) -> impl IntoView {
-    let stored_token =
-        session_get(&SessionKey::ImportToken(wrapped.kek_id.clone())).and_then(|b64| STANDARD.decode(b64).ok());
+    let stored_token = session_get(&SessionKey::ImportToken(wrapped.kek_id.clone()))
+        .and_then(|b64| STANDARD.decode(b64).ok());
     let token = RwSignal::new(stored_token.clone());
     let token_error = RwSignal::new(None::<String>);
     let token_file = RwSignal::new("ImportToken.bin".to_owned());

@@ -6,7 +6,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 use super::arn::AwsKeyArn;
-use super::kek::decode_base64;
+use super::base64_text::decode_base64;
 
 /// What get-parameters-for-import returned.
 #[derive(Clone, Debug, PartialEq, Eq)]

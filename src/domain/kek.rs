@@ -1,14 +1,13 @@
 //! The AWS wrapping public key (KEK) as the user hands it over — base64, PEM,
 //! DER file or get-parameters-for-import JSON — checked before any request.
 
-use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use der::asn1::{AnyRef, ObjectIdentifier};
 use der::{Decode, Encode, Header, Reader, SliceReader, Tag, Tagged};
 use pkcs1::RsaPublicKey;
 use sha2::{Digest, Sha256};
 use spki::SubjectPublicKeyInfoRef;
 
+use super::base64_text::decode_base64;
 use super::import_parameters::ImportParameters;
 use super::wrapping::WrappingAlgorithm;
 
@@ -151,39 +150,6 @@ pub fn parse_file(bytes: &[u8]) -> Result<KekInput, String> {
         Ok(text) => parse_text(text),
         Err(_) => Err("The file is neither DER (it does not start with a SEQUENCE) nor text holding PEM or base64: choose the WrappingPublicKey.bin that AWS gave you.".to_owned()),
     }
-}
-
-/// Standard-alphabet base64, padded or not, whitespace and line breaks ignored.
-pub fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if let Some((position, c)) = compact
-        .char_indices()
-        .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')))
-    {
-        let hint = if matches!(c, '-' | '_') {
-            " (that is the URL-safe alphabet; AWS prints standard base64)"
-        } else {
-            ""
-        };
-        return Err(format!(
-            "the character '{c}' at position {} is not in the base64 alphabet{hint}",
-            position + 1
-        ));
-    }
-    let unpadded = compact.trim_end_matches('=');
-    if compact.len() - unpadded.len() > 2 || unpadded.contains('=') {
-        return Err("'=' padding may only appear, at most twice, at the very end".to_owned());
-    }
-    if unpadded.len() % 4 == 1 {
-        return Err(format!(
-            "{} characters cannot be base64 (one character too many or missing): check the copy is complete",
-            unpadded.len()
-        ));
-    }
-    STANDARD_NO_PAD
-        .decode(unpadded)
-        .or_else(|_| STANDARD.decode(&compact))
-        .map_err(|e| format!("it does not decode ({e})"))
 }
 
 fn decode_pem(text: &str) -> Result<Vec<u8>, String> {
@@ -366,6 +332,9 @@ mod tests {
         assert_ne!(id, key(2).stable_kms_id(WrappingAlgorithm::RsaesOaepSha256));
         assert_ne!(id, key(1).stable_kms_id(WrappingAlgorithm::RsaesOaepSha1));
     }
+
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 
     use super::*;
 

@@ -5,6 +5,7 @@ pub mod arn;
 pub mod aws_cli;
 pub mod aws_key_spec;
 pub mod aws_rules;
+pub mod base64_text;
 pub mod changes;
 pub mod import_command;
 pub mod import_parameters;

@@ -34,7 +34,6 @@ use crate::domain::wrapping::WrappingAlgorithm;
 use crate::routes::Page;
 use crate::settings::use_settings;
 
-
 /// What the user entered, as stored in sessionStorage (no secrets exist here).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct SavedDraft {
