@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::arn::AwsKeyArn;
 use super::aws_key_spec::{AwsKeySpec, KeyUsage};
-use super::import_command::{ARN_PLACEHOLDER, CliCommand, shell_quote};
+use super::cli::{ARN_PLACEHOLDER, CliCommand, shell_quote};
 use super::wrapping::WrappingAlgorithm;
 
 /// Options of `aws kms create-key`.

@@ -7,6 +7,7 @@ pub mod aws_key_spec;
 pub mod aws_rules;
 pub mod base64_text;
 pub mod changes;
+pub mod cli;
 pub mod import_command;
 pub mod import_parameters;
 pub mod kek;
