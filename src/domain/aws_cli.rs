@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::arn::AwsKeyArn;
+use super::arn::{self, AwsKeyArn};
 use super::aws_key_spec::{AwsKeySpec, KeyUsage};
 use super::cli::{ARN_PLACEHOLDER, CliCommand, shell_quote};
 use super::wrapping::WrappingAlgorithm;
@@ -19,21 +19,16 @@ pub struct CreateKeyOptions {
     pub multi_region: bool,
 }
 
-/// A region name such as `eu-west-3` (or empty for the CLI's default).
+/// A region for the commands, checked by [`arn::check_region`]; empty means the CLI's default.
 pub fn check_region(region: &str) -> Result<(), String> {
-    let ok = region.is_empty()
-        || (region.split('-').count() >= 3
-            && region
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && region.bytes().last().is_some_and(|b| b.is_ascii_digit()));
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "\"{region}\" is not an AWS region name such as eu-west-3: fix it or leave it empty for your CLI's default."
-        ))
+    if region.is_empty() {
+        return Ok(());
     }
+    arn::check_region(region).map_err(|why| {
+        format!(
+            "\"{region}\" is not an AWS region name ({why}): write one such as eu-west-3, or leave it empty for your CLI's default."
+        )
+    })
 }
 
 pub fn create_key(options: &CreateKeyOptions) -> CliCommand {
@@ -234,6 +229,14 @@ mod tests {
     fn regions_are_checked() {
         assert!(check_region("").is_ok());
         assert!(check_region("us-gov-west-1").is_ok());
-        assert!(check_region("Paris").is_err());
+        assert_eq!(
+            check_region("Paris").unwrap_err(),
+            "\"Paris\" is not an AWS region name (region names are all lower case): write one such as eu-west-3, or leave it empty for your CLI's default."
+        );
+        // The same check as the ARN's region: the two used to disagree on this one.
+        assert_eq!(
+            check_region("eu--1").unwrap_err(),
+            "\"eu--1\" is not an AWS region name (it has an empty part: one hyphen between parts, none at either end): write one such as eu-west-3, or leave it empty for your CLI's default."
+        );
     }
 }
