@@ -55,10 +55,7 @@ pub async fn import_kek(
     };
     let reply = match client.kmip(&kmip::import_public_key(&request)).await {
         // ReplaceExisting=false: the server keeps what is there and says so.
-        Err(RequestError::Refused {
-            status: 422,
-            reason,
-        }) if !plan.kms_id.is_empty() && reason.contains("already exist") => {
+        Err(e) if !plan.kms_id.is_empty() && e.is_taken() => {
             let existing = objects::describe(client, &plan.kms_id).await?;
             return Ok(ImportKekOutcome::AlreadyExists(existing));
         }
