@@ -27,7 +27,7 @@ use crate::domain::aws_cli::{
 };
 use crate::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
 use crate::domain::aws_rules::check_states;
-use crate::domain::import_parameters::{Validity, validity_notice};
+use crate::domain::import_parameters::Validity;
 use crate::domain::kek::{self, MAX_FILE_BYTES, WrappingPublicKey};
 use crate::domain::key_material::KeyMaterialSpec;
 use crate::domain::wrapping::WrappingAlgorithm;
@@ -540,7 +540,7 @@ fn StepParameters(draft: Draft) -> impl IntoView {
                         Ok(p) => {
                             let validity = p
                                 .valid_to
-                                .map(|v| format!(", {}", validity_notice(v, now.get()).0))
+                                .map(|v| format!(", {}", Validity::at(v, now.get()).notice()))
                                 .unwrap_or_default();
                             view! {
                                 <span class="ok" data-testid="parameters-ok">
