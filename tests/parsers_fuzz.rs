@@ -102,7 +102,7 @@ proptest! {
     #[test]
     fn kek_text_parsing_never_panics(text in near_miss_text()) {
         if let Ok(input) = kek::parse_text(&text) {
-            prop_assert!([2048, 3072, 4096].contains(&input.key.rsa_bits));
+            prop_assert!([2048, 3072, 4096].contains(&input.key.spec.bits()));
         }
         let _ = decode_base64(&text);
         let _ = parse_import_token(&text);
@@ -125,7 +125,7 @@ proptest! {
         let results = [kek::check_spki(&der), kek::parse_file(&der).map(|i| i.key), kek::parse_text(&STANDARD.encode(&der)).map(|i| i.key)];
         for key in results.into_iter().flatten() {
             prop_assert_eq!(&key.spki_der, &der);
-            prop_assert!([2048, 3072, 4096].contains(&key.rsa_bits));
+            prop_assert!([2048, 3072, 4096].contains(&key.spec.bits()));
         }
     }
 

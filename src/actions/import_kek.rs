@@ -76,7 +76,7 @@ pub async fn import_kek(
         unique_identifier: id,
         object_type: Some("PublicKey".to_owned()),
         algorithm: Some("RSA".to_owned()),
-        length_bits: Some(plan.key.rsa_bits as i64),
+        length_bits: Some(plan.key.spec.bits() as i64),
         tags,
         ..Default::default()
     }))
@@ -160,7 +160,7 @@ mod tests {
         ImportKekPlan {
             key: WrappingPublicKey {
                 spki_der: vec![byte; 300],
-                rsa_bits: 2048,
+                spec: crate::domain::wrapping_key_spec::WrappingKeySpec::Rsa2048,
             },
             algorithm: WrappingAlgorithm::RsaesOaepSha256,
             key_arn: Some(AwsKeyArn::parse(ARN).unwrap()),

@@ -32,7 +32,7 @@ pub fn ExportResult(wrapped: WrappedKeyMaterial) -> impl IntoView {
         wrapped.key_id,
         wrapped.material,
         wrapped.algorithm,
-        wrapped.kek_bits,
+        wrapped.kek_spec.bits(),
         wrapped.kek_id,
         blob.len()
     );

@@ -8,6 +8,7 @@ use super::arn::{self, AwsKeyArn};
 use super::aws_key_spec::{AwsKeySpec, KeyUsage};
 use super::cli::{ARN_PLACEHOLDER, CliCommand, shell_quote};
 use super::wrapping::WrappingAlgorithm;
+use super::wrapping_key_spec::WrappingKeySpec;
 
 /// Options of `aws kms create-key`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,13 +57,13 @@ pub fn create_key(options: &CreateKeyOptions) -> CliCommand {
 pub fn get_parameters_for_import(
     key_arn: Option<&AwsKeyArn>,
     algorithm: WrappingAlgorithm,
-    kek_bits: usize,
+    kek: WrappingKeySpec,
 ) -> CliCommand {
     let mut parts = vec![
         "aws kms get-parameters-for-import".to_owned(),
         format!("--key-id {}", arn_word(key_arn)),
         format!("--wrapping-algorithm {}", algorithm.aws_name()),
-        format!("--wrapping-key-spec RSA_{kek_bits}"),
+        format!("--wrapping-key-spec {kek}"),
     ];
     if let Some(arn) = key_arn {
         parts.push(format!("--region {}", arn.region()));
@@ -180,14 +181,23 @@ mod tests {
     #[test]
     fn get_parameters_and_describe_commands() {
         assert_eq!(
-            get_parameters_for_import(Some(&arn()), WrappingAlgorithm::RsaesOaepSha256, 4096)
-                .multi_line(),
+            get_parameters_for_import(
+                Some(&arn()),
+                WrappingAlgorithm::RsaesOaepSha256,
+                WrappingKeySpec::Rsa4096
+            )
+            .multi_line(),
             format!(
                 "aws kms get-parameters-for-import \\\n    --key-id {ARN} \\\n    --wrapping-algorithm RSAES_OAEP_SHA_256 \\\n    --wrapping-key-spec RSA_4096 \\\n    --region eu-west-3"
             )
         );
         assert_eq!(
-            get_parameters_for_import(None, WrappingAlgorithm::RsaAesKeyWrapSha1, 2048).one_line(),
+            get_parameters_for_import(
+                None,
+                WrappingAlgorithm::RsaAesKeyWrapSha1,
+                WrappingKeySpec::Rsa2048
+            )
+            .one_line(),
             "aws kms get-parameters-for-import --key-id '<AWS key ARN>' --wrapping-algorithm RSA_AES_KEY_WRAP_SHA_1 --wrapping-key-spec RSA_2048"
         );
         assert_eq!(

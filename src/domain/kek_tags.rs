@@ -96,7 +96,7 @@ pub fn same_kek(
     match &stored.sha256 {
         Some(hex) => (*hex == new.key.sha256_hex()).then_some(SameKek::Certainly),
         // Without a fingerprint, only a shared ARN says anything.
-        None => (new.key_arn.is_some() && stored_bits == Some(new.key.rsa_bits as i64))
+        None => (new.key_arn.is_some() && stored_bits == Some(new.key.spec.bits() as i64))
             .then_some(SameKek::Possibly),
     }
 }
@@ -104,6 +104,7 @@ pub fn same_kek(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::wrapping_key_spec::WrappingKeySpec;
 
     const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
     const OTHER_ARN: &str =
@@ -112,7 +113,7 @@ mod tests {
     fn key(byte: u8, rsa_bits: usize) -> WrappingPublicKey {
         WrappingPublicKey {
             spki_der: vec![byte; 300],
-            rsa_bits,
+            spec: WrappingKeySpec::from_bits(rsa_bits).unwrap(),
         }
     }
 

@@ -15,3 +15,4 @@ pub mod kek_tags;
 pub mod key_material;
 pub mod server_url;
 pub mod wrapping;
+pub mod wrapping_key_spec;

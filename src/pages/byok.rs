@@ -31,6 +31,7 @@ use crate::domain::import_parameters::Validity;
 use crate::domain::kek::{self, MAX_FILE_BYTES, WrappingPublicKey};
 use crate::domain::key_material::KeyMaterialSpec;
 use crate::domain::wrapping::WrappingAlgorithm;
+use crate::domain::wrapping_key_spec::WrappingKeySpec;
 use crate::routes::Page;
 use crate::settings::use_settings;
 
@@ -63,7 +64,7 @@ struct Draft {
     multi_region: RwSignal<bool>,
     arn_input: RwSignal<String>,
     algorithm: RwSignal<WrappingAlgorithm>,
-    kek_bits: RwSignal<usize>,
+    kek_bits: RwSignal<WrappingKeySpec>,
     parameters: RwSignal<String>,
     public_key: RwSignal<Option<Vec<u8>>>,
     token: RwSignal<Option<Vec<u8>>>,
@@ -85,13 +86,9 @@ impl Draft {
         let fitted = spec.fit_choices(
             KeyUsage::parse(&saved.usage).unwrap_or(spec.key_usages()[0]),
             WrappingAlgorithm::parse(&saved.algorithm).unwrap_or(recommended_algorithm),
-            if saved.kek_bits == 0 {
-                recommended_bits
-            } else {
-                saved.kek_bits
-            },
+            WrappingKeySpec::from_bits(saved.kek_bits).unwrap_or(recommended_bits),
         );
-        let (usage, algorithm, kek_bits) = (fitted.usage, fitted.algorithm, fitted.kek_bits);
+        let (usage, algorithm, kek_bits) = (fitted.usage, fitted.algorithm, fitted.kek);
         let bytes = |b64: &str| {
             (!b64.is_empty())
                 .then(|| STANDARD.decode(b64).ok())
@@ -134,7 +131,7 @@ impl Draft {
             multi_region: self.multi_region.get(),
             arn_input: self.arn_input.get(),
             algorithm: self.algorithm.get().aws_name().to_owned(),
-            kek_bits: self.kek_bits.get(),
+            kek_bits: self.kek_bits.get().bits(),
             parameters: self.parameters.get(),
             public_key_b64: b64(self.public_key.get()),
             token_b64: b64(self.token.get()),
@@ -175,7 +172,7 @@ impl Draft {
         self.spec.set(spec);
         self.usage.set(fitted.usage);
         self.algorithm.set(fitted.algorithm);
-        self.kek_bits.set(fitted.kek_bits);
+        self.kek_bits.set(fitted.kek);
         self.spec_changes.set(fitted.changes);
         // Material made for another spec must not be reused.
         self.created_key_id.set(String::new());
@@ -228,10 +225,10 @@ fn check_parameters(draft: &Draft, now: OffsetDateTime) -> Result<AwsParameters,
             "These parameters are for {from_aws}, but step 2's key is {chosen}: run get-parameters-for-import for step 2's key, or correct step 2."
         ));
     }
-    if key.rsa_bits != draft.kek_bits.get() {
+    if key.spec != draft.kek_bits.get() {
         return Err(format!(
-            "The wrapping key is {}, but step 2 asked for RSA_{}: run the step 2 command as shown (the wrapping algorithm must match too).",
-            key.aws_spec(),
+            "The wrapping key is {}, but step 2 asked for {}: run the step 2 command as shown (the wrapping algorithm must match too).",
+            key.spec,
             draft.kek_bits.get()
         ));
     }
@@ -373,7 +370,7 @@ fn StepWrapping(draft: Draft) -> impl IntoView {
     let recommendation = move || {
         let (algorithm, bits) = draft.spec.get().recommended_wrapping();
         format!(
-            "Recommended for {}: {algorithm} with an RSA_{bits} wrapping key.",
+            "Recommended for {}: {algorithm} with an {bits} wrapping key.",
             draft.spec.get().aws_name()
         )
     };
@@ -430,7 +427,7 @@ fn StepWrapping(draft: Draft) -> impl IntoView {
                 id="byok-kek-size"
                 aria-describedby="byok-wrapping-left-out"
                 on:change=move |ev| {
-                    if let Ok(bits) = event_target_value(&ev).trim_start_matches("RSA_").parse() {
+                    if let Some(bits) = WrappingKeySpec::parse(&event_target_value(&ev)) {
                         draft.spec_changes.set(Vec::new());
                         draft.kek_bits.set(bits);
                     }
@@ -439,8 +436,8 @@ fn StepWrapping(draft: Draft) -> impl IntoView {
                 {move || {
                     choice_options(
                         sizes(),
-                        |bits| format!("RSA_{bits}"),
-                        |bits| format!("RSA_{bits}"),
+                        |bits| bits.to_string(),
+                        |bits| bits.to_string(),
                         move || draft.kek_bits.get(),
                     )
                 }}
@@ -752,15 +749,15 @@ impl RunOutcome {
         };
         let kek = if self.imported {
             format!(
-                "imported the wrapping key (RSA_{}) as {}, tagged aws, {};",
-                w.kek_bits,
+                "imported the wrapping key ({}) as {}, tagged aws, {};",
+                w.kek_spec,
                 w.kek_id,
                 w.algorithm.tag()
             )
         } else {
             format!(
-                "found the wrapping key (RSA_{}) already imported as {};",
-                w.kek_bits, w.kek_id
+                "found the wrapping key ({}) already imported as {};",
+                w.kek_spec, w.kek_id
             )
         };
         vec![
@@ -847,7 +844,7 @@ fn StepRun(draft: Draft, result: RwSignal<Option<Result<RunOutcome, String>>>) -
                 format!("{material};"),
                 format!(
                     "import the wrapping key ({}) tagged aws, {}{arn};",
-                    p.kek.key.aws_spec(),
+                    p.kek.key.spec,
                     p.kek.algorithm.tag()
                 ),
                 format!("export the key material wrapped with {}.", p.kek.algorithm),
