@@ -13,6 +13,7 @@ pub mod import_parameters;
 pub mod kek;
 pub mod kek_tags;
 pub mod key_material;
+pub mod kms_id;
 pub mod server_url;
 pub mod wrapping;
 pub mod wrapping_key_spec;

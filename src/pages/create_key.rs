@@ -12,6 +12,7 @@ use crate::components::error_banner::ErrorBanner;
 use crate::components::request_progress::{InFlight, RequestProgress};
 use crate::components::text_field::TextField;
 use crate::domain::aws_key_spec::{AwsKeySpec, KeyFamily, KeyUsage};
+use crate::domain::kms_id::KmsId;
 use crate::routes::Page;
 use crate::settings::use_settings;
 
@@ -78,9 +79,8 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
         }
         let id_text = id.get().trim().to_owned();
         let plan = parse_tags(&tags.get()).and_then(|tags| {
-            if id_text.contains(char::is_whitespace) {
-                return Err("Key id: spaces are not allowed; use letters, digits, '-' or '_', or leave it empty.".to_owned());
-            }
+            let id_text = KmsId::parse_optional(&id_text, "Key id")?
+                .map_or_else(String::new, KmsId::into_string);
             Ok(CreateKeyPlan {
                 spec: spec.get(),
                 usage: usage.get(),
