@@ -3,7 +3,7 @@
 
 use super::arn::AwsKeyArn;
 use super::kek::WrappingPublicKey;
-use super::wrapping::{WrappingAlgorithm, algorithm_from_tags};
+use super::wrapping::{WRAPPING_ALGORITHM_TAG_PREFIX, WrappingAlgorithm};
 
 /// Every imported AWS KEK carries this tag.
 pub const AWS_TAG: &str = "aws";
@@ -60,6 +60,25 @@ pub fn read_kek_tags(tags: &[String]) -> KekTags {
             .map(|hex| hex.trim().to_ascii_lowercase())
             .filter(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())),
     }
+}
+
+/// Finds the wrapping algorithm among a KEK's tags.
+/// `Ok(None)`: no such tag; `Err`: a tag whose spelling is unknown.
+pub fn algorithm_from_tags(tags: &[String]) -> Result<Option<WrappingAlgorithm>, String> {
+    let Some(value) = tags.iter().find_map(|t| {
+        t.get(..WRAPPING_ALGORITHM_TAG_PREFIX.len())
+            .filter(|p| p.eq_ignore_ascii_case(WRAPPING_ALGORITHM_TAG_PREFIX))
+            .map(|_| &t[WRAPPING_ALGORITHM_TAG_PREFIX.len()..])
+    }) else {
+        return Ok(None);
+    };
+    WrappingAlgorithm::parse(value).map(Some).ok_or_else(|| {
+        format!(
+            "the tag \"{WRAPPING_ALGORITHM_TAG_PREFIX}{value}\" names no wrapping algorithm this app knows: \
+             expected one of RsaesOaepSha1, RsaesOaepSha256, RsaAesKeyWrapSha1, RsaAesKeyWrapSha256 \
+             (or the AWS names); re-import the KEK with the algorithm given to get-parameters-for-import"
+        )
+    })
 }
 
 /// The wrapping key about to be imported, as it would be tagged.
@@ -119,6 +138,21 @@ mod tests {
 
     fn strings(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_algorithm_is_found_among_tags() {
+        assert_eq!(
+            algorithm_from_tags(&strings(&["aws", "wrapping_algorithm:rsa-oaep"])),
+            Ok(Some(WrappingAlgorithm::RsaesOaepSha256))
+        );
+        assert_eq!(algorithm_from_tags(&strings(&["aws"])), Ok(None));
+        let err = algorithm_from_tags(&strings(&["wrapping_algorithm:RsaOaep512"])).unwrap_err();
+        assert!(
+            err.starts_with(
+                "the tag \"wrapping_algorithm:RsaOaep512\" names no wrapping algorithm"
+            )
+        );
     }
 
     #[test]
