@@ -48,6 +48,12 @@ impl RequestError {
         }
     }
 
+    /// The server refused to store an object because one with that id already
+    /// exists (Create, CreateKeyPair, or Import without ReplaceExisting).
+    pub fn is_taken(&self) -> bool {
+        matches!(self, Self::Refused { status: 422, reason } if reason.contains("already exist"))
+    }
+
     /// The server answered that no object has the id asked for.
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::Refused { status: 422, reason }
@@ -289,6 +295,24 @@ mod tests {
         }
     }
 
+    /// What the KMS 5.28 answers when a Create, CreateKeyPair or Import names an id already in use.
+    const TAKEN: &str = "Database Error: Ext. store error: one or more objects already exist";
+
+    #[test]
+    fn a_taken_id_is_told_apart_from_other_refusals() {
+        assert!(refused(422, TAKEN).is_taken());
+        assert!(!refused(422, TAKEN).is_not_found());
+        assert!(!refused(500, TAKEN).is_taken());
+        assert!(!refused(422, "Object_Not_Found: kek-x: not found").is_taken());
+        assert!(!refused(422, "Not Supported: wrapping failed").is_taken());
+        assert!(
+            !RequestError::TimedOut {
+                url: "http://127.0.0.1:9998".into()
+            }
+            .is_taken()
+        );
+    }
+
     #[test]
     fn not_found_is_told_apart_from_other_refusals() {
         assert!(refused(422, "Object_Not_Found: kek-x: not found").is_not_found());
@@ -302,6 +326,7 @@ mod tests {
             .is_not_found()
         );
         assert!(!refused(422, "Not Supported: wrapping failed").is_not_found());
+        assert!(!refused(422, TAKEN).is_not_found());
         assert!(!refused(500, "Object_Not_Found").is_not_found());
         assert!(
             !RequestError::TimedOut {

@@ -8,8 +8,9 @@ use base64::engine::general_purpose::STANDARD;
 use byok_ui::domain::arn::AwsKeyArn;
 use byok_ui::domain::aws_cli::key_arn_from_input;
 use byok_ui::domain::aws_key_spec::AwsKeySpec;
+use byok_ui::domain::base64_text::decode_base64;
 use byok_ui::domain::import_parameters::{ImportParameters, parse_import_token};
-use byok_ui::domain::kek::{self, decode_base64};
+use byok_ui::domain::kek;
 use byok_ui::domain::server_url::ServerUrl;
 use byok_ui::kmip::{self, Ttlv};
 use proptest::prelude::*;
@@ -101,7 +102,7 @@ proptest! {
     #[test]
     fn kek_text_parsing_never_panics(text in near_miss_text()) {
         if let Ok(input) = kek::parse_text(&text) {
-            prop_assert!([2048, 3072, 4096].contains(&input.key.rsa_bits));
+            prop_assert!([2048, 3072, 4096].contains(&input.key.spec.bits()));
         }
         let _ = decode_base64(&text);
         let _ = parse_import_token(&text);
@@ -124,7 +125,7 @@ proptest! {
         let results = [kek::check_spki(&der), kek::parse_file(&der).map(|i| i.key), kek::parse_text(&STANDARD.encode(&der)).map(|i| i.key)];
         for key in results.into_iter().flatten() {
             prop_assert_eq!(&key.spki_der, &der);
-            prop_assert!([2048, 3072, 4096].contains(&key.rsa_bits));
+            prop_assert!([2048, 3072, 4096].contains(&key.spec.bits()));
         }
     }
 

@@ -108,13 +108,7 @@ pub async fn create_key_material(
 /// The server's refusal in plain words, with what to do when the id is taken.
 pub fn explain_create_error(error: &RequestError, id: &str) -> String {
     let mut message = error.to_string();
-    if let RequestError::Refused {
-        status: 422,
-        reason,
-    } = error
-        && reason.contains("already exist")
-        && !id.is_empty()
-    {
+    if error.is_taken() && !id.is_empty() {
         message.push_str(&format!(
             " The id {id} is already taken in this KMS: choose another id, or leave it empty for a unique one."
         ));

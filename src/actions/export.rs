@@ -7,6 +7,7 @@ use crate::domain::aws_rules::{check_states, check_wrapping};
 use crate::domain::kek_tags::read_kek_tags;
 use crate::domain::key_material::KeyMaterialSpec;
 use crate::domain::wrapping::WrappingAlgorithm;
+use crate::domain::wrapping_key_spec::WrappingKeySpec;
 use crate::kmip::{self, CryptographicAlgorithm, ExportWrappedRequest, ObjectType};
 
 use crate::domain::changes::changes_since_listed;
@@ -20,7 +21,7 @@ pub struct WrappedKeyMaterial {
     pub kek_id: String,
     pub material: KeyMaterialSpec,
     pub algorithm: WrappingAlgorithm,
-    pub kek_bits: usize,
+    pub kek_spec: WrappingKeySpec,
     /// From the KEK's `key_arn` tag, when it holds a valid ARN.
     pub key_arn: Option<AwsKeyArn>,
     /// Exactly `EncryptedKeyMaterial.bin`.
@@ -146,7 +147,7 @@ pub async fn export_wrapped_key_material(
         .as_deref()
         .and_then(|a| AwsKeyArn::parse(a).ok());
     let kek_bits = kek.length_bits.unwrap_or_default() as usize;
-    check_wrapping(
+    let kek_spec = check_wrapping(
         material,
         algorithm,
         kek_bits,
@@ -174,7 +175,7 @@ pub async fn export_wrapped_key_material(
         kek_id: kek.unique_identifier,
         material,
         algorithm,
-        kek_bits,
+        kek_spec,
         key_arn,
         blob,
     })

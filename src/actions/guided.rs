@@ -87,15 +87,15 @@ impl GuidedOutcome {
         };
         let kek = if self.imported {
             format!(
-                "imported the wrapping key (RSA_{}) as {}, tagged aws, {};",
-                w.kek_bits,
+                "imported the wrapping key ({}) as {}, tagged aws, {};",
+                w.kek_spec,
                 w.kek_id,
                 w.algorithm.tag()
             )
         } else {
             format!(
-                "found the wrapping key (RSA_{}) already imported as {};",
-                w.kek_bits, w.kek_id
+                "found the wrapping key ({}) already imported as {};",
+                w.kek_spec, w.kek_id
             )
         };
         vec![
@@ -125,7 +125,7 @@ mod tests {
                 kek_id: "kek-1".into(),
                 material: KeyMaterialSpec::Aes { bits: 256 },
                 algorithm: WrappingAlgorithm::RsaesOaepSha256,
-                kek_bits: 4096,
+                kek_spec: crate::domain::wrapping_key_spec::WrappingKeySpec::Rsa4096,
                 key_arn: None,
                 blob: vec![0; 40],
             },

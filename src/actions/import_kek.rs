@@ -56,10 +56,7 @@ pub async fn import_kek(
     };
     let reply = match client.kmip(&kmip::import_public_key(&request)).await {
         // ReplaceExisting=false: the server keeps what is there and says so.
-        Err(RequestError::Refused {
-            status: 422,
-            reason,
-        }) if !plan.kms_id.is_empty() && reason.contains("already exist") => {
+        Err(e) if !plan.kms_id.is_empty() && e.is_taken() => {
             let existing = objects::describe(client, &plan.kms_id).await?;
             return Ok(ImportKekOutcome::AlreadyExists(existing));
         }
@@ -73,7 +70,7 @@ pub async fn import_kek(
         unique_identifier: id,
         object_type: Some(ObjectType::PublicKey),
         algorithm: Some(CryptographicAlgorithm::Rsa),
-        length_bits: Some(plan.key.rsa_bits as i64),
+        length_bits: Some(plan.key.spec.bits() as i64),
         tags,
         ..Default::default()
     }))
@@ -157,7 +154,7 @@ mod tests {
         ImportKekPlan {
             key: WrappingPublicKey {
                 spki_der: vec![byte; 300],
-                rsa_bits: 2048,
+                spec: crate::domain::wrapping_key_spec::WrappingKeySpec::Rsa2048,
             },
             algorithm: WrappingAlgorithm::RsaesOaepSha256,
             key_arn: Some(AwsKeyArn::parse(ARN).unwrap()),

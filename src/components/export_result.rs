@@ -37,7 +37,7 @@ pub fn ExportResult(
         wrapped.key_id,
         wrapped.material,
         wrapped.algorithm,
-        wrapped.kek_bits,
+        wrapped.kek_spec.bits(),
         wrapped.kek_id,
         blob.len()
     );

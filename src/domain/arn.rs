@@ -60,9 +60,9 @@ impl AwsKeyArn {
                 parts[1]
             ));
         }
-        if !is_region(region) {
+        if let Err(why) = check_region(region) {
             return Err(format!(
-                "The ARN's region \"{region}\" is not an AWS region name such as eu-west-3 or us-gov-west-1."
+                "The ARN's region \"{region}\" is not an AWS region name ({why}): expected e.g. eu-west-3 or us-gov-west-1."
             ));
         }
         if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
@@ -129,16 +129,40 @@ fn is_key_id(s: &str) -> bool {
             .all(|(g, len)| g.len() == len && is_hex(g))
 }
 
-/// `eu-west-3`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-4`, ...
-fn is_region(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() >= 3
-        && parts.len() <= 4
-        && parts[0].len() == 2
-        && parts[..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts[parts.len() - 1].parse::<u8>().is_ok()
+/// The one check of an AWS region name (`eu-west-3`, `us-gov-west-1`,
+/// `cn-north-1`, `ap-southeast-5`): a two-letter area, one or two lower-case
+/// words and a number, joined by single hyphens. The error says what is wrong
+/// in words that follow "is not an AWS region name (…)".
+pub fn check_region(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() {
+        return Err("it is empty");
+    }
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err("region names are all lower case");
+    }
+    let parts: Vec<&str> = name.split('-').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err("it has an empty part: one hyphen between parts, none at either end");
+    }
+    let [area, words @ .., number] = parts.as_slice() else {
+        return Err("it must be area-place-number");
+    };
+    if !(1..=2).contains(&words.len()) {
+        return Err("it must be area-place-number, such as eu-west-3 or us-gov-west-1");
+    }
+    if area.len() != 2 || !area.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Err("it must start with a two-letter area such as eu, us or ap");
+    }
+    if !words
+        .iter()
+        .all(|w| w.bytes().all(|b| b.is_ascii_lowercase()))
+    {
+        return Err("the words between the hyphens must be letters only");
+    }
+    if number.len() > 2 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("it must end with the region's number, as in eu-west-3");
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -174,6 +198,72 @@ mod tests {
     }
 
     #[test]
+    fn one_region_check_for_arns_and_commands() {
+        for (name, expected) in [
+            ("eu-west-3", Ok(())),
+            ("us-gov-west-1", Ok(())),
+            ("cn-north-1", Ok(())),
+            ("ap-southeast-5", Ok(())),
+            ("il-central-1", Ok(())),
+            ("us-east-1", Ok(())),
+            ("", Err("it is empty")),
+            ("EU-WEST-3", Err("region names are all lower case")),
+            ("eu-West-3", Err("region names are all lower case")),
+            (
+                "eu--1",
+                Err("it has an empty part: one hyphen between parts, none at either end"),
+            ),
+            (
+                "-eu-west-3",
+                Err("it has an empty part: one hyphen between parts, none at either end"),
+            ),
+            (
+                "eu-west-3-",
+                Err("it has an empty part: one hyphen between parts, none at either end"),
+            ),
+            ("europe", Err("it must be area-place-number")),
+            (
+                "eu-3",
+                Err("it must be area-place-number, such as eu-west-3 or us-gov-west-1"),
+            ),
+            (
+                "us-gov-west-east-1",
+                Err("it must be area-place-number, such as eu-west-3 or us-gov-west-1"),
+            ),
+            (
+                "eur-west-3",
+                Err("it must start with a two-letter area such as eu, us or ap"),
+            ),
+            (
+                "e1-west-3",
+                Err("it must start with a two-letter area such as eu, us or ap"),
+            ),
+            (
+                "eu-we5t-3",
+                Err("the words between the hyphens must be letters only"),
+            ),
+            (
+                "eu-west 1-3",
+                Err("the words between the hyphens must be letters only"),
+            ),
+            (
+                "eu-west-3a",
+                Err("it must end with the region's number, as in eu-west-3"),
+            ),
+            (
+                "eu-west-100",
+                Err("it must end with the region's number, as in eu-west-3"),
+            ),
+            (
+                "eu-west-",
+                Err("it has an empty part: one hyphen between parts, none at either end"),
+            ),
+        ] {
+            assert_eq!(check_region(name), expected, "{name:?}");
+        }
+    }
+
+    #[test]
     fn each_wrong_part_is_named() {
         err("", "The key ARN is empty");
         err(
@@ -199,7 +289,11 @@ mod tests {
         );
         err(
             "arn:aws:kms:europe:447182645454:key/x",
-            "The ARN's region \"europe\"",
+            "The ARN's region \"europe\" is not an AWS region name (it must be area-place-number): expected e.g. eu-west-3",
+        );
+        err(
+            "arn:aws:kms:eu--1:447182645454:key/x",
+            "The ARN's region \"eu--1\" is not an AWS region name (it has an empty part",
         );
         err(
             "arn:aws:kms:eu-west-3:4471826454:key/x",

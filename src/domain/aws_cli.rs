@@ -4,10 +4,11 @@
 
 use serde::Deserialize;
 
-use super::arn::AwsKeyArn;
+use super::arn::{self, AwsKeyArn};
 use super::aws_key_spec::{AwsKeySpec, KeyUsage};
-use super::import_command::{ARN_PLACEHOLDER, CliCommand, shell_quote};
+use super::cli::{ARN_PLACEHOLDER, CliCommand, shell_quote};
 use super::wrapping::WrappingAlgorithm;
+use super::wrapping_key_spec::WrappingKeySpec;
 
 /// Options of `aws kms create-key`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,21 +20,16 @@ pub struct CreateKeyOptions {
     pub multi_region: bool,
 }
 
-/// A region name such as `eu-west-3` (or empty for the CLI's default).
+/// A region for the commands, checked by [`arn::check_region`]; empty means the CLI's default.
 pub fn check_region(region: &str) -> Result<(), String> {
-    let ok = region.is_empty()
-        || (region.split('-').count() >= 3
-            && region
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && region.bytes().last().is_some_and(|b| b.is_ascii_digit()));
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "\"{region}\" is not an AWS region name such as eu-west-3: fix it or leave it empty for your CLI's default."
-        ))
+    if region.is_empty() {
+        return Ok(());
     }
+    arn::check_region(region).map_err(|why| {
+        format!(
+            "\"{region}\" is not an AWS region name ({why}): write one such as eu-west-3, or leave it empty for your CLI's default."
+        )
+    })
 }
 
 pub fn create_key(options: &CreateKeyOptions) -> CliCommand {
@@ -61,13 +57,13 @@ pub fn create_key(options: &CreateKeyOptions) -> CliCommand {
 pub fn get_parameters_for_import(
     key_arn: Option<&AwsKeyArn>,
     algorithm: WrappingAlgorithm,
-    kek_bits: usize,
+    kek: WrappingKeySpec,
 ) -> CliCommand {
     let mut parts = vec![
         "aws kms get-parameters-for-import".to_owned(),
         format!("--key-id {}", arn_word(key_arn)),
         format!("--wrapping-algorithm {}", algorithm.aws_name()),
-        format!("--wrapping-key-spec RSA_{kek_bits}"),
+        format!("--wrapping-key-spec {kek}"),
     ];
     if let Some(arn) = key_arn {
         parts.push(format!("--region {}", arn.region()));
@@ -185,14 +181,23 @@ mod tests {
     #[test]
     fn get_parameters_and_describe_commands() {
         assert_eq!(
-            get_parameters_for_import(Some(&arn()), WrappingAlgorithm::RsaesOaepSha256, 4096)
-                .multi_line(),
+            get_parameters_for_import(
+                Some(&arn()),
+                WrappingAlgorithm::RsaesOaepSha256,
+                WrappingKeySpec::Rsa4096
+            )
+            .multi_line(),
             format!(
                 "aws kms get-parameters-for-import \\\n    --key-id {ARN} \\\n    --wrapping-algorithm RSAES_OAEP_SHA_256 \\\n    --wrapping-key-spec RSA_4096 \\\n    --region eu-west-3"
             )
         );
         assert_eq!(
-            get_parameters_for_import(None, WrappingAlgorithm::RsaAesKeyWrapSha1, 2048).one_line(),
+            get_parameters_for_import(
+                None,
+                WrappingAlgorithm::RsaAesKeyWrapSha1,
+                WrappingKeySpec::Rsa2048
+            )
+            .one_line(),
             "aws kms get-parameters-for-import --key-id '<AWS key ARN>' --wrapping-algorithm RSA_AES_KEY_WRAP_SHA_1 --wrapping-key-spec RSA_2048"
         );
         assert_eq!(
@@ -234,6 +239,14 @@ mod tests {
     fn regions_are_checked() {
         assert!(check_region("").is_ok());
         assert!(check_region("us-gov-west-1").is_ok());
-        assert!(check_region("Paris").is_err());
+        assert_eq!(
+            check_region("Paris").unwrap_err(),
+            "\"Paris\" is not an AWS region name (region names are all lower case): write one such as eu-west-3, or leave it empty for your CLI's default."
+        );
+        // The same check as the ARN's region: the two used to disagree on this one.
+        assert_eq!(
+            check_region("eu--1").unwrap_err(),
+            "\"eu--1\" is not an AWS region name (it has an empty part: one hyphen between parts, none at either end): write one such as eu-west-3, or leave it empty for your CLI's default."
+        );
     }
 }

@@ -4,9 +4,9 @@
 use std::fmt;
 
 use super::aws_rules::{check_wrapping, oaep_capacity};
-use super::kek::AWS_WRAPPING_KEY_BITS;
 use super::key_material::{EcCurve, HmacHash, KeyMaterialSpec};
 use super::wrapping::WrappingAlgorithm;
+use super::wrapping_key_spec::WrappingKeySpec;
 
 /// An AWS `--key-spec` for a key with imported material.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -96,13 +96,13 @@ impl AwsKeySpec {
         }
     }
 
-    /// Every (algorithm, wrapping key size) AWS accepts for this spec.
-    pub fn allowed_wrappings(self) -> Vec<(WrappingAlgorithm, usize)> {
+    /// Every (algorithm, wrapping key spec) AWS accepts for this spec.
+    pub fn allowed_wrappings(self) -> Vec<(WrappingAlgorithm, WrappingKeySpec)> {
         let mut allowed = Vec::new();
         for algorithm in WrappingAlgorithm::ALL {
-            for bits in AWS_WRAPPING_KEY_BITS {
-                if check_wrapping(self.material(), algorithm, bits, None).is_ok() {
-                    allowed.push((algorithm, bits));
+            for kek in WrappingKeySpec::ALL {
+                if check_wrapping(self.material(), algorithm, kek.bits(), None).is_ok() {
+                    allowed.push((algorithm, kek));
                 }
             }
         }
@@ -111,10 +111,13 @@ impl AwsKeySpec {
 
     /// AWS's recommendation: RSA_AES_KEY_WRAP_SHA_256 for RSA material,
     /// RSAES_OAEP_SHA_256 otherwise, with an RSA_4096 wrapping key.
-    pub fn recommended_wrapping(self) -> (WrappingAlgorithm, usize) {
+    pub fn recommended_wrapping(self) -> (WrappingAlgorithm, WrappingKeySpec) {
         match self {
-            Self::Rsa(_) => (WrappingAlgorithm::RsaAesKeyWrapSha256, 4096),
-            _ => (WrappingAlgorithm::RsaesOaepSha256, 4096),
+            Self::Rsa(_) => (
+                WrappingAlgorithm::RsaAesKeyWrapSha256,
+                WrappingKeySpec::Rsa4096,
+            ),
+            _ => (WrappingAlgorithm::RsaesOaepSha256, WrappingKeySpec::Rsa4096),
         }
     }
 
@@ -140,10 +143,14 @@ impl AwsKeySpec {
         })
     }
 
-    /// Why AWS takes no `algorithm` under an RSA `kek_bits` wrapping key for
-    /// this spec; `None` when it does.
-    pub fn why_not_size(self, algorithm: WrappingAlgorithm, kek_bits: usize) -> Option<String> {
-        if self.allowed_wrappings().contains(&(algorithm, kek_bits)) {
+    /// Why AWS takes no `algorithm` under a `kek` wrapping key for this
+    /// spec; `None` when it does.
+    pub fn why_not_size(
+        self,
+        algorithm: WrappingAlgorithm,
+        kek: WrappingKeySpec,
+    ) -> Option<String> {
+        if self.allowed_wrappings().contains(&(algorithm, kek)) {
             return None;
         }
         if let Some(reason) = self.why_not_algorithm(algorithm) {
@@ -151,10 +158,10 @@ impl AwsKeySpec {
         }
         let material = self.material();
         Some(format!(
-            "{} material is {} bytes, more than {algorithm} can carry under an RSA_{kek_bits} wrapping key ({} bytes at most)",
+            "{} material is {} bytes, more than {algorithm} can carry under an {kek} wrapping key ({} bytes at most)",
             self.aws_name(),
             material.wrapped_len(),
-            oaep_capacity(kek_bits, algorithm)
+            oaep_capacity(kek.bits(), algorithm)
         ))
     }
 
@@ -180,11 +187,9 @@ impl AwsKeySpec {
             ));
         }
         if self.why_not_algorithm(algorithm).is_none() {
-            for bits in AWS_WRAPPING_KEY_BITS {
-                if let Some(reason) = self.why_not_size(algorithm, bits) {
-                    notes.push(format!(
-                        "RSA_{bits} is not offered with {algorithm}: {reason}."
-                    ));
+            for kek in WrappingKeySpec::ALL {
+                if let Some(reason) = self.why_not_size(algorithm, kek) {
+                    notes.push(format!("{kek} is not offered with {algorithm}: {reason}."));
                 }
             }
         }
@@ -197,7 +202,7 @@ impl AwsKeySpec {
         self,
         usage: KeyUsage,
         algorithm: WrappingAlgorithm,
-        kek_bits: usize,
+        kek: WrappingKeySpec,
     ) -> FittedChoices {
         let spec = self.aws_name();
         let mut changes = Vec::new();
@@ -221,12 +226,12 @@ impl AwsKeySpec {
             usages[0]
         };
         let allowed = self.allowed_wrappings();
-        let (recommended_algorithm, recommended_bits) = self.recommended_wrapping();
+        let (recommended_algorithm, recommended_kek) = self.recommended_wrapping();
         let sizes_for = |a: WrappingAlgorithm| {
             allowed
                 .iter()
                 .filter(move |(x, _)| *x == a)
-                .map(|(_, bits)| *bits)
+                .map(|(_, kek)| *kek)
         };
         let fitted_algorithm = if sizes_for(algorithm).next().is_some() {
             algorithm
@@ -237,27 +242,24 @@ impl AwsKeySpec {
             ));
             recommended_algorithm
         };
-        let fitted_bits = if sizes_for(fitted_algorithm).any(|b| b == kek_bits) {
-            kek_bits
+        let fitted_kek = if sizes_for(fitted_algorithm).any(|k| k == kek) {
+            kek
         } else {
-            let bits = if sizes_for(fitted_algorithm).any(|b| b == recommended_bits) {
-                recommended_bits
+            let fitted = if sizes_for(fitted_algorithm).any(|k| k == recommended_kek) {
+                recommended_kek
             } else {
-                sizes_for(fitted_algorithm)
-                    .max()
-                    .unwrap_or(recommended_bits)
+                sizes_for(fitted_algorithm).max().unwrap_or(recommended_kek)
             };
             changes.push(format!(
-                "Wrapping key spec changed from RSA_{kek_bits} to RSA_{bits}: {}.",
-                self.why_not_size(fitted_algorithm, kek_bits)
-                    .unwrap_or_default()
+                "Wrapping key spec changed from {kek} to {fitted}: {}.",
+                self.why_not_size(fitted_algorithm, kek).unwrap_or_default()
             ));
-            bits
+            fitted
         };
         FittedChoices {
             usage: fitted_usage,
             algorithm: fitted_algorithm,
-            kek_bits: fitted_bits,
+            kek: fitted_kek,
             changes,
         }
     }
@@ -283,7 +285,7 @@ impl fmt::Display for AwsKeySpec {
 pub struct FittedChoices {
     pub usage: KeyUsage,
     pub algorithm: WrappingAlgorithm,
-    pub kek_bits: usize,
+    pub kek: WrappingKeySpec,
     /// One sentence per choice that changed, saying from what, to what and why.
     pub changes: Vec<String>,
 }
@@ -299,6 +301,7 @@ pub enum KeyFamily {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use WrappingKeySpec::{Rsa2048, Rsa3072, Rsa4096};
 
     #[test]
     fn names_round_trip() {
@@ -321,7 +324,7 @@ mod tests {
             );
         }
         let p521 = AwsKeySpec::Ecc(EcCurve::P521).allowed_wrappings();
-        assert!(!p521.contains(&(WrappingAlgorithm::RsaesOaepSha256, 2048)));
+        assert!(!p521.contains(&(WrappingAlgorithm::RsaesOaepSha256, Rsa2048)));
         assert_eq!(AwsKeySpec::Rsa(2048).allowed_wrappings().len(), 6);
     }
 
@@ -375,10 +378,10 @@ mod tests {
     fn a_switch_of_spec_says_what_it_changed() {
         use WrappingAlgorithm::*;
         let fitted =
-            AwsKeySpec::Rsa(2048).fit_choices(KeyUsage::EncryptDecrypt, RsaesOaepSha256, 2048);
+            AwsKeySpec::Rsa(2048).fit_choices(KeyUsage::EncryptDecrypt, RsaesOaepSha256, Rsa2048);
         assert_eq!(
-            (fitted.usage, fitted.algorithm, fitted.kek_bits),
-            (KeyUsage::EncryptDecrypt, RsaAesKeyWrapSha256, 2048)
+            (fitted.usage, fitted.algorithm, fitted.kek),
+            (KeyUsage::EncryptDecrypt, RsaAesKeyWrapSha256, Rsa2048)
         );
         assert_eq!(
             fitted.changes,
@@ -386,9 +389,12 @@ mod tests {
                 "Wrapping algorithm changed from RSAES_OAEP_SHA_256 to RSA_AES_KEY_WRAP_SHA_256: RSA_2048 material needs RSA_AES_KEY_WRAP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1 (AWS requires them for RSA private key material; OAEP alone cannot carry a key that large)."
             ]
         );
-        let fitted =
-            AwsKeySpec::Ecc(EcCurve::P521).fit_choices(KeyUsage::SignVerify, RsaesOaepSha1, 2048);
-        assert_eq!((fitted.algorithm, fitted.kek_bits), (RsaesOaepSha1, 4096));
+        let fitted = AwsKeySpec::Ecc(EcCurve::P521).fit_choices(
+            KeyUsage::SignVerify,
+            RsaesOaepSha1,
+            Rsa2048,
+        );
+        assert_eq!((fitted.algorithm, fitted.kek), (RsaesOaepSha1, Rsa4096));
         assert_eq!(
             fitted.changes,
             [
@@ -398,11 +404,11 @@ mod tests {
         let fitted = AwsKeySpec::Hmac(HmacHash::Sha256).fit_choices(
             KeyUsage::SignVerify,
             RsaAesKeyWrapSha1,
-            3072,
+            Rsa3072,
         );
         assert_eq!(
-            (fitted.usage, fitted.algorithm, fitted.kek_bits),
-            (KeyUsage::GenerateVerifyMac, RsaesOaepSha256, 3072)
+            (fitted.usage, fitted.algorithm, fitted.kek),
+            (KeyUsage::GenerateVerifyMac, RsaesOaepSha256, Rsa3072)
         );
         assert_eq!(
             fitted.changes,
@@ -412,7 +418,7 @@ mod tests {
             ]
         );
         let fitted =
-            AwsKeySpec::Rsa(3072).fit_choices(KeyUsage::KeyAgreement, RsaAesKeyWrapSha1, 2048);
+            AwsKeySpec::Rsa(3072).fit_choices(KeyUsage::KeyAgreement, RsaAesKeyWrapSha1, Rsa2048);
         assert_eq!(
             fitted.changes,
             [
@@ -427,11 +433,11 @@ mod tests {
                     let fitted = spec.fit_choices(*usage, algorithm, bits);
                     assert!(
                         spec.allowed_wrappings()
-                            .contains(&(fitted.algorithm, fitted.kek_bits))
+                            .contains(&(fitted.algorithm, fitted.kek))
                     );
                     assert!(spec.key_usages().contains(&fitted.usage));
-                    let unchanged = (fitted.usage, fitted.algorithm, fitted.kek_bits)
-                        == (*usage, algorithm, bits);
+                    let unchanged =
+                        (fitted.usage, fitted.algorithm, fitted.kek) == (*usage, algorithm, bits);
                     assert_eq!(fitted.changes.is_empty(), unchanged, "{from} -> {spec}");
                 }
             }

@@ -3,9 +3,9 @@
 //! the sizes AWS accepts, and the states the KMS objects must be in.
 
 use super::arn::Partition;
-use super::kek::AWS_WRAPPING_KEY_BITS;
 use super::key_material::{HmacHash, KeyMaterialSpec};
 use super::wrapping::WrappingAlgorithm;
+use super::wrapping_key_spec::WrappingKeySpec;
 use crate::kmip::State;
 
 /// Largest plaintext RSAES-OAEP can wrap: k − 2·hLen − 2.
@@ -24,19 +24,21 @@ fn is_oaep(algorithm: WrappingAlgorithm) -> bool {
     )
 }
 
-/// Whether AWS accepts this material wrapped this way; `Err` says why not and what to do.
+/// Whether AWS accepts this material wrapped this way under an RSA key of
+/// `kek_bits` (as the KMS reports it); `Ok` gives that key's wrapping key
+/// spec, `Err` says why not and what to do.
 pub fn check_wrapping(
     material: KeyMaterialSpec,
     algorithm: WrappingAlgorithm,
     kek_bits: usize,
     partition: Option<Partition>,
-) -> Result<(), String> {
+) -> Result<WrappingKeySpec, String> {
     check_material(material, partition)?;
-    if !AWS_WRAPPING_KEY_BITS.contains(&kek_bits) {
+    let Some(kek_spec) = WrappingKeySpec::from_bits(kek_bits) else {
         return Err(format!(
             "The wrapping key is RSA {kek_bits}-bit; AWS wrapping keys are RSA_2048, RSA_3072 or RSA_4096: import the key get-parameters-for-import returned."
         ));
-    }
+    };
     let rerun = |wanted: &str| {
         format!(
             "run get-parameters-for-import again with --wrapping-algorithm {wanted} and import that wrapping key"
@@ -63,7 +65,7 @@ pub fn check_wrapping(
                 oaep_capacity(kek_bits, algorithm)
             ))
         }
-        _ => Ok(()),
+        _ => Ok(kek_spec),
     }
 }
 

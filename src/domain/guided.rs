@@ -14,6 +14,7 @@ use super::import_parameters::Validity;
 use super::kek::{self, WrappingPublicKey};
 use super::key_material::KeyMaterialSpec;
 use super::wrapping::WrappingAlgorithm;
+use super::wrapping_key_spec::WrappingKeySpec;
 use crate::kmip::{ObjectAttributes, State};
 
 /// Everything the user entered in the five steps: what this tab's
@@ -32,7 +33,9 @@ pub struct GuidedInput {
     pub arn_input: String,
     #[serde(with = "by_aws_name")]
     pub algorithm: WrappingAlgorithm,
-    pub kek_bits: usize,
+    /// Step 2: the size of the wrapping key to ask AWS for.
+    #[serde(with = "by_aws_name")]
+    pub kek: WrappingKeySpec,
     /// Step 3: the pasted get-parameters-for-import output.
     pub parameters: String,
     /// Step 3: WrappingPublicKey.bin, when chosen as a file.
@@ -50,7 +53,7 @@ pub struct GuidedInput {
 impl Default for GuidedInput {
     fn default() -> Self {
         let spec = AwsKeySpec::SymmetricDefault;
-        let (algorithm, kek_bits) = spec.recommended_wrapping();
+        let (algorithm, kek) = spec.recommended_wrapping();
         Self {
             spec,
             usage: spec.key_usages()[0],
@@ -59,7 +62,7 @@ impl Default for GuidedInput {
             multi_region: false,
             arn_input: String::new(),
             algorithm,
-            kek_bits,
+            kek,
             parameters: String::new(),
             public_key: None,
             token: None,
@@ -77,9 +80,8 @@ impl GuidedInput {
         let mut input: Self = serde_json::from_str(json).unwrap_or_default();
         let fitted = input
             .spec
-            .fit_choices(input.usage, input.algorithm, input.kek_bits);
-        (input.usage, input.algorithm, input.kek_bits) =
-            (fitted.usage, fitted.algorithm, fitted.kek_bits);
+            .fit_choices(input.usage, input.algorithm, input.kek);
+        (input.usage, input.algorithm, input.kek) = (fitted.usage, fitted.algorithm, fitted.kek);
         input
     }
 
@@ -90,10 +92,9 @@ impl GuidedInput {
     /// Switches to `spec`, fitting the usage and wrapping to it; returns a
     /// sentence for each choice that had to change, and why.
     pub fn switch_spec(&mut self, spec: AwsKeySpec) -> Vec<String> {
-        let fitted = spec.fit_choices(self.usage, self.algorithm, self.kek_bits);
+        let fitted = spec.fit_choices(self.usage, self.algorithm, self.kek);
         self.spec = spec;
-        (self.usage, self.algorithm, self.kek_bits) =
-            (fitted.usage, fitted.algorithm, fitted.kek_bits);
+        (self.usage, self.algorithm, self.kek) = (fitted.usage, fitted.algorithm, fitted.kek);
         // Material made for another spec must not be reused.
         self.created_key_id.clear();
         fitted.changes
@@ -104,10 +105,10 @@ impl GuidedInput {
     pub fn choose_algorithm(&mut self, algorithm: WrappingAlgorithm) {
         self.algorithm = algorithm;
         let allowed = self.spec.allowed_wrappings();
-        if !allowed.contains(&(algorithm, self.kek_bits))
-            && let Some((_, bits)) = allowed.iter().rev().find(|(a, _)| *a == algorithm)
+        if !allowed.contains(&(algorithm, self.kek))
+            && let Some((_, kek)) = allowed.iter().rev().find(|(a, _)| *a == algorithm)
         {
-            self.kek_bits = *bits;
+            self.kek = *kek;
         }
     }
 
@@ -121,12 +122,12 @@ impl GuidedInput {
     }
 
     /// The wrapping key sizes step 2 offers for the spec and algorithm.
-    pub fn size_choices(&self) -> Vec<usize> {
+    pub fn size_choices(&self) -> Vec<WrappingKeySpec> {
         self.spec
             .allowed_wrappings()
             .into_iter()
             .filter(|(a, _)| *a == self.algorithm)
-            .map(|(_, bits)| bits)
+            .map(|(_, kek)| kek)
             .collect()
     }
 
@@ -180,11 +181,10 @@ pub fn check_parameters(input: &GuidedInput, now: OffsetDateTime) -> Result<AwsP
             "These parameters are for {from_aws}, but step 2's key is {chosen}: run get-parameters-for-import for step 2's key, or correct step 2."
         ));
     }
-    if key.rsa_bits != input.kek_bits {
+    if key.spec != input.kek {
         return Err(format!(
-            "The wrapping key is {}, but step 2 asked for RSA_{}: run the step 2 command as shown (the wrapping algorithm must match too).",
-            key.aws_spec(),
-            input.kek_bits
+            "The wrapping key is {}, but step 2 asked for {}: run the step 2 command as shown (the wrapping algorithm must match too).",
+            key.spec, input.kek
         ));
     }
     Ok(AwsParameters {
@@ -238,7 +238,7 @@ impl GuidedPlan {
             format!("{material};"),
             format!(
                 "import the wrapping key ({}) tagged aws, {}{arn};",
-                self.kek.aws_spec(),
+                self.kek.spec,
                 self.algorithm.tag()
             ),
             format!("export the key material wrapped with {}.", self.algorithm),
@@ -293,6 +293,15 @@ mod by_aws_name {
     }
 
     impl AwsName for KeyUsage {
+        fn name(&self) -> String {
+            self.aws_name().to_owned()
+        }
+        fn from_name(name: &str) -> Option<Self> {
+            Self::parse(name)
+        }
+    }
+
+    impl AwsName for WrappingKeySpec {
         fn name(&self) -> String {
             self.aws_name().to_owned()
         }
@@ -372,7 +381,7 @@ mod tests {
     fn filled() -> GuidedInput {
         GuidedInput {
             arn_input: ARN.to_owned(),
-            kek_bits: 4096,
+            kek: WrappingKeySpec::Rsa4096,
             parameters: parameters_json(ARN, fixture!("rsa4096.spki.der"), "2026-02-20T12:00:00Z"),
             ..GuidedInput::default()
         }
@@ -400,7 +409,7 @@ mod tests {
         );
         check(
             GuidedInput {
-                kek_bits: 2048,
+                kek: WrappingKeySpec::Rsa2048,
                 ..filled()
             },
             Err("The wrapping key is RSA_4096, but step 2 asked for RSA_2048"),
@@ -513,7 +522,7 @@ mod tests {
         assert!(changes[0].starts_with("Key usage changed"), "{changes:?}");
         assert_eq!(input.created_key_id, "");
         input.choose_algorithm(WrappingAlgorithm::RsaesOaepSha1);
-        assert!(input.size_choices().contains(&input.kek_bits));
+        assert!(input.size_choices().contains(&input.kek));
         assert!(input.algorithm_choices().contains(&input.algorithm));
     }
 

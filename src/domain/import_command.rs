@@ -1,11 +1,10 @@
 //! The `aws kms import-key-material` command handed to the user, quoted for a
 //! POSIX shell, multi-line or one line, from typed options.
 
-use std::borrow::Cow;
-
 use time::{Date, Duration, OffsetDateTime};
 
 use super::arn::AwsKeyArn;
+use super::cli::{ARN_PLACEHOLDER, CliCommand, shell_quote};
 use super::key_material::KeyMaterialSpec;
 
 /// `--expiration-model`.
@@ -53,9 +52,6 @@ pub struct ImportCommand {
 pub fn takes_import_type_and_description(material: KeyMaterialSpec) -> bool {
     matches!(material, KeyMaterialSpec::Aes { .. })
 }
-
-/// What stands for a missing ARN.
-pub const ARN_PLACEHOLDER: &str = "<AWS key ARN>";
 
 impl ImportCommand {
     /// The command, each option with its value.
@@ -111,34 +107,6 @@ impl ImportCommand {
 
     pub fn one_line(&self) -> String {
         self.command().one_line()
-    }
-}
-
-/// A command as its words grouped by option (each group already quoted).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CliCommand(pub Vec<String>);
-
-impl CliCommand {
-    /// One option per line, joined with `\`.
-    pub fn multi_line(&self) -> String {
-        self.0.join(" \\\n    ")
-    }
-
-    pub fn one_line(&self) -> String {
-        self.0.join(" ")
-    }
-}
-
-/// Quotes a word for a POSIX shell when it needs it.
-pub fn shell_quote(word: &str) -> Cow<'_, str> {
-    let safe = !word.is_empty()
-        && word
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b));
-    if safe {
-        Cow::Borrowed(word)
-    } else {
-        Cow::Owned(format!("'{}'", word.replace('\'', "'\\''")))
     }
 }
 
@@ -323,27 +291,6 @@ mod tests {
                 shell_words::split(&c.multi_line()).unwrap(),
                 words,
                 "{material}"
-            );
-        }
-    }
-
-    #[test]
-    fn quoting_survives_a_shell_parser() {
-        for word in [
-            "plain.bin",
-            "a b",
-            "it's",
-            "$HOME",
-            "`x`",
-            "\"q\"",
-            "semi;colon",
-            "new\nline",
-            "",
-        ] {
-            assert_eq!(
-                shell_words::split(&shell_quote(word)).unwrap(),
-                vec![word.to_owned()],
-                "{word:?}"
             );
         }
     }

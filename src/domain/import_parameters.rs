@@ -6,7 +6,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 use super::arn::AwsKeyArn;
-use super::kek::decode_base64;
+use super::base64_text::decode_base64;
 
 /// What get-parameters-for-import returned.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,6 +135,16 @@ impl Validity {
         }
     }
 
+    /// The phrase after "These import parameters are …, ": "valid for 23 h 12
+    /// min", or "expired 2 h ago: run get-parameters-for-import again (…)";
+    /// [`Validity::is_expired`] says which.
+    pub fn notice(self) -> String {
+        match self {
+            Self::ValidFor(_) => self.short(),
+            Self::ExpiredAgo(_) => format!("{}: {EXPIRED_FIX}", self.short()),
+        }
+    }
+
     /// The sentence that refuses expired parameters, `None` while they are valid.
     pub fn refusal(self) -> Option<String> {
         self.is_expired().then(|| self.sentence())
@@ -144,18 +154,6 @@ impl Validity {
 /// What to do about expired parameters.
 const EXPIRED_FIX: &str =
     "run get-parameters-for-import again (its output is valid 24 h and single use)";
-
-/// "valid for 23 h 12 min" or "expired 2 h ago: run get-parameters-for-import
-/// again (…)", and whether it expired. Kept for the guided page, which writes
-/// "These import parameters are {text}."; prefer [`Validity::refusal`].
-pub fn validity_notice(valid_to: OffsetDateTime, now: OffsetDateTime) -> (String, bool) {
-    let validity = Validity::at(valid_to, now);
-    if validity.is_expired() {
-        (format!("{}: {EXPIRED_FIX}", validity.short()), true)
-    } else {
-        (validity.short(), false)
-    }
-}
 
 fn human(d: Duration) -> String {
     let minutes = d.whole_minutes();
@@ -259,18 +257,18 @@ mod tests {
     }
 
     #[test]
-    fn the_older_notice_says_the_same_without_shouting() {
+    fn the_notice_says_the_same_without_shouting() {
         let now = datetime!(2026-02-18 15:07 UTC);
-        assert_eq!(
-            validity_notice(datetime!(2026-02-19 14:19 UTC), now),
-            ("valid for 23 h 12 min".to_owned(), false)
-        );
-        let (text, expired) = validity_notice(datetime!(2026-02-18 13:07 UTC), now);
+        let valid = Validity::at(datetime!(2026-02-19 14:19 UTC), now);
+        assert_eq!(valid.notice(), "valid for 23 h 12 min");
+        assert!(!valid.is_expired());
+        let expired = Validity::at(datetime!(2026-02-18 13:07 UTC), now);
+        let text = expired.notice();
         assert_eq!(
             text,
             "expired 2 h ago: run get-parameters-for-import again (its output is valid 24 h and single use)"
         );
         assert!(!text.contains("EXPIRED"));
-        assert!(expired);
+        assert!(expired.is_expired());
     }
 }

@@ -1,16 +1,16 @@
 //! The AWS wrapping public key (KEK) as the user hands it over — base64, PEM,
 //! DER file or get-parameters-for-import JSON — checked before any request.
 
-use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use der::asn1::{AnyRef, ObjectIdentifier};
 use der::{Decode, Encode, Header, Reader, SliceReader, Tag, Tagged};
 use pkcs1::RsaPublicKey;
 use sha2::{Digest, Sha256};
 use spki::SubjectPublicKeyInfoRef;
 
+use super::base64_text::decode_base64;
 use super::import_parameters::ImportParameters;
 use super::wrapping::WrappingAlgorithm;
+use super::wrapping_key_spec::WrappingKeySpec;
 
 /// Largest DER KEK accepted (an RSA-4096 SPKI is 550 bytes).
 pub const MAX_KEK_BYTES: usize = 4096;
@@ -22,16 +22,13 @@ const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.11354
 const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 
-/// The RSA sizes AWS issues wrapping keys in (`--wrapping-key-spec`).
-pub const AWS_WRAPPING_KEY_BITS: [usize; 3] = [2048, 3072, 4096];
-
 /// A checked AWS wrapping key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WrappingPublicKey {
     /// The SubjectPublicKeyInfo DER, exactly what AWS returned.
     pub spki_der: Vec<u8>,
-    /// Modulus size: 2048, 3072 or 4096.
-    pub rsa_bits: usize,
+    /// Its size, as AWS names it in `--wrapping-key-spec`.
+    pub spec: WrappingKeySpec,
 }
 
 impl WrappingPublicKey {
@@ -64,14 +61,9 @@ impl WrappingPublicKey {
     pub fn summary(&self) -> String {
         format!(
             "RSA {}-bit public key, SHA-256 fingerprint {}",
-            self.rsa_bits,
+            self.spec.bits(),
             self.fingerprint()
         )
-    }
-
-    /// The AWS `--wrapping-key-spec` name.
-    pub fn aws_spec(&self) -> String {
-        format!("RSA_{}", self.rsa_bits)
     }
 }
 
@@ -151,39 +143,6 @@ pub fn parse_file(bytes: &[u8]) -> Result<KekInput, String> {
         Ok(text) => parse_text(text),
         Err(_) => Err("The file is neither DER (it does not start with a SEQUENCE) nor text holding PEM or base64: choose the WrappingPublicKey.bin that AWS gave you.".to_owned()),
     }
-}
-
-/// Standard-alphabet base64, padded or not, whitespace and line breaks ignored.
-pub fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if let Some((position, c)) = compact
-        .char_indices()
-        .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')))
-    {
-        let hint = if matches!(c, '-' | '_') {
-            " (that is the URL-safe alphabet; AWS prints standard base64)"
-        } else {
-            ""
-        };
-        return Err(format!(
-            "the character '{c}' at position {} is not in the base64 alphabet{hint}",
-            position + 1
-        ));
-    }
-    let unpadded = compact.trim_end_matches('=');
-    if compact.len() - unpadded.len() > 2 || unpadded.contains('=') {
-        return Err("'=' padding may only appear, at most twice, at the very end".to_owned());
-    }
-    if unpadded.len() % 4 == 1 {
-        return Err(format!(
-            "{} characters cannot be base64 (one character too many or missing): check the copy is complete",
-            unpadded.len()
-        ));
-    }
-    STANDARD_NO_PAD
-        .decode(unpadded)
-        .or_else(|_| STANDARD.decode(&compact))
-        .map_err(|e| format!("it does not decode ({e})"))
 }
 
 fn decode_pem(text: &str) -> Result<Vec<u8>, String> {
@@ -276,14 +235,14 @@ pub fn check_spki(der: &[u8]) -> Result<WrappingPublicKey, String> {
         .map_err(|e| format!("The RSA public key inside is malformed ({e})."))?;
     let modulus = rsa.modulus.as_bytes();
     let bits = modulus_bits(modulus);
-    if !AWS_WRAPPING_KEY_BITS.contains(&bits) {
+    let Some(spec) = WrappingKeySpec::from_bits(bits) else {
         return Err(format!(
             "This is an RSA {bits}-bit key; AWS wrapping keys are 2048, 3072 or 4096 bits (RSA_2048, RSA_3072, RSA_4096)."
         ));
-    }
+    };
     Ok(WrappingPublicKey {
         spki_der: der.to_vec(),
-        rsa_bits: bits,
+        spec,
     })
 }
 
@@ -357,7 +316,7 @@ mod tests {
     fn the_stable_id_depends_on_the_key_and_the_algorithm_only() {
         let key = |byte| WrappingPublicKey {
             spki_der: vec![byte; 300],
-            rsa_bits: 2048,
+            spec: WrappingKeySpec::Rsa2048,
         };
         let id = key(1).stable_kms_id(WrappingAlgorithm::RsaesOaepSha256);
         assert!(id.starts_with("aws-kek-rsaes-oaep-sha-256-"), "{id}");
@@ -366,6 +325,9 @@ mod tests {
         assert_ne!(id, key(2).stable_kms_id(WrappingAlgorithm::RsaesOaepSha256));
         assert_ne!(id, key(1).stable_kms_id(WrappingAlgorithm::RsaesOaepSha1));
     }
+
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 
     use super::*;
 
@@ -404,7 +366,7 @@ mod tests {
         ] {
             let input = parse_text(&b64(der)).unwrap();
             assert_eq!(input.kind, InputKind::Base64);
-            assert_eq!(input.key.rsa_bits, bits);
+            assert_eq!(input.key.spec.bits(), bits);
             assert_eq!(input.key.spki_der, der);
         }
     }
@@ -432,7 +394,7 @@ mod tests {
         assert_eq!(parse_file(pem.as_bytes()).unwrap().kind, InputKind::Pem);
         let der = parse_file(fixture!("rsa3072.spki.der")).unwrap();
         assert_eq!(der.kind, InputKind::DerFile);
-        assert_eq!(der.key.rsa_bits, 3072);
+        assert_eq!(der.key.spec, WrappingKeySpec::Rsa3072);
         let text_file = parse_file(b64(fixture!("rsa2048.spki.der")).as_bytes()).unwrap();
         assert_eq!(text_file.kind, InputKind::Base64);
     }
@@ -451,7 +413,7 @@ mod tests {
         );
         let input = parse_text(&json).unwrap();
         assert_eq!(input.kind, InputKind::GetParametersJson);
-        assert_eq!(input.key.rsa_bits, 4096);
+        assert_eq!(input.key.spec, WrappingKeySpec::Rsa4096);
         let parameters = input.parameters.unwrap();
         assert_eq!(parameters.import_token, vec![9; 1000]);
         let bad = json.replace(
@@ -470,7 +432,7 @@ mod tests {
         let summary = key.summary();
         assert!(summary.starts_with("RSA 4096-bit public key, SHA-256 fingerprint "));
         assert_eq!(key.fingerprint().len(), 32 * 3 - 1);
-        assert_eq!(key.aws_spec(), "RSA_4096");
+        assert_eq!(key.spec.aws_name(), "RSA_4096");
         // The tag's hex and the shown fingerprint are the same digest (sha256sum of the file).
         let hex = "e28e18f7f78fd4be97a94d2feec789cd67d2f38598abc3496635e0d53cba5c14";
         assert_eq!(key.sha256_hex(), hex);

@@ -3,7 +3,7 @@
 
 use super::arn::AwsKeyArn;
 use super::kek::WrappingPublicKey;
-use super::wrapping::{WrappingAlgorithm, algorithm_from_tags};
+use super::wrapping::{WRAPPING_ALGORITHM_TAG_PREFIX, WrappingAlgorithm};
 
 /// Every imported AWS KEK carries this tag.
 pub const AWS_TAG: &str = "aws";
@@ -62,6 +62,25 @@ pub fn read_kek_tags(tags: &[String]) -> KekTags {
     }
 }
 
+/// Finds the wrapping algorithm among a KEK's tags.
+/// `Ok(None)`: no such tag; `Err`: a tag whose spelling is unknown.
+pub fn algorithm_from_tags(tags: &[String]) -> Result<Option<WrappingAlgorithm>, String> {
+    let Some(value) = tags.iter().find_map(|t| {
+        t.get(..WRAPPING_ALGORITHM_TAG_PREFIX.len())
+            .filter(|p| p.eq_ignore_ascii_case(WRAPPING_ALGORITHM_TAG_PREFIX))
+            .map(|_| &t[WRAPPING_ALGORITHM_TAG_PREFIX.len()..])
+    }) else {
+        return Ok(None);
+    };
+    WrappingAlgorithm::parse(value).map(Some).ok_or_else(|| {
+        format!(
+            "the tag \"{WRAPPING_ALGORITHM_TAG_PREFIX}{value}\" names no wrapping algorithm this app knows: \
+             expected one of RsaesOaepSha1, RsaesOaepSha256, RsaAesKeyWrapSha1, RsaAesKeyWrapSha256 \
+             (or the AWS names); re-import the KEK with the algorithm given to get-parameters-for-import"
+        )
+    })
+}
+
 /// The wrapping key about to be imported, as it would be tagged.
 #[derive(Clone, Copy, Debug)]
 pub struct KekToImport<'a> {
@@ -96,7 +115,7 @@ pub fn same_kek(
     match &stored.sha256 {
         Some(hex) => (*hex == new.key.sha256_hex()).then_some(SameKek::Certainly),
         // Without a fingerprint, only a shared ARN says anything.
-        None => (new.key_arn.is_some() && stored_bits == Some(new.key.rsa_bits as i64))
+        None => (new.key_arn.is_some() && stored_bits == Some(new.key.spec.bits() as i64))
             .then_some(SameKek::Possibly),
     }
 }
@@ -104,6 +123,7 @@ pub fn same_kek(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::wrapping_key_spec::WrappingKeySpec;
 
     const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
     const OTHER_ARN: &str =
@@ -112,12 +132,27 @@ mod tests {
     fn key(byte: u8, rsa_bits: usize) -> WrappingPublicKey {
         WrappingPublicKey {
             spki_der: vec![byte; 300],
-            rsa_bits,
+            spec: WrappingKeySpec::from_bits(rsa_bits).unwrap(),
         }
     }
 
     fn strings(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_algorithm_is_found_among_tags() {
+        assert_eq!(
+            algorithm_from_tags(&strings(&["aws", "wrapping_algorithm:rsa-oaep"])),
+            Ok(Some(WrappingAlgorithm::RsaesOaepSha256))
+        );
+        assert_eq!(algorithm_from_tags(&strings(&["aws"])), Ok(None));
+        let err = algorithm_from_tags(&strings(&["wrapping_algorithm:RsaOaep512"])).unwrap_err();
+        assert!(
+            err.starts_with(
+                "the tag \"wrapping_algorithm:RsaOaep512\" names no wrapping algorithm"
+            )
+        );
     }
 
     #[test]

@@ -101,32 +101,9 @@ impl fmt::Display for WrappingAlgorithm {
 /// Prefix of the tag that names a KEK's wrapping algorithm.
 pub const WRAPPING_ALGORITHM_TAG_PREFIX: &str = "wrapping_algorithm:";
 
-/// Finds the wrapping algorithm among a KEK's tags.
-/// `Ok(None)`: no such tag; `Err`: a tag whose spelling is unknown.
-pub fn algorithm_from_tags(tags: &[String]) -> Result<Option<WrappingAlgorithm>, String> {
-    let Some(value) = tags.iter().find_map(|t| {
-        t.get(..WRAPPING_ALGORITHM_TAG_PREFIX.len())
-            .filter(|p| p.eq_ignore_ascii_case(WRAPPING_ALGORITHM_TAG_PREFIX))
-            .map(|_| &t[WRAPPING_ALGORITHM_TAG_PREFIX.len()..])
-    }) else {
-        return Ok(None);
-    };
-    WrappingAlgorithm::parse(value).map(Some).ok_or_else(|| {
-        format!(
-            "the tag \"{WRAPPING_ALGORITHM_TAG_PREFIX}{value}\" names no wrapping algorithm this app knows: \
-             expected one of RsaesOaepSha1, RsaesOaepSha256, RsaAesKeyWrapSha1, RsaAesKeyWrapSha256 \
-             (or the AWS names); re-import the KEK with the algorithm given to get-parameters-for-import"
-        )
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn tags(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
-    }
 
     #[test]
     fn all_three_spellings_are_read_case_insensitively() {
@@ -160,21 +137,6 @@ mod tests {
         assert_eq!(
             WrappingAlgorithm::RsaAesKeyWrapSha256.tag(),
             "wrapping_algorithm:RsaAesKeyWrapSha256"
-        );
-    }
-
-    #[test]
-    fn the_algorithm_is_found_among_tags() {
-        assert_eq!(
-            algorithm_from_tags(&tags(&["aws", "wrapping_algorithm:rsa-oaep"])),
-            Ok(Some(WrappingAlgorithm::RsaesOaepSha256))
-        );
-        assert_eq!(algorithm_from_tags(&tags(&["aws"])), Ok(None));
-        let err = algorithm_from_tags(&tags(&["wrapping_algorithm:RsaOaep512"])).unwrap_err();
-        assert!(
-            err.starts_with(
-                "the tag \"wrapping_algorithm:RsaOaep512\" names no wrapping algorithm"
-            )
         );
     }
 

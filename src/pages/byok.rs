@@ -26,9 +26,10 @@ use crate::domain::aws_cli::{
 };
 use crate::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
 use crate::domain::guided::{GuidedInput, GuidedPlan, check_parameters, compatibility, plan};
-use crate::domain::import_parameters::validity_notice;
+use crate::domain::import_parameters::Validity;
 use crate::domain::kek::MAX_FILE_BYTES;
 use crate::domain::wrapping::WrappingAlgorithm;
+use crate::domain::wrapping_key_spec::WrappingKeySpec;
 use crate::kmip::{ObjectAttributes, ObjectType};
 use crate::routes::Page;
 use crate::settings::use_settings;
@@ -204,14 +205,14 @@ fn StepWrapping(draft: Draft) -> impl IntoView {
     let command = Signal::derive(move || {
         draft.get(|i| {
             let arn = i.key_arn().and_then(Result::ok);
-            get_parameters_for_import(arn.as_ref(), i.algorithm, i.kek_bits).multi_line()
+            get_parameters_for_import(arn.as_ref(), i.algorithm, i.kek).multi_line()
         })
     });
     let recommendation = move || {
         let spec = draft.get(|i| i.spec);
-        let (algorithm, bits) = spec.recommended_wrapping();
+        let (algorithm, kek) = spec.recommended_wrapping();
         format!(
-            "Recommended for {}: {algorithm} with an RSA_{bits} wrapping key.",
+            "Recommended for {}: {algorithm} with an {kek} wrapping key.",
             spec.aws_name()
         )
     };
@@ -245,18 +246,18 @@ fn StepWrapping(draft: Draft) -> impl IntoView {
                 id="byok-kek-size"
                 aria-describedby="byok-wrapping-left-out"
                 on:change=move |ev| {
-                    if let Ok(bits) = event_target_value(&ev).trim_start_matches("RSA_").parse() {
+                    if let Some(kek) = WrappingKeySpec::parse(&event_target_value(&ev)) {
                         draft.spec_changes.set(Vec::new());
-                        draft.set(|i| i.kek_bits = bits);
+                        draft.set(|i| i.kek = kek);
                     }
                 }
             >
                 {move || {
                     choice_options(
                         draft.get(GuidedInput::size_choices),
-                        |bits| format!("RSA_{bits}"),
-                        |bits| format!("RSA_{bits}"),
-                        move || draft.get(|i| i.kek_bits),
+                        |kek| kek.aws_name().to_owned(),
+                        |kek| kek.aws_name().to_owned(),
+                        move || draft.get(|i| i.kek),
                     )
                 }}
             </select>
@@ -336,7 +337,7 @@ fn StepParameters(draft: Draft) -> impl IntoView {
                         Ok(p) => {
                             let validity = p
                                 .valid_to
-                                .map(|v| format!(", {}", validity_notice(v, now.get()).0))
+                                .map(|v| format!(", {}", Validity::at(v, now.get()).notice()))
                                 .unwrap_or_default();
                             view! {
                                 <span class="ok" data-testid="parameters-ok">

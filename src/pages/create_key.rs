@@ -13,6 +13,7 @@ use crate::components::request_progress::RequestProgress;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::TextField;
 use crate::domain::aws_key_spec::{AwsKeySpec, KeyFamily, KeyUsage};
+use crate::domain::kms_id::KmsId;
 use crate::routes::Page;
 use crate::settings::use_settings;
 
@@ -74,18 +75,19 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let id_text = id.get().trim().to_owned();
-        submit.submit(|| parse_tags(&tags.get()).and_then(|tags| {
-            if id_text.contains(char::is_whitespace) {
-                return Err("Key id: spaces are not allowed; use letters, digits, '-' or '_', or leave it empty.".to_owned());
-            }
-            Ok(CreateKeyPlan {
-                spec: spec.get(),
-                usage: usage.get(),
-                id: id_text.clone(),
-                tags,
-                sensitive: sensitive.get(),
+        submit.submit(|| {
+            parse_tags(&tags.get()).and_then(|tags| {
+                let id_text = KmsId::parse_optional(&id_text, "Key id")?
+                    .map_or_else(String::new, KmsId::into_string);
+                Ok(CreateKeyPlan {
+                    spec: spec.get(),
+                    usage: usage.get(),
+                    id: id_text.clone(),
+                    tags,
+                    sensitive: sensitive.get(),
+                })
             })
-        }));
+        });
     };
     let outcome = create.value();
     let request_error = Signal::derive(move || outcome.get().and_then(Result::err));

@@ -25,6 +25,7 @@ use crate::domain::arn::AwsKeyArn;
 use crate::domain::import_parameters::{ImportParameters, Validity};
 use crate::domain::kek::{self, KekInput, MAX_FILE_BYTES};
 use crate::domain::kek_tags::SameKek;
+use crate::domain::kms_id::KmsId;
 use crate::domain::wrapping::WrappingAlgorithm;
 use crate::kmip::ObjectAttributes;
 use crate::routes::Page;
@@ -167,10 +168,8 @@ pub fn ImportKekPage() -> impl IntoView {
         } else {
             Some(AwsKeyArn::parse(&arn_text).map_err(|e| format!("AWS key ARN: {e}"))?)
         };
-        let kms_id = kms_id.get().trim().to_owned();
-        if kms_id.chars().any(char::is_whitespace) {
-            return Err("KMS key id: spaces are not allowed; use letters, digits, '-' or '_', or leave it empty.".to_owned());
-        }
+        let kms_id = KmsId::parse_optional(&kms_id.get(), "KMS key id")?
+            .map_or_else(String::new, KmsId::into_string);
         Ok(ImportKekPlan {
             key: input.key,
             algorithm,

@@ -12,6 +12,7 @@ use byok_ui::domain::aws_cli::{
 use byok_ui::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
 use byok_ui::domain::key_material::{EcCurve, HmacHash, KeyMaterialSpec};
 use byok_ui::domain::wrapping::WrappingAlgorithm;
+use byok_ui::domain::wrapping_key_spec::WrappingKeySpec;
 use byok_ui::routes::Page;
 use rsa::RsaPrivateKey;
 use rsa::pkcs8::EncodePublicKey;
@@ -137,13 +138,13 @@ async fn each_family_goes_from_spec_to_a_blob_that_unwraps_to_the_material() {
             .await;
         assert!(
             recommendation.contains(&format!(
-                "{recommended_algorithm} with an RSA_{recommended_bits}"
+                "{recommended_algorithm} with an {recommended_bits}"
             )),
             "{recommendation}"
         );
         let (algorithm, kek_bits) = scenario
             .wrapping
-            .unwrap_or((recommended_algorithm, recommended_bits));
+            .unwrap_or((recommended_algorithm, recommended_bits.bits()));
         browser
             .select("#byok-algorithm", algorithm.aws_name())
             .await;
@@ -151,7 +152,11 @@ async fn each_family_goes_from_spec_to_a_blob_that_unwraps_to_the_material() {
             .select("#byok-kek-size", &format!("RSA_{kek_bits}"))
             .await;
         browser.paste("#byok-arn", &create_key_output(spec)).await;
-        let expected = get_parameters_for_import(Some(&arn), algorithm, kek_bits);
+        let expected = get_parameters_for_import(
+            Some(&arn),
+            algorithm,
+            WrappingKeySpec::from_bits(kek_bits).unwrap(),
+        );
         browser
             .wait_for_text("#get-parameters-command", |t| t == expected.multi_line())
             .await;

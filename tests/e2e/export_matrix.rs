@@ -143,7 +143,7 @@ fn every_cell_is_either_proven_by_an_independent_unwrap_or_refused_before_sendin
             for (kek_bits, kek_id, private) in &keks {
                 let cell = format!("{spec} / {algorithm} / RSA {kek_bits}");
                 match check_wrapping(*spec, algorithm, *kek_bits, None) {
-                    Ok(()) => {
+                    Ok(_) => {
                         let reply = kms
                             .kmip(&kmip::export_wrapped(&ExportWrappedRequest {
                                 key_id: key_id.clone(),
