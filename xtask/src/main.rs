@@ -51,8 +51,8 @@ fn help() -> String {
   build           install the build tools, build the bundle into dist/ (release,
                   offline, for /ui/), add its Content-Security-Policy, print its size
   run [--port N]  setup, build, then start the KMS serving the UI at /ui/ (default 9998)
-  test            setup, fmt, clippy (native + wasm32), build, unit tests, parser
-                  fuzzing, browser end-to-end tests against the KMS
+  test            setup, fmt, clippy (native + wasm32), build, unit tests, tidy
+                  checks, parser fuzzing, browser end-to-end tests against the KMS
   size            print dist/'s wasm/js/css/html bytes: raw, gzip -9 and brotli 11
   bench           setup, build, then time page load and export in Chromium against
                   a plain client (report in target/bench/ui-timings.md)"
@@ -131,6 +131,10 @@ fn test() -> Result {
     run_step(
         "unit tests",
         command("cargo").args(["test", "--workspace", "--lib", "--bins"]),
+    )?;
+    run_step(
+        "tidy checks (doc headers, layering, one KMS version)",
+        command("cargo").args(["test", "--test", "tidy"]),
     )?;
     run_step(
         "parser fuzzing (proptest, 5000 cases per property)",
