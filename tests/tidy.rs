@@ -1,0 +1,788 @@
+//! Tidy: the structural rules ARCHITECTURE.md states, checked over the source
+//! text natively (no browser), so a change that breaks one fails `cargo test`.
+//!
+//! Each rule is a small function from (path, text) to violations, unit-tested
+//! below on synthetic input; the `tree_*` tests run every rule over the repo.
+
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// One broken rule: where, and what to do about it.
+#[derive(Debug, PartialEq)]
+struct Violation {
+    file: String,
+    line: usize,
+    message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+fn violation(file: &str, line: usize, message: impl Into<String>) -> Violation {
+    Violation {
+        file: file.to_owned(),
+        line,
+        message: message.into(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reading Rust source: comments (and, on request, string contents) blanked out
+// with the line structure kept, so positions still give line numbers.
+// ---------------------------------------------------------------------------
+
+/// `src` with every comment replaced by spaces; with `strings` false, the
+/// contents of string and char literals are blanked too (quotes kept).
+fn mask(src: &str, keep_strings: bool) -> String {
+    let chars: Vec<char> = src.chars().collect();
+    let mut out = String::with_capacity(src.len());
+    let blank = |c: char| if c == '\n' { '\n' } else { ' ' };
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        if c == '/' && next == Some('/') {
+            while i < chars.len() && chars[i] != '\n' {
+                out.push(' ');
+                i += 1;
+            }
+        } else if c == '/' && next == Some('*') {
+            let mut depth = 0;
+            while i < chars.len() {
+                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                    depth += 1;
+                    out.push_str("  ");
+                    i += 2;
+                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                    depth -= 1;
+                    out.push_str("  ");
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    out.push(blank(chars[i]));
+                    i += 1;
+                }
+            }
+        } else if let Some((hashes, open_len)) = raw_string_start(&chars, i) {
+            // r"…", r#"…"#, br#"…"#: ends at a quote followed by as many #.
+            out.extend(&chars[i..i + open_len]);
+            i += open_len;
+            while i < chars.len() {
+                if chars[i] == '"' && (1..=hashes).all(|k| chars.get(i + k) == Some(&'#')) {
+                    out.extend(&chars[i..i + 1 + hashes]);
+                    i += 1 + hashes;
+                    break;
+                }
+                out.push(if keep_strings {
+                    chars[i]
+                } else {
+                    blank(chars[i])
+                });
+                i += 1;
+            }
+        } else if c == '"' {
+            out.push('"');
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                let len = if chars[i] == '\\' { 2 } else { 1 };
+                for &d in chars.iter().skip(i).take(len) {
+                    out.push(if keep_strings { d } else { blank(d) });
+                }
+                i += len;
+            }
+            if i < chars.len() {
+                out.push('"');
+                i += 1;
+            }
+        } else if c == '\'' && is_char_literal(&chars, i) {
+            out.push('\'');
+            i += 1;
+            while i < chars.len() && chars[i] != '\'' {
+                let len = if chars[i] == '\\' { 2 } else { 1 };
+                for &d in chars.iter().skip(i).take(len) {
+                    out.push(if keep_strings { d } else { blank(d) });
+                }
+                i += len;
+            }
+            if i < chars.len() {
+                out.push('\'');
+                i += 1;
+            }
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// At `i`, a raw string opener (`r"`, `r#"`, `br##"`…): (number of #, length).
+fn raw_string_start(chars: &[char], i: usize) -> Option<(usize, usize)> {
+    if i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_') {
+        return None;
+    }
+    let mut j = i;
+    if chars.get(j) == Some(&'b') {
+        j += 1;
+    }
+    if chars.get(j) != Some(&'r') {
+        return None;
+    }
+    j += 1;
+    let hashes = chars[j..].iter().take_while(|&&c| c == '#').count();
+    (chars.get(j + hashes) == Some(&'"')).then_some((hashes, j + hashes + 1 - i))
+}
+
+/// A `'` that opens a char literal (`'a'`, `'\n'`, `'"'`), not a lifetime.
+fn is_char_literal(chars: &[char], i: usize) -> bool {
+    match chars.get(i + 1) {
+        Some('\\') => true,
+        Some(_) => chars.get(i + 2) == Some(&'\''),
+        None => false,
+    }
+}
+
+/// Code only: comments blanked, string contents kept.
+fn without_comments(src: &str) -> String {
+    mask(src, true)
+}
+
+/// Code only: comments and string contents blanked.
+fn bare_code(src: &str) -> String {
+    mask(src, false)
+}
+
+/// 1-based line of byte offset `at`.
+fn line_of(text: &str, at: usize) -> usize {
+    text[..at].matches('\n').count() + 1
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Every identifier in `code` that starts a path (not after `::` or `.`),
+/// with its line.
+fn path_roots(code: &str) -> Vec<(usize, &str)> {
+    let mut roots = Vec::new();
+    let mut chars = code.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !(c.is_alphabetic() || c == '_') {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(at, d)) = chars.peek() {
+            if !is_ident_char(d) {
+                break;
+            }
+            end = at + d.len_utf8();
+            chars.next();
+        }
+        let before = code[..start].trim_end();
+        if !before.ends_with("::") && !before.ends_with('.') {
+            roots.push((line_of(code, start), &code[start..end]));
+        }
+    }
+    roots
+}
+
+/// The first-level modules named after `crate::`, including each item of a
+/// `crate::{a, b::c}` group, with their lines.
+fn crate_modules(code: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (at, _) in code.match_indices("crate::") {
+        if code[..at].ends_with(|c: char| is_ident_char(c) || c == '$') {
+            continue;
+        }
+        let rest = &code[at + "crate::".len()..];
+        let offset = at + "crate::".len();
+        let trimmed = rest.trim_start();
+        let skipped = rest.len() - trimmed.len();
+        if let Some(group) = trimmed.strip_prefix('{') {
+            let group_start = offset + skipped + 1;
+            let mut depth = 1;
+            let mut expect_item = true;
+            let mut chars = group.char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 1 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 1 => expect_item = true,
+                    c if expect_item && depth == 1 && (c.is_alphabetic() || c == '_') => {
+                        let mut end = i + c.len_utf8();
+                        while let Some(&(at, d)) = chars.peek() {
+                            if !is_ident_char(d) {
+                                break;
+                            }
+                            end = at + d.len_utf8();
+                            chars.next();
+                        }
+                        found.push((line_of(code, group_start + i), group[i..end].to_owned()));
+                        expect_item = false;
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            let len = trimmed
+                .find(|d: char| !is_ident_char(d))
+                .unwrap_or(trimmed.len());
+            if len > 0 {
+                found.push((line_of(code, offset + skipped), trimmed[..len].to_owned()));
+            }
+        }
+    }
+    found
+}
+
+// ---------------------------------------------------------------------------
+// The rules.
+// ---------------------------------------------------------------------------
+
+/// Every Rust file opens with a `//!` doc saying why it exists.
+fn doc_header(file: &str, text: &str) -> Vec<Violation> {
+    if text.starts_with("//!") {
+        Vec::new()
+    } else {
+        vec![violation(
+            file,
+            1,
+            "does not start with `//!`: open the file with a short `//!` doc saying why it exists",
+        )]
+    }
+}
+
+/// Crates that only make sense in a browser or over HTTP.
+const BROWSER_CRATES: [&str; 12] = [
+    "web_sys",
+    "js_sys",
+    "wasm_bindgen",
+    "wasm_bindgen_futures",
+    "gloo",
+    "gloo_net",
+    "gloo_timers",
+    "leptos",
+    "leptos_router",
+    "console_error_panic_hook",
+    "reqwest",
+    "ureq",
+];
+
+/// `src/kmip` and `src/domain` are plain Rust: no browser or HTTP crate.
+fn no_browser_crates(file: &str, text: &str) -> Vec<Violation> {
+    let code = bare_code(text);
+    path_roots(&code)
+        .into_iter()
+        .filter(|(_, root)| BROWSER_CRATES.contains(root))
+        .map(|(line, root)| {
+            violation(
+                file,
+                line,
+                format!(
+                    "uses the browser/HTTP crate `{root}`: kmip and domain stay plain Rust; \
+                     do this in client, browser or actions and pass plain values in"
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Which `crate::` modules each part of `src` must not reach: the direction
+/// is pages → actions → client/domain → kmip (ARCHITECTURE.md).
+fn forbidden_modules(file: &str) -> Option<(&'static str, &'static [&'static str])> {
+    const UI: [&str; 8] = [
+        "browser",
+        "client",
+        "settings",
+        "actions",
+        "components",
+        "pages",
+        "routes",
+        "app",
+    ];
+    const KMIP: [&str; 9] = [
+        "browser",
+        "client",
+        "settings",
+        "actions",
+        "components",
+        "pages",
+        "routes",
+        "app",
+        "domain",
+    ];
+    if file.starts_with("src/kmip/") {
+        Some(("kmip is the bottom layer", &KMIP))
+    } else if file.starts_with("src/domain/") {
+        Some(("domain sits above kmip only", &UI))
+    } else if file.starts_with("src/actions/") {
+        Some((
+            "actions sit below components and pages",
+            &["components", "pages", "app"],
+        ))
+    } else if file.starts_with("src/components/") {
+        Some(("components sit below pages", &["pages", "app"]))
+    } else if file == "src/client.rs" || file.starts_with("src/client/") {
+        Some((
+            "the client sits below actions",
+            &["actions", "components", "pages", "app"],
+        ))
+    } else {
+        None
+    }
+}
+
+/// No module uses one above it.
+fn layering(file: &str, text: &str) -> Vec<Violation> {
+    let Some((why, forbidden)) = forbidden_modules(file) else {
+        return Vec::new();
+    };
+    crate_modules(&bare_code(text))
+        .into_iter()
+        .filter(|(_, module)| forbidden.contains(&module.as_str()))
+        .map(|(line, module)| {
+            violation(
+                file,
+                line,
+                format!(
+                    "uses `crate::{module}` ({why}; pages → actions → client/domain → kmip): \
+                     move the code down or pass the value in"
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Where the KMIP Export operation is built.
+const EXPORT_BUILDER: &str = "src/kmip/operations.rs";
+
+/// The KMIP `"Export"` operation is spelled only where requests are built.
+fn export_built_once(file: &str, text: &str) -> Vec<Violation> {
+    if file == EXPORT_BUILDER {
+        return Vec::new();
+    }
+    let code = without_comments(text);
+    code.match_indices("\"Export\"")
+        .map(|(at, _)| {
+            violation(
+                file,
+                line_of(&code, at),
+                format!(
+                    "spells the KMIP operation \"Export\": build the request with the \
+                     builder in {EXPORT_BUILDER}"
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Nothing the UI holds outlives the tab: no localStorage.
+fn no_local_storage(file: &str, text: &str) -> Vec<Violation> {
+    let code = without_comments(text);
+    let mut found: Vec<usize> = ["localStorage", "local_storage"]
+        .iter()
+        .flat_map(|word| code.match_indices(word).map(|(at, _)| at))
+        .collect();
+    found.sort_unstable();
+    found
+        .into_iter()
+        .map(|at| {
+            violation(
+                file,
+                line_of(&code, at),
+                "uses localStorage: keep state in this tab's sessionStorage \
+                 (crate::browser) so nothing outlives the tab",
+            )
+        })
+        .collect()
+}
+
+/// A KMS version written down somewhere, and where.
+#[derive(Debug, PartialEq)]
+struct VersionMention {
+    file: String,
+    line: usize,
+    what: String,
+    version: String,
+}
+
+/// `cosmian_kms_server = { version = "=X"` in a manifest: the reference pin.
+fn kms_pin(file: &str, manifest: &str) -> Option<VersionMention> {
+    manifest.lines().enumerate().find_map(|(n, line)| {
+        let rest = line.trim().strip_prefix("cosmian_kms_server")?.trim_start();
+        let rest = rest.strip_prefix('=')?.trim_start().strip_prefix('{')?;
+        let rest = rest.trim_start().strip_prefix("version")?.trim_start();
+        let rest = rest.strip_prefix('=')?.trim_start().strip_prefix("\"=")?;
+        Some(VersionMention {
+            file: file.to_owned(),
+            line: n + 1,
+            what: "the cosmian_kms_server pin".to_owned(),
+            version: rest[..rest.find('"')?].to_owned(),
+        })
+    })
+}
+
+/// The `[package]` version of the server wrapper's manifest.
+fn package_version(file: &str, manifest: &str) -> Option<VersionMention> {
+    let mut in_package = false;
+    for (n, line) in manifest.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+        } else if in_package && let Some(rest) = line.strip_prefix("version") {
+            let value = rest
+                .trim_start()
+                .strip_prefix('=')?
+                .trim()
+                .trim_matches('"');
+            return Some(VersionMention {
+                file: file.to_owned(),
+                line: n + 1,
+                what: "the wrapper's package version".to_owned(),
+                version: value.to_owned(),
+            });
+        }
+    }
+    None
+}
+
+/// Constants that hold the KMS version: `KMS_VERSION` (any prefix) and the
+/// server wrapper's `SERVER_VERSION`.
+fn is_kms_version_const(name: &str) -> bool {
+    name == "KMS_VERSION" || name.ends_with("_KMS_VERSION") || name == "SERVER_VERSION"
+}
+
+/// Every `const <KMS version name>: &str = "X";` in a Rust file.
+fn version_consts(file: &str, text: &str) -> Vec<VersionMention> {
+    let code = without_comments(text);
+    let mut found = Vec::new();
+    for (at, _) in code.match_indices("const ") {
+        let rest = &code[at + "const ".len()..];
+        let Some(colon) = rest.find(':') else {
+            continue;
+        };
+        let name = rest[..colon].trim();
+        if !is_kms_version_const(name) {
+            continue;
+        }
+        let Some(value) = rest[colon + 1..]
+            .split_once('=')
+            .and_then(|(_, v)| v.trim_start().strip_prefix('"'))
+            .and_then(|v| v.split_once('"'))
+            .map(|(v, _)| v)
+        else {
+            continue;
+        };
+        found.push(VersionMention {
+            file: file.to_owned(),
+            line: line_of(&code, at),
+            what: format!("`{name}`"),
+            version: value.to_owned(),
+        });
+    }
+    found
+}
+
+/// Every mention agrees with the reference pin.
+fn versions_agree(reference: &VersionMention, others: &[VersionMention]) -> Vec<Violation> {
+    others
+        .iter()
+        .filter(|m| m.version != reference.version)
+        .map(|m| {
+            violation(
+                &m.file,
+                m.line,
+                format!(
+                    "{} says {} but {}:{} pins cosmian_kms_server ={}: make them agree \
+                     (xtask reads the pin itself)",
+                    m.what, m.version, reference.file, reference.line, reference.version
+                ),
+            )
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// The tree.
+// ---------------------------------------------------------------------------
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Directories never walked: build output, VCS, tools, test data.
+fn skipped(relative: &str) -> bool {
+    let name = relative.rsplit('/').next().unwrap_or(relative);
+    name.starts_with('.')
+        || ["target", "dist", "node_modules"].contains(&name)
+        || relative == "tests/fixtures"
+}
+
+/// Every `.rs` file in the repository, as (path from the root, text).
+fn rust_files() -> Vec<(String, String)> {
+    fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
+        let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.expect("readable directory entry").path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            let relative = path
+                .strip_prefix(root)
+                .expect("under the root")
+                .to_string_lossy()
+                .replace('\\', "/");
+            if path.is_dir() {
+                if !skipped(&relative) {
+                    walk(root, &path, files);
+                }
+            } else if relative.ends_with(".rs") {
+                let text =
+                    fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                files.push((relative, text));
+            }
+        }
+    }
+    let root = repo();
+    let mut files = Vec::new();
+    walk(&root, &root, &mut files);
+    files
+}
+
+fn assert_clean(rule: &str, violations: Vec<Violation>) {
+    let report: Vec<String> = violations.iter().map(ToString::to_string).collect();
+    assert!(
+        report.is_empty(),
+        "{rule}: {} violation(s)\n{}",
+        report.len(),
+        report.join("\n")
+    );
+}
+
+fn over_tree(prefix: &str, rule: fn(&str, &str) -> Vec<Violation>) -> Vec<Violation> {
+    rust_files()
+        .iter()
+        .filter(|(file, _)| file.starts_with(prefix))
+        .flat_map(|(file, text)| rule(file, text))
+        .collect()
+}
+
+#[test]
+fn tree_every_rust_file_starts_with_a_doc() {
+    let files = rust_files();
+    for dir in [
+        "src/",
+        "tests/",
+        "benches/",
+        "xtask/src/",
+        "tools/kms-server/src/",
+    ] {
+        assert!(
+            files.iter().any(|(file, _)| file.starts_with(dir)),
+            "no .rs file found under {dir}: is the walk broken?"
+        );
+    }
+    assert_clean("doc header", over_tree("", doc_header));
+}
+
+#[test]
+fn tree_kmip_and_domain_use_no_browser_crate() {
+    let mut violations = over_tree("src/kmip/", no_browser_crates);
+    violations.extend(over_tree("src/domain/", no_browser_crates));
+    assert_clean("browser crates in kmip/domain", violations);
+}
+
+#[test]
+fn tree_modules_use_only_the_layers_below() {
+    assert_clean("layering", over_tree("src/", layering));
+}
+
+#[test]
+fn tree_the_export_operation_is_built_in_one_place() {
+    assert_clean("KMIP \"Export\"", over_tree("src/", export_built_once));
+}
+
+#[test]
+fn tree_nothing_uses_local_storage() {
+    assert_clean("localStorage", over_tree("src/", no_local_storage));
+}
+
+#[test]
+fn tree_every_kms_version_agrees() {
+    let manifest_path = "tools/kms-server/Cargo.toml";
+    let manifest = fs::read_to_string(repo().join(manifest_path)).expect("the wrapper manifest");
+    let reference = kms_pin(manifest_path, &manifest)
+        .expect("tools/kms-server/Cargo.toml pins cosmian_kms_server = { version = \"=X\" … }");
+    let mut others: Vec<VersionMention> = package_version(manifest_path, &manifest)
+        .into_iter()
+        .collect();
+    for (file, text) in rust_files() {
+        others.extend(version_consts(&file, &text));
+    }
+    assert!(
+        others
+            .iter()
+            .any(|m| m.file == "tools/kms-server/src/main.rs"),
+        "the server wrapper's SERVER_VERSION was not found: did it move? {others:?}"
+    );
+    assert_clean("KMS version", versions_agree(&reference, &others));
+}
+
+// ---------------------------------------------------------------------------
+// Each rule can fail: synthetic inputs.
+// ---------------------------------------------------------------------------
+
+#[test]
+fn mask_blanks_comments_and_optionally_strings_keeping_lines() {
+    let src = "let a = \"x // y\"; // c \"Export\"\n/* b /* nested */ \"q\" */ let c = '\"'; 'a: loop {}\nr#\"raw \"Export\" \"#";
+    let code = without_comments(src);
+    assert_eq!(code.lines().count(), src.lines().count());
+    assert!(code.contains("\"x // y\""), "{code}");
+    assert!(!code.contains("// c"), "{code}");
+    assert!(!code.contains("nested"), "{code}");
+    assert!(code.contains("'a: loop"), "{code}");
+    assert!(code.contains("raw \"Export\""), "{code}");
+    let bare = bare_code(src);
+    assert!(!bare.contains('x') && !bare.contains("Export"), "{bare}");
+    assert!(bare.contains("'a: loop"), "{bare}");
+}
+
+#[test]
+fn doc_header_wants_a_module_doc_first() {
+    assert!(doc_header("src/a.rs", "//! Why.\n//! More.\nfn a() {}").is_empty());
+    assert_eq!(
+        doc_header("src/a.rs", "/// Not a module doc.\nfn a() {}")[0].to_string(),
+        "src/a.rs:1: does not start with `//!`: open the file with a short `//!` doc saying why it exists"
+    );
+    assert_eq!(
+        doc_header("src/a.rs", "use std::fmt;\n//! Late.\n").len(),
+        1
+    );
+    assert_eq!(doc_header("src/a.rs", "").len(), 1);
+}
+
+#[test]
+fn no_browser_crates_finds_paths_not_words() {
+    let clean = "//! KMIP.\n// Unlike leptos code, this is plain.\nuse serde_json::json;\nlet s = \"web_sys\";\nfoo::leptos();";
+    assert!(no_browser_crates("src/kmip/a.rs", clean).is_empty());
+    let dirty = "//! KMIP.\nuse serde::Serialize;\nuse web_sys::Window;\nfn f() { gloo_net::http::Request::get(\"/\"); }";
+    let found = no_browser_crates("src/kmip/a.rs", dirty);
+    assert_eq!(found.iter().map(|v| v.line).collect::<Vec<_>>(), vec![3, 4]);
+    assert!(found[0].message.contains("`web_sys`"), "{}", found[0]);
+}
+
+#[test]
+fn crate_modules_reads_paths_and_groups() {
+    let code = "use crate::kmip::A;\nuse crate::{\n    domain::{x, y},\n    pages,\n};\nlet z = crate::client::f();\nmy_crate::pages::g();";
+    assert_eq!(
+        crate_modules(code),
+        vec![
+            (1, "kmip".to_owned()),
+            (3, "domain".to_owned()),
+            (4, "pages".to_owned()),
+            (6, "client".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn layering_refuses_upward_uses() {
+    let up =
+        "//! Domain.\nuse crate::kmip::ObjectAttributes;\nuse crate::{client::Client, kmip};\n";
+    let found = layering("src/domain/a.rs", up);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].line, 3);
+    assert!(found[0].message.contains("`crate::client`"), "{}", found[0]);
+
+    assert_eq!(
+        layering("src/kmip/a.rs", "use crate::domain::Kek;").len(),
+        1
+    );
+    assert_eq!(
+        layering("src/actions/a.rs", "use crate::pages::Byok;").len(),
+        1
+    );
+    assert!(layering("src/actions/a.rs", "use crate::client::Client;").is_empty());
+    assert_eq!(
+        layering("src/components/a.rs", "use crate::pages::x;").len(),
+        1
+    );
+    assert!(layering("src/components/a.rs", "use crate::actions::x;").is_empty());
+    assert_eq!(layering("src/client.rs", "use crate::actions::x;").len(), 1);
+    assert!(layering("src/pages/a.rs", "use crate::actions::x;").is_empty());
+    // Comments and strings are not uses.
+    assert!(
+        layering(
+            "src/domain/a.rs",
+            "// crate::client\nlet s = \"crate::pages\";"
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn export_is_spelled_only_in_the_builder() {
+    let elsewhere = "//! Client.\nlet op = \"Export\";\n// \"Export\" in a comment is fine\nlet r = \"ExportResponse\";";
+    let found = export_built_once("src/client.rs", elsewhere);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].line, 2);
+    assert_eq!(
+        export_built_once("src/pages/a.rs", "let j = r#\"{\"tag\":\"Export\"}\"#;").len(),
+        1
+    );
+    assert!(export_built_once(EXPORT_BUILDER, elsewhere).is_empty());
+}
+
+#[test]
+fn local_storage_is_refused_in_code_not_in_comments() {
+    let code = "//! Never localStorage.\nlet s: StoredValue<u8, LocalStorage>;\nwindow.local_storage();\neval(\"localStorage.clear()\");";
+    let found = no_local_storage("src/a.rs", code);
+    assert_eq!(found.iter().map(|v| v.line).collect::<Vec<_>>(), vec![3, 4]);
+}
+
+#[test]
+fn kms_versions_are_read_and_compared() {
+    let manifest = "[package]\nname = \"w\"\nversion = \"5.28.0\"\n\n[dependencies]\ncosmian_kms_server = { version = \"=5.28.0\", features = [\"non-fips\"] }\ntokio = { version = \"1.44\" }\n";
+    let pin = kms_pin("m.toml", manifest).unwrap();
+    assert_eq!((pin.line, pin.version.as_str()), (6, "5.28.0"));
+    let package = package_version("m.toml", manifest).unwrap();
+    assert_eq!((package.line, package.version.as_str()), (3, "5.28.0"));
+    assert!(kms_pin("m.toml", "cosmian_kms_server = \"5.28.0\"").is_none());
+
+    let consts = version_consts(
+        "tests/e2e/support/kms.rs",
+        "//! KMS.\n// const KMS_VERSION: &str = \"0.0.0\";\npub const KMS_VERSION: &str = \"5.29.0\";\nconst TRUNK_VERSION: &str = \"1\";\nconst SERVER_VERSION: &str = \"5.28.0\";",
+    );
+    assert_eq!(
+        consts
+            .iter()
+            .map(|m| (m.line, m.version.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(3, "5.29.0"), (5, "5.28.0")]
+    );
+    let found = versions_agree(&pin, &consts);
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        found[0].to_string(),
+        "tests/e2e/support/kms.rs:3: `KMS_VERSION` says 5.29.0 but m.toml:6 pins \
+         cosmian_kms_server =5.28.0: make them agree (xtask reads the pin itself)"
+    );
+    assert!(versions_agree(&pin, &[package]).is_empty());
+}
+
+#[test]
+fn the_walk_skips_build_output_and_fixtures() {
+    assert!(skipped("target"));
+    assert!(skipped("tools/kms-server/target"));
+    assert!(skipped(".git"));
+    assert!(skipped("tests/fixtures"));
+    assert!(!skipped("tests/e2e"));
+    assert!(!skipped("src"));
+}
