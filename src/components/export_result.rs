@@ -117,11 +117,7 @@ fn ImportCommandBuilder(
         } else {
             Expiration::DoesNotExpire
         };
-        let import_type = match import_type.get().as_str() {
-            "NEW_KEY_MATERIAL" => Some(ImportType::NewKeyMaterial),
-            "EXISTING_KEY_MATERIAL" => Some(ImportType::ExistingKeyMaterial),
-            _ => None,
-        };
+        let import_type = ImportType::parse(&import_type.get());
         let description = description.get();
         Ok(ImportCommand {
             key_arn,
@@ -234,8 +230,9 @@ fn ImportCommandBuilder(
             <label for="import-type">"Import type (SYMMETRIC_DEFAULT keys, optional)"</label>
             <select id="import-type" on:change=move |ev| import_type.set(event_target_value(&ev))>
                 <option value="">"Not given (AWS default)"</option>
-                <option value="NEW_KEY_MATERIAL">"NEW_KEY_MATERIAL"</option>
-                <option value="EXISTING_KEY_MATERIAL">"EXISTING_KEY_MATERIAL"</option>
+                {ImportType::ALL
+                    .map(|t| view! { <option value=t.aws_name()>{t.aws_name()}</option> })
+                    .collect_view()}
             </select>
             <TextField
                 id="material-description"

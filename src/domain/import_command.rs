@@ -23,11 +23,18 @@ pub enum ImportType {
 }
 
 impl ImportType {
+    pub const ALL: [Self; 2] = [Self::NewKeyMaterial, Self::ExistingKeyMaterial];
+
     pub fn aws_name(self) -> &'static str {
         match self {
             Self::NewKeyMaterial => "NEW_KEY_MATERIAL",
             Self::ExistingKeyMaterial => "EXISTING_KEY_MATERIAL",
         }
+    }
+
+    /// Reads an AWS name back; anything else is `None`.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.aws_name() == name)
     }
 }
 
