@@ -40,7 +40,6 @@ fn violation(file: &str, line: usize, message: impl Into<String>) -> Violation {
 fn mask(src: &str, keep_strings: bool) -> String {
     let chars: Vec<char> = src.chars().collect();
     let mut out = String::with_capacity(src.len());
-    let blank = |c: char| if c == '\n' { '\n' } else { ' ' };
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -86,34 +85,8 @@ fn mask(src: &str, keep_strings: bool) -> String {
                 });
                 i += 1;
             }
-        } else if c == '"' {
-            out.push('"');
-            i += 1;
-            while i < chars.len() && chars[i] != '"' {
-                let len = if chars[i] == '\\' { 2 } else { 1 };
-                for &d in chars.iter().skip(i).take(len) {
-                    out.push(if keep_strings { d } else { blank(d) });
-                }
-                i += len;
-            }
-            if i < chars.len() {
-                out.push('"');
-                i += 1;
-            }
-        } else if c == '\'' && is_char_literal(&chars, i) {
-            out.push('\'');
-            i += 1;
-            while i < chars.len() && chars[i] != '\'' {
-                let len = if chars[i] == '\\' { 2 } else { 1 };
-                for &d in chars.iter().skip(i).take(len) {
-                    out.push(if keep_strings { d } else { blank(d) });
-                }
-                i += len;
-            }
-            if i < chars.len() {
-                out.push('\'');
-                i += 1;
-            }
+        } else if c == '"' || (c == '\'' && is_char_literal(&chars, i)) {
+            i = copy_quoted(&chars, i, keep_strings, &mut out);
         } else {
             out.push(c);
             i += 1;
@@ -137,6 +110,32 @@ fn raw_string_start(chars: &[char], i: usize) -> Option<(usize, usize)> {
     j += 1;
     let hashes = chars[j..].iter().take_while(|&&c| c == '#').count();
     (chars.get(j + hashes) == Some(&'"')).then_some((hashes, j + hashes + 1 - i))
+}
+
+/// A blanked-out character: line breaks stay so line numbers do.
+fn blank(c: char) -> char {
+    if c == '\n' { '\n' } else { ' ' }
+}
+
+/// Copies the string or char literal opening at `start` (its quote is
+/// `chars[start]`), blanking its contents unless `keep_strings`; returns the
+/// index after its closing quote.
+fn copy_quoted(chars: &[char], start: usize, keep_strings: bool, out: &mut String) -> usize {
+    let quote = chars[start];
+    out.push(quote);
+    let mut i = start + 1;
+    while i < chars.len() && chars[i] != quote {
+        let len = if chars[i] == '\\' { 2 } else { 1 };
+        for &d in chars.iter().skip(i).take(len) {
+            out.push(if keep_strings { d } else { blank(d) });
+        }
+        i += len;
+    }
+    if i < chars.len() {
+        out.push(quote);
+        i += 1;
+    }
+    i
 }
 
 /// A `'` that opens a char literal (`'a'`, `'\n'`, `'"'`), not a lifetime.
