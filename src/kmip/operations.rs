@@ -213,11 +213,12 @@ pub fn delete_vendor_attribute(unique_identifier: &str, vendor_id: &str, name: &
     )
 }
 
-/// `MAC` of `data` with the key `key_id`. For an HMAC `algorithm` the hash is
-/// named; otherwise the server infers it from the key (or refuses).
-pub fn mac(key_id: &str, algorithm: &CryptographicAlgorithm, data: &[u8]) -> Ttlv {
+/// `MAC` of `data` with the key `key_id`. With an HMAC `algorithm` its hash is
+/// named; with `None` (or another algorithm) the server takes it from the key's
+/// own HMAC algorithm, and refuses a key that has none.
+pub fn mac(key_id: &str, algorithm: Option<&CryptographicAlgorithm>, data: &[u8]) -> Ttlv {
     let mut nodes = vec![Ttlv::text("UniqueIdentifier", key_id)];
-    if let Some(hashing) = algorithm.hmac_hashing() {
+    if let Some(hashing) = algorithm.and_then(CryptographicAlgorithm::hmac_hashing) {
         nodes.push(Ttlv::structure(
             "CryptographicParameters",
             vec![Ttlv::enumeration("HashingAlgorithm", hashing)],
@@ -607,7 +608,7 @@ mod tests {
     #[test]
     fn mac_names_the_hash_of_hmac_keys() {
         check(
-            mac("hmac1", &CryptographicAlgorithm::HmacSha256, b"byok"),
+            mac("hmac1", Some(&CryptographicAlgorithm::HmacSha256), b"byok"),
             json!({"tag":"MAC","value":[
                 {"tag":"UniqueIdentifier","type":"TextString","value":"hmac1"},
                 {"tag":"CryptographicParameters","value":[
@@ -615,7 +616,7 @@ mod tests {
                 {"tag":"Data","type":"ByteString","value":"62796F6B"}]}),
         );
         check(
-            mac("k", &CryptographicAlgorithm::Aes, &[]),
+            mac("k", None, &[]),
             json!({"tag":"MAC","value":[
                 {"tag":"UniqueIdentifier","type":"TextString","value":"k"},
                 {"tag":"Data","type":"ByteString","value":""}]}),

@@ -218,10 +218,10 @@ fn parse_attributes(
     }
     for attribute in attributes.all("Attribute") {
         let vendor = attribute.child("VendorIdentification").map(Ttlv::as_text);
-        if let (Some(wanted), Some(Ok(vendor))) = (vendor_id, &vendor) {
-            if wanted != *vendor {
-                continue;
-            }
+        if let (Some(wanted), Some(Ok(vendor))) = (vendor_id, vendor)
+            && wanted != vendor
+        {
+            continue;
         }
         let name = attribute.child("AttributeName").map(Ttlv::as_text);
         match name {
