@@ -5,4 +5,5 @@ pub mod create_key;
 pub mod export;
 pub mod guided;
 pub mod import_kek;
+pub mod ledger;
 pub mod objects;

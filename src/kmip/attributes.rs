@@ -73,6 +73,17 @@ impl CryptographicAlgorithm {
     pub fn is_elliptic_curve(&self) -> bool {
         matches!(self, Self::Ecdh | Self::Ecdsa | Self::Ec)
     }
+
+    /// For an HMAC key, the KMIP `HashingAlgorithm` its MAC uses.
+    pub fn hmac_hashing(&self) -> Option<&'static str> {
+        match self {
+            Self::HmacSha224 => Some("SHA224"),
+            Self::HmacSha256 => Some("SHA256"),
+            Self::HmacSha384 => Some("SHA384"),
+            Self::HmacSha512 => Some("SHA512"),
+            _ => None,
+        }
+    }
 }
 
 kmip_enumeration! {
@@ -138,6 +149,11 @@ mod tests {
             CryptographicAlgorithm::HmacSha384
         );
         assert!(CryptographicAlgorithm::from_kmip("ECDSA").is_elliptic_curve());
+        assert_eq!(
+            CryptographicAlgorithm::HmacSha256.hmac_hashing(),
+            Some("SHA256")
+        );
+        assert_eq!(CryptographicAlgorithm::Aes.hmac_hashing(), None);
         assert_eq!(
             ObjectType::from_kmip("OpaqueObject").to_string(),
             "OpaqueObject"

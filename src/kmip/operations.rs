@@ -66,11 +66,15 @@ pub enum AttributeReference {
     Sensitive,
     /// Private key and wrapping key links.
     Link,
+    /// Every vendor attribute but the tags. Ask for it before [`Self::Tag`]:
+    /// the 5.28 server replaces the tags it already put in the reply otherwise.
+    VendorExtension,
 }
 
 impl AttributeReference {
-    /// Everything the pages read about an object, tags included, in one GetAttributes.
-    pub const DESCRIBE: [Self; 11] = [
+    /// Everything the pages read about an object, tags and vendor attributes
+    /// (ledger entries) included, in one GetAttributes.
+    pub const DESCRIBE: [Self; 12] = [
         Self::ObjectType,
         Self::CryptographicAlgorithm,
         Self::CryptographicLength,
@@ -81,6 +85,8 @@ impl AttributeReference {
         Self::CryptographicDomainParameters,
         Self::Sensitive,
         Self::Link,
+        // Before Tag, or the server drops the tags from the reply.
+        Self::VendorExtension,
         Self::Tag,
     ];
 
@@ -97,6 +103,7 @@ impl AttributeReference {
             Self::CryptographicDomainParameters => "CryptographicDomainParameters",
             Self::Sensitive => "Sensitive",
             Self::Link => "Link",
+            Self::VendorExtension => "VendorExtension",
         }
     }
 }
@@ -136,14 +143,89 @@ impl KeyAttributes {
 /// The vendor attribute holding the KMS's tags: a JSON array in a TextString.
 pub fn tag_attribute(vendor_id: &str, tags: &[String]) -> Ttlv {
     let value = serde_json::to_string(tags).unwrap_or_else(|_| "[]".to_owned());
+    vendor_attribute(vendor_id, "tag", &value)
+}
+
+/// A vendor attribute with a TextString value, as the `Attribute` node.
+fn vendor_attribute(vendor_id: &str, name: &str, value: &str) -> Ttlv {
     Ttlv::structure(
         "Attribute",
         vec![
             Ttlv::text("VendorIdentification", vendor_id),
-            Ttlv::text("AttributeName", "tag"),
+            Ttlv::text("AttributeName", name),
             Ttlv::text("AttributeValue", value),
         ],
     )
+}
+
+/// `AddAttribute` of a vendor attribute. The server refuses a name already
+/// present (422 `Invalid Request: Vendor Attribute already exists`).
+pub fn add_vendor_attribute(
+    unique_identifier: &str,
+    vendor_id: &str,
+    name: &str,
+    value: &str,
+) -> Ttlv {
+    Ttlv::structure(
+        "AddAttribute",
+        vec![
+            Ttlv::text("UniqueIdentifier", unique_identifier),
+            Ttlv::structure(
+                "NewAttribute",
+                vec![vendor_attribute(vendor_id, name, value)],
+            ),
+        ],
+    )
+}
+
+/// `SetAttribute` of a vendor attribute: creates it or overwrites its value.
+pub fn set_vendor_attribute(
+    unique_identifier: &str,
+    vendor_id: &str,
+    name: &str,
+    value: &str,
+) -> Ttlv {
+    Ttlv::structure(
+        "SetAttribute",
+        vec![
+            Ttlv::text("UniqueIdentifier", unique_identifier),
+            Ttlv::structure(
+                "NewAttribute",
+                vec![vendor_attribute(vendor_id, name, value)],
+            ),
+        ],
+    )
+}
+
+/// `DeleteAttribute` of a vendor attribute, by vendor id and name (the server
+/// needs an `AttributeValue` in the node but ignores it; deleting an absent
+/// name succeeds). The `AttributeReference` form is accepted but deletes nothing.
+pub fn delete_vendor_attribute(unique_identifier: &str, vendor_id: &str, name: &str) -> Ttlv {
+    Ttlv::structure(
+        "DeleteAttribute",
+        vec![
+            Ttlv::text("UniqueIdentifier", unique_identifier),
+            Ttlv::structure(
+                "CurrentAttribute",
+                vec![vendor_attribute(vendor_id, name, "")],
+            ),
+        ],
+    )
+}
+
+/// `MAC` of `data` with the key `key_id`. With an HMAC `algorithm` its hash is
+/// named; with `None` (or another algorithm) the server takes it from the key's
+/// own HMAC algorithm, and refuses a key that has none.
+pub fn mac(key_id: &str, algorithm: Option<&CryptographicAlgorithm>, data: &[u8]) -> Ttlv {
+    let mut nodes = vec![Ttlv::text("UniqueIdentifier", key_id)];
+    if let Some(hashing) = algorithm.and_then(CryptographicAlgorithm::hmac_hashing) {
+        nodes.push(Ttlv::structure(
+            "CryptographicParameters",
+            vec![Ttlv::enumeration("HashingAlgorithm", hashing)],
+        ));
+    }
+    nodes.push(Ttlv::bytes("Data", data.to_vec()));
+    Ttlv::structure("MAC", nodes)
 }
 
 /// Query for the server's vendor id (needed to write tags).
@@ -478,6 +560,66 @@ mod tests {
         check(
             get_attributes("k", &[]),
             json!({"tag":"GetAttributes","value":[{"tag":"UniqueIdentifier","type":"TextString","value":"k"}]}),
+        );
+    }
+
+    #[test]
+    fn describe_asks_for_vendor_attributes_before_tags() {
+        let built = get_attributes("k", &AttributeReference::DESCRIBE).to_json();
+        let names: Vec<&str> = built["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .skip(1)
+            .map(|n| n["value"].as_str().unwrap())
+            .collect();
+        assert_eq!(names[names.len() - 2..], ["VendorExtension", "Tag"]);
+    }
+
+    fn copy_json(value: &str) -> Value {
+        json!({"tag":"Attribute","value":[
+            {"tag":"VendorIdentification","type":"TextString","value":"cosmian"},
+            {"tag":"AttributeName","type":"TextString","value":"byok_aws_copy_1"},
+            {"tag":"AttributeValue","type":"TextString","value":value}]})
+    }
+
+    #[test]
+    fn vendor_attributes_are_added_set_and_deleted_as_the_server_accepts() {
+        check(
+            add_vendor_attribute("k1", "cosmian", "byok_aws_copy_1", "{\"a\":1}"),
+            json!({"tag":"AddAttribute","value":[
+                {"tag":"UniqueIdentifier","type":"TextString","value":"k1"},
+                {"tag":"NewAttribute","value":[copy_json("{\"a\":1}")]}]}),
+        );
+        check(
+            set_vendor_attribute("k1", "cosmian", "byok_aws_copy_1", "{\"a\":3}"),
+            json!({"tag":"SetAttribute","value":[
+                {"tag":"UniqueIdentifier","type":"TextString","value":"k1"},
+                {"tag":"NewAttribute","value":[copy_json("{\"a\":3}")]}]}),
+        );
+        check(
+            delete_vendor_attribute("k1", "cosmian", "byok_aws_copy_1"),
+            json!({"tag":"DeleteAttribute","value":[
+                {"tag":"UniqueIdentifier","type":"TextString","value":"k1"},
+                {"tag":"CurrentAttribute","value":[copy_json("")]}]}),
+        );
+    }
+
+    #[test]
+    fn mac_names_the_hash_of_hmac_keys() {
+        check(
+            mac("hmac1", Some(&CryptographicAlgorithm::HmacSha256), b"byok"),
+            json!({"tag":"MAC","value":[
+                {"tag":"UniqueIdentifier","type":"TextString","value":"hmac1"},
+                {"tag":"CryptographicParameters","value":[
+                    {"tag":"HashingAlgorithm","type":"Enumeration","value":"SHA256"}]},
+                {"tag":"Data","type":"ByteString","value":"62796F6B"}]}),
+        );
+        check(
+            mac("k", None, &[]),
+            json!({"tag":"MAC","value":[
+                {"tag":"UniqueIdentifier","type":"TextString","value":"k"},
+                {"tag":"Data","type":"ByteString","value":""}]}),
         );
     }
 

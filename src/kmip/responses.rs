@@ -90,6 +90,27 @@ pub fn parse_export_wrapped(reply: &Ttlv) -> Result<Vec<u8>, ProtocolError> {
     }
 }
 
+/// `AddAttributeResponse` → the id of the object changed.
+pub fn parse_add_attribute(reply: &Ttlv) -> Result<String, ProtocolError> {
+    unique_identifier(expect(reply, "AddAttributeResponse")?)
+}
+
+/// `SetAttributeResponse` → the id of the object changed.
+pub fn parse_set_attribute(reply: &Ttlv) -> Result<String, ProtocolError> {
+    unique_identifier(expect(reply, "SetAttributeResponse")?)
+}
+
+/// `DeleteAttributeResponse` → the id of the object changed.
+pub fn parse_delete_attribute(reply: &Ttlv) -> Result<String, ProtocolError> {
+    unique_identifier(expect(reply, "DeleteAttributeResponse")?)
+}
+
+/// `MACResponse` → the MAC bytes.
+pub fn parse_mac(reply: &Ttlv) -> Result<Vec<u8>, ProtocolError> {
+    let reply = expect(reply, "MACResponse")?;
+    Ok(reply.require("MACData")?.as_bytes()?.to_vec())
+}
+
 /// What the app shows and checks about a stored object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectAttributes {
@@ -109,10 +130,32 @@ pub struct ObjectAttributes {
     pub stored_wrapped_by: Option<String>,
     /// For a public key: its private key's id.
     pub private_key_link: Option<String>,
+    /// The vendor attributes other than the tags, as `(name, value)` sorted by
+    /// name (the ledger entries live here). Only TextString values are kept.
+    /// Only those of the KMS's vendor id when parsed with
+    /// [`parse_get_attributes_of_vendor`]; every vendor's otherwise.
+    pub vendor_attributes: Vec<(String, String)>,
 }
 
-/// `GetAttributesResponse` → [`ObjectAttributes`].
+/// `GetAttributesResponse` → [`ObjectAttributes`], with the tags and vendor
+/// attributes of any vendor id.
 pub fn parse_get_attributes(reply: &Ttlv) -> Result<ObjectAttributes, ProtocolError> {
+    parse_attributes(reply, None)
+}
+
+/// `GetAttributesResponse` → [`ObjectAttributes`], with only the tags and vendor
+/// attributes written under `vendor_id` (the KMS's, from the Query).
+pub fn parse_get_attributes_of_vendor(
+    reply: &Ttlv,
+    vendor_id: &str,
+) -> Result<ObjectAttributes, ProtocolError> {
+    parse_attributes(reply, Some(vendor_id))
+}
+
+fn parse_attributes(
+    reply: &Ttlv,
+    vendor_id: Option<&str>,
+) -> Result<ObjectAttributes, ProtocolError> {
     let reply = expect(reply, "GetAttributesResponse")?;
     let attributes = reply.require("Attributes")?;
     let text = |tag: &str| -> Result<Option<String>, ProtocolError> {
@@ -157,6 +200,7 @@ pub fn parse_get_attributes(reply: &Ttlv) -> Result<ObjectAttributes, ProtocolEr
         tags: Vec::new(),
         stored_wrapped_by: None,
         private_key_link: None,
+        vendor_attributes: Vec::new(),
     };
     for link in attributes.all("Link") {
         let kind = link.child("LinkType").map(Ttlv::as_enumeration);
@@ -173,16 +217,37 @@ pub fn parse_get_attributes(reply: &Ttlv) -> Result<ObjectAttributes, ProtocolEr
         }
     }
     for attribute in attributes.all("Attribute") {
+        let vendor = attribute.child("VendorIdentification").map(Ttlv::as_text);
+        if let (Some(wanted), Some(Ok(vendor))) = (vendor_id, vendor)
+            && wanted != vendor
+        {
+            continue;
+        }
         let name = attribute.child("AttributeName").map(Ttlv::as_text);
-        if let Some(Ok("tag")) = name {
-            let value = attribute.require("AttributeValue")?.as_text()?;
-            let tags: Vec<String> = serde_json::from_str(value)
-                .map_err(|_| ProtocolError::new("the tag attribute is not a JSON list"))?;
-            parsed
-                .tags
-                .extend(tags.into_iter().filter(|t| !t.starts_with('_')));
+        match name {
+            Some(Ok("tag")) => {
+                let value = attribute.require("AttributeValue")?.as_text()?;
+                let tags: Vec<String> = serde_json::from_str(value)
+                    .map_err(|_| ProtocolError::new("the tag attribute is not a JSON list"))?;
+                parsed
+                    .tags
+                    .extend(tags.into_iter().filter(|t| !t.starts_with('_')));
+            }
+            Some(Ok(name)) => {
+                // Other vendors' (or other tools') values may be bytes or numbers: not ours.
+                if let Some(TtlvValue::TextString(value)) =
+                    attribute.child("AttributeValue").map(|v| &v.value)
+                {
+                    parsed
+                        .vendor_attributes
+                        .push((name.to_owned(), value.clone()));
+                }
+            }
+            _ => {}
         }
     }
+    // Names are unique per vendor: the unstable sort gives a stable order.
+    parsed.vendor_attributes.sort_unstable();
     // The server keeps tags as a set: give them a stable order (equal strings
     // are indistinguishable, so the unstable sort's smaller code is enough).
     parsed.tags.sort_unstable();
@@ -243,6 +308,75 @@ mod tests {
         assert_eq!(a.length_bits, Some(4096));
         assert_eq!(a.state, Some(State::Active));
         assert_eq!(a.tags, vec!["aws", "wrapping_algorithm:RsaesOaepSha1"]);
+    }
+
+    /// A real 5.28 reply to GetAttributes with `AttributeReference::DESCRIBE`:
+    /// two ledger-like entries, two of another vendor (one a ByteString) and tags.
+    const DESCRIBED_WITH_ENTRIES: &str = r#"{"tag":"GetAttributesResponse","value":[{"tag":"UniqueIdentifier","type":"TextString","value":"k1"},{"tag":"Attributes","value":[{"tag":"ActivationDate","type":"DateTime","value":"2026-11-29T13:42:23Z"},{"tag":"CryptographicAlgorithm","type":"Enumeration","value":"AES"},{"tag":"CryptographicLength","type":"Integer","value":256},{"tag":"CryptographicUsageMask","type":"Integer","value":12},{"tag":"KeyFormatType","type":"Enumeration","value":"Raw"},{"tag":"ObjectType","type":"Enumeration","value":"SymmetricKey"},{"tag":"Sensitive","type":"Boolean","value":false},{"tag":"State","type":"Enumeration","value":"Active"},{"tag":"Attribute","value":[{"tag":"VendorIdentification","type":"TextString","value":"cosmian"},{"tag":"AttributeName","type":"TextString","value":"byok_aws_copy_1"},{"tag":"AttributeValue","type":"TextString","value":"{\"a\":3}"}]},{"tag":"Attribute","value":[{"tag":"VendorIdentification","type":"TextString","value":"acme"},{"tag":"AttributeName","type":"TextString","value":"byok_aws_copy_9"},{"tag":"AttributeValue","type":"ByteString","value":"00FF"}]},{"tag":"Attribute","value":[{"tag":"VendorIdentification","type":"TextString","value":"acme"},{"tag":"AttributeName","type":"TextString","value":"byok_aws_copy_2"},{"tag":"AttributeValue","type":"TextString","value":"foreign"}]},{"tag":"Attribute","value":[{"tag":"VendorIdentification","type":"TextString","value":"cosmian"},{"tag":"AttributeName","type":"TextString","value":"byok_aws_copy_0"},{"tag":"AttributeValue","type":"TextString","value":"{\"b\":\"x\"}"}]},{"tag":"Attribute","value":[{"tag":"VendorIdentification","type":"TextString","value":"cosmian"},{"tag":"AttributeName","type":"TextString","value":"tag"},{"tag":"AttributeValue","type":"TextString","value":"[\"_kk\",\"mine\"]"}]}]}]}"#;
+
+    #[test]
+    fn get_attributes_reads_the_kms_vendor_attributes_beside_the_tags() {
+        let r = reply(DESCRIBED_WITH_ENTRIES);
+        let ours = parse_get_attributes_of_vendor(&r, "cosmian").unwrap();
+        assert_eq!(ours.tags, vec!["mine"]);
+        assert_eq!(
+            ours.vendor_attributes,
+            vec![
+                ("byok_aws_copy_0".to_owned(), r#"{"b":"x"}"#.to_owned()),
+                ("byok_aws_copy_1".to_owned(), r#"{"a":3}"#.to_owned()),
+            ]
+        );
+        assert_eq!(ours.algorithm, Some(CryptographicAlgorithm::Aes));
+        assert_eq!(ours.state, Some(State::Active));
+        // Without a vendor id: every vendor's text values, bytes skipped.
+        let any = parse_get_attributes(&r).unwrap();
+        assert_eq!(any.tags, vec!["mine"]);
+        let names: Vec<&str> = any
+            .vendor_attributes
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["byok_aws_copy_0", "byok_aws_copy_1", "byok_aws_copy_2"]
+        );
+        assert!(
+            parse_get_attributes_of_vendor(&r, "acme")
+                .unwrap()
+                .tags
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn attribute_changes_and_macs_are_read_from_their_replies() {
+        let id = r#"[{"tag":"UniqueIdentifier","type":"TextString","value":"k1"}]"#;
+        let r = |op: &str| reply(&format!(r#"{{"tag":"{op}","value":{id}}}"#));
+        assert_eq!(
+            parse_add_attribute(&r("AddAttributeResponse")).unwrap(),
+            "k1"
+        );
+        assert_eq!(
+            parse_set_attribute(&r("SetAttributeResponse")).unwrap(),
+            "k1"
+        );
+        assert_eq!(
+            parse_delete_attribute(&r("DeleteAttributeResponse")).unwrap(),
+            "k1"
+        );
+        assert!(parse_add_attribute(&r("SetAttributeResponse")).is_err());
+        // Real reply: HMAC-SHA256 of "byok ledger proof 42" under the key 00 01 .. 1F.
+        let mac = reply(
+            r#"{"tag":"MACResponse","value":[{"tag":"UniqueIdentifier","type":"TextString","value":"hmac1"},{"tag":"MACData","type":"ByteString","value":"26EDEE528D0C92826D4E66291FD9A6DAD22F0742824EF3C12ECB7791AC3E05A0"}]}"#,
+        );
+        assert_eq!(
+            hex::encode(parse_mac(&mac).unwrap()),
+            "26edee528d0c92826d4e66291fd9a6dad22f0742824ef3c12ecb7791ac3e05a0"
+        );
+        assert_eq!(
+            parse_mac(&r("MACResponse")).unwrap_err().0,
+            "MACResponse has no MACData"
+        );
     }
 
     #[test]
