@@ -15,6 +15,7 @@ pub mod kek;
 pub mod kek_tags;
 pub mod key_material;
 pub mod kms_id;
+pub mod ledger;
 pub mod server_url;
 pub mod wrapping;
 pub mod wrapping_key_spec;
