@@ -4,6 +4,7 @@
 pub mod arn;
 pub mod aws_cli;
 pub mod aws_key_spec;
+pub mod aws_outputs;
 pub mod aws_rules;
 pub mod base64_text;
 pub mod changes;
