@@ -28,7 +28,17 @@
 //! fields and unknown event kinds are kept verbatim and written back, so a newer
 //! writer's additions survive an older one's update.
 
-// MODS
+mod confirm;
+mod sameness;
+
+pub use confirm::{
+    Confirmation, Reconciliation, confirm, describe_key_discrepancies, reconcile,
+    register_from_describe_key,
+};
+pub use sameness::{
+    MAX_MAC_MESSAGE_LEN, Sameness, compare_mac, compare_public_key, generate_mac_command,
+    get_public_key_command, mac_algorithm_name, prove_mac, prove_public_key,
+};
 
 use std::collections::BTreeMap;
 use std::fmt;
