@@ -9,6 +9,7 @@ pub mod aws_rules;
 pub mod base64_text;
 pub mod changes;
 pub mod cli;
+pub mod expiry;
 pub mod guided;
 pub mod import_command;
 pub mod import_parameters;
