@@ -127,6 +127,7 @@ fn ImportCommandBuilder(
             expiration,
             import_type,
             description: (!description.trim().is_empty()).then_some(description),
+            key_material_id: None,
         })
     });
     let multi_line =

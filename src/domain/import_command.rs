@@ -52,6 +52,11 @@ pub struct ImportCommand {
     pub import_type: Option<ImportType>,
     /// Written only for SYMMETRIC_DEFAULT material (see [`takes_import_type_and_description`]).
     pub description: Option<String>,
+    /// `--key-material-id`: which material a re-import restores. Written only
+    /// with `import_type: Some(ExistingKeyMaterial)` on SYMMETRIC_DEFAULT
+    /// material (AWS refuses it with NEW_KEY_MATERIAL and for other key specs,
+    /// whose single material needs no id).
+    pub key_material_id: Option<String>,
 }
 
 /// AWS accepts `--import-type` and `--key-material-description` for
@@ -91,6 +96,13 @@ impl ImportCommand {
         let symmetric_default = takes_import_type_and_description(self.material);
         if let Some(import_type) = self.import_type.filter(|_| symmetric_default) {
             parts.push(format!("--import-type {}", import_type.aws_name()));
+            if let Some(id) = self
+                .key_material_id
+                .as_deref()
+                .filter(|id| import_type == ImportType::ExistingKeyMaterial && !id.is_empty())
+            {
+                parts.push(format!("--key-material-id {}", shell_quote(id)));
+            }
         }
         if let Some(description) = self
             .description
@@ -227,6 +239,7 @@ mod tests {
             expiration: Expiration::DoesNotExpire,
             import_type: None,
             description: None,
+            key_material_id: None,
         }
     }
 
@@ -300,6 +313,23 @@ mod tests {
                 "{material}"
             );
         }
+    }
+
+    #[test]
+    fn the_key_material_id_goes_with_existing_key_material_only() {
+        let id = "a".repeat(64);
+        let mut c = command();
+        c.key_material_id = Some(id.clone());
+        assert!(!c.one_line().contains("--key-material-id"));
+        c.import_type = Some(ImportType::NewKeyMaterial);
+        assert!(!c.one_line().contains("--key-material-id"));
+        c.import_type = Some(ImportType::ExistingKeyMaterial);
+        let words = shell_words::split(&c.one_line()).unwrap();
+        let at = words.iter().position(|w| w == "--key-material-id").unwrap();
+        assert_eq!(words[at - 1], "EXISTING_KEY_MATERIAL");
+        assert_eq!(words[at + 1], id);
+        c.material = KeyMaterialSpec::RsaPrivate { bits: 2048 };
+        assert!(!c.one_line().contains("--key-material-id"));
     }
 
     #[test]

@@ -169,6 +169,7 @@ async fn a_slice_of_the_matrix_through_the_browser_unwraps_to_the_key_material()
             expiration: Expiration::DoesNotExpire,
             import_type: None,
             description: None,
+            key_material_id: None,
         };
         let shown = browser
             .wait_for_text("#import-command", |t| !t.is_empty())

@@ -1,0 +1,655 @@
+//! What AWS's outputs say about a ledger entry: binding the KeyMaterialId,
+//! checking describe-key, reconciling list-key-rotations, registering outside copies.
+
+use time::OffsetDateTime;
+
+use super::super::arn::AwsKeyArn;
+use super::super::aws_key_spec::AwsKeySpec;
+use super::super::aws_outputs::{
+    AwsOutput, DescribeKeyOutput, ImportOutput, KeyMaterialListing, KeyRef, KeyRotationsOutput,
+    arn_account, arn_key_id,
+};
+use super::super::import_command::Expiration;
+use super::{Discrepancy, EventKind, LedgerEntry, Proof, midnight_utc, whole_seconds};
+
+/// The entry after an AWS output was applied, and what the page should say.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Confirmation {
+    /// The updated entry (events appended, ARN / KeyMaterialId bound): write it back.
+    pub entry: LedgerEntry,
+    /// Empty when AWS agreed; also recorded in the entry as a mismatch event.
+    pub discrepancies: Vec<Discrepancy>,
+    /// Things worth saying that are not wrong (e.g. another material is current).
+    pub notes: Vec<String>,
+}
+
+/// Applies an import-key-material or describe-key output to an entry.
+/// Other outputs are refused with where they go instead.
+pub fn confirm(
+    entry: &LedgerEntry,
+    output: &AwsOutput,
+    now: OffsetDateTime,
+) -> Result<Confirmation, String> {
+    match output {
+        AwsOutput::Import(import) => Ok(confirm_import(entry, import, now)),
+        AwsOutput::DescribeKey(describe) => Ok(confirm_describe(entry, describe, now)),
+        AwsOutput::KeyRotations(_) => Err(
+            "list-key-rotations lists every material of the key: it is reconciled against all the key's entries, not confirmed on one."
+                .to_owned(),
+        ),
+        AwsOutput::PublicKey(_) | AwsOutput::Mac(_) => Err(format!(
+            "{} output proves the material is the same: use it in the sameness check.",
+            output.command()
+        )),
+    }
+}
+
+fn key_discrepancies(entry: &LedgerEntry, found: &KeyRef, command: &str) -> Vec<Discrepancy> {
+    let Some(expected) = entry.aws_key_arn.as_ref() else {
+        return Vec::new();
+    };
+    let expected_id = arn_key_id(expected);
+    let problem = match found {
+        KeyRef::Id(id) if id != expected_id => {
+            format!("This {command} output is about key {id}, not this entry's {expected}.")
+        }
+        KeyRef::Id(_) => return Vec::new(),
+        KeyRef::Arn(arn) if arn == expected => return Vec::new(),
+        KeyRef::Arn(arn) if arn_key_id(arn) == expected_id && arn.region() != expected.region() => {
+            format!(
+                "This {command} output is from Region {}; this entry's copy is in {}.",
+                arn.region(),
+                expected.region()
+            )
+        }
+        KeyRef::Arn(arn) if arn_key_id(arn) == expected_id => format!(
+            "This {command} output is from account {}; this entry's key is in account {}.",
+            arn_account(arn),
+            arn_account(expected)
+        ),
+        KeyRef::Arn(arn) => {
+            format!(
+                "This {command} output is about another key ({arn}), not this entry's {expected}."
+            )
+        }
+    };
+    vec![Discrepancy {
+        problem,
+        fix: format!(
+            "Run {command} with --key-id {expected} --region {} and paste its output; a copy in another key or Region is its own entry (export for it, or register it).",
+            expected.region()
+        ),
+    }]
+}
+
+fn confirm_import(entry: &LedgerEntry, import: &ImportOutput, now: OffsetDateTime) -> Confirmation {
+    let mut entry = entry.clone();
+    let mut notes = Vec::new();
+    let mut discrepancies = key_discrepancies(&entry, &import.key, "import-key-material");
+    if let Some(bound) = entry
+        .key_material_id
+        .as_deref()
+        .filter(|b| *b != import.key_material_id)
+    {
+        discrepancies.push(Discrepancy {
+            problem: format!(
+                "This import produced key material {}, but this entry is bound to {bound}: AWS holds other material than this export.",
+                import.key_material_id
+            ),
+            fix: "Paste the output of the import made with this entry's command; to restore this entry's material, use Renew (EXISTING_KEY_MATERIAL with its KeyMaterialId).".to_owned(),
+        });
+    }
+    if discrepancies.is_empty() {
+        if let (None, KeyRef::Arn(arn)) = (&entry.aws_key_arn, &import.key) {
+            entry.aws_key_arn = Some(arn.clone());
+            notes.push(format!("The entry now names the AWS key {arn}."));
+        }
+        entry.key_material_id = Some(import.key_material_id.clone());
+        entry.record(
+            EventKind::ImportConfirmed {
+                key_material_id: Some(import.key_material_id.clone()),
+            },
+            now,
+        );
+        if entry.key_spec == AwsKeySpec::SymmetricDefault {
+            entry.record(
+                EventKind::SameMaterial {
+                    proof: Proof::AesImport,
+                },
+                now,
+            );
+            notes.push(Proof::AesImport.describe().to_owned());
+        }
+    } else {
+        entry.record(
+            EventKind::Mismatch {
+                source: "import-key-material".to_owned(),
+                discrepancies: discrepancies.clone(),
+            },
+            now,
+        );
+    }
+    Confirmation {
+        entry,
+        discrepancies,
+        notes,
+    }
+}
+
+/// What describe-key says against the entry, each with what to do.
+pub fn describe_key_discrepancies(
+    entry: &LedgerEntry,
+    describe: &DescribeKeyOutput,
+) -> Vec<Discrepancy> {
+    let mut found = key_discrepancies(entry, &KeyRef::Arn(describe.arn.clone()), "describe-key");
+    if !found.is_empty() {
+        return found;
+    }
+    let mut add = |problem: String, fix: &str| {
+        found.push(Discrepancy {
+            problem,
+            fix: fix.to_owned(),
+        })
+    };
+    if let Some(origin) = describe.origin.as_deref().filter(|o| *o != "EXTERNAL") {
+        add(
+            format!(
+                "The AWS key's Origin is {origin}, not EXTERNAL: AWS made its material, so it cannot hold this export."
+            ),
+            "Create a key with --origin EXTERNAL and import into it; this entry's command named the wrong key.",
+        );
+    }
+    if let Some(spec) = describe
+        .key_spec
+        .as_deref()
+        .filter(|s| *s != entry.key_spec.aws_name())
+    {
+        add(
+            format!(
+                "The AWS key's spec is {spec}, but the exported material is {}.",
+                entry.key_spec.aws_name()
+            ),
+            "Import into a key created with the material's key spec; this AWS key cannot hold it.",
+        );
+    }
+    match describe.key_state.as_str() {
+        "Enabled" => {}
+        "PendingImport" => add(
+            "The AWS key is PendingImport: it holds no usable material (never imported, expired or deleted).".to_owned(),
+            "Run the import command again with this same material (Renew builds it); AWS cannot recover it otherwise.",
+        ),
+        "Disabled" => add(
+            "The AWS key is Disabled.".to_owned(),
+            "Run aws kms enable-key --key-id <ARN> if it should be in use.",
+        ),
+        "PendingDeletion" | "PendingReplicaDeletion" => add(
+            format!("The AWS key is {}: AWS will delete it.", describe.key_state),
+            "Run aws kms cancel-key-deletion --key-id <ARN> before the waiting period ends, if it is still needed; keep the KMS key either way.",
+        ),
+        other => add(
+            format!("The AWS key's state is {other}, not Enabled."),
+            "Check the key in the AWS console; paste describe-key again once it is Enabled.",
+        ),
+    }
+    let current_is_ours = entry.is_this_material(describe.current_key_material_id.as_deref());
+    if let (Some(command), true) = (entry.command.as_ref(), current_is_ours) {
+        let model = describe.expiration_model.as_deref();
+        match (command.expiration, model) {
+            (Expiration::DoesNotExpire, Some("KEY_MATERIAL_EXPIRES")) => add(
+                format!(
+                    "AWS says the material expires{}, but the command was built with KEY_MATERIAL_DOES_NOT_EXPIRE.",
+                    describe
+                        .valid_to
+                        .map(|t| format!(" at {t}"))
+                        .unwrap_or_default()
+                ),
+                "Re-import the same material with --expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE (Renew), or watch the expiry.",
+            ),
+            (Expiration::ExpiresOn(date), Some("KEY_MATERIAL_DOES_NOT_EXPIRE")) => add(
+                format!(
+                    "AWS says the material does not expire, but the command was built to expire on {date}."
+                ),
+                "Nothing is at risk; re-import with KEY_MATERIAL_EXPIRES (Renew) if it must expire.",
+            ),
+            (Expiration::ExpiresOn(date), Some("KEY_MATERIAL_EXPIRES")) => {
+                if let Some(valid_to) = describe.valid_to.filter(|t| *t != midnight_utc(date)) {
+                    add(
+                        format!(
+                            "AWS's ValidTo is {valid_to}, but the command was built with --valid-to {date}T00:00:00Z."
+                        ),
+                        "Re-import the same material with the wanted --valid-to (Renew); the ledger watches AWS's date meanwhile.",
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+fn confirm_describe(
+    entry: &LedgerEntry,
+    describe: &DescribeKeyOutput,
+    now: OffsetDateTime,
+) -> Confirmation {
+    let mut entry = entry.clone();
+    let mut notes = Vec::new();
+    let discrepancies = describe_key_discrepancies(&entry, describe);
+    if !discrepancies.is_empty() {
+        entry.record(
+            EventKind::Mismatch {
+                source: "describe-key".to_owned(),
+                discrepancies: discrepancies.clone(),
+            },
+            now,
+        );
+        return Confirmation {
+            entry,
+            discrepancies,
+            notes,
+        };
+    }
+    if entry.aws_key_arn.is_none() {
+        entry.aws_key_arn = Some(describe.arn.clone());
+        notes.push(format!("The entry now names the AWS key {}.", describe.arn));
+    }
+    match (&entry.key_material_id, &describe.current_key_material_id) {
+        (None, Some(current)) => {
+            entry.key_material_id = Some(current.clone());
+            if entry.key_spec == AwsKeySpec::SymmetricDefault {
+                notes.push(format!(
+                    "Bound to the key's current material {current}. If this key holds several materials, paste import-key-material's output or list-key-rotations to be sure."
+                ));
+            }
+        }
+        (Some(mine), Some(current)) if mine != current => notes.push(format!(
+            "The key's current material is {current}, not this entry's {mine}: a rotation made another material current. This entry's material is still needed to decrypt what it encrypted: keep the KMS key."
+        )),
+        _ => {}
+    }
+    entry.record(
+        EventKind::DescribeConfirmed {
+            key_state: describe.key_state.clone(),
+            current_key_material_id: describe.current_key_material_id.clone(),
+            expiration_model: describe.expiration_model.clone(),
+            valid_to: describe.valid_to.map(whole_seconds),
+        },
+        now,
+    );
+    Confirmation {
+        entry,
+        discrepancies,
+        notes,
+    }
+}
+
+/// A copy made outside this app (e.g. with the AWS CLI), registered on a KMS
+/// key from describe-key's output. It has no export record; its command
+/// options are what AWS reports.
+pub fn register_from_describe_key(
+    id: String,
+    describe: &DescribeKeyOutput,
+    now: OffsetDateTime,
+) -> Result<LedgerEntry, String> {
+    if let Some(origin) = describe.origin.as_deref().filter(|o| *o != "EXTERNAL") {
+        return Err(format!(
+            "This key's Origin is {origin}: AWS made its material, so it is not a copy of a KMS key. Register a key created with --origin EXTERNAL."
+        ));
+    }
+    let spec_name = describe.key_spec.as_deref().unwrap_or_default();
+    let key_spec = AwsKeySpec::parse(spec_name).ok_or_else(|| {
+        format!("This key's spec \"{spec_name}\" is not one this app exports (SYMMETRIC_DEFAULT, HMAC_*, RSA_*, ECC_*).")
+    })?;
+    let expiration = match (describe.expiration_model.as_deref(), describe.valid_to) {
+        (Some("KEY_MATERIAL_EXPIRES"), Some(valid_to)) => {
+            Some(Expiration::ExpiresOn(valid_to.date()))
+        }
+        (Some("KEY_MATERIAL_DOES_NOT_EXPIRE"), _) => Some(Expiration::DoesNotExpire),
+        _ => None,
+    };
+    let mut entry = LedgerEntry {
+        id,
+        aws_key_arn: Some(describe.arn.clone()),
+        key_spec,
+        recorded_at: whole_seconds(now),
+        export: None,
+        command: expiration.map(|expiration| super::CommandOptions {
+            expiration,
+            import_type: None,
+            description: None,
+        }),
+        key_material_id: describe.current_key_material_id.clone(),
+        events: Vec::new(),
+        preserved: Default::default(),
+    };
+    entry.record(EventKind::Registered, now);
+    entry.record(
+        EventKind::DescribeConfirmed {
+            key_state: describe.key_state.clone(),
+            current_key_material_id: describe.current_key_material_id.clone(),
+            expiration_model: describe.expiration_model.clone(),
+            valid_to: describe.valid_to.map(whole_seconds),
+        },
+        now,
+    );
+    Ok(entry)
+}
+
+/// list-key-rotations against the ledger entries of that key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reconciliation {
+    /// Entry id and the material AWS lists for it.
+    pub matched: Vec<(String, KeyMaterialListing)>,
+    /// Materials AWS holds that no entry knows: made outside this app, or
+    /// recorded on another KMS key (register them).
+    pub unknown_to_ledger: Vec<KeyMaterialListing>,
+    /// Imported but not rotated in yet (PENDING_ROTATION, or
+    /// PENDING_MULTI_REGION_IMPORT_AND_ROTATION: every replica must import it first).
+    pub pending_rotation: Vec<KeyMaterialListing>,
+    /// `ImportState` PENDING_IMPORT: expired or deleted; the key stays
+    /// PendingImport until that same material is re-imported.
+    pub awaiting_import: Vec<KeyMaterialListing>,
+    /// Entries bound to a material AWS does not list (deleted before
+    /// rotation, or another key). Empty when the list is truncated.
+    pub not_listed_by_aws: Vec<String>,
+    /// Entries of this key with no KeyMaterialId yet (cannot be matched).
+    pub unbound: Vec<String>,
+    /// AWS listed only part of the materials: run without --max-items.
+    pub truncated: bool,
+}
+
+/// Matches AWS's list of materials with the entries for the same key (the
+/// entries of other keys are ignored; entries with no ARN are too).
+pub fn reconcile(entries: &[LedgerEntry], rotations: &KeyRotationsOutput) -> Reconciliation {
+    let listed_keys: Vec<&str> = rotations
+        .rotations
+        .iter()
+        .filter_map(|r| r.key.as_ref().map(KeyRef::key_id))
+        .collect();
+    let same_key = |arn: &AwsKeyArn| listed_keys.contains(&arn_key_id(arn));
+    let entries: Vec<&LedgerEntry> = entries
+        .iter()
+        .filter(|e| e.aws_key_arn.as_ref().is_some_and(same_key))
+        .collect();
+    let mut result = Reconciliation {
+        matched: Vec::new(),
+        unknown_to_ledger: Vec::new(),
+        pending_rotation: Vec::new(),
+        awaiting_import: Vec::new(),
+        not_listed_by_aws: Vec::new(),
+        unbound: entries
+            .iter()
+            .filter(|e| e.key_material_id.is_none())
+            .map(|e| e.id.clone())
+            .collect(),
+        truncated: rotations.truncated,
+    };
+    for listing in &rotations.rotations {
+        let owners: Vec<&&LedgerEntry> = entries
+            .iter()
+            .filter(|e| e.key_material_id.is_some() && e.key_material_id == listing.key_material_id)
+            .collect();
+        if owners.is_empty() {
+            result.unknown_to_ledger.push(listing.clone());
+        }
+        for owner in owners {
+            result.matched.push((owner.id.clone(), listing.clone()));
+        }
+        if listing
+            .key_material_state
+            .as_ref()
+            .is_some_and(|s| s.is_pending_rotation())
+        {
+            result.pending_rotation.push(listing.clone());
+        }
+        if listing.import_state.as_deref() == Some("PENDING_IMPORT") {
+            result.awaiting_import.push(listing.clone());
+        }
+    }
+    if !rotations.truncated {
+        result.not_listed_by_aws = entries
+            .iter()
+            .filter(|e| {
+                e.key_material_id.as_ref().is_some_and(|id| {
+                    !rotations
+                        .rotations
+                        .iter()
+                        .any(|r| r.key_material_id.as_ref() == Some(id))
+                })
+            })
+            .map(|e| e.id.clone())
+            .collect();
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::{date, datetime};
+
+    use super::super::super::aws_outputs::tests::fixture;
+    use super::super::super::aws_outputs::{
+        parse_aws_output, parse_describe_key, parse_key_rotations,
+    };
+    use super::super::tests::entry;
+    use super::super::{CommandOptions, LedgerState, new_entry_id};
+    use super::*;
+
+    const ARN: &str = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const CURRENT: &str = "0b7fd7ddbac6eef27907413567cad8c810e2883dc8a7534067a82ee1142fc1e6";
+    const FIRST: &str = "cf7e3a5b42c6e1f9a2d8b7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6";
+    const NOW: OffsetDateTime = datetime!(2026-11-28 12:10 UTC);
+
+    fn our_entry() -> LedgerEntry {
+        let mut e = entry();
+        e.aws_key_arn = Some(AwsKeyArn::parse(ARN).unwrap());
+        e
+    }
+
+    fn output(name: &str) -> AwsOutput {
+        parse_aws_output(&fixture(name), None).unwrap()
+    }
+
+    #[test]
+    fn import_output_binds_the_material_and_proves_aes() {
+        let c = confirm(&our_entry(), &output("import-key-material.json"), NOW).unwrap();
+        assert!(c.discrepancies.is_empty());
+        assert_eq!(c.entry.key_material_id.as_deref(), Some(CURRENT));
+        assert_eq!(c.entry.state(NOW), LedgerState::Verified);
+        assert!(c.notes[0].contains("the successful import is the proof"));
+
+        let mut rsa = our_entry();
+        rsa.key_spec = AwsKeySpec::Rsa(2048);
+        let c = confirm(&rsa, &output("import-key-material.json"), NOW).unwrap();
+        assert_eq!(c.entry.state(NOW), LedgerState::Imported);
+
+        let mut unnamed = our_entry();
+        unnamed.aws_key_arn = None;
+        let c = confirm(&unnamed, &output("import-key-material.json"), NOW).unwrap();
+        assert_eq!(c.entry.aws_key_arn.unwrap().as_str(), ARN);
+    }
+
+    #[test]
+    fn an_import_of_other_material_or_into_another_key_is_a_mismatch() {
+        let mut bound = our_entry();
+        bound.key_material_id = Some(FIRST.into());
+        let c = confirm(&bound, &output("import-key-material.json"), NOW).unwrap();
+        assert!(
+            c.discrepancies[0]
+                .problem
+                .contains("but this entry is bound to cf7e")
+        );
+        assert_eq!(c.entry.key_material_id.as_deref(), Some(FIRST));
+        assert_eq!(c.entry.state(NOW).label(), "mismatch");
+
+        let other_region = entry(); // eu-west-3, another key id
+        let c = confirm(&other_region, &output("import-key-material.json"), NOW).unwrap();
+        assert!(c.discrepancies[0].problem.contains("about another key"));
+        assert!(c.discrepancies[0].fix.contains("--region eu-west-3"));
+        let mut replica = our_entry();
+        replica.aws_key_arn =
+            Some(AwsKeyArn::parse(&ARN.replace("us-west-2", "eu-west-1")).unwrap());
+        let c = confirm(&replica, &output("import-key-material.json"), NOW).unwrap();
+        assert_eq!(
+            c.discrepancies[0].problem,
+            "This import-key-material output is from Region us-west-2; this entry's copy is in eu-west-1."
+        );
+    }
+
+    #[test]
+    fn describe_key_confirms_or_lists_each_mismatch_with_a_fix() {
+        let c = confirm(&our_entry(), &output("describe-key.json"), NOW).unwrap();
+        assert_eq!(c.discrepancies, vec![]);
+        assert_eq!(c.entry.key_material_id.as_deref(), Some(CURRENT));
+        assert_eq!(c.entry.state(NOW), LedgerState::Imported);
+
+        let text = fixture("describe-key.json");
+        let problems = |text: &str, e: &LedgerEntry| -> Vec<String> {
+            describe_key_discrepancies(e, &parse_describe_key(text).unwrap())
+                .into_iter()
+                .map(|d| {
+                    assert!(!d.fix.is_empty());
+                    d.problem
+                })
+                .collect()
+        };
+        let e = our_entry();
+        let p = problems(
+            &text.replace(
+                "\"KeyState\": \"Enabled\"",
+                "\"KeyState\": \"PendingImport\"",
+            ),
+            &e,
+        );
+        assert!(p[0].contains("PendingImport"), "{p:?}");
+        let p = problems(
+            &text.replace("\"Origin\": \"EXTERNAL\"", "\"Origin\": \"AWS_KMS\""),
+            &e,
+        );
+        assert!(p[0].contains("Origin is AWS_KMS"), "{p:?}");
+        let p = problems(
+            &text.replace("2027-01-31T00:00:00+00:00", "2027-02-28T00:00:00+00:00"),
+            &e,
+        );
+        assert!(p[0].contains("ValidTo is 2027-02-28"), "{p:?}");
+        let mut never = our_entry();
+        never.command = Some(CommandOptions {
+            expiration: Expiration::DoesNotExpire,
+            import_type: None,
+            description: None,
+        });
+        let p = problems(&text, &never);
+        assert!(
+            p[0].contains("built with KEY_MATERIAL_DOES_NOT_EXPIRE"),
+            "{p:?}"
+        );
+        let p = problems(
+            &text
+                .replace(
+                    "\"KeySpec\": \"SYMMETRIC_DEFAULT\"",
+                    "\"KeySpec\": \"HMAC_256\"",
+                )
+                .replace("\"KeyState\": \"Enabled\"", "\"KeyState\": \"Disabled\""),
+            &e,
+        );
+        assert_eq!(p.len(), 2, "{p:?}");
+        // Another material is current: no expiry comparison, a note instead.
+        let mut older = our_entry();
+        older.key_material_id = Some(FIRST.into());
+        older.command.as_mut().unwrap().expiration = Expiration::ExpiresOn(date!(2026 - 12 - 31));
+        let c = confirm(&older, &output("describe-key.json"), NOW).unwrap();
+        assert!(c.discrepancies.is_empty());
+        assert!(c.notes[0].contains("a rotation made another material current"));
+        // A mismatch is recorded, then cleared by a later good describe-key.
+        let bad = parse_aws_output(
+            &text.replace("\"KeyState\": \"Enabled\"", "\"KeyState\": \"Disabled\""),
+            None,
+        )
+        .unwrap();
+        let c = confirm(&our_entry(), &bad, NOW).unwrap();
+        assert_eq!(c.entry.state(NOW).label(), "mismatch");
+        let c = confirm(&c.entry, &output("describe-key.json"), NOW).unwrap();
+        assert_eq!(c.entry.state(NOW), LedgerState::Imported);
+    }
+
+    #[test]
+    fn other_outputs_are_sent_elsewhere() {
+        assert!(
+            confirm(&our_entry(), &output("get-public-key.json"), NOW)
+                .unwrap_err()
+                .contains("sameness")
+        );
+        assert!(
+            confirm(&our_entry(), &output("list-key-rotations.json"), NOW)
+                .unwrap_err()
+                .contains("reconciled")
+        );
+    }
+
+    #[test]
+    fn a_copy_made_elsewhere_is_registered_from_describe_key() {
+        let describe = parse_describe_key(&fixture("describe-key-hmac.json")).unwrap();
+        let id = new_entry_id(NOW, [1; 6]);
+        let e = register_from_describe_key(id.clone(), &describe, NOW).unwrap();
+        assert_eq!(e.key_spec, AwsKeySpec::parse("HMAC_256").unwrap());
+        assert_eq!(e.export, None);
+        assert_eq!(e.valid_to(), Some(datetime!(2027-01-31 00:00 UTC)));
+        assert_eq!(e.state(NOW), LedgerState::Imported);
+        let back =
+            LedgerEntry::from_attribute(&e.attribute_name(), &e.to_attribute_value()).unwrap();
+        assert_eq!(back, e);
+        let aws_made = parse_describe_key(&fixture("describe-key-multi-region.json")).unwrap();
+        assert!(
+            register_from_describe_key(id, &aws_made, NOW)
+                .unwrap_err()
+                .contains("Origin is AWS_KMS")
+        );
+    }
+
+    #[test]
+    fn reconciliation_lists_unknown_pending_and_missing_materials() {
+        let rotations = parse_key_rotations(&fixture("list-key-rotations.json")).unwrap();
+        let mut current = our_entry();
+        current.id = "a".into();
+        current.key_material_id = Some(CURRENT.into());
+        let mut gone = our_entry();
+        gone.id = "b".into();
+        gone.key_material_id = Some("f".repeat(64));
+        let mut unbound = our_entry();
+        unbound.id = "c".into();
+        let elsewhere = entry(); // another key: ignored
+        let r = reconcile(&[current, gone, unbound, elsewhere], &rotations);
+        assert_eq!(r.matched.len(), 1);
+        assert_eq!(r.matched[0].0, "a");
+        let unknown: Vec<_> = r
+            .unknown_to_ledger
+            .iter()
+            .map(|m| m.description.clone().unwrap())
+            .collect();
+        assert_eq!(unknown, ["first import", "next rotation"]);
+        assert_eq!(r.pending_rotation.len(), 1);
+        assert_eq!(
+            r.pending_rotation[0].description.as_deref(),
+            Some("next rotation")
+        );
+        assert_eq!(r.not_listed_by_aws, ["b"]);
+        assert_eq!(r.unbound, ["c"]);
+        assert!(r.awaiting_import.is_empty());
+
+        let text = fixture("list-key-rotations.json")
+            .replace("\"Truncated\": false", "\"Truncated\": true")
+            .replacen(
+                "\"ImportState\": \"IMPORTED\"",
+                "\"ImportState\": \"PENDING_IMPORT\"",
+                1,
+            );
+        let mut gone = our_entry();
+        gone.key_material_id = Some("f".repeat(64));
+        let r = reconcile(&[gone], &parse_key_rotations(&text).unwrap());
+        assert!(r.truncated && r.not_listed_by_aws.is_empty());
+        assert_eq!(
+            r.awaiting_import[0].description.as_deref(),
+            Some("first import")
+        );
+    }
+}
