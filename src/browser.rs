@@ -156,6 +156,15 @@ pub fn session_set(key: &SessionKey, value: &str) {
     }
 }
 
+/// `N` bytes from the browser's cryptographic random generator.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    if let Some(crypto) = leptos::prelude::window().crypto().ok() {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes
+}
+
 /// Keeps the AWS import token that came with the KEK stored as `kek_id`, for
 /// this tab's export results.
 pub fn store_import_token(kek_id: &str, token: &[u8]) {

@@ -24,6 +24,8 @@ pub struct WrappedKeyMaterial {
     pub kek_spec: WrappingKeySpec,
     /// From the KEK's `key_arn` tag, when it holds a valid ARN.
     pub key_arn: Option<AwsKeyArn>,
+    /// From the KEK's `kek_sha256` tag (its DER's SHA-256, hex), when the import wrote it.
+    pub kek_sha256: Option<String>,
     /// Exactly `EncryptedKeyMaterial.bin`.
     pub blob: Vec<u8>,
 }
@@ -177,6 +179,7 @@ pub async fn export_wrapped_key_material(
         algorithm,
         kek_spec,
         key_arn,
+        kek_sha256: tags.sha256.clone(),
         blob,
     })
 }

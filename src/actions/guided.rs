@@ -127,6 +127,7 @@ mod tests {
                 algorithm: WrappingAlgorithm::RsaesOaepSha256,
                 kek_spec: crate::domain::wrapping_key_spec::WrappingKeySpec::Rsa4096,
                 key_arn: None,
+                kek_sha256: None,
                 blob: vec![0; 40],
             },
             import_token: None,

@@ -3,9 +3,16 @@
 
 use std::fmt;
 
+use time::OffsetDateTime;
+
+use crate::actions::export::WrappedKeyMaterial;
 use crate::actions::objects;
 use crate::client::{KmsClient, RequestError};
-use crate::kmip::{self, AttributeReference};
+use crate::domain::aws_key_spec::AwsKeySpec;
+use crate::domain::ledger::{
+    ExportRecord, LedgerEntry, is_ledger_attribute, new_entry_id, sha256_hex,
+};
+use crate::kmip::{self, AttributeReference, ObjectAttributes};
 
 /// Writes tried in one round before the round counts as lost.
 pub const MAX_WRITES_PER_ROUND: u32 = 10;
@@ -281,6 +288,101 @@ pub async fn compute_mac(
 ) -> Result<Vec<u8>, RequestError> {
     let reply = client.kmip(&kmip::mac(key_id, None, data)).await?;
     Ok(kmip::parse_mac(&reply)?)
+}
+
+/// A KMS key that holds ledger entries, with what it is and the entries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LedgeredKey {
+    pub attributes: ObjectAttributes,
+    /// Each entry read back, or why it could not be read (left untouched).
+    pub entries: Vec<Result<LedgerEntry, String>>,
+}
+
+/// The entries among a described object's vendor attributes.
+fn entries_of(attributes: &ObjectAttributes) -> Vec<Result<LedgerEntry, String>> {
+    attributes
+        .vendor_attributes
+        .iter()
+        .filter(|(name, _)| is_ledger_attribute(name))
+        .map(|(name, value)| LedgerEntry::from_attribute(name, value).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// Every KMS key holding ledger entries: one Locate, then one GetAttributes
+/// per object (entries come with the describe).
+pub async fn list_ledger(client: &KmsClient) -> Result<Vec<LedgeredKey>, RequestError> {
+    let mut keys = Vec::new();
+    for id in objects::list_object_ids(client).await? {
+        let attributes = objects::describe(client, &id).await?;
+        let entries = entries_of(&attributes);
+        if !entries.is_empty() {
+            keys.push(LedgeredKey {
+                attributes,
+                entries,
+            });
+        }
+    }
+    Ok(keys)
+}
+
+/// Records on the exported key the AWS copy its wrapped export is for.
+pub async fn record_export(
+    client: &KmsClient,
+    wrapped: &WrappedKeyMaterial,
+    now: OffsetDateTime,
+    random: [u8; 6],
+) -> Result<LedgerEntry, RecordError> {
+    let entry = LedgerEntry::exported(
+        new_entry_id(now, random),
+        wrapped.key_arn.clone(),
+        AwsKeySpec::parse(&wrapped.material.aws_spec()).unwrap_or(AwsKeySpec::SymmetricDefault),
+        ExportRecord {
+            kek_id: wrapped.kek_id.clone(),
+            kek_sha256: wrapped.kek_sha256.clone().unwrap_or_default(),
+            wrapping_algorithm: wrapped.algorithm,
+            material_sha256: sha256_hex(&wrapped.blob),
+        },
+        None,
+        now,
+    );
+    record_vendor_attribute(
+        client,
+        &wrapped.key_id,
+        &entry.attribute_name(),
+        &entry.to_attribute_value(),
+    )
+    .await?;
+    Ok(entry)
+}
+
+/// Records a new entry (e.g. a copy registered from describe-key) on `key_id`.
+pub async fn record_entry(
+    client: &KmsClient,
+    key_id: &str,
+    entry: &LedgerEntry,
+) -> Result<(), RecordError> {
+    record_vendor_attribute(
+        client,
+        key_id,
+        &entry.attribute_name(),
+        &entry.to_attribute_value(),
+    )
+    .await
+}
+
+/// Writes back an entry that changed (command options, confirmations, proofs).
+pub async fn save_entry(
+    client: &KmsClient,
+    key_id: &str,
+    entry: &LedgerEntry,
+) -> Result<(), RecordError> {
+    update_vendor_attribute(
+        client,
+        key_id,
+        &entry.attribute_name(),
+        &entry.to_attribute_value(),
+    )
+    .await
 }
 
 #[cfg(test)]

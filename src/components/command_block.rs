@@ -20,6 +20,9 @@ pub fn CommandBlock(
     /// words before its first option ("aws kms describe-key command").
     #[prop(optional)]
     title: Option<&'static str>,
+    /// Run when the command is copied (e.g. to record the options it carries).
+    #[prop(optional)]
+    on_copied: Option<Callback<()>>,
 ) -> impl IntoView {
     let title_id = format!("{id}-title");
     let labelled_by = title_id.clone();
@@ -32,7 +35,7 @@ pub fn CommandBlock(
             <p id=title_id class="command-title">{title}</p>
             // Focusable so keyboard users can scroll a long line.
             <pre id=id class="command" tabindex="0">{text}</pre>
-            <CopyButton text=text label=label />
+            <CopyButton text=text label=label on_copied=on_copied />
         </div>
     }
 }

@@ -13,9 +13,15 @@ pub fn CopyButton(
     text: Signal<String>,
     /// Names what is copied, for screen readers ("Copy the import command").
     label: &'static str,
+    /// Run when the user copies the text.
+    #[prop(optional_no_strip)]
+    on_copied: Option<Callback<()>>,
 ) -> impl IntoView {
     let status = RwSignal::new(None::<String>);
     let on_click = move |_| {
+        if let Some(copied) = on_copied {
+            copied.run(());
+        }
         let text = text.get();
         leptos::task::spawn_local(async move {
             status.set(Some(match copy_text(&text).await {
