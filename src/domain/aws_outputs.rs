@@ -790,6 +790,26 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn every_truncation_of_every_fixture_is_refused_without_panicking() {
+        for name in [
+            "import-key-material.json",
+            "describe-key.json",
+            "describe-key-hmac.json",
+            "describe-key-multi-region.json",
+            "list-key-rotations.json",
+            "get-public-key.json",
+            "generate-mac.json",
+        ] {
+            let text = fixture(name);
+            let end = text.trim_end().len();
+            for cut in (0..end).filter(|&i| text.is_char_boundary(i)) {
+                let message = parse_aws_output(&text[..cut], Some(&arn(ARN))).unwrap_err();
+                assert!(message.ends_with('.'), "{name} cut at {cut}: {message}");
+            }
+        }
+    }
+
+    #[test]
     fn another_key_region_or_account_is_refused() {
         let describe = fixture("describe-key.json");
         assert!(parse_aws_output(&describe, Some(&arn(ARN))).is_ok());

@@ -145,10 +145,12 @@ pub fn describe_key_discrepancies(
     if !found.is_empty() {
         return found;
     }
+    let arn = &describe.arn;
+    let region = arn.region();
     let mut add = |problem: String, fix: &str| {
         found.push(Discrepancy {
             problem,
-            fix: fix.to_owned(),
+            fix: fix.replace("<ARN>", &format!("{arn} --region {region}")),
         })
     };
     if let Some(origin) = describe.origin.as_deref().filter(|o| *o != "EXTERNAL") {
