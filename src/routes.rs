@@ -28,16 +28,18 @@ pub enum Page {
     Byok,
     ImportKek,
     ExportKeyMaterial,
+    Ledger,
     CreateSymmetric,
     CreateRsa,
     CreateEc,
 }
 
 impl Page {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Byok,
         Self::ImportKek,
         Self::ExportKeyMaterial,
+        Self::Ledger,
         Self::CreateSymmetric,
         Self::CreateRsa,
         Self::CreateEc,
@@ -51,6 +53,7 @@ impl Page {
             Self::Byok => ("aws", "byok"),
             Self::ImportKek => ("aws", "import-kek"),
             Self::ExportKeyMaterial => ("aws", "export-key-material"),
+            Self::Ledger => ("aws", "ledger"),
             Self::CreateSymmetric => ("sym", "create"),
             Self::CreateRsa => ("rsa", "create"),
             Self::CreateEc => ("ec", "create"),
@@ -86,6 +89,7 @@ impl Page {
             Self::Byok => "Guided BYOK",
             Self::ImportKek => "Import AWS wrapping key",
             Self::ExportKeyMaterial => "Export key material",
+            Self::Ledger => "BYOK ledger",
             Self::CreateSymmetric => "Create AES or HMAC key",
             Self::CreateRsa => "Create RSA key pair",
             Self::CreateEc => "Create EC key pair",

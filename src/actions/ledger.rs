@@ -9,8 +9,10 @@ use crate::actions::export::WrappedKeyMaterial;
 use crate::actions::objects;
 use crate::client::{KmsClient, RequestError};
 use crate::domain::aws_key_spec::AwsKeySpec;
+use crate::domain::aws_outputs::{AwsOutput, KeyMaterialListing, parse_aws_output};
 use crate::domain::ledger::{
-    ExportRecord, LedgerEntry, is_ledger_attribute, new_entry_id, sha256_hex,
+    Discrepancy, ExportRecord, LedgerEntry, Proof, Sameness, confirm, is_ledger_attribute,
+    new_entry_id, prove_mac, reconcile, sha256_hex,
 };
 use crate::kmip::{self, AttributeReference, ObjectAttributes};
 
@@ -383,6 +385,124 @@ pub async fn save_entry(
         &entry.to_attribute_value(),
     )
     .await
+}
+
+/// What applying a pasted AWS output did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Applied {
+    /// The entry as written back (`None`: nothing to write, e.g. a reconciliation).
+    pub saved: Option<LedgerEntry>,
+    /// What disagreed, each with what to do (also recorded in the entry).
+    pub discrepancies: Vec<Discrepancy>,
+    /// Plain-words lines for the page (confirmations, proofs, reconciliation).
+    pub lines: Vec<String>,
+}
+
+/// Applies a pasted AWS CLI output to `entry` on `key_id`: import-key-material
+/// and describe-key confirm it, generate-mac is checked against the KMS's
+/// MAC of `mac_message`, list-key-rotations is reconciled with `siblings`
+/// (every entry of that KMS key). Bad pastes change nothing.
+pub async fn apply_aws_output(
+    client: &KmsClient,
+    key_id: &str,
+    entry: &LedgerEntry,
+    siblings: &[LedgerEntry],
+    text: &str,
+    mac_message: &[u8],
+    now: OffsetDateTime,
+) -> Result<Applied, String> {
+    let output = parse_aws_output(text, entry.aws_key_arn.as_ref())?;
+    let (updated, discrepancies, lines) = match &output {
+        AwsOutput::Import(_) | AwsOutput::DescribeKey(_) => {
+            let confirmation = confirm(entry, &output, now)?;
+            let mut lines = confirmation.notes;
+            if confirmation.discrepancies.is_empty() {
+                lines.insert(
+                    0,
+                    format!("AWS's {} output agrees with this entry.", output.command()),
+                );
+            }
+            (confirmation.entry, confirmation.discrepancies, lines)
+        }
+        AwsOutput::Mac(mac) => {
+            let kms_mac = compute_mac(client, key_id, mac_message)
+                .await
+                .map_err(|e| format!("The KMS could not compute the MAC: {e}"))?;
+            let (updated, verdict) = prove_mac(entry, mac, &kms_mac, now)?;
+            let line = match &verdict {
+                Sameness::Same => Proof::Mac.describe().to_owned(),
+                Sameness::Different(why) => format!("Not the same material: {why}"),
+            };
+            (updated, Vec::new(), vec![line])
+        }
+        AwsOutput::PublicKey(_) => {
+            return Err(
+                "get-public-key's output cannot be checked here: the KMS gives this app no key unwrapped, not even a public key. For RSA and EC keys, describe-key confirms the copy; the sameness proof for them is not offered yet."
+                    .to_owned(),
+            );
+        }
+        AwsOutput::KeyRotations(rotations) => {
+            let r = reconcile(siblings, rotations);
+            let mut lines = vec![format!(
+                "AWS lists {} material(s) of this key; {} match entries of this KMS key.",
+                rotations.rotations.len(),
+                r.matched.len()
+            )];
+            let ids = |list: &[KeyMaterialListing]| {
+                list.iter()
+                    .map(|m| {
+                        m.key_material_id
+                            .clone()
+                            .unwrap_or_else(|| "(no id)".to_owned())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            if !r.unknown_to_ledger.is_empty() {
+                lines.push(format!(
+                    "Unknown to the ledger: {} (made outside this app or recorded on another KMS key: register them).",
+                    ids(&r.unknown_to_ledger)
+                ));
+            }
+            if !r.pending_rotation.is_empty() {
+                lines.push(format!(
+                    "Pending rotation: {} (imported, not rotated in yet).",
+                    ids(&r.pending_rotation)
+                ));
+            }
+            if !r.awaiting_import.is_empty() {
+                lines.push(format!(
+                    "Awaiting import: {} (expired or deleted: the key stays PendingImport until the same material is imported again).",
+                    ids(&r.awaiting_import)
+                ));
+            }
+            if !r.not_listed_by_aws.is_empty() {
+                lines.push(format!(
+                    "Entries AWS does not list: {}.",
+                    r.not_listed_by_aws.join(", ")
+                ));
+            }
+            if r.truncated {
+                lines.push(
+                    "AWS listed only part of the materials: run the command without --max-items."
+                        .to_owned(),
+                );
+            }
+            return Ok(Applied {
+                saved: None,
+                discrepancies: Vec::new(),
+                lines,
+            });
+        }
+    };
+    save_entry(client, key_id, &updated)
+        .await
+        .map_err(|e| format!("{e} Nothing else changed."))?;
+    Ok(Applied {
+        saved: Some(updated),
+        discrepancies,
+        lines,
+    })
 }
 
 #[cfg(test)]

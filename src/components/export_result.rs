@@ -13,6 +13,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_drop::FileDropZone;
+use crate::components::ledger_record::{LedgerRecordStatus, use_ledger_record};
 use crate::components::radio_row::RadioRow;
 use crate::components::text_field::TextField;
 use crate::domain::arn::AwsKeyArn;
@@ -32,6 +33,8 @@ pub fn ExportResult(
     let blob = wrapped.blob.clone();
     let base64 = STANDARD.encode(&blob);
     let material_file = RwSignal::new("EncryptedKeyMaterial.bin".to_owned());
+    let (ledger, on_command_copied) = use_ledger_record(&wrapped);
+    let key_id = wrapped.key_id.clone();
     let summary = format!(
         "{} {} wrapped with {} under the RSA {}-bit wrapping key {}: {} bytes.",
         wrapped.key_id,
@@ -45,12 +48,18 @@ pub fn ExportResult(
         <div class="result" role="status" data-testid="export-result">
             <h2>"Wrapped key material ready"</h2>
             <p data-testid="export-summary">{summary}</p>
+            <LedgerRecordStatus status=ledger key_id=key_id />
             <TextField id="material-file" label="File name" value=material_file />
             <DownloadButton bytes=blob file_name=material_file />
             <label for="material-base64">"Base64 of the same bytes"</label>
             <textarea id="material-base64" rows="4" readonly=true prop:value=base64.clone()></textarea>
             <CopyButton text=base64 label="Copy the base64 wrapped key material" />
-            <ImportCommandBuilder wrapped=wrapped material_file=material_file stored_token=import_token />
+            <ImportCommandBuilder
+                wrapped=wrapped
+                material_file=material_file
+                stored_token=import_token
+                on_command_copied=on_command_copied
+            />
         </div>
     }
 }
@@ -78,6 +87,8 @@ fn ImportCommandBuilder(
     wrapped: WrappedKeyMaterial,
     material_file: RwSignal<String>,
     stored_token: Option<Vec<u8>>,
+    /// Run with the command the user copied.
+    on_command_copied: Callback<ImportCommand>,
 ) -> impl IntoView {
     let token = RwSignal::new(stored_token.clone());
     let token_error = RwSignal::new(None::<String>);
@@ -134,6 +145,11 @@ fn ImportCommandBuilder(
         Signal::derive(move || command.get().map(|c| c.multi_line()).unwrap_or_default());
     let one_line = Signal::derive(move || command.get().map(|c| c.one_line()).unwrap_or_default());
     let date_missing = move || command.get() == Err(NotReady::NoDate);
+    let copied = Callback::new(move |()| {
+        if let Ok(command) = command.get_untracked() {
+            on_command_copied.run(command);
+        }
+    });
     let command_error = Signal::derive(move || match command.get() {
         Err(NotReady::Invalid(message)) => Some(message),
         Err(NotReady::NoDate) if date_touched.get() => Some(DATE_MISSING.to_owned()),
@@ -254,12 +270,14 @@ fn ImportCommandBuilder(
                 text=multi_line
                 label="Copy the import command"
                 title="aws kms import-key-material command"
+                on_copied=copied
             />
             <CommandBlock
                 id="import-command-one-line"
                 text=one_line
                 label="Copy the one-line import command"
                 title="The same aws kms import-key-material command on one line"
+                on_copied=copied
             />
         </Show>
     }

@@ -12,6 +12,7 @@ pub mod file_drop;
 pub mod kek_list;
 pub mod kek_picker;
 pub mod key_material_picker;
+pub mod ledger_record;
 pub mod loaded;
 pub mod radio_row;
 pub mod request_progress;

@@ -815,6 +815,57 @@ fn event_from_wire(raw: Value) -> Result<LedgerEvent, String> {
     Ok(LedgerEvent { at, kind })
 }
 
+/// What the ledger page shows: everything, or the entries that need attention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LedgerFilter {
+    All,
+    /// Expired, or expiring within 30 days.
+    Expiring,
+    /// Exported, AWS has not confirmed the import yet.
+    Unconfirmed,
+    Mismatch,
+}
+
+impl LedgerFilter {
+    pub const ALL: [Self; 4] = [Self::All, Self::Expiring, Self::Unconfirmed, Self::Mismatch];
+
+    /// The select's value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::Expiring => "expiring",
+            Self::Unconfirmed => "unconfirmed",
+            Self::Mismatch => "mismatch",
+        }
+    }
+
+    /// The select's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::All => "Every AWS copy",
+            Self::Expiring => "Expired or expiring within 30 days",
+            Self::Unconfirmed => "Not confirmed by AWS yet",
+            Self::Mismatch => "Mismatch with AWS",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Whether `entry` is shown at `now`.
+    pub fn keeps(self, entry: &LedgerEntry, now: OffsetDateTime) -> bool {
+        match self {
+            Self::All => true,
+            Self::Expiring => entry
+                .valid_to()
+                .is_some_and(|valid_to| valid_to - now <= time::Duration::days(30)),
+            Self::Unconfirmed => entry.state(now) == LedgerState::Exported,
+            Self::Mismatch => matches!(entry.state(now), LedgerState::Mismatch(_)),
+        }
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use time::macros::{date, datetime};
@@ -847,6 +898,30 @@ pub(crate) mod tests {
             }),
             datetime!(2026-11-28 12:00:00.123 UTC),
         )
+    }
+
+    #[test]
+    fn filters_keep_what_needs_attention() {
+        let exported = entry();
+        let keeps = |f: LedgerFilter, e: &LedgerEntry, now| f.keeps(e, now);
+        let far = datetime!(2026-11-28 12:00 UTC);
+        let near = datetime!(2027-01-10 00:00 UTC);
+        assert!(keeps(LedgerFilter::All, &exported, far));
+        assert!(!keeps(LedgerFilter::Expiring, &exported, far));
+        assert!(keeps(LedgerFilter::Expiring, &exported, near));
+        assert!(keeps(LedgerFilter::Unconfirmed, &exported, far));
+        assert!(!keeps(LedgerFilter::Mismatch, &exported, far));
+        let mut confirmed = exported.clone();
+        confirmed.record(
+            EventKind::ImportConfirmed {
+                key_material_id: Some(MATERIAL_ID.into()),
+            },
+            far,
+        );
+        assert!(!keeps(LedgerFilter::Unconfirmed, &confirmed, far));
+        for filter in LedgerFilter::ALL {
+            assert_eq!(LedgerFilter::parse(filter.name()), Some(filter));
+        }
     }
 
     #[test]

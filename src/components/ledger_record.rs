@@ -1,0 +1,124 @@
+//! The ledger line of an export result: the export is recorded on the exported
+//! key at once, and the import command's options once the user copies it.
+
+use leptos::prelude::*;
+
+use crate::actions::export::WrappedKeyMaterial;
+use crate::actions::ledger::{record_export, save_entry};
+use crate::browser::{now_utc, random_bytes};
+use crate::domain::import_command::ImportCommand;
+use crate::domain::ledger::{CommandOptions, LedgerEntry};
+use crate::routes::Page;
+use crate::settings::use_settings;
+
+/// Where the export's ledger entry stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LedgerRecord {
+    Recording,
+    Recorded {
+        entry: LedgerEntry,
+        /// The options of the last import command copied, once recorded.
+        options_recorded: bool,
+    },
+    /// Why nothing (or not the latest options) was kept; the export itself is fine.
+    NotRecorded(String),
+}
+
+/// Records the export on its key as soon as the result is shown; returns
+/// the status signal and a callback that records a copied command's options.
+pub fn use_ledger_record(
+    wrapped: &WrappedKeyMaterial,
+) -> (RwSignal<LedgerRecord>, Callback<ImportCommand>) {
+    let settings = use_settings();
+    let status = RwSignal::new(LedgerRecord::Recording);
+    let key_id = wrapped.key_id.clone();
+    let wrapped = wrapped.clone();
+    leptos::task::spawn_local(async move {
+        let recorded = match settings.client() {
+            Ok(client) => record_export(&client, &wrapped, now_utc(), random_bytes())
+                .await
+                .map_err(|e| e.to_string()),
+            Err(message) => Err(message),
+        };
+        // The result may be gone by now (another export replaced it).
+        let _ = status.try_set(match recorded {
+            Ok(entry) => LedgerRecord::Recorded {
+                entry,
+                options_recorded: false,
+            },
+            Err(message) => LedgerRecord::NotRecorded(message),
+        });
+    });
+    let on_command_copied = Callback::new(move |command: ImportCommand| {
+        let LedgerRecord::Recorded { entry, .. } = status.get_untracked() else {
+            return;
+        };
+        let mut entry = entry;
+        entry.command = Some(CommandOptions::from_command(&command));
+        if entry.aws_key_arn.is_none() {
+            entry.aws_key_arn = command.key_arn.clone();
+        }
+        let key_id = key_id.clone();
+        leptos::task::spawn_local(async move {
+            let saved = match settings.client() {
+                Ok(client) => save_entry(&client, &key_id, &entry)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(message) => Err(message),
+            };
+            let _ = status.try_set(match saved {
+                Ok(()) => LedgerRecord::Recorded {
+                    entry,
+                    options_recorded: true,
+                },
+                Err(message) => LedgerRecord::NotRecorded(format!(
+                    "The import command's options were not recorded: {message}"
+                )),
+            });
+        });
+    });
+    (status, on_command_copied)
+}
+
+/// The ledger line under the export summary.
+#[component]
+pub fn LedgerRecordStatus(status: RwSignal<LedgerRecord>, key_id: String) -> impl IntoView {
+    let ledger = Page::Ledger.href();
+    move || match status.get() {
+        LedgerRecord::Recording => view! {
+            <p class="muted" role="status" data-testid="ledger-status">
+                "Recording this export in the BYOK ledger…"
+            </p>
+        }
+        .into_any(),
+        LedgerRecord::Recorded {
+            entry,
+            options_recorded,
+        } => {
+            let options = if options_recorded {
+                " The import command's options (expiry, import type) are recorded with it."
+            } else {
+                " Copying the import command records its options (expiry, import type) too."
+            };
+            view! {
+                <p class="ok" role="status" data-testid="ledger-status">
+                    {format!(
+                        "Recorded in the BYOK ledger on {key_id} (entry {}).{options} After the import, paste AWS's output in the ",
+                        entry.id
+                    )}
+                    <a href=ledger.clone()>"ledger"</a>
+                    " to confirm it."
+                </p>
+            }
+            .into_any()
+        }
+        LedgerRecord::NotRecorded(message) => view! {
+            <div class="error-banner" role="alert" data-testid="ledger-status">
+                <strong>"Not recorded in the BYOK ledger: "</strong>
+                <span class="error-text">{message}</span>
+                " The wrapped key material above is fine; keep a note of which AWS key it goes to."
+            </div>
+        }
+        .into_any(),
+    }
+}
