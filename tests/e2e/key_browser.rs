@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use byok_ui::domain::key_material::{EcCurve, KeyMaterialSpec};
 use byok_ui::routes::Page;
 
-use crate::export_matrix::{create_material, import_kek_with};
+use crate::support::seed::{create_material, import_kek_with};
 use crate::support::{Browser, Kms};
 
 const ROW_IDS: &str = ".key-browser tbody tr td:first-child";
