@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use byok_e2e_support::pages::ExportPage;
+use byok_e2e_support::pages::{ExportPage, ExportResult};
 use byok_e2e_support::seed::{create_material, import_kek_with};
 use byok_e2e_support::{Browser, KMS_VERSION, Kms};
 use byok_ui::domain::key_material::KeyMaterialSpec;
@@ -128,11 +128,7 @@ async fn main() {
         )
         .await;
         export_shown.push(Duration::from_secs_f64(shown / 1000.0));
-        browser.fill("#material-file", &name).await;
-        browser
-            .click("[data-testid=export-result] > button.download")
-            .await;
-        browser.downloaded(&name).await;
+        ExportResult::download_material(&browser, &name).await;
         export_ui.push(started.elapsed());
         // The same call: the one Export (both objects are already listed).
         let started = Instant::now();

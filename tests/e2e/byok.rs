@@ -15,7 +15,7 @@ use rsa::RsaPrivateKey;
 use time::OffsetDateTime;
 
 use crate::support::aws::{ARN, create_key_output, get_parameters_output};
-use crate::support::pages::GuidedPage;
+use crate::support::pages::{ExportResult, GuidedPage};
 use crate::support::seed::{create_material, material_bytes};
 use crate::support::unwrap::unwrap;
 use crate::support::{Browser, Kms};
@@ -153,19 +153,14 @@ async fn each_family_goes_from_spec_to_a_blob_that_unwraps_to_the_material() {
 
         // The blob unwraps to the material; the token is AWS's token.
         let material_file = format!("byok-{n}.bin");
-        browser.fill("#material-file", &material_file).await;
-        browser
-            .click("[data-testid=export-result] > button.download")
-            .await;
-        let blob = browser.downloaded(&material_file).await;
+        let blob = ExportResult::download_material(&browser, &material_file).await;
         let material = material_bytes(&kms, &key_id, spec.material());
         assert_eq!(unwrap(&kek, algorithm, &blob), material, "{spec}");
         let token_file = format!("token-{n}.bin");
-        browser.fill("#token-file", &token_file).await;
-        browser
-            .click_nth("[data-testid=export-result] button.download", 1)
-            .await;
-        assert_eq!(browser.downloaded(&token_file).await, token);
+        assert_eq!(
+            ExportResult::download_token(&browser, &token_file).await,
+            token
+        );
         let import = browser
             .wait_for_text("#import-command", |t| !t.is_empty())
             .await;

@@ -6,7 +6,7 @@ use base64::engine::general_purpose::STANDARD;
 use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm::RsaesOaepSha1;
 
-use crate::support::pages::ExportPage;
+use crate::support::pages::{ExportPage, ExportResult};
 use crate::support::seed::{create_material, import_kek_with, material_bytes};
 use crate::support::unwrap::unwrap;
 use crate::support::{Browser, Kms};
@@ -109,11 +109,7 @@ async fn a_kek_replaced_after_listing_is_named_and_the_next_export_uses_the_new_
         command.contains(ARN_2) && !command.contains(ARN_1),
         "{command}"
     );
-    browser.fill("#material-file", "fresh.bin").await;
-    browser
-        .click("[data-testid=export-result] > button.download")
-        .await;
-    let blob = browser.downloaded("fresh.bin").await;
+    let blob = ExportResult::download_material(&browser, "fresh.bin").await;
     assert_eq!(unwrap(&replacement, RsaesOaepSha1, &blob), clear);
     // The click reads both objects again, then exports once.
     assert_eq!(

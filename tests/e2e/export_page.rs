@@ -11,7 +11,7 @@ use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::routes::Page;
 use rsa::pkcs8::EncodePublicKey;
 
-use crate::support::pages::ExportPage;
+use crate::support::pages::{ExportPage, ExportResult};
 use crate::support::seed::{create_material, material_bytes, tagged_kek};
 use crate::support::unwrap::unwrap;
 use crate::support::{Browser, Kms};
@@ -80,11 +80,7 @@ async fn a_slice_of_the_matrix_through_the_browser_unwraps_to_the_key_material()
         );
 
         let file_name = format!("cell-{n}.bin");
-        browser.fill("#material-file", &file_name).await;
-        browser
-            .click("[data-testid=export-result] > button.download")
-            .await;
-        let blob = browser.downloaded(&file_name).await;
+        let blob = ExportResult::download_material(&browser, &file_name).await;
         assert_eq!(
             unwrap(&private, algorithm, &blob),
             material_bytes(&kms, &key_id, spec),
@@ -205,7 +201,9 @@ async fn forbidden_cells_and_bad_choices_are_refused_before_any_export() {
             .count();
         assert_eq!(exports, 0, "{key} under {kek}: an Export was sent");
         assert_eq!(
-            browser.value_of("#key-id").await,
+            browser
+                .value_of(&browser.labelled(ExportPage::KEY).await)
+                .await,
             key,
             "the form keeps the key id"
         );
@@ -243,7 +241,12 @@ async fn the_key_list_picks_the_private_key_and_copy_buttons_copy_what_is_shown(
     browser.click(".key-browser summary").await;
     // The public half offers its private key instead.
     browser.click("tr[data-key-id=ec-key_pk] button").await;
-    assert_eq!(browser.value_of("#key-id").await, "ec-key");
+    assert_eq!(
+        browser
+            .value_of(&browser.labelled(ExportPage::KEY).await)
+            .await,
+        "ec-key"
+    );
     browser
         .click("form.export-key-material button[type=submit]")
         .await;

@@ -10,7 +10,7 @@ use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::routes::Page;
 
-use crate::support::pages::{ExportPage, Settings};
+use crate::support::pages::{ExportPage, ImportKekPage, Settings};
 use crate::support::proxy::{kms_behind_proxy, settled};
 use crate::support::seed::{create_material, tagged_kek};
 use crate::support::{Browser, fixture};
@@ -81,7 +81,12 @@ async fn each_flow_sends_the_fewest_requests() {
 
     // Import: one Import; then the list below is read again.
     let spki = std::fs::read(fixture("rsa3072.spki.der")).unwrap();
-    browser.paste("#kek-text", &STANDARD.encode(&spki)).await;
+    browser
+        .paste(
+            &browser.labelled(ImportKekPage::KEK).await,
+            &STANDARD.encode(&spki),
+        )
+        .await;
     browser.click("label[for=algorithm-RsaesOaepSha256]").await;
     browser.click("form.import-kek button[type=submit]").await;
     browser

@@ -90,6 +90,8 @@ impl ExportPage {
     pub const KEK: &str = "AWS wrapping key (KEK)";
     /// The key material field's label.
     pub const KEY: &str = "Key material id";
+    /// The key browser's search field's label.
+    pub const SEARCH: &str = "Search every key (id, kind, state, tag)";
     /// The export form's submit button, whatever it says (it reads
     /// "Exporting…" while busy, and a double submit must reach it then).
     pub const SUBMIT: &str = "form.export-key-material button[type=submit]";
@@ -131,6 +133,40 @@ impl ExportPage {
         browser
             .wait_for_text(Self::SUMMARY, |t| !t.is_empty())
             .await
+    }
+}
+
+/// The export's result, on the export page and in the guided page's last step:
+/// the wrapped key material and the import token to download, the command.
+pub struct ExportResult;
+
+impl ExportResult {
+    /// The material file name field's label.
+    pub const FILE_NAME: &str = "File name";
+    /// The token file name field's label.
+    pub const TOKEN_FILE_NAME: &str = "Token file name";
+    /// The download buttons, material first (their text carries the size,
+    /// so they are found by their place in the result).
+    const DOWNLOADS: &str = "[data-testid=export-result] button.download";
+
+    /// Names the material file `file_name`, downloads it, and returns its bytes.
+    pub async fn download_material(browser: &Browser, file_name: &str) -> Vec<u8> {
+        browser
+            .fill(&browser.labelled(Self::FILE_NAME).await, file_name)
+            .await;
+        browser
+            .click("[data-testid=export-result] > button.download")
+            .await;
+        browser.downloaded(file_name).await
+    }
+
+    /// Names the token file `file_name`, downloads it, and returns its bytes.
+    pub async fn download_token(browser: &Browser, file_name: &str) -> Vec<u8> {
+        browser
+            .fill(&browser.labelled(Self::TOKEN_FILE_NAME).await, file_name)
+            .await;
+        browser.click_nth(Self::DOWNLOADS, 1).await;
+        browser.downloaded(file_name).await
     }
 }
 
