@@ -1,35 +1,20 @@
-//! Timing report (not a test): navigation → interactive import form, and
-//! export click → download ready, over 20 runs in headless Chromium against
-//! the real KMS, side by side with the same KMIP calls from a plain HTTP
-//! client. `cargo xtask bench` runs it after building `dist/`.
-
-#[path = "../tests/e2e/processes.rs"]
-#[allow(dead_code)]
-mod processes;
-#[path = "../tests/e2e/support.rs"]
-#[allow(dead_code)]
-mod support;
+//! Timing report (not a test): how much slower the UI is than the same KMIP calls
+//! from a plain client, so a regression in load or export time shows in numbers.
+//!
+//! Navigation → interactive import form, and export click → download ready,
+//! over 20 runs in headless Chromium against the real KMS, using the e2e
+//! support crate. `cargo xtask bench` runs it after building `dist/`.
 
 use std::time::{Duration, Instant};
 
+use byok_e2e_support::pages::{ExportPage, ExportResult};
+use byok_e2e_support::seed::{create_material, import_kek_with};
+use byok_e2e_support::{Browser, KMS_VERSION, Kms};
+use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::kmip::{self, *};
-use rsa::pkcs8::EncodePublicKey;
-use support::{Browser, Kms};
-use time::OffsetDateTime;
 
 const RUNS: usize = 20;
-
-fn attributes(vendor: &str, id: &str, mask: UsageMask, tags: Vec<String>) -> KeyAttributes {
-    KeyAttributes {
-        unique_identifier: Some(id.to_owned()),
-        activation_date: OffsetDateTime::now_utc() - time::Duration::minutes(1),
-        usage_mask: mask,
-        tags,
-        vendor_id: vendor.to_owned(),
-        sensitive: false,
-    }
-}
 
 fn stats(mut samples: Vec<Duration>) -> (f64, f64) {
     samples.sort();
@@ -60,34 +45,16 @@ async fn main() {
     let kms = Kms::with_ui();
     let vendor =
         kmip::parse_query_vendor_id(&kms.kmip(&kmip::query_server_information()).unwrap()).unwrap();
-    let private = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
     let algorithm = WrappingAlgorithm::RsaesOaepSha256;
-    kms.kmip(&kmip::import_public_key(&ImportPublicKeyRequest {
-        spki_der: private
-            .to_public_key()
-            .to_public_key_der()
-            .unwrap()
-            .into_vec(),
-        replace_existing: false,
-        attributes: attributes(
-            &vendor,
-            "kek",
-            UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT),
-            vec!["aws".into(), algorithm.tag()],
-        ),
-    }))
-    .unwrap();
-    kms.kmip(&kmip::create(&CreateSymmetricKeyRequest {
-        algorithm: CryptographicAlgorithm::Aes,
-        length_bits: 256,
-        attributes: attributes(
-            &vendor,
-            "aes",
-            UsageMask::ENCRYPT.union(UsageMask::DECRYPT),
-            vec![],
-        ),
-    }))
-    .unwrap();
+    import_kek_with(
+        &kms,
+        &vendor,
+        "kek",
+        2048,
+        vec!["aws".into(), algorithm.tag()],
+        false,
+    );
+    create_material(&kms, &vendor, "aes", KeyMaterialSpec::Aes { bits: 256 });
 
     let browser = Browser::start().await;
     let (mut load_ui, mut load_plain, mut export_ui, mut export_plain) =
@@ -105,8 +72,10 @@ async fn main() {
             .unwrap();
         let ready = in_page_ms(
             &browser,
-            "document.querySelector('#kek-text') && document.querySelector('tr[data-kek-id=kek]') \
-             && (document.querySelector('[data-testid=server-version]') || {}).textContent?.includes('5.28.0')",
+            &format!(
+                "document.querySelector('#kek-text') && document.querySelector('tr[data-kek-id=kek]') \
+                 && (document.querySelector('[data-testid=server-version]') || {{}}).textContent?.includes('{KMS_VERSION}')"
+            ),
         )
         .await;
         load_ui.push(Duration::from_secs_f64(ready / 1000.0));
@@ -139,7 +108,7 @@ async fn main() {
             .client
             .execute(
                 "window.__clicked = null; window.__shown = null;
-                 document.querySelector('form.export-key-material button[type=submit]')
+                 document.querySelector(arguments[0])
                    .addEventListener('click', () => { window.__clicked = performance.now(); }, { once: true, capture: true });
                  new MutationObserver((_, observer) => {
                    if (document.querySelector('[data-testid=export-result] > button.download')) {
@@ -147,25 +116,19 @@ async fn main() {
                      observer.disconnect();
                    }
                  }).observe(document.body, { childList: true, subtree: true });",
-                vec![],
+                vec![ExportPage::SUBMIT.into()],
             )
             .await
             .unwrap();
         let started = Instant::now();
-        browser
-            .click("form.export-key-material button[type=submit]")
-            .await;
+        browser.click(ExportPage::SUBMIT).await;
         let shown = in_page_ms(
             &browser,
             "window.__shown !== null && window.__shown - window.__clicked",
         )
         .await;
         export_shown.push(Duration::from_secs_f64(shown / 1000.0));
-        browser.fill("#material-file", &name).await;
-        browser
-            .click("[data-testid=export-result] > button.download")
-            .await;
-        browser.downloaded(&name).await;
+        ExportResult::download_material(&browser, &name).await;
         export_ui.push(started.elapsed());
         // The same call: the one Export (both objects are already listed).
         let started = Instant::now();
@@ -180,7 +143,7 @@ async fn main() {
     browser.close().await;
 
     let mut report = format!(
-        "# UI timings ({RUNS} runs, headless Chromium, real KMS 5.28.0)\n\n| measure | UI median ms | UI p95 ms | plain client median ms | p95 ms | ratio (medians) |\n|---|---|---|---|---|---|\n"
+        "# UI timings ({RUNS} runs, headless Chromium, real KMS {KMS_VERSION})\n\n| measure | UI median ms | UI p95 ms | plain client median ms | p95 ms | ratio (medians) |\n|---|---|---|---|---|---|\n"
     );
     for (name, ui, plain) in [
         (

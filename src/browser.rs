@@ -159,7 +159,7 @@ pub fn session_set(key: &SessionKey, value: &str) {
 /// `N` bytes from the browser's cryptographic random generator.
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
-    if let Some(crypto) = leptos::prelude::window().crypto().ok() {
+    if let Ok(crypto) = leptos::prelude::window().crypto() {
         let _ = crypto.get_random_values_with_u8_array(&mut bytes);
     }
     bytes

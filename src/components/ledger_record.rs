@@ -16,7 +16,7 @@ use crate::settings::use_settings;
 pub enum LedgerRecord {
     Recording,
     Recorded {
-        entry: LedgerEntry,
+        entry: Box<LedgerEntry>,
         /// The options of the last import command copied, once recorded.
         options_recorded: bool,
     },
@@ -43,7 +43,7 @@ pub fn use_ledger_record(
         // The result may be gone by now (another export replaced it).
         let _ = status.try_set(match recorded {
             Ok(entry) => LedgerRecord::Recorded {
-                entry,
+                entry: Box::new(entry),
                 options_recorded: false,
             },
             Err(message) => LedgerRecord::NotRecorded(message),
@@ -53,7 +53,7 @@ pub fn use_ledger_record(
         let LedgerRecord::Recorded { entry, .. } = status.get_untracked() else {
             return;
         };
-        let mut entry = entry;
+        let mut entry = *entry;
         entry.command = Some(CommandOptions::from_command(&command));
         if entry.aws_key_arn.is_none() {
             entry.aws_key_arn = command.key_arn.clone();
@@ -68,7 +68,7 @@ pub fn use_ledger_record(
             };
             let _ = status.try_set(match saved {
                 Ok(()) => LedgerRecord::Recorded {
-                    entry,
+                    entry: Box::new(entry),
                     options_recorded: true,
                 },
                 Err(message) => LedgerRecord::NotRecorded(format!(

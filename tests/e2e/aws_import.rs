@@ -21,8 +21,9 @@ use hmac::Mac;
 use rsa::pkcs8::{DecodePublicKey, EncodePublicKey};
 use serde_json::Value;
 
-use crate::export_matrix::{attributes, material_bytes};
-use crate::localstack::LocalStack;
+use crate::support::aws::LocalStack;
+use crate::support::pages::GuidedPage;
+use crate::support::seed::{attributes, material_bytes};
 use crate::support::{Browser, Kms};
 
 const MESSAGE: &[u8] = b"bring your own key, proven end to end";
@@ -53,11 +54,7 @@ async fn guided_flow(
     s: &Scenario,
 ) -> (String, String, String) {
     let cwd = browser.download_dir.clone();
-    browser.goto(&kms.ui_url(&Page::Byok.href())).await;
-    browser
-        .wait_for_text("h1", |t| t == Page::Byok.label())
-        .await;
-    browser.click("#byok-start-over").await;
+    GuidedPage::open(browser, &kms.ui_url(&Page::Byok.href())).await;
     browser.select("#byok-spec", &s.spec.aws_name()).await;
     browser.select("#byok-usage", s.usage.aws_name()).await;
 
@@ -107,7 +104,7 @@ async fn guided_flow(
     );
 
     browser.click("#byok-run").await;
-    let key_id = browser.guided_key_id().await;
+    let key_id = GuidedPage::key_id(browser).await;
     browser
         .click("[data-testid=export-result] > button.download")
         .await;

@@ -3,8 +3,6 @@
 //! as `aws kms get-parameters-for-import` does, then unwraps the downloaded
 //! blob independently and compares it with the key material.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use byok_ui::domain::arn::AwsKeyArn;
 use byok_ui::domain::aws_cli::{
     CreateKeyOptions, create_key, describe_key, get_parameters_for_import,
@@ -15,64 +13,19 @@ use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::domain::wrapping_key_spec::WrappingKeySpec;
 use byok_ui::routes::Page;
 use rsa::RsaPrivateKey;
-use rsa::pkcs8::EncodePublicKey;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
-use crate::export_matrix::{create_material, material_bytes};
+use crate::support::aws::{ARN, create_key_output, get_parameters_output};
+use crate::support::pages::{ExportResult, GuidedPage};
+use crate::support::seed::{create_material, material_bytes};
+use crate::support::unwrap::unwrap;
 use crate::support::{Browser, Kms};
-use crate::unwrap::unwrap;
 
-pub const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 const OTHER_ARN: &str =
     "arn:aws:kms:eu-west-3:447182645454:key/11111111-2222-3333-4444-555555555555";
 
-/// What `aws kms create-key --origin EXTERNAL` prints.
-pub fn create_key_output(spec: AwsKeySpec) -> String {
-    format!(
-        r#"{{
-    "KeyMetadata": {{
-        "AWSAccountId": "447182645454",
-        "KeyId": "350e35ef-ac51-4dbb-82a4-9bc50b0ea42b",
-        "Arn": "{ARN}",
-        "CreationDate": "2026-02-18T15:05:59.358000+01:00",
-        "Enabled": false,
-        "Description": "",
-        "KeyState": "PendingImport",
-        "Origin": "EXTERNAL",
-        "KeyManager": "CUSTOMER",
-        "KeySpec": "{}",
-        "MultiRegion": false
-    }}
-}}"#,
-        spec.aws_name()
-    )
-}
-
-/// What `aws kms get-parameters-for-import` prints, valid until `valid_to` (shown at +01:00).
-pub fn get_parameters_output(
-    arn: &str,
-    kek: &RsaPrivateKey,
-    token: &[u8],
-    valid_to: OffsetDateTime,
-) -> String {
-    let paris = valid_to.to_offset(UtcOffset::from_hms(1, 0, 0).unwrap());
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]+01:00"
-    );
-    format!(
-        "{{\n    \"KeyId\": \"{arn}\",\n    \"ImportToken\": \"{}\",\n    \"PublicKey\": \"{}\",\n    \"ParametersValidTo\": \"{}\"\n}}",
-        STANDARD.encode(token),
-        STANDARD.encode(kek.to_public_key().to_public_key_der().unwrap().as_bytes()),
-        paris.format(&format).unwrap()
-    )
-}
-
 async fn open_guided(browser: &Browser, kms: &Kms) {
-    browser.goto(&kms.ui_url(&Page::Byok.href())).await;
-    browser
-        .wait_for_text("h1", |t| t == Page::Byok.label())
-        .await;
-    browser.click("#byok-start-over").await;
+    GuidedPage::open(browser, &kms.ui_url(&Page::Byok.href())).await;
 }
 
 struct Scenario {
@@ -198,26 +151,21 @@ async fn each_family_goes_from_spec_to_a_blob_that_unwraps_to_the_material() {
         );
         browser.record_requests().await;
         browser.click("#byok-run").await;
-        let key_id = browser.guided_key_id().await;
+        let key_id = GuidedPage::key_id(&browser).await;
         browser
             .screenshot(&format!("byok-done-{}", spec.aws_name()))
             .await;
 
         // The blob unwraps to the material; the token is AWS's token.
         let material_file = format!("byok-{n}.bin");
-        browser.fill("#material-file", &material_file).await;
-        browser
-            .click("[data-testid=export-result] > button.download")
-            .await;
-        let blob = browser.downloaded(&material_file).await;
+        let blob = ExportResult::download_material(&browser, &material_file).await;
         let material = material_bytes(&kms, &key_id, spec.material());
         assert_eq!(unwrap(&kek, algorithm, &blob), material, "{spec}");
         let token_file = format!("token-{n}.bin");
-        browser.fill("#token-file", &token_file).await;
-        browser
-            .click_nth("[data-testid=export-result] button.download", 1)
-            .await;
-        assert_eq!(browser.downloaded(&token_file).await, token);
+        assert_eq!(
+            ExportResult::download_token(&browser, &token_file).await,
+            token
+        );
         let import = browser
             .wait_for_text("#import-command", |t| !t.is_empty())
             .await;
@@ -359,7 +307,7 @@ async fn expired_parameters_a_mismatched_arn_and_incompatible_keys_are_flagged()
     assert_eq!(kms.object_ids(), before, "nothing was sent");
 
     // Start over clears it.
-    browser.click("#byok-start-over").await;
+    browser.click_button("Start over").await;
     assert_eq!(browser.value_of("#byok-arn").await, "");
     browser.close().await;
 }

@@ -5,7 +5,7 @@ use std::fs;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::processes::is_running;
+use crate::support::processes::is_running;
 use crate::support::{Browser, Kms, scratch_dir};
 
 /// Where the failing child writes the pids the harness recorded.

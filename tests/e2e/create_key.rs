@@ -4,31 +4,8 @@
 use byok_ui::kmip::{self, AttributeReference};
 use byok_ui::routes::Page;
 
+use crate::support::pages::CreateKeyPage;
 use crate::support::{Browser, Kms};
-
-async fn create(
-    browser: &Browser,
-    kms: &Kms,
-    page: Page,
-    spec: &str,
-    usage: &str,
-    id: &str,
-    sensitive: bool,
-) {
-    browser.goto(&kms.ui_url(&page.href())).await;
-    browser.wait_for_text("h1", |t| t == page.label()).await;
-    browser.select("#create-spec", spec).await;
-    browser.select("#create-usage", usage).await;
-    browser.fill("#create-id", id).await;
-    browser.fill("#create-tags", "byok, team-a").await;
-    if sensitive {
-        browser.click("label[for=create-sensitive]").await;
-    }
-    browser.click("form.create-key button[type=submit]").await;
-    browser
-        .wait_for_text("[data-testid=created-key-id]", |t| t == id)
-        .await;
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_family_creates_key_material_with_aws_attributes() {
@@ -73,7 +50,7 @@ async fn each_family_creates_key_material_with_aws_attributes() {
         ),
     ];
     for (page, spec, usage, id, algorithm, bits, sensitive) in cases {
-        create(&browser, &kms, page, spec, usage, id, sensitive).await;
+        CreateKeyPage::create(&browser, &kms, page, spec, usage, id, sensitive).await;
         let attributes =
             kmip::parse_get_attributes(&kms.kmip(&kmip::get_attributes(id, &[])).unwrap()).unwrap();
         assert_eq!(

@@ -6,10 +6,10 @@ use base64::engine::general_purpose::STANDARD;
 use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm::RsaesOaepSha1;
 
-use crate::export_matrix::{create_material, import_kek_with, material_bytes};
-use crate::export_page::{export_and_wait, open_export};
+use crate::support::pages::{ExportPage, ExportResult};
+use crate::support::seed::{create_material, import_kek_with, material_bytes};
+use crate::support::unwrap::unwrap;
 use crate::support::{Browser, Kms};
-use crate::unwrap::unwrap;
 
 const ARN_1: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 const ARN_2: &str = "arn:aws:kms:eu-west-3:447182645454:key/9b1f7c2e-0000-4bbb-8000-1234567890ab";
@@ -59,7 +59,7 @@ async fn a_kek_replaced_after_listing_is_named_and_the_next_export_uses_the_new_
     let clear = material_bytes(&kms, &key_id, spec);
     browser.keep_secret(&hex::encode(&clear));
     browser.keep_secret(&STANDARD.encode(&clear));
-    open_export(&browser, &kms, &key_id, "kek-x").await;
+    ExportPage::open(&browser, &kms, &key_id, "kek-x").await;
     operations(&browser).await;
 
     // Another client replaces the KEK under the same id, with another algorithm and ARN.
@@ -97,7 +97,7 @@ async fn a_kek_replaced_after_listing_is_named_and_the_next_export_uses_the_new_
     browser.screenshot("export-kek-changed").await;
     browser.assert_accessible("export page (KEK changed)").await;
 
-    let summary = export_and_wait(&browser).await;
+    let summary = ExportPage::export_and_wait(&browser).await;
     assert!(
         summary.contains("wrapped with RSAES_OAEP_SHA_1"),
         "the export must use the KEK's algorithm as it is now: {summary}"
@@ -109,11 +109,7 @@ async fn a_kek_replaced_after_listing_is_named_and_the_next_export_uses_the_new_
         command.contains(ARN_2) && !command.contains(ARN_1),
         "{command}"
     );
-    browser.fill("#material-file", "fresh.bin").await;
-    browser
-        .click("[data-testid=export-result] > button.download")
-        .await;
-    let blob = browser.downloaded("fresh.bin").await;
+    let blob = ExportResult::download_material(&browser, "fresh.bin").await;
     assert_eq!(unwrap(&replacement, RsaesOaepSha1, &blob), clear);
     // The click reads both objects again, then exports once.
     assert_eq!(
@@ -160,7 +156,7 @@ async fn a_kek_deleted_after_listing_is_reported_as_missing_with_the_matching_hi
         false,
     );
     let browser = Browser::start().await;
-    open_export(&browser, &kms, &key_id, "kek-y").await;
+    ExportPage::open(&browser, &kms, &key_id, "kek-y").await;
     delete_behind_the_page(&kms, "kek-y");
     browser.click(SUBMIT).await;
     let shown = browser.wait_for_text(FORM_ALERT, |t| !t.is_empty()).await;

@@ -10,106 +10,10 @@ use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::kmip::{self, *};
 use rsa::RsaPrivateKey;
-use rsa::pkcs8::EncodePublicKey;
-use time::OffsetDateTime;
 
+use crate::support::seed::{create_material, import_kek, material_bytes};
+use crate::support::unwrap::unwrap;
 use crate::support::{Kms, KmsOptions};
-use crate::unwrap::unwrap;
-
-pub fn attributes(vendor: &str, id: &str, mask: UsageMask) -> KeyAttributes {
-    KeyAttributes {
-        unique_identifier: Some(id.to_owned()),
-        activation_date: OffsetDateTime::now_utc() - time::Duration::minutes(1),
-        usage_mask: mask,
-        tags: vec![],
-        vendor_id: vendor.to_owned(),
-        sensitive: false,
-    }
-}
-
-/// Creates the key material in the KMS; returns the id to export.
-pub fn create_material(kms: &Kms, vendor: &str, id: &str, spec: KeyMaterialSpec) -> String {
-    let symmetric = |algorithm, bits: usize, mask| {
-        kmip::parse_create(
-            &kms.kmip(&kmip::create(&CreateSymmetricKeyRequest {
-                algorithm,
-                length_bits: bits as i32,
-                attributes: attributes(vendor, id, mask),
-            }))
-            .unwrap(),
-        )
-        .unwrap()
-    };
-    let pair = |kind| {
-        kmip::parse_create_key_pair(
-            &kms.kmip(&kmip::create_key_pair(&CreateKeyPairRequest {
-                kind,
-                attributes: attributes(vendor, id, UsageMask::SIGN),
-                public_usage_mask: UsageMask::VERIFY,
-            }))
-            .unwrap(),
-        )
-        .unwrap()
-        .private_key_id
-    };
-    match spec {
-        KeyMaterialSpec::Aes { bits } => symmetric(
-            CryptographicAlgorithm::Aes,
-            bits,
-            UsageMask::ENCRYPT.union(UsageMask::DECRYPT),
-        ),
-        KeyMaterialSpec::Hmac { hash, bits } => symmetric(
-            CryptographicAlgorithm::from(hash),
-            bits,
-            UsageMask::MAC_GENERATE.union(UsageMask::MAC_VERIFY),
-        ),
-        KeyMaterialSpec::RsaPrivate { bits } => pair(KeyPairKind::Rsa { bits: bits as i32 }),
-        KeyMaterialSpec::EcPrivate { curve } => pair(KeyPairKind::Ec {
-            algorithm: CryptographicAlgorithm::Ecdh,
-            curve: curve.into(),
-        }),
-    }
-}
-
-/// Generates an RSA KEK here and imports its public half; returns the private key.
-pub fn import_kek(kms: &Kms, vendor: &str, id: &str, bits: usize) -> RsaPrivateKey {
-    import_kek_with(kms, vendor, id, bits, Vec::new(), false)
-}
-
-/// [`import_kek`] with tags, replacing an object of the same id when
-/// `replace` (as `ckms aws byok import` does, without asking).
-pub fn import_kek_with(
-    kms: &Kms,
-    vendor: &str,
-    id: &str,
-    bits: usize,
-    tags: Vec<String>,
-    replace: bool,
-) -> RsaPrivateKey {
-    let private = RsaPrivateKey::new(&mut rand::thread_rng(), bits).unwrap();
-    let mut attributes = attributes(vendor, id, UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT));
-    attributes.tags = tags;
-    let request = ImportPublicKeyRequest {
-        spki_der: private
-            .to_public_key()
-            .to_public_key_der()
-            .unwrap()
-            .into_vec(),
-        replace_existing: replace,
-        attributes,
-    };
-    kmip::parse_import(&kms.kmip(&kmip::import_public_key(&request)).unwrap()).unwrap();
-    private
-}
-
-/// The material as the KMS holds it: raw bytes, or PKCS#8 DER for private keys.
-pub fn material_bytes(kms: &Kms, id: &str, spec: KeyMaterialSpec) -> Vec<u8> {
-    if spec.is_symmetric() {
-        kms.key_bytes_in_clear(id)
-    } else {
-        kms.private_key_pkcs8(id)
-    }
-}
 
 #[test]
 fn every_cell_is_either_proven_by_an_independent_unwrap_or_refused_before_sending() {

@@ -8,82 +8,17 @@ use byok_ui::domain::arn::AwsKeyArn;
 use byok_ui::domain::import_command::{Expiration, ImportCommand};
 use byok_ui::domain::key_material::{EcCurve, HmacHash, KeyMaterialSpec};
 use byok_ui::domain::wrapping::WrappingAlgorithm;
-use byok_ui::kmip::{self, ImportPublicKeyRequest, UsageMask};
 use byok_ui::routes::Page;
-use rsa::RsaPrivateKey;
 use rsa::pkcs8::EncodePublicKey;
 
-use crate::export_matrix::{attributes, create_material, material_bytes};
+use crate::support::pages::{ExportPage, ExportResult};
+use crate::support::seed::{create_material, material_bytes, tagged_kek};
+use crate::support::unwrap::unwrap;
 use crate::support::{Browser, Kms};
-use crate::unwrap::unwrap;
 
 const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 const SUMMARY: &str = "[data-testid=export-summary]";
 const FORM_ERROR: &str = "form.export-key-material .error-banner .error-text";
-
-/// Imports a fresh RSA KEK tagged as the import page does.
-pub fn tagged_kek(
-    kms: &Kms,
-    vendor: &str,
-    id: &str,
-    bits: usize,
-    algorithm: WrappingAlgorithm,
-) -> RsaPrivateKey {
-    let private = RsaPrivateKey::new(&mut rand::thread_rng(), bits).unwrap();
-    let mut attributes = attributes(vendor, id, UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT));
-    attributes.tags = vec!["aws".into(), algorithm.tag(), format!("key_arn:{ARN}")];
-    let request = ImportPublicKeyRequest {
-        spki_der: private
-            .to_public_key()
-            .to_public_key_der()
-            .unwrap()
-            .into_vec(),
-        replace_existing: false,
-        attributes,
-    };
-    kms.kmip(&kmip::import_public_key(&request)).unwrap();
-    private
-}
-
-/// Presses Export and waits for the result's summary, which it returns.
-pub async fn export_and_wait(browser: &Browser) -> String {
-    browser
-        .click("form.export-key-material button[type=submit]")
-        .await;
-    browser
-        .wait_for_text("[data-testid=export-summary]", |t| !t.is_empty())
-        .await
-}
-
-/// Opens the export page on `key` under `kek`, ready to press Export.
-pub async fn open_export(browser: &Browser, kms: &Kms, key: &str, kek: &str) {
-    browser
-        .goto(&kms.ui_url(&format!(
-            "{}?key={key}&kek={kek}",
-            Page::ExportKeyMaterial.href()
-        )))
-        .await;
-    browser
-        .wait_for_text("h1", |t| t == Page::ExportKeyMaterial.label())
-        .await;
-    // The KEK list has loaded and preselected the KEK.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while browser
-        .client
-        .find(fantoccini::Locator::Css("#kek-id"))
-        .await
-        .is_err()
-        || browser.value_of("#kek-id").await != kek
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "KEK {kek} not preselected"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert_eq!(browser.value_of("#key-id").await, key);
-    browser.record_requests().await;
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_slice_of_the_matrix_through_the_browser_unwraps_to_the_key_material() {
@@ -132,7 +67,7 @@ async fn a_slice_of_the_matrix_through_the_browser_unwraps_to_the_key_material()
         browser.keep_secret(&hex::encode(&clear));
         browser.keep_secret(&hex::encode_upper(&clear));
         browser.keep_secret(&STANDARD.encode(&clear));
-        open_export(&browser, &kms, &key_id, &kek_id).await;
+        ExportPage::open(&browser, &kms, &key_id, &kek_id).await;
         browser
             .click("form.export-key-material button[type=submit]")
             .await;
@@ -145,11 +80,7 @@ async fn a_slice_of_the_matrix_through_the_browser_unwraps_to_the_key_material()
         );
 
         let file_name = format!("cell-{n}.bin");
-        browser.fill("#material-file", &file_name).await;
-        browser
-            .click("[data-testid=export-result] > button.download")
-            .await;
-        let blob = browser.downloaded(&file_name).await;
+        let blob = ExportResult::download_material(&browser, &file_name).await;
         assert_eq!(
             unwrap(&private, algorithm, &blob),
             material_bytes(&kms, &key_id, spec),
@@ -257,7 +188,7 @@ async fn forbidden_cells_and_bad_choices_are_refused_before_any_export() {
     ];
     let browser = Browser::start().await;
     for (key, kek, message) in cases {
-        open_export(&browser, &kms, key, kek).await;
+        ExportPage::open(&browser, &kms, key, kek).await;
         browser
             .click("form.export-key-material button[type=submit]")
             .await;
@@ -271,7 +202,9 @@ async fn forbidden_cells_and_bad_choices_are_refused_before_any_export() {
             .count();
         assert_eq!(exports, 0, "{key} under {kek}: an Export was sent");
         assert_eq!(
-            browser.value_of("#key-id").await,
+            browser
+                .value_of(&browser.labelled(ExportPage::KEY).await)
+                .await,
             key,
             "the form keeps the key id"
         );
@@ -309,7 +242,12 @@ async fn the_key_list_picks_the_private_key_and_copy_buttons_copy_what_is_shown(
     browser.click(".key-browser summary").await;
     // The public half offers its private key instead.
     browser.click("tr[data-key-id=ec-key_pk] button").await;
-    assert_eq!(browser.value_of("#key-id").await, "ec-key");
+    assert_eq!(
+        browser
+            .value_of(&browser.labelled(ExportPage::KEY).await)
+            .await,
+        "ec-key"
+    );
     browser
         .click("form.export-key-material button[type=submit]")
         .await;

@@ -3,7 +3,6 @@
 //! exact message, that the form kept the user's values, and that every object
 //! in the KMS and all its attributes are unchanged.
 
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -18,11 +17,11 @@ use rsa::pkcs8::EncodePublicKey;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::export_matrix::{attributes, create_material, import_kek};
-use crate::export_page::export_and_wait;
-use crate::export_page::tagged_kek;
-use crate::fault_proxy::{Fault, FaultProxy};
-use crate::support::{Browser, Kms, KmsOptions, dist_dir, fixture, scratch_dir};
+use crate::support::aws::{create_key_output, get_parameters_output};
+use crate::support::pages::{ExportPage, GuidedPage, Settings};
+use crate::support::proxy::{Fault, FaultProxy, kms_behind_proxy};
+use crate::support::seed::{attributes, create_material, import_kek, tagged_kek};
+use crate::support::{Browser, Kms, KmsOptions, fixture, scratch_dir};
 
 const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 /// The key the import cases bring: not the ARN of the stocked KEKs (a KEK
@@ -494,31 +493,6 @@ fn stock(kms: &Kms) {
     .expect("import a key stored wrapped");
 }
 
-/// The real KMS (API token, CORS for the proxy) behind the proxy that serves the UI.
-pub fn kms_behind_proxy() -> (Kms, FaultProxy, String) {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
-    let proxy_origin = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-    let (kms, token) = Kms::with_api_token_and(KmsOptions {
-        cors_allowed_origins: Some(proxy_origin),
-        ..Default::default()
-    });
-    let proxy = FaultProxy::start(listener, kms.port, dist_dir());
-    (kms, proxy, token)
-}
-
-/// Points the app at `url` with `token` (this tab's sessionStorage).
-pub async fn use_server(browser: &Browser, url: &str, token: &str) {
-    browser
-        .client
-        .execute(
-            "sessionStorage.setItem('byok.server_url', arguments[0]);
-             sessionStorage.setItem('byok.token', arguments[1]);",
-            vec![json!(url), json!(token)],
-        )
-        .await
-        .expect("set the app's settings");
-}
-
 async fn do_step(browser: &Browser, step: &Step) {
     match step {
         Step::Fill(css, text) => browser.fill(css, text).await,
@@ -555,7 +529,7 @@ async fn bad_inputs_and_faults_get_a_clear_message_keep_the_form_and_change_noth
             Trouble::OtherOriginServer => (other.url(), ""),
             _ => (String::new(), token.as_str()),
         };
-        use_server(&browser, &url, case_token).await;
+        Settings::use_server(&browser, &url, case_token).await;
         if let Trouble::DownAtLoad = case.trouble {
             kms.stop();
         }
@@ -661,7 +635,7 @@ async fn double_submit_back_forward_and_reload_leave_no_duplicates() {
     browser
         .goto(&format!("{}{}", proxy.url(), Page::Byok.href()))
         .await;
-    use_server(&browser, "", &token).await;
+    Settings::use_server(&browser, "", &token).await;
     let spki = std::fs::read(fixture("rsa2048.spki.der")).unwrap();
     let slow = Fault::Delay(Duration::from_secs(2));
 
@@ -727,7 +701,7 @@ async fn double_submit_back_forward_and_reload_leave_no_duplicates() {
         .click("form.export-key-material button[type=submit]")
         .await;
     browser.element("[data-testid=request-progress]").await;
-    export_and_wait(&browser).await;
+    ExportPage::export_and_wait(&browser).await;
     assert_eq!(writes(&proxy), ["Export"], "one export for two submits");
     let objects = kms.snapshot();
     browser.client.back().await.unwrap();
@@ -750,16 +724,11 @@ async fn double_submit_back_forward_and_reload_leave_no_duplicates() {
     let before = kms.object_ids();
     let kek = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
     let spec = byok_ui::domain::aws_key_spec::AwsKeySpec::SymmetricDefault;
-    browser
-        .goto(&format!("{}{}", proxy.url(), Page::Byok.href()))
-        .await;
-    browser.click("#byok-start-over").await;
+    GuidedPage::open(&browser, &format!("{}{}", proxy.url(), Page::Byok.href())).await;
     browser.select("#byok-spec", &spec.aws_name()).await;
     browser.select("#byok-kek-size", "RSA_2048").await;
-    browser
-        .paste("#byok-arn", &crate::byok::create_key_output(spec))
-        .await;
-    let parameters = crate::byok::get_parameters_output(
+    browser.paste("#byok-arn", &create_key_output(spec)).await;
+    let parameters = get_parameters_output(
         ARN,
         &kek,
         &[9; 600],
@@ -781,7 +750,7 @@ async fn double_submit_back_forward_and_reload_leave_no_duplicates() {
         .wait_for_text("[data-testid=byok-plan]", |t| t.contains("use the key"))
         .await;
     browser.click("#byok-run").await;
-    let key_id = browser.guided_key_id().await;
+    let key_id = GuidedPage::key_id(&browser).await;
     assert_eq!(
         writes(&proxy),
         ["Import", "Export"],

@@ -10,33 +10,11 @@ use rsa::RsaPrivateKey;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::byok::{ARN, create_key_output, get_parameters_output};
-use crate::export_matrix::create_material;
-use crate::faults::{kms_behind_proxy, use_server};
-use crate::requests::settled;
+use crate::support::aws::{ARN, create_key_output, get_parameters_output};
+use crate::support::pages::{GuidedPage, Settings};
+use crate::support::proxy::{kms_behind_proxy, settled};
+use crate::support::seed::create_material;
 use crate::support::{Browser, Kms, scratch_dir};
-
-/// The CSS selector of the control whose visible label reads `label`.
-async fn control(browser: &Browser, label: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let id = browser
-            .client
-            .execute(
-                "const label = [...document.querySelectorAll('label')]
-                   .find(l => l.offsetParent !== null && l.textContent.trim() === arguments[0]);
-                 return label ? label.htmlFor : null;",
-                vec![json!(label)],
-            )
-            .await
-            .expect("look for a label");
-        if let Some(id) = id.as_str().filter(|id| !id.is_empty()) {
-            return format!("#{id}");
-        }
-        assert!(Instant::now() < deadline, "no visible label {label:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 /// The visible text of the step whose heading starts with `heading`.
 async fn step_text(browser: &Browser, heading: &str) -> String {
@@ -110,43 +88,22 @@ async fn description_of(browser: &Browser, css: &str) -> String {
         .to_owned()
 }
 
-async fn open_guided(browser: &Browser, url: &str) {
-    browser.goto(url).await;
-    browser
-        .wait_for_text("h1", |t| t == Page::Byok.label())
-        .await;
-    browser.click("#byok-start-over").await;
-}
-
-async fn click_button(browser: &Browser, text: &str) {
-    let button = browser
-        .client
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(fantoccini::Locator::XPath(&format!(
-            "//button[normalize-space()='{text}']"
-        )))
-        .await
-        .unwrap_or_else(|e| panic!("no button {text:?}: {e}"));
-    button.click().await.expect("click the button");
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refused_file_says_so_by_name_and_keeps_what_was_pasted() {
     let kms = Kms::with_ui();
     let browser = Browser::start().await;
-    open_guided(&browser, &kms.ui_url(&Page::Byok.href())).await;
+    GuidedPage::open(&browser, &kms.ui_url(&Page::Byok.href())).await;
     let big = scratch_dir("guided-refused").join("big-token.bin");
     std::fs::write(&big, vec![7_u8; 100_000]).unwrap();
     let refusal = "The file \"big-token.bin\" is 100.0 KB; the largest accepted here is 65.5 KB. Choose the right file.";
-    let pasted_box = control(&browser, "The JSON output of get-parameters-for-import").await;
+    let pasted_box = browser
+        .labelled("The JSON output of get-parameters-for-import")
+        .await;
 
     // Nothing pasted yet: the refusal is its own message, the box stays empty.
-    let key_file = control(
-        &browser,
-        "Or choose WrappingPublicKey.bin (AWS console download)",
-    )
-    .await;
+    let key_file = browser
+        .labelled("Or choose WrappingPublicKey.bin (AWS console download)")
+        .await;
     browser.upload(&key_file, &big).await;
     let shown = wait_for_line(&browser, "The file \"big-token.bin\"").await;
     assert_eq!(
@@ -161,7 +118,7 @@ async fn a_refused_file_says_so_by_name_and_keeps_what_was_pasted() {
 
     // The whole JSON pasted, then a refused ImportToken.bin: the JSON stays.
     browser
-        .select(&control(&browser, "Wrapping key spec").await, "RSA_2048")
+        .select(&browser.labelled("Wrapping key spec").await, "RSA_2048")
         .await;
     let kek = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
     let json = get_parameters_output(
@@ -172,7 +129,7 @@ async fn a_refused_file_says_so_by_name_and_keeps_what_was_pasted() {
     );
     browser.paste(&pasted_box, &json).await;
     wait_for_line(&browser, "RSA 2048-bit public key").await;
-    let token_file = control(&browser, "and ImportToken.bin").await;
+    let token_file = browser.labelled("and ImportToken.bin").await;
     browser.upload(&token_file, &big).await;
     let shown = wait_for_line(&browser, "The file \"big-token.bin\"").await;
     assert_eq!(
@@ -208,7 +165,7 @@ async fn the_key_list_is_read_only_when_existing_keys_are_wanted() {
     browser.keep_secret(&token);
     let page = format!("{}{}", proxy.url(), Page::Byok.href());
     browser.goto(&page).await;
-    use_server(&browser, "", &token).await;
+    Settings::use_server(&browser, "", &token).await;
     settled(&proxy).await;
 
     // Load with "Create new … material" chosen (the default): no listing.
@@ -225,9 +182,9 @@ async fn the_key_list_is_read_only_when_existing_keys_are_wanted() {
 
     // Choosing an existing key lists them: one Locate, one GetAttributes each.
     browser
-        .click(&control(&browser, "Use a key already in the KMS").await)
+        .click(&browser.labelled("Use a key already in the KMS").await)
         .await;
-    let list = control(&browser, "Compatible keys").await;
+    let list = browser.labelled("Compatible keys").await;
     browser
         .wait_for_text(&list, |t| t.contains("aes-a") && t.contains("aes-b"))
         .await;
@@ -249,11 +206,11 @@ async fn the_key_list_is_read_only_when_existing_keys_are_wanted() {
 async fn wrapping_choices_left_out_or_changed_by_a_spec_say_why() {
     let kms = Kms::with_ui();
     let browser = Browser::start().await;
-    open_guided(&browser, &kms.ui_url(&Page::Byok.href())).await;
-    let spec = control(&browser, "AWS key spec").await;
-    let usage = control(&browser, "Key usage").await;
-    let algorithm = control(&browser, "Wrapping algorithm").await;
-    let size = control(&browser, "Wrapping key spec").await;
+    GuidedPage::open(&browser, &kms.ui_url(&Page::Byok.href())).await;
+    let spec = browser.labelled("AWS key spec").await;
+    let usage = browser.labelled("Key usage").await;
+    let algorithm = browser.labelled("Wrapping algorithm").await;
+    let size = browser.labelled("Wrapping key spec").await;
     browser.select(&algorithm, "RSAES_OAEP_SHA_256").await;
     browser.select(&size, "RSA_2048").await;
 
@@ -335,14 +292,16 @@ async fn wrapping_choices_left_out_or_changed_by_a_spec_say_why() {
 async fn after_a_run_step_5_says_what_was_done() {
     let kms = Kms::with_ui();
     let browser = Browser::start().await;
-    open_guided(&browser, &kms.ui_url(&Page::Byok.href())).await;
+    GuidedPage::open(&browser, &kms.ui_url(&Page::Byok.href())).await;
     let spec = AwsKeySpec::SymmetricDefault;
     browser
-        .select(&control(&browser, "Wrapping key spec").await, "RSA_2048")
+        .select(&browser.labelled("Wrapping key spec").await, "RSA_2048")
         .await;
     browser
         .paste(
-            &control(&browser, "AWS key ARN, or the whole create-key output").await,
+            &browser
+                .labelled("AWS key ARN, or the whole create-key output")
+                .await,
             &create_key_output(spec),
         )
         .await;
@@ -355,15 +314,17 @@ async fn after_a_run_step_5_says_what_was_done() {
     );
     browser
         .paste(
-            &control(&browser, "The JSON output of get-parameters-for-import").await,
+            &browser
+                .labelled("The JSON output of get-parameters-for-import")
+                .await,
             &json,
         )
         .await;
     wait_for_line(&browser, "create SYMMETRIC_DEFAULT key material").await;
     assert!(step_text(&browser, "5.").await.contains("This will:"));
 
-    click_button(&browser, "Import and export").await;
-    let key_id = browser.guided_key_id().await;
+    browser.click_button("Import and export").await;
+    let key_id = GuidedPage::key_id(&browser).await;
     wait_for_line(&browser, "Done:").await;
     let step = step_text(&browser, "5.").await;
     assert!(!step.contains("This will:"), "{step}");
@@ -385,7 +346,7 @@ async fn after_a_run_step_5_says_what_was_done() {
     browser.screenshot("byok-done-past-tense").await;
 
     // A second run reuses both, and says so.
-    click_button(&browser, "Import and export").await;
+    browser.click_button("Import and export").await;
     assert_eq!(
         wait_for_line(&browser, "used the key").await,
         format!("used the key {key_id} (AES-256 key);")

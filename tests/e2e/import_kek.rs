@@ -10,6 +10,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
+use crate::support::pages::ImportKekPage;
 use crate::support::{Browser, ENTER, Kms, fixture, scratch_dir};
 
 const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
@@ -32,21 +33,6 @@ fn get_parameters_json(spki: &[u8], token: &[u8], valid_to: OffsetDateTime) -> S
         STANDARD.encode(token),
         STANDARD.encode(spki)
     )
-}
-
-async fn open_page(kms: &Kms) -> Browser {
-    let browser = Browser::start().await;
-    browser.goto(&kms.ui_url(&Page::ImportKek.href())).await;
-    browser
-        .wait_for_text("h1", |t| t == Page::ImportKek.label())
-        .await;
-    browser
-}
-
-async fn choose_algorithm(browser: &Browser, algorithm: WrappingAlgorithm) {
-    browser
-        .click(&format!("label[for=algorithm-{}]", algorithm.cli_name()))
-        .await;
 }
 
 fn ui_kms() -> Kms {
@@ -129,7 +115,7 @@ async fn rows_for_arn(browser: &Browser, arn: &str) -> u64 {
 #[tokio::test(flavor = "multi_thread")]
 async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
     let kms = ui_kms();
-    let browser = open_page(&kms).await;
+    let browser = ImportKekPage::open(&kms).await;
 
     // 1. base64, pasted; with an ARN typed by hand.
     let spki = der("rsa2048.spki.der");
@@ -140,7 +126,7 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
                 && t.ends_with("(read as base64 DER).")
         })
         .await;
-    choose_algorithm(&browser, WrappingAlgorithm::RsaesOaepSha256).await;
+    ImportKekPage::choose_algorithm(&browser, WrappingAlgorithm::RsaesOaepSha256).await;
     browser.fill("#key-arn", ARN).await;
     browser.fill("#kms-id", "kek-base64").await;
     browser.click("form.import-kek button[type=submit]").await;
@@ -167,7 +153,7 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
             t.contains("RSA 4096-bit") && t.contains("(read as PEM)")
         })
         .await;
-    choose_algorithm(&browser, WrappingAlgorithm::RsaAesKeyWrapSha256).await;
+    ImportKekPage::choose_algorithm(&browser, WrappingAlgorithm::RsaAesKeyWrapSha256).await;
     browser.fill("#kms-id", "kek-pem").await;
     browser.click("form.import-kek button[type=submit]").await;
     browser.wait_for_text(IMPORTED_ID, |t| t == "kek-pem").await;
@@ -212,7 +198,7 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
     assert_eq!(browser.value_of("#key-arn").await, ARN);
     browser.click(".parameters-notice button.download").await;
     assert_eq!(browser.downloaded("ImportToken.bin").await, token);
-    choose_algorithm(&browser, WrappingAlgorithm::RsaesOaepSha1).await;
+    ImportKekPage::choose_algorithm(&browser, WrappingAlgorithm::RsaesOaepSha1).await;
     browser.click("form.import-kek button[type=submit]").await;
     let id = browser.wait_for_text(IMPORTED_ID, |t| !t.is_empty()).await;
     assert_eq!(id.len(), 36, "the server picked a UUID: {id}");
@@ -242,7 +228,7 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
             t.contains("RSA 4096-bit") && t.contains("(read as binary DER file)")
         })
         .await;
-    choose_algorithm(&browser, WrappingAlgorithm::RsaAesKeyWrapSha1).await;
+    ImportKekPage::choose_algorithm(&browser, WrappingAlgorithm::RsaAesKeyWrapSha1).await;
     browser.fill("#kms-id", "kek-der-file").await;
     browser.click("form.import-kek button[type=submit]").await;
     browser
@@ -269,7 +255,7 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
             t.contains("RSA 4096-bit") && t.contains("(read as PEM)")
         })
         .await;
-    choose_algorithm(&browser, WrappingAlgorithm::RsaesOaepSha256).await;
+    ImportKekPage::choose_algorithm(&browser, WrappingAlgorithm::RsaesOaepSha256).await;
     browser.fill("#key-arn", ARN).await;
     browser.fill("#kms-id", "kek-pem-file").await;
     browser.click("form.import-kek button[type=submit]").await;
@@ -483,7 +469,7 @@ fn bad_inputs() -> Vec<BadInput> {
 async fn bad_inputs_are_refused_with_a_clear_message_and_nothing_is_sent() {
     let kms = ui_kms();
     let before = kms.snapshot();
-    let browser = open_page(&kms).await;
+    let browser = ImportKekPage::open(&kms).await;
     let dir = scratch_dir("bad-kek-files");
     let cases = bad_inputs();
     assert!(cases.len() >= 12);
@@ -505,7 +491,7 @@ async fn bad_inputs_are_refused_with_a_clear_message_and_nothing_is_sent() {
             }
         };
         if let Some(algorithm) = case.algorithm {
-            choose_algorithm(&browser, algorithm).await;
+            ImportKekPage::choose_algorithm(&browser, algorithm).await;
         }
         browser.fill("#key-arn", case.arn).await;
         browser.fill("#kms-id", "must-not-exist").await;
@@ -592,14 +578,14 @@ async fn bad_inputs_are_refused_with_a_clear_message_and_nothing_is_sent() {
 #[tokio::test(flavor = "multi_thread")]
 async fn importing_twice_under_one_id_asks_before_replacing() {
     let kms = ui_kms();
-    let browser = open_page(&kms).await;
+    let browser = ImportKekPage::open(&kms).await;
     let import = |name: &'static str| {
         let browser = &browser;
         async move {
             browser
                 .paste("#kek-text", &STANDARD.encode(der(name)))
                 .await;
-            choose_algorithm(browser, WrappingAlgorithm::RsaesOaepSha256).await;
+            ImportKekPage::choose_algorithm(browser, WrappingAlgorithm::RsaesOaepSha256).await;
             browser.fill("#kms-id", "kek-dup").await;
             browser.click("form.import-kek button[type=submit]").await;
         }
@@ -698,7 +684,7 @@ async fn keks_tagged_in_any_spelling_are_recognised_and_unknown_ones_reported() 
         };
         kms.kmip(&kmip::import_public_key(&request)).unwrap();
     }
-    let browser = open_page(&kms).await;
+    let browser = ImportKekPage::open(&kms).await;
     for (id, _, shown) in cases {
         let text = browser
             .wait_for_text(&format!("tr[data-kek-id={id}] td.algorithm"), |t| {
@@ -716,33 +702,21 @@ async fn keks_tagged_in_any_spelling_are_recognised_and_unknown_ones_reported() 
 
 /// Fills the form with `spki` (base64) for `ARN` and RSAES_OAEP_SHA_256.
 async fn fill_form(browser: &Browser, spki: &[u8]) {
-    browser.paste("#kek-text", &STANDARD.encode(spki)).await;
+    let kek_field = browser.labelled(ImportKekPage::KEK).await;
+    browser.paste(&kek_field, &STANDARD.encode(spki)).await;
     browser
         .wait_for_text(ANALYSIS, |t| t.starts_with("RSA "))
         .await;
-    choose_algorithm(browser, WrappingAlgorithm::RsaesOaepSha256).await;
-    browser.fill("#key-arn", ARN).await;
-}
-
-/// The list below the form has loaded (`id` is listed, or nothing is).
-async fn list_loaded(browser: &Browser, id: Option<&str>) {
-    match id {
-        Some(id) => {
-            browser.element(&format!("tr[data-kek-id='{id}']")).await;
-        }
-        None => {
-            browser
-                .wait_for_text(".kek-list", |t| t.contains("None yet."))
-                .await;
-        }
-    }
+    ImportKekPage::choose_algorithm(browser, WrappingAlgorithm::RsaesOaepSha256).await;
+    let arn_field = browser.labelled(ImportKekPage::ARN).await;
+    browser.fill(&arn_field, ARN).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_repeated_import_is_caught_and_the_stored_key_offered() {
     let kms = ui_kms();
-    let browser = open_page(&kms).await;
-    list_loaded(&browser, None).await;
+    let browser = ImportKekPage::open(&kms).await;
+    ImportKekPage::list_loaded(&browser, None).await;
     let spki = der("rsa2048.spki.der");
     fill_form(&browser, &spki).await;
     browser.click("form.import-kek button[type=submit]").await;
@@ -780,7 +754,7 @@ async fn a_repeated_import_is_caught_and_the_stored_key_offered() {
 
     // After a reload the stored KEK's tags say the same; Enter in a field submits.
     browser.goto(&kms.ui_url(&Page::ImportKek.href())).await;
-    list_loaded(&browser, Some(&id)).await;
+    ImportKekPage::list_loaded(&browser, Some(&id)).await;
     fill_form(&browser, &spki).await;
     browser.click("#key-arn").await;
     browser.press(ENTER).await;
@@ -839,8 +813,8 @@ async fn a_cli_imported_kek_for_the_same_arn_may_be_the_same_key() {
     }))
     .unwrap();
     let objects = kms.object_ids();
-    let browser = open_page(&kms).await;
-    list_loaded(&browser, Some("kek-cli")).await;
+    let browser = ImportKekPage::open(&kms).await;
+    ImportKekPage::list_loaded(&browser, Some("kek-cli")).await;
     fill_form(&browser, &spki).await;
     browser.click("form.import-kek button[type=submit]").await;
     let expected = "kek-cli is tagged for the same AWS key ARN, wrapping algorithm and RSA size, but was imported without a fingerprint (by the Cosmian CLI?), so it may be the same key. Nothing has been imported: export with it, or import this key anyway if it is a new one.";
@@ -879,10 +853,10 @@ async fn a_cli_imported_kek_for_the_same_arn_may_be_the_same_key() {
 async fn a_refused_certificate_is_shown_once_next_to_the_field() {
     let kms = ui_kms();
     let before = kms.snapshot();
-    let browser = open_page(&kms).await;
+    let browser = ImportKekPage::open(&kms).await;
     let certificate = std::fs::read_to_string(fixture("rsa2048.cert.pem")).unwrap();
     browser.paste("#kek-text", &certificate).await;
-    choose_algorithm(&browser, WrappingAlgorithm::RsaesOaepSha256).await;
+    ImportKekPage::choose_algorithm(&browser, WrappingAlgorithm::RsaesOaepSha256).await;
     let message = "This is a certificate, not a public key: AWS gives the wrapping key as a bare public key (PublicKey in get-parameters-for-import, or WrappingPublicKey.bin).";
     browser.wait_for_text(ANALYSIS, |t| t == message).await;
     assert_eq!(times_shown(&browser, message).await, 1, "while typing");
@@ -907,14 +881,14 @@ async fn a_refused_certificate_is_shown_once_next_to_the_field() {
 async fn expired_parameters_are_refused_once_in_plain_words() {
     let kms = ui_kms();
     let before = kms.snapshot();
-    let browser = open_page(&kms).await;
+    let browser = ImportKekPage::open(&kms).await;
     let json = get_parameters_json(
         &der("rsa2048.spki.der"),
         b"token",
         OffsetDateTime::now_utc() - time::Duration::minutes(61),
     );
     browser.paste("#kek-text", &json).await;
-    choose_algorithm(&browser, WrappingAlgorithm::RsaesOaepSha256).await;
+    ImportKekPage::choose_algorithm(&browser, WrappingAlgorithm::RsaesOaepSha256).await;
     let message = "These import parameters expired 1 h 1 min ago: run get-parameters-for-import again (its output is valid 24 h and single use).";
     browser.wait_for_text(VALIDITY, |t| t == message).await;
     browser.click("form.import-kek button[type=submit]").await;

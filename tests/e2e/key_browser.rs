@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use byok_ui::domain::key_material::{EcCurve, KeyMaterialSpec};
 use byok_ui::routes::Page;
 
-use crate::export_matrix::{create_material, import_kek_with};
+use crate::support::pages::ExportPage;
+use crate::support::seed::{create_material, import_kek_with};
 use crate::support::{Browser, Kms};
 
 const ROW_IDS: &str = ".key-browser tbody tr td:first-child";
@@ -146,7 +147,9 @@ async fn the_key_browser_reaches_every_key_and_searches_them_all() {
     browser.screenshot("key-browser-last-page").await;
 
     // The search covers every key, not the page shown.
-    browser.fill("#key-search", "key-21").await;
+    browser
+        .fill(&browser.labelled(ExportPage::SEARCH).await, "key-21")
+        .await;
     browser
         .wait_for_text(STATUS, |t| {
             t == format!("1 of {} objects match.", all.len()).as_str()
@@ -154,7 +157,9 @@ async fn the_key_browser_reaches_every_key_and_searches_them_all() {
         .await;
     assert_eq!(rows_other_than(&browser, &previous).await, ["key-21"]);
     browser.wait_for_text(PAGER, |t| t == "Page 1 of 1").await;
-    browser.fill("#key-search", "ECC_NIST_P521").await;
+    browser
+        .fill(&browser.labelled(ExportPage::SEARCH).await, "ECC_NIST_P521")
+        .await;
     let rows = rows_other_than(&browser, &["key-21".to_owned()]).await;
     assert_eq!(rows, ["ec-key"]);
     let kind = browser
@@ -166,7 +171,12 @@ async fn the_key_browser_reaches_every_key_and_searches_them_all() {
     browser
         .click(".key-browser tr[data-key-id=ec-key] button")
         .await;
-    assert_eq!(browser.value_of("#key-id").await, "ec-key");
+    assert_eq!(
+        browser
+            .value_of(&browser.labelled(ExportPage::KEY).await)
+            .await,
+        "ec-key"
+    );
     browser.assert_accessible("key browser (searched)").await;
     browser.close().await;
 }

@@ -9,10 +9,10 @@ use byok_ui::routes::Page;
 use rsa::RsaPrivateKey;
 use rsa::pkcs8::EncodePublicKey;
 
-use crate::export_matrix::{create_material, material_bytes};
-use crate::export_page::tagged_kek;
+use crate::support::pages::GuidedPage;
+use crate::support::seed::{create_material, material_bytes, tagged_kek};
+use crate::support::unwrap::unwrap;
 use crate::support::{ARROW_DOWN, Browser, ENTER, Kms, SPACE};
-use crate::unwrap::unwrap;
 
 const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 
@@ -103,7 +103,7 @@ async fn the_guided_flow_works_from_the_keyboard_alone() {
         .await;
     browser.tab_to("#byok-run").await;
     browser.press(ENTER).await;
-    let key_id = browser.guided_key_id().await;
+    let key_id = GuidedPage::key_id(&browser).await;
     browser
         .tab_to("[data-testid=export-result] > button.download")
         .await;

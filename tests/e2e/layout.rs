@@ -5,8 +5,8 @@
 use byok_ui::domain::key_material::{EcCurve, KeyMaterialSpec};
 use byok_ui::routes::Page;
 
-use crate::export_matrix::{create_material, import_kek_with};
-use crate::support::{Browser, Kms};
+use crate::support::seed::{create_material, import_kek_with};
+use crate::support::{Browser, KMS_VERSION, Kms};
 
 const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 
@@ -84,7 +84,7 @@ async fn pages_hold_at_360_and_1280_px_in_light_and_dark() {
                 browser.goto(&kms.ui_url(&page.href())).await;
                 browser.wait_for_text("h1", |t| t == page.label()).await;
                 browser
-                    .wait_for_text("[data-testid=server-version]", |t| t.contains("5.28.0"))
+                    .wait_for_text("[data-testid=server-version]", |t| t.contains(KMS_VERSION))
                     .await;
                 if page == Page::ExportKeyMaterial {
                     browser.click(".key-browser summary").await;

@@ -1,5 +1,10 @@
 //! Browser and protocol end-to-end tests against the real Cosmian KMS.
 //! Run through `cargo xtask test` (which builds `dist/` first).
+//!
+//! Suites import only from `support` (the `byok-e2e-support` crate in
+//! `support/`), never from one another.
+
+use byok_e2e_support as support;
 
 mod aws_import;
 mod byok;
@@ -8,7 +13,6 @@ mod create_key;
 mod export_fresh;
 mod export_matrix;
 mod export_page;
-mod fault_proxy;
 mod faults;
 mod guided_defects;
 mod import_kek;
@@ -16,10 +20,6 @@ mod key_browser;
 mod keyboard;
 mod kmip_builders;
 mod layout;
-mod localstack;
-mod processes;
 mod requests;
 mod result_defects;
 mod shell;
-mod support;
-mod unwrap;

@@ -10,11 +10,9 @@ use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::routes::Page;
 
-use crate::export_matrix::create_material;
-use crate::export_page::export_and_wait;
-use crate::export_page::tagged_kek;
-use crate::fault_proxy::FaultProxy;
-use crate::faults::{kms_behind_proxy, use_server};
+use crate::support::pages::{ExportPage, ImportKekPage, Settings};
+use crate::support::proxy::{kms_behind_proxy, settled};
+use crate::support::seed::{create_material, tagged_kek};
 use crate::support::{Browser, fixture};
 
 /// "Query × 1, GetAttributes × 3, …", sorted by name.
@@ -28,19 +26,6 @@ fn counted(requests: &[String]) -> String {
         .map(|(name, n)| format!("{name} × {n}"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Waits until the page has been quiet (no new request) for a second.
-pub async fn settled(proxy: &FaultProxy) -> Vec<String> {
-    let mut seen = Vec::new();
-    loop {
-        tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
-        let more = proxy.take_forwarded();
-        if more.is_empty() {
-            return seen;
-        }
-        seen.extend(more);
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -68,7 +53,7 @@ async fn each_flow_sends_the_fewest_requests() {
     browser
         .goto(&format!("{}{}", proxy.url(), Page::Byok.href()))
         .await;
-    use_server(&browser, "", &token).await;
+    Settings::use_server(&browser, "", &token).await;
     settled(&proxy).await;
     let mut report = vec![
         "| flow | requests that reached the KMS | count |".to_owned(),
@@ -96,7 +81,12 @@ async fn each_flow_sends_the_fewest_requests() {
 
     // Import: one Import; then the list below is read again.
     let spki = std::fs::read(fixture("rsa3072.spki.der")).unwrap();
-    browser.paste("#kek-text", &STANDARD.encode(&spki)).await;
+    browser
+        .paste(
+            &browser.labelled(ImportKekPage::KEK).await,
+            &STANDARD.encode(&spki),
+        )
+        .await;
     browser.click("label[for=algorithm-RsaesOaepSha256]").await;
     browser.click("form.import-kek button[type=submit]").await;
     browser
@@ -130,7 +120,7 @@ async fn each_flow_sends_the_fewest_requests() {
     );
 
     // Export: the key and the KEK read again as they are now, then one Export.
-    export_and_wait(&browser).await;
+    ExportPage::export_and_wait(&browser).await;
     let export = settled(&proxy).await;
     row("export click", &export);
     assert_eq!(export, ["GetAttributes", "GetAttributes", "Export"]);

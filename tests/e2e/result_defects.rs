@@ -9,9 +9,8 @@ use byok_ui::routes::Page;
 use fantoccini::Locator;
 use serde_json::{Value, json};
 
-use crate::export_matrix::create_material;
-use crate::export_page::export_and_wait;
-use crate::export_page::{open_export, tagged_kek};
+use crate::support::pages::ExportPage;
+use crate::support::seed::{create_material, tagged_kek};
 use crate::support::{Browser, Kms};
 
 const RESULT: &str = "[data-testid=export-result]";
@@ -60,8 +59,8 @@ fn kms_with(materials: &[(&str, KeyMaterialSpec)]) -> (Kms, Vec<String>) {
 
 /// Exports `key` under the wrapping key and waits for the import command.
 async fn export(browser: &Browser, kms: &Kms, key: &str) -> String {
-    open_export(browser, kms, key, "kek-result").await;
-    export_and_wait(browser).await;
+    ExportPage::open(browser, kms, key, "kek-result").await;
+    ExportPage::export_and_wait(browser).await;
     browser
         .wait_for_text("#import-command", |t| !t.is_empty())
         .await

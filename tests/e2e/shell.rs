@@ -3,7 +3,7 @@
 
 use byok_ui::routes::Page;
 
-use crate::support::{Browser, Kms, KmsOptions, free_port};
+use crate::support::{Browser, KMS_VERSION, Kms, KmsOptions, free_port};
 
 const VERSION: &str = "[data-testid=server-version]";
 const SERVER_ERROR: &str = "[data-testid=server-error] .error-text";
@@ -18,10 +18,10 @@ async fn the_app_loads_at_ui_and_shows_the_server_version() {
     let browser = Browser::start().await;
     browser.goto(&kms.ui_url("/ui/")).await;
     let text = browser
-        .wait_for_text(VERSION, |t| t.contains("5.28.0"))
+        .wait_for_text(VERSION, |t| t.contains(KMS_VERSION))
         .await;
     assert!(
-        text.starts_with("Connected to Cosmian KMS 5.28.0"),
+        text.starts_with(&format!("Connected to Cosmian KMS {KMS_VERSION}")),
         "{text}"
     );
     assert!(text.ends_with(&format!(" at {}", kms.url())), "{text}");
@@ -40,7 +40,7 @@ async fn every_page_opens_from_a_deep_link_and_from_the_navigation() {
         browser.goto(&kms.ui_url(&page.href())).await;
         browser.wait_for_text("h1", |t| t == page.label()).await;
         browser
-            .wait_for_text(VERSION, |t| t.contains("5.28.0"))
+            .wait_for_text(VERSION, |t| t.contains(KMS_VERSION))
             .await;
         browser
             .screenshot(&format!("page{}", page.href().replace('/', "-")))
@@ -72,7 +72,7 @@ async fn a_kms_that_is_down_is_reported_and_retry_reconnects() {
     let browser = Browser::start().await;
     browser.goto(&ui.ui_url("/ui/")).await;
     browser
-        .wait_for_text(VERSION, |t| t.contains("5.28.0"))
+        .wait_for_text(VERSION, |t| t.contains(KMS_VERSION))
         .await;
 
     // Point the app at an address where nothing listens.
@@ -99,7 +99,7 @@ async fn a_kms_that_is_down_is_reported_and_retry_reconnects() {
     });
     browser.click("[data-testid=server-error] button").await;
     let text = browser
-        .wait_for_text(VERSION, |t| t.contains("5.28.0"))
+        .wait_for_text(VERSION, |t| t.contains(KMS_VERSION))
         .await;
     assert!(text.ends_with(&format!(" at {other_url}")), "{text}");
     browser.close().await;
@@ -126,7 +126,7 @@ async fn an_api_token_server_asks_for_the_token_then_works() {
     browser.fill("#access-token", &token).await;
     browser.click(".settings button[type=submit]").await;
     browser
-        .wait_for_text(VERSION, |t| t.contains("5.28.0"))
+        .wait_for_text(VERSION, |t| t.contains(KMS_VERSION))
         .await;
 
     // The token lives in sessionStorage only.
@@ -142,7 +142,7 @@ async fn the_content_security_policy_is_enforced_and_violations_are_caught() {
     let browser = Browser::start().await;
     browser.goto(&kms.ui_url("/ui/")).await;
     browser
-        .wait_for_text(VERSION, |t| t.contains("5.28.0"))
+        .wait_for_text(VERSION, |t| t.contains(KMS_VERSION))
         .await;
     let policy = browser
         .client

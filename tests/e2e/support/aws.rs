@@ -1,15 +1,21 @@
-//! The AWS side: LocalStack's KMS (which really unwraps imported material)
-//! on a free loopback port, and the real `aws` CLI pointed at it.
+//! The AWS side: LocalStack's KMS (which really unwraps imported material) with
+//! the real `aws` CLI pointed at it, and what AWS prints, for tests that play AWS.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use byok_ui::domain::aws_key_spec::AwsKeySpec;
+use rsa::RsaPrivateKey;
+use rsa::pkcs8::EncodePublicKey;
 use serde_json::Value;
+use time::{OffsetDateTime, UtcOffset};
 
+use crate::paths::{free_port, scratch_dir};
 use crate::processes::Owned;
-use crate::support::{free_port, scratch_dir};
 
 const HINT: &str =
     "run `cargo xtask setup` (it installs LocalStack in a Python >= 3.12 venv and the AWS CLI)";
@@ -112,4 +118,48 @@ impl LocalStack {
         );
         serde_json::from_slice(&output.stdout).unwrap_or(Value::Null)
     }
+}
+
+/// The AWS key the canned outputs describe.
+pub const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
+
+/// What `aws kms create-key --origin EXTERNAL` prints.
+pub fn create_key_output(spec: AwsKeySpec) -> String {
+    format!(
+        r#"{{
+    "KeyMetadata": {{
+        "AWSAccountId": "447182645454",
+        "KeyId": "350e35ef-ac51-4dbb-82a4-9bc50b0ea42b",
+        "Arn": "{ARN}",
+        "CreationDate": "2026-02-18T15:05:59.358000+01:00",
+        "Enabled": false,
+        "Description": "",
+        "KeyState": "PendingImport",
+        "Origin": "EXTERNAL",
+        "KeyManager": "CUSTOMER",
+        "KeySpec": "{}",
+        "MultiRegion": false
+    }}
+}}"#,
+        spec.aws_name()
+    )
+}
+
+/// What `aws kms get-parameters-for-import` prints, valid until `valid_to` (shown at +01:00).
+pub fn get_parameters_output(
+    arn: &str,
+    kek: &RsaPrivateKey,
+    token: &[u8],
+    valid_to: OffsetDateTime,
+) -> String {
+    let paris = valid_to.to_offset(UtcOffset::from_hms(1, 0, 0).unwrap());
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]+01:00"
+    );
+    format!(
+        "{{\n    \"KeyId\": \"{arn}\",\n    \"ImportToken\": \"{}\",\n    \"PublicKey\": \"{}\",\n    \"ParametersValidTo\": \"{}\"\n}}",
+        STANDARD.encode(token),
+        STANDARD.encode(kek.to_public_key().to_public_key_der().unwrap().as_bytes()),
+        paris.format(&format).unwrap()
+    )
 }

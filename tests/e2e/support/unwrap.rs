@@ -1,6 +1,8 @@
-//! Unwraps AWS import blobs with RustCrypto, independently of the server's
-//! OpenSSL: RSAES-OAEP (MGF1 of the same hash, empty label) and
-//! RSA_AES_KEY_WRAP (OAEP-wrapped AES-256 key + AES Key Wrap with Padding).
+//! The independent oracle: unwraps AWS import blobs with RustCrypto, not the server's
+//! OpenSSL, so a test can compare the bytes AWS would get with the key material.
+//!
+//! RSAES-OAEP (MGF1 of the same hash, empty label) and RSA_AES_KEY_WRAP
+//! (OAEP-wrapped AES-256 key + AES Key Wrap with Padding).
 
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use rsa::traits::PublicKeyParts;

@@ -1,6 +1,7 @@
-//! A loopback proxy in front of the real KMS that can hold, delay or replace
-//! the answer to one chosen KMIP operation: how the UI meets a slow or failing
-//! server. It also serves the built UI itself (a static host of its own), so the
+//! A loopback proxy in front of the real KMS that holds, delays or replaces one
+//! chosen KMIP operation's answer, and counts requests: how the UI meets a slow server.
+//!
+//! It also serves the built UI itself (a static host of its own), so the
 //! page still loads while the KMS behind it is stopped.
 
 use std::io::{ErrorKind, Read, Write};
@@ -8,6 +9,9 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use crate::kms::{Kms, KmsOptions};
+use crate::paths::dist_dir;
 
 /// What the proxy does to the next request for one KMIP operation.
 #[derive(Clone, Debug)]
@@ -94,6 +98,31 @@ impl FaultProxy {
     /// KMIP operations forwarded to the KMS so far (drained).
     pub fn take_forwarded(&self) -> Vec<String> {
         std::mem::take(&mut self.state.lock().unwrap().forwarded)
+    }
+}
+
+/// The real KMS (API token, CORS for the proxy) behind the proxy that serves the UI.
+pub fn kms_behind_proxy() -> (Kms, FaultProxy, String) {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let proxy_origin = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let (kms, token) = Kms::with_api_token_and(KmsOptions {
+        cors_allowed_origins: Some(proxy_origin),
+        ..Default::default()
+    });
+    let proxy = FaultProxy::start(listener, kms.port, dist_dir());
+    (kms, proxy, token)
+}
+
+/// Waits until the page has been quiet (no new request) for a second.
+pub async fn settled(proxy: &FaultProxy) -> Vec<String> {
+    let mut seen = Vec::new();
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+        let more = proxy.take_forwarded();
+        if more.is_empty() {
+            return seen;
+        }
+        seen.extend(more);
     }
 }
 

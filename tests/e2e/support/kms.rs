@@ -1,0 +1,319 @@
+//! The real Cosmian KMS on a free loopback port with a fresh sqlite directory,
+//! and the harness's own KMIP calls to it (plain HTTP through ureq).
+
+use std::fs;
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use byok_ui::kmip::Ttlv;
+use serde_json::json;
+
+use crate::paths::{dist_dir, free_port, required_file, scratch_dir};
+use crate::processes::Owned;
+
+/// The Cosmian KMS version the suite and the bench run against (the server
+/// reports it at `/version` and the app shows it).
+pub const KMS_VERSION: &str = "5.28.0";
+
+fn kms_binary() -> PathBuf {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    required_file(
+        "BYOK_KMS_BIN",
+        home.join(".cargo/bin/byok-kms-server"),
+        "the Cosmian KMS server (byok-kms-server)",
+    )
+}
+
+/// How to start a KMS.
+#[derive(Clone, Debug, Default)]
+pub struct KmsOptions {
+    pub serve_ui: bool,
+    pub api_token_id: Option<String>,
+    pub cors_allowed_origins: Option<String>,
+    /// Reuse this data directory (to restart a server on its database).
+    pub data_dir: Option<PathBuf>,
+    pub port: Option<u16>,
+}
+
+/// A running Cosmian KMS, stopped when dropped.
+pub struct Kms {
+    child: Option<Owned>,
+    /// Sent by the harness's own KMIP calls when the server wants a token.
+    pub token: Option<String>,
+    pub port: u16,
+    pub data_dir: PathBuf,
+    options: KmsOptions,
+}
+
+impl Kms {
+    /// A fresh KMS serving the built UI at `/ui/`.
+    pub fn with_ui() -> Self {
+        Self::start(KmsOptions {
+            serve_ui: true,
+            ..Default::default()
+        })
+    }
+
+    pub fn start(options: KmsOptions) -> Self {
+        let data_dir = options
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| scratch_dir("kms"));
+        let port = options.port.unwrap_or_else(free_port);
+        let mut kms = Self {
+            child: None,
+            token: None,
+            port,
+            data_dir,
+            options,
+        };
+        kms.spawn();
+        kms
+    }
+
+    fn spawn(&mut self) {
+        let log = fs::File::create(self.data_dir.join(format!("server-{}.log", self.port)))
+            .expect("create server log");
+        let mut cmd = Command::new(kms_binary());
+        cmd.current_dir(&self.data_dir)
+            .env_remove("COSMIAN_KMS_CONF")
+            .env("RUST_LOG", "warn")
+            .args(["--hostname", "127.0.0.1", "--port", &self.port.to_string()])
+            .arg("--sqlite-path")
+            .arg(self.data_dir.join("db"))
+            .arg("--root-data-path")
+            .arg(self.data_dir.join("root"))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log handle"))
+            .stderr(log);
+        if self.options.serve_ui {
+            cmd.arg("--ui-index-html-folder").arg(dist_dir());
+        }
+        if let Some(id) = &self.options.api_token_id {
+            cmd.args(["--api-token-id", id]);
+        }
+        if let Some(origins) = &self.options.cors_allowed_origins {
+            cmd.args(["--cors-allowed-origins", origins]);
+        }
+        self.child = Some(Owned::spawn(&mut cmd, "the KMS server"));
+        self.wait_ready();
+    }
+
+    fn wait_ready(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(status) = self.child.as_mut().and_then(Owned::try_wait) {
+                let log =
+                    fs::read_to_string(self.data_dir.join(format!("server-{}.log", self.port)))
+                        .unwrap_or_default();
+                panic!("the KMS server exited at start ({status}):\n{log}");
+            }
+            if ureq::get(&format!("{}/version", self.url()))
+                .call()
+                .is_ok_and(|r| r.status() == 200)
+            {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the KMS did not answer /version within 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn ui_url(&self, path: &str) -> String {
+        format!("{}{path}", self.url())
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.end();
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_ok() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The server's live processes (none once stopped).
+    pub fn pids(&self) -> Vec<u32> {
+        self.child.as_ref().map(Owned::pids).unwrap_or_default()
+    }
+
+    /// Starts again after [`Kms::stop`], same options, port and database.
+    pub fn resume(&mut self) {
+        self.spawn();
+    }
+
+    /// Starts again on the same port and database.
+    pub fn restart(&mut self, options: KmsOptions) {
+        self.stop();
+        self.options = options;
+        self.spawn();
+    }
+
+    /// Sends one KMIP operation; `Err((status, body))` on an HTTP error.
+    pub fn kmip(&self, operation: &Ttlv) -> Result<Ttlv, (u16, String)> {
+        self.kmip_json(&operation.to_json(), self.token.as_deref())
+    }
+
+    pub fn kmip_json(
+        &self,
+        body: &serde_json::Value,
+        token: Option<&str>,
+    ) -> Result<Ttlv, (u16, String)> {
+        let mut request = ureq::post(&format!("{}/kmip/2_1", self.url()))
+            .config()
+            .http_status_as_error(false)
+            .build();
+        if let Some(token) = token {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        let mut response = request
+            .send_json(body)
+            .expect("KMIP request reaches the server");
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        if status == 200 {
+            Ok(Ttlv::from_json_text(&text).expect("the reply is JSON TTLV"))
+        } else {
+            Err((status, text))
+        }
+    }
+
+    /// Every object with all its attributes, for "nothing changed" checks.
+    pub fn snapshot(&self) -> Vec<(String, String)> {
+        self.object_ids()
+            .into_iter()
+            .map(|id| {
+                let attributes = self
+                    .kmip(&byok_ui::kmip::get_attributes(&id, &[]))
+                    .expect("GetAttributes succeeds");
+                (id, attributes.to_json().to_string())
+            })
+            .collect()
+    }
+
+    /// A KMS serving the UI that wants an API token; returns the token.
+    pub fn with_api_token() -> (Self, String) {
+        Self::with_api_token_and(KmsOptions {
+            serve_ui: true,
+            ..Default::default()
+        })
+    }
+
+    /// A KMS started with `options` plus an API token (kept in `token`).
+    pub fn with_api_token_and(options: KmsOptions) -> (Self, String) {
+        let token_bytes = [7_u8; 32];
+        let mut kms = Self::start(KmsOptions {
+            port: options.port,
+            ..Default::default()
+        });
+        let import = json!({"tag":"Import","value":[
+            {"tag":"UniqueIdentifier","type":"TextString","value":"api-token"},
+            {"tag":"ObjectType","type":"Enumeration","value":"SymmetricKey"},
+            {"tag":"Attributes","value":[
+                {"tag":"CryptographicAlgorithm","type":"Enumeration","value":"AES"},
+                {"tag":"CryptographicLength","type":"Integer","value":256},
+                {"tag":"ActivationDate","type":"DateTime","value":"2020-01-01T00:00:00Z"}]},
+            {"tag":"SymmetricKey","value":[{"tag":"KeyBlock","value":[
+                {"tag":"KeyFormatType","type":"Enumeration","value":"Raw"},
+                {"tag":"KeyValue","value":[{"tag":"KeyMaterial","type":"ByteString","value":hex::encode(token_bytes)}]},
+                {"tag":"CryptographicAlgorithm","type":"Enumeration","value":"AES"},
+                {"tag":"CryptographicLength","type":"Integer","value":256}]}]}]});
+        kms.kmip_json(&import, None).expect("import the token key");
+        kms.restart(KmsOptions {
+            api_token_id: Some("api-token".into()),
+            data_dir: same_dir(&kms),
+            port: Some(kms.port),
+            ..options
+        });
+        use base64::Engine;
+        let token = base64::engine::general_purpose::STANDARD.encode(token_bytes);
+        kms.token = Some(token.clone());
+        (kms, token)
+    }
+
+    /// The KMS's vendor id (needed to read and write tags).
+    pub fn vendor_id(&self) -> String {
+        byok_ui::kmip::parse_query_vendor_id(
+            &self
+                .kmip(&byok_ui::kmip::query_server_information())
+                .expect("Query succeeds"),
+        )
+        .expect("the reply names the vendor")
+    }
+
+    /// Every object id in the store (for "nothing changed" checks).
+    pub fn object_ids(&self) -> Vec<String> {
+        let reply = self
+            .kmip(&byok_ui::kmip::locate(&Default::default()))
+            .expect("Locate succeeds");
+        let mut ids = byok_ui::kmip::parse_locate(&reply).expect("LocateResponse");
+        ids.sort();
+        ids
+    }
+
+    /// Test-only clear export of a key's bytes, to compare with an independent
+    /// unwrap. The app itself never sends an export without wrapping.
+    pub fn key_bytes_in_clear(&self, id: &str) -> Vec<u8> {
+        self.export_in_clear(id, "Raw")
+    }
+
+    /// Test-only read-back of a private key as PKCS#8 DER.
+    pub fn private_key_pkcs8(&self, id: &str) -> Vec<u8> {
+        self.export_in_clear(id, "PKCS8")
+    }
+
+    /// Test-only read-back of a public key's SPKI DER.
+    pub fn public_key_der(&self, id: &str) -> Vec<u8> {
+        self.export_in_clear(id, "PKCS8")
+    }
+
+    fn export_in_clear(&self, id: &str, format: &str) -> Vec<u8> {
+        let reply = self
+            .kmip_json(
+                &json!({"tag":"Export","value":[
+                    {"tag":"UniqueIdentifier","type":"TextString","value":id},
+                    {"tag":"KeyFormatType","type":"Enumeration","value":format}]}),
+                None,
+            )
+            .expect("clear export for the test");
+        let object = reply
+            .children()
+            .iter()
+            .find(|c| c.child("KeyBlock").is_some())
+            .expect("exported object");
+        let key_value = object
+            .require("KeyBlock")
+            .unwrap()
+            .require("KeyValue")
+            .unwrap();
+        key_value
+            .require("KeyMaterial")
+            .expect("KeyMaterial")
+            .as_bytes()
+            .expect("bytes")
+            .to_vec()
+    }
+}
+
+impl Drop for Kms {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The path a test can give to the KMS's data dir for later restarts.
+pub fn same_dir(kms: &Kms) -> Option<PathBuf> {
+    Some(Path::new(&kms.data_dir).to_path_buf())
+}

@@ -1,0 +1,20 @@
+//! What the end-to-end suite and the UI timing bench share, layered like the app:
+//! processes and places, the real KMS, the browser, seeded data, the pages.
+//!
+//! `kms` and `browser` are the two harnesses; `seed` and `aws` put data in place
+//! through KMIP or play AWS; `pages` holds each page's label and role locators;
+//! `proxy` stands between the page and the KMS; `unwrap` is the independent oracle.
+
+pub mod aws;
+pub mod browser;
+pub mod kms;
+pub mod pages;
+pub mod paths;
+pub mod processes;
+pub mod proxy;
+pub mod seed;
+pub mod unwrap;
+
+pub use browser::{ARROW_DOWN, Browser, ENTER, SPACE, TAB};
+pub use kms::{KMS_VERSION, Kms, KmsOptions, same_dir};
+pub use paths::{dist_dir, fixture, free_port, scratch_dir};

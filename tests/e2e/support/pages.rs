@@ -1,0 +1,234 @@
+//! The pages as a person meets them: each page's address and heading, and its
+//! controls found by visible label or role (CSS ids only where no label exists).
+
+use std::time::{Duration, Instant};
+
+use byok_ui::browser::SessionKey;
+use byok_ui::domain::wrapping::WrappingAlgorithm;
+use byok_ui::routes::Page;
+use serde_json::json;
+
+use crate::browser::Browser;
+use crate::kms::Kms;
+
+/// Opens `page` at `url` and waits for its heading.
+async fn open(browser: &Browser, url: &str, page: Page) {
+    browser.goto(url).await;
+    browser.wait_for_text("h1", |t| t == page.label()).await;
+}
+
+/// The settings the app keeps in this tab's sessionStorage.
+pub struct Settings;
+
+impl Settings {
+    /// Points the app at `url` with `token`, as Settings would store them.
+    pub async fn use_server(browser: &Browser, url: &str, token: &str) {
+        browser
+            .client
+            .execute(
+                "sessionStorage.setItem(arguments[0], arguments[1]);
+                 sessionStorage.setItem(arguments[2], arguments[3]);",
+                vec![
+                    json!(SessionKey::ServerUrl.name()),
+                    json!(url),
+                    json!(SessionKey::Token.name()),
+                    json!(token),
+                ],
+            )
+            .await
+            .expect("set the app's settings");
+    }
+}
+
+/// "Import a wrapping key (KEK)": the form, then the KEKs already stored.
+pub struct ImportKekPage;
+
+impl ImportKekPage {
+    /// The wrapping public key field's label.
+    pub const KEK: &str = "Wrapping public key";
+    /// The ARN field's label.
+    pub const ARN: &str = "AWS key ARN (optional, recommended)";
+
+    /// A fresh browser on the import page of `kms`.
+    pub async fn open(kms: &Kms) -> Browser {
+        let browser = Browser::start().await;
+        open(
+            &browser,
+            &kms.ui_url(&Page::ImportKek.href()),
+            Page::ImportKek,
+        )
+        .await;
+        browser
+    }
+
+    /// Picks `algorithm` by its AWS name, as a person clicks its label.
+    pub async fn choose_algorithm(browser: &Browser, algorithm: WrappingAlgorithm) {
+        browser.click_label(algorithm.aws_name()).await;
+    }
+
+    /// The list below the form has loaded (`id` is listed, or nothing is).
+    pub async fn list_loaded(browser: &Browser, id: Option<&str>) {
+        match id {
+            // A row carries its KEK id as data; the list has no per-row label.
+            Some(id) => {
+                browser.element(&format!("tr[data-kek-id='{id}']")).await;
+            }
+            None => {
+                browser
+                    .wait_for_text(".kek-list", |t| t.contains("None yet."))
+                    .await;
+            }
+        }
+    }
+}
+
+/// "Export key material": one key wrapped under one KEK.
+pub struct ExportPage;
+
+impl ExportPage {
+    /// The KEK picker's label.
+    pub const KEK: &str = "AWS wrapping key (KEK)";
+    /// The key material field's label.
+    pub const KEY: &str = "Key material id";
+    /// The key browser's search field's label.
+    pub const SEARCH: &str = "Search every key (id, kind, state, tag)";
+    /// The export form's submit button, whatever it says (it reads
+    /// "Exporting…" while busy, and a double submit must reach it then).
+    pub const SUBMIT: &str = "form.export-key-material button[type=submit]";
+    /// The result's one-line summary (a live region without a label).
+    pub const SUMMARY: &str = "[data-testid=export-summary]";
+
+    /// Opens the page on `key` under `kek`, ready to press Export.
+    pub async fn open(browser: &Browser, kms: &Kms, key: &str, kek: &str) {
+        open(
+            browser,
+            &kms.ui_url(&format!(
+                "{}?key={key}&kek={kek}",
+                Page::ExportKeyMaterial.href()
+            )),
+            Page::ExportKeyMaterial,
+        )
+        .await;
+        // The KEK list has loaded and preselected the KEK.
+        let kek_field = browser.labelled(Self::KEK).await;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while browser
+            .client
+            .find(fantoccini::Locator::Css(&kek_field))
+            .await
+            .is_err()
+            || browser.value_of(&kek_field).await != kek
+        {
+            assert!(Instant::now() < deadline, "KEK {kek} not preselected");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let key_field = browser.labelled(Self::KEY).await;
+        assert_eq!(browser.value_of(&key_field).await, key);
+        browser.record_requests().await;
+    }
+
+    /// Presses Export and waits for the result's summary, which it returns.
+    pub async fn export_and_wait(browser: &Browser) -> String {
+        browser.click(Self::SUBMIT).await;
+        browser
+            .wait_for_text(Self::SUMMARY, |t| !t.is_empty())
+            .await
+    }
+}
+
+/// The export's result, on the export page and in the guided page's last step:
+/// the wrapped key material and the import token to download, the command.
+pub struct ExportResult;
+
+impl ExportResult {
+    /// The material file name field's label.
+    pub const FILE_NAME: &str = "File name";
+    /// The token file name field's label.
+    pub const TOKEN_FILE_NAME: &str = "Token file name";
+    /// The download buttons, material first (their text carries the size,
+    /// so they are found by their place in the result).
+    const DOWNLOADS: &str = "[data-testid=export-result] button.download";
+
+    /// Names the material file `file_name`, downloads it, and returns its bytes.
+    pub async fn download_material(browser: &Browser, file_name: &str) -> Vec<u8> {
+        browser
+            .fill(&browser.labelled(Self::FILE_NAME).await, file_name)
+            .await;
+        browser
+            .click("[data-testid=export-result] > button.download")
+            .await;
+        browser.downloaded(file_name).await
+    }
+
+    /// Names the token file `file_name`, downloads it, and returns its bytes.
+    pub async fn download_token(browser: &Browser, file_name: &str) -> Vec<u8> {
+        browser
+            .fill(&browser.labelled(Self::TOKEN_FILE_NAME).await, file_name)
+            .await;
+        browser.click_nth(Self::DOWNLOADS, 1).await;
+        browser.downloaded(file_name).await
+    }
+}
+
+/// The guided flow: five steps, one click.
+pub struct GuidedPage;
+
+impl GuidedPage {
+    /// Opens the guided page at `url` and starts over from an empty draft.
+    pub async fn open(browser: &Browser, url: &str) {
+        open(browser, url, Page::Byok).await;
+        browser.click_button("Start over").await;
+    }
+
+    /// After the flow's one click: the key material id it reports.
+    pub async fn key_id(browser: &Browser) -> String {
+        let done = browser
+            .wait_for_text("[data-testid=byok-done]", |t| !t.is_empty())
+            .await;
+        done.strip_prefix("Key material ")
+            .and_then(|rest| rest.split(' ').next())
+            .expect("the key id is shown")
+            .to_owned()
+    }
+}
+
+/// The key material creation pages (one per family).
+pub struct CreateKeyPage;
+
+impl CreateKeyPage {
+    /// On `page`, creates `id` for the AWS key spec `spec` and `usage`, tagged
+    /// "byok, team-a", and waits until the page names the created key.
+    pub async fn create(
+        browser: &Browser,
+        kms: &Kms,
+        page: Page,
+        spec: &str,
+        usage: &str,
+        id: &str,
+        sensitive: bool,
+    ) {
+        open(browser, &kms.ui_url(&page.href()), page).await;
+        browser
+            .select(&browser.labelled("AWS key spec").await, spec)
+            .await;
+        browser
+            .select(&browser.labelled("Key usage in AWS").await, usage)
+            .await;
+        browser
+            .fill(&browser.labelled("Key id (optional)").await, id)
+            .await;
+        browser
+            .fill(
+                &browser.labelled("Tags (optional, comma-separated)").await,
+                "byok, team-a",
+            )
+            .await;
+        if sensitive {
+            browser.click_label("Sensitive").await;
+        }
+        browser.click_button("Create key").await;
+        browser
+            .wait_for_text("[data-testid=created-key-id]", |t| t == id)
+            .await;
+    }
+}

@@ -1,0 +1,71 @@
+//! Where the harness finds and puts things: the repository, scratch directories,
+//! fixtures, the built bundle, installed tools, free loopback ports.
+
+use std::fs;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// What to run when a part the suite needs is missing.
+pub const INSTALL_HINT: &str =
+    "run `cargo xtask setup` (it installs chromium, chromium-driver and the KMS server)";
+
+/// The repository root (this crate lives in `tests/e2e/support/`).
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(3)
+        .expect("tests/e2e/support sits three levels below the repository")
+        .to_path_buf()
+}
+
+/// A fresh, unique directory under `target/e2e/`.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = workspace()
+        .join("target")
+        .join("e2e")
+        .join(format!("{name}-{}-{n}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("bind a free loopback port")
+        .port()
+}
+
+/// `env_var`'s path, or `default`; fails with an install hint when absent.
+pub fn required_file(env_var: &str, default: PathBuf, what: &str) -> PathBuf {
+    let path = std::env::var_os(env_var)
+        .map(PathBuf::from)
+        .unwrap_or(default);
+    assert!(
+        path.exists(),
+        "{what} not found at {} (set {env_var} or {INSTALL_HINT})",
+        path.display()
+    );
+    path
+}
+
+/// The built bundle; `cargo xtask build` makes it.
+pub fn dist_dir() -> PathBuf {
+    let dist = std::env::var_os("BYOK_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("dist"));
+    assert!(
+        dist.join("index.html").exists(),
+        "no bundle at {}: run `cargo xtask build` first",
+        dist.display()
+    );
+    dist
+}
+
+/// A file under `tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    workspace().join("tests").join("fixtures").join(name)
+}
