@@ -9,7 +9,7 @@ use crate::components::server_status::ServerStatus;
 use crate::components::settings_panel::SettingsPanel;
 use crate::pages::{
     ByokPage, CreateEcPage, CreateRsaPage, CreateSymmetricPage, ExportKeyMaterialPage,
-    ImportKekPage, NotFound,
+    ImportKekPage, LedgerPage, NotFound,
 };
 use crate::routes::{BASE, Page};
 use crate::settings::Settings;
@@ -37,6 +37,7 @@ pub fn App() -> impl IntoView {
                     <Route path=route(Page::Byok) view=ByokPage />
                     <Route path=route(Page::ImportKek) view=ImportKekPage />
                     <Route path=route(Page::ExportKeyMaterial) view=ExportKeyMaterialPage />
+                    <Route path=route(Page::Ledger) view=LedgerPage />
                     <Route path=route(Page::CreateSymmetric) view=CreateSymmetricPage />
                     <Route path=route(Page::CreateRsa) view=CreateRsaPage />
                     <Route path=route(Page::CreateEc) view=CreateEcPage />

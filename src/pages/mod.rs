@@ -5,10 +5,12 @@ mod byok;
 mod create_key;
 mod export_key_material;
 mod import_kek;
+mod ledger;
 mod not_found;
 
 pub use byok::ByokPage;
 pub use create_key::{CreateEcPage, CreateRsaPage, CreateSymmetricPage};
 pub use export_key_material::ExportKeyMaterialPage;
 pub use import_kek::ImportKekPage;
+pub use ledger::LedgerPage;
 pub use not_found::NotFound;

@@ -1,0 +1,517 @@
+//! `/ui/aws/ledger`: every AWS copy of a KMS key's material, confirmed from
+//! AWS's own outputs and watched for expiry: views and signals only.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::actions::ledger::{Applied, LedgeredKey, apply_aws_output, list_ledger, record_entry};
+use crate::browser::{now_utc, random_bytes};
+use crate::components::choice_options::choice_options;
+use crate::components::clock::use_now;
+use crate::components::command_block::CommandBlock;
+use crate::components::download_button::DownloadButton;
+use crate::components::error_banner::ErrorBanner;
+use crate::components::loaded::{Loaded, use_kms_read};
+use crate::components::request_progress::RequestProgress;
+use crate::components::stacked_table::StackedTable;
+use crate::components::submit::{Submit, SubmitButton};
+use crate::components::text_field::{TextArea, TextField};
+use crate::domain::aws_cli::describe_key;
+use crate::domain::aws_key_spec::AwsKeySpec;
+use crate::domain::aws_outputs::parse_describe_key;
+use crate::domain::expiry::{
+    RenewalOptions, WatchedEntry, earliest_expiry, entry_expiry, icalendar, renewal,
+};
+use crate::domain::import_command::{Expiration, parse_date};
+use crate::domain::kms_id::KmsId;
+use crate::domain::ledger::{
+    LedgerEntry, LedgerFilter, LedgerState, generate_mac_command, new_entry_id,
+    register_from_describe_key,
+};
+use crate::domain::wrapping_key_spec::WrappingKeySpec;
+use crate::routes::Page;
+use crate::settings::use_settings;
+
+/// How many days before an expiry the calendar reminds.
+const REMIND_DAYS_BEFORE: u32 = 7;
+
+/// One row: an entry with the KMS key it is recorded on.
+#[derive(Clone, Debug, PartialEq)]
+struct Row {
+    key_id: String,
+    entry: LedgerEntry,
+    /// Every readable entry of the same KMS key (list-key-rotations is reconciled against them).
+    siblings: Vec<LedgerEntry>,
+}
+
+fn rows_of(keys: &[LedgeredKey]) -> (Vec<Row>, Vec<String>) {
+    let mut rows = Vec::new();
+    let mut unreadable = Vec::new();
+    for key in keys {
+        let id = &key.attributes.unique_identifier;
+        let siblings: Vec<LedgerEntry> = key.entries.iter().flatten().cloned().collect();
+        for entry in &key.entries {
+            match entry {
+                Ok(entry) => rows.push(Row {
+                    key_id: id.clone(),
+                    entry: entry.clone(),
+                    siblings: siblings.clone(),
+                }),
+                Err(why) => unreadable.push(format!("{id}: {why}")),
+            }
+        }
+    }
+    rows.sort_by(|a, b| b.entry.id.cmp(&a.entry.id));
+    (rows, unreadable)
+}
+
+/// The ledger page.
+#[component]
+pub fn LedgerPage() -> impl IntoView {
+    let refresh = RwSignal::new(0_u32);
+    let ledger = use_kms_read(move |client| {
+        refresh.track();
+        async move { list_ledger(&client).await }
+    });
+    let reload = Callback::new(move |()| refresh.update(|n| *n += 1));
+    let show = move |keys: Vec<LedgeredKey>| view! { <LedgerView keys=keys reload=reload /> };
+    view! {
+        <section aria-labelledby="page-title">
+            <h1 id="page-title">{Page::Ledger.label()}</h1>
+            <p>
+                "Which AWS key holds which KMS key's material. Every export made here is recorded on the exported KMS key itself (KMIP attributes any KMIP client can read); paste AWS's outputs to confirm each copy. AWS keeps no copy you can get back: keep these KMS keys for as long as AWS uses them."
+            </p>
+            <Loaded read=ledger loading="Reading the ledger from the KMS…" ok=show />
+            <RegisterCopy reload=reload />
+        </section>
+    }
+}
+
+#[component]
+fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
+    let now = use_now(Duration::from_secs(60));
+    let (rows, unreadable) = rows_of(&keys);
+    let rows = StoredValue::new(rows);
+    let filter = RwSignal::new(LedgerFilter::All);
+    let search = RwSignal::new(String::new());
+    let selected = RwSignal::new(None::<String>);
+    let earliest = move || {
+        rows.with_value(|rows| {
+            let watched: Vec<WatchedEntry> = rows
+                .iter()
+                .map(|r| WatchedEntry {
+                    kms_key_id: &r.key_id,
+                    entry: &r.entry,
+                })
+                .collect();
+            earliest_expiry(&watched, now.get()).map(|(w, status)| {
+                let aws_key = w
+                    .entry
+                    .aws_key_arn
+                    .as_ref()
+                    .map_or("an AWS key".to_owned(), ToString::to_string);
+                format!(
+                    "Earliest expiry: the copy of {} in {aws_key} {}.",
+                    w.kms_key_id,
+                    status.sentence()
+                )
+            })
+        })
+    };
+    let calendar = Signal::derive(move || {
+        rows.with_value(|rows| {
+            let watched: Vec<WatchedEntry> = rows
+                .iter()
+                .map(|r| WatchedEntry {
+                    kms_key_id: &r.key_id,
+                    entry: &r.entry,
+                })
+                .collect();
+            icalendar(&watched, now.get(), REMIND_DAYS_BEFORE).into_bytes()
+        })
+    });
+    let shown = move || {
+        let (filter, needle) = (filter.get(), search.get().trim().to_lowercase());
+        rows.with_value(|rows| {
+            rows.iter()
+                .filter(|r| filter.keeps(&r.entry, now.get()))
+                .filter(|r| {
+                    needle.is_empty()
+                        || r.key_id.to_lowercase().contains(&needle)
+                        || r.entry
+                            .aws_key_arn
+                            .as_ref()
+                            .is_some_and(|a| a.to_string().to_lowercase().contains(&needle))
+                        || r.entry
+                            .key_material_id
+                            .as_deref()
+                            .is_some_and(|id| id.to_lowercase().contains(&needle))
+                })
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let total = rows.with_value(Vec::len);
+    view! {
+        {(!unreadable.is_empty())
+            .then(|| {
+                view! {
+                    <div class="notice" role="status">
+                        <p>"Entries that cannot be read (left untouched):"</p>
+                        <ul>{unreadable.into_iter().map(|u| view! { <li>{u}</li> }).collect_view()}</ul>
+                    </div>
+                }
+            })}
+        {move || earliest().map(|text| view! { <p class="notice" data-testid="earliest-expiry">{text}</p> })}
+        <DownloadButton bytes=calendar file_name="byok-expiry-reminders.ics".to_owned() />
+        <p class="hint">
+            {format!("One calendar event per expiring copy, with a reminder {REMIND_DAYS_BEFORE} days before.")}
+        </p>
+        <label for="ledger-filter">"Show"</label>
+        <select
+            id="ledger-filter"
+            on:change=move |ev| {
+                if let Some(f) = LedgerFilter::parse(&event_target_value(&ev)) {
+                    filter.set(f);
+                }
+            }
+        >
+            {choice_options(
+                LedgerFilter::ALL,
+                |f| f.name().to_owned(),
+                |f| f.label().to_owned(),
+                move || filter.get(),
+            )}
+        </select>
+        <TextField id="ledger-search" label="Search (KMS key, AWS key ARN, KeyMaterialId)" value=search kind="search" />
+        {move || {
+            let shown = shown();
+            if total == 0 {
+                return view! {
+                    <p class="muted">"No AWS copy recorded yet: export key material, and it appears here."</p>
+                }
+                    .into_any();
+            }
+            if shown.is_empty() {
+                return view! { <p class="muted">"No AWS copy matches."</p> }.into_any();
+            }
+            view! {
+                <StackedTable headers=&["KMS key", "AWS key", "KeyMaterialId", "State", "Expiry", "Details"]>
+                    {shown
+                        .into_iter()
+                        .map(|row| {
+                            let state = row.entry.state(now.get_untracked());
+                            let expiry = entry_expiry(&row.entry, now.get_untracked())
+                                .map_or("does not expire (or not known)".to_owned(), |s| s.sentence());
+                            let entry_id = row.entry.id.clone();
+                            let open = entry_id.clone();
+                            view! {
+                                <tr data-entry-id=entry_id>
+                                    <td data-label="KMS key">
+                                        {format!("{} ({})", row.key_id, row.entry.key_spec.aws_name())}
+                                    </td>
+                                    <td data-label="AWS key">
+                                        {row.entry.aws_key_arn.as_ref().map_or("not known yet".to_owned(), ToString::to_string)}
+                                    </td>
+                                    <td data-label="KeyMaterialId">
+                                        {row.entry.key_material_id.clone().unwrap_or_else(|| "not bound yet".to_owned())}
+                                    </td>
+                                    <td data-label="State" data-testid="entry-state">{state.label()}</td>
+                                    <td data-label="Expiry">{expiry}</td>
+                                    <td data-label="Details">
+                                        <button
+                                            type="button"
+                                            class="secondary"
+                                            on:click=move |_| selected.set(Some(open.clone()))
+                                        >
+                                            {format!("Open {}", row.entry.id)}
+                                        </button>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </StackedTable>
+            }
+                .into_any()
+        }}
+        {move || {
+            let id = selected.get()?;
+            let row = rows.with_value(|rows| rows.iter().find(|r| r.entry.id == id).cloned())?;
+            Some(view! { <EntryDetails row=row reload=reload /> })
+        }}
+    }
+}
+
+/// One entry: what was recorded, the commands to ask AWS, and the paste box.
+#[component]
+fn EntryDetails(row: Row, reload: Callback<()>) -> impl IntoView {
+    let settings = use_settings();
+    let entry = row.entry.clone();
+    let arn = entry.aws_key_arn.clone();
+    let key_id = row.key_id.clone();
+    // The message AWS and the KMS both MAC (HMAC keys): chosen here, once per view.
+    let mac_message: [u8; 32] = random_bytes();
+    let describe = describe_key(arn.as_ref()).multi_line();
+    let mac = match entry.key_spec {
+        AwsKeySpec::Hmac(hash) => generate_mac_command(arn.as_ref(), hash, &mac_message)
+            .ok()
+            .map(|c| c.multi_line()),
+        _ => None,
+    };
+    let proof_note = match entry.key_spec {
+        AwsKeySpec::SymmetricDefault => {
+            "AES: a successful import is the proof that AWS holds this material (AWS unwrapped it under its own token): paste import-key-material's output."
+        }
+        AwsKeySpec::Hmac(_) => {
+            "HMAC: run generate-mac below and paste its output; the KMS computes the MAC of the same message with this key and the two are compared."
+        }
+        _ => {
+            "RSA and EC: describe-key confirms the copy; a sameness proof for them is not offered yet (the app never reads keys unwrapped, not even public ones)."
+        }
+    };
+    let pasted = RwSignal::new(String::new());
+    let applied = RwSignal::new(None::<Applied>);
+    let run = Action::new_local(move |text: &String| {
+        let (text, row) = (text.clone(), row.clone());
+        let client = settings.client();
+        async move {
+            apply_aws_output(
+                &client?,
+                &row.key_id,
+                &row.entry,
+                &row.siblings,
+                &text,
+                &mac_message,
+                now_utc(),
+            )
+            .await
+        }
+    });
+    let submit = Submit::new(run);
+    Effect::new(move |_| {
+        if let Some(Ok(done)) = run.value().get() {
+            applied.set(Some(done));
+            pasted.set(String::new());
+        }
+    });
+    let run_error = Signal::derive(move || run.value().get().and_then(Result::err));
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submit.submit(|| {
+            let text = pasted.get();
+            if text.trim().is_empty() {
+                Err("Paste the JSON output of an AWS CLI command first.".to_owned())
+            } else {
+                Ok(text)
+            }
+        });
+    };
+    view! {
+        <section class="entry-details" aria-labelledby="entry-title" data-testid="entry-details">
+            <h2 id="entry-title">{format!("AWS copy {}", entry.id)}</h2>
+            <EntrySummary entry=entry.clone() />
+            <p class="hint">{proof_note}</p>
+            <CommandBlock id="ledger-describe-key" text=describe label="Copy the describe-key command" />
+            {mac.map(|text| view! {
+                <CommandBlock id="ledger-generate-mac" text=text label="Copy the generate-mac command" />
+            })}
+            <form on:submit=on_submit novalidate>
+                <TextArea
+                    id="ledger-paste"
+                    label="AWS's JSON output (import-key-material, describe-key, generate-mac or list-key-rotations)"
+                    rows=6
+                    value=pasted
+                />
+                <ErrorBanner message=submit.refusal />
+                <ErrorBanner message=run_error />
+                <SubmitButton pending=submit.pending() idle="Check and record" busy="Checking…" />
+                <RequestProgress pending=submit.pending() in_flight=submit.in_flight what="Checking with the KMS" />
+            </form>
+            <Renewal entry=entry.clone() key_id=key_id />
+            {move || applied.get().map(|done| view! {
+                <div class="result" role="status" data-testid="ledger-applied">
+                    {done.lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
+                    {(!done.discrepancies.is_empty()).then(|| view! {
+                        <p class="error-text">"AWS disagrees:"</p>
+                        <ul>
+                            {done.discrepancies.iter().map(|d| view! { <li>{d.to_string()}</li> }).collect_view()}
+                        </ul>
+                    })}
+                    {done.saved.map(|_| view! {
+                        <p>
+                            "Recorded in the entry. "
+                            <button type="button" class="secondary" on:click=move |_| reload.run(())>
+                                "Read the ledger again"
+                            </button>
+                        </p>
+                    })}
+                </div>
+            })}
+        </section>
+    }
+}
+
+/// "Renew": the re-import of the same material under a new wrapping key.
+#[component]
+fn Renewal(entry: LedgerEntry, key_id: String) -> impl IntoView {
+    let valid_to = RwSignal::new(String::new());
+    let kek = RwSignal::new(WrappingKeySpec::Rsa4096);
+    let export = Page::export_href(&key_id, "");
+    let commands = Memo::new(move |_| {
+        let expiration = match valid_to.get().trim() {
+            "" => Expiration::DoesNotExpire,
+            text => Expiration::ExpiresOn(parse_date(text).ok_or(
+                "Expires on: write the date as YYYY-MM-DD, or leave it empty for no expiry.",
+            )?),
+        };
+        let options = RenewalOptions {
+            wrapping_key_spec: kek.get(),
+            algorithm: None,
+            expiration,
+            material_file: "EncryptedKeyMaterial.bin".to_owned(),
+            token_file: "ImportToken.bin".to_owned(),
+        };
+        renewal(&entry, &options, now_utc())
+            .map(|r| (r.get_parameters.multi_line(), r.import.multi_line()))
+    });
+    let error = Signal::derive(move || commands.get().err());
+    view! {
+        <details class="renewal">
+            <summary>"Renew: import the same material again"</summary>
+            <p class="hint">
+                "AWS needs the same material to restore or extend this copy. 1. Ask AWS for a new wrapping key; 2. import it and "
+                <a href=export>"export this KMS key again"</a>
+                " under it; 3. import with the command below."
+            </p>
+            <label for="renew-kek">"Wrapping key spec"</label>
+            <select
+                id="renew-kek"
+                on:change=move |ev| {
+                    if let Some(spec) = WrappingKeySpec::parse(&event_target_value(&ev)) {
+                        kek.set(spec);
+                    }
+                }
+            >
+                {choice_options(
+                    WrappingKeySpec::ALL,
+                    |s| s.aws_name().to_owned(),
+                    |s| s.aws_name().to_owned(),
+                    move || kek.get(),
+                )}
+            </select>
+            <TextField id="renew-valid-to" label="Expires on (YYYY-MM-DD, empty: does not expire)" value=valid_to />
+            <ErrorBanner message=error />
+            {move || commands.get().ok().map(|(get, import)| view! {
+                <CommandBlock id="renew-get-parameters" text=get label="Copy the get-parameters-for-import command" />
+                <CommandBlock id="renew-import" text=import label="Copy the re-import command" />
+            })}
+        </details>
+    }
+}
+
+/// What the entry records, in words.
+#[component]
+fn EntrySummary(entry: LedgerEntry) -> impl IntoView {
+    let now = now_utc();
+    let state = entry.state(now);
+    let problems = match &state {
+        LedgerState::Mismatch(list) => list.iter().map(ToString::to_string).collect(),
+        _ => Vec::new(),
+    };
+    let export = entry.export.as_ref().map(|e| {
+        format!(
+            "wrapped under {} ({}), KEK SHA-256 {}, EncryptedKeyMaterial.bin SHA-256 {}",
+            e.kek_id,
+            e.wrapping_algorithm,
+            if e.kek_sha256.is_empty() {
+                "not recorded"
+            } else {
+                &e.kek_sha256
+            },
+            e.material_sha256
+        )
+    });
+    let command = entry.command.as_ref().map(|c| {
+        format!(
+            "{:?}{}",
+            c.expiration,
+            c.import_type
+                .map(|t| format!(", {}", t.aws_name()))
+                .unwrap_or_default()
+        )
+    });
+    view! {
+        <dl class="entry-summary">
+            <dt>"State"</dt>
+            <dd data-testid="details-state">{state.label()}</dd>
+            <dt>"Recorded"</dt>
+            <dd>{entry.recorded_at.to_string()}</dd>
+            <dt>"Export"</dt>
+            <dd>{export.unwrap_or_else(|| "registered from describe-key (made outside this app)".to_owned())}</dd>
+            <dt>"Import command options"</dt>
+            <dd>{command.unwrap_or_else(|| "not recorded (copy the import command on the export result to record them)".to_owned())}</dd>
+            <dt>"Events"</dt>
+            <dd>{format!("{} recorded", entry.events.len())}</dd>
+        </dl>
+        {(!problems.is_empty()).then(|| view! {
+            <ul class="error-text">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+        })}
+    }
+}
+
+/// A copy made outside this app, registered on a KMS key from describe-key.
+#[component]
+fn RegisterCopy(reload: Callback<()>) -> impl IntoView {
+    let settings = use_settings();
+    let key_id = RwSignal::new(String::new());
+    let pasted = RwSignal::new(String::new());
+    let register = Action::new_local(move |(key, entry): &(String, LedgerEntry)| {
+        let (key, entry) = (key.clone(), entry.clone());
+        let client = settings.client();
+        async move {
+            record_entry(&client?, &key, &entry)
+                .await
+                .map_err(|e| e.to_string())
+                .map(|()| (key, entry.id))
+        }
+    });
+    let submit = Submit::new(register);
+    let done = Signal::derive(move || register.value().get().and_then(Result::ok));
+    let error = Signal::derive(move || register.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if done.get().is_some() {
+            reload.run(());
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submit.submit(|| {
+            let key = KmsId::parse(&key_id.get())
+                .map_err(|e| format!("KMS key id: {e}"))?
+                .into_string();
+            let describe = parse_describe_key(&pasted.get())?;
+            let now = now_utc();
+            let entry =
+                register_from_describe_key(new_entry_id(now, random_bytes()), &describe, now)?;
+            Ok((key, entry))
+        });
+    };
+    view! {
+        <details class="register-copy">
+            <summary>"Register a copy made outside this app"</summary>
+            <form on:submit=on_submit novalidate>
+                <TextField id="register-key-id" label="KMS key id (the source of the AWS copy)" value=key_id />
+                <TextArea id="register-describe" label="The JSON output of aws kms describe-key for the AWS key" rows=6 value=pasted />
+                <ErrorBanner message=submit.refusal />
+                <ErrorBanner message=error />
+                <SubmitButton pending=submit.pending() idle="Register the copy" busy="Registering…" />
+                <RequestProgress pending=submit.pending() in_flight=submit.in_flight what="Recording on the KMS key" />
+            </form>
+            {move || done.get().map(|(key, id)| view! {
+                <p class="ok" role="status">{format!("Registered on {key} as entry {id}.")}</p>
+            })}
+        </details>
+    }
+}
