@@ -111,10 +111,23 @@ async fn a_kek_replaced_after_listing_is_named_and_the_next_export_uses_the_new_
     );
     let blob = ExportResult::download_material(&browser, "fresh.bin").await;
     assert_eq!(unwrap(&replacement, RsaesOaepSha1, &blob), clear);
-    // The click reads both objects again, then exports once.
+    // The click reads both objects again, then exports once; then the ledger
+    // entry is added, read back, and read again once settled.
+    browser
+        .wait_for_text("[data-testid=ledger-status]", |t| {
+            t.starts_with("Recorded in the BYOK ledger")
+        })
+        .await;
     assert_eq!(
         operations(&browser).await,
-        ["GetAttributes", "GetAttributes", "Export"]
+        [
+            "GetAttributes",
+            "GetAttributes",
+            "Export",
+            "AddAttribute",
+            "GetAttributes",
+            "GetAttributes"
+        ]
     );
     browser.close().await;
 }

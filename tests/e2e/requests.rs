@@ -119,11 +119,15 @@ async fn each_flow_sends_the_fewest_requests() {
         "GET /server-info × 1, GetAttributes × 3, Locate × 1, Query × 1"
     );
 
-    // Export: the key and the KEK read again as they are now, then one Export.
+    // Export: the key and the KEK read again as they are now, then one Export;
+    // then the ledger entry: added, read back, and read again once settled.
     ExportPage::export_and_wait(&browser).await;
     let export = settled(&proxy).await;
-    row("export click", &export);
-    assert_eq!(export, ["GetAttributes", "GetAttributes", "Export"]);
+    let (submit, record) = export.split_at(3.min(export.len()));
+    row("export click", submit);
+    row("(then the ledger entry is recorded and checked)", record);
+    assert_eq!(submit, ["GetAttributes", "GetAttributes", "Export"]);
+    assert_eq!(record, ["AddAttribute", "GetAttributes", "GetAttributes"]);
     browser.close().await;
     println!("{}", report.join("\n"));
 }
