@@ -5,13 +5,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::process::{Result, cargo_bin_dir, command, home, run_step, tool_cache, version_of};
+use crate::process::{
+    BINARYEN_VERSION, Result, binaryen_bin, binaryen_dir, cargo_bin_dir, command, home, run_step,
+    tool_cache, version_of,
+};
 
 const TRUNK_VERSION: &str = "0.21.14";
 /// Must equal the `wasm-bindgen` version pinned in the UI's Cargo.toml.
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
-/// npm's binaryen 132 works; Debian's binaryen 108 breaks the bundle.
-const BINARYEN_VERSION: &str = "132.0.0";
 /// The AWS KMS stand-in and the pins it is known to work with.
 const LOCALSTACK_PACKAGES: [&str; 5] = [
     "localstack-core[base-runtime]==2026.3.0",
@@ -114,15 +115,6 @@ pub fn build_tools() -> Result {
         npm_install(&format!("binaryen@{BINARYEN_VERSION}"), &binaryen_dir())?;
     }
     Ok(())
-}
-
-fn binaryen_dir() -> PathBuf {
-    tool_cache().join(format!("binaryen-{BINARYEN_VERSION}"))
-}
-
-/// Where the pinned wasm-opt is; put first on every command's PATH.
-pub fn binaryen_bin() -> PathBuf {
-    binaryen_dir().join("node_modules").join(".bin")
 }
 
 fn axe_core_dir() -> PathBuf {

@@ -35,9 +35,22 @@ pub fn tool_cache() -> PathBuf {
     home().join(".cache").join("byok-ui")
 }
 
+/// npm's binaryen 132 works; Debian's binaryen 108 breaks the bundle.
+pub const BINARYEN_VERSION: &str = "132.0.0";
+
+/// Where `setup` installs the pinned binaryen (npm).
+pub fn binaryen_dir() -> PathBuf {
+    tool_cache().join(format!("binaryen-{BINARYEN_VERSION}"))
+}
+
+/// Where the pinned wasm-opt is; put first on every command's PATH.
+pub fn binaryen_bin() -> PathBuf {
+    binaryen_dir().join("node_modules").join(".bin")
+}
+
 /// PATH with the pinned wasm-opt and cargo's bin first.
 fn tool_path() -> String {
-    let mut paths = vec![crate::install::binaryen_bin(), cargo_bin_dir()];
+    let mut paths = vec![binaryen_bin(), cargo_bin_dir()];
     if let Some(existing) = env::var_os("PATH") {
         paths.extend(env::split_paths(&existing));
     }
