@@ -167,15 +167,9 @@ async fn ledger_an_export_is_read_back_by_kmip_and_seen_by_a_second_browser() {
 
     // The ledger page, after a reload and in a second browser.
     LedgerPage::open(&browser, &kms.url()).await;
-    assert_eq!(
-        LedgerPage::state_of(&browser, &id, |t| !t.is_empty()).await,
-        "exported"
-    );
+    LedgerPage::state_of(&browser, &id, |t| t == "exported").await;
     browser.client.refresh().await.unwrap();
-    assert_eq!(
-        LedgerPage::state_of(&browser, &id, |t| !t.is_empty()).await,
-        "exported"
-    );
+    LedgerPage::state_of(&browser, &id, |t| t == "exported").await;
     let expected_expiry = ExpiryStatus::at(midnight_utc(valid_to), now()).sentence();
     let row = browser
         .wait_for_text(&format!("tr[data-entry-id='{id}']"), |t| t.contains(ARN))
@@ -185,10 +179,7 @@ async fn ledger_an_export_is_read_back_by_kmip_and_seen_by_a_second_browser() {
     browser.assert_accessible("ledger page (one entry)").await;
     let second = Browser::start().await;
     LedgerPage::open(&second, &kms.url()).await;
-    assert_eq!(
-        LedgerPage::state_of(&second, &id, |t| !t.is_empty()).await,
-        "exported"
-    );
+    LedgerPage::state_of(&second, &id, |t| t == "exported").await;
     LedgerPage::open_entry(&second, &id).await;
     let details = second
         .wait_for_text("[data-testid=entry-details] .entry-summary", |t| {
@@ -230,10 +221,7 @@ async fn ledger_an_export_under_a_kek_without_fingerprint_is_readable() {
     assert_eq!(entry.export.as_ref().unwrap().kek_sha256, "");
     assert_eq!(entry.key_spec, AwsKeySpec::Hmac(HmacHash::Sha256));
     LedgerPage::open(&browser, &kms.url()).await;
-    assert_eq!(
-        LedgerPage::state_of(&browser, &id, |t| !t.is_empty()).await,
-        "exported"
-    );
+    LedgerPage::state_of(&browser, &id, |t| t == "exported").await;
     assert!(
         browser
             .visible_texts(".notice")
@@ -383,10 +371,7 @@ async fn ledger_localstack_aes_import_binds_confirms_verifies_and_flags_another_
     assert_eq!(kinds, ["import", "same", "describe"], "{entry:?}");
     assert_eq!(entry.key_material_id.as_deref(), Some(material_id.as_str()));
     LedgerPage::read_again(&browser).await;
-    assert_eq!(
-        LedgerPage::state_of(&browser, &id, |t| !t.is_empty()).await,
-        "verified"
-    );
+    LedgerPage::state_of(&browser, &id, |t| t == "verified").await;
 
     // describe-key of another key: a mismatch, shown with what to do, recorded.
     let other = stack.aws(
@@ -419,20 +404,14 @@ async fn ledger_localstack_aes_import_binds_confirms_verifies_and_flags_another_
         "{entry:?}"
     );
     LedgerPage::read_again(&browser).await;
-    assert_eq!(
-        LedgerPage::state_of(&browser, &id, |t| !t.is_empty()).await,
-        "mismatch"
-    );
+    LedgerPage::state_of(&browser, &id, |t| t == "mismatch").await;
     browser.assert_accessible("ledger page (a mismatch)").await;
     // The right describe-key clears it.
     LedgerPage::open_entry(&browser, &id).await;
     LedgerPage::submit(&browser, &describe).await;
     LedgerPage::applied(&browser, |t| t.contains("agrees with this entry")).await;
     LedgerPage::read_again(&browser).await;
-    assert_eq!(
-        LedgerPage::state_of(&browser, &id, |t| !t.is_empty()).await,
-        "verified"
-    );
+    LedgerPage::state_of(&browser, &id, |t| t == "verified").await;
 
     // Register a copy made outside the app: the other key, on a new KMS key.
     let outside = create_material(
@@ -452,7 +431,14 @@ async fn ledger_localstack_aes_import_binds_confirms_verifies_and_flags_another_
         )
         .await;
     browser.click_button("Register the copy").await;
+    let said = browser
+        .wait_for_text(".register-copy .ok", |t| !t.is_empty())
+        .await;
     let registered = only_entry(&kms, &outside);
+    assert_eq!(
+        said,
+        format!("Registered on {outside} as entry {}.", registered.id)
+    );
     assert_eq!(
         registered.aws_key_arn.as_ref().unwrap().to_string(),
         other_arn
@@ -541,10 +527,7 @@ async fn ledger_localstack_hmac_generate_mac_proves_and_a_tampered_mac_is_flagge
         "{entry:?}"
     );
     LedgerPage::read_again(&browser).await;
-    assert_eq!(
-        LedgerPage::state_of(&browser, &id, |t| !t.is_empty()).await,
-        "mismatch"
-    );
+    LedgerPage::state_of(&browser, &id, |t| t == "mismatch").await;
     browser.close().await;
 }
 
@@ -708,10 +691,7 @@ async fn ledger_bad_pastes_are_explained_and_change_nothing() {
         .assert_accessible("ledger page (a refused paste)")
         .await;
     LedgerPage::open(&browser, &kms.url()).await;
-    assert_eq!(
-        LedgerPage::state_of(&browser, &entry.id, |t| !t.is_empty()).await,
-        "exported"
-    );
+    LedgerPage::state_of(&browser, &entry.id, |t| t == "exported").await;
     browser.close().await;
 }
 
