@@ -455,7 +455,7 @@ fn EntrySummary(entry: LedgerEntry) -> impl IntoView {
             <dd data-testid="details-state">{state.label()}</dd>
             <dt>"Recorded"</dt>
             <dd>{entry.recorded_at.to_string()}</dd>
-            <dt>"Export"</dt>
+            <dt>"Wrapped export"</dt>
             <dd>{export.unwrap_or_else(|| "registered from describe-key (made outside this app)".to_owned())}</dd>
             <dt>"Import command options"</dt>
             <dd>{command.unwrap_or_else(|| "not recorded (copy the import command on the export result to record them)".to_owned())}</dd>
