@@ -9,7 +9,7 @@ use crate::actions::export::WrappedKeyMaterial;
 use crate::actions::objects;
 use crate::client::{KmsClient, RequestError};
 use crate::domain::aws_key_spec::AwsKeySpec;
-use crate::domain::aws_outputs::{AwsOutput, KeyMaterialListing, parse_aws_output};
+use crate::domain::aws_outputs::{AwsOutput, KeyMaterialListing, parse_aws_output_for_entry};
 use crate::domain::ledger::{
     Discrepancy, ExportRecord, LedgerEntry, Proof, Sameness, confirm, is_ledger_attribute,
     new_entry_id, prove_mac, reconcile, sha256_hex,
@@ -401,7 +401,9 @@ pub struct Applied {
 /// Applies a pasted AWS CLI output to `entry` on `key_id`: import-key-material
 /// and describe-key confirm it, generate-mac is checked against the KMS's
 /// MAC of `mac_message`, list-key-rotations is reconciled with `siblings`
-/// (every entry of that KMS key). Bad pastes change nothing.
+/// (every entry of that KMS key). Bad pastes (and outputs from another Region
+/// or account) change nothing; an import or describe-key output about another
+/// AWS key is recorded as a mismatch.
 pub async fn apply_aws_output(
     client: &KmsClient,
     key_id: &str,
@@ -411,7 +413,7 @@ pub async fn apply_aws_output(
     mac_message: &[u8],
     now: OffsetDateTime,
 ) -> Result<Applied, String> {
-    let output = parse_aws_output(text, entry.aws_key_arn.as_ref())?;
+    let output = parse_aws_output_for_entry(text, entry.aws_key_arn.as_ref())?;
     let (updated, discrepancies, lines) = match &output {
         AwsOutput::Import(_) | AwsOutput::DescribeKey(_) => {
             let confirmation = confirm(entry, &output, now)?;

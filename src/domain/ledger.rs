@@ -92,7 +92,8 @@ pub struct ExportRecord {
     /// The KMS id of the KEK (AWS's wrapping public key) the material was wrapped under.
     pub kek_id: String,
     /// SHA-256 of the KEK's SubjectPublicKeyInfo DER, lower-case hex
-    /// (as `WrappingPublicKey::sha256_hex` and the `kek_sha256:` tag give it).
+    /// (as `WrappingPublicKey::sha256_hex` and the `kek_sha256:` tag give it);
+    /// empty when the KEK carries no such tag (written and read back as `""`).
     pub kek_sha256: String,
     pub wrapping_algorithm: WrappingAlgorithm,
     /// SHA-256 of the EncryptedKeyMaterial.bin bytes, lower-case hex ([`sha256_hex`]).
@@ -533,7 +534,13 @@ impl LedgerEntry {
                                 e.wrapping_algorithm
                             ))
                         })?,
-                    kek_sha256: check_sha256("export.kek_sha256", e.kek_sha256)?,
+                    // Empty: the KEK had no `kek_sha256` tag (imported by another
+                    // client, or by the guided flow) and the fingerprint is not known.
+                    kek_sha256: if e.kek_sha256.is_empty() {
+                        e.kek_sha256
+                    } else {
+                        check_sha256("export.kek_sha256", e.kek_sha256)?
+                    },
                     material_sha256: check_sha256("export.material_sha256", e.material_sha256)?,
                     kek_id: e.kek_id,
                 })
@@ -1036,6 +1043,15 @@ pub(crate) mod tests {
         assert_eq!(
             LedgerEntry::from_attribute(&e.attribute_name(), &value).unwrap(),
             e
+        );
+
+        let mut unfingerprinted = entry();
+        unfingerprinted.export.as_mut().unwrap().kek_sha256 = String::new();
+        let value = unfingerprinted.to_attribute_value();
+        assert!(value.contains(r#""kek_sha256":"""#), "{value}");
+        assert_eq!(
+            LedgerEntry::from_attribute(&unfingerprinted.attribute_name(), &value).unwrap(),
+            unfingerprinted
         );
 
         let mut registered = entry();

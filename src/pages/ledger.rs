@@ -273,20 +273,27 @@ fn EntryDetails(row: Row, reload: Callback<()>) -> impl IntoView {
     };
     let pasted = RwSignal::new(String::new());
     let applied = RwSignal::new(None::<Applied>);
+    // The entry as last saved: each paste builds on the previous one's events.
+    let current = StoredValue::new(row.entry.clone());
     let run = Action::new_local(move |text: &String| {
         let (text, row) = (text.clone(), row.clone());
+        let entry = current.get_value();
         let client = settings.client();
         async move {
-            apply_aws_output(
+            let done = apply_aws_output(
                 &client?,
                 &row.key_id,
-                &row.entry,
+                &entry,
                 &row.siblings,
                 &text,
                 &mac_message,
                 now_utc(),
             )
-            .await
+            .await?;
+            if let Some(saved) = &done.saved {
+                current.set_value(saved.clone());
+            }
+            Ok::<Applied, String>(done)
         }
     });
     let submit = Submit::new(run);
@@ -448,7 +455,7 @@ fn EntrySummary(entry: LedgerEntry) -> impl IntoView {
             <dd data-testid="details-state">{state.label()}</dd>
             <dt>"Recorded"</dt>
             <dd>{entry.recorded_at.to_string()}</dd>
-            <dt>"Export"</dt>
+            <dt>"Wrapped export"</dt>
             <dd>{export.unwrap_or_else(|| "registered from describe-key (made outside this app)".to_owned())}</dd>
             <dt>"Import command options"</dt>
             <dd>{command.unwrap_or_else(|| "not recorded (copy the import command on the export result to record them)".to_owned())}</dd>

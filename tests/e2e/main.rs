@@ -20,6 +20,7 @@ mod key_browser;
 mod keyboard;
 mod kmip_builders;
 mod layout;
+mod ledger;
 mod requests;
 mod result_defects;
 mod shell;

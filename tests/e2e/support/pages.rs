@@ -232,3 +232,77 @@ impl CreateKeyPage {
             .await;
     }
 }
+
+/// The BYOK ledger (`/ui/aws/ledger`): every AWS copy, one entry's details
+/// with its paste box, the calendar download and the registration form.
+pub struct LedgerPage;
+
+impl LedgerPage {
+    /// The paste box's label (an entry's details).
+    pub const PASTE: &str =
+        "AWS's JSON output (import-key-material, describe-key, generate-mac or list-key-rotations)";
+    /// The search field's label.
+    pub const SEARCH: &str = "Search (KMS key, AWS key ARN, KeyMaterialId)";
+    /// The registration form's KMS key field.
+    pub const REGISTER_KEY: &str = "KMS key id (the source of the AWS copy)";
+    /// The registration form's describe-key field.
+    pub const REGISTER_DESCRIBE: &str = "The JSON output of aws kms describe-key for the AWS key";
+    /// The calendar file's name.
+    pub const CALENDAR: &str = "byok-expiry-reminders.ics";
+
+    /// Opens the ledger of the KMS whose UI base is `base` (e.g. `kms.url()`),
+    /// and waits until the ledger has been read.
+    pub async fn open(browser: &Browser, base: &str) {
+        open(
+            browser,
+            &format!("{base}{}", Page::Ledger.href()),
+            Page::Ledger,
+        )
+        .await;
+        browser.labelled("Show").await;
+    }
+
+    /// The state the table shows for entry `id`, once it reads `check`.
+    pub async fn state_of(browser: &Browser, id: &str, check: impl Fn(&str) -> bool) -> String {
+        browser
+            .wait_for_text(
+                &format!("tr[data-entry-id='{id}'] [data-testid=entry-state]"),
+                check,
+            )
+            .await
+    }
+
+    /// Opens entry `id`'s details (its "Open <id>" button).
+    pub async fn open_entry(browser: &Browser, id: &str) {
+        browser.click_button(&format!("Open {id}")).await;
+        browser
+            .wait_for_text("#entry-title", |t| t == format!("AWS copy {id}"))
+            .await;
+    }
+
+    /// Pastes `text` in the open entry's box and presses "Check and record".
+    pub async fn submit(browser: &Browser, text: &str) {
+        let field = browser.labelled(Self::PASTE).await;
+        browser.paste(&field, text).await;
+        browser.click_button("Check and record").await;
+    }
+
+    /// What the open entry says after a paste was applied.
+    pub async fn applied(browser: &Browser, check: impl Fn(&str) -> bool) -> String {
+        browser
+            .wait_for_text("[data-testid=ledger-applied]", check)
+            .await
+    }
+
+    /// The open entry's error (a refused paste).
+    pub async fn refusal(browser: &Browser, check: impl Fn(&str) -> bool) -> String {
+        browser
+            .wait_for_text("[data-testid=entry-details] .error-banner", check)
+            .await
+    }
+
+    /// Reads the ledger again (the button under an applied paste).
+    pub async fn read_again(browser: &Browser) {
+        browser.click_button("Read the ledger again").await;
+    }
+}

@@ -1,11 +1,14 @@
 //! What the tests put in the KMS before the browser looks, through KMIP: key
-//! material of each family, RSA KEKs (bare or tagged as the import page does).
+//! material of each family, RSA KEKs (bare or tagged as the import page does),
+//! and BYOK ledger entries written and read back by direct KMIP calls.
 
 use byok_ui::domain::key_material::KeyMaterialSpec;
+use byok_ui::domain::ledger::{LedgerEntry, is_ledger_attribute};
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::kmip::{self, *};
 use rsa::RsaPrivateKey;
 use rsa::pkcs8::EncodePublicKey;
+use sha2::Digest;
 use time::OffsetDateTime;
 
 use crate::aws::ARN;
@@ -128,4 +131,79 @@ pub fn tagged_kek(
     };
     kms.kmip(&kmip::import_public_key(&request)).unwrap();
     private
+}
+
+/// [`tagged_kek`] with the `kek_sha256:<hex>` tag the import page writes;
+/// returns the private key and the public key's DER (what the tag hashes).
+pub fn fingerprinted_kek(
+    kms: &Kms,
+    vendor: &str,
+    id: &str,
+    bits: usize,
+    algorithm: WrappingAlgorithm,
+) -> (RsaPrivateKey, Vec<u8>) {
+    let private = RsaPrivateKey::new(&mut rand::thread_rng(), bits).unwrap();
+    let der = private
+        .to_public_key()
+        .to_public_key_der()
+        .unwrap()
+        .into_vec();
+    let mut attributes = attributes(vendor, id, UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT));
+    attributes.tags = vec![
+        "aws".into(),
+        algorithm.tag(),
+        format!("key_arn:{ARN}"),
+        format!("kek_sha256:{}", hex::encode(sha2::Sha256::digest(&der))),
+    ];
+    let request = ImportPublicKeyRequest {
+        spki_der: der.clone(),
+        replace_existing: false,
+        attributes,
+    };
+    kms.kmip(&kmip::import_public_key(&request)).unwrap();
+    (private, der)
+}
+
+/// Every BYOK ledger vendor attribute of `key_id`, `(name, value)` sorted by
+/// name, read by the harness's own KMIP GetAttributes (VendorExtension), not
+/// through the app.
+pub fn ledger_attributes(kms: &Kms, key_id: &str) -> Vec<(String, String)> {
+    let reply = kms
+        .kmip(&kmip::get_attributes(
+            key_id,
+            &[kmip::AttributeReference::VendorExtension],
+        ))
+        .expect("GetAttributes succeeds");
+    let mut found: Vec<(String, String)> =
+        kmip::parse_get_attributes_of_vendor(&reply, &kms.vendor_id())
+            .expect("GetAttributesResponse")
+            .vendor_attributes
+            .into_iter()
+            .filter(|(name, _)| is_ledger_attribute(name))
+            .collect();
+    found.sort();
+    found
+}
+
+/// The ledger entries of `key_id` read back by [`ledger_attributes`]; every
+/// one must parse.
+pub fn ledger_entries(kms: &Kms, key_id: &str) -> Vec<LedgerEntry> {
+    ledger_attributes(kms, key_id)
+        .iter()
+        .map(|(name, value)| {
+            LedgerEntry::from_attribute(name, value)
+                .unwrap_or_else(|e| panic!("{name} = {value}: {e}"))
+        })
+        .collect()
+}
+
+/// Writes a ledger entry on `key_id` with a direct KMIP AddAttribute.
+pub fn add_ledger_entry(kms: &Kms, key_id: &str, entry: &LedgerEntry) -> Result<(), (u16, String)> {
+    kms.kmip(&kmip::add_vendor_attribute(
+        key_id,
+        &kms.vendor_id(),
+        &entry.attribute_name(),
+        &entry.to_attribute_value(),
+    ))
+    .map(drop)
 }
