@@ -48,7 +48,6 @@ pub fn ExportResult(
         <div class="result" role="status" data-testid="export-result">
             <h2>"Wrapped key material ready"</h2>
             <p data-testid="export-summary">{summary}</p>
-            <LedgerRecordStatus status=ledger key_id=key_id />
             <TextField id="material-file" label="File name" value=material_file />
             <DownloadButton bytes=blob file_name=material_file />
             <label for="material-base64">"Base64 of the same bytes"</label>
@@ -60,6 +59,9 @@ pub fn ExportResult(
                 stored_token=import_token
                 on_command_copied=on_command_copied
             />
+            // Last, so its changing length never moves the controls above.
+            <h3>"BYOK ledger"</h3>
+            <LedgerRecordStatus status=ledger key_id=key_id />
         </div>
     }
 }

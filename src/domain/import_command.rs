@@ -1,6 +1,8 @@
 //! The `aws kms import-key-material` command handed to the user, quoted for a
 //! POSIX shell, multi-line or one line, from typed options.
 
+use std::fmt;
+
 use time::{Date, Duration, OffsetDateTime};
 
 use super::arn::AwsKeyArn;
@@ -13,6 +15,18 @@ pub enum Expiration {
     DoesNotExpire,
     /// Expires at 00:00 UTC on this date (`--valid-to`).
     ExpiresOn(Date),
+}
+
+impl fmt::Display for Expiration {
+    /// "does not expire (KEY_MATERIAL_DOES_NOT_EXPIRE)", "expires 2027-01-31 00:00 UTC (KEY_MATERIAL_EXPIRES)".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::DoesNotExpire => f.write_str("does not expire (KEY_MATERIAL_DOES_NOT_EXPIRE)"),
+            Self::ExpiresOn(date) => {
+                write!(f, "expires {date} 00:00 UTC (KEY_MATERIAL_EXPIRES)")
+            }
+        }
+    }
 }
 
 /// `--import-type` (SYMMETRIC_DEFAULT keys only).
@@ -187,6 +201,18 @@ mod tests {
     use time::macros::{date, datetime};
 
     use super::*;
+
+    #[test]
+    fn expirations_read_in_words() {
+        assert_eq!(
+            Expiration::DoesNotExpire.to_string(),
+            "does not expire (KEY_MATERIAL_DOES_NOT_EXPIRE)"
+        );
+        assert_eq!(
+            Expiration::ExpiresOn(time::macros::date!(2027 - 01 - 31)).to_string(),
+            "expires 2027-01-31 00:00 UTC (KEY_MATERIAL_EXPIRES)"
+        );
+    }
 
     #[test]
     fn dates_parse_as_times_year_month_day_format() {

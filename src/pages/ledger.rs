@@ -442,7 +442,7 @@ fn EntrySummary(entry: LedgerEntry) -> impl IntoView {
     });
     let command = entry.command.as_ref().map(|c| {
         format!(
-            "{:?}{}",
+            "{}{}",
             c.expiration,
             c.import_type
                 .map(|t| format!(", {}", t.aws_name()))

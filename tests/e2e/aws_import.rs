@@ -109,6 +109,7 @@ async fn guided_flow(
         .click("[data-testid=export-result] > button.download")
         .await;
     browser.downloaded("EncryptedKeyMaterial.bin").await;
+    browser.screenshot("aws-import-result").await;
     browser
         .click_nth("[data-testid=export-result] button.download", 1)
         .await;
