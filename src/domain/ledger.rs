@@ -36,8 +36,9 @@ pub use confirm::{
     register_from_describe_key,
 };
 pub use sameness::{
-    MAX_MAC_MESSAGE_LEN, Sameness, compare_mac, compare_public_key, generate_mac_command,
-    get_public_key_command, mac_algorithm_name, prove_mac, prove_public_key,
+    MAX_MAC_MESSAGE_LEN, PublicKeyProof, Sameness, check_public_key_output, compare_mac,
+    generate_mac_command, get_public_key_command, mac_algorithm_name, prove_mac, prove_public_key,
+    public_key_misfit, public_key_proof,
 };
 
 use std::collections::BTreeMap;
@@ -156,7 +157,9 @@ impl Proof {
     /// The proof in a sentence, for the page.
     pub fn describe(self) -> &'static str {
         match self {
-            Self::PublicKey => "AWS's public key (get-public-key) is the KMS key's public key.",
+            Self::PublicKey => {
+                "AWS's public key (get-public-key) is the pair of the KMS private key: the KMS checked it with a random challenge (a signature or an encryption), and no key left it."
+            }
             Self::Mac => {
                 "AWS's MAC (generate-mac) of a random message equals the KMS key's MAC of it."
             }

@@ -2,12 +2,18 @@
 //! Typed builders and parsers only: no HTTP, no UI, no AWS knowledge.
 
 mod attributes;
+mod crypto;
 mod error;
 mod operations;
 mod responses;
 mod ttlv;
 
 pub use attributes::{CryptographicAlgorithm, ObjectType, RecommendedCurve, State};
+pub use crypto::{
+    SignatureAlgorithm, decrypt_rsa_oaep_sha256, destroy_and_remove, encrypt_rsa_oaep_sha256,
+    parse_decrypt, parse_encrypt, parse_revoke_or_destroy, parse_sign, parse_signature_verify,
+    revoke, sign, signature_verify,
+};
 pub use error::ProtocolError;
 pub use operations::{
     AttributeReference, CreateKeyPairRequest, CreateSymmetricKeyRequest, CryptographicParameters,

@@ -7,6 +7,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use der::Decode;
+use der::oid::ObjectIdentifier;
 use spki::SubjectPublicKeyInfoRef;
 use time::OffsetDateTime;
 
@@ -15,8 +16,9 @@ use super::super::aws_cli::describe_key;
 use super::super::aws_key_spec::AwsKeySpec;
 use super::super::aws_outputs::{MacOutput, PublicKeyOutput, check_key};
 use super::super::cli::{ARN_PLACEHOLDER, CliCommand, shell_quote};
-use super::super::key_material::HmacHash;
-use super::{EventKind, LedgerEntry, Proof, sha256_hex};
+use super::super::key_material::{EcCurve, HmacHash};
+use super::{EventKind, LedgerEntry, Proof};
+use crate::kmip::SignatureAlgorithm;
 
 /// AWS accepts a generate-mac message of 1 to 4096 bytes.
 pub const MAX_MAC_MESSAGE_LEN: usize = 4096;
@@ -80,44 +82,84 @@ pub fn generate_mac_command(
     Ok(CliCommand(parts))
 }
 
-/// AWS's public key (get-public-key's SubjectPublicKeyInfo) against the KMS
-/// key pair's public key (SPKI DER). Equal algorithm, parameters and key bits
-/// are the same key even if the two DER encodings differ.
-pub fn compare_public_key(aws_spki_der: &[u8], kms_spki_der: &[u8]) -> Sameness {
-    if aws_spki_der == kms_spki_der {
-        return Sameness::Same;
+/// How the KMS proves that a public key AWS gave is the pair of its private
+/// key, chosen by what the private key may do (its `CryptographicUsageMask`):
+/// the KMS refuses a Sign or Decrypt the mask does not allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PublicKeyProof {
+    /// Encrypt random bytes with AWS's public key (RSA-OAEP SHA-256), decrypt
+    /// them with the KMS private key: the same bytes back, the same key pair.
+    Decrypt,
+    /// Sign random bytes with the KMS private key, verify the signature with
+    /// AWS's public key: valid, the same key pair.
+    Sign(SignatureAlgorithm),
+}
+
+const MASK_SIGN: i64 = 0x1;
+const MASK_DECRYPT: i64 = 0x8;
+
+/// The proof the KMS can run for a private key of `spec` with `usage_mask`,
+/// or why there is none (nothing is recorded then).
+pub fn public_key_proof(
+    spec: AwsKeySpec,
+    usage_mask: Option<i64>,
+) -> Result<PublicKeyProof, String> {
+    let mask = usage_mask.unwrap_or(0);
+    let can = |bit: i64| mask & bit == bit;
+    match spec {
+        AwsKeySpec::Rsa(_) if can(MASK_DECRYPT) => Ok(PublicKeyProof::Decrypt),
+        AwsKeySpec::Rsa(_) if can(MASK_SIGN) => {
+            Ok(PublicKeyProof::Sign(SignatureAlgorithm::RsaPssSha256))
+        }
+        AwsKeySpec::Ecc(_) if can(MASK_SIGN) => {
+            Ok(PublicKeyProof::Sign(SignatureAlgorithm::EcdsaSha256))
+        }
+        AwsKeySpec::Rsa(_) | AwsKeySpec::Ecc(_) => Err(format!(
+            "This KMS key may neither sign nor decrypt (usage mask {mask:#x}{}), so the KMS cannot prove that AWS's public key is its pair: the proof is not possible here and nothing was recorded. describe-key still confirms the copy.",
+            if matches!(spec, AwsKeySpec::Ecc(_)) && mask & 0x800 != 0 {
+                ": a key-agreement key"
+            } else {
+                ""
+            }
+        )),
+        other => Err(format!("A {} key has no public key.", other.aws_name())),
     }
-    let aws = SubjectPublicKeyInfoRef::from_der(aws_spki_der);
-    let kms = SubjectPublicKeyInfoRef::from_der(kms_spki_der);
-    let (aws, kms) = match (aws, kms) {
-        (Ok(aws), Ok(kms)) => (aws, kms),
-        (Err(e), _) => {
-            return Sameness::Different(format!(
+}
+
+/// Why AWS's SubjectPublicKeyInfo cannot be a key of `spec` (another
+/// algorithm or curve), or `None` when it can: the KMS then decides.
+pub fn public_key_misfit(spec: AwsKeySpec, aws_spki_der: &[u8]) -> Option<String> {
+    const RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+    const EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+    let spki = match SubjectPublicKeyInfoRef::from_der(aws_spki_der) {
+        Ok(spki) => spki,
+        Err(e) => {
+            return Some(format!(
                 "AWS's public key is not a SubjectPublicKeyInfo ({e})."
             ));
         }
-        (_, Err(e)) => {
-            return Sameness::Different(format!(
-                "The KMS's public key is not a SubjectPublicKeyInfo ({e})."
-            ));
-        }
     };
-    if aws.algorithm.oid != kms.algorithm.oid
-        || aws.algorithm.parameters != kms.algorithm.parameters
-    {
-        return Sameness::Different(format!(
-            "AWS's public key is of another algorithm or curve ({}) than the KMS's ({}).",
-            aws.algorithm.oid, kms.algorithm.oid
-        ));
-    }
-    if aws.subject_public_key != kms.subject_public_key {
-        return Sameness::Different(format!(
-            "The public keys differ (SHA-256 of AWS's {}…, of the KMS's {}…): AWS holds other material.",
-            &sha256_hex(aws_spki_der)[..16],
-            &sha256_hex(kms_spki_der)[..16]
-        ));
-    }
-    Sameness::Same
+    let expected_curve = |curve: EcCurve| match curve {
+        EcCurve::P256 => ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7"),
+        EcCurve::P384 => ObjectIdentifier::new_unwrap("1.3.132.0.34"),
+        EcCurve::P521 => ObjectIdentifier::new_unwrap("1.3.132.0.35"),
+        EcCurve::Secp256k1 => ObjectIdentifier::new_unwrap("1.3.132.0.10"),
+    };
+    let fits = match spec {
+        AwsKeySpec::Rsa(_) => spki.algorithm.oid == RSA,
+        AwsKeySpec::Ecc(curve) => {
+            spki.algorithm.oid == EC
+                && spki.algorithm.parameters_oid().ok() == Some(expected_curve(curve))
+        }
+        _ => false,
+    };
+    (!fits).then(|| {
+        format!(
+            "AWS's public key is of another algorithm or curve ({}) than the exported {} material.",
+            spki.algorithm.oid,
+            spec.aws_name()
+        )
+    })
 }
 
 /// AWS's MAC against the KMS's MAC of the same message with the source key.
@@ -175,15 +217,15 @@ fn refuse_other_key(
     }
 }
 
-/// Checks get-public-key's output against the KMS public key and records
-/// the verdict. Refused (nothing recorded) when the output is about another
-/// key or the entry is not an asymmetric key.
-pub fn prove_public_key(
+/// The checks of get-public-key's output that need no KMS: `Err` (nothing to
+/// record) when it is about another key or the entry has no public key;
+/// `Some(Different)` when AWS's key is plainly not this material (another key
+/// spec, algorithm or curve); `None` when only the KMS can tell
+/// ([`public_key_proof`]).
+pub fn check_public_key_output(
     entry: &LedgerEntry,
     output: &PublicKeyOutput,
-    kms_spki_der: &[u8],
-    now: OffsetDateTime,
-) -> Result<(LedgerEntry, Sameness), String> {
+) -> Result<Option<Sameness>, String> {
     if !matches!(entry.key_spec, AwsKeySpec::Rsa(_) | AwsKeySpec::Ecc(_)) {
         return Err(format!(
             "A {} key has no public key: {}",
@@ -196,13 +238,27 @@ pub fn prove_public_key(
         ));
     }
     refuse_other_key(entry, &output.key, "get-public-key")?;
-    let verdict = match output.key_spec.as_deref() {
-        Some(spec) if spec != entry.key_spec.aws_name() => Sameness::Different(format!(
+    if let Some(spec) = output.key_spec.as_deref()
+        && spec != entry.key_spec.aws_name()
+    {
+        return Ok(Some(Sameness::Different(format!(
             "AWS's key is {spec}, the exported material {}.",
             entry.key_spec.aws_name()
-        )),
-        _ => compare_public_key(&output.public_key_der, kms_spki_der),
-    };
+        ))));
+    }
+    Ok(public_key_misfit(entry.key_spec, &output.public_key_der).map(Sameness::Different))
+}
+
+/// Records the verdict on get-public-key's output: the checks of
+/// [`check_public_key_output`] first, then `kms_verdict` (the KMS's proof
+/// with AWS's public key and the source private key) when they leave it open.
+pub fn prove_public_key(
+    entry: &LedgerEntry,
+    output: &PublicKeyOutput,
+    kms_verdict: Sameness,
+    now: OffsetDateTime,
+) -> Result<(LedgerEntry, Sameness), String> {
+    let verdict = check_public_key_output(entry, output)?.unwrap_or(kms_verdict);
     Ok((record(entry, Proof::PublicKey, &verdict, now), verdict))
 }
 
@@ -284,45 +340,91 @@ mod tests {
     }
 
     #[test]
-    fn public_keys_are_compared_as_keys() {
+    fn public_keys_of_another_algorithm_or_curve_are_told_apart() {
         let p256 = der("ec-p256.spki.der");
         let rsa = der("rsa2048.spki.der");
-        assert_eq!(compare_public_key(&p256, &p256), Sameness::Same);
+        let spec = |name| AwsKeySpec::parse(name).unwrap();
+        assert_eq!(public_key_misfit(spec("ECC_NIST_P256"), &p256), None);
+        assert_eq!(public_key_misfit(AwsKeySpec::Rsa(2048), &rsa), None);
         assert!(
-            matches!(compare_public_key(&p256, &rsa), Sameness::Different(r) if r.contains("another algorithm"))
+            public_key_misfit(spec("ECC_NIST_P384"), &p256)
+                .unwrap()
+                .contains("another algorithm or curve")
         );
-        let mut flipped = p256.clone();
-        *flipped.last_mut().unwrap() ^= 1;
+        assert!(public_key_misfit(spec("ECC_SECG_P256K1"), &p256).is_some());
+        assert!(public_key_misfit(AwsKeySpec::Rsa(2048), &p256).is_some());
+        assert!(public_key_misfit(spec("ECC_NIST_P256"), &rsa).is_some());
         assert!(
-            matches!(compare_public_key(&flipped, &p256), Sameness::Different(r) if r.contains("The public keys differ"))
-        );
-        assert!(
-            matches!(compare_public_key(b"junk", &p256), Sameness::Different(r) if r.contains("AWS's public key is not"))
+            public_key_misfit(spec("ECC_NIST_P256"), b"junk")
+                .unwrap()
+                .contains("not a SubjectPublicKeyInfo")
         );
     }
 
     #[test]
-    fn get_public_key_output_proves_or_flags_the_material() {
+    fn the_proof_follows_what_the_private_key_may_do() {
+        let spec = |name| AwsKeySpec::parse(name).unwrap();
+        // Masks as the create pages set them on the private key.
+        assert_eq!(
+            public_key_proof(AwsKeySpec::Rsa(2048), Some(0x8)),
+            Ok(PublicKeyProof::Decrypt)
+        );
+        assert_eq!(
+            public_key_proof(AwsKeySpec::Rsa(3072), Some(0x1)),
+            Ok(PublicKeyProof::Sign(SignatureAlgorithm::RsaPssSha256))
+        );
+        for name in ["ECC_NIST_P256", "ECC_NIST_P521", "ECC_SECG_P256K1"] {
+            assert_eq!(
+                public_key_proof(spec(name), Some(0x1)),
+                Ok(PublicKeyProof::Sign(SignatureAlgorithm::EcdsaSha256))
+            );
+        }
+        let agreement = public_key_proof(spec("ECC_NIST_P256"), Some(0x800)).unwrap_err();
+        assert!(
+            agreement.contains("neither sign nor decrypt") && agreement.contains("key-agreement"),
+            "{agreement}"
+        );
+        assert!(public_key_proof(AwsKeySpec::Rsa(2048), None).is_err());
+        assert!(public_key_proof(spec("HMAC_256"), Some(0x80)).is_err());
+    }
+
+    #[test]
+    fn get_public_key_output_records_the_kms_verdict() {
         let output = parse_public_key(&fixture("get-public-key.json")).unwrap();
         let e = asymmetric(AwsKeySpec::parse("ECC_NIST_P256").unwrap());
-        let (proven, verdict) =
-            prove_public_key(&e, &output, &der("ec-p256.spki.der"), NOW).unwrap();
+        assert_eq!(check_public_key_output(&e, &output), Ok(None));
+        let (proven, verdict) = prove_public_key(&e, &output, Sameness::Same, NOW).unwrap();
         assert_eq!(verdict, Sameness::Same);
         assert_eq!(proven.state(NOW), LedgerState::Verified);
-        let (flagged, verdict) =
-            prove_public_key(&e, &output, &der("rsa2048.spki.der"), NOW).unwrap();
-        assert!(matches!(verdict, Sameness::Different(_)));
+        let (flagged, verdict) = prove_public_key(
+            &e,
+            &output,
+            Sameness::Different("signature invalid".into()),
+            NOW,
+        )
+        .unwrap();
+        assert_eq!(verdict, Sameness::Different("signature invalid".into()));
         assert_eq!(flagged.state(NOW).label(), "mismatch");
+        // Another key spec: different before any KMS step, whatever the KMS says.
         let rsa = asymmetric(AwsKeySpec::Rsa(2048));
-        let (_, verdict) = prove_public_key(&rsa, &output, &der("ec-p256.spki.der"), NOW).unwrap();
-        assert_eq!(
-            verdict,
-            Sameness::Different(
-                "AWS's key is ECC_NIST_P256, the exported material RSA_2048.".into()
-            )
+        let expected = Sameness::Different(
+            "AWS's key is ECC_NIST_P256, the exported material RSA_2048.".into(),
         );
+        assert_eq!(
+            check_public_key_output(&rsa, &output),
+            Ok(Some(expected.clone()))
+        );
+        let (_, verdict) = prove_public_key(&rsa, &output, Sameness::Same, NOW).unwrap();
+        assert_eq!(verdict, expected);
+        // Another curve in the key itself (KeySpec edited to match).
+        let mut other_curve = output.clone();
+        other_curve.public_key_der = der("rsa2048.spki.der");
+        assert!(matches!(
+            check_public_key_output(&e, &other_curve),
+            Ok(Some(Sameness::Different(r))) if r.contains("another algorithm")
+        ));
         assert!(
-            prove_public_key(&entry(), &output, &[], NOW)
+            prove_public_key(&entry(), &output, Sameness::Same, NOW)
                 .unwrap_err()
                 .contains("the successful import is the proof")
         );
@@ -330,7 +432,7 @@ mod tests {
         elsewhere.aws_key_arn =
             Some(AwsKeyArn::parse(&ARN.replace("us-west-2", "eu-west-3")).unwrap());
         assert!(
-            prove_public_key(&elsewhere, &output, &[], NOW)
+            prove_public_key(&elsewhere, &output, Sameness::Same, NOW)
                 .unwrap_err()
                 .contains("from Region us-west-2")
         );
