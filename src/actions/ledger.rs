@@ -1,5 +1,6 @@
 //! Ledger entries kept on a KMS key as KMIP vendor attributes (written so that
-//! concurrent writers all survive, then read back), and the KMS's KMIP MAC.
+//! concurrent writers all survive, then read back), the KMS's KMIP MAC, and
+//! the KMS's proof that AWS's public key is the pair of its private key.
 
 use std::fmt;
 
@@ -7,14 +8,18 @@ use time::OffsetDateTime;
 
 use crate::actions::export::WrappedKeyMaterial;
 use crate::actions::objects;
+use crate::browser::random_bytes;
 use crate::client::{KmsClient, RequestError};
 use crate::domain::aws_key_spec::AwsKeySpec;
 use crate::domain::aws_outputs::{AwsOutput, KeyMaterialListing, parse_aws_output_for_entry};
 use crate::domain::ledger::{
-    Discrepancy, ExportRecord, LedgerEntry, Proof, Sameness, confirm, is_ledger_attribute,
-    new_entry_id, prove_mac, reconcile, sha256_hex,
+    Discrepancy, ExportRecord, LedgerEntry, Proof, PublicKeyProof, Sameness,
+    check_public_key_output, confirm, is_ledger_attribute, new_entry_id, prove_mac,
+    prove_public_key, public_key_proof, reconcile, sha256_hex,
 };
-use crate::kmip::{self, AttributeReference, ObjectAttributes};
+use crate::kmip::{
+    self, AttributeReference, ImportPublicKeyRequest, KeyAttributes, ObjectAttributes, UsageMask,
+};
 
 /// Writes tried in one round before the round counts as lost.
 pub const MAX_WRITES_PER_ROUND: u32 = 10;
@@ -292,6 +297,134 @@ pub async fn compute_mac(
     Ok(kmip::parse_mac(&reply)?)
 }
 
+/// The tag on every temporary public key a proof imports, so that leftovers
+/// (a removal that failed) can be found with a Locate.
+pub const PROOF_TAG: &str = "byok-proof";
+
+/// The KMS's refusal of a decryption under the wrong key (OAEP decoding error).
+fn is_crypto_failure(e: &RequestError) -> bool {
+    matches!(e, RequestError::Refused { reason, .. } if reason.contains("Cryptographic_Failure"))
+}
+
+/// Has the KMS check that `aws_spki_der` (AWS's public key) is the pair of the
+/// private key `key_id`, with the random `challenge`: AWS's public key is
+/// imported as a temporary object (`byok-proof-<random>`, tagged
+/// [`PROOF_TAG`]), used once, then revoked and removed, whatever happened.
+/// No key reaches the browser: only the challenge, a ciphertext or a
+/// signature and the verdict do. `Ok` carries the verdict and, if the
+/// temporary object could not be removed, a sentence saying so.
+pub async fn kms_public_key_check(
+    client: &KmsClient,
+    key_id: &str,
+    method: PublicKeyProof,
+    aws_spki_der: &[u8],
+    challenge: &[u8],
+    now: OffsetDateTime,
+) -> Result<(Sameness, Option<String>), String> {
+    let vendor_id = client
+        .vendor_id()
+        .await
+        .map_err(|e| format!("The KMS could not be asked for its vendor id: {e}"))?;
+    let temporary = format!("byok-proof-{}", hex::encode(random_bytes::<8>()));
+    let request = ImportPublicKeyRequest {
+        spki_der: aws_spki_der.to_vec(),
+        replace_existing: false,
+        attributes: KeyAttributes {
+            unique_identifier: Some(temporary.clone()),
+            activation_date: now - time::Duration::minutes(1),
+            usage_mask: UsageMask::ENCRYPT.union(UsageMask::VERIFY),
+            tags: vec![PROOF_TAG.to_owned()],
+            vendor_id,
+            sensitive: false,
+        },
+    };
+    client
+        .kmip(&kmip::import_public_key(&request))
+        .await
+        .and_then(|reply| Ok(kmip::parse_import(&reply)?))
+        .map_err(|e| format!("The KMS did not take AWS's public key for the check: {e}"))?;
+    let verdict = run_public_key_check(client, key_id, &temporary, method, challenge).await;
+    let removal = remove_temporary(client, &temporary).await.err().map(|e| {
+        format!(
+            "The temporary copy of AWS's public key ({temporary}, tagged {PROOF_TAG}) could not be removed from the KMS: {e} Remove it by hand."
+        )
+    });
+    match verdict {
+        Ok(verdict) => Ok((verdict, removal)),
+        Err(e) => Err(match removal {
+            Some(r) => format!("{e} {r}"),
+            None => e,
+        }),
+    }
+}
+
+async fn run_public_key_check(
+    client: &KmsClient,
+    key_id: &str,
+    temporary: &str,
+    method: PublicKeyProof,
+    challenge: &[u8],
+) -> Result<Sameness, String> {
+    match method {
+        PublicKeyProof::Decrypt => {
+            let ciphertext = client
+                .kmip(&kmip::encrypt_rsa_oaep_sha256(temporary, challenge))
+                .await
+                .and_then(|reply| Ok(kmip::parse_encrypt(&reply)?))
+                .map_err(|e| format!("The KMS could not encrypt with AWS's public key: {e}"))?;
+            match client
+                .kmip(&kmip::decrypt_rsa_oaep_sha256(key_id, &ciphertext))
+                .await
+                .and_then(|reply| Ok(kmip::parse_decrypt(&reply)?))
+            {
+                Ok(plain) if plain == challenge => Ok(Sameness::Same),
+                Ok(_) => Ok(Sameness::Different(
+                    "The KMS private key decrypted what AWS's public key encrypted to other bytes: AWS holds another key pair.".to_owned(),
+                )),
+                Err(e) if is_crypto_failure(&e) => Ok(Sameness::Different(
+                    "The KMS private key cannot decrypt what AWS's public key encrypted: AWS holds another key pair.".to_owned(),
+                )),
+                Err(e) => Err(format!("The KMS could not decrypt with this key: {e}")),
+            }
+        }
+        PublicKeyProof::Sign(algorithm) => {
+            let signature = client
+                .kmip(&kmip::sign(key_id, algorithm, challenge))
+                .await
+                .and_then(|reply| Ok(kmip::parse_sign(&reply)?))
+                .map_err(|e| format!("The KMS could not sign with this key: {e}"))?;
+            match client
+                .kmip(&kmip::signature_verify(temporary, algorithm, challenge, &signature))
+                .await
+                .and_then(|reply| Ok(kmip::parse_signature_verify(&reply)?))
+            {
+                Ok(true) => Ok(Sameness::Same),
+                Ok(false) => Ok(Sameness::Different(
+                    "AWS's public key does not verify the KMS key's signature: AWS holds another key pair.".to_owned(),
+                )),
+                Err(e) if is_crypto_failure(&e) => Ok(Sameness::Different(format!(
+                    "AWS's public key cannot verify the KMS key's signature ({e}): AWS holds another key pair."
+                ))),
+                Err(e) => Err(format!("The KMS could not verify with AWS's public key: {e}")),
+            }
+        }
+    }
+}
+
+/// Revoke, then Destroy with Remove.
+async fn remove_temporary(client: &KmsClient, id: &str) -> Result<(), RequestError> {
+    client
+        .kmip(&kmip::revoke(id))
+        .await
+        .and_then(|reply| Ok(kmip::parse_revoke_or_destroy(&reply)?))?;
+    client
+        .kmip(&kmip::destroy_and_remove(id))
+        .await
+        .and_then(|reply| Ok(kmip::parse_revoke_or_destroy(&reply)?))?;
+    objects::forget(client, id);
+    Ok(())
+}
+
 /// A KMS key that holds ledger entries, with what it is and the entries.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LedgeredKey {
@@ -400,7 +533,9 @@ pub struct Applied {
 
 /// Applies a pasted AWS CLI output to `entry` on `key_id`: import-key-material
 /// and describe-key confirm it, generate-mac is checked against the KMS's
-/// MAC of `mac_message`, list-key-rotations is reconciled with `siblings`
+/// MAC of `challenge`, get-public-key by the KMS with `challenge` (signed by
+/// the key and verified with AWS's public key, or encrypted with AWS's public
+/// key and decrypted by the key: see [`kms_public_key_check`]), list-key-rotations is reconciled with `siblings`
 /// (every entry of that KMS key). Bad pastes (and outputs from another Region
 /// or account) change nothing; an import or describe-key output about another
 /// AWS key is recorded as a mismatch.
@@ -410,7 +545,7 @@ pub async fn apply_aws_output(
     entry: &LedgerEntry,
     siblings: &[LedgerEntry],
     text: &str,
-    mac_message: &[u8],
+    challenge: &[u8],
     now: OffsetDateTime,
 ) -> Result<Applied, String> {
     let output = parse_aws_output_for_entry(text, entry.aws_key_arn.as_ref())?;
@@ -427,7 +562,7 @@ pub async fn apply_aws_output(
             (confirmation.entry, confirmation.discrepancies, lines)
         }
         AwsOutput::Mac(mac) => {
-            let kms_mac = compute_mac(client, key_id, mac_message)
+            let kms_mac = compute_mac(client, key_id, challenge)
                 .await
                 .map_err(|e| format!("The KMS could not compute the MAC: {e}"))?;
             let (updated, verdict) = prove_mac(entry, mac, &kms_mac, now)?;
@@ -437,11 +572,32 @@ pub async fn apply_aws_output(
             };
             (updated, Vec::new(), vec![line])
         }
-        AwsOutput::PublicKey(_) => {
-            return Err(
-                "get-public-key's output cannot be checked here: the KMS gives this app no key unwrapped, not even a public key. For RSA and EC keys, describe-key confirms the copy; the sameness proof for them is not offered yet."
-                    .to_owned(),
-            );
+        AwsOutput::PublicKey(public_key) => {
+            let (verdict, removal) = match check_public_key_output(entry, public_key)? {
+                Some(known) => (known, None),
+                None => {
+                    let attributes = objects::describe(client, key_id)
+                        .await
+                        .map_err(|e| format!("The KMS key could not be read: {e}"))?;
+                    let method = public_key_proof(entry.key_spec, attributes.usage_mask)?;
+                    kms_public_key_check(
+                        client,
+                        key_id,
+                        method,
+                        &public_key.public_key_der,
+                        challenge,
+                        now,
+                    )
+                    .await?
+                }
+            };
+            let (updated, verdict) = prove_public_key(entry, public_key, verdict, now)?;
+            let mut lines = vec![match &verdict {
+                Sameness::Same => Proof::PublicKey.describe().to_owned(),
+                Sameness::Different(why) => format!("Not the same material: {why}"),
+            }];
+            lines.extend(removal);
+            (updated, Vec::new(), lines)
         }
         AwsOutput::KeyRotations(rotations) => {
             let r = reconcile(siblings, rotations);

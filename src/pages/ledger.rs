@@ -26,8 +26,8 @@ use crate::domain::expiry::{
 use crate::domain::import_command::{Expiration, parse_date};
 use crate::domain::kms_id::KmsId;
 use crate::domain::ledger::{
-    LedgerEntry, LedgerFilter, LedgerState, generate_mac_command, new_entry_id,
-    register_from_describe_key,
+    LedgerEntry, LedgerFilter, LedgerState, generate_mac_command, get_public_key_command,
+    new_entry_id, register_from_describe_key,
 };
 use crate::domain::wrapping_key_spec::WrappingKeySpec;
 use crate::routes::Page;
@@ -251,15 +251,19 @@ fn EntryDetails(row: Row, reload: Callback<()>) -> impl IntoView {
     let entry = row.entry.clone();
     let arn = entry.aws_key_arn.clone();
     let key_id = row.key_id.clone();
-    // The message AWS and the KMS both MAC (HMAC keys): chosen here, once per view.
-    let mac_message: [u8; 32] = random_bytes();
+    // The random challenge, chosen here once per view: the message AWS and the
+    // KMS both MAC (HMAC keys), or the bytes the KMS signs or encrypts to check
+    // AWS's public key (RSA, EC keys).
+    let challenge: [u8; 32] = random_bytes();
     let describe = describe_key(arn.as_ref()).multi_line();
     let mac = match entry.key_spec {
-        AwsKeySpec::Hmac(hash) => generate_mac_command(arn.as_ref(), hash, &mac_message)
+        AwsKeySpec::Hmac(hash) => generate_mac_command(arn.as_ref(), hash, &challenge)
             .ok()
             .map(|c| c.multi_line()),
         _ => None,
     };
+    let public_key = matches!(entry.key_spec, AwsKeySpec::Rsa(_) | AwsKeySpec::Ecc(_))
+        .then(|| get_public_key_command(arn.as_ref()).multi_line());
     let proof_note = match entry.key_spec {
         AwsKeySpec::SymmetricDefault => {
             "AES: a successful import is the proof that AWS holds this material (AWS unwrapped it under its own token): paste import-key-material's output."
@@ -268,7 +272,7 @@ fn EntryDetails(row: Row, reload: Callback<()>) -> impl IntoView {
             "HMAC: run generate-mac below and paste its output; the KMS computes the MAC of the same message with this key and the two are compared."
         }
         _ => {
-            "RSA and EC: describe-key confirms the copy; a sameness proof for them is not offered yet (the app never reads keys unwrapped, not even public ones)."
+            "RSA and EC: run get-public-key below and paste its output. The KMS checks AWS's public key against this key inside the KMS: it signs random bytes with this key and verifies the signature with AWS's public key (keys made to sign), or encrypts random bytes with AWS's public key and decrypts them with this key (RSA keys made to decrypt). AWS's public key is held by the KMS only for the check, then removed; no key reaches this page. Key-agreement EC keys can do neither, so they cannot be proven this way: describe-key confirms the copy."
         }
     };
     let pasted = RwSignal::new(String::new());
@@ -286,7 +290,7 @@ fn EntryDetails(row: Row, reload: Callback<()>) -> impl IntoView {
                 &entry,
                 &row.siblings,
                 &text,
-                &mac_message,
+                &challenge,
                 now_utc(),
             )
             .await?;
@@ -321,13 +325,16 @@ fn EntryDetails(row: Row, reload: Callback<()>) -> impl IntoView {
             <EntrySummary entry=entry.clone() />
             <p class="hint">{proof_note}</p>
             <CommandBlock id="ledger-describe-key" text=describe label="Copy the describe-key command" />
+            {public_key.map(|text| view! {
+                <CommandBlock id="ledger-get-public-key" text=text label="Copy the get-public-key command" />
+            })}
             {mac.map(|text| view! {
                 <CommandBlock id="ledger-generate-mac" text=text label="Copy the generate-mac command" />
             })}
             <form on:submit=on_submit novalidate>
                 <TextArea
                     id="ledger-paste"
-                    label="AWS's JSON output (import-key-material, describe-key, generate-mac or list-key-rotations)"
+                    label="AWS's JSON output (import-key-material, describe-key, get-public-key, generate-mac or list-key-rotations)"
                     rows=6
                     value=pasted
                 />
