@@ -2,12 +2,14 @@
 //! harness's own KMIP calls, confirmed and proven from LocalStack's real outputs.
 //!
 //! LocalStack's KMS answers create-key, get-parameters-for-import,
-//! import-key-material (with a KeyMaterialId), describe-key and generate-mac;
+//! import-key-material (with a KeyMaterialId), describe-key, get-public-key and
+//! generate-mac;
 //! it does not emulate list-key-rotations (501), whose parsing and
 //! reconciliation are unit-tested in the domain.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use byok_ui::actions::ledger::PROOF_TAG;
 use byok_ui::domain::arn::AwsKeyArn;
 use byok_ui::domain::aws_key_spec::AwsKeySpec;
 use byok_ui::domain::expiry::ExpiryStatus;
@@ -18,6 +20,9 @@ use byok_ui::domain::ledger::{
     new_entry_id, sha256_hex,
 };
 use byok_ui::domain::wrapping::WrappingAlgorithm;
+use byok_ui::kmip::{
+    self, CreateKeyPairRequest, CryptographicAlgorithm, KeyPairKind, LocateRequest, UsageMask,
+};
 use byok_ui::routes::Page;
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
@@ -26,8 +31,8 @@ use crate::support::aws::{ARN, LocalStack, get_parameters_output};
 use crate::support::pages::{ExportPage, ExportResult, ImportKekPage, LedgerPage, Settings};
 use crate::support::proxy::{Fault, kms_behind_proxy};
 use crate::support::seed::{
-    add_ledger_entry, create_material, fingerprinted_kek, ledger_attributes, ledger_entries,
-    tagged_kek,
+    add_ledger_entry, attributes, create_material, fingerprinted_kek, ledger_attributes,
+    ledger_entries, tagged_kek,
 };
 use crate::support::{Browser, Kms};
 
@@ -245,6 +250,30 @@ async fn imported_copy(
     material: KeyMaterialSpec,
     name: &str,
 ) -> (String, String, String, String) {
+    let key_id = create_material(kms, &kms.vendor_id(), name, material);
+    imported_copy_of(
+        stack,
+        kms,
+        browser,
+        (spec, usage),
+        (WrappingAlgorithm::RsaesOaepSha256, 2048),
+        &key_id,
+        name,
+    )
+    .await
+}
+
+/// As [`imported_copy`], for the KMS key `key_id` already made, wrapped with
+/// `wrapping` under an RSA KEK of that many bits.
+async fn imported_copy_of(
+    stack: &LocalStack,
+    kms: &Kms,
+    browser: &Browser,
+    (spec, usage): (AwsKeySpec, &str),
+    (algorithm, kek_bits): (WrappingAlgorithm, usize),
+    key_id: &str,
+    name: &str,
+) -> (String, String, String, String) {
     let cwd = browser.download_dir.clone();
     let created = stack.aws(
         &format!(
@@ -255,7 +284,10 @@ async fn imported_copy(
     );
     let arn = created["KeyMetadata"]["Arn"].as_str().unwrap().to_owned();
     let parameters = stack.shell(
-        &format!("aws kms get-parameters-for-import --key-id {arn} --wrapping-algorithm RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_2048"),
+        &format!(
+            "aws kms get-parameters-for-import --key-id {arn} --wrapping-algorithm {} --wrapping-key-spec RSA_{kek_bits}",
+            algorithm.aws_name()
+        ),
         &cwd,
     );
     assert!(parameters.status.success());
@@ -274,9 +306,11 @@ async fn imported_copy(
     let kek_field = browser.labelled(ImportKekPage::KEK).await;
     browser.paste(&kek_field, &parameters).await;
     browser
-        .wait_for_text("#kek-analysis", |t| t.starts_with("RSA 2048-bit"))
+        .wait_for_text("#kek-analysis", |t| {
+            t.starts_with(&format!("RSA {kek_bits}-bit"))
+        })
         .await;
-    ImportKekPage::choose_algorithm(browser, WrappingAlgorithm::RsaesOaepSha256).await;
+    ImportKekPage::choose_algorithm(browser, algorithm).await;
     let arn_field = browser.labelled(ImportKekPage::ARN).await;
     if browser.value_of(&arn_field).await != arn {
         browser.fill(&arn_field, &arn).await;
@@ -287,11 +321,9 @@ async fn imported_copy(
         .wait_for_text("[data-testid=imported-id]", |t| t == kek_id)
         .await;
 
-    let vendor = kms.vendor_id();
-    let key_id = create_material(kms, &vendor, name, material);
-    ExportPage::open(browser, kms, &key_id, &kek_id).await;
+    ExportPage::open(browser, kms, key_id, &kek_id).await;
     ExportPage::export_and_wait(browser).await;
-    let id = recorded_entry_id(browser, &key_id).await;
+    let id = recorded_entry_id(browser, key_id).await;
     ExportResult::download_material(browser, "EncryptedKeyMaterial.bin").await;
     let command = copy_import_command(browser).await;
     assert!(command.contains(&arn), "{command}");
@@ -302,7 +334,7 @@ async fn imported_copy(
         String::from_utf8_lossy(&imported.stderr)
     );
     let output = String::from_utf8(imported.stdout).unwrap();
-    (arn, key_id, id, output)
+    (arn, key_id.to_owned(), id, output)
 }
 
 fn last_event(entry: &LedgerEntry) -> &EventKind {
@@ -880,4 +912,140 @@ fn prop(event: &[(String, String)], name: &str) -> String {
         .collect();
     assert_eq!(values.len(), 1, "{name} in {event:?}");
     values[0].clone()
+}
+
+/// A key pair made as the create page makes it for AWS key usage `usage`
+/// (the private key may Decrypt, Sign or agree keys; its public key the pair).
+fn create_pair(kms: &Kms, id: &str, spec: AwsKeySpec, usage: &str) -> String {
+    let (private, public) = match usage {
+        "ENCRYPT_DECRYPT" => (UsageMask::DECRYPT, UsageMask::ENCRYPT),
+        "SIGN_VERIFY" => (UsageMask::SIGN, UsageMask::VERIFY),
+        _ => (UsageMask::KEY_AGREEMENT, UsageMask::KEY_AGREEMENT),
+    };
+    let kind = match spec {
+        AwsKeySpec::Rsa(bits) => KeyPairKind::Rsa { bits: bits as i32 },
+        // As the create page: ECDH pairs, which also sign (ECDSA).
+        AwsKeySpec::Ecc(curve) => KeyPairKind::Ec {
+            algorithm: CryptographicAlgorithm::Ecdh,
+            curve: curve.into(),
+        },
+        other => panic!("{other:?} is not a key pair"),
+    };
+    let mut attributes = attributes(&kms.vendor_id(), id, private);
+    attributes.sensitive = true;
+    kmip::parse_create_key_pair(
+        &kms.kmip(&kmip::create_key_pair(&CreateKeyPairRequest {
+            kind,
+            attributes,
+            public_usage_mask: public,
+        }))
+        .unwrap(),
+    )
+    .unwrap()
+    .private_key_id
+}
+
+/// The temporary public keys of the proofs still in the KMS.
+fn proof_leftovers(kms: &Kms) -> Vec<String> {
+    kmip::parse_locate(
+        &kms.kmip(&kmip::locate(&LocateRequest {
+            tags: vec![PROOF_TAG.to_owned()],
+            vendor_id: kms.vendor_id(),
+            ..LocateRequest::default()
+        }))
+        .unwrap(),
+    )
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ledger_localstack_get_public_key_proves_rsa_and_ec_in_the_kms_and_flags_another_key() {
+    let stack = LocalStack::start();
+    let kms = Kms::with_ui();
+    let browser = Browser::start().await;
+    let cwd = browser.download_dir.clone();
+    let cases = [
+        (AwsKeySpec::Rsa(2048), "SIGN_VERIFY", "rsa-sign"),
+        (AwsKeySpec::Rsa(2048), "ENCRYPT_DECRYPT", "rsa-decrypt"),
+        (
+            AwsKeySpec::Ecc(byok_ui::domain::key_material::EcCurve::P256),
+            "SIGN_VERIFY",
+            "ec-sign",
+        ),
+    ];
+    for (spec, usage, name) in cases {
+        let key_id = create_pair(&kms, name, spec, usage);
+        let (arn, key_id, id, _) = imported_copy_of(
+            &stack,
+            &kms,
+            &browser,
+            (spec, usage),
+            (WrappingAlgorithm::RsaAesKeyWrapSha256, 3072),
+            &key_id,
+            name,
+        )
+        .await;
+        LedgerPage::open(&browser, &kms.url()).await;
+        LedgerPage::open_entry(&browser, &id).await;
+        let shown = browser
+            .wait_for_text("#ledger-get-public-key", |t| t.contains("get-public-key"))
+            .await;
+        browser
+            .click("button[aria-label='Copy the get-public-key command']")
+            .await;
+        let command = browser.clipboard().await;
+        assert_eq!(command, shown);
+        assert!(command.contains(&arn), "{command}");
+        let output = String::from_utf8(stack.shell(&command, &cwd).stdout).unwrap();
+        LedgerPage::submit(&browser, &output).await;
+        let said = LedgerPage::applied(&browser, |t| !t.is_empty()).await;
+        assert!(said.contains(Proof::PublicKey.describe()), "{name}: {said}");
+        let entry = only_entry(&kms, &key_id);
+        assert_eq!(
+            *last_event(&entry),
+            EventKind::SameMaterial {
+                proof: Proof::PublicKey
+            },
+            "{name}"
+        );
+        assert_eq!(entry.state(now()), LedgerState::Verified, "{name}");
+        assert_eq!(proof_leftovers(&kms), Vec::<String>::new(), "{name}");
+
+        // Another key's public key (same spec, made by LocalStack), its KeyId
+        // edited to this key's: a mismatch, recorded.
+        let other = stack.aws(
+            &format!(
+                "aws kms create-key --key-spec {} --key-usage {usage}",
+                spec.aws_name()
+            ),
+            &cwd,
+        );
+        let other_arn = other["KeyMetadata"]["Arn"].as_str().unwrap().to_owned();
+        let mut tampered = stack.aws(
+            &format!("aws kms get-public-key --key-id {other_arn}"),
+            &cwd,
+        );
+        tampered["KeyId"] = Value::String(arn.clone());
+        LedgerPage::submit(&browser, &tampered.to_string()).await;
+        let said = LedgerPage::applied(&browser, |t| t.contains("Not the same material")).await;
+        assert!(said.contains("another key pair"), "{name}: {said}");
+        let entry = only_entry(&kms, &key_id);
+        assert!(
+            matches!(
+                last_event(&entry),
+                EventKind::DifferentMaterial {
+                    proof: Proof::PublicKey,
+                    ..
+                }
+            ),
+            "{name}: {entry:?}"
+        );
+        assert_eq!(proof_leftovers(&kms), Vec::<String>::new(), "{name}");
+        LedgerPage::read_again(&browser).await;
+        LedgerPage::state_of(&browser, &id, |t| t == "mismatch").await;
+    }
+    browser
+        .assert_accessible("ledger page (public-key proofs)")
+        .await;
+    browser.close().await;
 }
