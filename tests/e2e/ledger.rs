@@ -962,8 +962,6 @@ fn proof_leftovers(kms: &Kms) -> Vec<String> {
 async fn ledger_localstack_get_public_key_proves_rsa_and_ec_in_the_kms_and_flags_another_key() {
     let stack = LocalStack::start();
     let kms = Kms::with_ui();
-    let browser = Browser::start().await;
-    let cwd = browser.download_dir.clone();
     let cases = [
         (AwsKeySpec::Rsa(2048), "SIGN_VERIFY", "rsa-sign"),
         (AwsKeySpec::Rsa(2048), "ENCRYPT_DECRYPT", "rsa-decrypt"),
@@ -974,6 +972,9 @@ async fn ledger_localstack_get_public_key_proves_rsa_and_ec_in_the_kms_and_flags
         ),
     ];
     for (spec, usage, name) in cases {
+        // A browser per key: each has its own download folder.
+        let browser = Browser::start().await;
+        let cwd = browser.download_dir.clone();
         let key_id = create_pair(&kms, name, spec, usage);
         let (arn, key_id, id, _) = imported_copy_of(
             &stack,
@@ -1043,9 +1044,9 @@ async fn ledger_localstack_get_public_key_proves_rsa_and_ec_in_the_kms_and_flags
         assert_eq!(proof_leftovers(&kms), Vec::<String>::new(), "{name}");
         LedgerPage::read_again(&browser).await;
         LedgerPage::state_of(&browser, &id, |t| t == "mismatch").await;
+        browser
+            .assert_accessible("ledger page (a public-key mismatch)")
+            .await;
+        browser.close().await;
     }
-    browser
-        .assert_accessible("ledger page (public-key proofs)")
-        .await;
-    browser.close().await;
 }
