@@ -1050,3 +1050,46 @@ async fn ledger_localstack_get_public_key_proves_rsa_and_ec_in_the_kms_and_flags
         browser.close().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ledger_a_key_agreement_key_cannot_prove_its_public_key_and_nothing_changes() {
+    let kms = Kms::with_ui();
+    let spec = AwsKeySpec::Ecc(byok_ui::domain::key_material::EcCurve::P256);
+    let key_id = create_pair(&kms, "ec-agreement", spec, "KEY_AGREEMENT");
+    let entry = LedgerEntry::exported(
+        new_entry_id(now(), [9; 6]),
+        Some(AwsKeyArn::parse(ARN).unwrap()),
+        spec,
+        ExportRecord {
+            kek_id: "kek".into(),
+            kek_sha256: sha256_hex(b"kek"),
+            wrapping_algorithm: WrappingAlgorithm::RsaesOaepSha256,
+            material_sha256: sha256_hex(&[9]),
+        },
+        None,
+        now(),
+    );
+    add_ledger_entry(&kms, &key_id, &entry).unwrap();
+    let before = ledger_attributes(&kms, &key_id);
+    let spki = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ec-p256.spki.der"
+    ))
+    .unwrap();
+    let output = serde_json::json!({
+        "KeyId": ARN,
+        "PublicKey": STANDARD.encode(spki),
+        "KeySpec": "ECC_NIST_P256",
+        "KeyUsage": "KEY_AGREEMENT",
+        "KeyAgreementAlgorithms": ["ECDH"]
+    });
+    let browser = Browser::start().await;
+    LedgerPage::open(&browser, &kms.url()).await;
+    LedgerPage::open_entry(&browser, &entry.id).await;
+    LedgerPage::submit(&browser, &output.to_string()).await;
+    let shown = LedgerPage::refusal(&browser, |t| t.contains("neither sign nor decrypt")).await;
+    assert!(shown.contains("nothing was recorded"), "{shown}");
+    assert_eq!(ledger_attributes(&kms, &key_id), before);
+    assert_eq!(proof_leftovers(&kms), Vec::<String>::new());
+    browser.close().await;
+}
