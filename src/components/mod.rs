@@ -2,6 +2,7 @@
 
 pub mod breakable;
 pub mod choice_options;
+pub mod choice_select;
 pub mod clock;
 pub mod command_block;
 pub mod copy_button;

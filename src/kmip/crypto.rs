@@ -1,6 +1,7 @@
 //! Cryptographic operations run inside the KMS (Encrypt, Decrypt, Sign,
 //! SignatureVerify) and the removal of a temporary object (Revoke, Destroy).
 
+use super::responses::expect;
 use super::{ProtocolError, Ttlv};
 
 /// The RSA-OAEP SHA-256 parameters of an Encrypt or Decrypt.
@@ -128,17 +129,6 @@ pub fn destroy_and_remove(key_id: &str) -> Ttlv {
             Ttlv::boolean("Remove", true),
         ],
     )
-}
-
-fn expect<'a>(reply: &'a Ttlv, tag: &str) -> Result<&'a Ttlv, ProtocolError> {
-    if reply.tag == tag {
-        Ok(reply)
-    } else {
-        Err(ProtocolError::new(format!(
-            "expected {tag}, got {}",
-            reply.tag
-        )))
-    }
 }
 
 /// `EncryptResponse` → the ciphertext.

@@ -166,8 +166,19 @@ pub fn add_vendor_attribute(
     name: &str,
     value: &str,
 ) -> Ttlv {
+    new_vendor_attribute("AddAttribute", unique_identifier, vendor_id, name, value)
+}
+
+/// `operation` (AddAttribute or SetAttribute) with one vendor attribute as its `NewAttribute`.
+fn new_vendor_attribute(
+    operation: &str,
+    unique_identifier: &str,
+    vendor_id: &str,
+    name: &str,
+    value: &str,
+) -> Ttlv {
     Ttlv::structure(
-        "AddAttribute",
+        operation,
         vec![
             Ttlv::text("UniqueIdentifier", unique_identifier),
             Ttlv::structure(
@@ -185,16 +196,7 @@ pub fn set_vendor_attribute(
     name: &str,
     value: &str,
 ) -> Ttlv {
-    Ttlv::structure(
-        "SetAttribute",
-        vec![
-            Ttlv::text("UniqueIdentifier", unique_identifier),
-            Ttlv::structure(
-                "NewAttribute",
-                vec![vendor_attribute(vendor_id, name, value)],
-            ),
-        ],
-    )
+    new_vendor_attribute("SetAttribute", unique_identifier, vendor_id, name, value)
 }
 
 /// `DeleteAttribute` of a vendor attribute, by vendor id and name (the server

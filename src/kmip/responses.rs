@@ -6,7 +6,8 @@ use time::OffsetDateTime;
 use super::attributes::{CryptographicAlgorithm, ObjectType, RecommendedCurve, State};
 use super::{ProtocolError, Ttlv, TtlvValue};
 
-fn expect<'a>(reply: &'a Ttlv, tag: &str) -> Result<&'a Ttlv, ProtocolError> {
+/// `reply` when it is the `tag` response, else a protocol error naming both.
+pub(super) fn expect<'a>(reply: &'a Ttlv, tag: &str) -> Result<&'a Ttlv, ProtocolError> {
     if reply.tag == tag {
         Ok(reply)
     } else {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::actions::ledger::{Applied, LedgeredKey, apply_aws_output, list_ledger, record_entry};
 use crate::browser::{now_utc, random_bytes};
-use crate::components::choice_options::choice_options;
+use crate::components::choice_select::ChoiceSelect;
 use crate::components::clock::use_now;
 use crate::components::command_block::CommandBlock;
 use crate::components::download_button::DownloadButton;
@@ -66,6 +66,16 @@ fn rows_of(keys: &[LedgeredKey]) -> (Vec<Row>, Vec<String>) {
     (rows, unreadable)
 }
 
+/// The rows as the expiry watch reads them.
+fn watched(rows: &[Row]) -> Vec<WatchedEntry<'_>> {
+    rows.iter()
+        .map(|r| WatchedEntry {
+            kms_key_id: &r.key_id,
+            entry: &r.entry,
+        })
+        .collect()
+}
+
 /// The ledger page.
 #[component]
 pub fn LedgerPage() -> impl IntoView {
@@ -98,14 +108,7 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
     let selected = RwSignal::new(None::<String>);
     let earliest = move || {
         rows.with_value(|rows| {
-            let watched: Vec<WatchedEntry> = rows
-                .iter()
-                .map(|r| WatchedEntry {
-                    kms_key_id: &r.key_id,
-                    entry: &r.entry,
-                })
-                .collect();
-            earliest_expiry(&watched, now.get()).map(|(w, status)| {
+            earliest_expiry(&watched(rows), now.get()).map(|(w, status)| {
                 let aws_key = w
                     .entry
                     .aws_key_arn
@@ -121,14 +124,7 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
     };
     let calendar = Signal::derive(move || {
         rows.with_value(|rows| {
-            let watched: Vec<WatchedEntry> = rows
-                .iter()
-                .map(|r| WatchedEntry {
-                    kms_key_id: &r.key_id,
-                    entry: &r.entry,
-                })
-                .collect();
-            icalendar(&watched, now.get(), REMIND_DAYS_BEFORE).into_bytes()
+            icalendar(&watched(rows), now.get(), REMIND_DAYS_BEFORE).into_bytes()
         })
     });
     let shown = move || {
@@ -168,22 +164,14 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
         <p class="hint">
             {format!("One calendar event per expiring copy, with a reminder {REMIND_DAYS_BEFORE} days before.")}
         </p>
-        <label for="ledger-filter">"Show"</label>
-        <select
+        <ChoiceSelect
             id="ledger-filter"
-            on:change=move |ev| {
-                if let Some(f) = LedgerFilter::parse(&event_target_value(&ev)) {
-                    filter.set(f);
-                }
-            }
-        >
-            {choice_options(
-                LedgerFilter::ALL,
-                |f| f.name().to_owned(),
-                |f| f.label().to_owned(),
-                move || filter.get(),
-            )}
-        </select>
+            label="Show"
+            choices=LedgerFilter::ALL.to_vec()
+            selected=filter
+            value=|f: LedgerFilter| f.name().to_owned()
+            words=|f: LedgerFilter| f.label().to_owned()
+        />
         <TextField id="ledger-search" label="Search (KMS key, AWS key ARN, KeyMaterialId)" value=search kind="search" />
         {move || {
             let shown = shown();
@@ -399,22 +387,14 @@ fn Renewal(entry: LedgerEntry, key_id: String) -> impl IntoView {
                 <a href=export>"export this KMS key again"</a>
                 " under it; 3. import with the command below."
             </p>
-            <label for="renew-kek">"Wrapping key spec"</label>
-            <select
+            <ChoiceSelect
                 id="renew-kek"
-                on:change=move |ev| {
-                    if let Some(spec) = WrappingKeySpec::parse(&event_target_value(&ev)) {
-                        kek.set(spec);
-                    }
-                }
-            >
-                {choice_options(
-                    WrappingKeySpec::ALL,
-                    |s| s.aws_name().to_owned(),
-                    |s| s.aws_name().to_owned(),
-                    move || kek.get(),
-                )}
-            </select>
+                label="Wrapping key spec"
+                choices=WrappingKeySpec::ALL.to_vec()
+                selected=kek
+                value=|s: WrappingKeySpec| s.aws_name().to_owned()
+                words=|s: WrappingKeySpec| s.aws_name().to_owned()
+            />
             <TextField id="renew-valid-to" label="Expires on (YYYY-MM-DD, empty: does not expire)" value=valid_to />
             <ErrorBanner message=error />
             {move || commands.get().ok().map(|(get, import)| view! {
