@@ -318,6 +318,9 @@ fn EntryDetails(row: Row, reload: Callback<()>) -> impl IntoView {
             })}
             {mac.map(|text| view! {
                 <CommandBlock id="ledger-generate-mac" text=text label="Copy the generate-mac command" />
+                <p class="hint">
+                    "Written for AWS CLI v2 (as in CloudShell): the message is given in base64. AWS CLI v1 does not know --cli-binary-format: save the same bytes to a file and pass --message fileb://<file> instead."
+                </p>
             })}
             <form on:submit=on_submit novalidate>
                 <TextArea
