@@ -149,6 +149,7 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
         })
     };
     let total = rows.with_value(Vec::len);
+    let expiring = rows.with_value(|rows| rows.iter().any(|r| r.entry.valid_to().is_some()));
     view! {
         {(!unreadable.is_empty())
             .then(|| {
@@ -160,10 +161,13 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
                 }
             })}
         {move || earliest().map(|text| view! { <p class="notice" data-testid="earliest-expiry">{text}</p> })}
-        <DownloadButton bytes=calendar file_name="byok-expiry-reminders.ics".to_owned() />
-        <p class="hint">
-            {format!("One calendar event per expiring copy, with a reminder {REMIND_DAYS_BEFORE} days before.")}
-        </p>
+        // Offered once some copy expires: an empty calendar helps nobody.
+        <Show when=move || expiring>
+            <DownloadButton bytes=calendar file_name="byok-expiry-reminders.ics".to_owned() />
+            <p class="hint">
+                {format!("One calendar event per expiring copy, with a reminder {REMIND_DAYS_BEFORE} days before.")}
+            </p>
+        </Show>
         <ChoiceSelect
             id="ledger-filter"
             label="Show"
