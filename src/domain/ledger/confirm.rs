@@ -334,6 +334,18 @@ pub fn register_from_describe_key(
         },
         now,
     );
+    // A key AWS cannot use (PendingImport, Disabled, …) is registered as it
+    // is, and shows as a mismatch with what to do.
+    let discrepancies = describe_key_discrepancies(&entry, describe);
+    if !discrepancies.is_empty() {
+        entry.record(
+            EventKind::Mismatch {
+                source: "describe-key".to_owned(),
+                discrepancies,
+            },
+            now,
+        );
+    }
     Ok(entry)
 }
 
@@ -600,6 +612,17 @@ mod tests {
         let back =
             LedgerEntry::from_attribute(&e.attribute_name(), &e.to_attribute_value()).unwrap();
         assert_eq!(back, e);
+        let pending = parse_describe_key(&fixture("describe-key-hmac.json").replace(
+            "\"KeyState\": \"Enabled\"",
+            "\"KeyState\": \"PendingImport\"",
+        ))
+        .unwrap();
+        let waiting = register_from_describe_key(new_entry_id(NOW, [2; 6]), &pending, NOW).unwrap();
+        assert!(
+            matches!(&waiting.state(NOW), LedgerState::Mismatch(d) if d[0].problem.contains("PendingImport")),
+            "{:?}",
+            waiting.state(NOW)
+        );
         let aws_made = parse_describe_key(&fixture("describe-key-multi-region.json")).unwrap();
         assert!(
             register_from_describe_key(id, &aws_made, NOW)
