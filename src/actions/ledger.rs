@@ -12,8 +12,9 @@ use crate::browser::random_bytes;
 use crate::client::{KmsClient, RequestError};
 use crate::domain::aws_key_spec::AwsKeySpec;
 use crate::domain::aws_outputs::{AwsOutput, KeyMaterialListing, parse_aws_output_for_entry};
+use crate::domain::import_command::ImportCommand;
 use crate::domain::ledger::{
-    Discrepancy, ExportRecord, LedgerEntry, Proof, PublicKeyProof, Sameness,
+    CommandOptions, Discrepancy, ExportRecord, LedgerEntry, Proof, PublicKeyProof, Sameness,
     check_public_key_output, confirm, is_ledger_attribute, new_entry_id, prove_mac,
     prove_public_key, public_key_proof, reconcile, sha256_hex,
 };
@@ -505,6 +506,28 @@ pub async fn record_entry(
     .await
 }
 
+/// `shown` as the KMS holds it now, read back by its attribute name.
+pub async fn current_entry(
+    client: &KmsClient,
+    key_id: &str,
+    shown: &LedgerEntry,
+) -> Result<LedgerEntry, String> {
+    let name = shown.attribute_name();
+    let attributes = read_vendor_attributes(client, key_id)
+        .await
+        .map_err(|e| format!("The entry could not be read again: {e}"))?;
+    let (name, value) = attributes
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| {
+            format!(
+                "The entry {} is no longer on {key_id} (another client removed it, or the key is gone): nothing was recorded. Read the ledger again.",
+                shown.id
+            )
+        })?;
+    LedgerEntry::from_attribute(name, value).map_err(|e| e.to_string())
+}
+
 /// Writes back an entry that changed (command options, confirmations, proofs).
 pub async fn save_entry(
     client: &KmsClient,
@@ -518,6 +541,25 @@ pub async fn save_entry(
         &entry.to_attribute_value(),
     )
     .await
+}
+
+/// Records the options of the import command the user copied on the entry
+/// as it is now (an ARN given only in the command fills in a missing one).
+pub async fn record_command_options(
+    client: &KmsClient,
+    key_id: &str,
+    shown: &LedgerEntry,
+    command: &ImportCommand,
+) -> Result<LedgerEntry, String> {
+    let mut entry = current_entry(client, key_id, shown).await?;
+    entry.command = Some(CommandOptions::from_command(command));
+    if entry.aws_key_arn.is_none() {
+        entry.aws_key_arn = command.key_arn.clone();
+    }
+    save_entry(client, key_id, &entry)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(entry)
 }
 
 /// What applying a pasted AWS output did.
@@ -549,6 +591,9 @@ pub async fn apply_aws_output(
     now: OffsetDateTime,
 ) -> Result<Applied, String> {
     let output = parse_aws_output_for_entry(text, entry.aws_key_arn.as_ref())?;
+    // Applied to the entry as it is now: another tab or client may have
+    // recorded something on it since this page read it.
+    let entry = &current_entry(client, key_id, entry).await?;
     let (updated, discrepancies, lines) = match &output {
         AwsOutput::Import(_) | AwsOutput::DescribeKey(_) => {
             let confirmation = confirm(entry, &output, now)?;

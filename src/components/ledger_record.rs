@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 
 use crate::actions::export::WrappedKeyMaterial;
-use crate::actions::ledger::{record_export, save_entry};
+use crate::actions::ledger::{record_command_options, record_export};
 use crate::browser::{now_utc, random_bytes};
 use crate::domain::import_command::ImportCommand;
-use crate::domain::ledger::{CommandOptions, LedgerEntry};
+use crate::domain::ledger::LedgerEntry;
 use crate::routes::Page;
 use crate::settings::use_settings;
 
@@ -53,21 +53,14 @@ pub fn use_ledger_record(
         let LedgerRecord::Recorded { entry, .. } = status.get_untracked() else {
             return;
         };
-        let mut entry = *entry;
-        entry.command = Some(CommandOptions::from_command(&command));
-        if entry.aws_key_arn.is_none() {
-            entry.aws_key_arn = command.key_arn.clone();
-        }
         let key_id = key_id.clone();
         leptos::task::spawn_local(async move {
             let saved = match settings.client() {
-                Ok(client) => save_entry(&client, &key_id, &entry)
-                    .await
-                    .map_err(|e| e.to_string()),
+                Ok(client) => record_command_options(&client, &key_id, &entry, &command).await,
                 Err(message) => Err(message),
             };
             let _ = status.try_set(match saved {
-                Ok(()) => LedgerRecord::Recorded {
+                Ok(entry) => LedgerRecord::Recorded {
                     entry: Box::new(entry),
                     options_recorded: true,
                 },

@@ -32,7 +32,7 @@ use crate::support::pages::{ExportPage, ExportResult, ImportKekPage, LedgerPage,
 use crate::support::proxy::{Fault, kms_behind_proxy};
 use crate::support::seed::{
     add_ledger_entry, attributes, create_material, fingerprinted_kek, ledger_attributes,
-    ledger_entries, tagged_kek,
+    ledger_entries, set_ledger_entry, tagged_kek,
 };
 use crate::support::{Browser, Kms};
 
@@ -696,6 +696,50 @@ fn seeded_entry(kms: &Kms, key_id: &str, expiration: Expiration, n: u8) -> Ledge
     );
     add_ledger_entry(kms, key_id, &entry).unwrap();
     entry
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ledger_an_entry_changed_by_another_client_after_the_page_read_it_keeps_both_changes() {
+    let kms = Kms::with_ui();
+    let vendor = kms.vendor_id();
+    let key_id = create_material(&kms, &vendor, "shared", KeyMaterialSpec::Aes { bits: 256 });
+    let entry = seeded_entry(&kms, &key_id, Expiration::DoesNotExpire, 3);
+    let browser = Browser::start().await;
+    LedgerPage::open(&browser, &kms.url()).await;
+    LedgerPage::open_entry(&browser, &entry.id).await;
+
+    // Between the page's read and the click, another client binds the
+    // material and records that, by a direct KMIP SetAttribute.
+    let material_id = "cd".repeat(32);
+    let mut theirs = entry.clone();
+    theirs.key_material_id = Some(material_id.clone());
+    theirs.record(
+        EventKind::ImportConfirmed {
+            key_material_id: Some(material_id.clone()),
+        },
+        now() - Duration::minutes(5),
+    );
+    set_ledger_entry(&kms, &key_id, &theirs).unwrap();
+
+    let import = format!(r#"{{"KeyId": "{ARN}", "KeyMaterialId": "{material_id}"}}"#);
+    LedgerPage::submit(&browser, &import).await;
+    LedgerPage::applied(&browser, |t| t.contains("agrees with this entry")).await;
+    let stored = only_entry(&kms, &key_id);
+    assert_eq!(
+        stored.key_material_id.as_deref(),
+        Some(material_id.as_str())
+    );
+    assert_eq!(
+        stored.events.len(),
+        3,
+        "the other client's event and the page's two: {stored:?}"
+    );
+    assert_eq!(stored.events[0], theirs.events[0], "{stored:?}");
+    assert!(
+        matches!(stored.events[2].kind, EventKind::SameMaterial { .. }),
+        "{stored:?}"
+    );
+    browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

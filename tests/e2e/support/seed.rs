@@ -197,6 +197,17 @@ pub fn ledger_entries(kms: &Kms, key_id: &str) -> Vec<LedgerEntry> {
         .collect()
 }
 
+/// Overwrites a ledger entry on `key_id` with a direct KMIP SetAttribute (another client's update).
+pub fn set_ledger_entry(kms: &Kms, key_id: &str, entry: &LedgerEntry) -> Result<(), (u16, String)> {
+    kms.kmip(&kmip::set_vendor_attribute(
+        key_id,
+        &kms.vendor_id(),
+        &entry.attribute_name(),
+        &entry.to_attribute_value(),
+    ))
+    .map(drop)
+}
+
 /// Writes a ledger entry on `key_id` with a direct KMIP AddAttribute.
 pub fn add_ledger_entry(kms: &Kms, key_id: &str, entry: &LedgerEntry) -> Result<(), (u16, String)> {
     kms.kmip(&kmip::add_vendor_attribute(
