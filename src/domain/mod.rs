@@ -18,6 +18,7 @@ pub mod kek_tags;
 pub mod key_material;
 pub mod kms_id;
 pub mod ledger;
+pub mod runbook;
 pub mod server_url;
 pub mod wrapping;
 pub mod wrapping_key_spec;

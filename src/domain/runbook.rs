@@ -1,0 +1,1546 @@
+//! Rotation and multi-Region runbooks for one AWS key: which AWS CLI step comes
+//! next, which orders AWS refuses, and the progress kept in the KMS for any browser.
+//!
+//! # Where and how a runbook is stored
+//!
+//! One vendor attribute on the KMS key AWS holds now (the *source* key, the one
+//! the ledger entry is on): name `byok_aws_runbook_<id>` ([`attribute_name`]),
+//! value the compact JSON of [`Runbook::to_attribute_value`], format
+//! `byok-aws-runbook/1`. Any KMIP client can read it; every paste the page
+//! accepts is written back before the next step is offered, so another
+//! operator (or browser) continues where the last one stopped.
+//!
+//! # The three plans
+//!
+//! * [`RunbookKind::Rotation`] (SYMMETRIC_DEFAULT): the KMS makes the next
+//!   generation of the source key (KMIP ReKey: a new object linked to the old
+//!   one); each Region imports that same material (the primary as
+//!   `NEW_KEY_MATERIAL` with a description, every replica as
+//!   `EXISTING_KEY_MATERIAL` with the primary's `KeyMaterialId`); then
+//!   `rotate-key-on-demand` (at most [`MAX_ON_DEMAND_ROTATIONS`]); then
+//!   describe-key shows the new `CurrentKeyMaterialId`.
+//! * [`RunbookKind::Replicas`]: a multi-Region key whose primary already holds
+//!   the source key's material gains replicas, each importing the same
+//!   material under its own Region's wrapping key and token.
+//! * [`RunbookKind::NewKey`] (HMAC, RSA, ECC: their material never changes):
+//!   a new AWS key of the same spec with the KMS's next generation, then
+//!   `update-alias` moves the alias; the old copy is marked superseded.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::arn::AwsKeyArn;
+use super::aws_cli::{self, CreateKeyOptions};
+use super::aws_key_spec::AwsKeySpec;
+use super::aws_outputs::{DescribeKeyOutput, ImportOutput, arn_key_id};
+use super::cli::{CliCommand, shell_quote};
+use super::import_command::{Expiration, ImportCommand, ImportType, parse_date};
+use super::import_parameters::ImportParameters;
+use super::ledger::whole_seconds;
+
+/// The `format` member of every runbook this version writes.
+pub const FORMAT: &str = "byok-aws-runbook/1";
+/// What every runbook attribute name starts with; the runbook id follows.
+pub const ATTRIBUTE_PREFIX: &str = "byok_aws_runbook_";
+/// AWS's limit on on-demand rotations of one key with imported material.
+pub const MAX_ON_DEMAND_ROTATIONS: u32 = 25;
+/// The file names the page's downloads and commands use.
+pub const MATERIAL_FILE: &str = "EncryptedKeyMaterial.bin";
+pub const TOKEN_FILE: &str = "ImportToken.bin";
+
+/// Which plan a runbook follows (see the module doc).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunbookKind {
+    Rotation,
+    Replicas,
+    NewKey,
+}
+
+impl RunbookKind {
+    fn wire_name(self) -> &'static str {
+        match self {
+            Self::Rotation => "rotation",
+            Self::Replicas => "replicas",
+            Self::NewKey => "new_key",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Self> {
+        [Self::Rotation, Self::Replicas, Self::NewKey]
+            .into_iter()
+            .find(|k| k.wire_name() == name)
+    }
+
+    /// The plan in the page's words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Rotation => "Rotate the AWS key on demand to new material",
+            Self::Replicas => "Import the same material into replica Regions",
+            Self::NewKey => "Rotate by a new AWS key and moving the alias",
+        }
+    }
+
+    /// The plan AWS allows for this key spec: symmetric encryption keys rotate
+    /// in place; HMAC and asymmetric keys never change material.
+    pub fn rotation_for(spec: AwsKeySpec) -> Self {
+        if spec == AwsKeySpec::SymmetricDefault {
+            Self::Rotation
+        } else {
+            Self::NewKey
+        }
+    }
+}
+
+/// One Region's progress: its wrapping key and token, the export, the import.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegionProgress {
+    /// `eu-west-3`; the first Region of a runbook is the primary's.
+    pub region: String,
+    /// The KMS id of the KEK imported from this Region's parameters.
+    pub kek_id: Option<String>,
+    /// This Region's import token (base64), valid with its wrapping key only.
+    /// Not a secret: useless without AWS's private wrapping key; kept so
+    /// another browser can carry on.
+    pub import_token: Option<String>,
+    pub parameters_valid_to: Option<OffsetDateTime>,
+    /// The ledger entry recorded by this Region's wrapped export.
+    pub entry_id: Option<String>,
+    /// AWS's `KeyMaterialId` from this Region's import-key-material output.
+    pub key_material_id: Option<String>,
+}
+
+impl RegionProgress {
+    fn new(region: &str) -> Self {
+        Self {
+            region: region.to_owned(),
+            kek_id: None,
+            import_token: None,
+            parameters_valid_to: None,
+            entry_id: None,
+            key_material_id: None,
+        }
+    }
+}
+
+/// A runbook and its progress, as stored in the KMS.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Runbook {
+    /// `[A-Za-z0-9_]`, sorts by time (the ledger's entry id scheme).
+    pub id: String,
+    pub kind: RunbookKind,
+    pub key_spec: AwsKeySpec,
+    /// The KMS key whose material AWS holds now (holds this runbook).
+    pub source_key_id: String,
+    /// The ledger entry the runbook started from, if any.
+    pub source_entry_id: Option<String>,
+    /// The KMS key whose material the Regions import: the ReKey'd next
+    /// generation (rotation, new key), or the source key itself (replicas).
+    pub new_key_id: Option<String>,
+    /// The AWS key being rotated or replicated (the primary, for multi-Region).
+    pub key_arn: AwsKeyArn,
+    /// New key plan: the new AWS key's ARN, pasted from create-key.
+    pub new_key_arn: Option<AwsKeyArn>,
+    /// New key plan: `alias/…` to move (empty: no alias to move).
+    pub alias: Option<String>,
+    /// `--key-material-description` of the primary's NEW import (rotation).
+    pub description: Option<String>,
+    pub expiration: Expiration,
+    /// On-demand rotations AWS made before this one (from the ledger or list-key-rotations).
+    pub rotations_before: u32,
+    /// Primary first, then each replica Region.
+    pub regions: Vec<RegionProgress>,
+    /// rotate-key-on-demand done: describe-key's `CurrentKeyMaterialId` is the new material's.
+    pub rotated: bool,
+    /// New key plan: describe-key of the new key showed it Enabled, alias moved.
+    pub finished: bool,
+    pub started_at: OffsetDateTime,
+    /// Members a newer writer added, kept and written back verbatim.
+    pub preserved: BTreeMap<String, Value>,
+}
+
+/// `byok_aws_runbook_<id>`.
+pub fn attribute_name(id: &str) -> String {
+    format!("{ATTRIBUTE_PREFIX}{id}")
+}
+
+/// Whether a vendor attribute name is a runbook's.
+pub fn is_runbook_attribute(name: &str) -> bool {
+    name.strip_prefix(ATTRIBUTE_PREFIX).is_some_and(|id| {
+        !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
+}
+
+/// The same ARN in another Region: a multi-Region key's replica shares its key id.
+pub fn arn_in_region(arn: &AwsKeyArn, region: &str) -> AwsKeyArn {
+    let mut parts: Vec<&str> = arn.as_str().splitn(6, ':').collect();
+    if parts.len() == 6 {
+        parts[3] = region;
+    }
+    AwsKeyArn::parse(&parts.join(":")).unwrap_or_else(|_| arn.clone())
+}
+
+/// Whether an ARN names a multi-Region key (`mrk-` key id).
+pub fn is_multi_region(arn: &AwsKeyArn) -> bool {
+    arn_key_id(arn).starts_with("mrk-")
+}
+
+/// What the start form gives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunbookStart {
+    pub kind: RunbookKind,
+    pub key_spec: AwsKeySpec,
+    pub source_key_id: String,
+    pub source_entry_id: Option<String>,
+    pub key_arn: AwsKeyArn,
+    /// Replica Regions, comma or space separated, as typed.
+    pub replica_regions: String,
+    pub description: String,
+    /// `YYYY-MM-DD`, empty: does not expire.
+    pub valid_to: String,
+    pub alias: String,
+    pub rotations_before: u32,
+}
+
+/// Checks the start form; every refusal says what to change.
+pub fn start(input: &RunbookStart, id: String, now: OffsetDateTime) -> Result<Runbook, String> {
+    let primary = input.key_arn.region().to_owned();
+    let mut regions = vec![RegionProgress::new(&primary)];
+    for region in input
+        .replica_regions
+        .split([',', ' ', '\n'])
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        aws_cli::check_region(region)?;
+        if regions.iter().any(|r| r.region == region) {
+            return Err(format!(
+                "{region} is listed twice or is the primary's Region: list each replica Region once."
+            ));
+        }
+        regions.push(RegionProgress::new(region));
+    }
+    if regions.len() > 1 && !is_multi_region(&input.key_arn) {
+        return Err(format!(
+            "{} is a single-Region key (its id does not start with mrk-): AWS replicates only multi-Region keys. Leave the replica Regions empty, or use a key created with --multi-region.",
+            input.key_arn
+        ));
+    }
+    match input.kind {
+        RunbookKind::Rotation => {
+            if input.key_spec != AwsKeySpec::SymmetricDefault {
+                return Err(format!(
+                    "{} keys never change material in AWS: rotate them with a new AWS key and the alias instead.",
+                    input.key_spec.aws_name()
+                ));
+            }
+            if input.rotations_before >= MAX_ON_DEMAND_ROTATIONS {
+                return Err(format!(
+                    "This AWS key has had {} on-demand rotations, AWS's limit is {MAX_ON_DEMAND_ROTATIONS}: a 26th is refused. Rotate by a new AWS key and moving the alias instead.",
+                    input.rotations_before
+                ));
+            }
+        }
+        RunbookKind::Replicas => {
+            if regions.len() < 2 {
+                return Err("List at least one replica Region (e.g. us-east-1).".to_owned());
+            }
+        }
+        RunbookKind::NewKey => {
+            let alias = input.alias.trim();
+            if !alias.is_empty() {
+                check_alias(alias)?;
+            }
+        }
+    }
+    let description = input.description.trim();
+    if description.len() > 256
+        || !description
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " :/_.-".contains(c))
+    {
+        return Err("The key material description takes up to 256 letters, digits, spaces and : / _ . - only.".to_owned());
+    }
+    let expiration = match input.valid_to.trim() {
+        "" => Expiration::DoesNotExpire,
+        text => {
+            let date = parse_date(text).ok_or_else(|| {
+                format!("\"{text}\" is not a date: write it as YYYY-MM-DD, or leave it empty for material that does not expire.")
+            })?;
+            super::import_command::check_valid_to(date, now)?;
+            Expiration::ExpiresOn(date)
+        }
+    };
+    Ok(Runbook {
+        id,
+        kind: input.kind,
+        key_spec: input.key_spec,
+        source_key_id: input.source_key_id.clone(),
+        source_entry_id: input.source_entry_id.clone(),
+        new_key_id: (input.kind == RunbookKind::Replicas).then(|| input.source_key_id.clone()),
+        key_arn: input.key_arn.clone(),
+        new_key_arn: None,
+        alias: Some(input.alias.trim().to_owned()).filter(|a| !a.is_empty()),
+        description: Some(description.to_owned()).filter(|d| !d.is_empty()),
+        expiration,
+        rotations_before: input.rotations_before,
+        regions,
+        rotated: false,
+        finished: false,
+        started_at: whole_seconds(now),
+        preserved: BTreeMap::new(),
+    })
+}
+
+fn check_alias(alias: &str) -> Result<(), String> {
+    let name = alias.strip_prefix("alias/").ok_or_else(|| {
+        format!("\"{alias}\" is not an alias name: it starts with alias/, e.g. alias/payments.")
+    })?;
+    if name.is_empty()
+        || name.len() > 250
+        || name.starts_with("aws/")
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/_-".contains(c))
+    {
+        return Err(format!(
+            "\"{alias}\" is not an alias AWS accepts: after alias/ use letters, digits, / _ - (not aws/, which AWS reserves)."
+        ));
+    }
+    Ok(())
+}
+
+/// Where one step stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepStatus {
+    Done,
+    /// The step can be done now (a command to run, an output to paste).
+    Waiting,
+    /// Its 24-hour import parameters have passed: get new ones.
+    Expired,
+    /// Not yet: the reason, and what must happen first.
+    Blocked(String),
+}
+
+impl StepStatus {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Done => "done",
+            Self::Waiting => "waiting for you",
+            Self::Expired => "expired",
+            Self::Blocked(_) => "not yet",
+        }
+    }
+}
+
+/// Which step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepId {
+    /// New material in the KMS (ReKey of the source key).
+    NewMaterial,
+    /// New key plan: create-key, paste its output.
+    CreateKey,
+    /// `replicate-key` into this Region (before its parameters exist).
+    Replicate(String),
+    /// get-parameters-for-import in this Region, paste, KEK imported.
+    Parameters(String),
+    /// Export the material under this Region's KEK.
+    Export(String),
+    /// import-key-material in this Region, paste its output.
+    Import(String),
+    /// rotate-key-on-demand on the primary.
+    Rotate,
+    /// describe-key proves the outcome.
+    Check,
+    /// update-alias to the new key.
+    MoveAlias,
+}
+
+/// One line of the runbook as the page shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub id: StepId,
+    pub title: String,
+    pub status: StepStatus,
+}
+
+impl Runbook {
+    /// The vendor attribute name this runbook is stored under.
+    pub fn attribute_name(&self) -> String {
+        attribute_name(&self.id)
+    }
+
+    /// The AWS key the Regions import into: the new key (new key plan) or the rotated one.
+    pub fn target_arn(&self) -> Option<&AwsKeyArn> {
+        match self.kind {
+            RunbookKind::NewKey => self.new_key_arn.as_ref(),
+            _ => Some(&self.key_arn),
+        }
+    }
+
+    /// The target key's ARN in `region`.
+    pub fn arn_in(&self, region: &str) -> Option<AwsKeyArn> {
+        self.target_arn().map(|arn| arn_in_region(arn, region))
+    }
+
+    pub fn primary(&self) -> &RegionProgress {
+        &self.regions[0]
+    }
+
+    fn is_primary(&self, region: &str) -> bool {
+        self.primary().region == region
+    }
+
+    pub fn region(&self, region: &str) -> Result<&RegionProgress, String> {
+        self.regions
+            .iter()
+            .find(|r| r.region == region)
+            .ok_or_else(|| {
+                format!(
+                    "{region} is not a Region of this runbook ({}).",
+                    self.region_names().join(", ")
+                )
+            })
+    }
+
+    fn region_mut(&mut self, region: &str) -> Result<&mut RegionProgress, String> {
+        let names = self.region_names().join(", ");
+        self.regions
+            .iter_mut()
+            .find(|r| r.region == region)
+            .ok_or_else(|| format!("{region} is not a Region of this runbook ({names})."))
+    }
+
+    pub fn region_names(&self) -> Vec<String> {
+        self.regions.iter().map(|r| r.region.clone()).collect()
+    }
+
+    fn replicas(&self) -> impl Iterator<Item = &RegionProgress> {
+        self.regions.iter().skip(1)
+    }
+
+    /// Whether every step is done.
+    pub fn is_complete(&self) -> bool {
+        match self.kind {
+            RunbookKind::Rotation => self.rotated,
+            RunbookKind::Replicas => self.regions.iter().all(|r| r.key_material_id.is_some()),
+            RunbookKind::NewKey => self.finished,
+        }
+    }
+
+    /// Every step in the only order AWS accepts, each with where it stands at `now`.
+    pub fn steps(&self, now: OffsetDateTime) -> Vec<Step> {
+        let mut steps = Vec::new();
+        let done = |b: bool| {
+            if b {
+                StepStatus::Done
+            } else {
+                StepStatus::Waiting
+            }
+        };
+        if self.kind != RunbookKind::Replicas {
+            steps.push(Step {
+                id: StepId::NewMaterial,
+                title: "New key material in the KMS (the source key's next generation)".to_owned(),
+                status: done(self.new_key_id.is_some()),
+            });
+        }
+        if self.kind == RunbookKind::NewKey {
+            steps.push(Step {
+                id: StepId::CreateKey,
+                title: format!("Create the new AWS key ({})", self.key_spec.aws_name()),
+                status: done(self.new_key_arn.is_some()),
+            });
+        }
+        let replicating = self.kind != RunbookKind::Rotation;
+        for (index, region) in self.regions.iter().enumerate() {
+            let name = &region.region;
+            if index > 0 && replicating {
+                steps.push(Step {
+                    id: StepId::Replicate(name.clone()),
+                    title: format!("Replicate the key into {name}"),
+                    status: match self.command(&StepId::Replicate(name.clone()), now) {
+                        Err(why) => StepStatus::Blocked(why),
+                        Ok(_) => done(region.kek_id.is_some()),
+                    },
+                });
+            }
+            let role = if index == 0 { "primary" } else { "replica" };
+            let imported = region.key_material_id.is_some();
+            steps.push(Step {
+                id: StepId::Parameters(name.clone()),
+                title: format!("{name} ({role}): wrapping key and import token"),
+                status: if imported || (region.kek_id.is_some() && !self.expired(region, now)) {
+                    StepStatus::Done
+                } else if region.kek_id.is_some() {
+                    StepStatus::Expired
+                } else {
+                    match self.command(&StepId::Parameters(name.clone()), now) {
+                        Err(why) => StepStatus::Blocked(why),
+                        Ok(_) => StepStatus::Waiting,
+                    }
+                },
+            });
+            steps.push(Step {
+                id: StepId::Export(name.clone()),
+                title: format!("{name}: export the material wrapped for {name}"),
+                status: if imported || region.entry_id.is_some() {
+                    StepStatus::Done
+                } else {
+                    match self.export_check(name, now) {
+                        Err(why) => StepStatus::Blocked(why),
+                        Ok(()) => StepStatus::Waiting,
+                    }
+                },
+            });
+            steps.push(Step {
+                id: StepId::Import(name.clone()),
+                title: format!("{name}: import-key-material, then paste its output"),
+                status: if imported {
+                    StepStatus::Done
+                } else {
+                    match self.command(&StepId::Import(name.clone()), now) {
+                        Err(why) if region.kek_id.is_some() && self.expired(region, now) => {
+                            let _ = why;
+                            StepStatus::Expired
+                        }
+                        Err(why) => StepStatus::Blocked(why),
+                        Ok(_) => StepStatus::Waiting,
+                    }
+                },
+            });
+        }
+        let final_status = |finished: bool, id: StepId| {
+            if finished {
+                StepStatus::Done
+            } else {
+                match self.command(&id, now) {
+                    Err(why) => StepStatus::Blocked(why),
+                    Ok(_) => StepStatus::Waiting,
+                }
+            }
+        };
+        match self.kind {
+            RunbookKind::Rotation => {
+                steps.push(Step {
+                    id: StepId::Rotate,
+                    title: format!(
+                        "Rotate on demand (rotation {} of AWS's {MAX_ON_DEMAND_ROTATIONS})",
+                        self.rotations_before + 1
+                    ),
+                    status: final_status(self.rotated, StepId::Rotate),
+                });
+                steps.push(Step {
+                    id: StepId::Check,
+                    title: "describe-key shows the new material as current".to_owned(),
+                    status: final_status(self.rotated, StepId::Check),
+                });
+            }
+            RunbookKind::Replicas => {}
+            RunbookKind::NewKey => {
+                steps.push(Step {
+                    id: StepId::MoveAlias,
+                    title: match &self.alias {
+                        Some(alias) => format!("Move {alias} to the new key"),
+                        None => "No alias to move".to_owned(),
+                    },
+                    status: final_status(self.finished, StepId::MoveAlias),
+                });
+                steps.push(Step {
+                    id: StepId::Check,
+                    title: "describe-key shows the new key Enabled".to_owned(),
+                    status: final_status(self.finished, StepId::Check),
+                });
+            }
+        }
+        steps
+    }
+
+    fn expired(&self, region: &RegionProgress, now: OffsetDateTime) -> bool {
+        region.parameters_valid_to.is_some_and(|t| t <= now)
+    }
+
+    fn export_check(&self, region: &str, now: OffsetDateTime) -> Result<(), String> {
+        let progress = self.region(region)?;
+        if self.new_key_id.is_none() {
+            return Err("Make the new key material in the KMS first.".to_owned());
+        }
+        if progress.kek_id.is_none() {
+            return Err(format!(
+                "Paste {region}'s get-parameters-for-import output first: the material is wrapped under {region}'s own wrapping key."
+            ));
+        }
+        if self.expired(progress, now) {
+            return Err(format!(
+                "{region}'s import parameters have expired (valid 24 hours): run get-parameters-for-import again and paste the new output."
+            ));
+        }
+        Ok(())
+    }
+
+    /// The command for a step, or why AWS would refuse it now: a step out of
+    /// order gets its reason and no command.
+    pub fn command(&self, step: &StepId, now: OffsetDateTime) -> Result<CliCommand, String> {
+        match step {
+            StepId::NewMaterial => {
+                Err("The KMS makes the new material: no AWS command.".to_owned())
+            }
+            StepId::CreateKey => Ok(aws_cli::create_key(&CreateKeyOptions {
+                spec: self.key_spec,
+                usage: self.key_spec.key_usages()[0],
+                description: format!("Rotated from {}", self.key_arn),
+                region: self.key_arn.region().to_owned(),
+                multi_region: self.regions.len() > 1,
+            })),
+            StepId::Replicate(region) => {
+                self.region(region)?;
+                let primary = self.target_arn().ok_or_else(need_new_key)?;
+                Ok(CliCommand(vec![
+                    "aws kms replicate-key".to_owned(),
+                    format!("--key-id {}", shell_quote(primary.as_str())),
+                    format!("--replica-region {region}"),
+                    format!("--region {}", primary.region()),
+                ]))
+            }
+            StepId::Parameters(region) => {
+                self.region(region)?;
+                let arn = self.arn_in(region).ok_or_else(need_new_key)?;
+                let (algorithm, size) = self.key_spec.recommended_wrapping();
+                Ok(aws_cli::get_parameters_for_import(
+                    Some(&arn),
+                    algorithm,
+                    size,
+                ))
+            }
+            StepId::Export(region) => {
+                self.export_check(region, now)?;
+                Err("The page exports the material: no AWS command.".to_owned())
+            }
+            StepId::Import(region) => self.import_command(region, now).map(|c| c.command()),
+            StepId::Rotate => {
+                self.check_rotate()?;
+                Ok(CliCommand(vec![
+                    "aws kms rotate-key-on-demand".to_owned(),
+                    format!("--key-id {}", shell_quote(self.key_arn.as_str())),
+                    format!("--region {}", self.key_arn.region()),
+                ]))
+            }
+            StepId::Check => {
+                match self.kind {
+                    RunbookKind::Rotation if !self.rotated => self.check_rotate()?,
+                    RunbookKind::NewKey if !self.finished => self.check_all_imported()?,
+                    _ => {}
+                }
+                let arn = self.target_arn().ok_or_else(need_new_key)?;
+                Ok(aws_cli::describe_key(Some(arn)))
+            }
+            StepId::MoveAlias => {
+                self.check_all_imported()?;
+                let arn = self.new_key_arn.as_ref().ok_or_else(need_new_key)?;
+                let Some(alias) = &self.alias else {
+                    return Err(
+                        "No alias was given: nothing to move; check the new key with describe-key."
+                            .to_owned(),
+                    );
+                };
+                Ok(CliCommand(vec![
+                    "aws kms update-alias".to_owned(),
+                    format!("--alias-name {}", shell_quote(alias)),
+                    format!("--target-key-id {}", shell_quote(arn.as_str())),
+                    format!("--region {}", arn.region()),
+                ]))
+            }
+        }
+    }
+
+    fn check_all_imported(&self) -> Result<(), String> {
+        let missing: Vec<&str> = self
+            .regions
+            .iter()
+            .filter(|r| r.key_material_id.is_none())
+            .map(|r| r.region.as_str())
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "Not every Region has imported the material yet ({}): paste each import-key-material output first.",
+                missing.join(", ")
+            ))
+        }
+    }
+
+    fn check_rotate(&self) -> Result<(), String> {
+        if self.kind != RunbookKind::Rotation {
+            return Err("Only a symmetric encryption key rotates on demand.".to_owned());
+        }
+        if self.rotations_before >= MAX_ON_DEMAND_ROTATIONS {
+            return Err(format!(
+                "AWS allows {MAX_ON_DEMAND_ROTATIONS} on-demand rotations per key and this key has had {}: a 26th is refused. Rotate by a new AWS key and moving the alias instead.",
+                self.rotations_before
+            ));
+        }
+        if self.primary().key_material_id.is_none() {
+            return Err(
+                "Import the new material into the primary first: rotating before it is imported is refused by AWS.".to_owned(),
+            );
+        }
+        let waiting: Vec<&str> = self
+            .replicas()
+            .filter(|r| r.key_material_id.is_none())
+            .map(|r| r.region.as_str())
+            .collect();
+        if !waiting.is_empty() {
+            return Err(format!(
+                "Every replica must import the new material before the primary rotates (AWS refuses otherwise; replicas could no longer decrypt): still waiting for {}.",
+                waiting.join(", ")
+            ));
+        }
+        Ok(())
+    }
+
+    /// The import type this Region must use: the primary of a rotation imports
+    /// NEW material, its replicas the EXISTING one; first imports need none.
+    pub fn import_type(&self, region: &str) -> Option<ImportType> {
+        match self.kind {
+            RunbookKind::Rotation if self.is_primary(region) => Some(ImportType::NewKeyMaterial),
+            RunbookKind::Rotation => Some(ImportType::ExistingKeyMaterial),
+            _ => None,
+        }
+    }
+
+    /// Refuses an import type AWS would refuse in this Region (a replica
+    /// importing NEW material, the rotating primary importing EXISTING).
+    pub fn check_import_type(&self, region: &str, import_type: ImportType) -> Result<(), String> {
+        match self.import_type(region) {
+            Some(expected) if expected != import_type => Err(if self.is_primary(region) {
+                format!(
+                    "The primary ({region}) imports the new material as NEW_KEY_MATERIAL; EXISTING_KEY_MATERIAL is only for material AWS already holds."
+                )
+            } else {
+                format!(
+                    "A replica ({region}) cannot import NEW material: AWS refuses it. Replicas import the primary's new material with EXISTING_KEY_MATERIAL and the primary's KeyMaterialId."
+                )
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The import command for `region`, or why it cannot be offered yet.
+    pub fn import_command(
+        &self,
+        region: &str,
+        now: OffsetDateTime,
+    ) -> Result<ImportCommand, String> {
+        let progress = self.region(region)?;
+        let arn = self.arn_in(region).ok_or_else(need_new_key)?;
+        self.export_check(region, now)?;
+        let mut key_material_id = None;
+        if self.kind == RunbookKind::Rotation && !self.is_primary(region) {
+            key_material_id = Some(self.primary().key_material_id.clone().ok_or_else(|| {
+                format!(
+                    "A replica ({region}) cannot import NEW material: import into the primary ({}) first and paste its output; {region} then imports the same material with the primary's KeyMaterialId.",
+                    self.primary().region
+                )
+            })?);
+        }
+        let _ = progress;
+        Ok(ImportCommand {
+            key_arn: Some(arn),
+            material: self.key_spec.material(),
+            material_file: file_name(MATERIAL_FILE, region),
+            token_file: file_name(TOKEN_FILE, region),
+            expiration: self.expiration,
+            import_type: self.import_type(region),
+            description: if self.is_primary(region) {
+                self.description.clone()
+            } else {
+                None
+            },
+            key_material_id,
+        })
+    }
+
+    /// Checks pasted get-parameters-for-import output for `region` before its
+    /// KEK is imported: another Region's or another key's parameters, or
+    /// expired ones, are refused.
+    pub fn check_parameters(
+        &self,
+        region: &str,
+        parameters: &ImportParameters,
+        now: OffsetDateTime,
+    ) -> Result<(), String> {
+        self.region(region)?;
+        let expected = self.arn_in(region).ok_or_else(need_new_key)?;
+        let pasted = &parameters.key_arn;
+        if pasted.region() != region {
+            return Err(format!(
+                "These parameters are from {} but this step is {region}'s: each Region has its own wrapping key and token. Run the command shown for {region} and paste its output.",
+                pasted.region()
+            ));
+        }
+        if pasted != &expected {
+            return Err(format!(
+                "These parameters are for {pasted}, not {expected}: run the command shown and paste its output."
+            ));
+        }
+        if parameters.valid_to <= now {
+            return Err("These parameters have expired (valid 24 hours): run get-parameters-for-import again.".to_owned());
+        }
+        Ok(())
+    }
+
+    /// Records `region`'s KEK and token once the KEK is in the KMS.
+    pub fn parameters_imported(
+        &mut self,
+        region: &str,
+        kek_id: &str,
+        parameters: &ImportParameters,
+    ) -> Result<(), String> {
+        let progress = self.region_mut(region)?;
+        progress.kek_id = Some(kek_id.to_owned());
+        progress.import_token = Some(base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            &parameters.import_token,
+        ));
+        progress.parameters_valid_to = Some(parameters.valid_to);
+        progress.entry_id = None;
+        Ok(())
+    }
+
+    /// Records the ledger entry of `region`'s export.
+    pub fn exported(&mut self, region: &str, entry_id: &str) -> Result<(), String> {
+        self.region_mut(region)?.entry_id = Some(entry_id.to_owned());
+        Ok(())
+    }
+
+    /// Applies a pasted import-key-material output for `region`: it must name
+    /// this Region's key; a replica's material must be the primary's.
+    pub fn accept_import(&mut self, region: &str, output: &ImportOutput) -> Result<(), String> {
+        let expected = self.arn_in(region).ok_or_else(need_new_key)?;
+        if output.key.key_id() != arn_key_id(&expected)
+            || output.key.arn().is_some_and(|arn| arn != &expected)
+        {
+            return Err(format!(
+                "This output is about {}, not {expected}: paste {region}'s import-key-material output.",
+                output
+                    .key
+                    .arn()
+                    .map_or(output.key.key_id().to_owned(), ToString::to_string)
+            ));
+        }
+        if self.region(region)?.entry_id.is_none() {
+            return Err(format!(
+                "{region} has no export yet: export the material for {region} before pasting its import output."
+            ));
+        }
+        if !self.is_primary(region) {
+            match &self.primary().key_material_id {
+                None => {
+                    return Err(format!(
+                        "Import into the primary ({}) first and paste its output: replicas import the primary's material.",
+                        self.primary().region
+                    ));
+                }
+                Some(primary) if primary != &output.key_material_id => {
+                    return Err(format!(
+                        "{region} reports KeyMaterialId {} but the primary's is {primary}: the replica does not hold the primary's material. Import again with the command shown (EXISTING_KEY_MATERIAL and the primary's KeyMaterialId).",
+                        output.key_material_id
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        self.region_mut(region)?.key_material_id = Some(output.key_material_id.clone());
+        Ok(())
+    }
+
+    /// New key plan: the new AWS key's ARN from create-key's output.
+    pub fn accept_new_key(&mut self, text: &str) -> Result<(), String> {
+        let arn = aws_cli::key_arn_from_input(text, self.key_spec)?;
+        if arn == self.key_arn {
+            return Err(
+                "This is the old key's ARN: paste the output of the create-key command shown."
+                    .to_owned(),
+            );
+        }
+        if self.regions.len() > 1 && !is_multi_region(&arn) {
+            return Err(format!(
+                "{arn} is single-Region but this runbook has replicas: create the key with --multi-region as the command shows."
+            ));
+        }
+        self.new_key_arn = Some(arn);
+        Ok(())
+    }
+
+    /// Applies the final describe-key: the rotation is done when the primary's
+    /// current material is the new one; the new key when it is Enabled.
+    pub fn accept_check(
+        &mut self,
+        output: &DescribeKeyOutput,
+        now: OffsetDateTime,
+    ) -> Result<(), String> {
+        self.command(&StepId::Check, now)?;
+        let expected = self.target_arn().ok_or_else(need_new_key)?;
+        if &output.arn != expected {
+            return Err(format!(
+                "This describe-key output is about {}, not {expected}.",
+                output.arn
+            ));
+        }
+        match self.kind {
+            RunbookKind::Rotation => {
+                let new = self.primary().key_material_id.clone().unwrap_or_default();
+                match output.current_key_material_id.as_deref() {
+                    Some(current) if current == new => {
+                        self.rotated = true;
+                        Ok(())
+                    }
+                    Some(current) => Err(format!(
+                        "AWS's current material is still {current}, not the new {new}: run rotate-key-on-demand, wait a moment, and describe the key again."
+                    )),
+                    None => Err("This describe-key output has no CurrentKeyMaterialId: paste the whole output of the command shown.".to_owned()),
+                }
+            }
+            _ => {
+                if output.key_state != "Enabled" {
+                    return Err(format!(
+                        "The new key is {}, not Enabled: finish every Region's import first.",
+                        output.key_state
+                    ));
+                }
+                self.finished = true;
+                Ok(())
+            }
+        }
+    }
+
+    /// The compact JSON stored as the attribute's value.
+    pub fn to_attribute_value(&self) -> String {
+        let wire = WireRunbook {
+            format: FORMAT.to_owned(),
+            id: self.id.clone(),
+            kind: self.kind.wire_name().to_owned(),
+            key_spec: self.key_spec.aws_name(),
+            source_key_id: self.source_key_id.clone(),
+            source_entry_id: self.source_entry_id.clone(),
+            new_key_id: self.new_key_id.clone(),
+            key_arn: self.key_arn.to_string(),
+            new_key_arn: self.new_key_arn.as_ref().map(ToString::to_string),
+            alias: self.alias.clone(),
+            description: self.description.clone(),
+            valid_to: match self.expiration {
+                Expiration::ExpiresOn(date) => Some(date.to_string()),
+                Expiration::DoesNotExpire => None,
+            },
+            rotations_before: self.rotations_before,
+            regions: self
+                .regions
+                .iter()
+                .map(|r| WireRegion {
+                    region: r.region.clone(),
+                    kek_id: r.kek_id.clone(),
+                    import_token: r.import_token.clone(),
+                    parameters_valid_to: r.parameters_valid_to.map(rfc3339),
+                    entry_id: r.entry_id.clone(),
+                    key_material_id: r.key_material_id.clone(),
+                })
+                .collect(),
+            rotated: self.rotated,
+            finished: self.finished,
+            started_at: rfc3339(self.started_at),
+            preserved: self.preserved.clone(),
+        };
+        serde_json::to_string(&wire).unwrap_or_default()
+    }
+
+    /// Reads a runbook attribute back; never panics.
+    pub fn from_attribute(name: &str, value: &str) -> Result<Self, String> {
+        let id = name
+            .strip_prefix(ATTRIBUTE_PREFIX)
+            .filter(|_| is_runbook_attribute(name))
+            .ok_or_else(|| format!("{name} is not a runbook attribute."))?;
+        let bad =
+            |why: String| format!("The runbook {id} cannot be read ({why}); it is left untouched.");
+        let wire: WireRunbook =
+            serde_json::from_str(value).map_err(|e| bad(format!("not its JSON: {e}")))?;
+        if wire.format != FORMAT {
+            return Err(bad(format!("format \"{}\" is not {FORMAT}", wire.format)));
+        }
+        if wire.id != id {
+            return Err(bad(format!(
+                "its id {} is not the one in its name",
+                wire.id
+            )));
+        }
+        let kind =
+            RunbookKind::parse(&wire.kind).ok_or_else(|| bad(format!("kind \"{}\"", wire.kind)))?;
+        let key_spec = AwsKeySpec::parse(&wire.key_spec)
+            .ok_or_else(|| bad(format!("key_spec \"{}\"", wire.key_spec)))?;
+        let key_arn = AwsKeyArn::parse(&wire.key_arn).map_err(&bad)?;
+        let new_key_arn = wire
+            .new_key_arn
+            .as_deref()
+            .map(AwsKeyArn::parse)
+            .transpose()
+            .map_err(&bad)?;
+        let expiration = match wire.valid_to.as_deref() {
+            None => Expiration::DoesNotExpire,
+            Some(text) => Expiration::ExpiresOn(
+                parse_date(text).ok_or_else(|| bad(format!("valid_to \"{text}\"")))?,
+            ),
+        };
+        let regions = wire
+            .regions
+            .into_iter()
+            .map(|r| {
+                Ok(RegionProgress {
+                    parameters_valid_to: r
+                        .parameters_valid_to
+                        .as_deref()
+                        .map(parse_time)
+                        .transpose()
+                        .map_err(&bad)?,
+                    region: r.region,
+                    kek_id: r.kek_id,
+                    import_token: r.import_token,
+                    entry_id: r.entry_id,
+                    key_material_id: r.key_material_id,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        if regions.is_empty() {
+            return Err(bad("no Regions".to_owned()));
+        }
+        Ok(Self {
+            id: wire.id,
+            kind,
+            key_spec,
+            source_key_id: wire.source_key_id,
+            source_entry_id: wire.source_entry_id,
+            new_key_id: wire.new_key_id,
+            key_arn,
+            new_key_arn,
+            alias: wire.alias,
+            description: wire.description,
+            expiration,
+            rotations_before: wire.rotations_before,
+            regions,
+            rotated: wire.rotated,
+            finished: wire.finished,
+            started_at: parse_time(&wire.started_at).map_err(&bad)?,
+            preserved: wire.preserved,
+        })
+    }
+}
+
+fn need_new_key() -> String {
+    "Create the new AWS key first and paste create-key's output.".to_owned()
+}
+
+/// `EncryptedKeyMaterial-eu-west-3.bin`: one pair of files per Region, so
+/// two Regions' downloads never overwrite each other.
+pub fn file_name(base: &str, region: &str) -> String {
+    match base.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}-{region}.{ext}"),
+        None => format!("{base}-{region}"),
+    }
+}
+
+/// The on-demand rotations already made on one AWS key, as far as the ledger
+/// knows: distinct confirmed `KeyMaterialId`s of its copies, minus the first.
+pub fn rotations_so_far<'a>(key_material_ids: impl IntoIterator<Item = &'a str>) -> u32 {
+    let distinct: std::collections::BTreeSet<&str> = key_material_ids.into_iter().collect();
+    u32::try_from(distinct.len().saturating_sub(1)).unwrap_or(u32::MAX)
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    whole_seconds(t).format(&Rfc3339).unwrap_or_default()
+}
+
+fn parse_time(text: &str) -> Result<OffsetDateTime, String> {
+    OffsetDateTime::parse(text, &Rfc3339).map_err(|e| format!("\"{text}\" is not RFC 3339: {e}"))
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireRunbook {
+    format: String,
+    id: String,
+    kind: String,
+    key_spec: String,
+    source_key_id: String,
+    source_entry_id: Option<String>,
+    new_key_id: Option<String>,
+    key_arn: String,
+    new_key_arn: Option<String>,
+    alias: Option<String>,
+    description: Option<String>,
+    valid_to: Option<String>,
+    rotations_before: u32,
+    regions: Vec<WireRegion>,
+    rotated: bool,
+    finished: bool,
+    started_at: String,
+    #[serde(flatten)]
+    preserved: BTreeMap<String, Value>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireRegion {
+    region: String,
+    kek_id: Option<String>,
+    import_token: Option<String>,
+    parameters_valid_to: Option<String>,
+    entry_id: Option<String>,
+    key_material_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::domain::aws_outputs::{parse_describe_key, parse_import_output};
+
+    const NOW: OffsetDateTime = datetime!(2026-11-29 12:00 UTC);
+    const MRK: &str = "arn:aws:kms:us-west-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+    const SINGLE: &str =
+        "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const NEW_ID: &str = "0b7fd7ddbac6eef27907413567cad8c810e2883dc8a7534067a82ee1142fc1e6";
+
+    fn input(kind: RunbookKind, arn: &str, replicas: &str) -> RunbookStart {
+        RunbookStart {
+            kind,
+            key_spec: if kind == RunbookKind::NewKey {
+                AwsKeySpec::parse("HMAC_256").unwrap()
+            } else {
+                AwsKeySpec::SymmetricDefault
+            },
+            source_key_id: "k1".into(),
+            source_entry_id: Some("e1".into()),
+            key_arn: AwsKeyArn::parse(arn).unwrap(),
+            replica_regions: replicas.into(),
+            description: "generation 2".into(),
+            valid_to: String::new(),
+            alias: "alias/payments".into(),
+            rotations_before: 0,
+        }
+    }
+
+    fn rotation(replicas: &str) -> Runbook {
+        let mut runbook = start(
+            &input(RunbookKind::Rotation, MRK, replicas),
+            "r1".into(),
+            NOW,
+        )
+        .unwrap();
+        runbook.new_key_id = Some("k2".into());
+        runbook
+    }
+
+    /// get-parameters-for-import output for `arn`, AWS CLI v2 shape.
+    fn parameters(arn: &str, valid_to: &str) -> ImportParameters {
+        ImportParameters::parse(&format!(
+            r#"{{"KeyId":"{arn}","ImportToken":"AQID","PublicKey":"MIIB","ParametersValidTo":"{valid_to}"}}"#
+        ))
+        .unwrap()
+    }
+
+    fn import_output(arn: &str, id: &str) -> ImportOutput {
+        parse_import_output(&format!(r#"{{"KeyId":"{arn}","KeyMaterialId":"{id}"}}"#)).unwrap()
+    }
+
+    /// Parameters, export and import done for `region` with material `id`.
+    fn import_in(runbook: &mut Runbook, region: &str, id: &str) {
+        let arn = runbook.arn_in(region).unwrap().to_string();
+        let p = parameters(&arn, "2026-11-30T11:00:00Z");
+        runbook.check_parameters(region, &p, NOW).unwrap();
+        runbook
+            .parameters_imported(region, &format!("kek-{region}"), &p)
+            .unwrap();
+        runbook
+            .exported(region, &format!("entry-{region}"))
+            .unwrap();
+        runbook.import_command(region, NOW).unwrap();
+        runbook
+            .accept_import(region, &import_output(&arn, id))
+            .unwrap();
+    }
+
+    fn status(runbook: &Runbook, id: StepId) -> StepStatus {
+        runbook
+            .steps(NOW)
+            .into_iter()
+            .find(|s| s.id == id)
+            .unwrap()
+            .status
+    }
+
+    #[test]
+    fn a_single_region_rotation_runs_in_aws_order_and_round_trips() {
+        let mut runbook =
+            start(&input(RunbookKind::Rotation, SINGLE, ""), "r1".into(), NOW).unwrap();
+        assert_eq!(status(&runbook, StepId::NewMaterial), StepStatus::Waiting);
+        runbook.new_key_id = Some("k2".into());
+        let command = runbook.import_command("us-west-2", NOW).unwrap_err();
+        assert!(command.contains("get-parameters-for-import"), "{command}");
+        import_in(&mut runbook, "us-west-2", NEW_ID);
+        let rotate = runbook.command(&StepId::Rotate, NOW).unwrap().one_line();
+        assert_eq!(
+            rotate,
+            format!("aws kms rotate-key-on-demand --key-id {SINGLE} --region us-west-2")
+        );
+        let described = parse_describe_key(&format!(
+            r#"{{"KeyMetadata":{{"Arn":"{SINGLE}","KeyId":"1234abcd-12ab-34cd-56ef-1234567890ab","KeyState":"Enabled","CurrentKeyMaterialId":"{NEW_ID}"}}}}"#
+        ))
+        .unwrap();
+        runbook.accept_check(&described, NOW).unwrap();
+        assert!(runbook.is_complete());
+        assert!(
+            runbook
+                .steps(NOW)
+                .iter()
+                .all(|s| s.status == StepStatus::Done)
+        );
+        let back =
+            Runbook::from_attribute(&runbook.attribute_name(), &runbook.to_attribute_value())
+                .unwrap();
+        assert_eq!(back, runbook);
+    }
+
+    #[test]
+    fn the_primary_imports_new_material_with_its_description_and_replicas_the_existing_id() {
+        let mut runbook = rotation("eu-west-1");
+        import_in(&mut runbook, "us-west-2", NEW_ID);
+        let primary = runbook.import_command("us-west-2", NOW).unwrap().one_line();
+        assert!(
+            primary.contains("--import-type NEW_KEY_MATERIAL"),
+            "{primary}"
+        );
+        assert!(
+            primary.contains("--key-material-description 'generation 2'"),
+            "{primary}"
+        );
+        assert!(
+            primary.contains("EncryptedKeyMaterial-us-west-2.bin"),
+            "{primary}"
+        );
+        let arn = runbook.arn_in("eu-west-1").unwrap().to_string();
+        let p = parameters(&arn, "2026-11-30T11:00:00Z");
+        runbook
+            .parameters_imported("eu-west-1", "kek-eu", &p)
+            .unwrap();
+        let replica = runbook.import_command("eu-west-1", NOW).unwrap().one_line();
+        assert!(
+            replica.contains("--import-type EXISTING_KEY_MATERIAL"),
+            "{replica}"
+        );
+        assert!(
+            replica.contains(&format!("--key-material-id {NEW_ID}")),
+            "{replica}"
+        );
+        assert!(!replica.contains("description"), "{replica}");
+        assert!(replica.contains("--region eu-west-1"), "{replica}");
+        assert!(replica.contains(&arn), "{replica}");
+    }
+
+    #[test]
+    fn rotating_before_every_replica_has_the_new_material_is_refused() {
+        let mut runbook = rotation("eu-west-1 ap-northeast-1");
+        let why = runbook.command(&StepId::Rotate, NOW).unwrap_err();
+        assert!(why.contains("primary first"), "{why}");
+        import_in(&mut runbook, "us-west-2", NEW_ID);
+        import_in(&mut runbook, "eu-west-1", NEW_ID);
+        let why = runbook.command(&StepId::Rotate, NOW).unwrap_err();
+        assert!(why.contains("still waiting for ap-northeast-1"), "{why}");
+        assert!(matches!(
+            status(&runbook, StepId::Rotate),
+            StepStatus::Blocked(_)
+        ));
+        import_in(&mut runbook, "ap-northeast-1", NEW_ID);
+        assert!(runbook.command(&StepId::Rotate, NOW).is_ok());
+    }
+
+    #[test]
+    fn a_replica_importing_new_material_is_refused() {
+        let mut runbook = rotation("eu-west-1");
+        let why = runbook
+            .check_import_type("eu-west-1", ImportType::NewKeyMaterial)
+            .unwrap_err();
+        assert!(why.contains("cannot import NEW material"), "{why}");
+        runbook
+            .check_import_type("eu-west-1", ImportType::ExistingKeyMaterial)
+            .unwrap();
+        runbook
+            .check_import_type("us-west-2", ImportType::ExistingKeyMaterial)
+            .unwrap_err();
+        // Before the primary's KeyMaterialId is known, no replica command is offered.
+        let arn = runbook.arn_in("eu-west-1").unwrap().to_string();
+        let p = parameters(&arn, "2026-11-30T11:00:00Z");
+        runbook
+            .parameters_imported("eu-west-1", "kek-eu", &p)
+            .unwrap();
+        runbook.exported("eu-west-1", "entry-eu").unwrap();
+        let why = runbook.import_command("eu-west-1", NOW).unwrap_err();
+        assert!(why.contains("cannot import NEW material"), "{why}");
+        let why = runbook
+            .accept_import("eu-west-1", &import_output(&arn, NEW_ID))
+            .unwrap_err();
+        assert!(why.contains("primary (us-west-2) first"), "{why}");
+        // A replica reporting other material than the primary's is refused.
+        import_in(&mut runbook, "us-west-2", NEW_ID);
+        let other = "1".repeat(64);
+        let why = runbook
+            .accept_import("eu-west-1", &import_output(&arn, &other))
+            .unwrap_err();
+        assert!(
+            why.contains("does not hold the primary's material"),
+            "{why}"
+        );
+        assert_eq!(runbook.region("eu-west-1").unwrap().key_material_id, None);
+    }
+
+    #[test]
+    fn a_26th_rotation_is_refused_at_the_start_and_at_the_rotate_step() {
+        let mut start_input = input(RunbookKind::Rotation, SINGLE, "");
+        start_input.rotations_before = 25;
+        let why = start(&start_input, "r1".into(), NOW).unwrap_err();
+        assert!(why.contains("a 26th is refused"), "{why}");
+        start_input.rotations_before = 24;
+        let mut runbook = start(&start_input, "r1".into(), NOW).unwrap();
+        runbook.new_key_id = Some("k2".into());
+        import_in(&mut runbook, "us-west-2", NEW_ID);
+        assert!(
+            runbook
+                .steps(NOW)
+                .iter()
+                .any(|s| s.title.contains("rotation 25 of AWS's 25"))
+        );
+        runbook.rotations_before = 25;
+        let why = runbook.command(&StepId::Rotate, NOW).unwrap_err();
+        assert!(why.contains("a 26th is refused"), "{why}");
+        assert_eq!(rotations_so_far(["a", "b", "a", "c"]), 2);
+        assert_eq!(rotations_so_far([]), 0);
+    }
+
+    #[test]
+    fn parameters_of_another_region_or_key_or_expired_are_refused() {
+        let runbook = rotation("eu-west-1");
+        let eu = runbook.arn_in("eu-west-1").unwrap().to_string();
+        let why = runbook
+            .check_parameters("us-west-2", &parameters(&eu, "2026-11-30T11:00:00Z"), NOW)
+            .unwrap_err();
+        assert!(
+            why.contains("from eu-west-1 but this step is us-west-2's"),
+            "{why}"
+        );
+        let other = MRK.replace("mrk-1234", "mrk-9999");
+        let why = runbook
+            .check_parameters(
+                "us-west-2",
+                &parameters(&other, "2026-11-30T11:00:00Z"),
+                NOW,
+            )
+            .unwrap_err();
+        assert!(why.contains("not arn:aws:kms:us-west-2"), "{why}");
+        let why = runbook
+            .check_parameters("us-west-2", &parameters(MRK, "2026-11-29T11:00:00Z"), NOW)
+            .unwrap_err();
+        assert!(why.contains("expired"), "{why}");
+        runbook
+            .check_parameters("ap-south-1", &parameters(MRK, "2026-11-30T11:00:00Z"), NOW)
+            .unwrap_err();
+    }
+
+    #[test]
+    fn expired_parameters_show_and_block_the_export_and_import() {
+        let mut runbook = rotation("");
+        let p = parameters(MRK, "2026-11-30T11:00:00Z");
+        runbook.parameters_imported("us-west-2", "kek", &p).unwrap();
+        let later = datetime!(2026-11-30 12:00 UTC);
+        let steps = runbook.steps(later);
+        let parameters_step = steps
+            .iter()
+            .find(|s| s.id == StepId::Parameters("us-west-2".into()))
+            .unwrap();
+        assert_eq!(parameters_step.status, StepStatus::Expired);
+        let why = runbook.import_command("us-west-2", later).unwrap_err();
+        assert!(why.contains("expired"), "{why}");
+    }
+
+    #[test]
+    fn the_start_form_refuses_what_aws_would() {
+        let why = start(
+            &input(RunbookKind::Rotation, SINGLE, "eu-west-1"),
+            "r".into(),
+            NOW,
+        )
+        .unwrap_err();
+        assert!(why.contains("single-Region key"), "{why}");
+        let why = start(
+            &input(RunbookKind::Rotation, MRK, "us-west-2"),
+            "r".into(),
+            NOW,
+        )
+        .unwrap_err();
+        assert!(why.contains("listed twice or is the primary"), "{why}");
+        let why = start(
+            &input(RunbookKind::Rotation, MRK, "EU-WEST-1"),
+            "r".into(),
+            NOW,
+        )
+        .unwrap_err();
+        assert!(why.contains("not an AWS region name"), "{why}");
+        let why = start(&input(RunbookKind::Replicas, MRK, ""), "r".into(), NOW).unwrap_err();
+        assert!(why.contains("at least one replica"), "{why}");
+        let mut hmac = input(RunbookKind::Rotation, SINGLE, "");
+        hmac.key_spec = AwsKeySpec::parse("HMAC_256").unwrap();
+        let why = start(&hmac, "r".into(), NOW).unwrap_err();
+        assert!(why.contains("never change material"), "{why}");
+        let mut alias = input(RunbookKind::NewKey, SINGLE, "");
+        alias.alias = "payments".into();
+        assert!(
+            start(&alias, "r".into(), NOW)
+                .unwrap_err()
+                .contains("starts with alias/")
+        );
+        alias.alias = "alias/aws/s3".into();
+        assert!(
+            start(&alias, "r".into(), NOW)
+                .unwrap_err()
+                .contains("reserves")
+        );
+        let mut description = input(RunbookKind::Rotation, SINGLE, "");
+        description.description = "gen 2; rm -rf".into();
+        assert!(
+            start(&description, "r".into(), NOW)
+                .unwrap_err()
+                .contains("description")
+        );
+        assert_eq!(
+            RunbookKind::rotation_for(AwsKeySpec::SymmetricDefault),
+            RunbookKind::Rotation
+        );
+        assert_eq!(
+            RunbookKind::rotation_for(hmac.key_spec),
+            RunbookKind::NewKey
+        );
+    }
+
+    #[test]
+    fn replicas_replicate_then_import_the_same_material_without_an_import_type() {
+        let mut runbook = start(
+            &input(RunbookKind::Replicas, MRK, "eu-west-1"),
+            "r1".into(),
+            NOW,
+        )
+        .unwrap();
+        assert_eq!(runbook.new_key_id.as_deref(), Some("k1"));
+        let replicate = runbook
+            .command(&StepId::Replicate("eu-west-1".into()), NOW)
+            .unwrap()
+            .one_line();
+        assert_eq!(
+            replicate,
+            format!(
+                "aws kms replicate-key --key-id {MRK} --replica-region eu-west-1 --region us-west-2"
+            )
+        );
+        import_in(&mut runbook, "us-west-2", NEW_ID);
+        let arn = runbook.arn_in("eu-west-1").unwrap().to_string();
+        let p = parameters(&arn, "2026-11-30T11:00:00Z");
+        runbook
+            .parameters_imported("eu-west-1", "kek-eu", &p)
+            .unwrap();
+        let command = runbook.import_command("eu-west-1", NOW).unwrap().one_line();
+        assert!(!command.contains("--import-type"), "{command}");
+        assert_eq!(
+            status(&runbook, StepId::Replicate("eu-west-1".into())),
+            StepStatus::Done
+        );
+        runbook.exported("eu-west-1", "e").unwrap();
+        runbook
+            .accept_import("eu-west-1", &import_output(&arn, NEW_ID))
+            .unwrap();
+        assert!(runbook.is_complete());
+    }
+
+    #[test]
+    fn a_new_key_plan_creates_imports_then_moves_the_alias() {
+        let mut runbook = start(&input(RunbookKind::NewKey, SINGLE, ""), "r1".into(), NOW).unwrap();
+        runbook.new_key_id = Some("k2".into());
+        let create = runbook.command(&StepId::CreateKey, NOW).unwrap().one_line();
+        assert!(create.starts_with("aws kms create-key --origin EXTERNAL --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC"), "{create}");
+        assert!(
+            runbook
+                .command(&StepId::Parameters("us-west-2".into()), NOW)
+                .unwrap_err()
+                .contains("create-key")
+        );
+        let why = runbook.accept_new_key(SINGLE).unwrap_err();
+        assert!(why.contains("old key's ARN"), "{why}");
+        let new = "arn:aws:kms:us-west-2:111122223333:key/2234abcd-12ab-34cd-56ef-1234567890ab";
+        runbook.accept_new_key(new).unwrap();
+        let why = runbook.command(&StepId::MoveAlias, NOW).unwrap_err();
+        assert!(why.contains("Not every Region"), "{why}");
+        import_in(&mut runbook, "us-west-2", NEW_ID);
+        let command = runbook.import_command("us-west-2", NOW).unwrap().one_line();
+        assert!(!command.contains("--import-type"), "{command}");
+        let alias = runbook.command(&StepId::MoveAlias, NOW).unwrap().one_line();
+        assert_eq!(
+            alias,
+            format!(
+                "aws kms update-alias --alias-name alias/payments --target-key-id {new} --region us-west-2"
+            )
+        );
+        let described = parse_describe_key(&format!(
+            r#"{{"KeyMetadata":{{"Arn":"{new}","KeyId":"2234abcd-12ab-34cd-56ef-1234567890ab","KeyState":"Enabled"}}}}"#
+        ))
+        .unwrap();
+        runbook.accept_check(&described, NOW).unwrap();
+        assert!(runbook.is_complete());
+    }
+
+    #[test]
+    fn an_import_output_about_another_key_changes_nothing() {
+        let mut runbook = rotation("");
+        let p = parameters(MRK, "2026-11-30T11:00:00Z");
+        runbook.parameters_imported("us-west-2", "kek", &p).unwrap();
+        runbook.exported("us-west-2", "e").unwrap();
+        let before = runbook.clone();
+        let why = runbook
+            .accept_import("us-west-2", &import_output(SINGLE, NEW_ID))
+            .unwrap_err();
+        assert!(why.contains("not arn:aws:kms:us-west-2"), "{why}");
+        assert_eq!(runbook, before);
+    }
+
+    #[test]
+    fn unreadable_runbooks_are_refused_not_panicked_on() {
+        assert!(Runbook::from_attribute("byok_aws_runbook_r1", "{").is_err());
+        assert!(Runbook::from_attribute("byok_aws_copy_r1", "{}").is_err());
+        let runbook = rotation("");
+        let value = runbook
+            .to_attribute_value()
+            .replace("byok-aws-runbook/1", "byok-aws-runbook/9");
+        assert!(
+            Runbook::from_attribute(&runbook.attribute_name(), &value)
+                .unwrap_err()
+                .contains("format")
+        );
+        let with_extra = runbook
+            .to_attribute_value()
+            .replacen('{', r#"{"later":1,"#, 1);
+        let read = Runbook::from_attribute(&runbook.attribute_name(), &with_extra).unwrap();
+        assert!(read.to_attribute_value().contains(r#""later":1"#));
+        assert!(is_runbook_attribute("byok_aws_runbook_a1"));
+        assert!(!is_runbook_attribute("byok_aws_runbook_"));
+        assert_eq!(
+            file_name(MATERIAL_FILE, "eu-west-1"),
+            "EncryptedKeyMaterial-eu-west-1.bin"
+        );
+    }
+}
