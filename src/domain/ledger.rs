@@ -29,12 +29,14 @@
 //! writer's additions survive an older one's update.
 
 mod confirm;
+mod generations;
 mod sameness;
 
 pub use confirm::{
     Confirmation, Reconciliation, confirm, describe_key_discrepancies, reconcile,
     register_from_describe_key,
 };
+pub use generations::{carried_copies, drift};
 pub use sameness::{
     MAX_MAC_MESSAGE_LEN, PublicKeyProof, Sameness, check_public_key_output, compare_mac,
     generate_mac_command, get_public_key_command, mac_algorithm_name, prove_mac, prove_public_key,
@@ -211,6 +213,16 @@ pub enum EventKind {
         source: String,
         discrepancies: Vec<Discrepancy>,
     },
+    /// A rotation runbook made other material current in this AWS key: this
+    /// material is non-current there and must stay re-importable from the KMS.
+    Rotated {
+        new_key_material_id: String,
+        new_kms_key_id: String,
+    },
+    /// A new AWS key (and the alias) took over from this one (HMAC, RSA, ECC).
+    Superseded {
+        by_arn: String,
+    },
     /// An event kind a newer writer added: kept verbatim, written back as read.
     Unrecognised(Value),
 }
@@ -228,6 +240,10 @@ pub enum LedgerState {
     Mismatch(Vec<Discrepancy>),
     /// Its ValidTo has passed: AWS has deleted the material.
     Expired,
+    /// Rotated out: AWS still holds it (old ciphertexts), other material is current.
+    NonCurrent,
+    /// A new AWS key took over (its alias moved); this copy is kept, not deleted.
+    Superseded,
 }
 
 impl LedgerState {
@@ -239,6 +255,8 @@ impl LedgerState {
             Self::Verified => "verified",
             Self::Mismatch(_) => "mismatch",
             Self::Expired => "expired",
+            Self::NonCurrent => "non-current",
+            Self::Superseded => "superseded",
         }
     }
 }
@@ -394,6 +412,7 @@ impl LedgerEntry {
         let mut material: Option<Discrepancy> = None;
         let mut imported = self.key_material_id.is_some();
         let mut verified = false;
+        let mut retired = None;
         for event in &self.events {
             match &event.kind {
                 EventKind::ImportConfirmed { .. } | EventKind::DescribeConfirmed { .. } => {
@@ -419,6 +438,8 @@ impl LedgerEntry {
                 EventKind::Mismatch { discrepancies, .. } => {
                     aws_side = discrepancies.clone();
                 }
+                EventKind::Rotated { .. } => retired = Some(LedgerState::NonCurrent),
+                EventKind::Superseded { .. } => retired = Some(LedgerState::Superseded),
                 EventKind::Unrecognised(_) => {}
             }
         }
@@ -429,6 +450,9 @@ impl LedgerEntry {
         }
         if self.valid_to().is_some_and(|valid_to| valid_to <= now) {
             return LedgerState::Expired;
+        }
+        if let Some(retired) = retired {
+            return retired;
         }
         if verified {
             LedgerState::Verified
@@ -710,6 +734,15 @@ enum WireEventOut<'a> {
         source: &'a str,
         discrepancies: Vec<WireDiscrepancy<'a>>,
     },
+    Rotated {
+        at: String,
+        new_key_material_id: &'a str,
+        new_kms_key_id: &'a str,
+    },
+    Superseded {
+        at: String,
+        by_arn: &'a str,
+    },
 }
 
 #[derive(Serialize)]
@@ -768,6 +801,15 @@ fn event_to_wire(event: &LedgerEvent) -> WireEventSlot<'_> {
                 })
                 .collect(),
         },
+        EventKind::Rotated {
+            new_key_material_id,
+            new_kms_key_id,
+        } => WireEventOut::Rotated {
+            at,
+            new_key_material_id,
+            new_kms_key_id,
+        },
+        EventKind::Superseded { by_arn } => WireEventOut::Superseded { at, by_arn },
         EventKind::Unrecognised(raw) => return WireEventSlot::Raw(raw),
     })
 }
@@ -799,6 +841,13 @@ fn event_from_wire(raw: Value) -> Result<LedgerEvent, String> {
             },
         },
         "registered" => EventKind::Registered,
+        "rotated" => EventKind::Rotated {
+            new_key_material_id: required("new_key_material_id")?,
+            new_kms_key_id: required("new_kms_key_id")?,
+        },
+        "superseded" => EventKind::Superseded {
+            by_arn: required("by_arn")?,
+        },
         "same_material" => EventKind::SameMaterial { proof: proof()? },
         "different_material" => EventKind::DifferentMaterial {
             proof: proof()?,
@@ -1077,13 +1126,13 @@ pub(crate) mod tests {
         json["events"]
             .as_array_mut()
             .unwrap()
-            .push(serde_json::json!({"at": "2026-12-01T00:00:00Z", "kind": "rotated", "by": "x"}));
+            .push(serde_json::json!({"at": "2026-12-01T00:00:00Z", "kind": "moved_later", "by": "x"}));
         let mut read = LedgerEntry::from_attribute(&e.attribute_name(), &json.to_string()).unwrap();
         assert!(matches!(read.events[0].kind, EventKind::Unrecognised(_)));
         read.record(EventKind::Registered, datetime!(2026-12-02 00:00 UTC));
         let written: Value = serde_json::from_str(&read.to_attribute_value()).unwrap();
         assert_eq!(written["replica_regions"], serde_json::json!(["us-east-1"]));
-        assert_eq!(written["events"][0]["kind"], "rotated");
+        assert_eq!(written["events"][0]["kind"], "moved_later");
         assert_eq!(written["events"][0]["by"], "x");
         assert_eq!(written["events"][1]["kind"], "registered");
     }

@@ -20,12 +20,13 @@ pub use operations::{
     ExportWrappedRequest, HashingAlgorithm, ImportPublicKeyRequest, KeyAttributes, KeyPairKind,
     LocateRequest, PaddingMethod, UsageMask, add_vendor_attribute, create, create_key_pair,
     delete_vendor_attribute, export_wrapped, get_attributes, import_public_key, locate, mac,
-    query_server_information, set_vendor_attribute,
+    query_server_information, re_key, re_key_key_pair, set_vendor_attribute,
 };
 pub use responses::{
     CreateKeyPairResponse, ObjectAttributes, parse_add_attribute, parse_create,
     parse_create_key_pair, parse_delete_attribute, parse_export_wrapped, parse_get_attributes,
     parse_get_attributes_of_vendor, parse_import, parse_locate, parse_mac, parse_query_vendor_id,
+    parse_re_key, parse_re_key_key_pair,
     parse_set_attribute,
 };
 pub use ttlv::{Ttlv, TtlvValue};

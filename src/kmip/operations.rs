@@ -158,6 +158,24 @@ fn vendor_attribute(vendor_id: &str, name: &str, value: &str) -> Ttlv {
     )
 }
 
+/// `ReKey` of a symmetric key (AES or HMAC): the server makes the next
+/// generation as a new object, links the two (Replacement/ReplacedObjectLink),
+/// deactivates the old one (still exportable) and copies its vendor attributes.
+pub fn re_key(unique_identifier: &str) -> Ttlv {
+    Ttlv::structure(
+        "ReKey",
+        vec![Ttlv::text("UniqueIdentifier", unique_identifier)],
+    )
+}
+
+/// `ReKeyKeyPair` of a private key: as [`re_key`], for both halves of the pair.
+pub fn re_key_key_pair(private_key_id: &str) -> Ttlv {
+    Ttlv::structure(
+        "ReKeyKeyPair",
+        vec![Ttlv::text("PrivateKeyUniqueIdentifier", private_key_id)],
+    )
+}
+
 /// `AddAttribute` of a vendor attribute. The server refuses a name already
 /// present (422 `Invalid Request: Vendor Attribute already exists`).
 pub fn add_vendor_attribute(
@@ -583,6 +601,20 @@ mod tests {
             {"tag":"VendorIdentification","type":"TextString","value":"cosmian"},
             {"tag":"AttributeName","type":"TextString","value":"byok_aws_copy_1"},
             {"tag":"AttributeValue","type":"TextString","value":value}]})
+    }
+
+    #[test]
+    fn re_key_names_the_key_to_renew() {
+        check(
+            re_key("k1"),
+            json!({"tag":"ReKey","value":[
+                {"tag":"UniqueIdentifier","type":"TextString","value":"k1"}]}),
+        );
+        check(
+            re_key_key_pair("sk1"),
+            json!({"tag":"ReKeyKeyPair","value":[
+                {"tag":"PrivateKeyUniqueIdentifier","type":"TextString","value":"sk1"}]}),
+        );
     }
 
     #[test]

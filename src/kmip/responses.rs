@@ -38,6 +38,16 @@ pub fn parse_create(reply: &Ttlv) -> Result<String, ProtocolError> {
     unique_identifier(expect(reply, "CreateResponse")?)
 }
 
+/// The new generation's id from a `ReKeyResponse`.
+pub fn parse_re_key(reply: &Ttlv) -> Result<String, ProtocolError> {
+    unique_identifier(expect(reply, "ReKeyResponse")?)
+}
+
+/// The new pair's ids from a `ReKeyKeyPairResponse`.
+pub fn parse_re_key_key_pair(reply: &Ttlv) -> Result<CreateKeyPairResponse, ProtocolError> {
+    key_pair_ids(expect(reply, "ReKeyKeyPairResponse")?)
+}
+
 /// The two ids a CreateKeyPair returns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CreateKeyPairResponse {
@@ -46,7 +56,10 @@ pub struct CreateKeyPairResponse {
 }
 
 pub fn parse_create_key_pair(reply: &Ttlv) -> Result<CreateKeyPairResponse, ProtocolError> {
-    let reply = expect(reply, "CreateKeyPairResponse")?;
+    key_pair_ids(expect(reply, "CreateKeyPairResponse")?)
+}
+
+fn key_pair_ids(reply: &Ttlv) -> Result<CreateKeyPairResponse, ProtocolError> {
     Ok(CreateKeyPairResponse {
         private_key_id: reply
             .require("PrivateKeyUniqueIdentifier")?
@@ -131,6 +144,10 @@ pub struct ObjectAttributes {
     pub stored_wrapped_by: Option<String>,
     /// For a public key: its private key's id.
     pub private_key_link: Option<String>,
+    /// The next generation made by ReKey (ReplacementObjectLink).
+    pub replaced_by: Option<String>,
+    /// The previous generation this one replaced (ReplacedObjectLink).
+    pub replaces: Option<String>,
     /// The vendor attributes other than the tags, as `(name, value)` sorted by
     /// name (the ledger entries live here). Only TextString values are kept.
     /// Only those of the KMS's vendor id when parsed with
@@ -201,6 +218,8 @@ fn parse_attributes(
         tags: Vec::new(),
         stored_wrapped_by: None,
         private_key_link: None,
+        replaced_by: None,
+        replaces: None,
         vendor_attributes: Vec::new(),
     };
     for link in attributes.all("Link") {
@@ -214,6 +233,8 @@ fn parse_attributes(
         match kind {
             Some(Ok("PrivateKeyLink")) => parsed.private_key_link = Some(linked()?),
             Some(Ok("WrappingKeyLink")) => parsed.stored_wrapped_by = Some(linked()?),
+            Some(Ok("ReplacementObjectLink")) => parsed.replaced_by = Some(linked()?),
+            Some(Ok("ReplacedObjectLink")) => parsed.replaces = Some(linked()?),
             _ => {}
         }
     }
