@@ -7,3 +7,4 @@ pub mod guided;
 pub mod import_kek;
 pub mod ledger;
 pub mod objects;
+pub mod rotation;

@@ -40,7 +40,7 @@ use super::aws_outputs::{DescribeKeyOutput, ImportOutput, arn_key_id};
 use super::cli::{CliCommand, shell_quote};
 use super::import_command::{Expiration, ImportCommand, ImportType, parse_date};
 use super::import_parameters::ImportParameters;
-use super::ledger::whole_seconds;
+use super::ledger::{CommandOptions, whole_seconds};
 
 /// The `format` member of every runbook this version writes.
 pub const FORMAT: &str = "byok-aws-runbook/1";
@@ -203,6 +203,8 @@ pub struct RunbookStart {
     pub valid_to: String,
     pub alias: String,
     pub rotations_before: u32,
+    /// Replicas plan: the primary's `KeyMaterialId`, known from the ledger entry.
+    pub primary_key_material_id: Option<String>,
 }
 
 /// Checks the start form; every refusal says what to change.
@@ -248,6 +250,10 @@ pub fn start(input: &RunbookStart, id: String, now: OffsetDateTime) -> Result<Ru
             if regions.len() < 2 {
                 return Err("List at least one replica Region (e.g. us-east-1).".to_owned());
             }
+            if input.key_spec == AwsKeySpec::SymmetricDefault && input.primary_key_material_id.is_none() {
+                return Err("The primary's KeyMaterialId is not known yet: replicas import with it. Paste the primary's import-key-material or describe-key output on the ledger first.".to_owned());
+            }
+            regions[0].key_material_id = Some(input.primary_key_material_id.clone().unwrap_or_default());
         }
         RunbookKind::NewKey => {
             let alias = input.alias.trim();
@@ -563,7 +569,21 @@ impl Runbook {
         region.parameters_valid_to.is_some_and(|t| t <= now)
     }
 
-    fn export_check(&self, region: &str, now: OffsetDateTime) -> Result<(), String> {
+    /// The options `region`'s import command is built with, as the ledger keeps them.
+    pub fn command_options(&self, region: &str) -> CommandOptions {
+        CommandOptions {
+            expiration: self.expiration,
+            import_type: self.import_type(region),
+            description: if self.is_primary(region) {
+                self.description.clone()
+            } else {
+                None
+            },
+        }
+    }
+
+    /// Whether `region`'s material can be exported now, or why not.
+    pub fn export_check(&self, region: &str, now: OffsetDateTime) -> Result<(), String> {
         let progress = self.region(region)?;
         if self.new_key_id.is_none() {
             return Err("Make the new key material in the KMS first.".to_owned());
@@ -707,7 +727,8 @@ impl Runbook {
     pub fn import_type(&self, region: &str) -> Option<ImportType> {
         match self.kind {
             RunbookKind::Rotation if self.is_primary(region) => Some(ImportType::NewKeyMaterial),
-            RunbookKind::Rotation => Some(ImportType::ExistingKeyMaterial),
+            // AWS: "You cannot directly import new key material into the replica Region keys."
+            _ if !self.is_primary(region) => Some(ImportType::ExistingKeyMaterial),
             _ => None,
         }
     }
@@ -739,7 +760,8 @@ impl Runbook {
         let arn = self.arn_in(region).ok_or_else(need_new_key)?;
         self.export_check(region, now)?;
         let mut key_material_id = None;
-        if self.kind == RunbookKind::Rotation && !self.is_primary(region) {
+        let symmetric = self.key_spec == AwsKeySpec::SymmetricDefault;
+        if !self.is_primary(region) && (symmetric || self.primary().key_material_id.is_none()) {
             key_material_id = Some(self.primary().key_material_id.clone().ok_or_else(|| {
                 format!(
                     "A replica ({region}) cannot import NEW material: import into the primary ({}) first and paste its output; {region} then imports the same material with the primary's KeyMaterialId.",
@@ -845,7 +867,7 @@ impl Runbook {
                         self.primary().region
                     ));
                 }
-                Some(primary) if primary != &output.key_material_id => {
+                Some(primary) if !primary.is_empty() && primary != &output.key_material_id => {
                     return Err(format!(
                         "{region} reports KeyMaterialId {} but the primary's is {primary}: the replica does not hold the primary's material. Import again with the command shown (EXISTING_KEY_MATERIAL and the primary's KeyMaterialId).",
                         output.key_material_id
@@ -856,6 +878,31 @@ impl Runbook {
         }
         self.region_mut(region)?.key_material_id = Some(output.key_material_id.clone());
         Ok(())
+    }
+
+    /// Applies `region`'s describe-key instead of its import output (HMAC and
+    /// asymmetric imports print no KeyMaterialId with every CLI): the key in
+    /// that Region must be Enabled; its current material id is kept if printed.
+    pub fn accept_import_described(&mut self, region: &str, output: &DescribeKeyOutput) -> Result<(), String> {
+        let expected = self.arn_in(region).ok_or_else(need_new_key)?;
+        if output.arn != expected {
+            return Err(format!(
+                "This describe-key output is about {}, not {expected}: describe {region}'s key.",
+                output.arn
+            ));
+        }
+        if output.key_state != "Enabled" {
+            return Err(format!(
+                "{region}'s key is {}, not Enabled: run {region}'s import-key-material command first.",
+                output.key_state
+            ));
+        }
+        let id = output.current_key_material_id.clone().unwrap_or_default();
+        if self.key_spec == AwsKeySpec::SymmetricDefault && id.is_empty() {
+            return Err("This describe-key output has no CurrentKeyMaterialId: paste import-key-material's output instead.".to_owned());
+        }
+        let key = super::aws_outputs::KeyRef::Arn(expected);
+        self.accept_import(region, &ImportOutput { key, key_material_id: id })
     }
 
     /// New key plan: the new AWS key's ARN from create-key's output.
@@ -1127,6 +1174,7 @@ mod tests {
             valid_to: String::new(),
             alias: "alias/payments".into(),
             rotations_before: 0,
+            primary_key_material_id: Some(NEW_ID.into()),
         }
     }
 
@@ -1431,7 +1479,7 @@ mod tests {
     }
 
     #[test]
-    fn replicas_replicate_then_import_the_same_material_without_an_import_type() {
+    fn replicas_replicate_then_import_the_primarys_material_as_existing() {
         let mut runbook = start(
             &input(RunbookKind::Replicas, MRK, "eu-west-1"),
             "r1".into(),
@@ -1449,14 +1497,18 @@ mod tests {
                 "aws kms replicate-key --key-id {MRK} --replica-region eu-west-1 --region us-west-2"
             )
         );
-        import_in(&mut runbook, "us-west-2", NEW_ID);
+        assert_eq!(
+            status(&runbook, StepId::Import("us-west-2".into())),
+            StepStatus::Done
+        );
         let arn = runbook.arn_in("eu-west-1").unwrap().to_string();
         let p = parameters(&arn, "2026-11-30T11:00:00Z");
         runbook
             .parameters_imported("eu-west-1", "kek-eu", &p)
             .unwrap();
         let command = runbook.import_command("eu-west-1", NOW).unwrap().one_line();
-        assert!(!command.contains("--import-type"), "{command}");
+        let existing = format!("--import-type EXISTING_KEY_MATERIAL --key-material-id {NEW_ID}");
+        assert!(command.contains(&existing), "{command}");
         assert_eq!(
             status(&runbook, StepId::Replicate("eu-west-1".into())),
             StepStatus::Done

@@ -1,0 +1,295 @@
+//! Rotation and replica runbooks as use cases: ReKey in the KMS, one wrapping key
+//! per Region, the new material exported per Region, every paste written back to the KMS.
+
+use time::OffsetDateTime;
+
+use super::export::{WrappedKeyMaterial, export_wrapped_key_material};
+use super::import_kek::{ImportKekOutcome, ImportKekPlan, import_kek};
+use super::ledger::{
+    current_entry, read_vendor_attributes, record_export, record_vendor_attribute, save_entry,
+    update_vendor_attribute,
+};
+use super::objects;
+use crate::client::KmsClient;
+use crate::domain::aws_outputs::{parse_describe_key, parse_import_output};
+use crate::domain::kek;
+use crate::domain::ledger::{
+    CommandOptions, EventKind, LedgerEntry, is_ledger_attribute, new_entry_id,
+};
+use crate::domain::runbook::{Runbook, RunbookKind, RunbookStart, is_runbook_attribute, start};
+use crate::kmip::{self, ObjectAttributes, ObjectType};
+
+/// A KMS key with its ledger entries and the runbooks started on it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunbookContext {
+    pub key: ObjectAttributes,
+    pub entries: Vec<LedgerEntry>,
+    /// Runbooks whose source is this key (copies a ReKey carried are left out).
+    pub runbooks: Vec<Runbook>,
+    /// Runbook attributes that could not be read (left untouched).
+    pub unreadable: Vec<String>,
+}
+
+/// Reads `key_id`, its entries and its runbooks in one GetAttributes.
+pub async fn load(client: &KmsClient, key_id: &str) -> Result<RunbookContext, String> {
+    let key = objects::describe(client, key_id)
+        .await
+        .map_err(|e| format!("{key_id} could not be read: {e}"))?;
+    let mut entries = Vec::new();
+    let mut runbooks = Vec::new();
+    let mut unreadable = Vec::new();
+    for (name, value) in &key.vendor_attributes {
+        if is_ledger_attribute(name) {
+            if let Ok(entry) = LedgerEntry::from_attribute(name, value) {
+                entries.push(entry);
+            }
+        } else if is_runbook_attribute(name) {
+            match Runbook::from_attribute(name, value) {
+                Ok(runbook) if runbook.source_key_id == key_id => runbooks.push(runbook),
+                Ok(_) => {}
+                Err(why) => unreadable.push(why),
+            }
+        }
+    }
+    runbooks.sort_by(|a, b| b.id.cmp(&a.id));
+    Ok(RunbookContext {
+        key,
+        entries,
+        runbooks,
+        unreadable,
+    })
+}
+
+/// The runbook as the KMS holds it now (another browser may have moved it on).
+pub async fn reread(client: &KmsClient, runbook: &Runbook) -> Result<Runbook, String> {
+    let name = runbook.attribute_name();
+    let attributes = read_vendor_attributes(client, &runbook.source_key_id)
+        .await
+        .map_err(|e| format!("The runbook could not be read again: {e}"))?;
+    let (name, value) = attributes
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| format!("The runbook {} is no longer on {}: nothing was changed.", runbook.id, runbook.source_key_id))?;
+    Runbook::from_attribute(name, value)
+}
+
+async fn save(client: &KmsClient, runbook: &Runbook) -> Result<(), String> {
+    update_vendor_attribute(
+        client,
+        &runbook.source_key_id,
+        &runbook.attribute_name(),
+        &runbook.to_attribute_value(),
+    )
+    .await
+    .map_err(|e| format!("The runbook could not be saved in the KMS: {e}"))
+}
+
+/// Checks the start form (nothing is sent when it is refused), makes the next
+/// generation of the source key (ReKey, or ReKeyKeyPair for a private key)
+/// unless only replicas are added, then stores the runbook on the source key.
+pub async fn begin(
+    client: &KmsClient,
+    input: &RunbookStart,
+    key: &ObjectAttributes,
+    now: OffsetDateTime,
+    random: [u8; 6],
+) -> Result<Runbook, String> {
+    let mut runbook = start(input, new_entry_id(now, random), now)?;
+    if runbook.kind != RunbookKind::Replicas {
+        if let Some(newer) = &key.replaced_by {
+            return Err(format!(
+                "{} already has a newer generation ({newer}): start the rotation from the newest generation's ledger entry, or open this key's drift notice on the ledger.",
+                input.source_key_id
+            ));
+        }
+        let new_key_id = if key.object_type == Some(ObjectType::PrivateKey) {
+            client
+                .kmip(&kmip::re_key_key_pair(&input.source_key_id))
+                .await
+                .and_then(|reply| Ok(kmip::parse_re_key_key_pair(&reply)?.private_key_id))
+        } else {
+            client
+                .kmip(&kmip::re_key(&input.source_key_id))
+                .await
+                .and_then(|reply| Ok(kmip::parse_re_key(&reply)?))
+        }
+        .map_err(|e| format!("The KMS could not make the new key material (ReKey of {}): {e}", input.source_key_id))?;
+        objects::forget(client, &input.source_key_id);
+        runbook.new_key_id = Some(new_key_id);
+    }
+    record_vendor_attribute(
+        client,
+        &runbook.source_key_id,
+        &runbook.attribute_name(),
+        &runbook.to_attribute_value(),
+    )
+    .await
+    .map_err(|e| format!("The runbook could not be stored in the KMS: {e}"))?;
+    Ok(runbook)
+}
+
+/// Applies `region`'s get-parameters-for-import output: checked against the
+/// runbook first, then its wrapping key is imported and the token kept.
+pub async fn paste_parameters(
+    client: &KmsClient,
+    runbook: &Runbook,
+    region: &str,
+    text: &str,
+    now: OffsetDateTime,
+) -> Result<Runbook, String> {
+    let input = kek::parse_text(text)?;
+    let parameters = input.parameters.ok_or(
+        "Paste the whole JSON output of get-parameters-for-import: the runbook needs its KeyId, ImportToken and ParametersValidTo too.",
+    )?;
+    let mut runbook = reread(client, runbook).await?;
+    runbook.check_parameters(region, &parameters, now)?;
+    let (algorithm, _) = runbook.key_spec.recommended_wrapping();
+    let plan = ImportKekPlan {
+        kms_id: input.key.stable_kms_id(algorithm),
+        key: input.key,
+        algorithm,
+        key_arn: Some(parameters.key_arn.clone()),
+        replace: false,
+    };
+    let kek_id = match import_kek(client, &plan)
+        .await
+        .map_err(|e| format!("Importing {region}'s wrapping key failed: {e}"))?
+    {
+        ImportKekOutcome::Imported(object) | ImportKekOutcome::AlreadyExists(object) => {
+            object.unique_identifier
+        }
+    };
+    runbook.parameters_imported(region, &kek_id, &parameters)?;
+    save(client, &runbook).await?;
+    Ok(runbook)
+}
+
+/// Exports the material for `region` under its wrapping key, records the
+/// ledger entry (with the import command's options) and the runbook step.
+pub async fn export_region(
+    client: &KmsClient,
+    runbook: &Runbook,
+    region: &str,
+    now: OffsetDateTime,
+    random: [u8; 6],
+) -> Result<(Runbook, WrappedKeyMaterial), String> {
+    let mut runbook = reread(client, runbook).await?;
+    runbook.export_check(region, now)?;
+    let progress = runbook.region(region)?.clone();
+    let (Some(key_id), Some(kek_id)) = (runbook.new_key_id.clone(), progress.kek_id.clone()) else {
+        return Err(format!("Paste {region}'s get-parameters-for-import output first."));
+    };
+    let mut wrapped = export_wrapped_key_material(client, &key_id, &kek_id)
+        .await
+        .map_err(|e| format!("Exporting the material for {region} failed: {e}"))?;
+    wrapped.key_arn = runbook.arn_in(region);
+    let mut entry = record_export(client, &wrapped, now, random)
+        .await
+        .map_err(|e| format!("The export was made but not recorded in the ledger: {e}"))?;
+    entry.command = Some(runbook.command_options(region));
+    save_entry(client, &key_id, &entry)
+        .await
+        .map_err(|e| format!("The ledger entry could not be completed: {e}"))?;
+    runbook.exported(region, &entry.id)?;
+    save(client, &runbook).await?;
+    Ok((runbook, wrapped))
+}
+
+/// The ledger entry `entry_id` on `key_id` as the KMS holds it now.
+async fn entry_by_id(client: &KmsClient, key_id: &str, entry_id: &str) -> Result<LedgerEntry, String> {
+    let name = crate::domain::ledger::attribute_name(entry_id);
+    let attributes = read_vendor_attributes(client, key_id)
+        .await
+        .map_err(|e| format!("The ledger entry could not be read: {e}"))?;
+    let (name, value) = attributes
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| format!("The ledger entry {entry_id} is no longer on {key_id}."))?;
+    LedgerEntry::from_attribute(name, value).map_err(|e| e.to_string())
+}
+
+/// Applies `region`'s import-key-material output: checked against the
+/// runbook (a replica must report the primary's material), then the Region's
+/// ledger entry is bound to the `KeyMaterialId` and the runbook saved.
+pub async fn paste_import(
+    client: &KmsClient,
+    runbook: &Runbook,
+    region: &str,
+    text: &str,
+    now: OffsetDateTime,
+) -> Result<Runbook, String> {
+    let output = parse_import_output(text)?;
+    let mut runbook = reread(client, runbook).await?;
+    runbook.accept_import(region, &output)?;
+    if let (Some(key_id), Some(entry_id)) = (&runbook.new_key_id, &runbook.region(region)?.entry_id) {
+        let mut entry = entry_by_id(client, key_id, entry_id).await?;
+        if entry.aws_key_arn.is_none() {
+            entry.aws_key_arn = output.key.arn().cloned();
+        }
+        entry.key_material_id = Some(output.key_material_id.clone());
+        entry.record(
+            EventKind::ImportConfirmed {
+                key_material_id: Some(output.key_material_id.clone()),
+            },
+            now,
+        );
+        save_entry(client, key_id, &entry)
+            .await
+            .map_err(|e| format!("The ledger entry could not be updated: {e}"))?;
+    }
+    save(client, &runbook).await?;
+    Ok(runbook)
+}
+
+/// New key plan: applies create-key's output (the new AWS key's ARN).
+pub async fn paste_new_key(client: &KmsClient, runbook: &Runbook, text: &str) -> Result<Runbook, String> {
+    let mut runbook = reread(client, runbook).await?;
+    if runbook.new_key_arn.is_some() {
+        return Err("The new AWS key is already recorded: carry on with the next step.".to_owned());
+    }
+    runbook.accept_new_key(text)?;
+    save(client, &runbook).await?;
+    Ok(runbook)
+}
+
+/// Applies the final describe-key; when it proves the runbook done, the
+/// source key's copies of this AWS key are marked rotated out (rotation) or
+/// superseded (new key) in the ledger, never deleted.
+pub async fn paste_check(
+    client: &KmsClient,
+    runbook: &Runbook,
+    text: &str,
+    now: OffsetDateTime,
+) -> Result<Runbook, String> {
+    let output = parse_describe_key(text)?;
+    let mut runbook = reread(client, runbook).await?;
+    runbook.accept_check(&output, now)?;
+    let old_key = crate::domain::aws_outputs::arn_key_id(&runbook.key_arn).to_owned();
+    let context = load(client, &runbook.source_key_id).await?;
+    for mut entry in context.entries {
+        let same_key = entry
+            .aws_key_arn
+            .as_ref()
+            .is_some_and(|arn| crate::domain::aws_outputs::arn_key_id(arn) == old_key);
+        if !same_key {
+            continue;
+        }
+        let event = match runbook.kind {
+            RunbookKind::Rotation => EventKind::Rotated {
+                new_key_material_id: runbook.primary().key_material_id.clone().unwrap_or_default(),
+                new_kms_key_id: runbook.new_key_id.clone().unwrap_or_default(),
+            },
+            RunbookKind::NewKey => EventKind::Superseded {
+                by_arn: runbook.new_key_arn.as_ref().map(ToString::to_string).unwrap_or_default(),
+            },
+            RunbookKind::Replicas => continue,
+        };
+        entry = current_entry(client, &runbook.source_key_id, &entry).await?;
+        entry.record(event, now);
+        save_entry(client, &runbook.source_key_id, &entry)
+            .await
+            .map_err(|e| format!("The old copy's ledger entry could not be marked: {e}"))?;
+    }
+    save(client, &runbook).await?;
+    Ok(runbook)
+}
