@@ -9,7 +9,7 @@ use crate::components::server_status::ServerStatus;
 use crate::components::settings_panel::SettingsPanel;
 use crate::pages::{
     ByokPage, CreateEcPage, CreateRsaPage, CreateSymmetricPage, ExportKeyMaterialPage,
-    ImportKekPage, LedgerPage, NotFound,
+    ImportKekPage, LedgerPage, NotFound, RotationPage,
 };
 use crate::routes::{BASE, Page};
 use crate::settings::Settings;
@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <Route path=route(Page::ImportKek) view=ImportKekPage />
                     <Route path=route(Page::ExportKeyMaterial) view=ExportKeyMaterialPage />
                     <Route path=route(Page::Ledger) view=LedgerPage />
+                    <Route path=route(Page::Rotation) view=RotationPage />
                     <Route path=route(Page::CreateSymmetric) view=CreateSymmetricPage />
                     <Route path=route(Page::CreateRsa) view=CreateRsaPage />
                     <Route path=route(Page::CreateEc) view=CreateEcPage />

@@ -8,6 +8,9 @@ pub const BASE: &str = "/ui";
 pub const EXPORT_KEY_QUERY: &str = "key";
 /// The export page's query parameter naming the wrapping key (KEK).
 pub const EXPORT_KEK_QUERY: &str = "kek";
+/// The rotation page's query: the KMS key and the ledger entry it starts from.
+pub const ROTATE_KEY_QUERY: &str = "key";
+pub const ROTATE_ENTRY_QUERY: &str = "entry";
 
 /// RFC 3986 unreserved characters stay, every other byte becomes `%XX`.
 fn percent_encode(text: &str) -> String {
@@ -29,17 +32,19 @@ pub enum Page {
     ImportKek,
     ExportKeyMaterial,
     Ledger,
+    Rotation,
     CreateSymmetric,
     CreateRsa,
     CreateEc,
 }
 
 impl Page {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Byok,
         Self::ImportKek,
         Self::ExportKeyMaterial,
         Self::Ledger,
+        Self::Rotation,
         Self::CreateSymmetric,
         Self::CreateRsa,
         Self::CreateEc,
@@ -54,6 +59,7 @@ impl Page {
             Self::ImportKek => ("aws", "import-kek"),
             Self::ExportKeyMaterial => ("aws", "export-key-material"),
             Self::Ledger => ("aws", "ledger"),
+            Self::Rotation => ("aws", "rotate"),
             Self::CreateSymmetric => ("sym", "create"),
             Self::CreateRsa => ("rsa", "create"),
             Self::CreateEc => ("ec", "create"),
@@ -84,12 +90,23 @@ impl Page {
     }
 
     /// The navigation label, in the user's words.
+    /// The rotation page for the ledger entry `entry` on KMS key `key`.
+    pub fn rotation_href(key: &str, entry: &str) -> String {
+        format!(
+            "{}?{ROTATE_KEY_QUERY}={}&{ROTATE_ENTRY_QUERY}={}",
+            Self::Rotation.href(),
+            percent_encode(key),
+            percent_encode(entry)
+        )
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Byok => "Guided BYOK",
             Self::ImportKek => "Import AWS wrapping key",
             Self::ExportKeyMaterial => "Export key material",
             Self::Ledger => "BYOK ledger",
+            Self::Rotation => "Rotate and replicate",
             Self::CreateSymmetric => "Create AES or HMAC key",
             Self::CreateRsa => "Create RSA key pair",
             Self::CreateEc => "Create EC key pair",

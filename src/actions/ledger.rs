@@ -15,7 +15,7 @@ use crate::domain::aws_outputs::{AwsOutput, KeyMaterialListing, parse_aws_output
 use crate::domain::import_command::ImportCommand;
 use crate::domain::ledger::{
     CommandOptions, Discrepancy, ExportRecord, LedgerEntry, Proof, PublicKeyProof, Sameness,
-    check_public_key_output, confirm, is_ledger_attribute, new_entry_id, prove_mac,
+    carried_copies, check_public_key_output, confirm, is_ledger_attribute, new_entry_id, prove_mac,
     prove_public_key, public_key_proof, reconcile, sha256_hex,
 };
 use crate::kmip::{
@@ -447,18 +447,45 @@ fn entries_of(attributes: &ObjectAttributes) -> Vec<Result<LedgerEntry, String>>
 /// Every KMS key holding ledger entries: one Locate, then one GetAttributes
 /// per object (entries come with the describe).
 pub async fn list_ledger(client: &KmsClient) -> Result<Vec<LedgeredKey>, RequestError> {
-    let mut keys = Vec::new();
+    let mut described = Vec::new();
     for id in objects::list_object_ids(client).await? {
-        let attributes = objects::describe(client, &id).await?;
+        described.push(objects::describe(client, &id).await?);
+    }
+    Ok(ledgered_keys(described))
+}
+
+/// The described objects that hold entries of their own: the entries a ReKey
+/// copied from the previous generation stay with that generation only.
+fn ledgered_keys(described: Vec<ObjectAttributes>) -> Vec<LedgeredKey> {
+    let previous_of = |attributes: &ObjectAttributes| {
+        attributes.replaces.as_ref().and_then(|p| {
+            described
+                .iter()
+                .find(|d| &d.unique_identifier == p)
+                .map(|d| d.vendor_attributes.clone())
+        })
+    };
+    let mut keys = Vec::new();
+    for attributes in &described {
+        let mut attributes = attributes.clone();
+        if let Some(previous) = previous_of(&attributes) {
+            let carried: Vec<String> = carried_copies(&attributes.vendor_attributes, &previous)
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            attributes
+                .vendor_attributes
+                .retain(|(name, _)| !carried.contains(name));
+        }
         let entries = entries_of(&attributes);
-        if !entries.is_empty() {
+        if !entries.is_empty() || attributes.replaces.is_some() {
             keys.push(LedgeredKey {
                 attributes,
                 entries,
             });
         }
     }
-    Ok(keys)
+    keys
 }
 
 /// Records on the exported key the AWS copy its wrapped export is for.

@@ -10,12 +10,12 @@ use super::ledger::{
     update_vendor_attribute,
 };
 use super::objects;
-use crate::client::KmsClient;
-use crate::domain::aws_outputs::{parse_describe_key, parse_import_output};
-use crate::domain::kek;
-use crate::domain::ledger::{
-    CommandOptions, EventKind, LedgerEntry, is_ledger_attribute, new_entry_id,
+use crate::client::{KmsClient, RequestError};
+use crate::domain::aws_outputs::{
+    AwsOutput, ImportOutput, KeyRef, parse_aws_output, parse_describe_key,
 };
+use crate::domain::kek;
+use crate::domain::ledger::{EventKind, LedgerEntry, is_ledger_attribute, new_entry_id};
 use crate::domain::runbook::{Runbook, RunbookKind, RunbookStart, is_runbook_attribute, start};
 use crate::kmip::{self, ObjectAttributes, ObjectType};
 
@@ -31,10 +31,8 @@ pub struct RunbookContext {
 }
 
 /// Reads `key_id`, its entries and its runbooks in one GetAttributes.
-pub async fn load(client: &KmsClient, key_id: &str) -> Result<RunbookContext, String> {
-    let key = objects::describe(client, key_id)
-        .await
-        .map_err(|e| format!("{key_id} could not be read: {e}"))?;
+pub async fn load(client: &KmsClient, key_id: &str) -> Result<RunbookContext, RequestError> {
+    let key = objects::describe(client, key_id).await?;
     let mut entries = Vec::new();
     let mut runbooks = Vec::new();
     let mut unreadable = Vec::new();
@@ -66,10 +64,12 @@ pub async fn reread(client: &KmsClient, runbook: &Runbook) -> Result<Runbook, St
     let attributes = read_vendor_attributes(client, &runbook.source_key_id)
         .await
         .map_err(|e| format!("The runbook could not be read again: {e}"))?;
-    let (name, value) = attributes
-        .iter()
-        .find(|(n, _)| *n == name)
-        .ok_or_else(|| format!("The runbook {} is no longer on {}: nothing was changed.", runbook.id, runbook.source_key_id))?;
+    let (name, value) = attributes.iter().find(|(n, _)| *n == name).ok_or_else(|| {
+        format!(
+            "The runbook {} is no longer on {}: nothing was changed.",
+            runbook.id, runbook.source_key_id
+        )
+    })?;
     Runbook::from_attribute(name, value)
 }
 
@@ -113,7 +113,12 @@ pub async fn begin(
                 .await
                 .and_then(|reply| Ok(kmip::parse_re_key(&reply)?))
         }
-        .map_err(|e| format!("The KMS could not make the new key material (ReKey of {}): {e}", input.source_key_id))?;
+        .map_err(|e| {
+            format!(
+                "The KMS could not make the new key material (ReKey of {}): {e}",
+                input.source_key_id
+            )
+        })?;
         objects::forget(client, &input.source_key_id);
         runbook.new_key_id = Some(new_key_id);
     }
@@ -177,7 +182,9 @@ pub async fn export_region(
     runbook.export_check(region, now)?;
     let progress = runbook.region(region)?.clone();
     let (Some(key_id), Some(kek_id)) = (runbook.new_key_id.clone(), progress.kek_id.clone()) else {
-        return Err(format!("Paste {region}'s get-parameters-for-import output first."));
+        return Err(format!(
+            "Paste {region}'s get-parameters-for-import output first."
+        ));
     };
     let mut wrapped = export_wrapped_key_material(client, &key_id, &kek_id)
         .await
@@ -196,7 +203,11 @@ pub async fn export_region(
 }
 
 /// The ledger entry `entry_id` on `key_id` as the KMS holds it now.
-async fn entry_by_id(client: &KmsClient, key_id: &str, entry_id: &str) -> Result<LedgerEntry, String> {
+async fn entry_by_id(
+    client: &KmsClient,
+    key_id: &str,
+    entry_id: &str,
+) -> Result<LedgerEntry, String> {
     let name = crate::domain::ledger::attribute_name(entry_id);
     let attributes = read_vendor_attributes(client, key_id)
         .await
@@ -218,18 +229,37 @@ pub async fn paste_import(
     text: &str,
     now: OffsetDateTime,
 ) -> Result<Runbook, String> {
-    let output = parse_import_output(text)?;
     let mut runbook = reread(client, runbook).await?;
-    runbook.accept_import(region, &output)?;
-    if let (Some(key_id), Some(entry_id)) = (&runbook.new_key_id, &runbook.region(region)?.entry_id) {
+    let output = match parse_aws_output(text, None)? {
+        AwsOutput::DescribeKey(described) => {
+            runbook.accept_import_described(region, &described)?;
+            ImportOutput {
+                key: KeyRef::Arn(described.arn),
+                key_material_id: described.current_key_material_id.unwrap_or_default(),
+            }
+        }
+        AwsOutput::Import(output) => {
+            runbook.accept_import(region, &output)?;
+            output
+        }
+        other => {
+            return Err(format!(
+                "This is {}'s output: paste {region}'s import-key-material output (or its describe-key once imported).",
+                other.command()
+            ));
+        }
+    };
+    if let (Some(key_id), Some(entry_id)) = (&runbook.new_key_id, &runbook.region(region)?.entry_id)
+    {
         let mut entry = entry_by_id(client, key_id, entry_id).await?;
         if entry.aws_key_arn.is_none() {
             entry.aws_key_arn = output.key.arn().cloned();
         }
-        entry.key_material_id = Some(output.key_material_id.clone());
+        let id = Some(output.key_material_id.clone()).filter(|id| !id.is_empty());
+        entry.key_material_id = id.clone();
         entry.record(
             EventKind::ImportConfirmed {
-                key_material_id: Some(output.key_material_id.clone()),
+                key_material_id: id,
             },
             now,
         );
@@ -242,7 +272,11 @@ pub async fn paste_import(
 }
 
 /// New key plan: applies create-key's output (the new AWS key's ARN).
-pub async fn paste_new_key(client: &KmsClient, runbook: &Runbook, text: &str) -> Result<Runbook, String> {
+pub async fn paste_new_key(
+    client: &KmsClient,
+    runbook: &Runbook,
+    text: &str,
+) -> Result<Runbook, String> {
     let mut runbook = reread(client, runbook).await?;
     if runbook.new_key_arn.is_some() {
         return Err("The new AWS key is already recorded: carry on with the next step.".to_owned());
@@ -265,7 +299,9 @@ pub async fn paste_check(
     let mut runbook = reread(client, runbook).await?;
     runbook.accept_check(&output, now)?;
     let old_key = crate::domain::aws_outputs::arn_key_id(&runbook.key_arn).to_owned();
-    let context = load(client, &runbook.source_key_id).await?;
+    let context = load(client, &runbook.source_key_id)
+        .await
+        .map_err(|e| format!("The ledger could not be read to mark the old copy: {e}"))?;
     for mut entry in context.entries {
         let same_key = entry
             .aws_key_arn
@@ -276,11 +312,19 @@ pub async fn paste_check(
         }
         let event = match runbook.kind {
             RunbookKind::Rotation => EventKind::Rotated {
-                new_key_material_id: runbook.primary().key_material_id.clone().unwrap_or_default(),
+                new_key_material_id: runbook
+                    .primary()
+                    .key_material_id
+                    .clone()
+                    .unwrap_or_default(),
                 new_kms_key_id: runbook.new_key_id.clone().unwrap_or_default(),
             },
             RunbookKind::NewKey => EventKind::Superseded {
-                by_arn: runbook.new_key_arn.as_ref().map(ToString::to_string).unwrap_or_default(),
+                by_arn: runbook
+                    .new_key_arn
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
             },
             RunbookKind::Replicas => continue,
         };

@@ -1123,10 +1123,9 @@ pub(crate) mod tests {
         let e = entry();
         let mut json: Value = serde_json::from_str(&e.to_attribute_value()).unwrap();
         json["replica_regions"] = serde_json::json!(["us-east-1"]);
-        json["events"]
-            .as_array_mut()
-            .unwrap()
-            .push(serde_json::json!({"at": "2026-12-01T00:00:00Z", "kind": "moved_later", "by": "x"}));
+        json["events"].as_array_mut().unwrap().push(
+            serde_json::json!({"at": "2026-12-01T00:00:00Z", "kind": "moved_later", "by": "x"}),
+        );
         let mut read = LedgerEntry::from_attribute(&e.attribute_name(), &json.to_string()).unwrap();
         assert!(matches!(read.events[0].kind, EventKind::Unrecognised(_)));
         read.record(EventKind::Registered, datetime!(2026-12-02 00:00 UTC));

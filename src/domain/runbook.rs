@@ -250,10 +250,13 @@ pub fn start(input: &RunbookStart, id: String, now: OffsetDateTime) -> Result<Ru
             if regions.len() < 2 {
                 return Err("List at least one replica Region (e.g. us-east-1).".to_owned());
             }
-            if input.key_spec == AwsKeySpec::SymmetricDefault && input.primary_key_material_id.is_none() {
+            if input.key_spec == AwsKeySpec::SymmetricDefault
+                && input.primary_key_material_id.is_none()
+            {
                 return Err("The primary's KeyMaterialId is not known yet: replicas import with it. Paste the primary's import-key-material or describe-key output on the ledger first.".to_owned());
             }
-            regions[0].key_material_id = Some(input.primary_key_material_id.clone().unwrap_or_default());
+            regions[0].key_material_id =
+                Some(input.primary_key_material_id.clone().unwrap_or_default());
         }
         RunbookKind::NewKey => {
             let alias = input.alias.trim();
@@ -883,7 +886,11 @@ impl Runbook {
     /// Applies `region`'s describe-key instead of its import output (HMAC and
     /// asymmetric imports print no KeyMaterialId with every CLI): the key in
     /// that Region must be Enabled; its current material id is kept if printed.
-    pub fn accept_import_described(&mut self, region: &str, output: &DescribeKeyOutput) -> Result<(), String> {
+    pub fn accept_import_described(
+        &mut self,
+        region: &str,
+        output: &DescribeKeyOutput,
+    ) -> Result<(), String> {
         let expected = self.arn_in(region).ok_or_else(need_new_key)?;
         if output.arn != expected {
             return Err(format!(
@@ -902,7 +909,13 @@ impl Runbook {
             return Err("This describe-key output has no CurrentKeyMaterialId: paste import-key-material's output instead.".to_owned());
         }
         let key = super::aws_outputs::KeyRef::Arn(expected);
-        self.accept_import(region, &ImportOutput { key, key_material_id: id })
+        self.accept_import(
+            region,
+            &ImportOutput {
+                key,
+                key_material_id: id,
+            },
+        )
     }
 
     /// New key plan: the new AWS key's ARN from create-key's output.

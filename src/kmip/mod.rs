@@ -26,7 +26,6 @@ pub use responses::{
     CreateKeyPairResponse, ObjectAttributes, parse_add_attribute, parse_create,
     parse_create_key_pair, parse_delete_attribute, parse_export_wrapped, parse_get_attributes,
     parse_get_attributes_of_vendor, parse_import, parse_locate, parse_mac, parse_query_vendor_id,
-    parse_re_key, parse_re_key_key_pair,
-    parse_set_attribute,
+    parse_re_key, parse_re_key_key_pair, parse_set_attribute,
 };
 pub use ttlv::{Ttlv, TtlvValue};

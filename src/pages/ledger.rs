@@ -26,8 +26,8 @@ use crate::domain::expiry::{
 use crate::domain::import_command::{Expiration, parse_date};
 use crate::domain::kms_id::KmsId;
 use crate::domain::ledger::{
-    LedgerEntry, LedgerFilter, LedgerState, generate_mac_command, get_public_key_command,
-    new_entry_id, register_from_describe_key,
+    Discrepancy, LedgerEntry, LedgerFilter, LedgerState, drift, generate_mac_command,
+    get_public_key_command, new_entry_id, register_from_describe_key,
 };
 use crate::domain::wrapping_key_spec::WrappingKeySpec;
 use crate::routes::Page;
@@ -43,6 +43,8 @@ struct Row {
     entry: LedgerEntry,
     /// Every readable entry of the same KMS key (list-key-rotations is reconciled against them).
     siblings: Vec<LedgerEntry>,
+    /// The KMS key has a newer generation AWS does not hold (drift).
+    drift: Option<Discrepancy>,
 }
 
 fn rows_of(keys: &[LedgeredKey]) -> (Vec<Row>, Vec<String>) {
@@ -51,12 +53,19 @@ fn rows_of(keys: &[LedgeredKey]) -> (Vec<Row>, Vec<String>) {
     for key in keys {
         let id = &key.attributes.unique_identifier;
         let siblings: Vec<LedgerEntry> = key.entries.iter().flatten().cloned().collect();
+        let newer = key.attributes.replaced_by.as_deref();
+        let newer_entries: Vec<LedgerEntry> = keys
+            .iter()
+            .filter(|k| Some(k.attributes.unique_identifier.as_str()) == newer)
+            .flat_map(|k| k.entries.iter().flatten().cloned())
+            .collect();
         for entry in &key.entries {
             match entry {
                 Ok(entry) => rows.push(Row {
                     key_id: id.clone(),
                     entry: entry.clone(),
                     siblings: siblings.clone(),
+                    drift: drift(entry, newer, &newer_entries),
                 }),
                 Err(why) => unreadable.push(format!("{id}: {why}")),
             }
@@ -198,6 +207,14 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
                                 .map_or("does not expire (or not known)".to_owned(), |s| s.sentence());
                             let entry_id = row.entry.id.clone();
                             let open = entry_id.clone();
+                            let drifted = row.drift.clone().map(|d| {
+                                let href = Page::rotation_href(&row.key_id, &row.entry.id);
+                                view! {
+                                    <p class="error-text" data-testid="entry-drift">
+                                        {d.to_string()}" "<a href=href>"Rotate this AWS key…"</a>
+                                    </p>
+                                }
+                            });
                             view! {
                                 <tr data-entry-id=entry_id>
                                     <td data-label="KMS key">
@@ -209,7 +226,10 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
                                     <td data-label="KeyMaterialId">
                                         {row.entry.key_material_id.clone().unwrap_or_else(|| "not bound yet".to_owned())}
                                     </td>
-                                    <td data-label="State" data-testid="entry-state">{state.label()}</td>
+                                    <td data-label="State">
+                                        <span data-testid="entry-state">{state.label()}</span>
+                                        {drifted}
+                                    </td>
                                     <td data-label="Expiry">{expiry}</td>
                                     <td data-label="Details">
                                         <button
@@ -338,6 +358,15 @@ fn EntryDetails(row: Row, reload: Callback<()>) -> impl IntoView {
                 <SubmitButton pending=submit.pending() idle="Check and record" busy="Checking…" />
                 <RequestProgress pending=submit.pending() in_flight=submit.in_flight what="Checking with the KMS" />
             </form>
+            {entry.aws_key_arn.is_some().then(|| {
+                let href = Page::rotation_href(&key_id, &entry.id);
+                view! {
+                    <p>
+                        <a href=href>"Rotate this AWS key…"</a>
+                        " — new material in the KMS, imported in every Region in the order AWS accepts (or, for multi-Region keys, replica Regions added)."
+                    </p>
+                }
+            })}
             <Renewal entry=entry.clone() key_id=key_id />
             {move || applied.get().map(|done| view! {
                 <div class="result" role="status" data-testid="ledger-applied">

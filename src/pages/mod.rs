@@ -7,6 +7,7 @@ mod export_key_material;
 mod import_kek;
 mod ledger;
 mod not_found;
+mod rotation;
 
 pub use byok::ByokPage;
 pub use create_key::{CreateEcPage, CreateRsaPage, CreateSymmetricPage};
@@ -14,3 +15,4 @@ pub use export_key_material::ExportKeyMaterialPage;
 pub use import_kek::ImportKekPage;
 pub use ledger::LedgerPage;
 pub use not_found::NotFound;
+pub use rotation::RotationPage;
