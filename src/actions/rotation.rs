@@ -85,8 +85,9 @@ async fn save(client: &KmsClient, runbook: &Runbook) -> Result<(), String> {
 }
 
 /// Checks the start form (nothing is sent when it is refused), makes the next
-/// generation of the source key (ReKey, or ReKeyKeyPair for a private key)
-/// unless only replicas are added, then stores the runbook on the source key.
+/// generation of the source key (ReKey, or ReKeyKeyPair for a private key;
+/// none when the KMS already made one: drift) unless only replicas are added,
+/// then stores the runbook on the source key.
 pub async fn begin(
     client: &KmsClient,
     input: &RunbookStart,
@@ -96,30 +97,12 @@ pub async fn begin(
 ) -> Result<Runbook, String> {
     let mut runbook = start(input, new_entry_id(now, random), now)?;
     if runbook.kind != RunbookKind::Replicas {
-        if let Some(newer) = &key.replaced_by {
-            return Err(format!(
-                "{} already has a newer generation ({newer}): start the rotation from the newest generation's ledger entry, or open this key's drift notice on the ledger.",
-                input.source_key_id
-            ));
-        }
-        let new_key_id = if key.object_type == Some(ObjectType::PrivateKey) {
-            client
-                .kmip(&kmip::re_key_key_pair(&input.source_key_id))
-                .await
-                .and_then(|reply| Ok(kmip::parse_re_key_key_pair(&reply)?.private_key_id))
-        } else {
-            client
-                .kmip(&kmip::re_key(&input.source_key_id))
-                .await
-                .and_then(|reply| Ok(kmip::parse_re_key(&reply)?))
-        }
-        .map_err(|e| {
-            format!(
-                "The KMS could not make the new key material (ReKey of {}): {e}",
-                input.source_key_id
-            )
-        })?;
-        objects::forget(client, &input.source_key_id);
+        // Drift: the KMS already made the next generation (its own schedule,
+        // or another client): AWS gets that one, no further generation is made.
+        let new_key_id = match &key.replaced_by {
+            Some(newer) => newer.clone(),
+            None => re_key(client, key).await?,
+        };
         runbook.new_key_id = Some(new_key_id);
     }
     record_vendor_attribute(
@@ -131,6 +114,25 @@ pub async fn begin(
     .await
     .map_err(|e| format!("The runbook could not be stored in the KMS: {e}"))?;
     Ok(runbook)
+}
+
+/// Makes the next generation of `key` (ReKey, or ReKeyKeyPair for a private key).
+async fn re_key(client: &KmsClient, key: &ObjectAttributes) -> Result<String, String> {
+    let id = &key.unique_identifier;
+    let made = if key.object_type == Some(ObjectType::PrivateKey) {
+        client
+            .kmip(&kmip::re_key_key_pair(id))
+            .await
+            .and_then(|reply| Ok(kmip::parse_re_key_key_pair(&reply)?.private_key_id))
+    } else {
+        client
+            .kmip(&kmip::re_key(id))
+            .await
+            .and_then(|reply| Ok(kmip::parse_re_key(&reply)?))
+    }
+    .map_err(|e| format!("The KMS could not make the new key material (ReKey of {id}): {e}"))?;
+    objects::forget(client, id);
+    Ok(made)
 }
 
 /// Applies `region`'s get-parameters-for-import output: checked against the

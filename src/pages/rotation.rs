@@ -16,6 +16,10 @@ use crate::components::error_banner::ErrorBanner;
 use crate::components::loaded::{Loaded, use_kms_read};
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::{TextArea, TextField};
+use crate::domain::arn::AwsKeyArn;
+use crate::domain::aws_cli::describe_key;
+use crate::domain::aws_key_spec::AwsKeySpec;
+use crate::domain::aws_outputs::arn_key_id;
 use crate::domain::base64_text::decode_base64;
 use crate::domain::ledger::LedgerEntry;
 use crate::domain::runbook::{
@@ -85,6 +89,8 @@ fn RotationView(context: RunbookContext, entry_id: String) -> impl IntoView {
         .or_else(|| context.runbooks.iter().find(|r| !r.is_complete()))
         .cloned();
     let runbook = RwSignal::new(resumed);
+    // Outlives each re-render of the steps: the last export's files.
+    let exported = RwSignal::new(None::<Exported>);
     let unreadable = context.unreadable.clone();
     view! {
         {(!unreadable.is_empty()).then(|| view! {
@@ -93,7 +99,7 @@ fn RotationView(context: RunbookContext, entry_id: String) -> impl IntoView {
             </div>
         })}
         {move || match runbook.get() {
-            Some(current) => view! { <RunbookSteps runbook=runbook current=current /> }.into_any(),
+            Some(current) => view! { <RunbookSteps runbook=runbook current=current exported=exported /> }.into_any(),
             None => match entry.clone() {
                 Some(entry) => view! { <StartForm context=context.clone() entry=entry runbook=runbook /> }.into_any(),
                 None => view! {
@@ -127,7 +133,8 @@ fn StartForm(
         kinds.push(RunbookKind::Replicas);
     }
     let kind = RwSignal::new(kinds[0]);
-    let replicas = RwSignal::new(String::new());
+    // The Regions the ledger already knows copies of this multi-Region key in.
+    let replicas = RwSignal::new(replica_regions(&context.entries, &arn).join(", "));
     let description = RwSignal::new(String::new());
     let valid_to = RwSignal::new(String::new());
     let alias = RwSignal::new(String::new());
@@ -139,6 +146,7 @@ fn StartForm(
         .collect();
     let rotations_before = rotations_so_far(same_key);
     let key = context.key.clone();
+    let newer = context.key.replaced_by.clone();
     let (source_key_id, spec, entry_id, primary_id) = (
         context.key.unique_identifier.clone(),
         entry.key_spec,
@@ -180,6 +188,11 @@ fn StartForm(
     view! {
         <form on:submit=on_submit novalidate aria-labelledby="start-title">
             <h2 id="start-title">{format!("Start a runbook for {arn_text}")}</h2>
+            {newer.map(|newer| view! {
+                <p class="notice" data-testid="rotation-newer">
+                    {format!("The KMS already holds a newer generation of this key ({newer}): the AWS key receives that material; no further generation is made.")}
+                </p>
+            })}
             <p data-testid="rotation-count">
                 {format!(
                     "{} on-demand rotations recorded for this AWS key so far; AWS allows {}.",
@@ -199,6 +212,7 @@ fn StartForm(
                 id="runbook-replicas"
                 label="Replica Regions (multi-Region keys: comma separated, empty: none)"
                 value=replicas
+                hint="Prefilled with the other Regions the ledger records copies of this key in: a rotation must include every replica."
                 placeholder="eu-west-1, ap-northeast-1"
             />
             <TextField id="runbook-description" label="Key material description (symmetric keys, optional)" value=description prose=true />
@@ -212,6 +226,22 @@ fn StartForm(
     .into_any()
 }
 
+/// The other Regions holding recorded copies of the same multi-Region key.
+fn replica_regions(entries: &[LedgerEntry], arn: &AwsKeyArn) -> Vec<String> {
+    let mut regions: Vec<String> = entries
+        .iter()
+        .filter_map(|e| e.aws_key_arn.as_ref())
+        .filter(|other| arn_key_id(other) == arn_key_id(arn) && other.region() != arn.region())
+        .map(|other| other.region().to_owned())
+        .collect();
+    regions.sort();
+    regions.dedup();
+    regions
+}
+
+/// The last export: its Region, EncryptedKeyMaterial and ImportToken bytes.
+type Exported = (String, Vec<u8>, Vec<u8>);
+
 /// What the current step's button does.
 #[derive(Clone, Debug)]
 enum Act {
@@ -221,7 +251,11 @@ enum Act {
 
 /// The steps with their state, then the one step to do now.
 #[component]
-fn RunbookSteps(runbook: RwSignal<Option<Runbook>>, current: Runbook) -> impl IntoView {
+fn RunbookSteps(
+    runbook: RwSignal<Option<Runbook>>,
+    current: Runbook,
+    exported: RwSignal<Option<Exported>>,
+) -> impl IntoView {
     let settings = use_settings();
     let now = now_utc();
     let steps = current.steps(now);
@@ -230,7 +264,6 @@ fn RunbookSteps(runbook: RwSignal<Option<Runbook>>, current: Runbook) -> impl In
         .find(|s| !matches!(s.status, StepStatus::Done))
         .cloned();
     let pasted = RwSignal::new(String::new());
-    let exported = RwSignal::new(None::<(String, Vec<u8>, Vec<u8>)>);
     let base = current.clone();
     let run = Action::new_local(move |act: &Act| {
         let (act, base, client) = (act.clone(), base.clone(), settings.client());
@@ -302,11 +335,17 @@ fn RunbookSteps(runbook: RwSignal<Option<Runbook>>, current: Runbook) -> impl In
             StepId::NewMaterial | StepId::Export(_) => None,
             other => Some(other.clone()),
         };
-        let paste_command = paste_step
-            .as_ref()
-            .filter(|p| **p != step.id)
-            .and_then(|p| current.command(p, now).ok())
-            .map(|c| c.multi_line());
+        let paste_command = match &step.id {
+            // HMAC and asymmetric imports print no KeyMaterialId: describe-key proves them.
+            StepId::Import(region) if current.key_spec != AwsKeySpec::SymmetricDefault => {
+                current.arn_in(region).map(|arn| describe_key(Some(&arn)))
+            }
+            _ => paste_step
+                .as_ref()
+                .filter(|p| **p != step.id)
+                .and_then(|p| current.command(p, now).ok()),
+        }
+        .map(|c| c.multi_line());
         let export_region = match &step.id {
             StepId::Export(region) => Some(region.clone()),
             _ => None,

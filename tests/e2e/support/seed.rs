@@ -164,25 +164,29 @@ pub fn fingerprinted_kek(
     (private, der)
 }
 
-/// Every BYOK ledger vendor attribute of `key_id`, `(name, value)` sorted by
-/// name, read by the harness's own KMIP GetAttributes (VendorExtension), not
-/// through the app.
-pub fn ledger_attributes(kms: &Kms, key_id: &str) -> Vec<(String, String)> {
+/// Every vendor attribute of `key_id` under the KMS's vendor id but the tags
+/// (ledger entries, runbooks), `(name, value)` sorted by name, read by the
+/// harness's own KMIP GetAttributes (VendorExtension), not through the app.
+pub fn vendor_attributes(kms: &Kms, key_id: &str) -> Vec<(String, String)> {
     let reply = kms
         .kmip(&kmip::get_attributes(
             key_id,
             &[kmip::AttributeReference::VendorExtension],
         ))
         .expect("GetAttributes succeeds");
-    let mut found: Vec<(String, String)> =
-        kmip::parse_get_attributes_of_vendor(&reply, &kms.vendor_id())
-            .expect("GetAttributesResponse")
-            .vendor_attributes
-            .into_iter()
-            .filter(|(name, _)| is_ledger_attribute(name))
-            .collect();
+    let mut found = kmip::parse_get_attributes_of_vendor(&reply, &kms.vendor_id())
+        .expect("GetAttributesResponse")
+        .vendor_attributes;
     found.sort();
     found
+}
+
+/// Every BYOK ledger vendor attribute of `key_id` ([`vendor_attributes`]).
+pub fn ledger_attributes(kms: &Kms, key_id: &str) -> Vec<(String, String)> {
+    vendor_attributes(kms, key_id)
+        .into_iter()
+        .filter(|(name, _)| is_ledger_attribute(name))
+        .collect()
 }
 
 /// The ledger entries of `key_id` read back by [`ledger_attributes`]; every
