@@ -8,6 +8,7 @@ use crate::actions::ledger::{record_command_options, record_export};
 use crate::browser::{now_utc, random_bytes};
 use crate::domain::import_command::ImportCommand;
 use crate::domain::ledger::LedgerEntry;
+use crate::domain::runbook::is_multi_region;
 use crate::routes::Page;
 use crate::settings::use_settings;
 
@@ -93,6 +94,12 @@ pub fn LedgerRecordStatus(status: RwSignal<LedgerRecord>, key_id: String) -> imp
             } else {
                 " Copying the import command records its options (expiry, import type) too."
             };
+            // A multi-Region key: its replicas import the same material, Region by Region.
+            let replicas = entry
+                .aws_key_arn
+                .as_ref()
+                .filter(|arn| is_multi_region(arn))
+                .map(|_| Page::rotation_href(&key_id, &entry.id));
             view! {
                 <p class="ok" role="status" data-testid="ledger-status">
                     {format!(
@@ -101,6 +108,11 @@ pub fn LedgerRecordStatus(status: RwSignal<LedgerRecord>, key_id: String) -> imp
                     )}
                     <a href=ledger.clone()>"ledger"</a>
                     " to confirm it."
+                    {replicas.map(|href| view! {
+                        " Multi-Region key: once the primary has imported, "
+                        <a href=href>"add its replica Regions"</a>
+                        " (each imports this same material under its own wrapping key)."
+                    })}
                 </p>
             }
             .into_any()

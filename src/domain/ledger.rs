@@ -1119,6 +1119,52 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn rotated_and_superseded_copies_are_kept_with_their_state_and_round_trip() {
+        let at = datetime!(2026-11-29 12:00 UTC);
+        let mut rotated = entry();
+        rotated.record(
+            EventKind::ImportConfirmed {
+                key_material_id: Some(MATERIAL_ID.into()),
+            },
+            at,
+        );
+        rotated.record(
+            EventKind::Rotated {
+                new_key_material_id: "b".repeat(64),
+                new_kms_key_id: "k2".into(),
+            },
+            at,
+        );
+        assert_eq!(rotated.state(at), LedgerState::NonCurrent);
+        assert_eq!(rotated.state(at).label(), "non-current");
+        let back =
+            LedgerEntry::from_attribute(&rotated.attribute_name(), &rotated.to_attribute_value())
+                .unwrap();
+        assert_eq!(back, rotated);
+        let mut superseded = entry();
+        superseded.record(EventKind::Superseded { by_arn: ARN.into() }, at);
+        assert_eq!(superseded.state(at), LedgerState::Superseded);
+        let back = LedgerEntry::from_attribute(
+            &superseded.attribute_name(),
+            &superseded.to_attribute_value(),
+        )
+        .unwrap();
+        assert_eq!(back, superseded);
+        // A mismatch still wins: it needs action.
+        superseded.record(
+            EventKind::Mismatch {
+                source: "describe-key".into(),
+                discrepancies: vec![Discrepancy {
+                    problem: "p".into(),
+                    fix: "f".into(),
+                }],
+            },
+            at,
+        );
+        assert!(matches!(superseded.state(at), LedgerState::Mismatch(_)));
+    }
+
+    #[test]
     fn newer_additions_survive_an_update() {
         let e = entry();
         let mut json: Value = serde_json::from_str(&e.to_attribute_value()).unwrap();
