@@ -39,7 +39,7 @@ use super::aws_key_spec::AwsKeySpec;
 use super::aws_outputs::{DescribeKeyOutput, ImportOutput, arn_key_id};
 use super::cli::{CliCommand, shell_quote};
 use super::import_command::{Expiration, ImportCommand, ImportType, parse_date};
-use super::import_parameters::ImportParameters;
+use super::import_parameters::{ImportParameters, Validity};
 use super::ledger::{CommandOptions, whole_seconds};
 
 /// The `format` member of every runbook this version writes.
@@ -374,6 +374,8 @@ pub struct Step {
     pub id: StepId,
     pub title: String,
     pub status: StepStatus,
+    /// A Region's import parameters counting down: "valid for 23 h 12 min".
+    pub validity: Option<String>,
 }
 
 impl Runbook {
@@ -452,6 +454,7 @@ impl Runbook {
         };
         if self.kind != RunbookKind::Replicas {
             steps.push(Step {
+                validity: None,
                 id: StepId::NewMaterial,
                 title: "New key material in the KMS (the source key's next generation)".to_owned(),
                 status: done(self.new_key_id.is_some()),
@@ -459,6 +462,7 @@ impl Runbook {
         }
         if self.kind == RunbookKind::NewKey {
             steps.push(Step {
+                validity: None,
                 id: StepId::CreateKey,
                 title: format!("Create the new AWS key ({})", self.key_spec.aws_name()),
                 status: done(self.new_key_arn.is_some()),
@@ -469,6 +473,7 @@ impl Runbook {
             let name = &region.region;
             if index > 0 && replicating {
                 steps.push(Step {
+                    validity: None,
                     id: StepId::Replicate(name.clone()),
                     title: format!("Replicate the key into {name}"),
                     status: match self.command(&StepId::Replicate(name.clone()), now) {
@@ -480,6 +485,10 @@ impl Runbook {
             let role = if index == 0 { "primary" } else { "replica" };
             let imported = region.key_material_id.is_some();
             steps.push(Step {
+                validity: region
+                    .parameters_valid_to
+                    .filter(|_| !imported)
+                    .map(|valid_to| Validity::at(valid_to, now).short()),
                 id: StepId::Parameters(name.clone()),
                 title: format!("{name} ({role}): wrapping key and import token"),
                 status: if imported || (region.kek_id.is_some() && !self.expired(region, now)) {
@@ -494,6 +503,7 @@ impl Runbook {
                 },
             });
             steps.push(Step {
+                validity: None,
                 id: StepId::Export(name.clone()),
                 title: format!("{name}: export the material wrapped for {name}"),
                 status: if imported || region.entry_id.is_some() {
@@ -506,6 +516,7 @@ impl Runbook {
                 },
             });
             steps.push(Step {
+                validity: None,
                 id: StepId::Import(name.clone()),
                 title: format!("{name}: import-key-material, then paste its output"),
                 status: if imported {
@@ -535,6 +546,7 @@ impl Runbook {
         match self.kind {
             RunbookKind::Rotation => {
                 steps.push(Step {
+                    validity: None,
                     id: StepId::Rotate,
                     title: format!(
                         "Rotate on demand (rotation {} of AWS's {MAX_ON_DEMAND_ROTATIONS})",
@@ -543,6 +555,7 @@ impl Runbook {
                     status: final_status(self.rotated, StepId::Rotate),
                 });
                 steps.push(Step {
+                    validity: None,
                     id: StepId::Check,
                     title: "describe-key shows the new material as current".to_owned(),
                     status: final_status(self.rotated, StepId::Check),
@@ -551,6 +564,7 @@ impl Runbook {
             RunbookKind::Replicas => {}
             RunbookKind::NewKey => {
                 steps.push(Step {
+                    validity: None,
                     id: StepId::MoveAlias,
                     title: match &self.alias {
                         Some(alias) => format!("Move {alias} to the new key"),
@@ -559,6 +573,7 @@ impl Runbook {
                     status: final_status(self.finished, StepId::MoveAlias),
                 });
                 steps.push(Step {
+                    validity: None,
                     id: StepId::Check,
                     title: "describe-key shows the new key Enabled".to_owned(),
                     status: final_status(self.finished, StepId::Check),
@@ -1428,6 +1443,13 @@ mod tests {
             .find(|s| s.id == StepId::Parameters("us-west-2".into()))
             .unwrap();
         assert_eq!(parameters_step.status, StepStatus::Expired);
+        assert_eq!(parameters_step.validity.as_deref(), Some("expired 1 h ago"));
+        let before = runbook.steps(NOW);
+        let counting = before
+            .iter()
+            .find(|s| s.id == StepId::Parameters("us-west-2".into()))
+            .unwrap();
+        assert_eq!(counting.validity.as_deref(), Some("valid for 23 h"));
         let why = runbook.import_command("us-west-2", later).unwrap_err();
         assert!(why.contains("expired"), "{why}");
     }

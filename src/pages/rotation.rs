@@ -4,12 +4,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::actions::ledger::{LedgeredKey, list_ledger};
 use crate::actions::rotation::{
     RunbookContext, begin, export_region, load, paste_check, paste_import, paste_new_key,
     paste_parameters,
 };
 use crate::browser::{now_utc, random_bytes};
 use crate::components::choice_select::ChoiceSelect;
+use crate::components::clock::use_now;
 use crate::components::command_block::CommandBlock;
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
@@ -42,10 +44,16 @@ pub fn RotationPage() -> impl IntoView {
     let wanted = key_id.clone();
     let context = use_kms_read(move |client| {
         let key_id = wanted.clone();
-        async move { load(&client, &key_id).await }
+        async move {
+            if key_id.is_empty() {
+                // Nothing to read: the chooser below reads the ledger instead.
+                return Ok(None);
+            }
+            load(&client, &key_id).await.map(Some)
+        }
     });
-    let show = move |context: RunbookContext| {
-        view! { <RotationView context=context entry_id=entry_id.clone() /> }
+    let show = move |context: Option<RunbookContext>| {
+        context.map(|context| view! { <RotationView context=context entry_id=entry_id.clone() /> })
     };
     view! {
         <section aria-labelledby="page-title">
@@ -55,12 +63,7 @@ pub fn RotationPage() -> impl IntoView {
             </p>
             <p><a href=Page::Ledger.href()>"Back to the BYOK ledger"</a></p>
             {if key_id.is_empty() {
-                view! {
-                    <p class="error-text" role="alert">
-                        "No KMS key chosen: open this page from an entry of the BYOK ledger (Rotate this AWS key…)."
-                    </p>
-                }
-                    .into_any()
+                view! { <ChooseCopy /> }.into_any()
             } else {
                 view! { <Loaded read=context loading="Reading the key and its runbooks from the KMS…" ok=show /> }
                     .into_any()
@@ -110,6 +113,41 @@ fn RotationView(context: RunbookContext, entry_id: String) -> impl IntoView {
             },
         }}
     }
+}
+
+/// No key given: every AWS copy the ledger knows, each with its rotation link.
+#[component]
+fn ChooseCopy() -> impl IntoView {
+    let ledger = use_kms_read(move |client| async move { list_ledger(&client).await });
+    let show = move |keys: Vec<LedgeredKey>| {
+        let links: Vec<(String, String)> = keys
+            .iter()
+            .flat_map(|key| {
+                let id = key.attributes.unique_identifier.clone();
+                key.entries.iter().flatten().filter_map(move |entry| {
+                    let arn = entry.aws_key_arn.as_ref()?;
+                    Some((
+                        format!("{arn} — KMS key {id}, {}", entry.key_spec.aws_name()),
+                        Page::rotation_href(&id, &entry.id),
+                    ))
+                })
+            })
+            .collect();
+        if links.is_empty() {
+            return view! {
+                <p class="muted">"No AWS copy is recorded yet: export key material to an AWS key first; the BYOK ledger records it."</p>
+            }
+            .into_any();
+        }
+        view! {
+            <h2>"Choose the AWS copy to rotate or replicate"</h2>
+            <ul data-testid="rotation-choices">
+                {links.into_iter().map(|(words, href)| view! { <li><a href=href>{words}</a></li> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! { <Loaded read=ledger loading="Reading the ledger from the KMS…" ok=show /> }
 }
 
 /// The start form: which plan, which Regions, the new material's options.
@@ -303,8 +341,12 @@ fn RunbookSteps(
         }
     });
     let run_error = Signal::derive(move || run.value().get().and_then(Result::err));
-    let list = steps
-        .iter()
+    let clock = use_now(std::time::Duration::from_secs(30));
+    let listed = current.clone();
+    // Re-drawn as the clock ticks: each Region's 24 h parameters count down.
+    let list = move || {
+        listed.steps(clock.get())
+        .into_iter()
         .map(|step| {
             let reason = match &step.status {
                 StepStatus::Blocked(why) => Some(why.clone()),
@@ -314,11 +356,13 @@ fn RunbookSteps(
             view! {
                 <li data-step-status=step.status.label()>
                     <strong>{step.status.label()}</strong>": "{step.title.clone()}
+                    {step.validity.map(|v| view! { <span class="hint">" ("{v}")"</span> })}
                     {reason.map(|r| view! { <span class="hint">" — "{r}</span> })}
                 </li>
             }
         })
-        .collect_view();
+        .collect_view()
+    };
     let done_view = current.is_complete().then(|| {
         view! {
             <p class="result" role="status" data-testid="runbook-complete">

@@ -798,6 +798,15 @@ async fn rotation_a_rekey_made_directly_on_the_kms_is_flagged_as_drift_on_the_le
             .len(),
         1
     );
+    // Without a key, the page lists the recorded copies to choose from.
+    browser.goto(&kms.ui_url(&Page::Rotation.href())).await;
+    let choice = browser
+        .wait_for_text("[data-testid=rotation-choices] a", |t| {
+            t.contains(crate::support::aws::ARN)
+        })
+        .await;
+    assert!(choice.contains(&key_id), "{choice}");
+    LedgerPage::open(&browser, &kms.url()).await;
     browser.click("[data-testid=entry-drift] a").await;
     browser
         .wait_for_text("#start-title", |t| t.starts_with("Start a runbook"))
