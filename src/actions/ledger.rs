@@ -444,12 +444,12 @@ fn entries_of(attributes: &ObjectAttributes) -> Vec<Result<LedgerEntry, String>>
         .collect()
 }
 
-/// Every KMS key holding ledger entries: one Locate, then one GetAttributes
-/// per object (entries come with the describe).
+/// Every KMS key holding ledger entries: one Locate, then every object
+/// described in one message (entries come with the describe).
 pub async fn list_ledger(client: &KmsClient) -> Result<Vec<LedgeredKey>, RequestError> {
     let mut keys = Vec::new();
-    for id in objects::list_object_ids(client).await? {
-        let attributes = objects::describe(client, &id).await?;
+    let ids = objects::list_object_ids(client).await?;
+    for attributes in objects::describe_listed(client, &ids).await? {
         let entries = entries_of(&attributes);
         if !entries.is_empty() {
             keys.push(LedgeredKey {

@@ -2,12 +2,14 @@
 //! Typed builders and parsers only: no HTTP, no UI, no AWS knowledge.
 
 mod attributes;
+mod batch;
 mod crypto;
 mod error;
 mod operations;
 mod responses;
 mod ttlv;
 
+pub use batch::{FailedItem, parse_response_message, request_message};
 pub use attributes::{CryptographicAlgorithm, ObjectType, RecommendedCurve, State};
 pub use crypto::{
     SignatureAlgorithm, decrypt_rsa_oaep_sha256, destroy_and_remove, encrypt_rsa_oaep_sha256,

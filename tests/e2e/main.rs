@@ -23,4 +23,5 @@ mod layout;
 mod ledger;
 mod requests;
 mod result_defects;
+mod scale;
 mod shell;

@@ -270,11 +270,33 @@ fn read_request(client: &mut TcpStream) -> Option<(String, Vec<u8>)> {
     Some((head, body))
 }
 
-/// `{"tag":"Export",…` → `Export`.
+/// `{"tag":"Export",…` → `Export`; a message of several operations →
+/// `RequestMessage(GetAttributes × 2, Export × 1)` (one request, its items by kind).
 fn kmip_operation(body: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
     let rest = text.strip_prefix("{\"tag\":\"")?;
-    Some(rest[..rest.find('"')?].to_owned())
+    let tag = &rest[..rest.find('"')?];
+    if tag != "RequestMessage" {
+        return Some(tag.to_owned());
+    }
+    let message: serde_json::Value = serde_json::from_str(text).ok()?;
+    let mut kinds: Vec<(String, usize)> = Vec::new();
+    for item in message["value"].as_array()? {
+        if item["tag"] != "BatchItem" {
+            continue;
+        }
+        let operation = item["value"].as_array()?.iter().find(|n| n["tag"] == "Operation")?;
+        let operation = operation["value"].as_str()?.to_owned();
+        match kinds.iter_mut().find(|(name, _)| *name == operation) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((operation, 1)),
+        }
+    }
+    let kinds: Vec<String> = kinds
+        .into_iter()
+        .map(|(name, n)| format!("{name} × {n}"))
+        .collect();
+    Some(format!("RequestMessage({})", kinds.join(", ")))
 }
 
 fn with_connection_close(head: &str) -> String {
