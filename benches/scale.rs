@@ -8,11 +8,9 @@
 //! plain client, one GetAttributes per object against one message, show what
 //! batching saves. `cargo xtask bench` runs it after building `dist/`.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use byok_e2e_support::pages::Settings;
-use byok_e2e_support::proxy::{kms_behind_proxy, settled};
+use byok_e2e_support::proxy::{browser_behind, counted, kms_behind_proxy, settled};
 use byok_e2e_support::seed::seed_keks_and_keys;
 use byok_e2e_support::{Browser, KMS_VERSION, Kms};
 use byok_ui::kmip::{self, AttributeReference, LocateRequest};
@@ -36,19 +34,6 @@ async fn page_clock_when(browser: &Browser, condition: &str) -> f64 {
         }
         assert!(Instant::now() < deadline, "never true: {condition}");
     }
-}
-
-/// "Locate × 1, …", sorted by name.
-fn counted(requests: &[String]) -> String {
-    let mut counts = BTreeMap::new();
-    for r in requests {
-        *counts.entry(r.as_str()).or_insert(0) += 1;
-    }
-    counts
-        .iter()
-        .map(|(name, n)| format!("{name} × {n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The KEK list's reads from a plain client (ms): one GetAttributes per
@@ -104,21 +89,18 @@ async fn main() {
         let (kms, proxy, token) = kms_behind_proxy();
         let vendor = kms.vendor_id();
         seed_keks_and_keys(&kms, &vendor, size, |_| None);
-        let browser = Browser::start().await;
-        browser.keep_secret(&token);
-        browser
-            .goto(&format!("{}/ui/aws/import-kek", proxy.url()))
-            .await;
-        Settings::use_server(&browser, "", &token).await;
-        settled(&proxy).await;
+        let browser = browser_behind(&proxy, &token).await;
         let mut row = vec![size.to_string()];
         for (path, listed) in [
             (
                 "/ui/aws/import-kek",
                 if size == 0 {
-                    "document.querySelector('.kek-list')?.textContent.includes('None yet.')".to_owned()
+                    "document.querySelector('.kek-list')?.textContent.includes('None yet.')"
+                        .to_owned()
                 } else {
-                    format!("document.querySelectorAll('.kek-list tbody tr[data-kek-id]').length === {size}")
+                    format!(
+                        "document.querySelectorAll('.kek-list tbody tr[data-kek-id]').length === {size}"
+                    )
                 },
             ),
             (

@@ -352,7 +352,10 @@ mod tests {
         let error = RequestError::from(item);
         assert_eq!(
             error,
-            refused(422, "Object_Not_Found: object not found for identifier gone")
+            refused(
+                422,
+                "Object_Not_Found: object not found for identifier gone"
+            )
         );
         assert!(error.is_not_found());
     }

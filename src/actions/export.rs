@@ -104,9 +104,11 @@ pub async fn export_wrapped_key_material(
         describe_many(client, &[key_id.to_owned(), kek_id.to_owned()])
             .await?
             .try_into()
-            .map_err(|_| ExportRefusal::Request(RequestError::Protocol(kmip::ProtocolError(
-                "the re-read of the key and the KEK did not answer for both".to_owned(),
-            ))))?;
+            .map_err(|_| {
+                ExportRefusal::Request(RequestError::Protocol(kmip::ProtocolError(
+                    "the re-read of the key and the KEK did not answer for both".to_owned(),
+                )))
+            })?;
     let key = found(key)?.ok_or_else(|| {
         ExportRefusal::Rule(format!(
             "There is no object {key_id} in this KMS: type the id of an existing key, or pick it from the list."

@@ -115,7 +115,10 @@ async fn describe_for_display(
         .filter(|(_, known)| known.is_none())
         .map(|(id, _)| id.clone())
         .collect();
-    let mut fresh = describe_listed(client, &missing).await?.into_iter().peekable();
+    let mut fresh = describe_listed(client, &missing)
+        .await?
+        .into_iter()
+        .peekable();
     let mut rows = Vec::with_capacity(ids.len());
     for (id, known) in ids.iter().zip(recent) {
         match known {
@@ -139,6 +142,11 @@ pub fn found(
         Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// `describe`, or `None` when no object has this id.
+pub async fn find(client: &KmsClient, id: &str) -> Result<Option<ObjectAttributes>, RequestError> {
+    found(describe(client, id).await)
 }
 
 /// One line describing an object: "PublicKey · RSA 2048-bit · Active".

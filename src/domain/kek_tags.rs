@@ -383,7 +383,10 @@ mod tests {
         );
         let later = KekValidity::of(&tags, datetime!(2026-02-19 14:07:13 UTC));
         assert!(later.is_expired());
-        assert_eq!(later.label(), "import parameters expired 2026-02-19 14:07 UTC");
+        assert_eq!(
+            later.label(),
+            "import parameters expired 2026-02-19 14:07 UTC"
+        );
     }
 
     #[test]

@@ -50,7 +50,10 @@ pub fn request_message(operations: &[Ttlv]) -> Ttlv {
             ],
         )
     });
-    Ttlv::structure("RequestMessage", std::iter::once(header).chain(items).collect())
+    Ttlv::structure(
+        "RequestMessage",
+        std::iter::once(header).chain(items).collect(),
+    )
 }
 
 /// A `ResponseMessage` → one result per item, in order: `Ok` holds the bare
@@ -61,7 +64,10 @@ pub fn parse_response_message(
     expected: usize,
 ) -> Result<Vec<Result<Ttlv, FailedItem>>, ProtocolError> {
     let reply = expect(reply, "ResponseMessage")?;
-    let items: Vec<_> = reply.all("BatchItem").map(parse_item).collect::<Result<_, _>>()?;
+    let items: Vec<_> = reply
+        .all("BatchItem")
+        .map(parse_item)
+        .collect::<Result<_, _>>()?;
     if items.len() != expected {
         return Err(ProtocolError::new(format!(
             "the ResponseMessage has {} items for {expected} operations",
@@ -79,7 +85,10 @@ fn parse_item(item: &Ttlv) -> Result<Result<Ttlv, FailedItem>, ProtocolError> {
                 .child("ResponsePayload")
                 .map(|p| p.children().to_vec())
                 .unwrap_or_default();
-            Ok(Ok(Ttlv::structure(&format!("{operation}Response"), payload)))
+            Ok(Ok(Ttlv::structure(
+                &format!("{operation}Response"),
+                payload,
+            )))
         }
         status => {
             let reason = match item.child("ResultReason") {
@@ -158,10 +167,13 @@ mod tests {
     #[test]
     fn an_item_without_reason_says_its_status() {
         let reply = Ttlv::from_json_text(
-            r#"{"tag":"ResponseMessage","value":[{"tag":"BatchItem","value":[{"tag":"Operation","type":"Enumeration","value":"Export"},{"tag":"ResultStatus","type":"Enumeration","value":"OperationUndone"}]}]}"#,
+            r#"{"tag":"ResponseMessage","value":[{"tag":"BatchItem","value":[{"tag":"Operation","type":"Enumeration","value":"Decrypt"},{"tag":"ResultStatus","type":"Enumeration","value":"OperationUndone"}]}]}"#,
         )
         .unwrap();
         let items = parse_response_message(&reply, 1).unwrap();
-        assert_eq!(items[0].as_ref().unwrap_err().as_reason_line(), "OperationUndone");
+        assert_eq!(
+            items[0].as_ref().unwrap_err().as_reason_line(),
+            "OperationUndone"
+        );
     }
 }

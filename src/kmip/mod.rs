@@ -9,8 +9,8 @@ mod operations;
 mod responses;
 mod ttlv;
 
-pub use batch::{FailedItem, parse_response_message, request_message};
 pub use attributes::{CryptographicAlgorithm, ObjectType, RecommendedCurve, State};
+pub use batch::{FailedItem, parse_response_message, request_message};
 pub use crypto::{
     SignatureAlgorithm, decrypt_rsa_oaep_sha256, destroy_and_remove, encrypt_rsa_oaep_sha256,
     parse_decrypt, parse_encrypt, parse_revoke_or_destroy, parse_sign, parse_signature_verify,

@@ -7,7 +7,7 @@ use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm::RsaesOaepSha1;
 
 use crate::support::pages::{ExportPage, ExportResult};
-use crate::support::seed::{create_material, import_kek_with, material_bytes};
+use crate::support::seed::{create_material, delete_object, import_kek_with, material_bytes};
 use crate::support::unwrap::unwrap;
 use crate::support::{Browser, Kms};
 
@@ -46,7 +46,10 @@ async fn operations(browser: &Browser) -> Vec<String> {
                 .iter()
                 .filter(|n| n["tag"] == "BatchItem")
                 .filter_map(|item| {
-                    item["value"].as_array()?.iter().find(|n| n["tag"] == "Operation")?["value"]
+                    item["value"]
+                        .as_array()?
+                        .iter()
+                        .find(|n| n["tag"] == "Operation")?["value"]
                         .as_str()
                 })
                 .collect();
@@ -147,29 +150,6 @@ async fn a_kek_replaced_after_listing_is_named_and_the_next_export_uses_the_new_
     browser.close().await;
 }
 
-/// Deletes an object as another client would (revoke, then destroy and remove).
-fn delete_behind_the_page(kms: &Kms, id: &str) {
-    use serde_json::json;
-    let uid = json!({"tag":"UniqueIdentifier","type":"TextString","value":id});
-    kms.kmip_json(
-        &json!({"tag":"Revoke","value":[uid.clone(),
-            {"tag":"RevocationReason","value":[
-                {"tag":"RevocationReasonCode","type":"Enumeration","value":"Unspecified"}]}]}),
-        None,
-    )
-    .expect("revoke");
-    kms.kmip_json(
-        &json!({"tag":"Destroy","value":[uid,
-            {"tag":"Remove","type":"Boolean","value":true}]}),
-        None,
-    )
-    .expect("destroy");
-    assert!(
-        !kms.object_ids().contains(&id.to_owned()),
-        "{id} still listed"
-    );
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_kek_deleted_after_listing_is_reported_as_missing_with_the_matching_hint() {
     let kms = Kms::with_ui();
@@ -185,7 +165,7 @@ async fn a_kek_deleted_after_listing_is_reported_as_missing_with_the_matching_hi
     );
     let browser = Browser::start().await;
     ExportPage::open(&browser, &kms, &key_id, "kek-y").await;
-    delete_behind_the_page(&kms, "kek-y");
+    delete_object(&kms, "kek-y");
     browser.click(SUBMIT).await;
     let shown = browser.wait_for_text(FORM_ALERT, |t| !t.is_empty()).await;
     assert_eq!(

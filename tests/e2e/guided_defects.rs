@@ -176,7 +176,9 @@ async fn the_key_list_is_read_only_when_existing_keys_are_wanted() {
     wait_for_line(&browser, "Create new SYMMETRIC_DEFAULT material in the KMS").await;
     let load = settled(&proxy).await;
     assert!(
-        !load.iter().any(|r| r == "Locate" || r.contains("GetAttributes")),
+        !load
+            .iter()
+            .any(|r| r == "Locate" || r.contains("GetAttributes")),
         "the page listed the KMS's objects on load: {load:?}"
     );
 

@@ -68,7 +68,8 @@ async fn described(browser: &Browser, id: &str) -> usize {
                 .flatten()
                 .filter_map(|item| item["value"].as_array())
                 .filter(|item| {
-                    item.iter().any(|n| n["tag"] == "Operation" && n["value"] == "GetAttributes")
+                    item.iter()
+                        .any(|n| n["tag"] == "Operation" && n["value"] == "GetAttributes")
                         && item
                             .iter()
                             .any(|n| n["tag"] == "RequestPayload" && names_id(n))

@@ -2,8 +2,6 @@
 //! call, exporting re-reads the key and the KEK in one message then sends one Export, and
 //! each page load asks only for what it shows, its lists in one message. Printed as a report.
 
-use std::collections::BTreeMap;
-
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use byok_ui::domain::key_material::KeyMaterialSpec;
@@ -11,22 +9,9 @@ use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::routes::Page;
 
 use crate::support::pages::{ExportPage, ImportKekPage, Settings};
-use crate::support::proxy::{kms_behind_proxy, settled};
+use crate::support::proxy::{counted, kms_behind_proxy, settled};
 use crate::support::seed::{create_material, tagged_kek};
 use crate::support::{Browser, fixture};
-
-/// "Query × 1, GetAttributes × 3, …", sorted by name.
-fn counted(requests: &[String]) -> String {
-    let mut counts = BTreeMap::new();
-    for r in requests {
-        *counts.entry(r.as_str()).or_insert(0) += 1;
-    }
-    counts
-        .iter()
-        .map(|(name, n)| format!("{name} × {n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_flow_sends_the_fewest_requests() {

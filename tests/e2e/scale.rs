@@ -2,33 +2,19 @@
 //! requests that does not grow with them, a KEK deleted meanwhile is named on its row only,
 //! and KEKs whose import parameters expired stay out of the pickers unless asked for.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use byok_ui::kmip::Ttlv;
 use byok_ui::routes::Page;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::support::proxy::{Fault, FaultProxy, kms_behind_proxy, settled};
-use crate::support::seed::seed_keks_and_keys;
-use crate::support::pages::Settings;
-use crate::support::{Browser, Kms};
+use crate::support::Browser;
+use crate::support::proxy::{
+    Fault, FaultProxy, browser_behind, counted, kms_behind_proxy, settled,
+};
+use crate::support::seed::{delete_object, seed_keks_and_keys};
 
 const KEKS: usize = 200;
-
-/// "Locate × 1, Query × 1, …", sorted by name.
-fn counted(requests: &[String]) -> String {
-    let mut counts = BTreeMap::new();
-    for r in requests {
-        *counts.entry(r.as_str()).or_insert(0) += 1;
-    }
-    counts
-        .iter()
-        .map(|(name, n)| format!("{name} × {n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// How many elements `css` matches.
 async fn count(browser: &Browser, css: &str) -> u64 {
@@ -60,19 +46,9 @@ async fn wait_for_count(browser: &Browser, css: &str, n: u64) {
     }
 }
 
-/// Deletes an object as another client would (revoke, then destroy and remove).
-fn delete_behind_the_page(kms: &Kms, id: &str) {
-    let uid = json!({"tag":"UniqueIdentifier","type":"TextString","value":id});
-    let send = |operation: serde_json::Value| {
-        kms.kmip(&Ttlv::from_json_text(&operation.to_string()).unwrap())
-    };
-    send(json!({"tag":"Revoke","value":[uid.clone(),
-        {"tag":"RevocationReason","value":[
-            {"tag":"RevocationReasonCode","type":"Enumeration","value":"Unspecified"}]}]}))
-    .expect("revoke");
-    send(json!({"tag":"Destroy","value":[uid,
-        {"tag":"Remove","type":"Boolean","value":true}]}))
-    .expect("destroy");
+/// The text of `css` once it has one.
+async fn text_of(browser: &Browser, css: &str) -> String {
+    browser.wait_for_text(css, |t| !t.is_empty()).await
 }
 
 /// Waits until the proxy has forwarded a Locate, keeping what it saw.
@@ -92,13 +68,7 @@ async fn two_hundred_keks_are_listed_in_a_constant_number_of_requests() {
     let (kms, proxy, token) = kms_behind_proxy();
     let vendor = kms.vendor_id();
     seed_keks_and_keys(&kms, &vendor, KEKS, |_| None);
-    let browser = Browser::start().await;
-    browser.keep_secret(&token);
-    browser
-        .goto(&format!("{}{}", proxy.url(), Page::Byok.href()))
-        .await;
-    Settings::use_server(&browser, "", &token).await;
-    settled(&proxy).await;
+    let browser = browser_behind(&proxy, &token).await;
     let message = format!("RequestMessage(GetAttributes × {KEKS})");
 
     // The import page lists every KEK: one Locate, then one message describing them all.
@@ -130,7 +100,11 @@ async fn two_hundred_keks_are_listed_in_a_constant_number_of_requests() {
 
     // A KEK deleted between the Locate and the describe: its row says so, the others are listed.
     for (import_page, gone, listed) in [(true, "kek-0100", KEKS), (false, "kek-0101", KEKS - 1)] {
-        let page = if import_page { Page::ImportKek } else { Page::ExportKeyMaterial };
+        let page = if import_page {
+            Page::ImportKek
+        } else {
+            Page::ExportKeyMaterial
+        };
         proxy.arm(
             &format!("RequestMessage(GetAttributes × {listed})"),
             Fault::Delay(Duration::from_secs(2)),
@@ -139,7 +113,7 @@ async fn two_hundred_keks_are_listed_in_a_constant_number_of_requests() {
             .goto(&format!("{}{}", proxy.url(), page.href()))
             .await;
         wait_for_locate(&proxy).await;
-        delete_behind_the_page(&kms, gone);
+        delete_object(&kms, gone);
         settled(&proxy).await;
         if import_page {
             let row = browser
@@ -153,7 +127,9 @@ async fn two_hundred_keks_are_listed_in_a_constant_number_of_requests() {
                 count(&browser, ".kek-list tbody tr[data-kek-id]:not(.gone)").await,
                 KEKS as u64 - 1
             );
-            browser.assert_accessible("import page (a KEK deleted meanwhile)").await;
+            browser
+                .assert_accessible("import page (a KEK deleted meanwhile)")
+                .await;
         } else {
             let option = browser
                 .wait_for_text(&format!("#kek-id option[value={gone}]"), |t| {
@@ -181,12 +157,7 @@ async fn keks_with_expired_parameters_stay_out_of_the_pickers_unless_asked() {
         _ => None,
     });
     let before = kms.object_ids();
-    let browser = Browser::start().await;
-    browser.keep_secret(&token);
-    browser
-        .goto(&format!("{}{}", proxy.url(), Page::Byok.href()))
-        .await;
-    Settings::use_server(&browser, "", &token).await;
+    let browser = browser_behind(&proxy, &token).await;
 
     // The export page's picker: hidden, counted, and one click away.
     browser
@@ -197,33 +168,25 @@ async fn keks_with_expired_parameters_stay_out_of_the_pickers_unless_asked() {
         ))
         .await;
     wait_for_count(&browser, "#kek-id option[value^=kek-]", 2).await;
-    let valid = browser
-        .wait_for_text("#kek-id option[value=kek-0003]", |t| !t.is_empty())
-        .await;
+    let valid = text_of(&browser, "#kek-id option[value=kek-0003]").await;
     assert!(valid.contains("import parameters valid until"), "{valid}");
-    let unknown = browser
-        .wait_for_text("#kek-id option[value=kek-0004]", |t| !t.is_empty())
-        .await;
+    let unknown = text_of(&browser, "#kek-id option[value=kek-0004]").await;
     assert!(unknown.ends_with("unknown validity"), "{unknown}");
     assert_eq!(
-        browser
-            .wait_for_text("[data-testid=expired-keks]", |t| !t.is_empty())
-            .await,
+        text_of(&browser, "[data-testid=expired-keks]").await,
         "2 hidden: their import parameters expired (AWS refuses their token)."
     );
-    browser.assert_accessible("export page (expired KEKs hidden)").await;
+    browser
+        .assert_accessible("export page (expired KEKs hidden)")
+        .await;
     browser
         .click(&browser.labelled("Show expired wrapping keys too").await)
         .await;
     wait_for_count(&browser, "#kek-id option[value^=kek-]", 4).await;
-    let expired = browser
-        .wait_for_text("#kek-id option[value=kek-0001]", |t| !t.is_empty())
-        .await;
+    let expired = text_of(&browser, "#kek-id option[value=kek-0001]").await;
     assert!(expired.contains("import parameters expired"), "{expired}");
     assert_eq!(
-        browser
-            .wait_for_text("[data-testid=expired-keks]", |t| !t.is_empty())
-            .await,
+        text_of(&browser, "[data-testid=expired-keks]").await,
         "2 with expired import parameters shown (AWS refuses their token)."
     );
     // Unticked again: hidden again.
@@ -243,7 +206,9 @@ async fn keks_with_expired_parameters_stay_out_of_the_pickers_unless_asked() {
         ("kek-0004", "unknown validity"),
     ] {
         let cell = browser
-            .wait_for_text(&format!("tr[data-kek-id={id}] td.validity"), |t| !t.is_empty())
+            .wait_for_text(&format!("tr[data-kek-id={id}] td.validity"), |t| {
+                !t.is_empty()
+            })
             .await;
         assert!(cell.starts_with(validity), "{id}: {cell}");
     }
@@ -261,8 +226,13 @@ async fn keks_with_expired_parameters_stay_out_of_the_pickers_unless_asked() {
         .wait_for_text(&list, |t| t.contains("aes-0001"))
         .await;
     assert!(!offered.contains("kek-"), "{offered}");
-    let page = browser.wait_for_text("body", |t| t.contains("aes-0001")).await;
-    assert!(!page.contains("kek-0001"), "the guided flow shows an expired KEK");
+    let page = browser
+        .wait_for_text("body", |t| t.contains("aes-0001"))
+        .await;
+    assert!(
+        !page.contains("kek-0001"),
+        "the guided flow shows an expired KEK"
+    );
 
     // Nothing was deleted.
     assert_eq!(kms.object_ids(), before);

@@ -242,9 +242,9 @@ pub fn seed_keks_and_keys(
             WrappingAlgorithm::RsaesOaepSha256.tag(),
             format!("key_arn:{ARN}"),
         ];
-        attributes.tags.extend(valid_to(n).map(
-            byok_ui::domain::kek_tags::parameters_valid_to_tag,
-        ));
+        attributes
+            .tags
+            .extend(valid_to(n).map(byok_ui::domain::kek_tags::parameters_valid_to_tag));
         operations.push(kmip::import_public_key(&ImportPublicKeyRequest {
             spki_der: spki.clone(),
             replace_existing: false,
@@ -268,4 +268,24 @@ pub fn seed_keks_and_keys(
 
 fn attributes_for_aes(vendor: &str, id: &str) -> KeyAttributes {
     attributes(vendor, id, UsageMask::ENCRYPT.union(UsageMask::DECRYPT))
+}
+
+/// Deletes an object as another client would (revoke, then destroy and remove).
+pub fn delete_object(kms: &Kms, id: &str) {
+    use serde_json::json;
+    let uid = json!({"tag":"UniqueIdentifier","type":"TextString","value":id});
+    let send = |operation: serde_json::Value| {
+        kms.kmip(&Ttlv::from_json_text(&operation.to_string()).unwrap())
+    };
+    send(json!({"tag":"Revoke","value":[uid.clone(),
+        {"tag":"RevocationReason","value":[
+            {"tag":"RevocationReasonCode","type":"Enumeration","value":"Unspecified"}]}]}))
+    .expect("revoke");
+    send(json!({"tag":"Destroy","value":[uid,
+        {"tag":"Remove","type":"Boolean","value":true}]}))
+    .expect("destroy");
+    assert!(
+        !kms.object_ids().contains(&id.to_owned()),
+        "{id} still listed"
+    );
 }
