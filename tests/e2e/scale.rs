@@ -127,6 +127,7 @@ async fn two_hundred_keks_are_listed_in_a_constant_number_of_requests() {
                 count(&browser, ".kek-list tbody tr[data-kek-id]:not(.gone)").await,
                 KEKS as u64 - 1
             );
+            browser.screenshot("import-kek-deleted-meanwhile").await;
             browser
                 .assert_accessible("import page (a KEK deleted meanwhile)")
                 .await;
@@ -176,6 +177,7 @@ async fn keks_with_expired_parameters_stay_out_of_the_pickers_unless_asked() {
         text_of(&browser, "[data-testid=expired-keks]").await,
         "2 hidden: their import parameters expired (AWS refuses their token)."
     );
+    browser.screenshot("export-expired-keks-hidden").await;
     browser
         .assert_accessible("export page (expired KEKs hidden)")
         .await;
