@@ -127,7 +127,6 @@ async fn two_hundred_keks_are_listed_in_a_constant_number_of_requests() {
                 count(&browser, ".kek-list tbody tr[data-kek-id]:not(.gone)").await,
                 KEKS as u64 - 1
             );
-            browser.screenshot("import-kek-deleted-meanwhile").await;
             browser
                 .assert_accessible("import page (a KEK deleted meanwhile)")
                 .await;
