@@ -109,6 +109,17 @@ impl From<ProtocolError> for RequestError {
     }
 }
 
+impl From<kmip::FailedItem> for RequestError {
+    /// A failed item of a message reads as the same operation refused alone
+    /// (the KMS answers those with 422 and `"<reason>: <message>"`).
+    fn from(item: kmip::FailedItem) -> Self {
+        Self::Refused {
+            status: 422,
+            reason: item.as_reason_line(),
+        }
+    }
+}
+
 /// What `/server-info` reports.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct ServerInfo {
@@ -141,6 +152,25 @@ impl KmsClient {
             .map_err(|e| self.unreachable(e.to_string()))?;
         let text = self.send(request, &deadline).await?;
         Ok(Ttlv::from_json_text(&text)?)
+    }
+
+    /// Sends `operations` as one KMIP `RequestMessage` (one round trip, whatever
+    /// their number; none for an empty list) and returns one result per
+    /// operation, in order. The outer error is the message's (nothing was
+    /// done); an item's error is what the same operation alone would give:
+    /// [`RequestError::Refused`] 422 with the server's `"<reason>: <message>"`.
+    pub async fn kmip_batch(
+        &self,
+        operations: &[Ttlv],
+    ) -> Result<Vec<Result<Ttlv, RequestError>>, RequestError> {
+        if operations.is_empty() {
+            return Ok(Vec::new());
+        }
+        let reply = self.kmip(&kmip::request_message(operations)).await?;
+        Ok(kmip::parse_response_message(&reply, operations.len())?
+            .into_iter()
+            .map(|item| item.map_err(RequestError::from))
+            .collect())
     }
 
     /// The server's version (and a check that the token is accepted).
@@ -311,6 +341,23 @@ mod tests {
             }
             .is_taken()
         );
+    }
+
+    #[test]
+    fn a_failed_batch_item_reads_like_the_same_call_alone() {
+        let item = crate::kmip::FailedItem {
+            reason: "Object_Not_Found".into(),
+            message: "object not found for identifier gone".into(),
+        };
+        let error = RequestError::from(item);
+        assert_eq!(
+            error,
+            refused(
+                422,
+                "Object_Not_Found: object not found for identifier gone"
+            )
+        );
+        assert!(error.is_not_found());
     }
 
     #[test]

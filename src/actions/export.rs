@@ -1,5 +1,5 @@
-//! Exporting key material wrapped by an AWS KEK: re-read both objects as they are at the
-//! click, refuse if they changed since listed, apply AWS's rules, then send the one wrapped Export.
+//! Exporting key material wrapped by an AWS KEK: re-read both objects (one message) as they
+//! are at the click, refuse if they changed since listed, apply AWS's rules, then the one wrapped Export.
 
 use crate::client::{KmsClient, RequestError};
 use crate::domain::arn::AwsKeyArn;
@@ -12,7 +12,7 @@ use crate::kmip::{self, CryptographicAlgorithm, ExportWrappedRequest, ObjectType
 
 use crate::domain::changes::changes_since_listed;
 
-use super::objects::{as_listed, find};
+use super::objects::{as_listed, describe_many, found};
 
 /// The wrapped key material and what it was made from.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,13 +98,24 @@ pub async fn export_wrapped_key_material(
 ) -> Result<WrappedKeyMaterial, ExportRefusal> {
     // What the page showed, then what the KMS holds now: the export acts on the latter.
     let (key_listed, kek_listed) = (as_listed(client, key_id), as_listed(client, kek_id));
-    let key = find(client, key_id).await?.ok_or_else(|| {
+    // Both re-read in one message; the Export waits for the check (the server
+    // cannot make an item depend on what an earlier one read).
+    let [key, kek]: [Result<_, RequestError>; 2] =
+        describe_many(client, &[key_id.to_owned(), kek_id.to_owned()])
+            .await?
+            .try_into()
+            .map_err(|_| {
+                ExportRefusal::Request(RequestError::Protocol(kmip::ProtocolError(
+                    "the re-read of the key and the KEK did not answer for both".to_owned(),
+                )))
+            })?;
+    let key = found(key)?.ok_or_else(|| {
         ExportRefusal::Rule(format!(
             "There is no object {key_id} in this KMS: type the id of an existing key, or pick it from the list."
         ))
     })?;
     let material = KeyMaterialSpec::from_attributes(&key).map_err(ExportRefusal::Rule)?;
-    let kek = find(client, kek_id).await?.ok_or_else(|| {
+    let kek = found(kek)?.ok_or_else(|| {
         ExportRefusal::Rule(format!(
             "There is no object {kek_id} in this KMS: pick a wrapping key from the list, or import it on the import page."
         ))

@@ -51,6 +51,7 @@ pub async fn run_guided(
         key: plan.kek.clone(),
         algorithm: plan.algorithm,
         key_arn: plan.key_arn.clone(),
+        parameters_valid_to: plan.parameters_valid_to,
         replace: false,
     };
     let (kek_id, imported) = match import_kek(client, &kek)

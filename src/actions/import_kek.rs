@@ -1,11 +1,13 @@
 //! Importing an AWS wrapping key in one Import with the CLI's tags and its
 //! fingerprint; a key already listed is offered instead, a taken id is never overwritten unasked.
 
+use time::OffsetDateTime;
+
 use crate::browser::now_utc;
 use crate::client::{KmsClient, RequestError};
 use crate::domain::arn::AwsKeyArn;
 use crate::domain::kek::WrappingPublicKey;
-use crate::domain::kek_tags::{KekToImport, SameKek, kek_tags, same_kek};
+use crate::domain::kek_tags::{KekToImport, SameKek, kek_tags, parameters_valid_to_tag, same_kek};
 use crate::domain::wrapping::WrappingAlgorithm;
 use crate::kmip::{
     self, CryptographicAlgorithm, ImportPublicKeyRequest, KeyAttributes, ObjectAttributes,
@@ -24,6 +26,9 @@ pub struct ImportKekPlan {
     pub kms_id: String,
     /// The user agreed to overwrite the object with this id.
     pub replace: bool,
+    /// When AWS's import parameters stop being valid, when the paste said so
+    /// (recorded as a tag; a key file alone leaves it unknown).
+    pub parameters_valid_to: Option<OffsetDateTime>,
 }
 
 /// What happened.
@@ -40,7 +45,8 @@ pub async fn import_kek(
     plan: &ImportKekPlan,
 ) -> Result<ImportKekOutcome, RequestError> {
     let vendor_id = client.vendor_id().await?;
-    let tags = kek_tags(plan.algorithm, plan.key_arn.as_ref(), &plan.key);
+    let mut tags = kek_tags(plan.algorithm, plan.key_arn.as_ref(), &plan.key);
+    tags.extend(plan.parameters_valid_to.map(parameters_valid_to_tag));
     let request = ImportPublicKeyRequest {
         spki_der: plan.key.spki_der.clone(),
         replace_existing: plan.replace,
@@ -64,7 +70,6 @@ pub async fn import_kek(
     };
     let id = kmip::parse_import(&reply)?;
     objects::forget(client, &id);
-    let mut tags = tags;
     tags.sort();
     Ok(ImportKekOutcome::Imported(ObjectAttributes {
         unique_identifier: id,
@@ -160,6 +165,7 @@ mod tests {
             key_arn: Some(AwsKeyArn::parse(ARN).unwrap()),
             kms_id: String::new(),
             replace: false,
+            parameters_valid_to: None,
         }
     }
 

@@ -444,14 +444,11 @@ fn entries_of(attributes: &ObjectAttributes) -> Vec<Result<LedgerEntry, String>>
         .collect()
 }
 
-/// Every KMS key holding ledger entries: one Locate, then one GetAttributes
-/// per object (entries come with the describe).
+/// Every KMS key holding ledger entries: one Locate, then every object
+/// described in one message (entries come with the describe).
 pub async fn list_ledger(client: &KmsClient) -> Result<Vec<LedgeredKey>, RequestError> {
-    let mut described = Vec::new();
-    for id in objects::list_object_ids(client).await? {
-        described.push(objects::describe(client, &id).await?);
-    }
-    Ok(ledgered_keys(described))
+    let ids = objects::list_object_ids(client).await?;
+    Ok(ledgered_keys(objects::describe_listed(client, &ids).await?))
 }
 
 /// The described objects that hold entries of their own: the entries a ReKey

@@ -1,11 +1,13 @@
-//! Reading what the KMS holds: one object's attributes and tags, and the list
-//! of AWS wrapping keys.
+//! Reading what the KMS holds: one object's attributes and tags, and lists of
+//! them (AWS wrapping keys, pages of keys) described in one KMIP message.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use time::OffsetDateTime;
+
 use crate::client::{KmsClient, RequestError};
-use crate::domain::kek_tags::{AWS_TAG, KekTags, read_kek_tags};
+use crate::domain::kek_tags::{AWS_TAG, KekTags, KekValidity, read_kek_tags};
 use crate::kmip::{self, AttributeReference, LocateRequest, ObjectAttributes};
 
 /// How long a listed object's attributes are reused before being asked again.
@@ -24,10 +26,57 @@ pub async fn describe(client: &KmsClient, id: &str) -> Result<ObjectAttributes, 
         .kmip(&kmip::get_attributes(id, &AttributeReference::DESCRIBE))
         .await?;
     let attributes = kmip::parse_get_attributes(&reply)?;
-    let key = (client.url().to_string(), id.to_owned());
+    remember(client, &attributes);
+    Ok(attributes)
+}
+
+/// The most operations sent in one message: a Locate's worth of ids.
+const MESSAGE_CAP: usize = LOCATE_CAP;
+
+/// Every object of `ids` described, in one KMIP message per [`MESSAGE_CAP`]
+/// ids (one round trip for any list a Locate returns), in the order given;
+/// an object that fails (e.g. deleted since it was listed) fails alone.
+pub async fn describe_many(
+    client: &KmsClient,
+    ids: &[String],
+) -> Result<Vec<Result<ObjectAttributes, RequestError>>, RequestError> {
+    let mut described = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(MESSAGE_CAP) {
+        let operations: Vec<_> = chunk
+            .iter()
+            .map(|id| kmip::get_attributes(id, &AttributeReference::DESCRIBE))
+            .collect();
+        for item in client.kmip_batch(&operations).await? {
+            let attributes = item.and_then(|reply| Ok(kmip::parse_get_attributes(&reply)?));
+            if let Ok(attributes) = &attributes {
+                remember(client, attributes);
+            }
+            described.push(attributes);
+        }
+    }
+    Ok(described)
+}
+
+/// `describe_many` for a list: objects gone since they were listed are left
+/// out, any other failure fails the list (as one request per object did).
+pub async fn describe_listed(
+    client: &KmsClient,
+    ids: &[String],
+) -> Result<Vec<ObjectAttributes>, RequestError> {
+    let mut described = Vec::new();
+    for item in describe_many(client, ids).await? {
+        described.extend(found(item)?);
+    }
+    Ok(described)
+}
+
+fn remember(client: &KmsClient, attributes: &ObjectAttributes) {
+    let key = (
+        client.url().to_string(),
+        attributes.unique_identifier.clone(),
+    );
     let entry = (js_sys::Date::now(), attributes.clone());
     DESCRIBED.with_borrow_mut(|seen| seen.insert(key, entry));
-    Ok(attributes)
 }
 
 /// Drops what was remembered of `id` (it was just replaced).
@@ -42,32 +91,62 @@ pub fn as_listed(client: &KmsClient, id: &str) -> Option<ObjectAttributes> {
     DESCRIBED.with_borrow(|seen| seen.get(&key).map(|(_, attributes)| attributes.clone()))
 }
 
-/// What a list described in the last minutes, or else [`describe`]: for
-/// showing objects, never for acting on them (an export re-reads them).
+/// What a list described in the last minutes, or else described now (the
+/// others in one message): for showing objects, never for acting on them
+/// (an export re-reads them).
 async fn describe_for_display(
     client: &KmsClient,
-    id: &str,
-) -> Result<ObjectAttributes, RequestError> {
-    let key = (client.url().to_string(), id.to_owned());
+    ids: &[String],
+) -> Result<Vec<ObjectAttributes>, RequestError> {
+    let url = client.url().to_string();
     let now = js_sys::Date::now();
-    let recent = DESCRIBED.with_borrow(|seen| {
-        seen.get(&key)
-            .filter(|(when, _)| now - when < RECENT_MS)
-            .map(|(_, attributes)| attributes.clone())
+    let recent: Vec<Option<ObjectAttributes>> = DESCRIBED.with_borrow(|seen| {
+        ids.iter()
+            .map(|id| {
+                seen.get(&(url.clone(), id.clone()))
+                    .filter(|(when, _)| now - when < RECENT_MS)
+                    .map(|(_, attributes)| attributes.clone())
+            })
+            .collect()
     });
-    match recent {
-        Some(attributes) => Ok(attributes),
-        None => describe(client, id).await,
+    let missing: Vec<String> = ids
+        .iter()
+        .zip(&recent)
+        .filter(|(_, known)| known.is_none())
+        .map(|(id, _)| id.clone())
+        .collect();
+    let mut fresh = describe_listed(client, &missing)
+        .await?
+        .into_iter()
+        .peekable();
+    let mut rows = Vec::with_capacity(ids.len());
+    for (id, known) in ids.iter().zip(recent) {
+        match known {
+            Some(attributes) => rows.push(attributes),
+            None => {
+                if let Some(attributes) = fresh.next_if(|a| a.unique_identifier == *id) {
+                    rows.push(attributes);
+                }
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// An object's description, or `None` when no object has this id (any other failure stays one).
+pub fn found(
+    item: Result<ObjectAttributes, RequestError>,
+) -> Result<Option<ObjectAttributes>, RequestError> {
+    match item {
+        Ok(attributes) => Ok(Some(attributes)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
 /// `describe`, or `None` when no object has this id.
 pub async fn find(client: &KmsClient, id: &str) -> Result<Option<ObjectAttributes>, RequestError> {
-    match describe(client, id).await {
-        Ok(attributes) => Ok(Some(attributes)),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+    found(describe(client, id).await)
 }
 
 /// One line describing an object: "PublicKey · RSA 2048-bit · Active".
@@ -94,8 +173,30 @@ pub struct StoredKek {
     pub tags: KekTags,
 }
 
-/// Every object tagged `aws`, described.
+impl StoredKek {
+    /// What is known of its import parameters' validity at `now`.
+    pub fn validity(&self, now: OffsetDateTime) -> KekValidity {
+        KekValidity::of(&self.tags, now)
+    }
+}
+
+/// The AWS wrapping keys the KMS lists: those it described, and the ids
+/// listed whose object was gone by the time it was described.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KekListing {
+    pub keks: Vec<StoredKek>,
+    /// Listed by the Locate, then no longer in the KMS (deleted meanwhile).
+    pub gone: Vec<String>,
+}
+
+/// Every object tagged `aws`, described: one Locate, then one message.
 pub async fn list_keks(client: &KmsClient) -> Result<Vec<StoredKek>, RequestError> {
+    Ok(list_kek_rows(client).await?.keks)
+}
+
+/// [`list_keks`], keeping the ids whose object was deleted between the
+/// Locate and the describe, for the list to say so on their row.
+pub async fn list_kek_rows(client: &KmsClient) -> Result<KekListing, RequestError> {
     let vendor_id = client.vendor_id().await?;
     let reply = client
         .kmip(&kmip::locate(&LocateRequest {
@@ -104,19 +205,21 @@ pub async fn list_keks(client: &KmsClient) -> Result<Vec<StoredKek>, RequestErro
             ..Default::default()
         }))
         .await?;
-    let mut keks = Vec::new();
-    for id in kmip::parse_locate(&reply)? {
-        let attributes = describe(client, &id).await?;
-        let tags = read_kek_tags(&attributes.tags);
-        keks.push(StoredKek { attributes, tags });
-    }
+    let mut ids = kmip::parse_locate(&reply)?;
     // Ids are unique, so the unstable sort (smaller code) gives the same order.
-    keks.sort_unstable_by(|a, b| {
-        a.attributes
-            .unique_identifier
-            .cmp(&b.attributes.unique_identifier)
-    });
-    Ok(keks)
+    ids.sort_unstable();
+    let mut listing = KekListing::default();
+    for (id, item) in ids.iter().zip(describe_many(client, &ids).await?) {
+        match item {
+            Ok(attributes) => {
+                let tags = read_kek_tags(&attributes.tags);
+                listing.keks.push(StoredKek { attributes, tags });
+            }
+            Err(e) if e.is_not_found() => listing.gone.push(id.clone()),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(listing)
 }
 
 /// The most ids one Locate returns: the KMS caps it, whatever MaximumItems asks.
@@ -152,22 +255,22 @@ pub async fn page_of_objects(
     page_size: usize,
 ) -> Result<ObjectPage, RequestError> {
     if !searching {
-        let mut rows = Vec::new();
-        for id in ids.iter().skip(page * page_size).take(page_size) {
-            rows.push(describe_for_display(client, id).await?);
-        }
+        let shown: Vec<String> = ids
+            .iter()
+            .skip(page * page_size)
+            .take(page_size)
+            .cloned()
+            .collect();
         return Ok(ObjectPage {
-            rows,
+            rows: describe_for_display(client, &shown).await?,
             matches: ids.len(),
         });
     }
-    let mut found = Vec::new();
-    for id in ids {
-        let attributes = describe_for_display(client, id).await?;
-        if matches(&attributes) {
-            found.push(attributes);
-        }
-    }
+    let found: Vec<ObjectAttributes> = describe_for_display(client, ids)
+        .await?
+        .into_iter()
+        .filter(|attributes| matches(attributes))
+        .collect();
     Ok(ObjectPage {
         matches: found.len(),
         rows: found

@@ -157,6 +157,7 @@ pub async fn paste_parameters(
         algorithm,
         key_arn: Some(parameters.key_arn.clone()),
         replace: false,
+        parameters_valid_to: Some(parameters.valid_to),
     };
     let kek_id = match import_kek(client, &plan)
         .await

@@ -1,9 +1,10 @@
-//! The AWS wrapping keys already in the KMS, with the algorithm and ARN their
-//! tags name (any of the three spellings) or why a tag is not understood.
+//! The AWS wrapping keys already in the KMS, with the algorithm, ARN and import
+//! parameters' validity their tags name, or why a tag is not understood.
 
 use leptos::prelude::*;
 
-use crate::actions::objects::{StoredKek, list_keks, one_line};
+use crate::actions::objects::{KekListing, StoredKek, list_kek_rows, one_line};
+use crate::browser::now_utc;
 use crate::components::breakable::breakable;
 use crate::components::loaded::{Loaded, use_kms_read};
 use crate::components::stacked_table::StackedTable;
@@ -20,18 +21,18 @@ pub fn KekList(
 ) -> impl IntoView {
     let keks = use_kms_read(move |client| {
         refresh.track();
-        async move { list_keks(&client).await }
+        async move { list_kek_rows(&client).await }
     });
     Effect::new(move |_| {
-        if let (Some(Ok(list)), Some(on_listed)) = (keks.get(), on_listed) {
-            on_listed.run(list);
+        if let (Some(Ok(listing)), Some(on_listed)) = (keks.get(), on_listed) {
+            on_listed.run(listing.keks);
         }
     });
-    let show = |list: Vec<StoredKek>| {
-        if list.is_empty() {
+    let show = |listing: KekListing| {
+        if listing.keks.is_empty() && listing.gone.is_empty() {
             view! { <p class="muted">"None yet."</p> }.into_any()
         } else {
-            view! { <KekTable keks=list /> }.into_any()
+            view! { <KekTable keks=listing.keks gone=listing.gone /> }.into_any()
         }
     };
     view! {
@@ -42,10 +43,12 @@ pub fn KekList(
     }
 }
 
+/// The listed KEKs, then the ids deleted between the listing and the describe.
 #[component]
-fn KekTable(keks: Vec<StoredKek>) -> impl IntoView {
+fn KekTable(keks: Vec<StoredKek>, gone: Vec<String>) -> impl IntoView {
+    let now = now_utc();
     view! {
-        <StackedTable headers=&["KMS id", "Wrapping algorithm", "AWS key ARN", "Key"]>
+        <StackedTable headers=&["KMS id", "Wrapping algorithm", "AWS key ARN", "Key", "Import parameters"]>
                     {keks
                         .into_iter()
                         .map(|kek| {
@@ -65,6 +68,22 @@ fn KekTable(keks: Vec<StoredKek>) -> impl IntoView {
                                         {breakable(kek.tags.key_arn.as_deref().unwrap_or("—"))}
                                     </td>
                                     <td data-label="Key">{one_line(&kek.attributes)}</td>
+                                    <td data-label="Import parameters" class="validity">
+                                        {kek.validity(now).label()}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                    {gone
+                        .into_iter()
+                        .map(|id| {
+                            view! {
+                                <tr data-kek-id=id.clone() class="gone">
+                                    <td data-label="KMS id">{breakable(&id)}</td>
+                                    <td data-label="Key" colspan="4" class="error-text">
+                                        "no longer in the KMS (deleted since it was listed)"
+                                    </td>
                                 </tr>
                             }
                         })

@@ -1,9 +1,10 @@
-//! Choosing the AWS wrapping key: the KMS objects tagged `aws`, each with its
-//! algorithm, size and ARN; keys whose tags cannot be read are shown, disabled.
+//! Choosing the AWS wrapping key: the KMS objects tagged `aws`, each with its algorithm, size,
+//! ARN and validity; unreadable tags are shown disabled, expired parameters hidden unless asked.
 
 use leptos::prelude::*;
 
-use crate::actions::objects::{StoredKek, list_keks};
+use crate::actions::objects::{KekListing, StoredKek, list_kek_rows};
+use crate::browser::now_utc;
 use crate::components::loaded::{Loaded, use_kms_read};
 
 fn option_label(kek: &StoredKek) -> String {
@@ -21,7 +22,8 @@ fn option_label(kek: &StoredKek) -> String {
     }
 }
 
-/// A select of the stored AWS KEKs.
+/// A select of the stored AWS KEKs; those whose import parameters expired are
+/// left out (with their count and a toggle), unless chosen already.
 #[component]
 pub fn KekPicker(
     /// The chosen KEK id.
@@ -32,13 +34,31 @@ pub fn KekPicker(
 ) -> impl IntoView {
     let keks = use_kms_read(move |client| {
         refresh.track();
-        async move { list_keks(&client).await }
+        async move { list_kek_rows(&client).await }
     });
-    let show = move |list: Vec<StoredKek>| {
+    let show_expired = RwSignal::new(false);
+    let show = move |listing: KekListing| {
+        let now = now_utc();
         let current = selected.get_untracked();
-        let listed = list
+        let expired = listing
+            .keks
             .iter()
-            .any(|k| k.attributes.unique_identifier == current);
+            .filter(|k| k.validity(now).is_expired())
+            .count();
+        let with_expired = show_expired.get();
+        let shown: Vec<StoredKek> = listing
+            .keks
+            .into_iter()
+            .filter(|k| {
+                with_expired
+                    || !k.validity(now).is_expired()
+                    || k.attributes.unique_identifier == current
+            })
+            .collect();
+        let listed = shown
+            .iter()
+            .any(|k| k.attributes.unique_identifier == current)
+            || listing.gone.contains(&current);
         view! {
             <select
                 id="kek-id"
@@ -55,21 +75,53 @@ pub fn KekPicker(
                             </option>
                         }
                     })}
-                {list
+                {shown
                     .iter()
                     .map(|kek| {
+                        let validity = kek.validity(now);
                         let usable = matches!(kek.tags.algorithm, Ok(Some(_)));
                         view! {
                             <option
                                 value=kek.attributes.unique_identifier.clone()
                                 disabled=!usable
                             >
-                                {option_label(kek)}
+                                {format!("{} · {}", option_label(kek), validity.label())}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+                {listing
+                    .gone
+                    .iter()
+                    .map(|id| {
+                        view! {
+                            <option value=id.clone() disabled=true>
+                                {format!("{id} — no longer in the KMS")}
                             </option>
                         }
                     })
                     .collect_view()}
             </select>
+            {(expired > 0)
+                .then(|| {
+                    let count = if with_expired {
+                        format!("{expired} with expired import parameters shown (AWS refuses their token).")
+                    } else {
+                        format!("{expired} hidden: their import parameters expired (AWS refuses their token).")
+                    };
+                    view! {
+                        <div class="radio-row">
+                            <input
+                                id="show-expired-keks"
+                                type="checkbox"
+                                prop:checked=with_expired
+                                on:change=move |ev| show_expired.set(event_target_checked(&ev))
+                            />
+                            <label for="show-expired-keks">"Show expired wrapping keys too"</label>
+                        </div>
+                        <p class="hint" data-testid="expired-keks">{count}</p>
+                    }
+                })}
         }
     };
     view! {

@@ -215,6 +215,8 @@ pub struct GuidedPlan {
     pub algorithm: WrappingAlgorithm,
     pub key_arn: Option<AwsKeyArn>,
     pub token: Vec<u8>,
+    /// When the pasted parameters stop being valid (recorded on the KEK).
+    pub parameters_valid_to: Option<OffsetDateTime>,
 }
 
 impl GuidedPlan {
@@ -271,6 +273,7 @@ pub fn plan(input: &GuidedInput, now: OffsetDateTime) -> Result<GuidedPlan, Stri
         algorithm: input.algorithm,
         key_arn: parameters.key_arn.or(step2_arn),
         token: parameters.token,
+        parameters_valid_to: parameters.valid_to,
     })
 }
 

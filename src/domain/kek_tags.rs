@@ -1,6 +1,9 @@
 //! The tags that mark a KMS object as an AWS wrapping key, written the way the
 //! Cosmian CLI reads them, and read back in any of the three spellings.
 
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
 use super::arn::AwsKeyArn;
 use super::kek::WrappingPublicKey;
 use super::wrapping::{WRAPPING_ALGORITHM_TAG_PREFIX, WrappingAlgorithm};
@@ -13,6 +16,64 @@ pub const KEY_ARN_TAG_PREFIX: &str = "key_arn:";
 /// a repeated import is recognised from the list, without exporting anything.
 /// The Cosmian CLI ignores tags it does not know.
 pub const KEK_SHA256_TAG_PREFIX: &str = "kek_sha256:";
+/// Prefix of the tag holding when AWS's import parameters (the wrapping key and
+/// its import token) stop being valid, RFC 3339 UTC: a tag, so the CLI and any
+/// KMIP client read it beside the others (the CLI writes none: "unknown validity").
+pub const PARAMETERS_VALID_TO_TAG_PREFIX: &str = "parameters_valid_to:";
+
+/// `parameters_valid_to:<RFC 3339 UTC, whole seconds>`.
+pub fn parameters_valid_to_tag(valid_to: OffsetDateTime) -> String {
+    let utc = valid_to.to_offset(time::UtcOffset::UTC);
+    let whole = utc.replace_nanosecond(0).unwrap_or(utc);
+    format!(
+        "{PARAMETERS_VALID_TO_TAG_PREFIX}{}",
+        whole.format(&Rfc3339).unwrap_or_default()
+    )
+}
+
+/// What is known of a stored KEK's import parameters at some time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KekValidity {
+    /// No (readable) `parameters_valid_to` tag, e.g. imported by the CLI.
+    Unknown,
+    /// The token given with this wrapping key is still good until then.
+    Until(OffsetDateTime),
+    /// The token expired then: AWS refuses an import with it.
+    ExpiredAt(OffsetDateTime),
+}
+
+impl KekValidity {
+    pub fn of(tags: &KekTags, now: OffsetDateTime) -> Self {
+        match tags.parameters_valid_to {
+            None => Self::Unknown,
+            Some(valid_to) if valid_to <= now => Self::ExpiredAt(valid_to),
+            Some(valid_to) => Self::Until(valid_to),
+        }
+    }
+
+    pub fn is_expired(self) -> bool {
+        matches!(self, Self::ExpiredAt(_))
+    }
+
+    /// "import parameters expired 2026-11-28 16:00 UTC", "… valid until …", "unknown validity".
+    pub fn label(self) -> String {
+        let when = |t: OffsetDateTime| {
+            format!(
+                "{}-{:02}-{:02} {:02}:{:02} UTC",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute()
+            )
+        };
+        match self {
+            Self::Unknown => "unknown validity".to_owned(),
+            Self::Until(t) => format!("import parameters valid until {}", when(t)),
+            Self::ExpiredAt(t) => format!("import parameters expired {}", when(t)),
+        }
+    }
+}
 
 /// The tags for a KEK import: `aws`, `wrapping_algorithm:<CLI name>`,
 /// `key_arn:<ARN>` (the three the CLI reads) and `kek_sha256:<hex>`.
@@ -44,6 +105,8 @@ pub struct KekTags {
     /// The DER's SHA-256 (lower-case hex) when the import recorded it;
     /// `None` for KEKs imported otherwise (e.g. by the CLI) or a garbled tag.
     pub sha256: Option<String>,
+    /// When the import parameters stop being valid, when the import recorded it.
+    pub parameters_valid_to: Option<OffsetDateTime>,
 }
 
 pub fn read_kek_tags(tags: &[String]) -> KekTags {
@@ -59,6 +122,10 @@ pub fn read_kek_tags(tags: &[String]) -> KekTags {
             .find_map(|t| t.strip_prefix(KEK_SHA256_TAG_PREFIX))
             .map(|hex| hex.trim().to_ascii_lowercase())
             .filter(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())),
+        parameters_valid_to: tags
+            .iter()
+            .find_map(|t| t.strip_prefix(PARAMETERS_VALID_TO_TAG_PREFIX))
+            .and_then(|text| OffsetDateTime::parse(text.trim(), &Rfc3339).ok()),
     }
 }
 
@@ -299,5 +366,41 @@ mod tests {
             &format!("key_arn:{ARN}"),
         ]);
         assert_eq!(check(&odd, 2048, Some(ARN)), None);
+    }
+
+    #[test]
+    fn the_parameters_validity_is_written_and_read_back() {
+        use time::macros::datetime;
+        let valid_to = datetime!(2026-02-19 15:07:13.227 +01:00);
+        let tag = parameters_valid_to_tag(valid_to);
+        assert_eq!(tag, "parameters_valid_to:2026-02-19T14:07:13Z");
+        let tags = read_kek_tags(&["aws".to_owned(), tag]);
+        let read = tags.parameters_valid_to.unwrap();
+        assert_eq!(read, datetime!(2026-02-19 14:07:13 UTC));
+        assert_eq!(
+            KekValidity::of(&tags, datetime!(2026-02-19 14:00 UTC)).label(),
+            "import parameters valid until 2026-02-19 14:07 UTC"
+        );
+        let later = KekValidity::of(&tags, datetime!(2026-02-19 14:07:13 UTC));
+        assert!(later.is_expired());
+        assert_eq!(
+            later.label(),
+            "import parameters expired 2026-02-19 14:07 UTC"
+        );
+    }
+
+    #[test]
+    fn a_kek_without_or_with_a_garbled_validity_is_unknown() {
+        use time::macros::datetime;
+        let now = datetime!(2026-02-19 14:00 UTC);
+        for tags in [
+            vec!["aws".to_owned()],
+            vec!["aws".to_owned(), "parameters_valid_to:tomorrow".to_owned()],
+        ] {
+            let validity = KekValidity::of(&read_kek_tags(&tags), now);
+            assert_eq!(validity, KekValidity::Unknown);
+            assert!(!validity.is_expired());
+            assert_eq!(validity.label(), "unknown validity");
+        }
     }
 }

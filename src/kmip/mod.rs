@@ -2,6 +2,7 @@
 //! Typed builders and parsers only: no HTTP, no UI, no AWS knowledge.
 
 mod attributes;
+mod batch;
 mod crypto;
 mod error;
 mod operations;
@@ -9,6 +10,7 @@ mod responses;
 mod ttlv;
 
 pub use attributes::{CryptographicAlgorithm, ObjectType, RecommendedCurve, State};
+pub use batch::{FailedItem, parse_response_message, request_message};
 pub use crypto::{
     SignatureAlgorithm, decrypt_rsa_oaep_sha256, destroy_and_remove, encrypt_rsa_oaep_sha256,
     parse_decrypt, parse_encrypt, parse_revoke_or_destroy, parse_sign, parse_signature_verify,

@@ -387,7 +387,7 @@ fn StepMaterial(draft: Draft) -> impl IntoView {
 }
 
 /// Step 4's list of keys already in the KMS: read only while it is shown
-/// (one Locate and a GetAttributes per key, so not for "create new").
+/// (one Locate and one message describing the keys, so not for "create new").
 #[component]
 fn ExistingKeys(draft: Draft) -> impl IntoView {
     let objects = use_kms_read(|client| async move { list_objects(&client, 0, 100).await });

@@ -176,6 +176,7 @@ pub fn ImportKekPage() -> impl IntoView {
             key_arn,
             kms_id,
             replace,
+            parameters_valid_to: input.parameters.as_ref().map(|p| p.valid_to),
         })
     };
     // The key's own problems are shown under the field (read with it): move

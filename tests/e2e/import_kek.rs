@@ -170,11 +170,8 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
 
     // 3. The whole get-parameters-for-import JSON: ARN filled, token offered.
     let token: Vec<u8> = (0..=255u8).cycle().take(1200).collect();
-    let json = get_parameters_json(
-        &der("rsa3072.spki.der"),
-        &token,
-        OffsetDateTime::now_utc() + time::Duration::hours(24),
-    );
+    let valid_to = OffsetDateTime::now_utc() + time::Duration::hours(24);
+    let json = get_parameters_json(&der("rsa3072.spki.der"), &token, valid_to);
     browser.goto(&kms.ui_url(&Page::ImportKek.href())).await;
     browser.paste("#kek-text", &json).await;
     browser
@@ -202,16 +199,21 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
     browser.click("form.import-kek button[type=submit]").await;
     let id = browser.wait_for_text(IMPORTED_ID, |t| !t.is_empty()).await;
     assert_eq!(id.len(), 36, "the server picked a UUID: {id}");
-    assert_stored(
-        &kms,
-        &id,
+    // The parameters' validity is recorded beside the CLI's tags, for the pickers.
+    let mut expected = tags(
+        WrappingAlgorithm::RsaesOaepSha1,
+        true,
         &der("rsa3072.spki.der"),
-        &tags(
-            WrappingAlgorithm::RsaesOaepSha1,
-            true,
-            &der("rsa3072.spki.der"),
-        ),
     );
+    expected.push(format!(
+        "parameters_valid_to:{}",
+        valid_to
+            .replace_nanosecond(0)
+            .unwrap()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+    ));
+    assert_stored(&kms, &id, &der("rsa3072.spki.der"), &expected);
     browser.screenshot("import-kek-json").await;
     browser
         .assert_accessible("import page (JSON parameters shown)")

@@ -47,15 +47,37 @@ async fn rows_other_than(browser: &Browser, before: &[String]) -> Vec<String> {
     }
 }
 
-/// KMIP bodies the page sent that name `id` in a GetAttributes.
+/// GetAttributes the page sent for `id`, alone or as items of a message.
 async fn described(browser: &Browser, id: &str) -> usize {
-    let needle = format!("\"value\":\"{id}\"");
+    let needle = serde_json::json!({"tag": "UniqueIdentifier", "type": "TextString", "value": id});
+    let names_id = |payload: &serde_json::Value| {
+        payload["value"]
+            .as_array()
+            .is_some_and(|nodes| nodes.contains(&needle))
+    };
     browser
         .recorded_requests()
         .await
         .iter()
-        .filter(|b| b.starts_with("{\"tag\":\"GetAttributes\"") && b.contains(&needle))
-        .count()
+        .filter_map(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+        .map(|body| match body["tag"].as_str() {
+            Some("GetAttributes") => usize::from(names_id(&body)),
+            Some("RequestMessage") => body["value"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|item| item["value"].as_array())
+                .filter(|item| {
+                    item.iter()
+                        .any(|n| n["tag"] == "Operation" && n["value"] == "GetAttributes")
+                        && item
+                            .iter()
+                            .any(|n| n["tag"] == "RequestPayload" && names_id(n))
+                })
+                .count(),
+            _ => 0,
+        })
+        .sum()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -139,6 +161,11 @@ async fn the_key_browser_reaches_every_key_and_searches_them_all() {
     let unique: BTreeSet<String> = seen.iter().cloned().collect();
     assert_eq!(unique.len(), seen.len(), "a key shown twice: {seen:?}");
     assert_eq!(unique, all, "the pages together show every object");
+    assert_eq!(
+        described(&browser, "key-00").await,
+        1,
+        "the first page describes key-00 once"
+    );
     assert_eq!(
         described(&browser, "kek-1").await,
         0,

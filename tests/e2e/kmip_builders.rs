@@ -166,3 +166,69 @@ fn builders_and_parsers_work_against_the_real_server() {
     assert_eq!(status, 422);
     assert!(reason.contains("nope"), "{reason}");
 }
+
+/// One message of several operations against the real server: each item
+/// answers alone (a missing object fails its item only, with the body the same
+/// call alone gets), in order; and what the server's ID placeholder covers.
+#[test]
+fn a_message_answers_each_item_alone() {
+    let kms = Kms::start(KmsOptions::default());
+    let vendor = kms.vendor_id();
+    let create = |id: &str| {
+        kmip::create(&CreateSymmetricKeyRequest {
+            algorithm: CryptographicAlgorithm::Aes,
+            length_bits: 256,
+            attributes: attributes(
+                &vendor,
+                Some(id),
+                &["batch"],
+                UsageMask::ENCRYPT.union(UsageMask::DECRYPT),
+            ),
+        })
+    };
+    kms.kmip(&create("a")).unwrap();
+    kms.kmip(&create("c")).unwrap();
+    let operations = [
+        get_attributes("a", &AttributeReference::DESCRIBE),
+        get_attributes("gone", &AttributeReference::DESCRIBE),
+        get_attributes("c", &AttributeReference::DESCRIBE),
+    ];
+    let reply = kms.kmip(&request_message(&operations)).unwrap();
+    let items = parse_response_message(&reply, 3).unwrap();
+    let a = parse_get_attributes(items[0].as_ref().unwrap()).unwrap();
+    assert_eq!(
+        (a.unique_identifier.as_str(), a.tags.as_slice()),
+        ("a", &["batch".to_owned()][..])
+    );
+    assert_eq!(
+        parse_get_attributes(items[2].as_ref().unwrap())
+            .unwrap()
+            .unique_identifier,
+        "c"
+    );
+    // The same GetAttributes alone: 422 and the same words as the failed item.
+    let alone = kms.kmip(&operations[1]).unwrap_err();
+    assert_eq!(alone.0, 422);
+    assert_eq!(
+        items[1].as_ref().unwrap_err().as_reason_line(),
+        alone.1.trim()
+    );
+
+    // The ID placeholder: a GetAttributes without id acts on the message's Create.
+    let reply = kms
+        .kmip(&request_message(&[
+            create("placeheld"),
+            Ttlv::structure(
+                "GetAttributes",
+                vec![Ttlv::enumeration("AttributeReference", "State")],
+            ),
+        ]))
+        .unwrap();
+    let items = parse_response_message(&reply, 2).unwrap();
+    assert_eq!(
+        parse_get_attributes(items[1].as_ref().unwrap())
+            .unwrap()
+            .unique_identifier,
+        "placeheld"
+    );
+}

@@ -24,4 +24,5 @@ mod ledger;
 mod requests;
 mod result_defects;
 mod rotation;
+mod scale;
 mod shell;

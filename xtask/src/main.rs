@@ -55,7 +55,8 @@ fn help() -> String {
                   checks, parser fuzzing, browser end-to-end tests against the KMS
   size            print dist/'s wasm/js/css/html bytes: raw, gzip -9 and brotli 11
   bench           setup, build, then time page load and export in Chromium against
-                  a plain client (report in target/bench/ui-timings.md)"
+                  a plain client (report in target/bench/ui-timings.md), then the scale
+                  section: requests and list time at 0/50/200/1000 KEKs (target/bench/scale.md)"
     )
 }
 
@@ -180,6 +181,13 @@ fn bench() -> Result {
         "timing report (20 runs; written to target/bench/ui-timings.md)",
         command("cargo")
             .args(["bench", "--bench", "ui_timings"])
+            .env("BYOK_KMS_BIN", &installed.kms_server)
+            .env("BYOK_DIST", bundle::dist()),
+    )?;
+    run_step(
+        "scale report (0/50/200/1000 KEKs; written to target/bench/scale.md)",
+        command("cargo")
+            .args(["bench", "--bench", "scale"])
             .env("BYOK_KMS_BIN", &installed.kms_server)
             .env("BYOK_DIST", bundle::dist()),
     )

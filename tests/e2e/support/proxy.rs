@@ -113,6 +113,32 @@ pub fn kms_behind_proxy() -> (Kms, FaultProxy, String) {
     (kms, proxy, token)
 }
 
+/// "Query × 1, GetAttributes × 3, …", sorted by name: requests as a report line.
+pub fn counted(requests: &[String]) -> String {
+    let mut counts = std::collections::BTreeMap::new();
+    for r in requests {
+        *counts.entry(r.as_str()).or_insert(0) += 1;
+    }
+    counts
+        .iter()
+        .map(|(name, n)| format!("{name} × {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A browser using the KMS behind `proxy` with `token` (kept out of the
+/// console), its first page load already settled.
+pub async fn browser_behind(proxy: &FaultProxy, token: &str) -> crate::Browser {
+    let browser = crate::Browser::start().await;
+    browser.keep_secret(token);
+    browser
+        .goto(&format!("{}/ui/aws/import-kek", proxy.url()))
+        .await;
+    crate::pages::Settings::use_server(&browser, "", token).await;
+    settled(proxy).await;
+    browser
+}
+
 /// Waits until the page has been quiet (no new request) for a second.
 pub async fn settled(proxy: &FaultProxy) -> Vec<String> {
     let mut seen = Vec::new();
@@ -270,11 +296,36 @@ fn read_request(client: &mut TcpStream) -> Option<(String, Vec<u8>)> {
     Some((head, body))
 }
 
-/// `{"tag":"Export",…` → `Export`.
+/// `{"tag":"Export",…` → `Export`; a message of several operations →
+/// `RequestMessage(GetAttributes × 2, Export × 1)` (one request, its items by kind).
 fn kmip_operation(body: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
     let rest = text.strip_prefix("{\"tag\":\"")?;
-    Some(rest[..rest.find('"')?].to_owned())
+    let tag = &rest[..rest.find('"')?];
+    if tag != "RequestMessage" {
+        return Some(tag.to_owned());
+    }
+    let message: serde_json::Value = serde_json::from_str(text).ok()?;
+    let mut kinds: Vec<(String, usize)> = Vec::new();
+    for item in message["value"].as_array()? {
+        if item["tag"] != "BatchItem" {
+            continue;
+        }
+        let operation = item["value"]
+            .as_array()?
+            .iter()
+            .find(|n| n["tag"] == "Operation")?;
+        let operation = operation["value"].as_str()?.to_owned();
+        match kinds.iter_mut().find(|(name, _)| *name == operation) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((operation, 1)),
+        }
+    }
+    let kinds: Vec<String> = kinds
+        .into_iter()
+        .map(|(name, n)| format!("{name} × {n}"))
+        .collect();
+    Some(format!("RequestMessage({})", kinds.join(", ")))
 }
 
 fn with_connection_close(head: &str) -> String {

@@ -222,3 +222,74 @@ pub fn add_ledger_entry(kms: &Kms, key_id: &str, entry: &LedgerEntry) -> Result<
     ))
     .map(drop)
 }
+
+/// Seeds `count` AWS KEKs `kek-0001`… (one RSA-2048 public key under each id,
+/// tagged as the import page does, with `parameters_valid_to` from `valid_to`
+/// when it gives one) and as many AES-256 keys `aes-0001`…, by direct KMIP
+/// messages of at most 500 operations each (any KMIP client can do the same).
+pub fn seed_keks_and_keys(
+    kms: &Kms,
+    vendor: &str,
+    count: usize,
+    valid_to: impl Fn(usize) -> Option<OffsetDateTime>,
+) {
+    let spki = std::fs::read(crate::paths::fixture("rsa2048.spki.der")).expect("fixture");
+    let mut operations = Vec::new();
+    for n in 1..=count {
+        let mut attributes = attributes(
+            vendor,
+            &format!("kek-{n:04}"),
+            UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT),
+        );
+        attributes.tags = vec![
+            "aws".to_owned(),
+            WrappingAlgorithm::RsaesOaepSha256.tag(),
+            format!("key_arn:{ARN}"),
+        ];
+        attributes
+            .tags
+            .extend(valid_to(n).map(byok_ui::domain::kek_tags::parameters_valid_to_tag));
+        operations.push(kmip::import_public_key(&ImportPublicKeyRequest {
+            spki_der: spki.clone(),
+            replace_existing: false,
+            attributes,
+        }));
+        operations.push(kmip::create(&CreateSymmetricKeyRequest {
+            algorithm: CryptographicAlgorithm::Aes,
+            length_bits: 256,
+            attributes: attributes_for_aes(vendor, &format!("aes-{n:04}")),
+        }));
+    }
+    for chunk in operations.chunks(500) {
+        let reply = kms
+            .kmip(&kmip::request_message(chunk))
+            .expect("the seed message");
+        for item in kmip::parse_response_message(&reply, chunk.len()).unwrap() {
+            item.expect("every seeded object is stored");
+        }
+    }
+}
+
+fn attributes_for_aes(vendor: &str, id: &str) -> KeyAttributes {
+    attributes(vendor, id, UsageMask::ENCRYPT.union(UsageMask::DECRYPT))
+}
+
+/// Deletes an object as another client would (revoke, then destroy and remove).
+pub fn delete_object(kms: &Kms, id: &str) {
+    use serde_json::json;
+    let uid = json!({"tag":"UniqueIdentifier","type":"TextString","value":id});
+    let send = |operation: serde_json::Value| {
+        kms.kmip(&Ttlv::from_json_text(&operation.to_string()).unwrap())
+    };
+    send(json!({"tag":"Revoke","value":[uid.clone(),
+        {"tag":"RevocationReason","value":[
+            {"tag":"RevocationReasonCode","type":"Enumeration","value":"Unspecified"}]}]}))
+    .expect("revoke");
+    send(json!({"tag":"Destroy","value":[uid,
+        {"tag":"Remove","type":"Boolean","value":true}]}))
+    .expect("destroy");
+    assert!(
+        !kms.object_ids().contains(&id.to_owned()),
+        "{id} still listed"
+    );
+}
