@@ -27,7 +27,7 @@ use crate::domain::aws_cli::{
 use crate::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
 use crate::domain::guided::{GuidedInput, GuidedPlan, check_parameters, compatibility, plan};
 use crate::domain::import_parameters::Validity;
-use crate::domain::kek::MAX_FILE_BYTES;
+use crate::domain::kek::{self, MAX_FILE_BYTES};
 use crate::domain::wrapping::WrappingAlgorithm;
 use crate::domain::wrapping_key_spec::WrappingKeySpec;
 use crate::kmip::{ObjectAttributes, ObjectType};
@@ -539,6 +539,14 @@ fn StepRun(draft: Draft, result: RwSignal<Option<Result<GuidedOutcome, String>>>
                     .map(|outcome| {
                         let wrapped = outcome.wrapped;
                         let describe = describe_key(wrapped.key_arn.as_ref()).multi_line();
+                        let import_token = stored_import_token(&wrapped.kek_id);
+                        // The pasted parameters' validity, when their token is the one offered.
+                        let parameters_valid_to = draft
+                            .input
+                            .with_untracked(|i| kek::parse_text(&i.parameters).ok())
+                            .and_then(|k| k.parameters)
+                            .filter(|p| Some(&p.import_token) == import_token.as_ref())
+                            .map(|p| p.valid_to);
                         view! {
                             <p data-testid="byok-done">
                                 {format!(
@@ -547,7 +555,11 @@ fn StepRun(draft: Draft, result: RwSignal<Option<Result<GuidedOutcome, String>>>
                                     wrapped.kek_id,
                                 )}
                             </p>
-                            <ExportResult import_token=stored_import_token(&wrapped.kek_id) wrapped=wrapped />
+                            <ExportResult
+                                import_token=import_token
+                                parameters_valid_to=parameters_valid_to
+                                wrapped=wrapped
+                            />
                             <h3>"Then check the key in AWS"</h3>
                             <p>"Expect \"KeyState\": \"Enabled\" in the output."</p>
                             <CommandBlock id="describe-key-command" text=describe label="Copy the describe-key command" />
