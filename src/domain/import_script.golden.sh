@@ -1,7 +1,7 @@
 #!/bin/sh
 # Imports key material exported from a Cosmian KMS into the AWS KMS key
 #   arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b
-# (key spec SYMMETRIC_DEFAULT; key material does not expire (KEY_MATERIAL_DOES_NOT_EXPIRE)).
+# Key spec SYMMETRIC_DEFAULT, key material does not expire (KEY_MATERIAL_DOES_NOT_EXPIRE).
 # The import token is valid until 2026-11-30T15:07:13Z (ParametersValidTo).
 #
 # Usage: sh import-SYMMETRIC_DEFAULT-350e35ef.sh [--dry-run]
@@ -103,7 +103,7 @@ if [ "$dry_run" = true ]; then
     exit 0
 fi
 
-command -v aws >/dev/null 2>&1 || fail "The AWS CLI (aws) is not on PATH: install it, or run this script in AWS CloudShell, and run it again. The files are written and checked; nothing was sent to AWS."
+command -v aws >/dev/null 2>&1 || fail "The AWS CLI (aws) is not on PATH: install it, or run this script in AWS CloudShell, and run it again. The files are written and checked. Nothing was sent to AWS."
 
 printf 'Running:\n%s\n' 'aws kms describe-key \
     --key-id arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b \
@@ -118,7 +118,7 @@ aws kms describe-key \
 case "$state" in
     PendingImport) ;;
     Enabled)
-        printf '%s\n' 'The key arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b is already Enabled: its key material is already imported (by an earlier run of this script or another import). Nothing was sent to AWS.'
+        printf '%s\n' 'The key arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b is already Enabled: its key material is already imported (by an earlier run of this script or another import). Nothing was imported.'
         exit 0
         ;;
     *) fail "The key is $state, not PendingImport: key material can be imported only into a key waiting for it. Check the key in the AWS console. Nothing was imported." ;;

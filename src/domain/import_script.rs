@@ -104,7 +104,7 @@ impl ImportScript<'_> {
         line("# Imports key material exported from a Cosmian KMS into the AWS KMS key");
         line(&format!("#   {arn}"));
         line(&format!(
-            "# (key spec {spec}; key material {}).",
+            "# Key spec {spec}, key material {}.",
             command.expiration
         ));
         line(&match self.parameters_valid_to {
@@ -231,7 +231,7 @@ impl ImportScript<'_> {
         line("fi");
         line("");
         line(
-            "command -v aws >/dev/null 2>&1 || fail \"The AWS CLI (aws) is not on PATH: install it, or run this script in AWS CloudShell, and run it again. The files are written and checked; nothing was sent to AWS.\"",
+            "command -v aws >/dev/null 2>&1 || fail \"The AWS CLI (aws) is not on PATH: install it, or run this script in AWS CloudShell, and run it again. The files are written and checked. Nothing was sent to AWS.\"",
         );
         line("");
         line(&format!("printf 'Running:\\n%s\\n' {state_shown}"));
@@ -252,7 +252,7 @@ impl ImportScript<'_> {
             line(&format!(
                 "        printf '%s\\n' {}",
                 shell_quote(&format!(
-                    "The key {arn} is already Enabled: its key material is already imported (by an earlier run of this script or another import). Nothing was sent to AWS."
+                    "The key {arn} is already Enabled: its key material is already imported (by an earlier run of this script or another import). Nothing was imported."
                 ))
             ));
             line("        exit 0");

@@ -160,6 +160,48 @@ impl ExportResult {
         browser.downloaded(file_name).await
     }
 
+    /// Gives the import token as a person pastes it (base64 or AWS's whole
+    /// get-parameters-for-import JSON) when the tab has none for the KEK.
+    pub async fn give_token(browser: &Browser, text: &str) {
+        browser.paste("#token-text", text).await;
+        browser
+            .client
+            .execute(
+                "document.querySelector('#token-text').dispatchEvent(new Event('change', {bubbles: true}));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        browser.wait_for_text("#token-file", |_| true).await;
+    }
+
+    /// Downloads the import script under "Download the import script";
+    /// returns its file name (as the button names it), its bytes and the
+    /// SHA-256 the page shows beside it.
+    pub async fn download_script(browser: &Browser) -> (String, Vec<u8>, String) {
+        const BUTTON: &str = "[data-testid=import-script] button.download";
+        browser
+            .wait_for_text("#import-script-title", |t| {
+                t == "Download the import script"
+            })
+            .await;
+        let label = browser
+            .wait_for_text(BUTTON, |t| {
+                t.starts_with("Download import-") && t.contains(".sh (")
+            })
+            .await;
+        let name = label["Download ".len()..label.find(" (").unwrap()].to_owned();
+        browser.click(BUTTON).await;
+        let bytes = browser.downloaded(&name).await;
+        let shown = browser
+            .wait_for_text("[data-testid=import-script-sha256]", |t| {
+                t.starts_with("SHA-256 of the script: ")
+            })
+            .await;
+        let sha256 = shown.rsplit(' ').next().unwrap_or_default().to_owned();
+        (name, bytes, sha256)
+    }
+
     /// Names the token file `file_name`, downloads it, and returns its bytes.
     pub async fn download_token(browser: &Browser, file_name: &str) -> Vec<u8> {
         browser
