@@ -105,16 +105,21 @@ fi
 
 command -v aws >/dev/null 2>&1 || fail "The AWS CLI (aws) is not on PATH: install it, or run this script in AWS CloudShell, and run it again. The files are written and checked. Nothing was sent to AWS."
 
-printf 'Running:\n%s\n' 'aws kms describe-key \
+# Sets $state to the key's KeyState, as describe-key tells it.
+read_state() {
+    printf 'Running:\n%s\n' 'aws kms describe-key \
     --key-id arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b \
     --region eu-west-3 \
     --query KeyMetadata.KeyState --output text'
-state=$(
+    state=$(
 aws kms describe-key \
     --key-id arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b \
     --region eu-west-3 \
     --query KeyMetadata.KeyState --output text
-) || fail "AWS refused describe-key (its message is above): check the credentials (AWS_PROFILE), the Region and the key ARN. Nothing was imported."
+    ) || fail "AWS refused describe-key (its message is above): check the credentials (AWS_PROFILE), the Region and the key ARN."
+}
+
+read_state
 case "$state" in
     PendingImport) ;;
     Enabled)
@@ -139,15 +144,6 @@ if ! aws kms import-key-material \
     fail "AWS refused the import (its message is above). InvalidCiphertext or InvalidImportToken: the files are not from the same get-parameters-for-import call as the key; ExpiredImportToken: run get-parameters-for-import again and export again."
 fi
 
-printf 'Running:\n%s\n' 'aws kms describe-key \
-    --key-id arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b \
-    --region eu-west-3 \
-    --query KeyMetadata.KeyState --output text'
-state=$(
-aws kms describe-key \
-    --key-id arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b \
-    --region eu-west-3 \
-    --query KeyMetadata.KeyState --output text
-) || fail "AWS refused describe-key after the import (its message is above)."
+read_state
 [ "$state" = Enabled ] || fail "After the import the key is $state, not Enabled: check the key in the AWS console."
 printf '%s\n' 'Done: the key arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b is Enabled with the imported key material. AWS accepting the material under its own import token is the proof it holds this key.'

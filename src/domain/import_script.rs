@@ -234,12 +234,17 @@ impl ImportScript<'_> {
             "command -v aws >/dev/null 2>&1 || fail \"The AWS CLI (aws) is not on PATH: install it, or run this script in AWS CloudShell, and run it again. The files are written and checked. Nothing was sent to AWS.\"",
         );
         line("");
-        line(&format!("printf 'Running:\\n%s\\n' {state_shown}"));
-        line("state=$(");
+        line("# Sets $state to the key's KeyState, as describe-key tells it.");
+        line("read_state() {");
+        line(&format!("    printf 'Running:\\n%s\\n' {state_shown}"));
+        line("    state=$(");
         line(&state_lines);
         line(
-            ") || fail \"AWS refused describe-key (its message is above): check the credentials (AWS_PROFILE), the Region and the key ARN. Nothing was imported.\"",
+            "    ) || fail \"AWS refused describe-key (its message is above): check the credentials (AWS_PROFILE), the Region and the key ARN.\"",
         );
+        line("}");
+        line("");
+        line("read_state");
         line("case \"$state\" in");
         line("    PendingImport) ;;");
         let reimport = command.import_type.is_some()
@@ -270,10 +275,7 @@ impl ImportScript<'_> {
         );
         line("fi");
         line("");
-        line(&format!("printf 'Running:\\n%s\\n' {state_shown}"));
-        line("state=$(");
-        line(&state_lines);
-        line(") || fail \"AWS refused describe-key after the import (its message is above).\"");
+        line("read_state");
         line(
             "[ \"$state\" = Enabled ] || fail \"After the import the key is $state, not Enabled: check the key in the AWS console.\"",
         );
@@ -300,24 +302,10 @@ mod tests {
     use time::macros::{date, datetime};
 
     use super::super::arn::AwsKeyArn;
+    use super::super::import_command::tests::command;
     use super::super::import_command::{Expiration, ImportType};
     use super::super::key_material::HmacHash;
     use super::*;
-
-    const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
-
-    fn command() -> ImportCommand {
-        ImportCommand {
-            key_arn: Some(AwsKeyArn::parse(ARN).unwrap()),
-            material: KeyMaterialSpec::Aes { bits: 256 },
-            material_file: "EncryptedKeyMaterial.bin".into(),
-            token_file: "ImportToken.bin".into(),
-            expiration: Expiration::DoesNotExpire,
-            import_type: None,
-            description: None,
-            key_material_id: None,
-        }
-    }
 
     fn script<'a>(command: &'a ImportCommand, material: &'a [u8]) -> ImportScript<'a> {
         ImportScript {
