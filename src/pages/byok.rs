@@ -9,6 +9,7 @@ use crate::actions::guided::{GuidedOutcome, run_guided};
 use crate::actions::objects::{list_objects, one_line};
 use crate::browser::{
     SessionKey, now_utc, session_get, session_set, store_import_token, stored_import_token,
+    stored_import_token_valid_to,
 };
 use crate::components::choice_options::choice_options;
 use crate::components::clock::use_now;
@@ -478,7 +479,14 @@ fn StepRun(draft: Draft, result: RwSignal<Option<Result<GuidedOutcome, String>>>
                 ..
             }) = &outcome
             {
-                store_import_token(&wrapped.kek_id, token);
+                // The pasted parameters' validity goes with their token.
+                let valid_to = draft
+                    .input
+                    .with_untracked(|i| kek::parse_text(&i.parameters).ok())
+                    .and_then(|k| k.parameters)
+                    .filter(|p| p.import_token == *token)
+                    .map(|p| p.valid_to);
+                store_import_token(&wrapped.kek_id, token, valid_to);
             }
             result.set(Some(outcome));
         }
@@ -540,13 +548,7 @@ fn StepRun(draft: Draft, result: RwSignal<Option<Result<GuidedOutcome, String>>>
                         let wrapped = outcome.wrapped;
                         let describe = describe_key(wrapped.key_arn.as_ref()).multi_line();
                         let import_token = stored_import_token(&wrapped.kek_id);
-                        // The pasted parameters' validity, when their token is the one offered.
-                        let parameters_valid_to = draft
-                            .input
-                            .with_untracked(|i| kek::parse_text(&i.parameters).ok())
-                            .and_then(|k| k.parameters)
-                            .filter(|p| Some(&p.import_token) == import_token.as_ref())
-                            .map(|p| p.valid_to);
+                        let parameters_valid_to = stored_import_token_valid_to(&wrapped.kek_id);
                         view! {
                             <p data-testid="byok-done">
                                 {format!(

@@ -10,12 +10,17 @@ use std::process::{Command, Output};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use byok_ui::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
+use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm;
+use rsa::RsaPrivateKey;
 use sha2::{Digest, Sha256};
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
 
-use crate::support::aws::LocalStack;
+use crate::support::aws::{ARN, LocalStack, get_parameters_output};
 use crate::support::aws_flow::{Scenario, guided_flow, prove_key_works};
-use crate::support::pages::{ExportPage, ExportResult};
+use crate::support::pages::{ExportPage, ExportResult, ImportKekPage};
+use crate::support::seed::create_material;
 use crate::support::{Browser, Kms, scratch_dir};
 
 /// The script checked by Debian's shellcheck, which the run must have.
@@ -218,6 +223,64 @@ async fn the_import_script_carries_the_export_to_aws_and_refuses_what_would_fail
     assert!(
         text(&out.stdout).contains("is already Enabled: its key material is already imported"),
         "{out:?}"
+    );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_export_page_script_knows_the_validity_the_import_page_kept() {
+    let kms = Kms::with_ui();
+    let vendor = kms.vendor_id();
+    let key_id = create_material(
+        &kms,
+        &vendor,
+        "aes-script",
+        KeyMaterialSpec::Aes { bits: 256 },
+    );
+    let kek = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+    let token = vec![7_u8; 600];
+    let valid_to = (OffsetDateTime::now_utc() + Duration::hours(23))
+        .replace_nanosecond(0)
+        .unwrap();
+    let browser = ImportKekPage::open(&kms).await;
+    ImportKekPage::import_parameters(
+        &browser,
+        &get_parameters_output(ARN, &kek, &token, valid_to),
+        WrappingAlgorithm::RsaesOaepSha256,
+        "kek-script",
+    )
+    .await;
+
+    // The export page finds the token and its ParametersValidTo in the tab.
+    ExportPage::open(&browser, &kms, &key_id, "kek-script").await;
+    ExportPage::export_and_wait(&browser).await;
+    let (file, script, _) = ExportResult::download_script(&browser).await;
+    let material = ExportResult::download_material(&browser, "EncryptedKeyMaterial.bin").await;
+    assert_eq!(file, "import-SYMMETRIC_DEFAULT-350e35ef.sh");
+    let shown = valid_to.format(&Rfc3339).unwrap();
+    assert!(
+        text(&script).contains(&format!(
+            "The import token is valid until {shown} (ParametersValidTo)."
+        )),
+        "{}",
+        text(&script)
+    );
+    let path = carried("script-export-page", &file, &script);
+    shellcheck(&path);
+    let out = Command::new("sh")
+        .arg(&path)
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let folder = path.parent().unwrap();
+    assert_eq!(
+        std::fs::read(folder.join("EncryptedKeyMaterial.bin")).unwrap(),
+        material
+    );
+    assert_eq!(
+        std::fs::read(folder.join("ImportToken.bin")).unwrap(),
+        token
     );
     browser.close().await;
 }

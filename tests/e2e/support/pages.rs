@@ -66,6 +66,28 @@ impl ImportKekPage {
         browser.click_label(algorithm.aws_name()).await;
     }
 
+    /// On the open page: pastes get-parameters-for-import's JSON, picks
+    /// `algorithm`, names the KEK `kek_id`, imports it and waits for its id.
+    pub async fn import_parameters(
+        browser: &Browser,
+        parameters: &str,
+        algorithm: WrappingAlgorithm,
+        kek_id: &str,
+    ) {
+        browser
+            .paste(&browser.labelled(Self::KEK).await, parameters)
+            .await;
+        browser
+            .wait_for_text("#kek-analysis", |t| t.starts_with("RSA "))
+            .await;
+        Self::choose_algorithm(browser, algorithm).await;
+        browser.fill("#kms-id", kek_id).await;
+        browser.click("form.import-kek button[type=submit]").await;
+        browser
+            .wait_for_text("[data-testid=imported-id]", |t| t == kek_id)
+            .await;
+    }
+
     /// The list below the form has loaded (`id` is listed, or nothing is).
     pub async fn list_loaded(browser: &Browser, id: Option<&str>) {
         match id {
