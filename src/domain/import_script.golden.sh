@@ -54,7 +54,10 @@ fi
 # write_file NAME SHA256 < base64: NAME next to this script, checked.
 write_file() {
     tmp="./.$1.$$.tmp"
-    from_base64 >"$tmp"
+    if ! from_base64 >"$tmp"; then
+        rm -f "$tmp"
+        fail "The $1 this script carries could not be decoded or written here (see above): run the script in a folder you may write to, or download it again. Nothing was sent to AWS."
+    fi
     got=$(sha256 "$tmp")
     if [ "$got" != "$2" ]; then
         rm -f "$tmp"

@@ -170,7 +170,12 @@ impl ImportScript<'_> {
         line("# write_file NAME SHA256 < base64: NAME next to this script, checked.");
         line("write_file() {");
         line("    tmp=\"./.$1.$$.tmp\"");
-        line("    from_base64 >\"$tmp\"");
+        line("    if ! from_base64 >\"$tmp\"; then");
+        line("        rm -f \"$tmp\"");
+        line(
+            "        fail \"The $1 this script carries could not be decoded or written here (see above): run the script in a folder you may write to, or download it again. Nothing was sent to AWS.\"",
+        );
+        line("    fi");
         line("    got=$(sha256 \"$tmp\")");
         line("    if [ \"$got\" != \"$2\" ]; then");
         line("        rm -f \"$tmp\"");
@@ -447,6 +452,92 @@ mod tests {
         assert_eq!(std::fs::read(dir.join(&c.token_file)).unwrap(), b"other");
         // Unknown arguments are refused.
         assert_eq!(run(&dir, &file, &["--yes"]).status.code(), Some(2));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A folder of links to the tools named, to run the script with only them on PATH.
+    fn tools(dir: &Path, names: &[&str]) -> PathBuf {
+        let bin = dir.join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        for name in names {
+            let found = ["/usr/bin", "/bin"]
+                .iter()
+                .map(|d| Path::new(d).join(name))
+                .find(|p| p.exists())
+                .unwrap_or_else(|| panic!("{name} is needed by this test"));
+            std::os::unix::fs::symlink(found, bin.join(name)).unwrap();
+        }
+        bin
+    }
+
+    #[test]
+    fn the_fallback_tools_do_the_same_and_a_missing_one_is_named() {
+        let c = command();
+        let material: Vec<u8> = (0..=255).collect();
+        let s = ImportScript {
+            parameters_valid_to: None,
+            ..script(&c, &material)
+        };
+        let text = s.text().unwrap();
+        let file = s.file_name().unwrap();
+        let common = ["cut", "date", "dirname", "mv", "rm"];
+        for (name, extra) in [
+            ("shasum-openssl", ["shasum", "openssl"]),
+            ("sha256sum-base64", ["sha256sum", "base64"]),
+        ] {
+            let dir = scratch(name);
+            std::fs::write(dir.join(&file), &text).unwrap();
+            let bin = tools(&dir, &[&common[..], &extra[..]].concat());
+            let out = Command::new("/bin/sh")
+                .arg(dir.join(&file))
+                .arg("--dry-run")
+                .env("PATH", &bin)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{name}: {out:?}");
+            assert_eq!(
+                std::fs::read(dir.join("EncryptedKeyMaterial.bin")).unwrap(),
+                material
+            );
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        let dir = scratch("no-hash");
+        std::fs::write(dir.join(&file), &text).unwrap();
+        let bin = tools(&dir, &[&common[..], &["base64"][..]].concat());
+        let out = Command::new("/bin/sh")
+            .arg(dir.join(&file))
+            .env("PATH", &bin)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .contains("Neither sha256sum nor shasum is installed"),
+            "{out:?}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_damaged_script_writes_nothing() {
+        let c = command();
+        let s = script(&c, &[1u8; 48]);
+        let text = s.text().unwrap();
+        // The first base64 line of the material, one character changed.
+        let good = STANDARD.encode([1u8; 48]);
+        let damaged = text.replacen(&good, &good.replacen('A', "B", 1), 1);
+        assert_ne!(damaged, text);
+        let dir = scratch("damaged");
+        let file = s.file_name().unwrap();
+        std::fs::write(dir.join(&file), damaged).unwrap();
+        let out = run(&dir, &file, &["--dry-run"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .contains("The EncryptedKeyMaterial.bin this script carries is damaged"),
+            "{out:?}"
+        );
+        assert!(!dir.join("EncryptedKeyMaterial.bin").exists());
         let _ = std::fs::remove_dir_all(&dir);
     }
 
