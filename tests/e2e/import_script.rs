@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use byok_ui::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
-use byok_ui::domain::key_material::KeyMaterialSpec;
+use byok_ui::domain::key_material::{EcCurve, KeyMaterialSpec};
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use rsa::RsaPrivateKey;
 use sha2::{Digest, Sha256};
@@ -281,6 +281,42 @@ async fn the_export_page_script_knows_the_validity_the_import_page_kept() {
     assert_eq!(
         std::fs::read(folder.join("ImportToken.bin")).unwrap(),
         token
+    );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_import_script_imports_asymmetric_material_and_points_to_the_ledger_proof() {
+    let stack = LocalStack::start();
+    let kms = Kms::with_ui();
+    let browser = Browser::start().await;
+    let scenario = Scenario {
+        spec: AwsKeySpec::Ecc(EcCurve::P256),
+        usage: KeyUsage::SignVerify,
+        algorithm: WrappingAlgorithm::RsaAesKeyWrapSha256,
+        kek_bits: 3072,
+    };
+    let (arn, key_id, _) = guided_flow(&stack, &kms, &browser, &scenario).await;
+    let (file, script, _) = ExportResult::download_script(&browser).await;
+    let key_uuid = arn.rsplit('/').next().unwrap();
+    assert_eq!(file, format!("import-ECC_NIST_P256-{}.sh", &key_uuid[..8]));
+    let path = carried("script-ec", &file, &script);
+    shellcheck(&path);
+    let out = stack.run_script(&path, &[], true);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        text(&out.stdout).contains(&format!(
+            "To prove AWS holds the same material as {key_id}, run the BYOK ledger's get-public-key check."
+        )),
+        "{out:?}"
+    );
+    prove_key_works(
+        &stack,
+        &kms,
+        path.parent().unwrap(),
+        &arn,
+        &key_id,
+        &scenario,
     );
     browser.close().await;
 }
