@@ -194,6 +194,23 @@ async fn the_import_script_carries_the_export_to_aws_and_refuses_what_would_fail
     );
     other_tab.close().await;
 
+    // A token of another call: AWS refuses the import, the script says what that means.
+    let third_tab = Browser::start().await;
+    ExportPage::open(&third_tab, &kms, &key_id, &kek_id).await;
+    ExportPage::export_and_wait(&third_tab).await;
+    ExportResult::give_token(&third_tab, &STANDARD.encode([9_u8; 600])).await;
+    let (_, wrong_token_script, _) = ExportResult::download_script(&third_tab).await;
+    third_tab.close().await;
+    let wrong = carried("script-wrong-token", &file, &wrong_token_script);
+    let out = stack.run_script(&wrong, &[], true);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        text(&out.stderr).contains("import script: AWS refused the import (its message is above)"),
+        "{out:?}"
+    );
+    assert!(text(&out.stdout).contains("Running:"), "{out:?}");
+    assert_eq!(key_state(&stack, &arn), "PendingImport");
+
     // Run unedited, alone in its folder: the key becomes Enabled and works.
     let real = carried("script-run", &file, &script);
     let out = stack.run_script(&real, &[], true);
