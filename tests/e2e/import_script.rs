@@ -49,6 +49,15 @@ fn carried(name: &str, file: &str, script: &[u8]) -> PathBuf {
     path
 }
 
+/// The dry run succeeded and wrote, next to the script, exactly the page's two downloads.
+fn dry_run_wrote(out: &Output, script: &Path, material: &[u8], token: &[u8]) {
+    assert!(out.status.success(), "{out:?}");
+    let folder = script.parent().unwrap();
+    let written = |name: &str| std::fs::read(folder.join(name)).unwrap();
+    assert_eq!(written("EncryptedKeyMaterial.bin"), material);
+    assert_eq!(written("ImportToken.bin"), token);
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -119,16 +128,7 @@ async fn the_import_script_carries_the_export_to_aws_and_refuses_what_would_fail
 
     // --dry-run: the page's two downloads byte for byte, the commands printed, nothing called.
     let out = stack.run_script(&dry, &["--dry-run"], true);
-    assert!(out.status.success(), "{out:?}");
-    let folder = dry.parent().unwrap();
-    assert_eq!(
-        std::fs::read(folder.join("EncryptedKeyMaterial.bin")).unwrap(),
-        material
-    );
-    assert_eq!(
-        std::fs::read(folder.join("ImportToken.bin")).unwrap(),
-        token
-    );
+    dry_run_wrote(&out, &dry, &material, &token);
     let printed = text(&out.stdout);
     assert!(
         printed.contains("Dry run: nothing was sent to AWS."),
@@ -289,16 +289,7 @@ async fn the_export_page_script_knows_the_validity_the_import_page_kept() {
         .arg("--dry-run")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let folder = path.parent().unwrap();
-    assert_eq!(
-        std::fs::read(folder.join("EncryptedKeyMaterial.bin")).unwrap(),
-        material
-    );
-    assert_eq!(
-        std::fs::read(folder.join("ImportToken.bin")).unwrap(),
-        token
-    );
+    dry_run_wrote(&out, &path, &material, &token);
     browser.close().await;
 }
 
