@@ -125,6 +125,8 @@ pub enum SessionKey {
     GuidedDraft,
     /// The AWS import token that came with the KEK stored under this id.
     ImportToken(String),
+    /// When that token stops being valid (ParametersValidTo, Unix seconds), when known.
+    ImportTokenValidTo(String),
 }
 
 impl SessionKey {
@@ -135,6 +137,7 @@ impl SessionKey {
             Self::Token => "byok.token".to_owned(),
             Self::GuidedDraft => "byok.guided".to_owned(),
             Self::ImportToken(kek_id) => format!("byok.import_token.{kek_id}"),
+            Self::ImportTokenValidTo(kek_id) => format!("byok.import_token_valid_to.{kek_id}"),
         }
     }
 }
@@ -165,12 +168,25 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
-/// Keeps the AWS import token that came with the KEK stored as `kek_id`, for
-/// this tab's export results.
-pub fn store_import_token(kek_id: &str, token: &[u8]) {
+/// Keeps the AWS import token that came with the KEK stored as `kek_id`, and
+/// its ParametersValidTo when known (else forgets any earlier one), for this
+/// tab's export results.
+pub fn store_import_token(kek_id: &str, token: &[u8], valid_to: Option<OffsetDateTime>) {
     use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD.encode(token);
     session_set(&SessionKey::ImportToken(kek_id.to_owned()), &b64);
+    let seconds = valid_to.map(|v| v.unix_timestamp().to_string());
+    session_set(
+        &SessionKey::ImportTokenValidTo(kek_id.to_owned()),
+        seconds.as_deref().unwrap_or_default(),
+    );
+}
+
+/// The ParametersValidTo kept with the import token of `kek_id`, if known.
+pub fn stored_import_token_valid_to(kek_id: &str) -> Option<OffsetDateTime> {
+    session_get(&SessionKey::ImportTokenValidTo(kek_id.to_owned()))
+        .and_then(|seconds| seconds.parse().ok())
+        .and_then(|seconds| OffsetDateTime::from_unix_timestamp(seconds).ok())
 }
 
 /// The import token kept for the KEK stored as `kek_id`, if this tab has one.

@@ -16,11 +16,20 @@ pub fn DownloadButton(
     /// Receives a message if the browser refuses.
     #[prop(optional)]
     on_error: Option<Callback<String>>,
+    /// Run once the browser took the file.
+    #[prop(optional)]
+    on_downloaded: Option<Callback<()>>,
 ) -> impl IntoView {
-    let on_click = move |_| {
-        if let (Err(message), Some(on_error)) = (download(&bytes.get(), &file_name.get()), on_error)
-        {
-            on_error.run(message);
+    let on_click = move |_| match download(&bytes.get(), &file_name.get()) {
+        Ok(()) => {
+            if let Some(on_downloaded) = on_downloaded {
+                on_downloaded.run(());
+            }
+        }
+        Err(message) => {
+            if let Some(on_error) = on_error {
+                on_error.run(message);
+            }
         }
     };
     view! {

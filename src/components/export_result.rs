@@ -5,6 +5,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use leptos::prelude::*;
+use time::OffsetDateTime;
 
 use crate::actions::export::WrappedKeyMaterial;
 use crate::browser::now_utc;
@@ -13,6 +14,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_drop::FileDropZone;
+use crate::components::import_script_download::ImportScriptDownload;
 use crate::components::ledger_record::{LedgerRecordStatus, use_ledger_record};
 use crate::components::radio_row::RadioRow;
 use crate::components::text_field::TextField;
@@ -29,6 +31,10 @@ pub fn ExportResult(
     wrapped: WrappedKeyMaterial,
     /// The token that came with the KEK, when the page has it.
     import_token: Option<Vec<u8>>,
+    /// When that token stops being valid (get-parameters-for-import's
+    /// ParametersValidTo), when the page knows it.
+    #[prop(optional_no_strip)]
+    parameters_valid_to: Option<OffsetDateTime>,
 ) -> impl IntoView {
     let blob = wrapped.blob.clone();
     let base64 = STANDARD.encode(&blob);
@@ -57,6 +63,7 @@ pub fn ExportResult(
                 wrapped=wrapped
                 material_file=material_file
                 stored_token=import_token
+                stored_valid_to=parameters_valid_to
                 on_command_copied=on_command_copied
             />
             // Last, so its changing length never moves the controls above.
@@ -89,10 +96,12 @@ fn ImportCommandBuilder(
     wrapped: WrappedKeyMaterial,
     material_file: RwSignal<String>,
     stored_token: Option<Vec<u8>>,
-    /// Run with the command the user copied.
+    stored_valid_to: Option<OffsetDateTime>,
+    /// Run with the command the user copied (or downloaded in the import script).
     on_command_copied: Callback<ImportCommand>,
 ) -> impl IntoView {
     let token = RwSignal::new(stored_token.clone());
+    let parameters_valid_to = RwSignal::new(stored_valid_to);
     let token_error = RwSignal::new(None::<String>);
     let token_file = RwSignal::new("ImportToken.bin".to_owned());
     let arn = RwSignal::new(
@@ -109,6 +118,8 @@ fn ImportCommandBuilder(
     let import_type = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let material = wrapped.material;
+    let blob = wrapped.blob.clone();
+    let kms_key_id = wrapped.key_id.clone();
     let symmetric_default = takes_import_type_and_description(material);
 
     let command = Memo::new(move |_| -> Result<ImportCommand, NotReady> {
@@ -160,6 +171,7 @@ fn ImportCommandBuilder(
 
     let take_token = move |text: String| match parse_import_token(&text) {
         Ok((bytes, parameters)) => {
+            parameters_valid_to.set(parameters.as_ref().map(|p| p.valid_to));
             if let Some(p) = parameters {
                 arn.set(p.key_arn.to_string());
             }
@@ -190,6 +202,7 @@ fn ImportCommandBuilder(
                         hint="The binary token the AWS console downloads."
                         max_bytes=64 * 1024
                         on_file=Callback::new(move |(_, bytes): (String, Vec<u8>)| {
+                            parameters_valid_to.set(None);
                             token.set(Some(bytes));
                             token_error.set(None);
                         })
@@ -282,5 +295,13 @@ fn ImportCommandBuilder(
                 on_copied=copied
             />
         </Show>
+        <ImportScriptDownload
+            command=Signal::derive(move || command.get().ok())
+            material=blob
+            token=token
+            parameters_valid_to=parameters_valid_to
+            kms_key_id=kms_key_id
+            on_downloaded=copied
+        />
     }
 }

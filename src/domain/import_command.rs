@@ -197,7 +197,7 @@ pub fn check_file_name(name: &str) -> Result<(), String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use time::macros::{date, datetime};
 
     use super::*;
@@ -256,7 +256,8 @@ mod tests {
 
     const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 
-    fn command() -> ImportCommand {
+    /// The seed's command: AES-256, the default file names, does not expire.
+    pub(crate) fn command() -> ImportCommand {
         ImportCommand {
             key_arn: Some(AwsKeyArn::parse(ARN).unwrap()),
             material: KeyMaterialSpec::Aes { bits: 256 },

@@ -13,6 +13,7 @@ pub mod expiry;
 pub mod guided;
 pub mod import_command;
 pub mod import_parameters;
+pub mod import_script;
 pub mod kek;
 pub mod kek_tags;
 pub mod key_material;

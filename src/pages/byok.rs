@@ -9,6 +9,7 @@ use crate::actions::guided::{GuidedOutcome, run_guided};
 use crate::actions::objects::{list_objects, one_line};
 use crate::browser::{
     SessionKey, now_utc, session_get, session_set, store_import_token, stored_import_token,
+    stored_import_token_valid_to,
 };
 use crate::components::choice_options::choice_options;
 use crate::components::clock::use_now;
@@ -27,7 +28,7 @@ use crate::domain::aws_cli::{
 use crate::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
 use crate::domain::guided::{GuidedInput, GuidedPlan, check_parameters, compatibility, plan};
 use crate::domain::import_parameters::Validity;
-use crate::domain::kek::MAX_FILE_BYTES;
+use crate::domain::kek::{self, MAX_FILE_BYTES};
 use crate::domain::wrapping::WrappingAlgorithm;
 use crate::domain::wrapping_key_spec::WrappingKeySpec;
 use crate::kmip::{ObjectAttributes, ObjectType};
@@ -478,7 +479,14 @@ fn StepRun(draft: Draft, result: RwSignal<Option<Result<GuidedOutcome, String>>>
                 ..
             }) = &outcome
             {
-                store_import_token(&wrapped.kek_id, token);
+                // The pasted parameters' validity goes with their token.
+                let valid_to = draft
+                    .input
+                    .with_untracked(|i| kek::parse_text(&i.parameters).ok())
+                    .and_then(|k| k.parameters)
+                    .filter(|p| p.import_token == *token)
+                    .map(|p| p.valid_to);
+                store_import_token(&wrapped.kek_id, token, valid_to);
             }
             result.set(Some(outcome));
         }
@@ -539,6 +547,8 @@ fn StepRun(draft: Draft, result: RwSignal<Option<Result<GuidedOutcome, String>>>
                     .map(|outcome| {
                         let wrapped = outcome.wrapped;
                         let describe = describe_key(wrapped.key_arn.as_ref()).multi_line();
+                        let import_token = stored_import_token(&wrapped.kek_id);
+                        let parameters_valid_to = stored_import_token_valid_to(&wrapped.kek_id);
                         view! {
                             <p data-testid="byok-done">
                                 {format!(
@@ -547,7 +557,11 @@ fn StepRun(draft: Draft, result: RwSignal<Option<Result<GuidedOutcome, String>>>
                                     wrapped.kek_id,
                                 )}
                             </p>
-                            <ExportResult import_token=stored_import_token(&wrapped.kek_id) wrapped=wrapped />
+                            <ExportResult
+                                import_token=import_token
+                                parameters_valid_to=parameters_valid_to
+                                wrapped=wrapped
+                            />
                             <h3>"Then check the key in AWS"</h3>
                             <p>"Expect \"KeyState\": \"Enabled\" in the output."</p>
                             <CommandBlock id="describe-key-command" text=describe label="Copy the describe-key command" />

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::actions::export::{ExportRefusal, export_wrapped_key_material};
-use crate::browser::stored_import_token;
+use crate::browser::{stored_import_token, stored_import_token_valid_to};
 use crate::components::error_banner::ErrorBanner;
 use crate::components::export_result::ExportResult;
 use crate::components::kek_picker::KekPicker;
@@ -79,7 +79,15 @@ pub fn ExportKeyMaterialPage() -> impl IntoView {
             {move || match outcome.get() {
                 Some(Ok(wrapped)) => {
                     let import_token = stored_import_token(&wrapped.kek_id);
-                    view! { <ExportResult wrapped=wrapped import_token=import_token /> }.into_any()
+                    let valid_to = stored_import_token_valid_to(&wrapped.kek_id);
+                    view! {
+                        <ExportResult
+                            wrapped=wrapped
+                            import_token=import_token
+                            parameters_valid_to=valid_to
+                        />
+                    }
+                        .into_any()
                 }
                 _ => ().into_any(),
             }}

@@ -67,6 +67,8 @@ struct Attempt {
     check: Option<Option<Vec<StoredKek>>>,
     /// From get-parameters-for-import: kept in this tab once the KEK is imported.
     import_token: Option<Vec<u8>>,
+    /// Its ParametersValidTo, kept beside it.
+    valid_to: Option<time::OffsetDateTime>,
 }
 
 /// The import page.
@@ -123,7 +125,7 @@ pub fn ImportKekPage() -> impl IntoView {
             if let (Ok(ImportOnce::Done(done)), Some(token)) = (&result, &attempt.import_token)
                 && let ImportKekOutcome::Imported(object) = done.as_ref()
             {
-                store_import_token(&object.unique_identifier, token);
+                store_import_token(&object.unique_identifier, token, attempt.valid_to);
             }
             result.map_err(|e| e.to_string())
         }
@@ -223,6 +225,7 @@ pub fn ImportKekPage() -> impl IntoView {
                 plan: plan(replace)?,
                 check,
                 import_token: parameters.get_untracked().map(|p| p.import_token),
+                valid_to: parameters.get_untracked().map(|p| p.valid_to),
             })
         });
     };

@@ -16,6 +16,7 @@ mod export_page;
 mod faults;
 mod guided_defects;
 mod import_kek;
+mod import_script;
 mod key_browser;
 mod keyboard;
 mod kmip_builders;

@@ -24,12 +24,14 @@ const LOCALSTACK_PACKAGES: [&str; 5] = [
 const LOCALSTACK_VERSION: &str = "2026.3.0";
 /// Injected by the browser tests to check accessibility.
 const AXE_CORE_VERSION: &str = "4.14.1";
-const APT_PACKAGES: [&str; 5] = [
+/// shellcheck: the downloaded import script is checked with it (tests/e2e/import_script.rs).
+const APT_PACKAGES: [&str; 6] = [
     "libssl-dev",
     "pkg-config",
     "gcc",
     "chromium",
     "chromium-driver",
+    "shellcheck",
 ];
 const KMS_BINARY: &str = "byok-kms-server";
 /// The wrapper crate whose `cosmian_kms_server = { version = "=X"` pin is the

@@ -108,6 +108,35 @@ impl LocalStack {
             .unwrap_or_else(|e| panic!("cannot run the AWS CLI ({e}): {HINT}"))
     }
 
+    /// Runs a shell script as a user on the AWS side would: `sh <script>
+    /// <args>` in the script's folder, the AWS CLI's own environment pointing
+    /// at this stack (`AWS_ENDPOINT_URL`, dummy credentials, no default
+    /// Region). Without `aws_on_path`, no folder holding an `aws` is on PATH.
+    pub fn run_script(&self, script: &Path, args: &[&str], aws_on_path: bool) -> Output {
+        let aws = std::env::var("BYOK_AWS_CLI").unwrap_or_else(|_| "aws".to_owned());
+        let mut path: Vec<PathBuf> =
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).collect();
+        let aws_dir = Path::new(&aws).parent().filter(|d| d.is_absolute());
+        if aws_on_path {
+            path.splice(0..0, aws_dir.map(Path::to_path_buf));
+        } else {
+            path.retain(|dir| !dir.join("aws").exists());
+        }
+        Command::new("sh")
+            .arg(script)
+            .args(args)
+            .current_dir(script.parent().expect("the script's folder"))
+            .env("PATH", std::env::join_paths(path).unwrap())
+            .env("AWS_ENDPOINT_URL", &self.endpoint)
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env_remove("AWS_DEFAULT_REGION")
+            .env_remove("AWS_REGION")
+            .env("AWS_MAX_ATTEMPTS", "1")
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run sh ({e})"))
+    }
+
     /// Runs an `aws kms …` command line that must succeed; returns its JSON.
     pub fn aws(&self, command_line: &str, cwd: &Path) -> Value {
         let output = self.shell(command_line, cwd);

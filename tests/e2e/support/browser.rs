@@ -86,6 +86,12 @@ impl Browser {
                 "prefs": {
                     "download.default_directory": download_dir,
                     "download.prompt_for_download": false,
+                    // Chromium holds a `.sh` download (the import script) as
+                    // "Unconfirmed" until a person keeps it, unless the site is
+                    // exempt (the ExemptDomainFileTypePairsFromFileTypeDownloadWarnings policy's pref).
+                    "downloads.exempt_domain_filetype_pair_from_file_type_downloads_warnings": [
+                        {"file_extension": "sh", "domains": ["127.0.0.1"]}
+                    ],
                     "profile.content_settings.exceptions.clipboard": {
                         "http://127.0.0.1:*,*": {"setting": 1}
                     },

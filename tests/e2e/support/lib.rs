@@ -2,10 +2,12 @@
 //! processes and places, the real KMS, the browser, seeded data, the pages.
 //!
 //! `kms` and `browser` are the two harnesses; `seed` and `aws` put data in place
-//! through KMIP or play AWS; `pages` holds each page's label and role locators;
+//! through KMIP or play AWS, `aws_flow` drives the guided page
+//! with AWS's outputs and proves the imported key works; `pages` holds each page's label and role locators;
 //! `proxy` stands between the page and the KMS; `unwrap` is the independent oracle.
 
 pub mod aws;
+pub mod aws_flow;
 pub mod browser;
 pub mod kms;
 pub mod pages;

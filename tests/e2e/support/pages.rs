@@ -66,6 +66,28 @@ impl ImportKekPage {
         browser.click_label(algorithm.aws_name()).await;
     }
 
+    /// On the open page: pastes get-parameters-for-import's JSON, picks
+    /// `algorithm`, names the KEK `kek_id`, imports it and waits for its id.
+    pub async fn import_parameters(
+        browser: &Browser,
+        parameters: &str,
+        algorithm: WrappingAlgorithm,
+        kek_id: &str,
+    ) {
+        browser
+            .paste(&browser.labelled(Self::KEK).await, parameters)
+            .await;
+        browser
+            .wait_for_text("#kek-analysis", |t| t.starts_with("RSA "))
+            .await;
+        Self::choose_algorithm(browser, algorithm).await;
+        browser.fill("#kms-id", kek_id).await;
+        browser.click("form.import-kek button[type=submit]").await;
+        browser
+            .wait_for_text("[data-testid=imported-id]", |t| t == kek_id)
+            .await;
+    }
+
     /// The list below the form has loaded (`id` is listed, or nothing is).
     pub async fn list_loaded(browser: &Browser, id: Option<&str>) {
         match id {
@@ -158,6 +180,48 @@ impl ExportResult {
             .click("[data-testid=export-result] > button.download")
             .await;
         browser.downloaded(file_name).await
+    }
+
+    /// Gives the import token as a person pastes it (base64 or AWS's whole
+    /// get-parameters-for-import JSON) when the tab has none for the KEK.
+    pub async fn give_token(browser: &Browser, text: &str) {
+        browser.paste("#token-text", text).await;
+        browser
+            .client
+            .execute(
+                "document.querySelector('#token-text').dispatchEvent(new Event('change', {bubbles: true}));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        browser.wait_for_text("#token-file", |_| true).await;
+    }
+
+    /// Downloads the import script under "Download the import script";
+    /// returns its file name (as the button names it), its bytes and the
+    /// SHA-256 the page shows beside it.
+    pub async fn download_script(browser: &Browser) -> (String, Vec<u8>, String) {
+        const BUTTON: &str = "[data-testid=import-script] button.download";
+        browser
+            .wait_for_text("#import-script-title", |t| {
+                t == "Download the import script"
+            })
+            .await;
+        let label = browser
+            .wait_for_text(BUTTON, |t| {
+                t.starts_with("Download import-") && t.contains(".sh (")
+            })
+            .await;
+        let name = label["Download ".len()..label.find(" (").unwrap()].to_owned();
+        browser.click(BUTTON).await;
+        let bytes = browser.downloaded(&name).await;
+        let shown = browser
+            .wait_for_text("[data-testid=import-script-sha256]", |t| {
+                t.starts_with("SHA-256 of the script: ")
+            })
+            .await;
+        let sha256 = shown.rsplit(' ').next().unwrap_or_default().to_owned();
+        (name, bytes, sha256)
     }
 
     /// Names the token file `file_name`, downloads it, and returns its bytes.
