@@ -15,8 +15,8 @@ use crate::domain::aws_outputs::{AwsOutput, KeyMaterialListing, parse_aws_output
 use crate::domain::import_command::ImportCommand;
 use crate::domain::ledger::{
     CommandOptions, Discrepancy, ExportRecord, LedgerEntry, Proof, PublicKeyProof, Sameness,
-    carried_copies, check_public_key_output, confirm, is_ledger_attribute, new_entry_id, prove_mac,
-    prove_public_key, public_key_proof, reconcile, sha256_hex,
+    attribute_name, carried_copies, check_public_key_output, confirm, is_ledger_attribute,
+    new_entry_id, prove_mac, prove_public_key, public_key_proof, reconcile, sha256_hex,
 };
 use crate::kmip::{
     self, AttributeReference, ImportPublicKeyRequest, KeyAttributes, ObjectAttributes, UsageMask,
@@ -530,26 +530,44 @@ pub async fn record_entry(
     .await
 }
 
+/// The value of vendor attribute `name` on `key_id` as the KMS holds it now.
+pub async fn read_named(
+    client: &KmsClient,
+    key_id: &str,
+    name: &str,
+) -> Result<Option<String>, RequestError> {
+    Ok(read_vendor_attributes(client, key_id)
+        .await?
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, value)| value))
+}
+
+/// Entry `entry_id` of `key_id` as the KMS holds it now.
+pub async fn entry_by_id(
+    client: &KmsClient,
+    key_id: &str,
+    entry_id: &str,
+) -> Result<LedgerEntry, String> {
+    let name = attribute_name(entry_id);
+    let value = read_named(client, key_id, &name)
+        .await
+        .map_err(|e| format!("The entry could not be read again: {e}"))?
+        .ok_or_else(|| {
+            format!(
+                "The entry {entry_id} is no longer on {key_id} (another client removed it, or the key is gone): nothing was recorded. Read the ledger again."
+            )
+        })?;
+    LedgerEntry::from_attribute(&name, &value).map_err(|e| e.to_string())
+}
+
 /// `shown` as the KMS holds it now, read back by its attribute name.
 pub async fn current_entry(
     client: &KmsClient,
     key_id: &str,
     shown: &LedgerEntry,
 ) -> Result<LedgerEntry, String> {
-    let name = shown.attribute_name();
-    let attributes = read_vendor_attributes(client, key_id)
-        .await
-        .map_err(|e| format!("The entry could not be read again: {e}"))?;
-    let (name, value) = attributes
-        .iter()
-        .find(|(n, _)| *n == name)
-        .ok_or_else(|| {
-            format!(
-                "The entry {} is no longer on {key_id} (another client removed it, or the key is gone): nothing was recorded. Read the ledger again.",
-                shown.id
-            )
-        })?;
-    LedgerEntry::from_attribute(name, value).map_err(|e| e.to_string())
+    entry_by_id(client, key_id, &shown.id).await
 }
 
 /// Writes back an entry that changed (command options, confirmations, proofs).

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use super::export::{WrappedKeyMaterial, export_wrapped_key_material};
 use super::import_kek::{ImportKekOutcome, ImportKekPlan, import_kek};
 use super::ledger::{
-    current_entry, read_vendor_attributes, record_export, record_vendor_attribute, save_entry,
+    current_entry, entry_by_id, read_named, record_export, record_vendor_attribute, save_entry,
     update_vendor_attribute,
 };
 use super::objects;
@@ -61,16 +61,16 @@ pub async fn load(client: &KmsClient, key_id: &str) -> Result<RunbookContext, Re
 /// The runbook as the KMS holds it now (another browser may have moved it on).
 pub async fn reread(client: &KmsClient, runbook: &Runbook) -> Result<Runbook, String> {
     let name = runbook.attribute_name();
-    let attributes = read_vendor_attributes(client, &runbook.source_key_id)
+    let value = read_named(client, &runbook.source_key_id, &name)
         .await
-        .map_err(|e| format!("The runbook could not be read again: {e}"))?;
-    let (name, value) = attributes.iter().find(|(n, _)| *n == name).ok_or_else(|| {
-        format!(
-            "The runbook {} is no longer on {}: nothing was changed.",
-            runbook.id, runbook.source_key_id
-        )
-    })?;
-    Runbook::from_attribute(name, value)
+        .map_err(|e| format!("The runbook could not be read again: {e}"))?
+        .ok_or_else(|| {
+            format!(
+                "The runbook {} is no longer on {}: nothing was changed.",
+                runbook.id, runbook.source_key_id
+            )
+        })?;
+    Runbook::from_attribute(&name, &value)
 }
 
 async fn save(client: &KmsClient, runbook: &Runbook) -> Result<(), String> {
@@ -203,23 +203,6 @@ pub async fn export_region(
     runbook.exported(region, &entry.id)?;
     save(client, &runbook).await?;
     Ok((runbook, wrapped))
-}
-
-/// The ledger entry `entry_id` on `key_id` as the KMS holds it now.
-async fn entry_by_id(
-    client: &KmsClient,
-    key_id: &str,
-    entry_id: &str,
-) -> Result<LedgerEntry, String> {
-    let name = crate::domain::ledger::attribute_name(entry_id);
-    let attributes = read_vendor_attributes(client, key_id)
-        .await
-        .map_err(|e| format!("The ledger entry could not be read: {e}"))?;
-    let (name, value) = attributes
-        .iter()
-        .find(|(n, _)| *n == name)
-        .ok_or_else(|| format!("The ledger entry {entry_id} is no longer on {key_id}."))?;
-    LedgerEntry::from_attribute(name, value).map_err(|e| e.to_string())
 }
 
 /// Applies `region`'s import-key-material output: checked against the

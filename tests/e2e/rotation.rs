@@ -8,9 +8,6 @@
 
 use std::path::Path;
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use byok_ui::domain::arn::AwsKeyArn;
 use byok_ui::domain::aws_key_spec::AwsKeySpec;
 use byok_ui::domain::import_command::Expiration;
@@ -27,22 +24,13 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::support::aws::LocalStack;
+use crate::support::aws_flow::{b64, open_localstack_ciphertext};
 use crate::support::pages::LedgerPage;
 use crate::support::seed::{add_ledger_entry, create_material, ledger_entries, vendor_attributes};
 use crate::support::{Browser, Kms};
 
 const PASTE: &str = "AWS's output for this step";
 const NEXT: &str = "#step-title";
-
-fn b64(value: &Value, field: &str) -> Vec<u8> {
-    STANDARD
-        .decode(
-            value[field]
-                .as_str()
-                .unwrap_or_else(|| panic!("no {field} in {value}")),
-        )
-        .unwrap()
-}
 
 /// Imports `material` into `arn` as the harness (not the page) would have
 /// earlier, and records that copy in the ledger of `key_id`, confirmed.
@@ -106,30 +94,6 @@ fn seed_copy(
     (material_id, entry)
 }
 
-/// LocalStack's ciphertext layout: key id (36) ‖ IV (16) ‖ tag (16) ‖ AES-GCM
-/// ciphertext of PKCS#7-padded data. `None` when `material` does not open it.
-fn decrypt_locally(material: &[u8], blob: &[u8]) -> Option<Vec<u8>> {
-    let (iv, tag, body) = (&blob[36..52], &blob[52..68], &blob[68..]);
-    let cipher =
-        aes_gcm::AesGcm::<aes_gcm::aes::Aes256, aes_gcm::aead::consts::U16>::new_from_slice(
-            material,
-        )
-        .unwrap();
-    let mut sealed = body.to_vec();
-    sealed.extend_from_slice(tag);
-    let padded = cipher
-        .decrypt(
-            aes_gcm::Nonce::from_slice(iv),
-            Payload {
-                msg: &sealed,
-                aad: b"",
-            },
-        )
-        .ok()?;
-    let pad = *padded.last()? as usize;
-    Some(padded[..padded.len() - pad].to_vec())
-}
-
 /// `aws kms encrypt` of `message` in `arn`'s Region: the ciphertext blob.
 fn encrypt(stack: &LocalStack, cwd: &Path, arn: &str, message: &[u8]) -> Vec<u8> {
     std::fs::write(cwd.join("message.bin"), message).unwrap();
@@ -185,6 +149,29 @@ async fn paste(browser: &Browser, text: &str) {
     browser.click_button("Check and record").await;
 }
 
+/// Presses the export of `region`'s step and downloads both files.
+async fn export_for(browser: &Browser, region: &str) {
+    browser
+        .click_button("Export the material for this Region")
+        .await;
+    browser
+        .wait_for_text("[data-testid=runbook-exported] p", |t| {
+            t.starts_with(&format!("Exported for {region}"))
+        })
+        .await;
+    for n in 0..2 {
+        browser
+            .click_nth("[data-testid=runbook-exported] button.download", n)
+            .await;
+    }
+    browser
+        .downloaded(&format!("EncryptedKeyMaterial-{region}.bin"))
+        .await;
+    browser
+        .downloaded(&format!("ImportToken-{region}.bin"))
+        .await;
+}
+
 /// One Region's parameters, export and import, all from the page's commands.
 async fn import_in_region(
     browser: &Browser,
@@ -204,26 +191,7 @@ async fn import_in_region(
         &format!("{region}: export the material wrapped for {region}"),
     )
     .await;
-    browser
-        .click_button("Export the material for this Region")
-        .await;
-    browser
-        .wait_for_text("[data-testid=runbook-exported] p", |t| {
-            t.starts_with(&format!("Exported for {region}"))
-        })
-        .await;
-    browser
-        .click_nth("[data-testid=runbook-exported] button.download", 0)
-        .await;
-    browser
-        .click_nth("[data-testid=runbook-exported] button.download", 1)
-        .await;
-    browser
-        .downloaded(&format!("EncryptedKeyMaterial-{region}.bin"))
-        .await;
-    browser
-        .downloaded(&format!("ImportToken-{region}.bin"))
-        .await;
+    export_for(browser, region).await;
     next_is(
         browser,
         &format!("{region}: import-key-material, then paste its output"),
@@ -342,12 +310,12 @@ async fn rotation_single_region_symmetric_key_rotates_to_new_material_on_demand(
     assert_ne!(new_material, old_material);
     let after = encrypt(&stack, &cwd, &arn, b"after rotation");
     assert_eq!(
-        decrypt_locally(&new_material, &after).as_deref(),
+        open_localstack_ciphertext(&new_material, &after).as_deref(),
         Some(&b"after rotation"[..])
     );
-    assert_eq!(decrypt_locally(&old_material, &after), None);
+    assert_eq!(open_localstack_ciphertext(&old_material, &after), None);
     assert_eq!(
-        decrypt_locally(&old_material, &before).as_deref(),
+        open_localstack_ciphertext(&old_material, &before).as_deref(),
         Some(&b"before rotation"[..])
     );
 
@@ -473,24 +441,7 @@ async fn rotation_multi_region_replicas_then_rotation_across_regions_resumed_in_
         "us-east-1: export the material wrapped for us-east-1",
     )
     .await;
-    browser
-        .click_button("Export the material for this Region")
-        .await;
-    browser
-        .wait_for_text("[data-testid=runbook-exported] p", |t| {
-            t.starts_with("Exported for us-east-1")
-        })
-        .await;
-    browser
-        .click_nth("[data-testid=runbook-exported] button.download", 0)
-        .await;
-    browser
-        .click_nth("[data-testid=runbook-exported] button.download", 1)
-        .await;
-    browser
-        .downloaded("EncryptedKeyMaterial-us-east-1.bin")
-        .await;
-    browser.downloaded("ImportToken-us-east-1.bin").await;
+    export_for(&browser, "us-east-1").await;
     let import = browser
         .wait_for_text("#runbook-command", |t| t.contains("import-key-material"))
         .await;
@@ -611,7 +562,7 @@ async fn rotation_multi_region_replicas_then_rotation_across_regions_resumed_in_
     );
     let rotated = encrypt(&stack, &cwd, &arn, b"rotated");
     assert_eq!(
-        decrypt_locally(&new_material, &rotated).as_deref(),
+        open_localstack_ciphertext(&new_material, &rotated).as_deref(),
         Some(&b"rotated"[..])
     );
     assert_eq!(decrypt(&stack, &cwd, "us-east-1", &rotated), b"rotated");
@@ -673,24 +624,7 @@ async fn rotation_hmac_key_moves_to_a_new_aws_key_and_the_alias_follows() {
         "eu-west-3: export the material wrapped for eu-west-3",
     )
     .await;
-    browser
-        .click_button("Export the material for this Region")
-        .await;
-    browser
-        .wait_for_text("[data-testid=runbook-exported] p", |t| {
-            t.starts_with("Exported for eu-west-3")
-        })
-        .await;
-    browser
-        .click_nth("[data-testid=runbook-exported] button.download", 0)
-        .await;
-    browser
-        .click_nth("[data-testid=runbook-exported] button.download", 1)
-        .await;
-    browser
-        .downloaded("EncryptedKeyMaterial-eu-west-3.bin")
-        .await;
-    browser.downloaded("ImportToken-eu-west-3.bin").await;
+    export_for(&browser, "eu-west-3").await;
     run_shown(&browser, &stack, "#runbook-command").await;
     // LocalStack prints no KeyMaterialId for HMAC imports: describe-key proves the import.
     let described = run_shown(&browser, &stack, "#runbook-check-command").await;

@@ -30,7 +30,33 @@ pub struct Scenario {
     pub kek_bits: usize,
 }
 
-fn b64(value: &Value, field: &str) -> Vec<u8> {
+/// Opens a LocalStack symmetric ciphertext with `material`: key id (36) ‖
+/// IV (16) ‖ tag (16) ‖ AES-GCM ciphertext of PKCS#7-padded data (the layout
+/// LocalStack writes, checked by the tests). `None` when `material` does not open it.
+pub fn open_localstack_ciphertext(material: &[u8], blob: &[u8]) -> Option<Vec<u8>> {
+    let (iv, tag, body) = (&blob[36..52], &blob[52..68], &blob[68..]);
+    let cipher =
+        aes_gcm::AesGcm::<aes_gcm::aes::Aes256, aes_gcm::aead::consts::U16>::new_from_slice(
+            material,
+        )
+        .ok()?;
+    let mut sealed = body.to_vec();
+    sealed.extend_from_slice(tag);
+    let padded = cipher
+        .decrypt(
+            aes_gcm::Nonce::from_slice(iv),
+            Payload {
+                msg: &sealed,
+                aad: b"",
+            },
+        )
+        .ok()?;
+    let pad = usize::from(*padded.last()?);
+    Some(padded[..padded.len().checked_sub(pad)?].to_vec())
+}
+
+/// The base64 member `field` of an AWS CLI JSON output, decoded.
+pub fn b64(value: &Value, field: &str) -> Vec<u8> {
     STANDARD
         .decode(
             value[field]
@@ -141,21 +167,11 @@ pub fn prove_key_works(
             // LocalStack's layout, checked here: key id (36) ‖ IV (16) ‖ tag (16) ‖ AES-GCM ciphertext of PKCS#7-padded data.
             let key_uuid = arn.rsplit('/').next().unwrap();
             assert_eq!(&blob[..36], key_uuid.as_bytes());
-            let (iv, tag, body) = (&blob[36..52], &blob[52..68], &blob[68..]);
-            let cipher = aes_gcm::AesGcm::<aes_gcm::aes::Aes256, aes_gcm::aead::consts::U16>::new_from_slice(&material).unwrap();
-            let mut sealed = body.to_vec();
-            sealed.extend_from_slice(tag);
-            let padded = cipher
-                .decrypt(
-                    aes_gcm::Nonce::from_slice(iv),
-                    Payload {
-                        msg: &sealed,
-                        aad: b"",
-                    },
-                )
-                .expect("AWS's ciphertext decrypts locally with the KMS's material");
-            let pad = *padded.last().unwrap() as usize;
-            assert_eq!(&padded[..padded.len() - pad], MESSAGE);
+            assert_eq!(
+                open_localstack_ciphertext(&material, &blob).as_deref(),
+                Some(MESSAGE),
+                "AWS's ciphertext decrypts locally with the KMS's material"
+            );
             std::fs::write(cwd.join("ciphertext.bin"), &blob).unwrap();
             let decrypted = stack.aws(
                 "aws kms decrypt --ciphertext-blob fileb://ciphertext.bin",
