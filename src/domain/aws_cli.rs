@@ -82,6 +82,16 @@ pub fn describe_key(key_arn: Option<&AwsKeyArn>) -> CliCommand {
     CliCommand(parts)
 }
 
+/// Every material of the key, with its state and how it was rotated in.
+pub fn list_key_rotations(key_arn: &AwsKeyArn) -> CliCommand {
+    CliCommand(vec![
+        "aws kms list-key-rotations".to_owned(),
+        format!("--key-id {}", arn_word(Some(key_arn))),
+        "--include-key-material ALL_KEY_MATERIAL".to_owned(),
+        format!("--region {}", key_arn.region()),
+    ])
+}
+
 fn arn_word(key_arn: Option<&AwsKeyArn>) -> String {
     shell_quote(&key_arn.map_or(ARN_PLACEHOLDER.to_owned(), ToString::to_string)).into_owned()
 }
@@ -203,6 +213,12 @@ mod tests {
         assert_eq!(
             describe_key(Some(&arn())).one_line(),
             format!("aws kms describe-key --key-id {ARN} --region eu-west-3")
+        );
+        assert_eq!(
+            list_key_rotations(&arn()).one_line(),
+            format!(
+                "aws kms list-key-rotations --key-id {ARN} --include-key-material ALL_KEY_MATERIAL --region eu-west-3"
+            )
         );
     }
 

@@ -36,7 +36,10 @@ use time::format_description::well_known::Rfc3339;
 use super::arn::AwsKeyArn;
 use super::aws_cli::{self, CreateKeyOptions};
 use super::aws_key_spec::AwsKeySpec;
-use super::aws_outputs::{DescribeKeyOutput, ImportOutput, arn_key_id};
+use super::aws_outputs::{
+    DescribeKeyOutput, ImportOutput, KeyMaterialState, KeyRotationsOutput, arn_key_id,
+    parse_key_rotations,
+};
 use super::cli::{CliCommand, shell_quote};
 use super::import_command::{Expiration, ImportCommand, ImportType, parse_date};
 use super::import_parameters::{ImportParameters, Validity};
@@ -205,6 +208,9 @@ pub struct RunbookStart {
     pub rotations_before: u32,
     /// Replicas plan: the primary's `KeyMaterialId`, known from the ledger entry.
     pub primary_key_material_id: Option<String>,
+    /// AWS's list-key-rotations output, optional: when given, it says how many
+    /// on-demand rotations AWS made (instead of the ledger's count).
+    pub listing: String,
 }
 
 /// Checks the start form; every refusal says what to change.
@@ -231,18 +237,22 @@ pub fn start(input: &RunbookStart, id: String, now: OffsetDateTime) -> Result<Ru
             input.key_arn
         ));
     }
+    let mut rotations_before = input.rotations_before;
     match input.kind {
         RunbookKind::Rotation => {
+            if !input.listing.trim().is_empty() {
+                let listing = parse_key_rotations(&input.listing)?;
+                rotations_before = rotations_from_listing(&listing, &input.key_arn)?;
+            }
             if input.key_spec != AwsKeySpec::SymmetricDefault {
                 return Err(format!(
                     "{} keys never change material in AWS: rotate them with a new AWS key and the alias instead.",
                     input.key_spec.aws_name()
                 ));
             }
-            if input.rotations_before >= MAX_ON_DEMAND_ROTATIONS {
+            if rotations_before >= MAX_ON_DEMAND_ROTATIONS {
                 return Err(format!(
-                    "This AWS key has had {} on-demand rotations, AWS's limit is {MAX_ON_DEMAND_ROTATIONS}: a 26th is refused. Rotate by a new AWS key and moving the alias instead.",
-                    input.rotations_before
+                    "This AWS key has had {rotations_before} on-demand rotations, AWS's limit is {MAX_ON_DEMAND_ROTATIONS}: a 26th is refused. Rotate by a new AWS key and moving the alias instead."
                 ));
             }
         }
@@ -295,7 +305,7 @@ pub fn start(input: &RunbookStart, id: String, now: OffsetDateTime) -> Result<Ru
         alias: Some(input.alias.trim().to_owned()).filter(|a| !a.is_empty()),
         description: Some(description.to_owned()).filter(|d| !d.is_empty()),
         expiration,
-        rotations_before: input.rotations_before,
+        rotations_before,
         regions,
         rotated: false,
         finished: false,
@@ -1125,6 +1135,52 @@ pub fn file_name(base: &str, region: &str) -> String {
     }
 }
 
+/// The on-demand rotations AWS made on `arn`, from its list-key-rotations
+/// output; refused when the listing is of another key or cut short, or when a
+/// material already waits to be rotated in (AWS takes one pending at a time).
+pub fn rotations_from_listing(
+    listing: &KeyRotationsOutput,
+    arn: &AwsKeyArn,
+) -> Result<u32, String> {
+    let key_id = arn_key_id(arn);
+    if let Some(other) = listing
+        .rotations
+        .iter()
+        .filter_map(|r| r.key.as_ref())
+        .find(|k| k.key_id() != key_id)
+    {
+        return Err(format!(
+            "This list-key-rotations output is about {other}, not {arn}: run it for this key."
+        ));
+    }
+    if listing.truncated {
+        return Err("This listing is cut short (Truncated, or a NextToken): run list-key-rotations without --max-items so every material is counted.".to_owned());
+    }
+    if let Some(pending) = listing.rotations.iter().find(|r| {
+        r.key_material_state
+            .as_ref()
+            .is_some_and(KeyMaterialState::is_pending_rotation)
+    }) {
+        let id = pending
+            .key_material_id
+            .as_deref()
+            .unwrap_or("(no id printed)");
+        let state = pending
+            .key_material_state
+            .as_ref()
+            .map_or("", KeyMaterialState::aws_name);
+        return Err(format!(
+            "AWS already holds material {id} waiting to be rotated in ({state}): AWS takes one pending material at a time. Finish that rotation (every replica imports it, then rotate-key-on-demand) or delete it (aws kms delete-imported-key-material --key-material-id {id}) before starting another."
+        ));
+    }
+    let on_demand = listing
+        .rotations
+        .iter()
+        .filter(|r| r.rotation_type.as_deref() == Some("ON_DEMAND"))
+        .count();
+    Ok(u32::try_from(on_demand).unwrap_or(u32::MAX))
+}
+
 /// The on-demand rotations already made on one AWS key, as far as the ledger
 /// knows: distinct confirmed `KeyMaterialId`s of its copies, minus the first.
 pub fn rotations_so_far<'a>(key_material_ids: impl IntoIterator<Item = &'a str>) -> u32 {
@@ -1203,6 +1259,7 @@ mod tests {
             alias: "alias/payments".into(),
             rotations_before: 0,
             primary_key_material_id: Some(NEW_ID.into()),
+            listing: String::new(),
         }
     }
 
@@ -1603,6 +1660,65 @@ mod tests {
             .unwrap_err();
         assert!(why.contains("not arn:aws:kms:us-west-2"), "{why}");
         assert_eq!(runbook, before);
+    }
+
+    /// An AWS-shaped fixture (`tests/fixtures/aws/`) about `key_id`.
+    fn listing(name: &str, key_id: &str) -> String {
+        crate::domain::aws_outputs::tests::fixture(name)
+            .replace("1234abcd-12ab-34cd-56ef-1234567890ab", key_id)
+            .replace("mrk-1234abcd12ab34cd56ef1234567890ab", key_id)
+    }
+
+    #[test]
+    fn aws_listing_counts_rotations_and_refuses_a_second_pending_material() {
+        let mut form = input(RunbookKind::Rotation, MRK, "");
+        let mrk = "mrk-1234abcd12ab34cd56ef1234567890ab";
+        // LocalStack cannot produce this: new material waiting for the replicas.
+        form.listing = listing("list-key-rotations-multi-region-pending.json", mrk);
+        let why = start(&form, "r".into(), NOW).unwrap_err();
+        assert!(
+            why.contains("PENDING_MULTI_REGION_IMPORT_AND_ROTATION"),
+            "{why}"
+        );
+        assert!(
+            why.contains("delete-imported-key-material --key-material-id 9e8d7c6b"),
+            "{why}"
+        );
+        form.listing = listing("list-key-rotations.json", mrk);
+        let why = start(&form, "r".into(), NOW).unwrap_err();
+        assert!(why.contains("(PENDING_ROTATION)"), "{why}");
+        // Without the pending material: one ON_DEMAND rotation counted.
+        let mut value: Value = serde_json::from_str(&form.listing).unwrap();
+        value["Rotations"].as_array_mut().unwrap().pop();
+        form.listing = value.to_string();
+        assert_eq!(start(&form, "r".into(), NOW).unwrap().rotations_before, 1);
+        // Another key's listing, or a cut-short one, is refused.
+        form.listing = listing(
+            "list-key-rotations.json",
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+        );
+        assert!(
+            start(&form, "r".into(), NOW)
+                .unwrap_err()
+                .contains("not arn:aws:kms")
+        );
+        value["Truncated"] = Value::Bool(true);
+        form.listing = value.to_string();
+        assert!(
+            start(&form, "r".into(), NOW)
+                .unwrap_err()
+                .contains("cut short")
+        );
+        // 25 on-demand rotations: a 26th is refused before anything is sent.
+        value["Truncated"] = Value::Bool(false);
+        let rotation = value["Rotations"][1].clone();
+        value["Rotations"] = Value::Array(vec![rotation; 25]);
+        form.listing = value.to_string();
+        assert!(
+            start(&form, "r".into(), NOW)
+                .unwrap_err()
+                .contains("a 26th is refused")
+        );
     }
 
     #[test]

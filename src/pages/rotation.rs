@@ -19,7 +19,7 @@ use crate::components::loaded::{Loaded, use_kms_read};
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::{TextArea, TextField};
 use crate::domain::arn::AwsKeyArn;
-use crate::domain::aws_cli::describe_key;
+use crate::domain::aws_cli::{describe_key, list_key_rotations};
 use crate::domain::aws_key_spec::AwsKeySpec;
 use crate::domain::aws_outputs::arn_key_id;
 use crate::domain::base64_text::decode_base64;
@@ -176,6 +176,7 @@ fn StartForm(
     let description = RwSignal::new(String::new());
     let valid_to = RwSignal::new(String::new());
     let alias = RwSignal::new(String::new());
+    let listing = RwSignal::new(String::new());
     let same_key: Vec<&str> = context
         .entries
         .iter()
@@ -203,6 +204,7 @@ fn StartForm(
     });
     let run_error = Signal::derive(move || run.value().get().and_then(Result::err));
     let arn_text = arn.to_string();
+    let arn_for_listing = arn.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = RunbookStart {
@@ -217,6 +219,7 @@ fn StartForm(
             alias: alias.get_untracked(),
             rotations_before,
             primary_key_material_id: primary_id.clone(),
+            listing: listing.get_untracked(),
         };
         // Checked here first: a refused form sends nothing.
         submit.submit(|| {
@@ -255,6 +258,17 @@ fn StartForm(
             />
             <TextField id="runbook-description" label="Key material description (symmetric keys, optional)" value=description prose=true />
             <TextField id="runbook-valid-to" label="New material expires on (YYYY-MM-DD, empty: does not expire)" value=valid_to />
+            <CommandBlock
+                id="runbook-list-key-rotations"
+                text=list_key_rotations(&arn_for_listing).multi_line()
+                label="Copy the list-key-rotations command"
+            />
+            <TextArea
+                id="runbook-listing"
+                label="AWS's list-key-rotations output (optional: counts the rotations AWS made and finds a material still pending)"
+                rows=4
+                value=listing
+            />
             <TextField id="runbook-alias" label="Alias to move to the new key (new-key plan, e.g. alias/payments)" value=alias />
             <ErrorBanner message=submit.refusal />
             <ErrorBanner message=run_error />
