@@ -273,6 +273,34 @@ async fn rotation_single_region_symmetric_key_rotates_to_new_material_on_demand(
             .all(|(n, _)| !is_runbook_attribute(n))
     );
     browser.fill(&description, "generation 2").await;
+    // LocalStack answers 501 to list-key-rotations: AWS's own shape (a fixture
+    // from its API reference, about this key) stands in. A material still
+    // pending is refused; without it, the one ON_DEMAND rotation is counted.
+    let key_uuid = arn.rsplit('/').next().unwrap();
+    let fixture = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/aws/list-key-rotations.json"
+    ))
+    .unwrap()
+    .replace("1234abcd-12ab-34cd-56ef-1234567890ab", key_uuid);
+    let listing_field = browser
+        .labelled("AWS's list-key-rotations output (optional: counts the rotations AWS made and finds a material still pending)")
+        .await;
+    browser.paste(&listing_field, &fixture).await;
+    browser.click_button("Start the runbook").await;
+    browser
+        .wait_for_text(".error-banner", |t| {
+            t.contains("waiting to be rotated in (PENDING_ROTATION)")
+        })
+        .await;
+    assert!(
+        vendor_attributes(&kms, &key_id)
+            .iter()
+            .all(|(n, _)| !is_runbook_attribute(n))
+    );
+    let mut listing: Value = serde_json::from_str(&fixture).unwrap();
+    listing["Rotations"].as_array_mut().unwrap().pop();
+    browser.paste(&listing_field, &listing.to_string()).await;
     browser.click_button("Start the runbook").await;
 
     let region = AwsKeyArn::parse(&arn).unwrap().region().to_owned();
@@ -282,7 +310,7 @@ async fn rotation_single_region_symmetric_key_rotates_to_new_material_on_demand(
         new_id, old_id,
         "LocalStack gave the new material the old id"
     );
-    next_is(&browser, "Rotate on demand (rotation 1 of AWS's 25)").await;
+    next_is(&browser, "Rotate on demand (rotation 2 of AWS's 25)").await;
     let shown = browser
         .wait_for_text("#runbook-command", |t| t.contains("rotate-key-on-demand"))
         .await;
