@@ -304,6 +304,12 @@ async fn rotation_single_region_symmetric_key_rotates_to_new_material_on_demand(
     browser.click_button("Start the runbook").await;
 
     let region = AwsKeyArn::parse(&arn).unwrap().region().to_owned();
+    next_is(
+        &browser,
+        &format!("{region} (primary): wrapping key and import token"),
+    )
+    .await;
+    browser.assert_accessible("the rotation runbook").await;
     let imported = import_in_region(&browser, &stack, &region, "primary").await;
     let new_id = material_id(&imported);
     assert_ne!(
@@ -323,6 +329,10 @@ async fn rotation_single_region_symmetric_key_rotates_to_new_material_on_demand(
             t.starts_with("Runbook complete")
         })
         .await;
+    browser
+        .assert_accessible("a completed rotation runbook")
+        .await;
+    browser.audit_page().await;
 
     // AWS: the current material changed; old ciphertext still decrypts.
     let described: Value = serde_json::from_str(&described).unwrap();
