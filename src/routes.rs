@@ -1,8 +1,12 @@
 //! Every page's path, written once: the router, the navigation and the tests
 //! all read it from here.
 
-/// Where the bundle is served (Trunk's `public_url`, the router's base).
-pub const BASE: &str = "/ui";
+/// Where the bundle is served (Trunk's `--public-url`, the router's base):
+/// `/ui`, or what `cargo xtask build --base` gave (`BYOK_BASE`, e.g. `/ui/byok`).
+pub const BASE: &str = match option_env!("BYOK_BASE") {
+    Some(base) => base,
+    None => "/ui",
+};
 
 /// The export page's query parameter naming the key material to export.
 pub const EXPORT_KEY_QUERY: &str = "key";

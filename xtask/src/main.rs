@@ -4,6 +4,8 @@
 mod bundle;
 mod install;
 mod process;
+mod shipped;
+mod size;
 
 use std::env;
 use std::fs;
@@ -21,10 +23,11 @@ fn main() -> ExitCode {
                 println!("  {name}={}", value.display());
             }
         }),
-        Some("build") => install::build_tools().and_then(|()| bundle::build()),
+        Some("build") => bundle::BuildOptions::parse(&args[1..])
+            .and_then(|options| install::build_tools().and_then(|()| bundle::build_with(&options))),
         Some("run") => run(&args[1..]),
         Some("test") => test(),
-        Some("size") => bundle::size_report(),
+        Some("size") => size::report(&bundle::dist()),
         Some("bench") => bench(),
         _ => {
             println!("{}", help());
@@ -48,12 +51,16 @@ fn help() -> String {
                   (chromium, chromium-driver, gcc, pkg-config, libssl-dev), the wasm32
                   target, trunk, wasm-bindgen-cli, wasm-opt (npm binaryen), axe-core,
                   the Cosmian KMS server {kms} (tools/kms-server), LocalStack, the AWS CLI
-  build           install the build tools, build the bundle into dist/ (release,
-                  offline, for /ui/), add its Content-Security-Policy, print its size
+  build [--base /ui/byok/] [--raw] [--dist DIR]
+                  install the build tools, build the bundle into dist/ (release, offline,
+                  for /ui/ or the base given): the wasm precompressed with its loader
+                  (--raw: Trunk's output as it is), its Content-Security-Policy, an
+                  index.html in every page's folder; print its size
   run [--port N]  setup, build, then start the KMS serving the UI at /ui/ (default 9998)
   test            setup, fmt, clippy (native + wasm32), build, unit tests, tidy
                   checks, parser fuzzing, browser end-to-end tests against the KMS
-  size            print dist/'s wasm/js/css/html bytes: raw, gzip -9 and brotli 11
+  size            print the bytes a first load of dist/ downloads, then the largest
+                  wasm contributors per crate and in our own code
   bench           setup, build, then time page load and export in Chromium against
                   a plain client (report in target/bench/ui-timings.md)"
     )
