@@ -1,12 +1,25 @@
 //! Every page's path, written once: the router, the navigation and the tests
 //! all read it from here.
 
-/// Where the bundle is served (Trunk's `--public-url`, the router's base):
-/// `/ui`, or what `cargo xtask build --base` gave (`BYOK_BASE`, e.g. `/ui/byok`).
-pub const BASE: &str = match option_env!("BYOK_BASE") {
-    Some(base) => base,
-    None => "/ui",
-};
+use std::sync::OnceLock;
+
+/// Where the bundle is served unless its page says otherwise (the KMS's `/ui`).
+pub const DEFAULT_BASE: &str = "/ui";
+
+/// The base the page was built for (set once at start-up from index.html).
+static BASE: OnceLock<String> = OnceLock::new();
+
+/// Sets where the bundle is served, e.g. `/ui/byok` (no trailing slash;
+/// empty at a server's root): `cargo xtask build --base` writes it into
+/// index.html's `<meta name="byok-base">`, main.rs reads it. Once only.
+pub fn set_base(base: &str) {
+    let _ = BASE.set(base.trim_end_matches('/').to_owned());
+}
+
+/// The router's base and every link's prefix: `/ui` unless [`set_base`] said.
+pub fn base() -> &'static str {
+    BASE.get().map_or(DEFAULT_BASE, String::as_str)
+}
 
 /// The export page's query parameter naming the key material to export.
 pub const EXPORT_KEY_QUERY: &str = "key";
@@ -49,7 +62,7 @@ impl Page {
         Self::CreateEc,
     ];
 
-    /// The path below [`BASE`] as router segments; the KMS falls back to
+    /// The path below [`base`] as router segments; the KMS falls back to
     /// index.html for `/ui/aws*`, `/ui/sym*`, `/ui/rsa*` and `/ui/ec*`, so
     /// every page survives a reload.
     pub fn segments(self) -> (&'static str, &'static str) {
@@ -67,7 +80,7 @@ impl Page {
     /// The absolute link (`<A>` does not add the router's base).
     pub fn href(self) -> String {
         let (section, page) = self.segments();
-        format!("{BASE}/{section}/{page}")
+        format!("{}/{section}/{page}", base())
     }
 
     /// The export page with its key and/or KEK chosen (empty: not chosen),

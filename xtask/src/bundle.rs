@@ -99,16 +99,32 @@ pub fn build_with(options: &BuildOptions) -> Result {
             .args(["build", "--release", "--offline", "--public-url"])
             .arg(&options.base)
             .arg("--dist")
-            .arg(&options.dist)
-            // Read by src/routes.rs (option_env!) as the router's base.
-            .env("BYOK_BASE", options.router_base()),
+            .arg(&options.dist),
     )?;
     if !options.raw {
         crate::shipped::ship(&options.dist, &options.base)?;
     }
+    edit_index(&options.dist, |html| {
+        Ok(with_base(html, options.router_base()))
+    })?;
     add_content_security_policy(&options.dist)?;
     write_route_pages(&options.dist)?;
     crate::size::report(&options.dist)
+}
+
+/// Rewrites `dist`/index.html with `edit`.
+fn edit_index(dist: &Path, edit: impl FnOnce(&str) -> Result<String>) -> Result {
+    let path = dist.join("index.html");
+    let html = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    fs::write(&path, edit(&html)?).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `html` telling the app where it is served (read by src/main.rs for the
+/// router's base and every link): `<meta name="byok-base">` after the charset.
+fn with_base(html: &str, router_base: &str) -> String {
+    let charset = "<meta charset=\"utf-8\" />";
+    let meta = format!("<meta name=\"byok-base\" content=\"{router_base}\" />");
+    html.replacen(charset, &format!("{charset}\n    {meta}"), 1)
 }
 
 /// Where the app may connect besides its own origin; override with
@@ -118,12 +134,9 @@ const DEFAULT_CONNECT_SRC: &str = "http://127.0.0.1:* http://localhost:*";
 /// Puts a Content-Security-Policy in `dist`/index.html: own origin only, the
 /// wasm ('wasm-unsafe-eval'), and the one inline loader by its hash.
 fn add_content_security_policy(dist: &Path) -> Result {
-    let path = dist.join("index.html");
-    let html = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let connect =
         env::var("BYOK_CSP_CONNECT_SRC").unwrap_or_else(|_| DEFAULT_CONNECT_SRC.to_owned());
-    let html = with_content_security_policy(&html, &connect)?;
-    fs::write(&path, html).map_err(|e| format!("{}: {e}", path.display()))
+    edit_index(dist, |html| with_content_security_policy(html, &connect))
 }
 
 /// `html` with a CSP `<meta>` right after its charset: the inline loader is
@@ -240,6 +253,10 @@ mod tests {
         let options = options.unwrap();
         assert_eq!((options.base.as_str(), options.raw), ("/ui/byok/", true));
         assert_eq!(options.router_base(), "/ui/byok");
+        assert_eq!(
+            with_base("<meta charset=\"utf-8\" />", "/ui/byok"),
+            "<meta charset=\"utf-8\" />\n    <meta name=\"byok-base\" content=\"/ui/byok\" />"
+        );
         assert!(BuildOptions::parse(&["--bse".into()]).is_err());
     }
 }

@@ -61,8 +61,10 @@ fn help() -> String {
                   checks, parser fuzzing, browser end-to-end tests against the KMS
   size            print the bytes a first load of dist/ downloads, then the largest
                   wasm contributors per crate and in our own code
-  bench           setup, build, then time page load and export in Chromium against
-                  a plain client (report in target/bench/ui-timings.md)"
+  bench           setup, build the shipped and the raw bundle, then: bytes over the
+                  wire and first usable control per page (loopback, 10 Mbit/s + 50 ms,
+                  1.5 Mbit/s + 100 ms), page load and export against a plain client
+                  (report in target/bench/ui-timings.md)"
     )
 }
 
@@ -135,6 +137,7 @@ fn test() -> Result {
         ]),
     )?;
     bundle::build()?;
+    bundle::build_with(&subfolder_build())?;
     run_step(
         "unit tests",
         command("cargo").args(["test", "--workspace", "--lib", "--bins"]),
@@ -164,12 +167,23 @@ fn test() -> Result {
     )
 }
 
-/// What the end-to-end tests are told: the KMS, the bundle, LocalStack's
+/// The bundle built for `/ui/byok/`: the end-to-end tests install it beside
+/// a stand-in stock UI and on a plain static server.
+fn subfolder_build() -> bundle::BuildOptions {
+    bundle::BuildOptions {
+        base: "/ui/byok/".to_owned(),
+        dist: root().join("target").join("dist-byok"),
+        ..Default::default()
+    }
+}
+
+/// What the end-to-end tests are told: the KMS, the bundles, LocalStack's
 /// Python, the AWS CLI and axe-core.
-fn e2e_env(installed: &install::Installed) -> [(&'static str, PathBuf); 5] {
+fn e2e_env(installed: &install::Installed) -> [(&'static str, PathBuf); 6] {
     [
         ("BYOK_KMS_BIN", installed.kms_server.clone()),
         ("BYOK_DIST", bundle::dist()),
+        ("BYOK_DIST_SUBFOLDER", subfolder_build().dist),
         (
             "BYOK_LOCALSTACK_PYTHON",
             installed.localstack_python.clone(),
@@ -179,15 +193,34 @@ fn e2e_env(installed: &install::Installed) -> [(&'static str, PathBuf); 5] {
     ]
 }
 
-/// `cargo xtask bench`: the timing report against the real KMS.
+/// The bench targets `cargo xtask bench` runs, in order (each writes its
+/// report under target/bench/).
+const BENCHES: [&str; 1] = ["ui_timings"];
+
+/// Where the bench's raw-bundle reference is built.
+fn raw_dist() -> PathBuf {
+    root().join("target").join("bench").join("dist-raw")
+}
+
+/// `cargo xtask bench`: the shipped bundle and the raw one as its reference,
+/// then every bench against the real KMS.
 fn bench() -> Result {
     let installed = install::everything()?;
     bundle::build()?;
-    run_step(
-        "timing report (20 runs; written to target/bench/ui-timings.md)",
-        command("cargo")
-            .args(["bench", "--bench", "ui_timings"])
-            .env("BYOK_KMS_BIN", &installed.kms_server)
-            .env("BYOK_DIST", bundle::dist()),
-    )
+    bundle::build_with(&bundle::BuildOptions {
+        raw: true,
+        dist: raw_dist(),
+        ..Default::default()
+    })?;
+    for name in BENCHES {
+        run_step(
+            &format!("bench {name} (report in target/bench/)"),
+            command("cargo")
+                .args(["bench", "--bench", name])
+                .env("BYOK_KMS_BIN", &installed.kms_server)
+                .env("BYOK_DIST", bundle::dist())
+                .env("BYOK_DIST_RAW", raw_dist()),
+        )?;
+    }
+    Ok(())
 }
