@@ -13,11 +13,11 @@ use std::time::{Duration, Instant};
 use byok_e2e_support::pages::{ExportPage, ExportResult};
 use byok_e2e_support::seed::{create_material, import_kek_with};
 use byok_e2e_support::{Browser, KMS_VERSION, Kms, dist_dir};
-use byok_ui::routes::Page;
-use serde_json::json;
 use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::kmip::{self, *};
+use byok_ui::routes::Page;
+use serde_json::json;
 
 const RUNS: usize = 20;
 
@@ -121,7 +121,11 @@ async fn first_load(browser: &Browser, folder: PathBuf) -> FirstLoad {
         for page in Page::ALL {
             let mut samples = Vec::new();
             for _ in 0..LOAD_RUNS {
-                browser.client.goto(&kms.ui_url(&page.href())).await.unwrap();
+                browser
+                    .client
+                    .goto(&kms.ui_url(&page.href()))
+                    .await
+                    .unwrap();
                 samples.push(Duration::from_secs_f64(
                     in_page_ms(browser, "window.__usable").await / 1000.0,
                 ));

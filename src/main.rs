@@ -5,7 +5,12 @@ fn main() {
     console_error_panic_hook::set_once();
     if let Some(base) = web_sys::window()
         .and_then(|window| window.document())
-        .and_then(|document| document.query_selector("meta[name=byok-base]").ok().flatten())
+        .and_then(|document| {
+            document
+                .query_selector("meta[name=byok-base]")
+                .ok()
+                .flatten()
+        })
         .and_then(|meta| meta.get_attribute("content"))
     {
         byok_ui::routes::set_base(&base);

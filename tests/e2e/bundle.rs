@@ -30,7 +30,12 @@ fn bundle_file(dist: &Path, suffix: &str) -> PathBuf {
         .map(|e| e.path())
         .filter(|p| p.to_string_lossy().ends_with(suffix))
         .collect();
-    assert_eq!(found.len(), 1, "one *{suffix} in {}: {found:?}", dist.display());
+    assert_eq!(
+        found.len(),
+        1,
+        "one *{suffix} in {}: {found:?}",
+        dist.display()
+    );
     found[0].clone()
 }
 
@@ -45,7 +50,11 @@ async fn the_kms_serves_the_precompressed_wasm_as_it_is_and_the_app_runs_from_it
     let kms = Kms::with_ui();
     let dist = dist_dir();
     let compressed = bundle_file(&dist, "_bg.wasm.deflate");
-    let name = compressed.file_name().unwrap().to_string_lossy().into_owned();
+    let name = compressed
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     let index = ureq::get(&kms.ui_url("/ui/"))
         .call()
         .unwrap()
@@ -53,7 +62,10 @@ async fn the_kms_serves_the_precompressed_wasm_as_it_is_and_the_app_runs_from_it
         .read_to_string()
         .unwrap();
     assert!(index.contains(&format!("/ui/{name}")), "{index}");
-    assert!(!index.contains("_bg.wasm\""), "the raw wasm is not referenced: {index}");
+    assert!(
+        !index.contains("_bg.wasm\""),
+        "the raw wasm is not referenced: {index}"
+    );
     let mut response = ureq::get(&kms.ui_url(&format!("/ui/{name}")))
         .header("Accept-Encoding", "gzip, deflate, br")
         .call()
@@ -65,7 +77,11 @@ async fn the_kms_serves_the_precompressed_wasm_as_it_is_and_the_app_runs_from_it
         .limit(10_000_000)
         .read_to_vec()
         .unwrap();
-    assert_eq!(served, fs::read(&compressed).unwrap(), "sent as it is on disk");
+    assert_eq!(
+        served,
+        fs::read(&compressed).unwrap(),
+        "sent as it is on disk"
+    );
 
     let browser = Browser::start().await;
     browser.goto(&kms.ui_url("/ui/")).await;
@@ -93,12 +109,18 @@ async fn a_wasm_changed_by_one_byte_on_the_server_is_refused_with_a_visible_mess
     let browser = Browser::start().await;
     browser.goto(&kms.ui_url("/ui/aws/import-kek")).await;
     let text = browser.wait_for_text(LOAD_ERROR, |t| !t.is_empty()).await;
-    assert!(text.starts_with("The AWS BYOK page could not start: "), "{text}");
+    assert!(
+        text.starts_with("The AWS BYOK page could not start: "),
+        "{text}"
+    );
     assert!(
         text.contains("does not match the integrity hash in this page"),
         "{text}"
     );
-    assert!(browser.visible_texts("h1").await.is_empty(), "the app did not run");
+    assert!(
+        browser.visible_texts("h1").await.is_empty(),
+        "the app did not run"
+    );
     browser.screenshot("bundle-tampered-wasm").await;
     browser.assert_accessible("a tampered wasm").await;
     browser.close().await;
@@ -234,7 +256,9 @@ async fn on_a_plain_static_server_of_another_origin_it_works_with_the_kms_throug
     Settings::use_server(&browser, &kms.url(), "").await;
     browser.client.refresh().await.unwrap();
     browser
-        .wait_for_text(VERSION, |t| t.contains(KMS_VERSION) && t.contains(&kms.url()))
+        .wait_for_text(VERSION, |t| {
+            t.contains(KMS_VERSION) && t.contains(&kms.url())
+        })
         .await;
     browser.element("tr[data-kek-id='kek']").await;
     browser.screenshot("bundle-static-site").await;

@@ -236,7 +236,10 @@ mod tests {
     #[test]
     fn every_route_of_the_app_gets_a_folder() {
         let folders = route_folders(ROUTES_SOURCE);
-        assert!(folders.contains(&"aws/export-key-material".to_owned()), "{folders:?}");
+        assert!(
+            folders.contains(&"aws/export-key-material".to_owned()),
+            "{folders:?}"
+        );
         assert!(folders.contains(&"sym/create".to_owned()), "{folders:?}");
         assert!(folders.len() >= 7, "{folders:?}");
     }
@@ -246,7 +249,14 @@ mod tests {
         assert_eq!(normalized_base("/ui/byok").unwrap(), "/ui/byok/");
         assert_eq!(normalized_base("/ui/").unwrap(), "/ui/");
         assert_eq!(normalized_base("/").unwrap(), "/");
-        for bad in ["ui/byok", "/ui//byok", "/ui/../x", "/ui byok/", "https://x/ui/", ""] {
+        for bad in [
+            "ui/byok",
+            "/ui//byok",
+            "/ui/../x",
+            "/ui byok/",
+            "https://x/ui/",
+            "",
+        ] {
             assert!(normalized_base(bad).is_err(), "{bad}");
         }
         let options = BuildOptions::parse(&["--base".into(), "/ui/byok".into(), "--raw".into()]);

@@ -189,7 +189,10 @@ mod tests {
         assert!(!out.contains("a_bg.wasm"), "{out}");
         assert!(!out.contains("init"), "{out}");
         assert_eq!(out.matches("<script").count(), 1, "{out}");
-        assert!(out.contains("<link ours>\n    <script type=\"module\">go()</script>\n  </head>"), "{out}");
+        assert!(
+            out.contains("<link ours>\n    <script type=\"module\">go()</script>\n  </head>"),
+            "{out}"
+        );
         assert!(out.contains("main.css"), "{out}");
     }
 
@@ -206,11 +209,16 @@ mod tests {
         fs::write(&js, "x").unwrap();
         fs::write(&wasm, "abc").unwrap();
         let loader = loader_for("/ui/byok/", &js, &wasm).unwrap();
-        assert!(loader.contains("\"/ui/byok/a_bg.wasm.deflate\""), "{loader}");
+        assert!(
+            loader.contains("\"/ui/byok/a_bg.wasm.deflate\""),
+            "{loader}"
+        );
         assert!(loader.contains("import(\"/ui/byok/a.js\")"), "{loader}");
         // `printf abc | openssl dgst -sha384 -binary | base64`
         assert!(
-            loader.contains("sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn"),
+            loader.contains(
+                "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn"
+            ),
             "{loader}"
         );
         assert!(!loader.contains("__"), "{loader}");

@@ -99,8 +99,20 @@ fn print_top(what: &str, sizes: BTreeMap<String, usize>, total: usize, count: us
 }
 
 /// The crate a demangled function belongs to: the first path of its name
-/// (`<tachys::html::X as Y>::f` → `tachys`, `core::ptr::drop_in_place<…>` → `core`).
+/// (`<tachys::html::X as Y>::f` → `tachys`, `core::ptr::drop_in_place<…>` → `core`);
+/// a blanket impl on a bare type parameter goes to its trait's crate
+/// (`<T as tachys::view::IntoAny>::into_any` → `tachys`).
 fn crate_of(name: &str) -> String {
+    let first = first_path(name);
+    match name.split_once(" as ") {
+        Some((_, trait_path)) if first.chars().next().is_some_and(char::is_uppercase) => {
+            first_path(trait_path)
+        }
+        _ => first,
+    }
+}
+
+fn first_path(name: &str) -> String {
     let name = name.trim_start_matches(['<', '&', '*', '(', '[']);
     let name = name
         .strip_prefix("mut ")
@@ -273,7 +285,9 @@ mod tests {
             &[2, 7, 1, 1, b'm', 1, b'f', 0, 0],     // import section: one function
             &[3, 3, 2, 0, 0],                       // two functions
             &[10, 8, 2, 2, 0, 0x0b, 3, 0, 1, 0x0b], // bodies of 2 and 3 bytes
-            &[0, 14, 4, b'n', b'a', b'm', b'e', 1, 7, 2, 1, 1, b'a', 2, 1, b'b'],
+            &[
+                0, 14, 4, b'n', b'a', b'm', b'e', 1, 7, 2, 1, 1, b'a', 2, 1, b'b',
+            ],
         ]
         .concat();
         assert_eq!(
@@ -285,10 +299,24 @@ mod tests {
 
     #[test]
     fn names_go_to_their_crate_and_our_module() {
-        assert_eq!(crate_of("<tachys::html::X as core::fmt::Debug>::fmt"), "tachys");
-        assert_eq!(crate_of("core::ptr::drop_in_place<alloc::string::String>"), "core");
-        assert_eq!(crate_of("<&mut serde_json::de::Deserializer<R>>::f"), "serde_json");
+        assert_eq!(
+            crate_of("<tachys::html::X as core::fmt::Debug>::fmt"),
+            "tachys"
+        );
+        assert_eq!(
+            crate_of("core::ptr::drop_in_place<alloc::string::String>"),
+            "core"
+        );
+        assert_eq!(
+            crate_of("<&mut serde_json::de::Deserializer<R>>::f"),
+            "serde_json"
+        );
         assert_eq!(crate_of("<dyn core::any::Any>::is"), "core");
+        assert_eq!(crate_of("<T as tachys::view::IntoAny>::into_any"), "tachys");
+        assert_eq!(
+            crate_of("<Match as leptos_router::nested_router::AddNestedRoute>::build"),
+            "leptos_router"
+        );
         assert_eq!(
             module_of("byok_ui::pages::ledger::__component_ledger_page::{{closure}}"),
             "byok_ui::pages::ledger"

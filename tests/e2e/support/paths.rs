@@ -91,8 +91,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
         if path.is_dir() {
             copy_dir(&path, &target);
         } else {
-            fs::copy(&path, &target)
-                .unwrap_or_else(|e| panic!("copy {}: {e}", path.display()));
+            fs::copy(&path, &target).unwrap_or_else(|e| panic!("copy {}: {e}", path.display()));
         }
     }
 }
