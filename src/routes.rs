@@ -62,9 +62,9 @@ impl Page {
         Self::CreateEc,
     ];
 
-    /// The path below [`base`] as router segments; the KMS falls back to
-    /// index.html for `/ui/aws*`, `/ui/sym*`, `/ui/rsa*` and `/ui/ec*`, so
-    /// every page survives a reload.
+    /// The path below [`base`] as router segments; `cargo xtask build` reads
+    /// this match to write `<section>/<page>/index.html`, so every page
+    /// survives a reload on any static server (keep one arm per line).
     pub fn segments(self) -> (&'static str, &'static str) {
         match self {
             Self::Byok => ("aws", "byok"),
