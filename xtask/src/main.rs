@@ -49,7 +49,8 @@ fn help() -> String {
         "cargo xtask <command>
   setup           install what is missing, each tool cached by version: apt packages
                   (chromium, chromium-driver, gcc, pkg-config, libssl-dev), the wasm32
-                  target, trunk, wasm-bindgen-cli, wasm-opt (npm binaryen), axe-core,
+                  target, trunk, wasm-bindgen-cli, wasm-opt (npm binaryen), terser (npm),
+                  axe-core,
                   the Cosmian KMS server {kms} (tools/kms-server), LocalStack, the AWS CLI
   build [--base /ui/byok/] [--raw] [--dist DIR]
                   install the build tools, build the bundle into dist/ (release, offline,
@@ -57,8 +58,9 @@ fn help() -> String {
                   (--raw: Trunk's output as it is), its Content-Security-Policy, an
                   index.html in every page's folder; print its size
   run [--port N]  setup, build, then start the KMS serving the UI at /ui/ (default 9998)
-  test            setup, fmt, clippy (native + wasm32), build, unit tests, tidy
-                  checks, parser fuzzing, browser end-to-end tests against the KMS
+  test            setup, fmt, clippy (native + wasm32), build (for /ui/, and for
+                  /ui/byok/ into target/dist-byok), unit tests, tidy checks, parser
+                  fuzzing, browser end-to-end tests against the KMS
   size            print the bytes a first load of dist/ downloads, then the largest
                   wasm contributors per crate and in our own code
   bench           setup, build the shipped and the raw bundle, then: bytes over the

@@ -64,7 +64,8 @@ fn named_wasm() -> PathBuf {
 /// Prints the largest crates and the largest modules of our own code.
 fn contributors() -> Result {
     let path = named_wasm();
-    let bytes = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = fs::read(&path)
+        .map_err(|e| format!("{} ({e}): run `cargo xtask build`", path.display()))?;
     let functions = function_sizes(&bytes)?;
     let code: usize = functions.iter().map(|(_, size)| size).sum();
     let mut crates = BTreeMap::<String, usize>::new();
