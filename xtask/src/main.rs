@@ -50,8 +50,7 @@ fn help() -> String {
   setup           install what is missing, each tool cached by version: apt packages
                   (chromium, chromium-driver, gcc, pkg-config, libssl-dev), the wasm32
                   target, trunk, wasm-bindgen-cli, wasm-opt (npm binaryen), terser (npm),
-                  axe-core,
-                  the Cosmian KMS server {kms} (tools/kms-server), LocalStack, the AWS CLI
+                  axe-core, the Cosmian KMS server {kms} (tools/kms-server), LocalStack, the AWS CLI
   build [--base /ui/byok/] [--raw] [--dist DIR]
                   install the build tools, build the bundle into dist/ (release, offline,
                   for /ui/ or the base given): the wasm precompressed with its loader
