@@ -11,7 +11,7 @@ use crate::pages::{
     ByokPage, CreateEcPage, CreateRsaPage, CreateSymmetricPage, ExportKeyMaterialPage,
     ImportKekPage, LedgerPage, NotFound, RotationPage,
 };
-use crate::routes::{BASE, Page};
+use crate::routes::{Page, base};
 use crate::settings::Settings;
 
 /// The whole application.
@@ -23,7 +23,7 @@ pub fn App() -> impl IntoView {
         (StaticSegment(section), StaticSegment(name))
     };
     view! {
-        <Router base=BASE>
+        <Router base=base()>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="app-header">
                 <p class="brand">"AWS BYOK · Cosmian KMS"</p>

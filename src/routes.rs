@@ -1,8 +1,25 @@
 //! Every page's path, written once: the router, the navigation and the tests
 //! all read it from here.
 
-/// Where the bundle is served (Trunk's `public_url`, the router's base).
-pub const BASE: &str = "/ui";
+use std::sync::OnceLock;
+
+/// Where the bundle is served unless its page says otherwise (the KMS's `/ui`).
+pub const DEFAULT_BASE: &str = "/ui";
+
+/// The base the page was built for (set once at start-up from index.html).
+static BASE: OnceLock<String> = OnceLock::new();
+
+/// Sets where the bundle is served, e.g. `/ui/byok` (no trailing slash;
+/// empty at a server's root): `cargo xtask build --base` writes it into
+/// index.html's `<meta name="byok-base">`, main.rs reads it. Once only.
+pub fn set_base(base: &str) {
+    let _ = BASE.set(base.trim_end_matches('/').to_owned());
+}
+
+/// The router's base and every link's prefix: `/ui` unless [`set_base`] said.
+pub fn base() -> &'static str {
+    BASE.get().map_or(DEFAULT_BASE, String::as_str)
+}
 
 /// The export page's query parameter naming the key material to export.
 pub const EXPORT_KEY_QUERY: &str = "key";
@@ -50,9 +67,9 @@ impl Page {
         Self::CreateEc,
     ];
 
-    /// The path below [`BASE`] as router segments; the KMS falls back to
-    /// index.html for `/ui/aws*`, `/ui/sym*`, `/ui/rsa*` and `/ui/ec*`, so
-    /// every page survives a reload.
+    /// The path below [`base`] as router segments; `cargo xtask build` reads
+    /// this match to write `<section>/<page>/index.html`, so every page
+    /// survives a reload on any static server (keep one arm per line).
     pub fn segments(self) -> (&'static str, &'static str) {
         match self {
             Self::Byok => ("aws", "byok"),
@@ -69,7 +86,7 @@ impl Page {
     /// The absolute link (`<A>` does not add the router's base).
     pub fn href(self) -> String {
         let (section, page) = self.segments();
-        format!("{BASE}/{section}/{page}")
+        format!("{}/{section}/{page}", base())
     }
 
     /// The export page with its key and/or KEK chosen (empty: not chosen),

@@ -1,10 +1,9 @@
-//! `cargo xtask build` and `size`: the release bundle in dist/, its
-//! Content-Security-Policy, and what each file weighs raw, gzipped and brotlied.
+//! `cargo xtask build` and `size`: the release bundle in dist/ for a base path,
+//! its shipped form (shipped.rs), its Content-Security-Policy and route folders.
 
 use std::env;
 use std::fs;
-use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::process::{Result, command, root, run_step};
 
@@ -13,29 +12,131 @@ pub fn dist() -> PathBuf {
     root().join("dist")
 }
 
-/// `trunk build --release --offline`, then the CSP, then the size report.
+/// What `cargo xtask build` makes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// The URL path the bundle is served under, with both slashes (`/ui/`).
+    pub base: String,
+    /// Trunk's output as it is (the wasm uncompressed): the bench's reference.
+    pub raw: bool,
+    pub dist: PathBuf,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        Self {
+            base: "/ui/".to_owned(),
+            raw: false,
+            dist: dist(),
+        }
+    }
+}
+
+pub const BUILD_USAGE: &str = "usage: cargo xtask build [--base /ui/byok/] [--raw] [--dist DIR]";
+
+impl BuildOptions {
+    /// `--base PATH`, `--raw`, `--dist DIR`, in any order.
+    pub fn parse(args: &[String]) -> Result<Self> {
+        let mut options = Self::default();
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--base" => {
+                    let base = args.next().ok_or(BUILD_USAGE)?;
+                    options.base = normalized_base(base)?;
+                }
+                "--dist" => options.dist = root().join(args.next().ok_or(BUILD_USAGE)?),
+                "--raw" => options.raw = true,
+                other => return Err(format!("unknown option {other:?}; {BUILD_USAGE}")),
+            }
+        }
+        Ok(options)
+    }
+
+    /// The router's base: the path without its trailing slash (`/ui`, or
+    /// empty at the server's root).
+    fn router_base(&self) -> &str {
+        self.base.trim_end_matches('/')
+    }
+}
+
+/// `/ui/byok` → `/ui/byok/`; a base must be an absolute URL path.
+fn normalized_base(base: &str) -> Result<String> {
+    let trimmed = base.trim().trim_end_matches('/');
+    let valid = base.trim().starts_with('/')
+        && trimmed
+            .split('/')
+            .skip(1)
+            .all(|segment| !segment.is_empty() && segment != "." && segment != "..")
+        && trimmed
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/-_.~".contains(c));
+    if valid {
+        Ok(format!("{trimmed}/"))
+    } else {
+        Err(format!(
+            "--base {base:?}: give the URL path the bundle is served under, e.g. /ui/ or /ui/byok/ \
+             (letters, digits, - _ . ~ between slashes)"
+        ))
+    }
+}
+
+/// The default bundle: shipped form, for `/ui/`, in dist/.
 pub fn build() -> Result {
+    build_with(&BuildOptions::default())
+}
+
+/// `trunk build --release --offline` for the base, then the shipped form
+/// (unless raw), the CSP, an index.html in every route's folder, the size report.
+pub fn build_with(options: &BuildOptions) -> Result {
     run_step(
-        "trunk build --release --offline",
-        command("trunk").args(["build", "--release", "--offline"]),
+        &format!(
+            "trunk build --release --offline --public-url {} ({})",
+            options.base,
+            if options.raw { "raw" } else { "shipped form" }
+        ),
+        command("trunk")
+            .args(["build", "--release", "--offline", "--public-url"])
+            .arg(&options.base)
+            .arg("--dist")
+            .arg(&options.dist),
     )?;
-    add_content_security_policy()?;
-    size_report()
+    if !options.raw {
+        crate::shipped::ship(&options.dist, &options.base)?;
+    }
+    edit_index(&options.dist, |html| {
+        Ok(with_base(html, options.router_base()))
+    })?;
+    add_content_security_policy(&options.dist)?;
+    write_route_pages(&options.dist)?;
+    crate::size::report(&options.dist)
+}
+
+/// Rewrites `dist`/index.html with `edit`.
+fn edit_index(dist: &Path, edit: impl FnOnce(&str) -> Result<String>) -> Result {
+    let path = dist.join("index.html");
+    let html = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    fs::write(&path, edit(&html)?).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `html` telling the app where it is served (read by src/main.rs for the
+/// router's base and every link): `<meta name="byok-base">` after the charset.
+fn with_base(html: &str, router_base: &str) -> String {
+    let charset = "<meta charset=\"utf-8\" />";
+    let meta = format!("<meta name=\"byok-base\" content=\"{router_base}\" />");
+    html.replacen(charset, &format!("{charset}\n    {meta}"), 1)
 }
 
 /// Where the app may connect besides its own origin; override with
 /// `BYOK_CSP_CONNECT_SRC` (space-separated origins) for a remote KMS.
 const DEFAULT_CONNECT_SRC: &str = "http://127.0.0.1:* http://localhost:*";
 
-/// Puts a Content-Security-Policy in dist/index.html: own origin only, the
-/// wasm ('wasm-unsafe-eval'), and Trunk's one inline loader by its hash.
-fn add_content_security_policy() -> Result {
-    let path = dist().join("index.html");
-    let html = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+/// Puts a Content-Security-Policy in `dist`/index.html: own origin only, the
+/// wasm ('wasm-unsafe-eval'), and the one inline loader by its hash.
+fn add_content_security_policy(dist: &Path) -> Result {
     let connect =
         env::var("BYOK_CSP_CONNECT_SRC").unwrap_or_else(|_| DEFAULT_CONNECT_SRC.to_owned());
-    let html = with_content_security_policy(&html, &connect)?;
-    fs::write(&path, html).map_err(|e| format!("{}: {e}", path.display()))
+    edit_index(dist, |html| with_content_security_policy(html, &connect))
 }
 
 /// `html` with a CSP `<meta>` right after its charset: the inline loader is
@@ -64,95 +165,43 @@ fn with_content_security_policy(html: &str, connect: &str) -> Result<String> {
     Ok(html.replacen(charset, &format!("{charset}\n    {meta}"), 1))
 }
 
-/// One bundle file's weight.
-struct Row {
-    kind: String,
-    name: String,
-    raw: usize,
-    gzip: usize,
-    brotli: usize,
+/// Every page's folder, as src/routes.rs's `Page::segments` names them.
+const ROUTES_SOURCE: &str = include_str!("../../src/routes.rs");
+
+/// `("aws", "byok")`, … read from the `segments` match of src/routes.rs, so a
+/// new page gets its folder without a second list.
+fn route_folders(source: &str) -> Vec<String> {
+    let Some(start) = source.find("pub fn segments") else {
+        return Vec::new();
+    };
+    let body = &source[start..];
+    let body = &body[..body.find("\n    }\n").unwrap_or(body.len())];
+    body.lines()
+        .filter_map(|line| {
+            let (_, pair) = line.split_once("=> (\"")?;
+            let (section, rest) = pair.split_once('"')?;
+            let (_, rest) = rest.split_once('"')?;
+            let (page, _) = rest.split_once('"')?;
+            Some(format!("{section}/{page}"))
+        })
+        .collect()
 }
 
-/// Prints every wasm/js/css/html file in dist/: raw, gzip -9 and brotli 11
-/// bytes (what a server with either compression sends), and the totals.
-pub fn size_report() -> Result {
-    let dist = dist();
-    let entries = fs::read_dir(&dist).map_err(|e| {
-        format!(
-            "no bundle at {} ({e}): run `cargo xtask build`",
-            dist.display()
-        )
-    })?;
-    let mut rows = Vec::new();
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let kind = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        if !["wasm", "js", "css", "html"].contains(&kind.as_str()) {
-            continue;
-        }
-        let bytes = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        rows.push(Row {
-            kind,
-            name,
-            raw: bytes.len(),
-            gzip: gzip_len(&bytes)?,
-            brotli: brotli_len(&bytes)?,
-        });
+/// Copies index.html into `<route>/index.html` for every page, so a deep link
+/// or a reload is a real file on any static server (no rewrite rules).
+fn write_route_pages(dist: &Path) -> Result {
+    let folders = route_folders(ROUTES_SOURCE);
+    if folders.is_empty() {
+        return Err("no route found in src/routes.rs's Page::segments".to_owned());
     }
-    rows.sort_by(|a, b| (&a.kind, &a.name).cmp(&(&b.kind, &b.name)));
-    println!("bundle size ({}):", dist.display());
-    println!(
-        "  {:<5} {:>10} {:>10} {:>10}  file",
-        "kind", "raw", "gzip -9", "brotli 11"
-    );
-    for Row {
-        kind,
-        name,
-        raw,
-        gzip,
-        brotli,
-    } in &rows
-    {
-        println!("  {kind:<5} {raw:>10} {gzip:>10} {brotli:>10}  {name}");
+    let index = dist.join("index.html");
+    for folder in folders {
+        let dir = dist.join(&folder);
+        fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        fs::copy(&index, dir.join("index.html"))
+            .map_err(|e| format!("{}/index.html: {e}", dir.display()))?;
     }
-    let total = |bytes: fn(&Row) -> usize| rows.iter().map(bytes).sum::<usize>();
-    println!(
-        "  {:<5} {:>10} {:>10} {:>10}",
-        "total",
-        total(|r| r.raw),
-        total(|r| r.gzip),
-        total(|r| r.brotli)
-    );
     Ok(())
-}
-
-fn gzip_len(bytes: &[u8]) -> Result<usize> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes).map_err(|e| e.to_string())?;
-    Ok(encoder.finish().map_err(|e| e.to_string())?.len())
-}
-
-fn brotli_len(mut bytes: &[u8]) -> Result<usize> {
-    let mut out = Vec::new();
-    brotli::BrotliCompress(
-        &mut bytes,
-        &mut out,
-        &brotli::enc::BrotliEncoderParams {
-            quality: 11,
-            ..Default::default()
-        },
-    )
-    .map_err(|e| e.to_string())?;
-    Ok(out.len())
 }
 
 #[cfg(test)]
@@ -182,5 +231,42 @@ mod tests {
     fn a_page_without_the_inline_loader_is_refused() {
         assert!(with_content_security_policy("<meta charset=\"utf-8\" />", "").is_err());
         assert!(with_content_security_policy("<script type=\"module\">x", "").is_err());
+    }
+
+    #[test]
+    fn every_route_of_the_app_gets_a_folder() {
+        let folders = route_folders(ROUTES_SOURCE);
+        assert!(
+            folders.contains(&"aws/export-key-material".to_owned()),
+            "{folders:?}"
+        );
+        assert!(folders.contains(&"sym/create".to_owned()), "{folders:?}");
+        assert!(folders.len() >= 7, "{folders:?}");
+    }
+
+    #[test]
+    fn a_base_gets_both_slashes_and_odd_ones_are_refused() {
+        assert_eq!(normalized_base("/ui/byok").unwrap(), "/ui/byok/");
+        assert_eq!(normalized_base("/ui/").unwrap(), "/ui/");
+        assert_eq!(normalized_base("/").unwrap(), "/");
+        for bad in [
+            "ui/byok",
+            "/ui//byok",
+            "/ui/../x",
+            "/ui byok/",
+            "https://x/ui/",
+            "",
+        ] {
+            assert!(normalized_base(bad).is_err(), "{bad}");
+        }
+        let options = BuildOptions::parse(&["--base".into(), "/ui/byok".into(), "--raw".into()]);
+        let options = options.unwrap();
+        assert_eq!((options.base.as_str(), options.raw), ("/ui/byok/", true));
+        assert_eq!(options.router_base(), "/ui/byok");
+        assert_eq!(
+            with_base("<meta charset=\"utf-8\" />", "/ui/byok"),
+            "<meta charset=\"utf-8\" />\n    <meta name=\"byok-base\" content=\"/ui/byok\" />"
+        );
+        assert!(BuildOptions::parse(&["--bse".into()]).is_err());
     }
 }

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::process::{
-    BINARYEN_VERSION, Result, binaryen_bin, binaryen_dir, cargo_bin_dir, command, home, run_step,
-    tool_cache, version_of,
+    BINARYEN_VERSION, Result, TERSER_VERSION, binaryen_bin, binaryen_dir, cargo_bin_dir, command,
+    home, run_step, terser_bin, terser_dir, tool_cache, version_of,
 };
 
 const TRUNK_VERSION: &str = "0.21.14";
@@ -78,7 +78,7 @@ fn pinned_version<'a>(manifest: &'a str, dependency: &str) -> Option<&'a str> {
 }
 
 /// What the UI build needs: apt packages (chromium among them), the wasm32
-/// target, trunk, wasm-bindgen-cli, axe-core and binaryen's wasm-opt.
+/// target, trunk, wasm-bindgen-cli, axe-core, binaryen's wasm-opt and terser.
 pub fn build_tools() -> Result {
     apt()?;
     if !version_of("rustup", &["target", "list", "--installed"])
@@ -115,6 +115,9 @@ pub fn build_tools() -> Result {
     }
     if !binaryen_bin().join("wasm-opt").exists() {
         npm_install(&format!("binaryen@{BINARYEN_VERSION}"), &binaryen_dir())?;
+    }
+    if !terser_bin().exists() {
+        npm_install(&format!("terser@{TERSER_VERSION}"), &terser_dir())?;
     }
     Ok(())
 }

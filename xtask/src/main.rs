@@ -4,6 +4,8 @@
 mod bundle;
 mod install;
 mod process;
+mod shipped;
+mod size;
 
 use std::env;
 use std::fs;
@@ -21,10 +23,11 @@ fn main() -> ExitCode {
                 println!("  {name}={}", value.display());
             }
         }),
-        Some("build") => install::build_tools().and_then(|()| bundle::build()),
+        Some("build") => bundle::BuildOptions::parse(&args[1..])
+            .and_then(|options| install::build_tools().and_then(|()| bundle::build_with(&options))),
         Some("run") => run(&args[1..]),
         Some("test") => test(),
-        Some("size") => bundle::size_report(),
+        Some("size") => size::report(&bundle::dist()),
         Some("bench") => bench(),
         _ => {
             println!("{}", help());
@@ -46,17 +49,24 @@ fn help() -> String {
         "cargo xtask <command>
   setup           install what is missing, each tool cached by version: apt packages
                   (chromium, chromium-driver, gcc, pkg-config, libssl-dev), the wasm32
-                  target, trunk, wasm-bindgen-cli, wasm-opt (npm binaryen), axe-core,
-                  the Cosmian KMS server {kms} (tools/kms-server), LocalStack, the AWS CLI
-  build           install the build tools, build the bundle into dist/ (release,
-                  offline, for /ui/), add its Content-Security-Policy, print its size
+                  target, trunk, wasm-bindgen-cli, wasm-opt (npm binaryen), terser (npm),
+                  axe-core, the Cosmian KMS server {kms} (tools/kms-server), LocalStack, the AWS CLI
+  build [--base /ui/byok/] [--raw] [--dist DIR]
+                  install the build tools, build the bundle into dist/ (release, offline,
+                  for /ui/ or the base given): the wasm precompressed with its loader
+                  (--raw: Trunk's output as it is), its Content-Security-Policy, an
+                  index.html in every page's folder; print its size
   run [--port N]  setup, build, then start the KMS serving the UI at /ui/ (default 9998)
-  test            setup, fmt, clippy (native + wasm32), build, unit tests, tidy
-                  checks, parser fuzzing, browser end-to-end tests against the KMS
-  size            print dist/'s wasm/js/css/html bytes: raw, gzip -9 and brotli 11
-  bench           setup, build, then time page load and export in Chromium against
-                  a plain client (report in target/bench/ui-timings.md), then the scale
-                  section: requests and list time at 0/50/200/1000 KEKs (target/bench/scale.md)"
+  test            setup, fmt, clippy (native + wasm32), build (for /ui/, and for
+                  /ui/byok/ into target/dist-byok), unit tests, tidy checks, parser
+                  fuzzing, browser end-to-end tests against the KMS
+  size            print the bytes a first load of dist/ downloads, then the largest
+                  wasm contributors per crate and in our own code
+  bench           setup, build the shipped and the raw bundle, then: bytes over the
+                  wire and first usable control per page (loopback, 10 Mbit/s + 50 ms,
+                  1.5 Mbit/s + 100 ms), page load and export against a plain client
+                  (report in target/bench/ui-timings.md), then the scale section:
+                  requests and list time at 0/50/200/1000 KEKs (target/bench/scale.md)"
     )
 }
 
@@ -129,6 +139,7 @@ fn test() -> Result {
         ]),
     )?;
     bundle::build()?;
+    bundle::build_with(&subfolder_build())?;
     run_step(
         "unit tests",
         command("cargo").args(["test", "--workspace", "--lib", "--bins"]),
@@ -158,12 +169,23 @@ fn test() -> Result {
     )
 }
 
-/// What the end-to-end tests are told: the KMS, the bundle, LocalStack's
+/// The bundle built for `/ui/byok/`: the end-to-end tests install it beside
+/// a stand-in stock UI and on a plain static server.
+fn subfolder_build() -> bundle::BuildOptions {
+    bundle::BuildOptions {
+        base: "/ui/byok/".to_owned(),
+        dist: root().join("target").join("dist-byok"),
+        ..Default::default()
+    }
+}
+
+/// What the end-to-end tests are told: the KMS, the bundles, LocalStack's
 /// Python, the AWS CLI and axe-core.
-fn e2e_env(installed: &install::Installed) -> [(&'static str, PathBuf); 5] {
+fn e2e_env(installed: &install::Installed) -> [(&'static str, PathBuf); 6] {
     [
         ("BYOK_KMS_BIN", installed.kms_server.clone()),
         ("BYOK_DIST", bundle::dist()),
+        ("BYOK_DIST_SUBFOLDER", subfolder_build().dist),
         (
             "BYOK_LOCALSTACK_PYTHON",
             installed.localstack_python.clone(),
@@ -173,22 +195,34 @@ fn e2e_env(installed: &install::Installed) -> [(&'static str, PathBuf); 5] {
     ]
 }
 
-/// `cargo xtask bench`: the timing report against the real KMS.
+/// The bench targets `cargo xtask bench` runs, in order (each writes its
+/// report under target/bench/).
+const BENCHES: [&str; 2] = ["ui_timings", "scale"];
+
+/// Where the bench's raw-bundle reference is built.
+fn raw_dist() -> PathBuf {
+    root().join("target").join("bench").join("dist-raw")
+}
+
+/// `cargo xtask bench`: the shipped bundle and the raw one as its reference,
+/// then every bench against the real KMS.
 fn bench() -> Result {
     let installed = install::everything()?;
     bundle::build()?;
-    run_step(
-        "timing report (20 runs; written to target/bench/ui-timings.md)",
-        command("cargo")
-            .args(["bench", "--bench", "ui_timings"])
-            .env("BYOK_KMS_BIN", &installed.kms_server)
-            .env("BYOK_DIST", bundle::dist()),
-    )?;
-    run_step(
-        "scale report (0/50/200/1000 KEKs; written to target/bench/scale.md)",
-        command("cargo")
-            .args(["bench", "--bench", "scale"])
-            .env("BYOK_KMS_BIN", &installed.kms_server)
-            .env("BYOK_DIST", bundle::dist()),
-    )
+    bundle::build_with(&bundle::BuildOptions {
+        raw: true,
+        dist: raw_dist(),
+        ..Default::default()
+    })?;
+    for name in BENCHES {
+        run_step(
+            &format!("bench {name} (report in target/bench/)"),
+            command("cargo")
+                .args(["bench", "--bench", name])
+                .env("BYOK_KMS_BIN", &installed.kms_server)
+                .env("BYOK_DIST", bundle::dist())
+                .env("BYOK_DIST_RAW", raw_dist()),
+        )?;
+    }
+    Ok(())
 }

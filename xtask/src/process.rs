@@ -43,6 +43,21 @@ pub fn binaryen_dir() -> PathBuf {
     tool_cache().join(format!("binaryen-{BINARYEN_VERSION}"))
 }
 
+/// The JS minifier of the shipped bundle (npm terser, pure JS, run by node).
+pub const TERSER_VERSION: &str = "5.51.4";
+
+/// Where `setup` installs the pinned terser (npm).
+pub fn terser_dir() -> PathBuf {
+    tool_cache().join(format!("terser-{TERSER_VERSION}"))
+}
+
+pub fn terser_bin() -> PathBuf {
+    terser_dir()
+        .join("node_modules")
+        .join(".bin")
+        .join("terser")
+}
+
 /// Where the pinned wasm-opt is; put first on every command's PATH.
 pub fn binaryen_bin() -> PathBuf {
     binaryen_dir().join("node_modules").join(".bin")

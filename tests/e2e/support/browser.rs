@@ -140,6 +140,29 @@ impl Browser {
             .collect()
     }
 
+    /// Sends a Chrome DevTools Protocol command through chromedriver (e.g.
+    /// `Page.addScriptToEvaluateOnNewDocument`, `Network.emulateNetworkConditions`).
+    pub async fn cdp(&self, command: &str, params: serde_json::Value) -> serde_json::Value {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .ok()
+            .flatten()
+            .expect("a WebDriver session");
+        let url = format!(
+            "http://127.0.0.1:{}/session/{session}/goog/cdp/execute",
+            self.driver_port
+        );
+        let reply: serde_json::Value = ureq::post(&url)
+            .send_json(json!({"cmd": command, "params": params}))
+            .unwrap_or_else(|e| panic!("CDP {command}: {e}"))
+            .body_mut()
+            .read_json()
+            .expect("the CDP reply is JSON");
+        reply["value"].clone()
+    }
+
     /// Waits for a finished download named `name` and returns its bytes.
     pub async fn downloaded(&self, name: &str) -> Vec<u8> {
         let path = self.download_dir.join(name);

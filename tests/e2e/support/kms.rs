@@ -32,6 +32,8 @@ fn kms_binary() -> PathBuf {
 #[derive(Clone, Debug, Default)]
 pub struct KmsOptions {
     pub serve_ui: bool,
+    /// Serve this folder at `/ui` instead of the built bundle (with `serve_ui`).
+    pub ui_dir: Option<PathBuf>,
     pub api_token_id: Option<String>,
     pub cors_allowed_origins: Option<String>,
     /// Reuse this data directory (to restart a server on its database).
@@ -54,6 +56,16 @@ impl Kms {
     pub fn with_ui() -> Self {
         Self::start(KmsOptions {
             serve_ui: true,
+            ..Default::default()
+        })
+    }
+
+    /// A fresh KMS serving `folder` at `/ui/` (a changed copy of the bundle,
+    /// a stand-in stock UI with this bundle beside it).
+    pub fn serving(folder: PathBuf) -> Self {
+        Self::start(KmsOptions {
+            serve_ui: true,
+            ui_dir: Some(folder),
             ..Default::default()
         })
     }
@@ -91,7 +103,8 @@ impl Kms {
             .stdout(log.try_clone().expect("log handle"))
             .stderr(log);
         if self.options.serve_ui {
-            cmd.arg("--ui-index-html-folder").arg(dist_dir());
+            let folder = self.options.ui_dir.clone().unwrap_or_else(dist_dir);
+            cmd.arg("--ui-index-html-folder").arg(folder);
         }
         if let Some(id) = &self.options.api_token_id {
             cmd.args(["--api-token-id", id]);

@@ -15,8 +15,11 @@ pub mod paths;
 pub mod processes;
 pub mod proxy;
 pub mod seed;
+pub mod static_site;
 pub mod unwrap;
 
 pub use browser::{ARROW_DOWN, Browser, ENTER, SPACE, TAB};
 pub use kms::{KMS_VERSION, Kms, KmsOptions, same_dir};
-pub use paths::{dist_dir, fixture, free_port, scratch_dir};
+pub use paths::{
+    SUBFOLDER_BASE, copy_dir, dist_dir, fixture, free_port, scratch_dir, subfolder_dist_dir,
+};

@@ -65,6 +65,37 @@ pub fn dist_dir() -> PathBuf {
     dist
 }
 
+/// Where [`subfolder_dist_dir`]'s bundle is served.
+pub const SUBFOLDER_BASE: &str = "/ui/byok/";
+
+/// The bundle built for [`SUBFOLDER_BASE`] (to install beside the stock UI);
+/// `cargo xtask test` makes it.
+pub fn subfolder_dist_dir() -> PathBuf {
+    let dist = std::env::var_os("BYOK_DIST_SUBFOLDER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target").join("dist-byok"));
+    assert!(
+        dist.join("index.html").exists(),
+        "no bundle at {}: run `cargo xtask build --base {SUBFOLDER_BASE} --dist target/dist-byok` first",
+        dist.display()
+    );
+    dist
+}
+
+/// Copies the folder `from` (files and subfolders) into `to`, created.
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap_or_else(|e| panic!("create {}: {e}", to.display()));
+    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("read {}: {e}", from.display())) {
+        let path = entry.expect("a directory entry").path();
+        let target = to.join(path.file_name().expect("a file name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            fs::copy(&path, &target).unwrap_or_else(|e| panic!("copy {}: {e}", path.display()));
+        }
+    }
+}
+
 /// A file under `tests/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
     workspace().join("tests").join("fixtures").join(name)

@@ -1,0 +1,227 @@
+//! The shipped form of the bundle: the KMS sends files as they are on disk, so
+//! the wasm is precompressed here and decompressed in the browser by loader.js.
+//!
+//! After `trunk build`: the JS glue is minified (terser), the wasm becomes
+//! `<name>_bg.wasm.deflate` (zopfli, deflate-raw: what `DecompressionStream`
+//! reads in every current browser; brotli it does not), the raw wasm is
+//! removed, and Trunk's inline loader is replaced by loader.js with the two
+//! files' URLs and SHA-384 integrity (checked by `fetch` on the bytes fetched).
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::process::{Result, command, run_step, terser_bin};
+
+/// The loader template; `__WASM_URL__`, `__WASM_INTEGRITY__`, `__JS_URL__`.
+const LOADER: &str = include_str!("loader.js");
+
+/// The suffix of the precompressed wasm.
+pub const COMPRESSED_SUFFIX: &str = ".deflate";
+
+/// Turns Trunk's output in `dist` (built for `base`) into the shipped form.
+pub fn ship(dist: &Path, base: &str) -> Result {
+    let js = only_file(dist, |name| name.ends_with(".js"))?;
+    let wasm = only_file(dist, |name| name.ends_with("_bg.wasm"))?;
+    minify(&js)?;
+    let compressed = compress(&wasm)?;
+    fs::remove_file(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    let index = dist.join("index.html");
+    let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    let loader = minified_loader(dist, &loader_for(base, &js, &compressed)?)?;
+    let html = with_loader(&html, &loader, &preload_links(base, &js, &compressed)?)?;
+    fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))
+}
+
+/// The one file in `dist` whose name matches.
+fn only_file(dist: &Path, matches: impl Fn(&str) -> bool) -> Result<PathBuf> {
+    let found: Vec<PathBuf> = fs::read_dir(dist)
+        .map_err(|e| format!("{}: {e}", dist.display()))?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file() && matches(&file_name(path)))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(format!(
+            "expected one such file in {}, found {found:?}",
+            dist.display()
+        )),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Minifies the JS glue in place (terser, ES module, two compress passes).
+fn minify(js: &Path) -> Result {
+    run_step(
+        &format!("terser {}", file_name(js)),
+        command(terser_bin())
+            .arg(js)
+            .args(["--module", "--ecma", "2020", "--compress", "passes=2"])
+            .args(["--mangle", "--output"])
+            .arg(js),
+    )
+}
+
+/// Writes `<wasm>.deflate` (zopfli deflate-raw), checks it inflates back to
+/// the same bytes, and returns its path.
+fn compress(wasm: &Path) -> Result<PathBuf> {
+    let bytes = fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    let started = std::time::Instant::now();
+    let mut out = Vec::new();
+    let options = zopfli::Options {
+        iteration_count: std::num::NonZeroU64::new(5).expect("nonzero"),
+        ..Default::default()
+    };
+    zopfli::compress(options, zopfli::Format::Deflate, &bytes[..], &mut out)
+        .map_err(|e| format!("compressing {}: {e}", wasm.display()))?;
+    let mut back = Vec::with_capacity(bytes.len());
+    flate2::read::DeflateDecoder::new(&out[..])
+        .read_to_end(&mut back)
+        .map_err(|e| format!("the compressed wasm does not inflate: {e}"))?;
+    if back != bytes {
+        return Err("the compressed wasm inflates to other bytes".to_owned());
+    }
+    let path = PathBuf::from(format!("{}{COMPRESSED_SUFFIX}", wasm.display()));
+    fs::write(&path, &out).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!(
+        "    wasm {} → {} bytes deflate-raw (zopfli, {:.0?})",
+        bytes.len(),
+        out.len(),
+        started.elapsed()
+    );
+    Ok(path)
+}
+
+/// `sha384-<base64>` of a file, as `integrity` attributes and `fetch` want it.
+fn integrity(path: &Path) -> Result<String> {
+    use base64::Engine;
+    use sha2::Digest;
+    let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(bytes))
+    ))
+}
+
+fn loader_for(base: &str, js: &Path, wasm: &Path) -> Result<String> {
+    Ok(LOADER
+        .replace("__WASM_URL__", &format!("{base}{}", file_name(wasm)))
+        .replace("__WASM_INTEGRITY__", &integrity(wasm)?)
+        .replace("__JS_URL__", &format!("{base}{}", file_name(js))))
+}
+
+/// The loader minified by terser (a scratch file in `dist`, removed after).
+fn minified_loader(dist: &Path, loader: &str) -> Result<String> {
+    let scratch = dist.join("loader.tmp.js");
+    fs::write(&scratch, loader).map_err(|e| format!("{}: {e}", scratch.display()))?;
+    let output = command(terser_bin())
+        .arg(&scratch)
+        .args(["--module", "--ecma", "2020", "--compress", "--mangle"])
+        .output()
+        .map_err(|e| format!("cannot run terser: {e}"))?;
+    let _ = fs::remove_file(&scratch);
+    if !output.status.success() {
+        return Err(format!(
+            "terser failed on the loader: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// The JS glue and the compressed wasm fetched early, with their integrity.
+fn preload_links(base: &str, js: &Path, wasm: &Path) -> Result<String> {
+    Ok(format!(
+        "<link rel=\"modulepreload\" href=\"{base}{}\" crossorigin=\"anonymous\" integrity=\"{}\">\
+         <link rel=\"preload\" href=\"{base}{}\" crossorigin=\"anonymous\" integrity=\"{}\" as=\"fetch\">",
+        file_name(js),
+        integrity(js)?,
+        file_name(wasm),
+        integrity(wasm)?
+    ))
+}
+
+/// `html` with Trunk's inline loader and its two preload links replaced by
+/// ours (the loader stays the one inline module script, hashed by the CSP).
+fn with_loader(html: &str, loader: &str, links: &str) -> Result<String> {
+    let mut html = html.to_owned();
+    for (open, close) in [
+        ("<script type=\"module\">", "</script>"),
+        ("<link rel=\"modulepreload\"", ">"),
+        ("<link rel=\"preload\"", ">"),
+    ] {
+        let start = html
+            .find(open)
+            .ok_or_else(|| format!("Trunk's index.html has no `{open}`"))?;
+        let end = start
+            + html[start..]
+                .find(close)
+                .ok_or_else(|| format!("unterminated `{open}`"))?
+            + close.len();
+        html.replace_range(start..end, "");
+    }
+    let head_end = html.find("</head>").ok_or("index.html has no </head>")?;
+    html.insert_str(
+        head_end,
+        &format!("{links}\n    <script type=\"module\">{loader}</script>\n  "),
+    );
+    Ok(html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TRUNK: &str = "<head>\n<link rel=\"stylesheet\" href=\"/ui/main.css\"/>\n\
+        <script type=\"module\">\nimport init from '/ui/a.js';\nawait init('/ui/a_bg.wasm');\n</script>\n  \
+        <link rel=\"modulepreload\" href=\"/ui/a.js\" integrity=\"x\"><link rel=\"preload\" href=\"/ui/a_bg.wasm\" as=\"fetch\"></head>\n<body></body>";
+
+    #[test]
+    fn trunks_loader_and_preloads_give_way_to_ours() {
+        let out = with_loader(TRUNK, "go()", "<link ours>").unwrap();
+        assert!(!out.contains("a_bg.wasm"), "{out}");
+        assert!(!out.contains("init"), "{out}");
+        assert_eq!(out.matches("<script").count(), 1, "{out}");
+        assert!(
+            out.contains("<link ours>\n    <script type=\"module\">go()</script>\n  </head>"),
+            "{out}"
+        );
+        assert!(out.contains("main.css"), "{out}");
+    }
+
+    #[test]
+    fn a_page_that_is_not_trunks_is_refused() {
+        assert!(with_loader("<head></head>", "go()", "").is_err());
+    }
+
+    #[test]
+    fn the_loader_gets_urls_under_the_base_and_the_integrity() {
+        let dir = std::env::temp_dir().join(format!("xtask-loader-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let (js, wasm) = (dir.join("a.js"), dir.join("a_bg.wasm.deflate"));
+        fs::write(&js, "x").unwrap();
+        fs::write(&wasm, "abc").unwrap();
+        let loader = loader_for("/ui/byok/", &js, &wasm).unwrap();
+        assert!(
+            loader.contains("\"/ui/byok/a_bg.wasm.deflate\""),
+            "{loader}"
+        );
+        assert!(loader.contains("import(\"/ui/byok/a.js\")"), "{loader}");
+        // `printf abc | openssl dgst -sha384 -binary | base64`
+        assert!(
+            loader.contains(
+                "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn"
+            ),
+            "{loader}"
+        );
+        assert!(!loader.contains("__"), "{loader}");
+        let _ = fs::remove_dir_all(&dir);
+    }
+}
