@@ -101,10 +101,12 @@ pub fn check_material(
 /// The states the two objects must be in before an export.
 pub fn check_states(key_state: Option<&State>, kek_state: Option<&State>) -> Result<(), String> {
     match key_state {
-        Some(State::Active) => {}
+        // Deactivated: a generation a ReKey rotated out. AWS keeps that material
+        // as non-current and may need it again; the KMS still exports it wrapped.
+        Some(State::Active | State::Deactivated) => {}
         Some(state) => {
             return Err(format!(
-                "The key material is {state}, not Active: the KMS exports only active keys (activate it, or create a new key)."
+                "The key material is {state}, not Active: the KMS exports only active keys and generations rotated out (Deactivated); activate it, or create a new key."
             ));
         }
         None => return Err("The KMS did not report the key's state.".to_owned()),
@@ -210,6 +212,11 @@ mod tests {
             check_states(Some(&State::PreActive), Some(&State::Active))
                 .unwrap_err()
                 .starts_with("The key material is PreActive")
+        );
+        assert_eq!(
+            check_states(Some(&State::Deactivated), Some(&State::Active)),
+            Ok(()),
+            "a generation rotated out stays re-importable"
         );
         assert!(
             check_states(Some(&State::Active), Some(&State::Deactivated))

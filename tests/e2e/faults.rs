@@ -202,7 +202,7 @@ fn cases(proxy: &FaultProxy, other_kms: &str, big_file: PathBuf) -> Vec<Case> {
             export_page("pre-active-key", "kek-oaep"),
             vec![EXPORT_SUBMIT],
             EXPORT_ERROR,
-            "The key material is PreActive, not Active: the KMS exports only active keys (activate it, or create a new key).".into(),
+            "The key material is PreActive, not Active: the KMS exports only active keys and generations rotated out (Deactivated); activate it, or create a new key.".into(),
         ),
         case(
             "key stored wrapped by a key that cannot unwrap",

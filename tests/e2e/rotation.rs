@@ -25,7 +25,7 @@ use time::OffsetDateTime;
 
 use crate::support::aws::LocalStack;
 use crate::support::aws_flow::{b64, open_localstack_ciphertext};
-use crate::support::pages::LedgerPage;
+use crate::support::pages::{ExportPage, LedgerPage};
 use crate::support::seed::{add_ledger_entry, create_material, ledger_entries, vendor_attributes};
 use crate::support::{Browser, Kms};
 
@@ -396,6 +396,14 @@ async fn rotation_single_region_symmetric_key_rotates_to_new_material_on_demand(
             .await
             .is_empty()
     );
+
+    // The generation rotated out (Deactivated by the ReKey) stays re-importable:
+    // the export page still wraps it, under this Region's wrapping key.
+    let kek_id = runbook.regions[0].kek_id.clone().unwrap();
+    ExportPage::open(&browser, &kms, &key_id, &kek_id).await;
+    let summary = ExportPage::export_and_wait(&browser).await;
+    assert!(summary.contains(&key_id), "{summary}");
+    browser.audit_page().await;
 }
 
 /// Opens the rotation page of entry `entry_id` on `key_id` and waits for its start form.
