@@ -75,11 +75,15 @@ const LINKS: [Link; 3] = [
 const LOAD_RUNS: usize = 5;
 
 /// Records, in every new document, the page clock when the page's heading
-/// and a first enabled, visible form control inside `main` are there.
+/// and a first enabled, visible form control inside `main` are there (on the
+/// rotation page opened without a key, which offers links to choose from: a link).
 const FIRST_USABLE: &str = "(() => {
+  const controls = location.pathname.endsWith('/aws/rotate')
+    ? 'main a[href], main button'
+    : 'main input, main textarea, main select, main button';
   const check = () => {
     if (window.__usable || !document.querySelector('main h1')) return;
-    const usable = [...document.querySelectorAll('main input, main textarea, main select, main button')]
+    const usable = [...document.querySelectorAll(controls)]
       .some(e => !e.disabled && e.offsetParent !== null);
     if (usable) { window.__usable = performance.now(); observer.disconnect(); }
   };
