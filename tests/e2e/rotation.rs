@@ -224,21 +224,37 @@ fn material_id(json: &str) -> String {
         .to_owned()
 }
 
+/// A fresh KMS key `name` of `spec`, its bytes (read by the harness only, to
+/// prove what AWS holds) and a new AWS key made by `create_key`.
+fn kms_and_aws_keys(
+    stack: &LocalStack,
+    kms: &Kms,
+    cwd: &Path,
+    name: &str,
+    spec: KeyMaterialSpec,
+    create_key: &str,
+) -> (String, Vec<u8>, String) {
+    let key_id = create_material(kms, &kms.vendor_id(), name, spec);
+    let material = kms.key_bytes_in_clear(&key_id);
+    let created = stack.aws(create_key, cwd);
+    let arn = created["KeyMetadata"]["Arn"].as_str().unwrap().to_owned();
+    (key_id, material, arn)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn rotation_single_region_symmetric_key_rotates_to_new_material_on_demand() {
     let stack = LocalStack::start();
     let kms = Kms::with_ui();
     let browser = Browser::start().await;
     let cwd = browser.download_dir.clone();
-    let key_id = create_material(
+    let (key_id, old_material, arn) = kms_and_aws_keys(
+        &stack,
         &kms,
-        &kms.vendor_id(),
+        &cwd,
         "aes-rot",
         KeyMaterialSpec::Aes { bits: 256 },
+        "aws kms create-key --origin EXTERNAL --key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT",
     );
-    let old_material = kms.key_bytes_in_clear(&key_id);
-    let created = stack.aws("aws kms create-key --origin EXTERNAL --key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT", &cwd);
-    let arn = created["KeyMetadata"]["Arn"].as_str().unwrap().to_owned();
     let (old_id, entry) = seed_copy(&stack, &kms, &cwd, &key_id, &arn, &old_material);
     let before = encrypt(&stack, &cwd, &arn, b"before rotation");
 
@@ -425,15 +441,14 @@ async fn rotation_multi_region_replicas_then_rotation_across_regions_resumed_in_
     let kms = Kms::with_ui();
     let browser = Browser::start().await;
     let cwd = browser.download_dir.clone();
-    let key_id = create_material(
+    let (key_id, material, arn) = kms_and_aws_keys(
+        &stack,
         &kms,
-        &kms.vendor_id(),
+        &cwd,
         "aes-mrk",
         KeyMaterialSpec::Aes { bits: 256 },
+        "aws kms create-key --origin EXTERNAL --key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT --multi-region --region eu-west-3",
     );
-    let material = kms.key_bytes_in_clear(&key_id);
-    let created = stack.aws("aws kms create-key --origin EXTERNAL --key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT --multi-region --region eu-west-3", &cwd);
-    let arn = created["KeyMetadata"]["Arn"].as_str().unwrap().to_owned();
     assert!(arn.contains(":key/mrk-"), "{arn}");
     // LocalStack's replicate-key deep-copies the primary's state (its current
     // material id included, so a later import into the replica would stay
@@ -626,13 +641,14 @@ async fn rotation_hmac_key_moves_to_a_new_aws_key_and_the_alias_follows() {
     let browser = Browser::start().await;
     let cwd = browser.download_dir.clone();
     let spec = AwsKeySpec::parse("HMAC_256").unwrap();
-    let key_id = create_material(&kms, &kms.vendor_id(), "hmac-rot", spec.material());
-    let material = kms.key_bytes_in_clear(&key_id);
-    let created = stack.aws(
-        "aws kms create-key --origin EXTERNAL --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC",
+    let (key_id, material, old_arn) = kms_and_aws_keys(
+        &stack,
+        &kms,
         &cwd,
+        "hmac-rot",
+        spec.material(),
+        "aws kms create-key --origin EXTERNAL --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC",
     );
-    let old_arn = created["KeyMetadata"]["Arn"].as_str().unwrap().to_owned();
     let (_, mut entry) = seed_copy(&stack, &kms, &cwd, &key_id, &old_arn, &material);
     entry.key_spec = spec;
     byok_ui_entry_set(&kms, &key_id, &entry);
