@@ -326,6 +326,19 @@ async fn rotation_single_region_symmetric_key_rotates_to_new_material_on_demand(
     )
     .await;
     browser.assert_accessible("the rotation runbook").await;
+    // Another KMIP client writes to the runbook after the page read it: the
+    // page's next write starts from the runbook as the KMS holds it, so the
+    // other client's member survives.
+    let started = stored_runbook(&kms, &key_id);
+    let mut other: Value = serde_json::from_str(&started.to_attribute_value()).unwrap();
+    other["approved_by"] = Value::from("second operator");
+    kms.kmip(&kmip::set_vendor_attribute(
+        &key_id,
+        &kms.vendor_id(),
+        &started.attribute_name(),
+        &other.to_string(),
+    ))
+    .unwrap();
     let imported = import_in_region(&browser, &stack, &region, "primary").await;
     let new_id = material_id(&imported);
     assert_ne!(
@@ -401,6 +414,10 @@ async fn rotation_single_region_symmetric_key_rotates_to_new_material_on_demand(
         Some(new_id.as_str())
     );
     assert!(runbook.rotated);
+    assert_eq!(
+        runbook.preserved.get("approved_by"),
+        Some(&Value::from("second operator"))
+    );
 
     // The ledger shows both copies once each, and no drift.
     LedgerPage::open(&browser, &kms.url()).await;
