@@ -533,8 +533,7 @@ impl Runbook {
                     StepStatus::Done
                 } else {
                     match self.command(&StepId::Import(name.clone()), now) {
-                        Err(why) if region.kek_id.is_some() && self.expired(region, now) => {
-                            let _ = why;
+                        Err(_) if region.kek_id.is_some() && self.expired(region, now) => {
                             StepStatus::Expired
                         }
                         Err(why) => StepStatus::Blocked(why),
@@ -784,7 +783,7 @@ impl Runbook {
         region: &str,
         now: OffsetDateTime,
     ) -> Result<ImportCommand, String> {
-        let progress = self.region(region)?;
+        self.region(region)?;
         let arn = self.arn_in(region).ok_or_else(need_new_key)?;
         self.export_check(region, now)?;
         let mut key_material_id = None;
@@ -797,7 +796,6 @@ impl Runbook {
                 )
             })?);
         }
-        let _ = progress;
         Ok(ImportCommand {
             key_arn: Some(arn),
             material: self.key_spec.material(),
