@@ -2,8 +2,8 @@
 //! the router that maps every [`Page`] to its component.
 
 use leptos::prelude::*;
-use leptos_router::StaticSegment;
 use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::{Lazy, LazyRoute, StaticSegment};
 
 use crate::components::server_status::ServerStatus;
 use crate::components::settings_panel::SettingsPanel;
@@ -33,15 +33,15 @@ pub fn App() -> impl IntoView {
             <Nav />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=ByokPage />
-                    <Route path=route(Page::Byok) view=ByokPage />
-                    <Route path=route(Page::ImportKek) view=ImportKekPage />
-                    <Route path=route(Page::ExportKeyMaterial) view=ExportKeyMaterialPage />
-                    <Route path=route(Page::Ledger) view=LedgerPage />
-                    <Route path=route(Page::Rotation) view=RotationPage />
-                    <Route path=route(Page::CreateSymmetric) view=CreateSymmetricPage />
-                    <Route path=route(Page::CreateRsa) view=CreateRsaPage />
-                    <Route path=route(Page::CreateEc) view=CreateEcPage />
+                    <Route path=StaticSegment("") view={Lazy::<ByokRoute>::new()} />
+                    <Route path=route(Page::Byok) view={Lazy::<ByokRoute>::new()} />
+                    <Route path=route(Page::ImportKek) view={Lazy::<ImportKekRoute>::new()} />
+                    <Route path=route(Page::ExportKeyMaterial) view={Lazy::<ExportKeyMaterialRoute>::new()} />
+                    <Route path=route(Page::Ledger) view={Lazy::<LedgerRoute>::new()} />
+                    <Route path=route(Page::Rotation) view={Lazy::<RotationRoute>::new()} />
+                    <Route path=route(Page::CreateSymmetric) view={Lazy::<CreateSymmetricRoute>::new()} />
+                    <Route path=route(Page::CreateRsa) view={Lazy::<CreateRsaRoute>::new()} />
+                    <Route path=route(Page::CreateEc) view={Lazy::<CreateEcRoute>::new()} />
                 </Routes>
             </main>
         </Router>
@@ -62,3 +62,49 @@ fn Nav() -> impl IntoView {
         </nav>
     }
 }
+
+/// A page whose code `cargo xtask build` splits into its own wasm file,
+/// fetched when the page is first shown (built with `--cfg byok_split`).
+macro_rules! lazy_page {
+    ($route:ident, $view:ident, $page:ident) => {
+        struct $route;
+
+        #[cfg(byok_split)]
+        #[leptos::lazy]
+        fn $view() -> AnyView {
+            view! { <$page /> }.into_any()
+        }
+
+        #[cfg(not(byok_split))]
+        async fn $view() -> AnyView {
+            view! { <$page /> }.into_any()
+        }
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            async fn view(_: Self) -> AnyView {
+                $view().await
+            }
+        }
+    };
+}
+
+lazy_page!(ByokRoute, byok_view, ByokPage);
+lazy_page!(ImportKekRoute, import_kek_view, ImportKekPage);
+lazy_page!(
+    ExportKeyMaterialRoute,
+    export_key_material_view,
+    ExportKeyMaterialPage
+);
+lazy_page!(LedgerRoute, ledger_view, LedgerPage);
+lazy_page!(RotationRoute, rotation_view, RotationPage);
+lazy_page!(
+    CreateSymmetricRoute,
+    create_symmetric_view,
+    CreateSymmetricPage
+);
+lazy_page!(CreateRsaRoute, create_rsa_view, CreateRsaPage);
+lazy_page!(CreateEcRoute, create_ec_view, CreateEcPage);

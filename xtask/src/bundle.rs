@@ -1,6 +1,7 @@
 //! `cargo xtask build` and `size`: the release bundle in dist/ for a base path,
 //! its shipped form (shipped.rs), its Content-Security-Policy and route folders.
 
+use std::collections::BTreeMap;
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -86,29 +87,46 @@ pub fn build() -> Result {
     build_with(&BuildOptions::default())
 }
 
+/// The wasm build's flags for the shipped form: .cargo/config.toml's (which
+/// RUSTFLAGS replaces), the pages as split points (`byok_split`, see
+/// src/app.rs) and the relocations wasm-split needs to cut the wasm.
+pub const SPLIT_RUSTFLAGS: &str =
+    "--cfg erase_components --cfg byok_split -C link-args=--emit-relocs";
+
 /// `trunk build --release --offline` for the base, then the shipped form
 /// (unless raw), the CSP, an index.html in every route's folder, the size report.
 pub fn build_with(options: &BuildOptions) -> Result {
+    let mut trunk = command("trunk");
+    trunk
+        .args(["build", "--release", "--offline", "--public-url"])
+        .arg(&options.base)
+        .arg("--dist")
+        .arg(&options.dist);
+    if !options.raw {
+        trunk.env("RUSTFLAGS", SPLIT_RUSTFLAGS);
+    }
     run_step(
         &format!(
             "trunk build --release --offline --public-url {} ({})",
             options.base,
-            if options.raw { "raw" } else { "shipped form" }
+            if options.raw {
+                "raw"
+            } else {
+                "shipped form, pages split"
+            }
         ),
-        command("trunk")
-            .args(["build", "--release", "--offline", "--public-url"])
-            .arg(&options.base)
-            .arg("--dist")
-            .arg(&options.dist),
+        &mut trunk,
     )?;
-    if !options.raw {
-        crate::shipped::ship(&options.dist, &options.base)?;
-    }
+    let page_links = if options.raw {
+        BTreeMap::new()
+    } else {
+        crate::shipped::ship(&options.dist, &options.base)?
+    };
     edit_index(&options.dist, |html| {
         Ok(with_base(html, options.router_base()))
     })?;
     add_content_security_policy(&options.dist)?;
-    write_route_pages(&options.dist)?;
+    write_route_pages(&options.dist, &page_links)?;
     crate::size::report(&options.dist)
 }
 
@@ -168,9 +186,10 @@ fn with_content_security_policy(html: &str, connect: &str) -> Result<String> {
 /// Every page's folder, as src/routes.rs's `Page::segments` names them.
 const ROUTES_SOURCE: &str = include_str!("../../src/routes.rs");
 
-/// `("aws", "byok")`, … read from the `segments` match of src/routes.rs, so a
-/// new page gets its folder without a second list.
-fn route_folders(source: &str) -> Vec<String> {
+/// `("aws/byok", "Byok")`, … (folder, `Page` variant) read from the
+/// `segments` match of src/routes.rs, so a new page gets its folder without a
+/// second list.
+fn route_folders(source: &str) -> Vec<(String, String)> {
     let Some(start) = source.find("pub fn segments") else {
         return Vec::new();
     };
@@ -178,31 +197,84 @@ fn route_folders(source: &str) -> Vec<String> {
     let body = &body[..body.find("\n    }\n").unwrap_or(body.len())];
     body.lines()
         .filter_map(|line| {
-            let (_, pair) = line.split_once("=> (\"")?;
+            let (variant, pair) = line.split_once("=> (\"")?;
+            let variant = variant.trim().strip_prefix("Self::")?.trim();
             let (section, rest) = pair.split_once('"')?;
             let (_, rest) = rest.split_once('"')?;
             let (page, _) = rest.split_once('"')?;
-            Some(format!("{section}/{page}"))
+            Some((format!("{section}/{page}"), variant.to_owned()))
         })
         .collect()
 }
 
-/// Copies index.html into `<route>/index.html` for every page, so a deep link
-/// or a reload is a real file on any static server (no rewrite rules).
-fn write_route_pages(dist: &Path) -> Result {
+/// The split point of a page in src/app.rs's `lazy_page!`: its variant in
+/// snake case, then `_view` (`ImportKek` → `import_kek_view`).
+fn view_of(variant: &str) -> String {
+    let mut view = String::new();
+    for c in variant.chars() {
+        if c.is_uppercase() && !view.is_empty() {
+            view.push('_');
+        }
+        view.push(c.to_ascii_lowercase());
+    }
+    view + "_view"
+}
+
+/// `html` preloading the pack of `variant`'s page, if the build has packs.
+fn with_page_pack(
+    html: &str,
+    variant: &str,
+    page_links: &BTreeMap<String, String>,
+) -> Result<String> {
+    if page_links.is_empty() {
+        return Ok(html.to_owned());
+    }
+    let prefix = format!("{}_", view_of(variant));
+    let link = page_links
+        .iter()
+        .find(|(split, _)| {
+            split
+                .strip_prefix(&prefix)
+                .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
+        })
+        .map(|(_, link)| link)
+        .ok_or_else(|| {
+            format!(
+                "page {variant} has no split {prefix}… (found {:?}): give it a lazy_page! in src/app.rs",
+                page_links.keys().collect::<Vec<_>>()
+            )
+        })?;
+    let head_end = html.find("</head>").ok_or("index.html has no </head>")?;
+    let mut html = html.to_owned();
+    html.insert_str(head_end, &format!("{link}\n  "));
+    Ok(html)
+}
+
+/// Writes index.html into `<route>/index.html` for every page, so a deep link
+/// or a reload is a real file on any static server (no rewrite rules); each
+/// copy preloads its page's pack, and the top one the guided flow's.
+fn write_route_pages(dist: &Path, page_links: &BTreeMap<String, String>) -> Result {
     let folders = route_folders(ROUTES_SOURCE);
     if folders.is_empty() {
         return Err("no route found in src/routes.rs's Page::segments".to_owned());
     }
     let index = dist.join("index.html");
-    for folder in folders {
+    let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    for (folder, variant) in folders {
         let dir = dist.join(&folder);
         fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        fs::copy(&index, dir.join("index.html"))
-            .map_err(|e| format!("{}/index.html: {e}", dir.display()))?;
+        fs::write(
+            dir.join("index.html"),
+            with_page_pack(&html, &variant, page_links)?,
+        )
+        .map_err(|e| format!("{}/index.html: {e}", dir.display()))?;
     }
-    Ok(())
+    fs::write(&index, with_page_pack(&html, TOP_PAGE, page_links)?)
+        .map_err(|e| format!("{}: {e}", index.display()))
 }
+
+/// The page at the base itself (src/app.rs's `StaticSegment("")` route).
+const TOP_PAGE: &str = "Byok";
 
 #[cfg(test)]
 mod tests {
@@ -237,11 +309,59 @@ mod tests {
     fn every_route_of_the_app_gets_a_folder() {
         let folders = route_folders(ROUTES_SOURCE);
         assert!(
-            folders.contains(&"aws/export-key-material".to_owned()),
+            folders.contains(&(
+                "aws/export-key-material".to_owned(),
+                "ExportKeyMaterial".to_owned()
+            )),
             "{folders:?}"
         );
-        assert!(folders.contains(&"sym/create".to_owned()), "{folders:?}");
+        assert!(
+            folders.contains(&("sym/create".to_owned(), "CreateSymmetric".to_owned())),
+            "{folders:?}"
+        );
         assert!(folders.len() >= 7, "{folders:?}");
+    }
+
+    #[test]
+    fn every_page_is_a_split_point_of_the_app() {
+        // rustfmt may wrap a call: compare without whitespace.
+        let squeeze = |text: &str| text.split_whitespace().collect::<String>();
+        let app = squeeze(include_str!("../../src/app.rs"));
+        let config = include_str!("../../.cargo/config.toml");
+        assert!(config.contains("rustflags = [\"--cfg\", \"erase_components\"]"));
+        assert!(SPLIT_RUSTFLAGS.contains("--cfg erase_components"));
+        assert_eq!(view_of("ImportKek"), "import_kek_view");
+        let folders = route_folders(ROUTES_SOURCE);
+        assert!(folders.iter().any(|(_, variant)| variant == TOP_PAGE));
+        for (_, variant) in folders {
+            let route = squeeze(&format!(
+                "route(Page::{variant}) view={{Lazy::<{variant}Route>::new()}}"
+            ));
+            let lazy = squeeze(&format!(
+                "lazy_page!({variant}Route, {}, ",
+                view_of(&variant)
+            ));
+            assert!(app.contains(&lazy), "src/app.rs lacks `{lazy}`");
+            assert!(app.contains(&route), "src/app.rs lacks `{route}`");
+        }
+    }
+
+    #[test]
+    fn each_route_page_preloads_its_own_pack() {
+        let links = BTreeMap::from([
+            ("byok_view_1".to_owned(), "<link byok>".to_owned()),
+            ("import_kek_view_22".to_owned(), "<link kek>".to_owned()),
+        ]);
+        let html = "<head></head>";
+        assert_eq!(
+            with_page_pack(html, "ImportKek", &links).unwrap(),
+            "<head><link kek>\n  </head>"
+        );
+        assert!(with_page_pack(html, "Ledger", &links).is_err());
+        assert_eq!(
+            with_page_pack(html, "Ledger", &BTreeMap::new()).unwrap(),
+            html
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod install;
 mod process;
 mod shipped;
 mod size;
+mod split;
 
 use std::env;
 use std::fs;

@@ -7,6 +7,7 @@
 //! removed, and Trunk's inline loader is replaced by loader.js with the two
 //! files' URLs and SHA-384 integrity (checked by `fetch` on the bytes fetched).
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -19,18 +20,31 @@ const LOADER: &str = include_str!("loader.js");
 /// The suffix of the precompressed wasm.
 pub const COMPRESSED_SUFFIX: &str = ".deflate";
 
-/// Turns Trunk's output in `dist` (built for `base`) into the shipped form.
-pub fn ship(dist: &Path, base: &str) -> Result {
-    let js = only_file(dist, |name| name.ends_with(".js"))?;
-    let wasm = only_file(dist, |name| name.ends_with("_bg.wasm"))?;
-    minify(&js)?;
-    let compressed = compress(&wasm)?;
-    fs::remove_file(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
+/// Turns Trunk's output in `dist` (built for `base` with `--cfg byok_split`)
+/// into the shipped form; returns each page's preload link by its split's name.
+pub fn ship(dist: &Path, base: &str) -> Result<BTreeMap<String, String>> {
+    for trunks in [
+        only_file(dist, |name| name.ends_with(".js"))?,
+        only_file(dist, |name| name.ends_with("_bg.wasm"))?,
+    ] {
+        fs::remove_file(&trunks).map_err(|e| format!("{}: {e}", trunks.display()))?;
+    }
+    let split = crate::split::split(dist, &crate::size::named_wasm())?;
+    minify(&split.glue)?;
+    minify(&split.link)?;
+    let compressed = compress(&split.wasm)?;
+    fs::remove_file(&split.wasm).map_err(|e| format!("{}: {e}", split.wasm.display()))?;
     let index = dist.join("index.html");
     let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
-    let loader = minified_loader(dist, &loader_for(base, &js, &compressed)?)?;
-    let html = with_loader(&html, &loader, &preload_links(base, &js, &compressed)?)?;
-    fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))
+    let loader = minified_loader(dist, &loader_for(base, &split.glue, &compressed)?)?;
+    let links = preload_links(base, &[&split.glue, &split.link], &compressed)?;
+    let html = with_loader(&html, &loader, &links)?;
+    fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))?;
+    split
+        .packs
+        .iter()
+        .map(|(split_name, pack)| Ok((split_name.clone(), fetch_preload(base, pack)?)))
+        .collect()
 }
 
 /// The one file in `dist` whose name matches.
@@ -69,25 +83,11 @@ fn minify(js: &Path) -> Result {
     )
 }
 
-/// Writes `<wasm>.deflate` (zopfli deflate-raw), checks it inflates back to
-/// the same bytes, and returns its path.
+/// Writes `<wasm>.deflate` (zopfli deflate-raw) and returns its path.
 fn compress(wasm: &Path) -> Result<PathBuf> {
     let bytes = fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
     let started = std::time::Instant::now();
-    let mut out = Vec::new();
-    let options = zopfli::Options {
-        iteration_count: std::num::NonZeroU64::new(5).expect("nonzero"),
-        ..Default::default()
-    };
-    zopfli::compress(options, zopfli::Format::Deflate, &bytes[..], &mut out)
-        .map_err(|e| format!("compressing {}: {e}", wasm.display()))?;
-    let mut back = Vec::with_capacity(bytes.len());
-    flate2::read::DeflateDecoder::new(&out[..])
-        .read_to_end(&mut back)
-        .map_err(|e| format!("the compressed wasm does not inflate: {e}"))?;
-    if back != bytes {
-        return Err("the compressed wasm inflates to other bytes".to_owned());
-    }
+    let out = deflate_raw(&bytes)?;
     let path = PathBuf::from(format!("{}{COMPRESSED_SUFFIX}", wasm.display()));
     fs::write(&path, &out).map_err(|e| format!("{}: {e}", path.display()))?;
     println!(
@@ -99,8 +99,28 @@ fn compress(wasm: &Path) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// `bytes` compressed by zopfli as deflate-raw (what `DecompressionStream`
+/// reads), checked to inflate back to the same bytes.
+pub fn deflate_raw(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let options = zopfli::Options {
+        iteration_count: std::num::NonZeroU64::new(5).expect("nonzero"),
+        ..Default::default()
+    };
+    zopfli::compress(options, zopfli::Format::Deflate, bytes, &mut out)
+        .map_err(|e| format!("compressing: {e}"))?;
+    let mut back = Vec::with_capacity(bytes.len());
+    flate2::read::DeflateDecoder::new(&out[..])
+        .read_to_end(&mut back)
+        .map_err(|e| format!("the compressed bytes do not inflate: {e}"))?;
+    if back != bytes {
+        return Err("the compressed bytes inflate to other bytes".to_owned());
+    }
+    Ok(out)
+}
+
 /// `sha384-<base64>` of a file, as `integrity` attributes and `fetch` want it.
-fn integrity(path: &Path) -> Result<String> {
+pub fn integrity(path: &Path) -> Result<String> {
     use base64::Engine;
     use sha2::Digest;
     let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -136,15 +156,26 @@ fn minified_loader(dist: &Path, loader: &str) -> Result<String> {
     Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
-/// The JS glue and the compressed wasm fetched early, with their integrity.
-fn preload_links(base: &str, js: &Path, wasm: &Path) -> Result<String> {
+/// The JS modules and the compressed wasm fetched early, with their integrity.
+fn preload_links(base: &str, modules: &[&Path], wasm: &Path) -> Result<String> {
+    let mut links = String::new();
+    for module in modules {
+        links.push_str(&format!(
+            "<link rel=\"modulepreload\" href=\"{base}{}\" crossorigin=\"anonymous\" integrity=\"{}\">",
+            file_name(module),
+            integrity(module)?
+        ));
+    }
+    links.push_str(&fetch_preload(base, wasm)?);
+    Ok(links)
+}
+
+/// A file the loader fetches with its integrity, fetched early.
+fn fetch_preload(base: &str, file: &Path) -> Result<String> {
     Ok(format!(
-        "<link rel=\"modulepreload\" href=\"{base}{}\" crossorigin=\"anonymous\" integrity=\"{}\">\
-         <link rel=\"preload\" href=\"{base}{}\" crossorigin=\"anonymous\" integrity=\"{}\" as=\"fetch\">",
-        file_name(js),
-        integrity(js)?,
-        file_name(wasm),
-        integrity(wasm)?
+        "<link rel=\"preload\" href=\"{base}{}\" crossorigin=\"anonymous\" integrity=\"{}\" as=\"fetch\">",
+        file_name(file),
+        integrity(file)?
     ))
 }
 

@@ -52,7 +52,7 @@ pub fn first_load_files(dist: &Path) -> Result<Vec<(String, usize)>> {
 
 /// The wasm cargo wrote before wasm-bindgen and wasm-opt: it still has its
 /// function names.
-fn named_wasm() -> PathBuf {
+pub fn named_wasm() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target"))

@@ -1,0 +1,356 @@
+//! Every page in its own wasm files, so a first load fetches one page's code:
+//! the wasm cargo built with `--cfg byok_split` is cut at each page (wasm-split).
+//!
+//! wasm-split writes the main module, one module per page (`split_<view>`) and
+//! chunks shared by several pages, plus a JS link module that instantiates them
+//! on demand. Here the main module goes through wasm-bindgen and wasm-opt like
+//! Trunk's, every other module through wasm-opt, and each page's modules
+//! (its own and the chunks it needs) become one zopfli pack with an index; the
+//! link module is given split_loader.js, which fetches a page's pack with its
+//! integrity and hands each module its bytes.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::process::{Result, command, run_step};
+
+/// What split_loader.js is given: `__PACKS__` becomes the packs' index.
+const PACK_LOADER: &str = include_str!("split_loader.js");
+
+/// The module path wasm-split writes into the link module for the JS glue,
+/// replaced by the glue's file name once it has one.
+const GLUE_PLACEHOLDER: &str = "./__byok_glue__.js";
+
+/// The link module's name as the wasm imports it (kept: wasm-bindgen's import
+/// object uses it as the key); only the file on disk gets a hashed name.
+const LINK_NAME: &str = "./__wasm_split.js";
+
+/// The features rustc's wasm32-unknown-unknown target enables, for wasm-opt
+/// (the split modules carry no target_features section to detect them from).
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+    "--enable-bulk-memory",
+    "--enable-sign-ext",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// The split bundle's files, written in `dist`.
+pub struct SplitBundle {
+    /// The JS glue (wasm-bindgen's, for the main module).
+    pub glue: PathBuf,
+    /// The link module with the pack loader; the glue imports it.
+    pub link: PathBuf,
+    /// The main module, optimised, not yet compressed.
+    pub wasm: PathBuf,
+    /// Each page's pack by its split's name (`byok_view_<n>`).
+    pub packs: BTreeMap<String, PathBuf>,
+}
+
+/// Cuts `input` (cargo's wasm, built with `--emit-relocs`) into `dist`.
+pub fn split(dist: &Path, input: &Path) -> Result<SplitBundle> {
+    let work = dist.join(".split");
+    let _ = fs::remove_dir_all(&work);
+    fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    let input_wasm = fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
+    let main = work.join("main.wasm");
+    println!("==> wasm-split {}", input.display());
+    let split = wasm_split_cli_support::transform({
+        let mut options = wasm_split_cli_support::Options::new(&input_wasm);
+        options.output_dir = &work;
+        options.main_out_path = &main;
+        options.link_name = LINK_NAME;
+        options.main_module = GLUE_PLACEHOLDER;
+        options
+    })
+    .map_err(|e| format!("wasm-split: {e:#}"))?;
+    let bindgen = work.join("bindgen");
+    run_step(
+        "wasm-bindgen (main module)",
+        command("wasm-bindgen")
+            .args(["--target", "web", "--keep-lld-exports", "--no-typescript"])
+            .args(["--out-name", "byok-ui", "--out-dir"])
+            .arg(&bindgen)
+            .arg(&main),
+    )?;
+    let optimized = work.join("optimized");
+    fs::create_dir_all(&optimized).map_err(|e| format!("{}: {e}", optimized.display()))?;
+    optimize(
+        &bindgen.join("byok-ui_bg.wasm"),
+        &optimized.join("main.wasm"),
+    )?;
+    for module in &split.split_modules {
+        let name = module.file_name().ok_or("a split module without a name")?;
+        optimize(module, &optimized.join(name))?;
+    }
+    let main_bytes = fs::read(optimized.join("main.wasm")).map_err(|e| format!("main: {e}"))?;
+    let stem = format!("byok-ui-{}", short_hash(&main_bytes));
+    let wasm = dist.join(format!("{stem}_bg.wasm"));
+    fs::write(&wasm, &main_bytes).map_err(|e| format!("{}: {e}", wasm.display()))?;
+
+    let mut packs = BTreeMap::new();
+    let mut index = Vec::new();
+    for (split_name, files) in sorted(&split.prefetch_map) {
+        let pack = pack(dist, &optimized, &stem, split_name, files)?;
+        index.push(format!(
+            "{:?}:[{:?},{:?},[{}]]",
+            split_name,
+            format!("./{}", file_name(&pack.path)),
+            integrity(&pack.path)?,
+            pack.entries
+                .iter()
+                .map(|(file, offset, length)| format!("[{file:?},{offset},{length}]"))
+                .collect::<Vec<_>>()
+                .join(",")
+        ));
+        packs.insert(split_name.clone(), pack.path);
+    }
+
+    let glue = dist.join(format!("{stem}.js"));
+    let link = dist.join(format!("{stem}-split.js"));
+    let glue_text = read(&bindgen.join("byok-ui.js"))?;
+    fs::write(&glue, glued(&glue_text, &file_name(&link))?)
+        .map_err(|e| format!("{}: {e}", glue.display()))?;
+    let link_text = read(&work.join(LINK_NAME.trim_start_matches("./")))?;
+    let link_text = linked(&link_text, &format!("./{}", file_name(&glue)))?;
+    let loader = PACK_LOADER.replace("__PACKS__", &format!("{{{}}}", index.join(",")));
+    fs::write(&link, format!("{loader}\n{link_text}"))
+        .map_err(|e| format!("{}: {e}", link.display()))?;
+    fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    Ok(SplitBundle {
+        glue,
+        link,
+        wasm,
+        packs,
+    })
+}
+
+/// `wasm-opt -Oz` as Trunk runs it, names and producers stripped.
+fn optimize(input: &Path, output: &Path) -> Result {
+    let output_status = command("wasm-opt")
+        .arg("-Oz")
+        .args(WASM_FEATURES)
+        .args(["--strip-debug", "--strip-producers", "-o"])
+        .arg(output)
+        .arg(input)
+        .output()
+        .map_err(|e| format!("cannot run wasm-opt: {e}"))?;
+    if output_status.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "wasm-opt {} failed: {}",
+            input.display(),
+            String::from_utf8_lossy(&output_status.stderr)
+        ))
+    }
+}
+
+/// One page's pack: its modules' bytes one after the other, compressed as one
+/// stream; the entries say where each module starts and how long it is.
+struct Pack {
+    path: PathBuf,
+    entries: Vec<(String, usize, usize)>,
+}
+
+fn pack(
+    dist: &Path,
+    optimized: &Path,
+    stem: &str,
+    split_name: &str,
+    files: &[String],
+) -> Result<Pack> {
+    let mut bytes = Vec::new();
+    let mut entries = Vec::new();
+    for file in files {
+        let module = fs::read(optimized.join(format!("{file}.wasm")))
+            .map_err(|e| format!("{file}.wasm: {e}"))?;
+        entries.push((file.clone(), bytes.len(), module.len()));
+        bytes.extend_from_slice(&module);
+    }
+    let page = split_name
+        .rsplit_once('_')
+        .map_or(split_name, |(page, _)| page)
+        .trim_end_matches("_view");
+    let path = dist.join(format!("{stem}-{page}.pack"));
+    let compressed = crate::shipped::deflate_raw(&bytes)?;
+    fs::write(&path, &compressed).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!(
+        "    page {page}: {} modules, {} → {} bytes deflate-raw",
+        files.len(),
+        bytes.len(),
+        compressed.len()
+    );
+    Ok(Pack { path, entries })
+}
+
+/// The prefetch map in a stable order.
+fn sorted(map: &std::collections::HashMap<String, Vec<String>>) -> Vec<(&String, &[String])> {
+    let mut pairs: Vec<(&String, &[String])> = map
+        .iter()
+        .map(|(split, files)| (split, files.as_slice()))
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// The glue importing the link module by its file name (the import object's
+/// key stays `./__wasm_split.js`: it is the wasm's import module name).
+fn glued(glue: &str, link_file: &str) -> Result<String> {
+    let from = format!("from \"{LINK_NAME}\"");
+    if !glue.contains(&from) {
+        return Err(format!("wasm-bindgen's glue has no `{from}`"));
+    }
+    Ok(glue.replace(&from, &format!("from \"./{link_file}\"")))
+}
+
+/// The link module reading its modules from the packs: each `fetch` of a
+/// module becomes `wasmFile(name)`, each page's loader starts its pack first.
+fn linked(link: &str, glue_file: &str) -> Result<String> {
+    let mut out = String::with_capacity(link.len());
+    let mut rest = link.replace(GLUE_PLACEHOLDER, glue_file);
+    if rest == link {
+        return Err(format!(
+            "the link module does not import {GLUE_PLACEHOLDER}"
+        ));
+    }
+    // fetch(new URL("./chunk_9.wasm", import.meta.url)) → wasmFile("chunk_9")
+    let fetch = "fetch(new URL(\"./";
+    let mut fetches = 0;
+    while let Some(start) = rest.find(fetch) {
+        let after = &rest[start + fetch.len()..];
+        let end = after
+            .find(".wasm\", import.meta.url))")
+            .ok_or("a fetch in the link module that is not a module's")?;
+        out.push_str(&rest[..start]);
+        out.push_str(&format!("wasmFile({:?})", &after[..end]));
+        rest = after[end + ".wasm\", import.meta.url))".len()..].to_owned();
+        fetches += 1;
+    }
+    out.push_str(&rest);
+    let streaming = "WebAssembly.instantiateStreaming(src, imports)";
+    if fetches == 0 || out.matches(streaming).count() != fetches {
+        return Err(format!(
+            "the link module's loaders are not as expected ({fetches} fetches)"
+        ));
+    }
+    let out = out.replace(streaming, "WebAssembly.instantiate(await src, imports)");
+    // export const __wasm_split_load_X = wrapAsyncCb(makeLoad(…)) → packFirst("X", makeLoad(…))
+    let export = "export const __wasm_split_load_";
+    let mut result = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    let mut loaders = 0;
+    while let Some(start) = rest.find(export) {
+        let after = &rest[start + export.len()..];
+        let (split_name, tail) = after
+            .split_once(" = wrapAsyncCb(")
+            .ok_or("a page loader that is not wrapAsyncCb(…)")?;
+        result.push_str(&rest[..start]);
+        result.push_str(&format!(
+            "{export}{split_name} = packFirst({split_name:?}, "
+        ));
+        rest = tail;
+        loaders += 1;
+    }
+    result.push_str(rest);
+    if loaders == 0 {
+        return Err("the link module has no page loader".to_owned());
+    }
+    Ok(result)
+}
+
+fn read(path: &Path) -> Result<String> {
+    fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// 16 hex digits of the SHA-256 of `bytes`: file names change with the code.
+fn short_hash(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex_of(&sha2::Sha256::digest(bytes)[..8])
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn integrity(path: &Path) -> Result<String> {
+    crate::shipped::integrity(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shape wasm_split_cli_support 0.2.4 writes (its js.rs), cut down.
+    const LINK: &str = r#"import { initSync } from "./__byok_glue__.js";
+function wrapAsyncCb(callee) {}
+/* a_view_1, b_view_2 */
+const __chunk_9 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_9.wasm", import.meta.url));
+    src.catch(() => {});
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, []);
+export const __wasm_split_load_a_view_1 = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_a_view_1.wasm", import.meta.url));
+    src.catch(() => {});
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, [__chunk_9]));
+"#;
+
+    #[test]
+    fn the_link_module_reads_modules_from_packs() {
+        let out = linked(LINK, "./byok-ui-1.js").unwrap();
+        assert!(
+            out.contains("import { initSync } from \"./byok-ui-1.js\";"),
+            "{out}"
+        );
+        assert!(out.contains("const src = wasmFile(\"chunk_9\");"), "{out}");
+        assert!(
+            out.contains("const src = wasmFile(\"split_a_view_1\");"),
+            "{out}"
+        );
+        assert!(!out.contains("fetch("), "{out}");
+        assert!(!out.contains("instantiateStreaming"), "{out}");
+        assert_eq!(
+            out.matches("WebAssembly.instantiate(await src, imports)")
+                .count(),
+            2
+        );
+        assert!(
+            out.contains(
+                "export const __wasm_split_load_a_view_1 = packFirst(\"a_view_1\", makeLoad("
+            ),
+            "{out}"
+        );
+        assert_eq!(out.matches('(').count(), out.matches(')').count(), "{out}");
+    }
+
+    #[test]
+    fn a_link_module_of_another_shape_is_refused() {
+        assert!(linked("import x from \"./other.js\";", "./g.js").is_err());
+        let no_loader = LINK.replace("wrapAsyncCb(makeLoad", "makeLoad(makeLoad");
+        assert!(linked(&no_loader, "./g.js").is_err());
+        let streaming_gone = LINK.replace("instantiateStreaming", "instantiate");
+        assert!(linked(&streaming_gone, "./g.js").is_err());
+    }
+
+    #[test]
+    fn the_glue_imports_the_link_module_by_its_hashed_name() {
+        let glue = "import * as import1 from \"./__wasm_split.js\"\nconst i = { \"./__wasm_split.js\": import1 };";
+        let out = glued(glue, "byok-ui-1-split.js").unwrap();
+        assert!(out.contains("from \"./byok-ui-1-split.js\""), "{out}");
+        assert!(out.contains("{ \"./__wasm_split.js\": import1 }"), "{out}");
+        assert!(glued("no import", "x.js").is_err());
+    }
+}
