@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, StaticSegment};
 
+use crate::components::deferred::split_view;
 use crate::components::server_status::ServerStatus;
 use crate::components::settings_panel::SettingsPanel;
 use crate::pages::{
@@ -63,21 +64,16 @@ fn Nav() -> impl IntoView {
     }
 }
 
-/// A page whose code `cargo xtask build` splits into its own wasm file,
-/// fetched when the page is first shown (built with `--cfg byok_split`).
+/// A page whose code `cargo xtask build` cuts into its own wasm module,
+/// fetched when the page is first shown (see `split_view!`).
 macro_rules! lazy_page {
     ($route:ident, $view:ident, $page:ident) => {
         struct $route;
 
-        #[cfg(byok_split)]
-        #[leptos::lazy]
-        fn $view() -> AnyView {
-            view! { <$page /> }.into_any()
-        }
-
-        #[cfg(not(byok_split))]
-        async fn $view() -> AnyView {
-            view! { <$page /> }.into_any()
+        split_view! {
+            fn $view() {
+                view! { <$page /> }.into_any()
+            }
         }
 
         impl LazyRoute for $route {

@@ -11,6 +11,7 @@ use crate::actions::export::WrappedKeyMaterial;
 use crate::browser::now_utc;
 use crate::components::command_block::CommandBlock;
 use crate::components::copy_button::CopyButton;
+use crate::components::deferred::{Deferred, split_view};
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_drop::FileDropZone;
@@ -25,7 +26,8 @@ use crate::domain::import_command::{
 };
 use crate::domain::import_parameters::parse_import_token;
 
-/// The blob, the token and the import command.
+/// The blob, the token and the import command (its code loads when the
+/// first export is done: a split point of the shipped build).
 #[component]
 pub fn ExportResult(
     wrapped: WrappedKeyMaterial,
@@ -34,6 +36,32 @@ pub fn ExportResult(
     /// When that token stops being valid (get-parameters-for-import's
     /// ParametersValidTo), when the page knows it.
     #[prop(optional_no_strip)]
+    parameters_valid_to: Option<OffsetDateTime>,
+) -> impl IntoView {
+    view! { <Deferred load=export_result_view(wrapped, import_token, parameters_valid_to) /> }
+}
+
+split_view! {
+    fn export_result_view(
+        wrapped: WrappedKeyMaterial,
+        import_token: Option<Vec<u8>>,
+        parameters_valid_to: Option<OffsetDateTime>,
+    ) {
+        view! {
+            <ExportResultView
+                wrapped=wrapped
+                import_token=import_token
+                parameters_valid_to=parameters_valid_to
+            />
+        }
+        .into_any()
+    }
+}
+
+#[component]
+fn ExportResultView(
+    wrapped: WrappedKeyMaterial,
+    import_token: Option<Vec<u8>>,
     parameters_valid_to: Option<OffsetDateTime>,
 ) -> impl IntoView {
     let blob = wrapped.blob.clone();

@@ -6,6 +6,7 @@ pub mod choice_select;
 pub mod clock;
 pub mod command_block;
 pub mod copy_button;
+pub mod deferred;
 pub mod download_button;
 pub mod error_banner;
 pub mod export_result;

@@ -10,6 +10,7 @@ use crate::browser::{now_utc, random_bytes};
 use crate::components::choice_select::ChoiceSelect;
 use crate::components::clock::use_now;
 use crate::components::command_block::CommandBlock;
+use crate::components::deferred::{Deferred, split_view};
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::loaded::{Loaded, use_kms_read};
@@ -259,6 +260,17 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
 /// One entry: what was recorded, the commands to ask AWS, and the paste box.
 #[component]
 fn EntryDetails(row: Row, reload: Callback<()>) -> impl IntoView {
+    view! { <Deferred load=entry_details_view(row, reload) /> }
+}
+
+split_view! {
+    fn entry_details_view(row: Row, reload: Callback<()>) {
+        view! { <EntryDetailsView row=row reload=reload /> }.into_any()
+    }
+}
+
+#[component]
+fn EntryDetailsView(row: Row, reload: Callback<()>) -> impl IntoView {
     let settings = use_settings();
     let entry = row.entry.clone();
     let arn = entry.aws_key_arn.clone();
@@ -494,6 +506,17 @@ fn EntrySummary(entry: LedgerEntry) -> impl IntoView {
 /// A copy made outside this app, registered on a KMS key from describe-key.
 #[component]
 fn RegisterCopy(reload: Callback<()>) -> impl IntoView {
+    view! { <Deferred load=register_copy_view(reload) /> }
+}
+
+split_view! {
+    fn register_copy_view(reload: Callback<()>) {
+        view! { <RegisterCopyView reload=reload /> }.into_any()
+    }
+}
+
+#[component]
+fn RegisterCopyView(reload: Callback<()>) -> impl IntoView {
     let settings = use_settings();
     let key_id = RwSignal::new(String::new());
     let pasted = RwSignal::new(String::new());

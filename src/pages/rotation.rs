@@ -13,6 +13,7 @@ use crate::browser::{now_utc, random_bytes};
 use crate::components::choice_select::ChoiceSelect;
 use crate::components::clock::use_now;
 use crate::components::command_block::CommandBlock;
+use crate::components::deferred::{Deferred, split_view};
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::loaded::{Loaded, use_kms_read};
@@ -41,20 +42,6 @@ pub fn RotationPage() -> impl IntoView {
     let entry_id = query
         .with_untracked(|q| q.get(ROTATE_ENTRY_QUERY))
         .unwrap_or_default();
-    let wanted = key_id.clone();
-    let context = use_kms_read(move |client| {
-        let key_id = wanted.clone();
-        async move {
-            if key_id.is_empty() {
-                // Nothing to read: the chooser below reads the ledger instead.
-                return Ok(None);
-            }
-            load(&client, &key_id).await.map(Some)
-        }
-    });
-    let show = move |context: Option<RunbookContext>| {
-        context.map(|context| view! { <RotationView context=context entry_id=entry_id.clone() /> })
-    };
     view! {
         <section aria-labelledby="page-title">
             <h1 id="page-title">{Page::Rotation.label()}</h1>
@@ -65,11 +52,29 @@ pub fn RotationPage() -> impl IntoView {
             {if key_id.is_empty() {
                 view! { <ChooseCopy /> }.into_any()
             } else {
-                view! { <Loaded read=context loading="Reading the key and its runbooks from the KMS…" ok=show /> }
-                    .into_any()
+                view! { <Deferred load=key_runbooks_view(key_id, entry_id) /> }.into_any()
             }}
         </section>
     }
+}
+
+split_view! {
+    fn key_runbooks_view(key_id: String, entry_id: String) {
+        view! { <KeyRunbooks key_id=key_id entry_id=entry_id /> }.into_any()
+    }
+}
+
+/// The key's runbooks read from the KMS, then the rotation view.
+#[component]
+fn KeyRunbooks(key_id: String, entry_id: String) -> impl IntoView {
+    let context = use_kms_read(move |client| {
+        let key_id = key_id.clone();
+        async move { load(&client, &key_id).await }
+    });
+    let show = move |context: RunbookContext| {
+        view! { <RotationView context=context entry_id=entry_id.clone() /> }
+    };
+    view! { <Loaded read=context loading="Reading the key and its runbooks from the KMS…" ok=show /> }
 }
 
 #[component]

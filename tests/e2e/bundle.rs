@@ -99,11 +99,7 @@ async fn the_kms_serves_the_precompressed_wasm_as_it_is_and_the_app_runs_from_it
 async fn a_wasm_changed_by_one_byte_on_the_server_is_refused_with_a_visible_message() {
     let folder = scratch_dir("tampered-ui");
     copy_dir(&dist_dir(), &folder);
-    let compressed = bundle_file(&folder, "_bg.wasm.deflate");
-    let mut bytes = fs::read(&compressed).unwrap();
-    let middle = bytes.len() / 2;
-    bytes[middle] ^= 0x01;
-    fs::write(&compressed, bytes).unwrap();
+    tamper(&bundle_file(&folder, "_bg.wasm.deflate"));
     let kms = Kms::serving(folder);
 
     let browser = Browser::start().await;
@@ -123,6 +119,63 @@ async fn a_wasm_changed_by_one_byte_on_the_server_is_refused_with_a_visible_mess
     );
     browser.screenshot("bundle-tampered-wasm").await;
     browser.assert_accessible("a tampered wasm").await;
+    browser.close().await;
+}
+
+/// Flips one bit in the middle of a file.
+fn tamper(path: &Path) {
+    let mut bytes = fs::read(path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    fs::write(path, bytes).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_whose_code_was_changed_on_the_server_is_refused_with_a_visible_message() {
+    let folder = scratch_dir("tampered-pages");
+    copy_dir(&dist_dir(), &folder);
+    // Every page's code but the import page's: its pack and each module.
+    let import_pack = bundle_file(&folder, "-import_kek.pack");
+    let mut tampered = 0;
+    for entry in fs::read_dir(&folder).unwrap().flatten() {
+        let path = entry.path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let page_code = name.ends_with(".pack")
+            || (name.ends_with(".deflate") && !name.ends_with("_bg.wasm.deflate"));
+        if page_code && path != import_pack {
+            tamper(&path);
+            tampered += 1;
+        }
+    }
+    assert!(
+        tampered > 8,
+        "the bundle has per-page code ({tampered} files)"
+    );
+    let kms = Kms::serving(folder);
+
+    let browser = Browser::start().await;
+    browser.goto(&kms.ui_url(&Page::ImportKek.href())).await;
+    browser
+        .wait_for_text("h1", |t| t == Page::ImportKek.label())
+        .await;
+    browser
+        .click(&format!("nav a[href='{}']", Page::CreateSymmetric.href()))
+        .await;
+    let text = browser.wait_for_text(LOAD_ERROR, |t| !t.is_empty()).await;
+    assert!(
+        text.starts_with("The AWS BYOK page could not load the code of this page: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("does not match the integrity hash in this bundle"),
+        "{text}"
+    );
+    assert!(
+        browser.visible_texts("h1").await.is_empty(),
+        "the page's tampered code did not run"
+    );
+    browser.screenshot("bundle-tampered-page").await;
+    browser.assert_accessible("a tampered page").await;
     browser.close().await;
 }
 

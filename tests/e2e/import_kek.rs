@@ -277,9 +277,8 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
 
     // The result links to the export page with the KEK preselected.
     browser.click("[data-testid=import-result] a").await;
-    let url = browser.client.current_url().await.unwrap();
-    assert_eq!(url.path(), Page::ExportKeyMaterial.href());
-    assert_eq!(url.query(), Some("kek=kek-pem-file"));
+    let query = browser.wait_for_path(&Page::ExportKeyMaterial.href()).await;
+    assert_eq!(query.as_deref(), Some("kek=kek-pem-file"));
     browser.close().await;
 }
 
@@ -785,9 +784,8 @@ async fn a_repeated_import_is_caught_and_the_stored_key_offered() {
         .wait_for_text(ALREADY_STORED, |t| t.starts_with(&expected))
         .await;
     browser.click("[data-testid=already-stored] a").await;
-    let url = browser.client.current_url().await.unwrap();
-    assert_eq!(url.path(), Page::ExportKeyMaterial.href());
-    assert_eq!(url.query(), Some(format!("kek={id}").as_str()));
+    let query = browser.wait_for_path(&Page::ExportKeyMaterial.href()).await;
+    assert_eq!(query, Some(format!("kek={id}")));
     browser.close().await;
 }
 

@@ -1,5 +1,5 @@
-//! `cargo xtask size`: what a first load downloads from a server that sends
-//! files as they are, then which crates and which of our modules fill the wasm.
+//! `cargo xtask size`: what a first load of each page downloads from a server
+//! that sends files as they are, then which crates and modules fill the wasm.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -8,30 +8,85 @@ use std::path::{Path, PathBuf};
 use crate::process::{Result, root};
 use crate::shipped::COMPRESSED_SUFFIX;
 
-/// Bytes over the wire on a first load of `dist` (every top-level file: the
-/// page, its CSS, icon, JS glue and wasm), then the wasm's contributors.
+/// Bytes over the wire on a first load of each page of `dist` (its
+/// index.html and every file that page names: CSS, icon, JS, the main wasm and
+/// the page's own pack), then the wasm's contributors.
 pub fn report(dist: &Path) -> Result {
-    let files = first_load_files(dist)?;
-    let total: usize = files.iter().map(|(_, bytes)| bytes).sum();
+    let pages = first_loads(dist)?;
+    let (largest_page, largest) = pages
+        .iter()
+        .map(|(page, files)| (page, files.iter().map(|(_, bytes)| bytes).sum::<usize>()))
+        .max_by_key(|(_, total)| *total)
+        .ok_or("no index.html in the bundle")?;
     println!(
-        "bytes over the wire on a first load: {total} ({:.0} KB; served as on disk, no Content-Encoding) from {}",
-        total as f64 / 1000.0,
+        "bytes over the wire on a first load: {largest} ({:.0} KB; the largest page, {largest_page}; served as on disk, no Content-Encoding) from {}",
+        largest as f64 / 1000.0,
         dist.display()
     );
-    for (name, bytes) in &files {
-        let note = if name.ends_with(COMPRESSED_SUFFIX) {
+    for (page, files) in &pages {
+        let total: usize = files.iter().map(|(_, bytes)| bytes).sum();
+        println!("  {total:>10}  {page}");
+    }
+    let (top, files) = &pages[0];
+    println!("  {top}'s files:");
+    for (name, bytes) in files {
+        let note = if name.ends_with(COMPRESSED_SUFFIX) || name.ends_with(".pack") {
             " (deflate-raw; the browser inflates it)"
         } else {
             ""
         };
         println!("  {bytes:>10}  {name}{note}");
     }
+    let all: usize = bundle_files(dist)?.iter().map(|(_, bytes)| bytes).sum();
+    println!("  {all:>10}  all files of the bundle (the rest load when a view needs them)");
     contributors()
+}
+
+/// Files by name with their sizes in bytes.
+type Files = Vec<(String, usize)>;
+
+/// Per page (index.html at the top, then every route folder's), the files
+/// a first load fetches: the page itself and every bundle file it names.
+fn first_loads(dist: &Path) -> Result<Vec<(String, Files)>> {
+    let files = bundle_files(dist)?;
+    let mut pages = Vec::new();
+    let mut folders = vec![String::new()];
+    folders.extend(route_pages(dist, dist)?);
+    for folder in folders {
+        let index = dist.join(&folder).join("index.html");
+        let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+        let mut loaded = vec![("index.html".to_owned(), html.len())];
+        loaded.extend(
+            files
+                .iter()
+                .filter(|(name, _)| name != "index.html" && html.contains(&format!("/{name}\"")))
+                .cloned(),
+        );
+        pages.push((format!("/{folder}"), loaded));
+    }
+    Ok(pages)
+}
+
+/// The folders below `dir` that hold an index.html, relative to `dist`.
+fn route_pages(dist: &Path, dir: &Path) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            if path.join("index.html").is_file() {
+                let relative = path.strip_prefix(dist).unwrap_or(&path);
+                found.push(relative.to_string_lossy().into_owned());
+            }
+            found.extend(route_pages(dist, &path)?);
+        }
+    }
+    found.sort();
+    Ok(found)
 }
 
 /// Every file directly in `dist` (route folders hold copies of index.html,
 /// fetched instead of it on a deep link), by name.
-pub fn first_load_files(dist: &Path) -> Result<Vec<(String, usize)>> {
+fn bundle_files(dist: &Path) -> Result<Vec<(String, usize)>> {
     let entries = fs::read_dir(dist).map_err(|e| {
         format!(
             "no bundle at {} ({e}): run `cargo xtask build`",

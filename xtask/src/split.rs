@@ -5,9 +5,10 @@
 //! chunks shared by several pages, plus a JS link module that instantiates them
 //! on demand. Here the main module goes through wasm-bindgen and wasm-opt like
 //! Trunk's, every other module through wasm-opt, and each page's modules
-//! (its own and the chunks it needs) become one zopfli pack with an index; the
-//! link module is given split_loader.js, which fetches a page's pack with its
-//! integrity and hands each module its bytes.
+//! (its own and the chunks it needs) become one zopfli pack with an index, and
+//! each module a zopfli file of its own; the link module is given
+//! split_loader.js, which fetches a pack (or the few modules missing) with
+//! their integrity and hands each module its bytes.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -15,7 +16,8 @@ use std::path::{Path, PathBuf};
 
 use crate::process::{Result, command, run_step};
 
-/// What split_loader.js is given: `__PACKS__` becomes the packs' index.
+/// What split_loader.js is given: `__PACKS__` becomes the packs' index,
+/// `__FILES__` the modules' own files.
 const PACK_LOADER: &str = include_str!("split_loader.js");
 
 /// The module path wasm-split writes into the link module for the JS glue,
@@ -77,35 +79,93 @@ pub fn split(dist: &Path, input: &Path) -> Result<SplitBundle> {
     )?;
     let optimized = work.join("optimized");
     fs::create_dir_all(&optimized).map_err(|e| format!("{}: {e}", optimized.display()))?;
-    optimize(
-        &bindgen.join("byok-ui_bg.wasm"),
-        &optimized.join("main.wasm"),
-    )?;
+    let mut jobs = vec![(bindgen.join("byok-ui_bg.wasm"), optimized.join("main.wasm"))];
     for module in &split.split_modules {
         let name = module.file_name().ok_or("a split module without a name")?;
-        optimize(module, &optimized.join(name))?;
+        jobs.push((module.clone(), optimized.join(name)));
     }
+    optimize_all(&jobs)?;
     let main_bytes = fs::read(optimized.join("main.wasm")).map_err(|e| format!("main: {e}"))?;
     let stem = format!("byok-ui-{}", short_hash(&main_bytes));
     let wasm = dist.join(format!("{stem}_bg.wasm"));
     fs::write(&wasm, &main_bytes).map_err(|e| format!("{}: {e}", wasm.display()))?;
 
+    // Every module by index: its name, inflated size and own file.
+    let mut modules: Vec<String> = split
+        .split_modules
+        .iter()
+        .map(|module| {
+            module
+                .file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+                .ok_or_else(|| "a split module without a name".to_owned())
+        })
+        .collect::<Result<_>>()?;
+    modules.sort();
+    let mut sizes = Vec::new();
+    let mut files = Vec::new();
+    for name in &modules {
+        let bytes = fs::read(optimized.join(format!("{name}.wasm")))
+            .map_err(|e| format!("{name}.wasm: {e}"))?;
+        sizes.push(bytes.len().to_string());
+        let path = dist.join(format!(
+            "{stem}-{name}{}",
+            crate::shipped::COMPRESSED_SUFFIX
+        ));
+        // Fetched one by one only after a first load: zlib's best is enough.
+        fs::write(&path, deflate_raw_fast(&bytes)?)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        files.push(format!(
+            "[{:?},{:?}]",
+            format!("./{}", file_name(&path)),
+            integrity(&path)?
+        ));
+    }
+    let file_list = dist.join(format!("{stem}-modules.json"));
+    fs::write(&file_list, format!("[{}]", files.join(",")))
+        .map_err(|e| format!("{}: {e}", file_list.display()))?;
+    let index_of = |name: &String| {
+        modules
+            .binary_search(name)
+            .map_err(|_| format!("{name} is in a pack but not among the modules"))
+    };
+    // zopfli takes seconds per pack: one thread each.
+    let built: Vec<Result<(String, PathBuf)>> = std::thread::scope(|scope| {
+        let threads: Vec<_> = sorted(&split.prefetch_map)
+            .into_iter()
+            .map(|(split_name, modules)| {
+                let (optimized, stem) = (&optimized, &stem);
+                scope.spawn(move || {
+                    pack(dist, optimized, stem, split_name, modules)
+                        .map(|pack| (split_name.clone(), pack))
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|_| Err("a pack's thread panicked".to_owned()))
+            })
+            .collect()
+    });
     let mut packs = BTreeMap::new();
     let mut index = Vec::new();
-    for (split_name, files) in sorted(&split.prefetch_map) {
-        let pack = pack(dist, &optimized, &stem, split_name, files)?;
+    for result in built {
+        let (split_name, pack) = result?;
+        let members = split.prefetch_map[&split_name]
+            .iter()
+            .map(|name| index_of(name).map(|i| i.to_string()))
+            .collect::<Result<Vec<_>>>()?;
         index.push(format!(
             "{:?}:[{:?},{:?},[{}]]",
             split_name,
-            format!("./{}", file_name(&pack.path)),
-            integrity(&pack.path)?,
-            pack.entries
-                .iter()
-                .map(|(file, offset, length)| format!("[{file:?},{offset},{length}]"))
-                .collect::<Vec<_>>()
-                .join(",")
+            format!("./{}", file_name(&pack)),
+            integrity(&pack)?,
+            members.join(",")
         ));
-        packs.insert(split_name.clone(), pack.path);
+        packs.insert(split_name, pack);
     }
 
     let glue = dist.join(format!("{stem}.js"));
@@ -115,7 +175,18 @@ pub fn split(dist: &Path, input: &Path) -> Result<SplitBundle> {
         .map_err(|e| format!("{}: {e}", glue.display()))?;
     let link_text = read(&work.join(LINK_NAME.trim_start_matches("./")))?;
     let link_text = linked(&link_text, &format!("./{}", file_name(&glue)))?;
-    let loader = PACK_LOADER.replace("__PACKS__", &format!("{{{}}}", index.join(",")));
+    let loader = PACK_LOADER
+        .replace("__MODULES__", &format!("{modules:?}"))
+        .replace("__SIZES__", &format!("[{}]", sizes.join(",")))
+        .replace("__PACKS__", &format!("{{{}}}", index.join(",")))
+        .replace(
+            "__FILES__",
+            &format!(
+                "[{:?},{:?}]",
+                format!("./{}", file_name(&file_list)),
+                integrity(&file_list)?
+            ),
+        );
     fs::write(&link, format!("{loader}\n{link_text}"))
         .map_err(|e| format!("{}: {e}", link.display()))?;
     fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
@@ -124,6 +195,30 @@ pub fn split(dist: &Path, input: &Path) -> Result<SplitBundle> {
         link,
         wasm,
         packs,
+    })
+}
+
+/// Runs [`optimize`] on every (input, output), one batch per core (wasm-opt
+/// runs on node: most of a second per module is its start).
+fn optimize_all(jobs: &[(PathBuf, PathBuf)]) -> Result {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 8));
+    let per_worker = jobs.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = jobs
+            .chunks(per_worker)
+            .map(|batch| {
+                scope.spawn(move || {
+                    batch
+                        .iter()
+                        .try_for_each(|(input, output)| optimize(input, output))
+                })
+            })
+            .collect();
+        threads.into_iter().try_for_each(|thread| {
+            thread
+                .join()
+                .unwrap_or_else(|_| Err("a wasm-opt thread panicked".to_owned()))
+        })
     })
 }
 
@@ -148,42 +243,36 @@ fn optimize(input: &Path, output: &Path) -> Result {
     }
 }
 
-/// One page's pack: its modules' bytes one after the other, compressed as one
-/// stream; the entries say where each module starts and how long it is.
-struct Pack {
-    path: PathBuf,
-    entries: Vec<(String, usize, usize)>,
-}
-
+/// One split's pack: its modules' bytes one after the other (in the order of
+/// its list in the link module's index), compressed as one stream.
 fn pack(
     dist: &Path,
     optimized: &Path,
     stem: &str,
     split_name: &str,
-    files: &[String],
-) -> Result<Pack> {
+    modules: &[String],
+) -> Result<PathBuf> {
     let mut bytes = Vec::new();
-    let mut entries = Vec::new();
-    for file in files {
-        let module = fs::read(optimized.join(format!("{file}.wasm")))
-            .map_err(|e| format!("{file}.wasm: {e}"))?;
-        entries.push((file.clone(), bytes.len(), module.len()));
-        bytes.extend_from_slice(&module);
+    for module in modules {
+        bytes.extend(
+            fs::read(optimized.join(format!("{module}.wasm")))
+                .map_err(|e| format!("{module}.wasm: {e}"))?,
+        );
     }
-    let page = split_name
+    let view = split_name
         .rsplit_once('_')
-        .map_or(split_name, |(page, _)| page)
+        .map_or(split_name, |(view, _)| view)
         .trim_end_matches("_view");
-    let path = dist.join(format!("{stem}-{page}.pack"));
+    let path = dist.join(format!("{stem}-{view}.pack"));
     let compressed = crate::shipped::deflate_raw(&bytes)?;
     fs::write(&path, &compressed).map_err(|e| format!("{}: {e}", path.display()))?;
     println!(
-        "    page {page}: {} modules, {} → {} bytes deflate-raw",
-        files.len(),
+        "    {view}: {} modules, {} → {} bytes deflate-raw",
+        modules.len(),
         bytes.len(),
         compressed.len()
     );
-    Ok(Pack { path, entries })
+    Ok(path)
 }
 
 /// The prefetch map in a stable order.
@@ -216,27 +305,30 @@ fn linked(link: &str, glue_file: &str) -> Result<String> {
             "the link module does not import {GLUE_PLACEHOLDER}"
         ));
     }
-    // fetch(new URL("./chunk_9.wasm", import.meta.url)) → wasmFile("chunk_9")
-    let fetch = "fetch(new URL(\"./";
+    // Each module's fetcher (as wasm_split_cli_support 0.2 writes it) →
+    // moduleLoader("chunk_9"), which reads the module from its pack.
+    let (open, close) = (
+        "() => {\n    const src = fetch(new URL(\"./",
+        ".wasm\", import.meta.url));\n    src.catch(() => {});\n    \
+         return async (imports) => (WebAssembly.instantiateStreaming(src, imports));\n}\n",
+    );
     let mut fetches = 0;
-    while let Some(start) = rest.find(fetch) {
-        let after = &rest[start + fetch.len()..];
+    while let Some(start) = rest.find(open) {
+        let after = &rest[start + open.len()..];
         let end = after
-            .find(".wasm\", import.meta.url))")
-            .ok_or("a fetch in the link module that is not a module's")?;
+            .find(close)
+            .ok_or("a module fetcher in the link module of another shape")?;
         out.push_str(&rest[..start]);
-        out.push_str(&format!("wasmFile({:?})", &after[..end]));
-        rest = after[end + ".wasm\", import.meta.url))".len()..].to_owned();
+        out.push_str(&format!("moduleLoader({:?})", &after[..end]));
+        rest = after[end + close.len()..].to_owned();
         fetches += 1;
     }
     out.push_str(&rest);
-    let streaming = "WebAssembly.instantiateStreaming(src, imports)";
-    if fetches == 0 || out.matches(streaming).count() != fetches {
+    if fetches == 0 || out.contains("fetch(") || out.contains("instantiateStreaming") {
         return Err(format!(
-            "the link module's loaders are not as expected ({fetches} fetches)"
+            "the link module's loaders are not as expected ({fetches} fetchers replaced)"
         ));
     }
-    let out = out.replace(streaming, "WebAssembly.instantiate(await src, imports)");
     // export const __wasm_split_load_X = wrapAsyncCb(makeLoad(…)) → packFirst("X", makeLoad(…))
     let export = "export const __wasm_split_load_";
     let mut result = String::with_capacity(out.len());
@@ -259,6 +351,16 @@ fn linked(link: &str, glue_file: &str) -> Result<String> {
         return Err("the link module has no page loader".to_owned());
     }
     Ok(result)
+}
+
+/// `bytes` as deflate-raw at zlib's best level (seconds faster than zopfli).
+fn deflate_raw_fast(bytes: &[u8]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder
+        .write_all(bytes)
+        .and_then(|()| encoder.finish())
+        .map_err(|e| format!("compressing: {e}"))
 }
 
 fn read(path: &Path) -> Result<String> {
@@ -315,24 +417,17 @@ export const __wasm_split_load_a_view_1 = wrapAsyncCb(makeLoad(() => {
             out.contains("import { initSync } from \"./byok-ui-1.js\";"),
             "{out}"
         );
-        assert!(out.contains("const src = wasmFile(\"chunk_9\");"), "{out}");
         assert!(
-            out.contains("const src = wasmFile(\"split_a_view_1\");"),
+            out.contains("const __chunk_9 = makeLoad(moduleLoader(\"chunk_9\"), []);"),
             "{out}"
-        );
-        assert!(!out.contains("fetch("), "{out}");
-        assert!(!out.contains("instantiateStreaming"), "{out}");
-        assert_eq!(
-            out.matches("WebAssembly.instantiate(await src, imports)")
-                .count(),
-            2
         );
         assert!(
             out.contains(
-                "export const __wasm_split_load_a_view_1 = packFirst(\"a_view_1\", makeLoad("
+                "export const __wasm_split_load_a_view_1 = packFirst(\"a_view_1\", makeLoad(moduleLoader(\"split_a_view_1\"), [__chunk_9]));"
             ),
             "{out}"
         );
+        assert!(!out.contains("fetch("), "{out}");
         assert_eq!(out.matches('(').count(), out.matches(')').count(), "{out}");
     }
 
@@ -341,8 +436,8 @@ export const __wasm_split_load_a_view_1 = wrapAsyncCb(makeLoad(() => {
         assert!(linked("import x from \"./other.js\";", "./g.js").is_err());
         let no_loader = LINK.replace("wrapAsyncCb(makeLoad", "makeLoad(makeLoad");
         assert!(linked(&no_loader, "./g.js").is_err());
-        let streaming_gone = LINK.replace("instantiateStreaming", "instantiate");
-        assert!(linked(&streaming_gone, "./g.js").is_err());
+        let other_fetcher = LINK.replace("instantiateStreaming", "instantiate");
+        assert!(linked(&other_fetcher, "./g.js").is_err());
     }
 
     #[test]

@@ -445,6 +445,23 @@ impl Browser {
         }
     }
 
+    /// Waits until the page's URL has `path` (a link's navigation finishes
+    /// once the new page's code is loaded), and returns the URL's query.
+    pub async fn wait_for_path(&self, path: &str) -> Option<String> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let url = self.client.current_url().await.expect("the page's URL");
+            if url.path() == path {
+                return url.query().map(str::to_owned);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the page stayed at {url}, expected {path} within 30 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn click(&self, css: &str) {
         self.client
             .wait()
