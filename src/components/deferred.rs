@@ -1,5 +1,5 @@
-//! Views whose code the shipped build loads only when they are first shown:
-//! `split_view!` marks the split point, `Deferred` shows the view once loaded.
+//! Code the shipped build loads only when it is first needed: `split_view!`
+//! and `split_fn!` mark split points, `Deferred` shows a view once loaded.
 //!
 //! `cargo xtask build` compiles with `--cfg byok_split` and cuts the wasm at
 //! every `split_view!` (leptos' `#[lazy]`, wasm-split); other builds (tests,
@@ -24,6 +24,22 @@ macro_rules! split_view {
     };
 }
 pub(crate) use split_view;
+
+/// `async fn name(args) -> T { body }` whose code is its own wasm module in
+/// the shipped build: an action's work, loaded when it is first clicked.
+macro_rules! split_fn {
+    ($(#[$meta:meta])* $vis:vis async fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty $body:block) => {
+        $(#[$meta])*
+        #[cfg(byok_split)]
+        #[leptos::lazy]
+        $vis async fn $name($($arg: $ty),*) -> $ret $body
+
+        $(#[$meta])*
+        #[cfg(not(byok_split))]
+        $vis async fn $name($($arg: $ty),*) -> $ret $body
+    };
+}
+pub(crate) use split_fn;
 
 /// Shows the view `load` resolves to (a `split_view!` call) once its code is
 /// there; nothing before (a moment on a fast link).

@@ -6,10 +6,13 @@ use leptos::prelude::*;
 use crate::actions::objects::{KekListing, StoredKek, list_kek_rows, one_line};
 use crate::browser::now_utc;
 use crate::components::breakable::breakable;
+use crate::components::deferred::{Deferred, split_view};
 use crate::components::loaded::{Loaded, use_kms_read};
 use crate::components::stacked_table::StackedTable;
 
-/// A table of stored KEKs; `refresh` changes trigger a reload.
+/// A table of stored KEKs; `refresh` changes trigger a reload. Its code loads
+/// after the page's (a split point of the shipped build): the form above it
+/// is usable first.
 #[component]
 pub fn KekList(
     /// Bump to reload (e.g. after an import).
@@ -19,6 +22,17 @@ pub fn KekList(
     #[prop(optional)]
     on_listed: Option<Callback<Vec<StoredKek>>>,
 ) -> impl IntoView {
+    view! { <Deferred load=kek_list_view(refresh, on_listed) /> }
+}
+
+split_view! {
+    fn kek_list_view(refresh: Signal<u32>, on_listed: Option<Callback<Vec<StoredKek>>>) {
+        view! { <KekListView refresh=refresh on_listed=on_listed /> }.into_any()
+    }
+}
+
+#[component]
+fn KekListView(refresh: Signal<u32>, on_listed: Option<Callback<Vec<StoredKek>>>) -> impl IntoView {
     let keks = use_kms_read(move |client| {
         refresh.track();
         async move { list_kek_rows(&client).await }

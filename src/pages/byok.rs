@@ -11,9 +11,11 @@ use crate::browser::{
     SessionKey, now_utc, session_get, session_set, store_import_token, stored_import_token,
     stored_import_token_valid_to,
 };
+use crate::client::KmsClient;
 use crate::components::choice_options::choice_options;
 use crate::components::clock::use_now;
 use crate::components::command_block::CommandBlock;
+use crate::components::deferred::split_fn;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::export_result::ExportResult;
 use crate::components::file_drop::FileDropZone;
@@ -452,6 +454,22 @@ fn ExistingKeys(draft: Draft) -> impl IntoView {
     view! { <Loaded read=objects loading="Loading keys…" ok=show /> }
 }
 
+split_fn! {
+    /// The guided run (its code loads on the first click); the id of a key it
+    /// creates goes into the draft at once, so a retry reuses the key.
+    async fn run_guided_split(
+        client: KmsClient,
+        plan: GuidedPlan,
+        draft: Draft,
+    ) -> Result<GuidedOutcome, String> {
+        run_guided(&client, &plan, |id| {
+            let id = id.to_owned();
+            draft.set(|i| i.created_key_id = id);
+        })
+        .await
+    }
+}
+
 /// Step 5: one click imports the KEK and exports the wrapped material.
 #[component]
 fn StepRun(draft: Draft, result: RwSignal<Option<Result<GuidedOutcome, String>>>) -> impl IntoView {
@@ -459,13 +477,7 @@ fn StepRun(draft: Draft, result: RwSignal<Option<Result<GuidedOutcome, String>>>
     let run = Action::new_local(move |plan: &GuidedPlan| {
         let plan = plan.clone();
         let client = settings.client();
-        async move {
-            run_guided(&client?, &plan, |id| {
-                let id = id.to_owned();
-                draft.set(|i| i.created_key_id = id);
-            })
-            .await
-        }
+        async move { run_guided_split(client?, plan, draft).await }
     });
     let submit = Submit::new(run);
     let pending = submit.pending();

@@ -12,7 +12,9 @@ use crate::actions::import_kek::{
 };
 use crate::actions::objects::{StoredKek, one_line};
 use crate::browser::{now_utc, store_import_token};
+use crate::client::KmsClient;
 use crate::components::clock::use_now;
+use crate::components::deferred::split_fn;
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_drop::FileDropZone;
@@ -113,22 +115,7 @@ pub fn ImportKekPage() -> impl IntoView {
     let import = Action::new_local(move |attempt: &Attempt| {
         let attempt = attempt.clone();
         let client = settings.client();
-        async move {
-            let client = client?;
-            let result = match attempt.check {
-                Some(listed) => import_kek_once(&client, &attempt.plan, listed).await,
-                None => import_kek(&client, &attempt.plan)
-                    .await
-                    .map(|done| ImportOnce::Done(Box::new(done))),
-            };
-            // The token stays in this tab beside the KEK, for the export page.
-            if let (Ok(ImportOnce::Done(done)), Some(token)) = (&result, &attempt.import_token)
-                && let ImportKekOutcome::Imported(object) = done.as_ref()
-            {
-                store_import_token(&object.unique_identifier, token, attempt.valid_to);
-            }
-            result.map_err(|e| e.to_string())
-        }
+        async move { run_import(client?, attempt).await }
     });
     let sending = Submit::new(import);
     let pending = sending.pending();
@@ -364,6 +351,25 @@ pub fn ImportKekPage() -> impl IntoView {
                 })
             />
         </section>
+    }
+}
+
+split_fn! {
+    /// The import the button starts (its code loads on the first click).
+    async fn run_import(client: KmsClient, attempt: Attempt) -> Result<ImportOnce, String> {
+        let result = match attempt.check {
+            Some(listed) => import_kek_once(&client, &attempt.plan, listed).await,
+            None => import_kek(&client, &attempt.plan)
+                .await
+                .map(|done| ImportOnce::Done(Box::new(done))),
+        };
+        // The token stays in this tab beside the KEK, for the export page.
+        if let (Ok(ImportOnce::Done(done)), Some(token)) = (&result, &attempt.import_token)
+            && let ImportKekOutcome::Imported(object) = done.as_ref()
+        {
+            store_import_token(&object.unique_identifier, token, attempt.valid_to);
+        }
+        result.map_err(|e| e.to_string())
     }
 }
 
