@@ -4,8 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::actions::export::{ExportRefusal, export_wrapped_key_material};
+use crate::actions::export::{ExportRefusal, WrappedKeyMaterial, export_wrapped_key_material};
 use crate::browser::{stored_import_token, stored_import_token_valid_to};
+use crate::client::KmsClient;
+use crate::components::deferred::split_fn;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::export_result::ExportResult;
 use crate::components::kek_picker::KekPicker;
@@ -14,6 +16,17 @@ use crate::components::request_progress::RequestProgress;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::routes::{EXPORT_KEK_QUERY, EXPORT_KEY_QUERY, Page};
 use crate::settings::use_settings;
+
+split_fn! {
+    /// The export the button starts (its code loads on the first click).
+    async fn run_export(
+        client: KmsClient,
+        key: String,
+        kek: String,
+    ) -> Result<WrappedKeyMaterial, ExportRefusal> {
+        export_wrapped_key_material(&client, &key, &kek).await
+    }
+}
 
 /// The export page.
 #[component]
@@ -30,14 +43,12 @@ pub fn ExportKeyMaterialPage() -> impl IntoView {
         let client = settings.client();
         async move {
             let client = client?;
-            export_wrapped_key_material(&client, &key, &kek)
-                .await
-                .map_err(|e| {
-                    if matches!(e, ExportRefusal::Changed(_)) {
-                        refresh.update(|n| *n += 1);
-                    }
-                    e.to_string()
-                })
+            run_export(client, key, kek).await.map_err(|e| {
+                if matches!(e, ExportRefusal::Changed(_)) {
+                    refresh.update(|n| *n += 1);
+                }
+                e.to_string()
+            })
         }
     });
     let submit = Submit::new(export);

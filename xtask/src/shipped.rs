@@ -37,7 +37,8 @@ pub fn ship(dist: &Path, base: &str) -> Result<BTreeMap<String, String>> {
     let index = dist.join("index.html");
     let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
     let loader = minified_loader(dist, &loader_for(base, &split.glue, &compressed)?)?;
-    let links = preload_links(base, &[&split.glue, &split.link], &compressed)?;
+    let mut links = preload_links(base, &[&split.glue, &split.link], &compressed)?;
+    links.push_str(&fetch_preload(base, &split.manifest)?);
     let html = with_loader(&html, &loader, &links)?;
     fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))?;
     split

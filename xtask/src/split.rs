@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use crate::process::{Result, command, run_step};
 
-/// What split_loader.js is given: `__PACKS__` becomes the packs' index,
-/// `__FILES__` the modules' own files.
+/// The link module's loader: `__MANIFEST__` becomes the manifest's file and
+/// integrity, `__FILES__` those of the list of the modules' own files.
 const PACK_LOADER: &str = include_str!("split_loader.js");
 
 /// The module path wasm-split writes into the link module for the JS glue,
@@ -47,6 +47,8 @@ pub struct SplitBundle {
     pub link: PathBuf,
     /// The main module, optimised, not yet compressed.
     pub wasm: PathBuf,
+    /// The modules' names and sizes and the packs' index (deflate-raw JSON).
+    pub manifest: PathBuf,
     /// Each page's pack by its split's name (`byok_view_<n>`).
     pub packs: BTreeMap<String, PathBuf>,
 }
@@ -115,11 +117,7 @@ pub fn split(dist: &Path, input: &Path) -> Result<SplitBundle> {
         // Fetched one by one only after a first load: zlib's best is enough.
         fs::write(&path, deflate_raw_fast(&bytes)?)
             .map_err(|e| format!("{}: {e}", path.display()))?;
-        files.push(format!(
-            "[{:?},{:?}]",
-            format!("./{}", file_name(&path)),
-            integrity(&path)?
-        ));
+        files.push(url_and_integrity(&path)?);
     }
     let file_list = dist.join(format!("{stem}-modules.json"));
     fs::write(&file_list, format!("[{}]", files.join(",")))
@@ -173,27 +171,32 @@ pub fn split(dist: &Path, input: &Path) -> Result<SplitBundle> {
     let glue_text = read(&bindgen.join("byok-ui.js"))?;
     fs::write(&glue, glued(&glue_text, &file_name(&link))?)
         .map_err(|e| format!("{}: {e}", glue.display()))?;
-    let link_text = read(&work.join(LINK_NAME.trim_start_matches("./")))?;
-    let link_text = linked(&link_text, &format!("./{}", file_name(&glue)))?;
+    let manifest = dist.join(format!(
+        "{stem}-manifest.json{}",
+        crate::shipped::COMPRESSED_SUFFIX
+    ));
+    let manifest_json = format!(
+        "[{modules:?},[{}],{{{}}}]",
+        sizes.join(","),
+        index.join(",")
+    );
+    fs::write(
+        &manifest,
+        crate::shipped::deflate_raw(manifest_json.as_bytes())?,
+    )
+    .map_err(|e| format!("{}: {e}", manifest.display()))?;
     let loader = PACK_LOADER
-        .replace("__MODULES__", &format!("{modules:?}"))
-        .replace("__SIZES__", &format!("[{}]", sizes.join(",")))
-        .replace("__PACKS__", &format!("{{{}}}", index.join(",")))
-        .replace(
-            "__FILES__",
-            &format!(
-                "[{:?},{:?}]",
-                format!("./{}", file_name(&file_list)),
-                integrity(&file_list)?
-            ),
-        );
-    fs::write(&link, format!("{loader}\n{link_text}"))
-        .map_err(|e| format!("{}: {e}", link.display()))?;
+        .replace("__MANIFEST__", &url_and_integrity(&manifest)?)
+        .replace("__FILES__", &url_and_integrity(&file_list)?);
+    let link_text = read(&work.join(LINK_NAME.trim_start_matches("./")))?;
+    let link_text = linked(&link_text, &format!("./{}", file_name(&glue)), &loader)?;
+    fs::write(&link, link_text).map_err(|e| format!("{}: {e}", link.display()))?;
     fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     Ok(SplitBundle {
         glue,
         link,
         wasm,
+        manifest,
         packs,
     })
 }
@@ -295,62 +298,42 @@ fn glued(glue: &str, link_file: &str) -> Result<String> {
     Ok(glue.replace(&from, &format!("from \"./{link_file}\"")))
 }
 
-/// The link module reading its modules from the packs: each `fetch` of a
-/// module becomes `wasmFile(name)`, each page's loader starts its pack first.
-fn linked(link: &str, glue_file: &str) -> Result<String> {
-    let mut out = String::with_capacity(link.len());
-    let mut rest = link.replace(GLUE_PLACEHOLDER, glue_file);
-    if rest == link {
+/// The link module as shipped: wasm-split's header (the glue's `initSync`,
+/// `getSharedImports` with the main module's shared exports, `wrapAsyncCb`),
+/// `loader` (split_loader.js, filled in), then one loader per split point,
+/// `loadSplit("<split>")`, in place of wasm-split's fetch per module.
+fn linked(link: &str, glue_file: &str, loader: &str) -> Result<String> {
+    let link = link.replace(GLUE_PLACEHOLDER, glue_file);
+    if !link.contains(glue_file) {
         return Err(format!(
             "the link module does not import {GLUE_PLACEHOLDER}"
         ));
     }
-    // Each module's fetcher (as wasm_split_cli_support 0.2 writes it) →
-    // moduleLoader("chunk_9"), which reads the module from its pack.
-    let (open, close) = (
-        "() => {\n    const src = fetch(new URL(\"./",
-        ".wasm\", import.meta.url));\n    src.catch(() => {});\n    \
-         return async (imports) => (WebAssembly.instantiateStreaming(src, imports));\n}\n",
-    );
-    let mut fetches = 0;
-    while let Some(start) = rest.find(open) {
-        let after = &rest[start + open.len()..];
-        let end = after
-            .find(close)
-            .ok_or("a module fetcher in the link module of another shape")?;
-        out.push_str(&rest[..start]);
-        out.push_str(&format!("moduleLoader({:?})", &after[..end]));
-        rest = after[end + close.len()..].to_owned();
-        fetches += 1;
+    let header_end = link
+        .find("function makeLoad(")
+        .ok_or("the link module has no makeLoad (another wasm-split version?)")?;
+    let header = &link[..header_end];
+    for needed in ["function getSharedImports()", "function wrapAsyncCb("] {
+        if !header.contains(needed) {
+            return Err(format!("the link module's header has no `{needed}`"));
+        }
     }
-    out.push_str(&rest);
-    if fetches == 0 || out.contains("fetch(") || out.contains("instantiateStreaming") {
-        return Err(format!(
-            "the link module's loaders are not as expected ({fetches} fetchers replaced)"
-        ));
-    }
-    // export const __wasm_split_load_X = wrapAsyncCb(makeLoad(…)) → packFirst("X", makeLoad(…))
     let export = "export const __wasm_split_load_";
-    let mut result = String::with_capacity(out.len());
-    let mut rest = out.as_str();
-    let mut loaders = 0;
-    while let Some(start) = rest.find(export) {
-        let after = &rest[start + export.len()..];
-        let (split_name, tail) = after
-            .split_once(" = wrapAsyncCb(")
-            .ok_or("a page loader that is not wrapAsyncCb(…)")?;
-        result.push_str(&rest[..start]);
-        result.push_str(&format!(
-            "{export}{split_name} = packFirst({split_name:?}, "
-        ));
-        rest = tail;
-        loaders += 1;
+    let splits: Vec<&str> = link
+        .match_indices(export)
+        .filter_map(|(at, _)| {
+            let name = &link[at + export.len()..];
+            name.find(" = ").map(|end| &name[..end])
+        })
+        .collect();
+    if splits.is_empty() {
+        return Err("the link module has no split point's loader".to_owned());
     }
-    result.push_str(rest);
-    if loaders == 0 {
-        return Err("the link module has no page loader".to_owned());
+    let mut out = format!("{header}{loader}");
+    for split in splits {
+        out.push_str(&format!("{export}{split} = loadSplit({split:?});\n"));
     }
-    Ok(result)
+    Ok(out)
 }
 
 /// `bytes` as deflate-raw at zlib's best level (seconds faster than zopfli).
@@ -384,6 +367,15 @@ fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// `["./<file>","sha384-…"]`, as the loader fetches a file.
+fn url_and_integrity(path: &Path) -> Result<String> {
+    Ok(format!(
+        "[{:?},{:?}]",
+        format!("./{}", file_name(path)),
+        integrity(path)?
+    ))
+}
+
 fn integrity(path: &Path) -> Result<String> {
     crate::shipped::integrity(path)
 }
@@ -394,7 +386,13 @@ mod tests {
 
     /// The shape wasm_split_cli_support 0.2.4 writes (its js.rs), cut down.
     const LINK: &str = r#"import { initSync } from "./__byok_glue__.js";
+
+let sharedImports = undefined;
+function getSharedImports() {
+    return sharedImports;
+}
 function wrapAsyncCb(callee) {}
+function makeLoad(fetcher, deps) {}
 /* a_view_1, b_view_2 */
 const __chunk_9 = makeLoad(() => {
     const src = fetch(new URL("./chunk_9.wasm", import.meta.url));
@@ -402,6 +400,7 @@ const __chunk_9 = makeLoad(() => {
     return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
 }
 , []);
+export const __wasm_split_load_b_view_2 = wrapAsyncCb(makeLoad(() => async (_imp) => ({}), [__chunk_9]));
 export const __wasm_split_load_a_view_1 = wrapAsyncCb(makeLoad(() => {
     const src = fetch(new URL("./split_a_view_1.wasm", import.meta.url));
     src.catch(() => {});
@@ -411,33 +410,37 @@ export const __wasm_split_load_a_view_1 = wrapAsyncCb(makeLoad(() => {
 "#;
 
     #[test]
-    fn the_link_module_reads_modules_from_packs() {
-        let out = linked(LINK, "./byok-ui-1.js").unwrap();
+    fn the_link_module_loads_split_points_from_packs() {
+        let out = linked(LINK, "./byok-ui-1.js", "/* loader */\n").unwrap();
         assert!(
-            out.contains("import { initSync } from \"./byok-ui-1.js\";"),
+            out.starts_with("import { initSync } from \"./byok-ui-1.js\";"),
             "{out}"
         );
+        assert!(out.contains("function getSharedImports()"), "{out}");
         assert!(
-            out.contains("const __chunk_9 = makeLoad(moduleLoader(\"chunk_9\"), []);"),
-            "{out}"
-        );
-        assert!(
-            out.contains(
-                "export const __wasm_split_load_a_view_1 = packFirst(\"a_view_1\", makeLoad(moduleLoader(\"split_a_view_1\"), [__chunk_9]));"
+            out.ends_with(
+                "function wrapAsyncCb(callee) {}\n/* loader */\n\
+                 export const __wasm_split_load_b_view_2 = loadSplit(\"b_view_2\");\n\
+                 export const __wasm_split_load_a_view_1 = loadSplit(\"a_view_1\");\n"
             ),
             "{out}"
         );
         assert!(!out.contains("fetch("), "{out}");
-        assert_eq!(out.matches('(').count(), out.matches(')').count(), "{out}");
+        assert!(!out.contains("makeLoad"), "{out}");
     }
 
     #[test]
     fn a_link_module_of_another_shape_is_refused() {
-        assert!(linked("import x from \"./other.js\";", "./g.js").is_err());
-        let no_loader = LINK.replace("wrapAsyncCb(makeLoad", "makeLoad(makeLoad");
-        assert!(linked(&no_loader, "./g.js").is_err());
-        let other_fetcher = LINK.replace("instantiateStreaming", "instantiate");
-        assert!(linked(&other_fetcher, "./g.js").is_err());
+        let loader = "";
+        assert!(linked("import x from \"./other.js\";", "./g.js", loader).is_err());
+        for gone in [
+            "function makeLoad(",
+            "function getSharedImports()",
+            "export const",
+        ] {
+            let other = LINK.replace(gone, "something else");
+            assert!(linked(&other, "./g.js", loader).is_err(), "{gone}");
+        }
     }
 
     #[test]

@@ -1,16 +1,16 @@
-// Put before wasm-split's link module by `cargo xtask build`: the wasm modules
-// a view needs arrive as one precompressed pack (a page's index.html preloads
-// its pack), or one file each when most of them are loaded already; every
-// file is fetched with its SHA-384 integrity and inflated by DecompressionStream.
-// MODULES: names; SIZES: their inflated bytes; PACKS: split → [file,
-// integrity, module indices in the pack's order]; FILES: the list of each
-// module's own file and integrity (fetched only when needed).
-const MODULES = __MODULES__;
-const SIZES = __SIZES__;
-const PACKS = __PACKS__;
+// The link module's loader, written by `cargo xtask build` after wasm-split's
+// header (initSync, getSharedImports, wrapAsyncCb). A split point's modules
+// arrive as one precompressed pack (a page's index.html preloads its pack),
+// or one file each when most of them are loaded already; every file is
+// fetched with its SHA-384 integrity and inflated by DecompressionStream.
+// The manifest ([module names, their inflated sizes, split → [pack, integrity,
+// module indices]]) and the list of the modules' own files are files too.
+const MANIFEST = __MANIFEST__;
 const FILES = __FILES__;
 const files = new Map();
+const instances = new Map();
 const started = new Set();
+let manifest;
 let fileList;
 const failToLoad = (text) => {
   const message = document.createElement("p");
@@ -19,15 +19,6 @@ const failToLoad = (text) => {
   message.textContent = text;
   document.body.replaceChildren(message);
 };
-const fetched = (url, integrity) =>
-  fetch(new URL(url, import.meta.url), { integrity })
-    .catch(() => {
-      throw new Error(`${url} did not arrive, or it does not match the integrity hash in this bundle (the file on the server was changed or damaged)`);
-    })
-    .then((response) => {
-      if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
-      return response;
-    });
 // A failure replaces the page with a message: the view cannot run without its code.
 const orFail = (promise) => {
   promise.catch((error) => {
@@ -36,38 +27,51 @@ const orFail = (promise) => {
   return promise;
 };
 const inflated = (url, integrity) =>
-  orFail(fetched(url, integrity).then((response) =>
-    new Response(response.body.pipeThrough(new DecompressionStream("deflate-raw"))).arrayBuffer()));
+  orFail(fetch(new URL(url, import.meta.url), { integrity })
+    .catch(() => {
+      throw new Error(`${url} did not arrive, or it does not match the integrity hash in this bundle (the file on the server was changed or damaged)`);
+    })
+    .then((response) => {
+      if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
+      return new Response(response.body.pipeThrough(new DecompressionStream("deflate-raw"))).arrayBuffer();
+    }));
+const theManifest = () =>
+  (manifest ??= inflated(...MANIFEST).then((bytes) => JSON.parse(new TextDecoder().decode(bytes))));
 // The modules of `split` not loaded yet: from its pack when they are most of
-// it (a first load), else one file each.
-function startPack(split) {
-  if (started.has(split)) return;
-  started.add(split);
-  const [url, integrity, modules] = PACKS[split];
-  const missing = modules.filter((m) => !files.has(MODULES[m]));
-  const size = (list) => list.reduce((sum, m) => sum + SIZES[m], 0);
-  if (2 * size(missing) >= size(modules)) {
+// it (a first load, another page), else one file each.
+function startPack([, sizes, packs], split) {
+  const [url, integrity, members] = packs[split];
+  const missing = members.filter((m) => !files.has(m));
+  const size = (list) => list.reduce((sum, m) => sum + sizes[m], 0);
+  if (2 * size(missing) >= size(members)) {
     const bytes = inflated(url, integrity);
     let offset = 0;
-    for (const m of modules) {
-      const [start, length] = [offset, SIZES[m]];
+    for (const m of members) {
+      const [start, length] = [offset, sizes[m]];
       offset += length;
-      if (missing.includes(m)) files.set(MODULES[m], bytes.then((all) => new Uint8Array(all, start, length)));
+      if (missing.includes(m)) files.set(m, bytes.then((all) => new Uint8Array(all, start, length)));
     }
   } else {
-    fileList ??= orFail(fetched(...FILES).then((response) => response.json()));
-    for (const m of missing) {
-      files.set(MODULES[m], fileList.then((list) => inflated(...list[m])));
-    }
+    fileList ??= orFail(fetch(new URL(FILES[0], import.meta.url), { integrity: FILES[1] }).then((r) => r.json()));
+    for (const m of missing) files.set(m, fileList.then((list) => inflated(...list[m])));
   }
 }
-const wasmFile = (name) => files.get(name) ?? Promise.reject(new Error(`no pack holds ${name}`));
-const moduleLoader = (name) => () => {
-  const bytes = wasmFile(name);
-  bytes.catch(() => {});
-  return async (imports) => WebAssembly.instantiate(await bytes, imports);
+const instantiate = (m) => {
+  if (!instances.has(m)) {
+    const instance = files.get(m).then((bytes) => WebAssembly.instantiate(bytes, getSharedImports()));
+    instance.catch(() => instances.delete(m));
+    instances.set(m, instance);
+  }
+  return instances.get(m);
 };
-const packFirst = (split, load) => wrapAsyncCb(() => {
-  startPack(split);
-  return load();
+// What the wasm calls to load a split point: its chunks, then its own module.
+const loadSplit = (split) => wrapAsyncCb(async () => {
+  const loaded = await theManifest();
+  if (!started.has(split)) {
+    started.add(split);
+    startPack(loaded, split);
+  }
+  const own = loaded[0].indexOf(`split_${split}`);
+  await Promise.all(loaded[2][split][2].filter((m) => m !== own).map(instantiate));
+  if (own >= 0) await instantiate(own);
 });
