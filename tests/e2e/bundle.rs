@@ -152,7 +152,10 @@ async fn a_page_whose_code_was_changed_on_the_server_is_refused_with_a_visible_m
             tampered += 1;
         }
     }
-    assert!(tampered > 8, "the bundle has per-page code ({tampered} files)");
+    assert!(
+        tampered > 8,
+        "the bundle has per-page code ({tampered} files)"
+    );
     browser
         .click(&format!("nav a[href='{}']", Page::CreateSymmetric.href()))
         .await;
