@@ -299,7 +299,8 @@ fn glued(glue: &str, link_file: &str) -> Result<String> {
 }
 
 /// The link module as shipped: wasm-split's header (the glue's `initSync`,
-/// `getSharedImports` with the main module's shared exports, `wrapAsyncCb`),
+/// `getSharedImports` with the main module's shared exports, the callback
+/// table the wasm waits on),
 /// `loader` (split_loader.js, filled in), then one loader per split point,
 /// `loadSplit("<split>")`, in place of wasm-split's fetch per module.
 fn linked(link: &str, glue_file: &str, loader: &str) -> Result<String> {
@@ -313,7 +314,7 @@ fn linked(link: &str, glue_file: &str, loader: &str) -> Result<String> {
         .find("function makeLoad(")
         .ok_or("the link module has no makeLoad (another wasm-split version?)")?;
     let header = &link[..header_end];
-    for needed in ["function getSharedImports()", "function wrapAsyncCb("] {
+    for needed in ["function getSharedImports()", "__indirect_function_table"] {
         if !header.contains(needed) {
             return Err(format!("the link module's header has no `{needed}`"));
         }
@@ -391,7 +392,7 @@ let sharedImports = undefined;
 function getSharedImports() {
     return sharedImports;
 }
-function wrapAsyncCb(callee) {}
+function wrapAsyncCb(callee) { sharedImports.__wasm_split.__indirect_function_table.get(0); }
 function makeLoad(fetcher, deps) {}
 /* a_view_1, b_view_2 */
 const __chunk_9 = makeLoad(() => {
@@ -419,7 +420,7 @@ export const __wasm_split_load_a_view_1 = wrapAsyncCb(makeLoad(() => {
         assert!(out.contains("function getSharedImports()"), "{out}");
         assert!(
             out.ends_with(
-                "function wrapAsyncCb(callee) {}\n/* loader */\n\
+                "function wrapAsyncCb(callee) { sharedImports.__wasm_split.__indirect_function_table.get(0); }\n/* loader */\n\
                  export const __wasm_split_load_b_view_2 = loadSplit(\"b_view_2\");\n\
                  export const __wasm_split_load_a_view_1 = loadSplit(\"a_view_1\");\n"
             ),

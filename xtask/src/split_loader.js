@@ -64,14 +64,22 @@ const instantiate = (m) => {
   }
   return instances.get(m);
 };
-// What the wasm calls to load a split point: its chunks, then its own module.
-const loadSplit = (split) => wrapAsyncCb(async () => {
-  const loaded = await theManifest();
-  if (!started.has(split)) {
-    started.add(split);
-    startPack(loaded, split);
+// What the wasm calls to load a split point: its chunks, then its own
+// module, then the wasm's callback. A load that fails leaves the view waiting
+// (no panic in the wasm) and replaces the page with the message.
+const loadSplit = (split) => async (callbackIndex, callbackData) => {
+  try {
+    const loaded = await theManifest();
+    if (!started.has(split)) {
+      started.add(split);
+      startPack(loaded, split);
+    }
+    const own = loaded[0].indexOf(`split_${split}`);
+    await Promise.all(loaded[2][split][2].filter((m) => m !== own).map(instantiate));
+    if (own >= 0) await instantiate(own);
+  } catch (error) {
+    orFail(Promise.reject(error));
+    return;
   }
-  const own = loaded[0].indexOf(`split_${split}`);
-  await Promise.all(loaded[2][split][2].filter((m) => m !== own).map(instantiate));
-  if (own >= 0) await instantiate(own);
-});
+  getSharedImports().__wasm_split.__indirect_function_table.get(callbackIndex)(callbackData, true);
+};
