@@ -252,7 +252,7 @@ fn with_page_pack(
 
 /// Writes index.html into `<route>/index.html` for every page, so a deep link
 /// or a reload is a real file on any static server (no rewrite rules); each
-/// copy preloads its page's pack, and the top one the guided flow's.
+/// copy preloads its page's pack.
 fn write_route_pages(dist: &Path, page_links: &BTreeMap<String, String>) -> Result {
     let folders = route_folders(ROUTES_SOURCE);
     if folders.is_empty() {
@@ -269,12 +269,10 @@ fn write_route_pages(dist: &Path, page_links: &BTreeMap<String, String>) -> Resu
         )
         .map_err(|e| format!("{}/index.html: {e}", dir.display()))?;
     }
-    fs::write(&index, with_page_pack(&html, TOP_PAGE, page_links)?)
-        .map_err(|e| format!("{}: {e}", index.display()))
+    // The top index.html preloads no page's pack: the KMS serves it for
+    // every `/ui/aws…`, `/ui/sym…` path, whatever the page.
+    Ok(())
 }
-
-/// The page at the base itself (src/app.rs's `StaticSegment("")` route).
-const TOP_PAGE: &str = "Byok";
 
 #[cfg(test)]
 mod tests {
@@ -331,9 +329,7 @@ mod tests {
         assert!(config.contains("rustflags = [\"--cfg\", \"erase_components\"]"));
         assert!(SPLIT_RUSTFLAGS.contains("--cfg erase_components"));
         assert_eq!(view_of("ImportKek"), "import_kek_view");
-        let folders = route_folders(ROUTES_SOURCE);
-        assert!(folders.iter().any(|(_, variant)| variant == TOP_PAGE));
-        for (_, variant) in folders {
+        for (_, variant) in route_folders(ROUTES_SOURCE) {
             let route = squeeze(&format!(
                 "route(Page::{variant}) view={{Lazy::<{variant}Route>::new()}}"
             ));
