@@ -15,7 +15,7 @@ use crate::client::KmsClient;
 use crate::components::choice_options::choice_options;
 use crate::components::clock::use_now;
 use crate::components::command_block::CommandBlock;
-use crate::components::deferred::{Deferred, split_fn, split_view};
+use crate::components::deferred::split_fn;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::export_result::ExportResult;
 use crate::components::file_drop::FileDropZone;
@@ -102,21 +102,10 @@ pub fn ByokPage() -> impl IntoView {
             </button>
             <StepSpec draft=draft />
             <StepWrapping draft=draft />
-            <Deferred load=later_steps_view(draft, run_result) />
-        </section>
-    }
-}
-
-split_view! {
-    /// Steps 3 to 5, whose code loads right after the page's: steps 1 and 2
-    /// are usable first.
-    fn later_steps_view(draft: Draft, run_result: RwSignal<Option<Result<GuidedOutcome, String>>>) {
-        view! {
             <StepParameters draft=draft />
             <StepMaterial draft=draft />
             <StepRun draft=draft result=run_result />
-        }
-        .into_any()
+        </section>
     }
 }
 
@@ -404,17 +393,6 @@ fn StepMaterial(draft: Draft) -> impl IntoView {
 /// (one Locate and one message describing the keys, so not for "create new").
 #[component]
 fn ExistingKeys(draft: Draft) -> impl IntoView {
-    view! { <Deferred load=existing_keys_view(draft) /> }
-}
-
-split_view! {
-    fn existing_keys_view(draft: Draft) {
-        view! { <ExistingKeysView draft=draft /> }.into_any()
-    }
-}
-
-#[component]
-fn ExistingKeysView(draft: Draft) -> impl IntoView {
     let objects = use_kms_read(|client| async move { list_objects(&client, 0, 100).await });
     let show = move |list: Vec<ObjectAttributes>| {
         let spec = draft.get(|i| i.spec);
