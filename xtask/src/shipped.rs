@@ -65,7 +65,7 @@ fn only_file(dist: &Path, matches: impl Fn(&str) -> bool) -> Result<PathBuf> {
     }
 }
 
-fn file_name(path: &Path) -> String {
+pub fn file_name(path: &Path) -> String {
     path.file_name()
         .unwrap_or_default()
         .to_string_lossy()

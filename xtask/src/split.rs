@@ -15,6 +15,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::process::{Result, command, run_step};
+use crate::shipped::{file_name, integrity};
 
 /// The link module's loader: `__MANIFEST__` becomes the manifest's file and
 /// integrity, `__FILES__` those of the list of the modules' own files.
@@ -351,13 +352,6 @@ fn read(path: &Path) -> Result<String> {
     fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .into_owned()
-}
-
 /// 16 hex digits of the SHA-256 of `bytes`: file names change with the code.
 fn short_hash(bytes: &[u8]) -> String {
     use sha2::Digest;
@@ -375,10 +369,6 @@ fn url_and_integrity(path: &Path) -> Result<String> {
         format!("./{}", file_name(path)),
         integrity(path)?
     ))
-}
-
-fn integrity(path: &Path) -> Result<String> {
-    crate::shipped::integrity(path)
 }
 
 #[cfg(test)]
