@@ -42,6 +42,7 @@ pub fn ExportResult(
 }
 
 split_view! {
+    prefetch pub prefetch_export_result = __preload_export_result_view;
     fn export_result_view(
         wrapped: WrappedKeyMaterial,
         import_token: Option<Vec<u8>>,

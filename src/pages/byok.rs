@@ -15,9 +15,9 @@ use crate::client::KmsClient;
 use crate::components::choice_options::choice_options;
 use crate::components::clock::use_now;
 use crate::components::command_block::CommandBlock;
-use crate::components::deferred::split_fn;
+use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
 use crate::components::error_banner::ErrorBanner;
-use crate::components::export_result::ExportResult;
+use crate::components::export_result::{ExportResult, prefetch_export_result};
 use crate::components::file_drop::FileDropZone;
 use crate::components::loaded::{Loaded, use_kms_read};
 use crate::components::radio_row::RadioRow;
@@ -102,10 +102,21 @@ pub fn ByokPage() -> impl IntoView {
             </button>
             <StepSpec draft=draft />
             <StepWrapping draft=draft />
+            <Deferred load=later_steps_view(draft, run_result) />
+        </section>
+    }
+}
+
+split_view! {
+    /// Steps 3 to 5, whose code loads right after the page's: steps 1 and 2
+    /// are usable first.
+    fn later_steps_view(draft: Draft, run_result: RwSignal<Option<Result<GuidedOutcome, String>>>) {
+        view! {
             <StepParameters draft=draft />
             <StepMaterial draft=draft />
             <StepRun draft=draft result=run_result />
-        </section>
+        }
+        .into_any()
     }
 }
 
@@ -393,6 +404,17 @@ fn StepMaterial(draft: Draft) -> impl IntoView {
 /// (one Locate and one message describing the keys, so not for "create new").
 #[component]
 fn ExistingKeys(draft: Draft) -> impl IntoView {
+    view! { <Deferred load=existing_keys_view(draft) /> }
+}
+
+split_view! {
+    fn existing_keys_view(draft: Draft) {
+        view! { <ExistingKeysView draft=draft /> }.into_any()
+    }
+}
+
+#[component]
+fn ExistingKeysView(draft: Draft) -> impl IntoView {
     let objects = use_kms_read(|client| async move { list_objects(&client, 0, 100).await });
     let show = move |list: Vec<ObjectAttributes>| {
         let spec = draft.get(|i| i.spec);
@@ -455,6 +477,7 @@ fn ExistingKeys(draft: Draft) -> impl IntoView {
 }
 
 split_fn! {
+    prefetch prefetch_run = __preload_run_guided_split;
     /// The guided run (its code loads on the first click); the id of a key it
     /// creates goes into the draft at once, so a retry reuses the key.
     async fn run_guided_split(
@@ -474,6 +497,10 @@ split_fn! {
 #[component]
 fn StepRun(draft: Draft, result: RwSignal<Option<Result<GuidedOutcome, String>>>) -> impl IntoView {
     let settings = use_settings();
+    prefetch(async {
+        prefetch_run().await;
+        prefetch_export_result().await;
+    });
     let run = Action::new_local(move |plan: &GuidedPlan| {
         let plan = plan.clone();
         let client = settings.client();

@@ -7,9 +7,9 @@ use leptos_router::hooks::use_query_map;
 use crate::actions::export::{ExportRefusal, WrappedKeyMaterial, export_wrapped_key_material};
 use crate::browser::{stored_import_token, stored_import_token_valid_to};
 use crate::client::KmsClient;
-use crate::components::deferred::split_fn;
+use crate::components::deferred::{prefetch, split_fn};
 use crate::components::error_banner::ErrorBanner;
-use crate::components::export_result::ExportResult;
+use crate::components::export_result::{ExportResult, prefetch_export_result};
 use crate::components::kek_picker::KekPicker;
 use crate::components::key_material_picker::KeyMaterialPicker;
 use crate::components::request_progress::RequestProgress;
@@ -18,6 +18,7 @@ use crate::routes::{EXPORT_KEK_QUERY, EXPORT_KEY_QUERY, Page};
 use crate::settings::use_settings;
 
 split_fn! {
+    prefetch prefetch_export = __preload_run_export;
     /// The export the button starts (its code loads on the first click).
     async fn run_export(
         client: KmsClient,
@@ -36,6 +37,10 @@ pub fn ExportKeyMaterialPage() -> impl IntoView {
     let chosen = |name| RwSignal::new(query.with_untracked(|q| q.get(name)).unwrap_or_default());
     let (key_id, kek_id) = (chosen(EXPORT_KEY_QUERY), chosen(EXPORT_KEK_QUERY));
     // Bumped when the key or KEK changed since listed: both lists read again.
+    prefetch(async {
+        prefetch_export().await;
+        prefetch_export_result().await;
+    });
     let refresh = RwSignal::new(0_u32);
 
     let export = Action::new_local(move |(key, kek): &(String, String)| {

@@ -14,7 +14,7 @@ use crate::actions::objects::{StoredKek, one_line};
 use crate::browser::{now_utc, store_import_token};
 use crate::client::KmsClient;
 use crate::components::clock::use_now;
-use crate::components::deferred::split_fn;
+use crate::components::deferred::{prefetch, split_fn};
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_drop::FileDropZone;
@@ -76,6 +76,7 @@ struct Attempt {
 /// The import page.
 #[component]
 pub fn ImportKekPage() -> impl IntoView {
+    prefetch(prefetch_import());
     let settings = use_settings();
     let pasted = RwSignal::new(String::new());
     let source = RwSignal::new(KekSource::Pasted(String::new()));
@@ -355,6 +356,7 @@ pub fn ImportKekPage() -> impl IntoView {
 }
 
 split_fn! {
+    prefetch prefetch_import = __preload_run_import;
     /// The import the button starts (its code loads on the first click).
     async fn run_import(client: KmsClient, attempt: Attempt) -> Result<ImportOnce, String> {
         let result = match attempt.check {

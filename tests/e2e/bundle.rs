@@ -9,7 +9,7 @@ use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::routes::Page;
 use serde_json::json;
 
-use crate::support::pages::{ExportPage, ExportResult, ImportKekPage, Settings};
+use crate::support::pages::{ExportPage, ExportResult, Settings};
 use crate::support::seed::{create_material, import_kek_with, material_bytes};
 use crate::support::static_site::StaticSite;
 use crate::support::unwrap::unwrap;
@@ -136,8 +136,14 @@ async fn a_page_whose_code_was_changed_on_the_server_is_refused_with_a_visible_m
     copy_dir(&dist_dir(), &folder);
     let kms = Kms::serving(folder.clone());
     let browser = Browser::start().await;
-    browser.goto(&kms.ui_url(&Page::ImportKek.href())).await;
-    ImportKekPage::list_loaded(&browser, None).await;
+    // The create page fetches no code in the background (other pages prefetch
+    // what their buttons need): everything it runs has arrived once it shows.
+    browser
+        .goto(&kms.ui_url(&Page::CreateSymmetric.href()))
+        .await;
+    browser
+        .wait_for_text("h1", |t| t == Page::CreateSymmetric.label())
+        .await;
 
     // Every page's code changes on the server (packs and modules alike): the
     // next page's code arrives damaged, whichever way it is fetched.
@@ -157,7 +163,7 @@ async fn a_page_whose_code_was_changed_on_the_server_is_refused_with_a_visible_m
         "the bundle has per-page code ({tampered} files)"
     );
     browser
-        .click(&format!("nav a[href='{}']", Page::CreateSymmetric.href()))
+        .click(&format!("nav a[href='{}']", Page::ImportKek.href()))
         .await;
     let text = browser.wait_for_text(LOAD_ERROR, |t| !t.is_empty()).await;
     assert!(

@@ -220,6 +220,38 @@ fn view_of(variant: &str) -> String {
     view + "_view"
 }
 
+/// The split point of `variant`'s page among `splits` (wasm-split names it
+/// `<view>_<digits>`).
+fn page_split<'a>(
+    variant: &str,
+    splits: impl Iterator<Item = &'a String> + Clone,
+) -> Result<&'a String> {
+    let prefix = format!("{}_", view_of(variant));
+    splits
+        .clone()
+        .find(|split| {
+            split
+                .strip_prefix(&prefix)
+                .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
+        })
+        .ok_or_else(|| {
+            format!(
+                "page {variant} has no split {prefix}… (found {:?}): give it a lazy_page! in src/app.rs",
+                splits.collect::<Vec<_>>()
+            )
+        })
+}
+
+/// Every page's folder (as `route_folders`) and its split point among `splits`.
+pub fn page_splits<'a>(
+    splits: impl Iterator<Item = &'a String> + Clone,
+) -> Result<Vec<(String, &'a String)>> {
+    route_folders(ROUTES_SOURCE)
+        .into_iter()
+        .map(|(folder, variant)| Ok((folder, page_split(&variant, splits.clone())?)))
+        .collect()
+}
+
 /// `html` preloading the pack of `variant`'s page, if the build has packs.
 fn with_page_pack(
     html: &str,
@@ -229,21 +261,7 @@ fn with_page_pack(
     if page_links.is_empty() {
         return Ok(html.to_owned());
     }
-    let prefix = format!("{}_", view_of(variant));
-    let link = page_links
-        .iter()
-        .find(|(split, _)| {
-            split
-                .strip_prefix(&prefix)
-                .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
-        })
-        .map(|(_, link)| link)
-        .ok_or_else(|| {
-            format!(
-                "page {variant} has no split {prefix}… (found {:?}): give it a lazy_page! in src/app.rs",
-                page_links.keys().collect::<Vec<_>>()
-            )
-        })?;
+    let link = &page_links[page_split(variant, page_links.keys())?];
     let head_end = html.find("</head>").ok_or("index.html has no </head>")?;
     let mut html = html.to_owned();
     html.insert_str(head_end, &format!("{link}\n  "));

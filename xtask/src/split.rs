@@ -18,7 +18,8 @@ use crate::process::{Result, command, run_step};
 use crate::shipped::{file_name, integrity};
 
 /// The link module's loader: `__MANIFEST__` becomes the manifest's file and
-/// integrity, `__FILES__` those of the list of the modules' own files.
+/// integrity, `__FILES__` those of the list of the modules' own files,
+/// `__PAGES__` each page's folder → its split point.
 const PACK_LOADER: &str = include_str!("split_loader.js");
 
 /// The module path wasm-split writes into the link module for the JS glue,
@@ -52,6 +53,16 @@ pub struct SplitBundle {
     pub manifest: PathBuf,
     /// Each page's pack by its split's name (`byok_view_<n>`).
     pub packs: BTreeMap<String, PathBuf>,
+}
+
+/// `{"aws/import-kek":"import_kek_view_3",…}`: the loader starts the pack of
+/// the page it is opened on.
+fn pages_object(packs: &BTreeMap<String, PathBuf>) -> Result<String> {
+    let pages = crate::bundle::page_splits(packs.keys())?
+        .into_iter()
+        .map(|(folder, split)| format!("{folder:?}:{split:?}"))
+        .collect::<Vec<_>>();
+    Ok(format!("{{{}}}", pages.join(",")))
 }
 
 /// Cuts `input` (cargo's wasm, built with `--emit-relocs`) into `dist`.
@@ -188,7 +199,8 @@ pub fn split(dist: &Path, input: &Path) -> Result<SplitBundle> {
     .map_err(|e| format!("{}: {e}", manifest.display()))?;
     let loader = PACK_LOADER
         .replace("__MANIFEST__", &url_and_integrity(&manifest)?)
-        .replace("__FILES__", &url_and_integrity(&file_list)?);
+        .replace("__FILES__", &url_and_integrity(&file_list)?)
+        .replace("__PAGES__", &pages_object(&packs)?);
     let link_text = read(&work.join(LINK_NAME.trim_start_matches("./")))?;
     let link_text = linked(&link_text, &format!("./{}", file_name(&glue)), &loader)?;
     fs::write(&link, link_text).map_err(|e| format!("{}: {e}", link.display()))?;

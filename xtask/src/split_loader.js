@@ -5,8 +5,11 @@
 // fetched with its SHA-384 integrity and inflated by DecompressionStream.
 // The manifest ([module names, their inflated sizes, split → [pack, integrity,
 // module indices]]) and the list of the modules' own files are files too.
+// Modules compile as they arrive, before the app needs them.
 const MANIFEST = __MANIFEST__;
 const FILES = __FILES__;
+// Each page's folder (relative to the bundle) → its split point.
+const PAGES = __PAGES__;
 const files = new Map();
 const instances = new Map();
 const started = new Set();
@@ -49,16 +52,30 @@ function startPack([, sizes, packs], split) {
     for (const m of members) {
       const [start, length] = [offset, sizes[m]];
       offset += length;
-      if (missing.includes(m)) files.set(m, bytes.then((all) => new Uint8Array(all, start, length)));
+      if (missing.includes(m)) files.set(m, bytes.then((all) => WebAssembly.compile(new Uint8Array(all, start, length))));
     }
   } else {
     fileList ??= orFail(fetch(new URL(FILES[0], import.meta.url), { integrity: FILES[1] }).then((r) => r.json()));
-    for (const m of missing) files.set(m, fileList.then((list) => inflated(...list[m])));
+    for (const m of missing) files.set(m, fileList.then((list) => inflated(...list[m])).then((bytes) => WebAssembly.compile(bytes)));
   }
+}
+const start = (loaded, split) => {
+  if (!started.has(split)) {
+    started.add(split);
+    startPack(loaded, split);
+  }
+};
+// The page's own code starts now, while the app starts (the KMS serves the
+// same index.html for every page, so it cannot preload the page's pack).
+{
+  const base = new URL("./", import.meta.url).pathname;
+  const { pathname } = window.location;
+  const page = pathname.startsWith(base) ? PAGES[pathname.slice(base.length).replace(/\/+$/, "")] : undefined;
+  if (page) theManifest().then((loaded) => start(loaded, page), () => {});
 }
 const instantiate = (m) => {
   if (!instances.has(m)) {
-    const instance = files.get(m).then((bytes) => WebAssembly.instantiate(bytes, getSharedImports()));
+    const instance = files.get(m).then((module) => WebAssembly.instantiate(module, getSharedImports()));
     instance.catch(() => instances.delete(m));
     instances.set(m, instance);
   }
@@ -70,10 +87,7 @@ const instantiate = (m) => {
 const loadSplit = (split) => async (callbackIndex, callbackData) => {
   try {
     const loaded = await theManifest();
-    if (!started.has(split)) {
-      started.add(split);
-      startPack(loaded, split);
-    }
+    start(loaded, split);
     const own = loaded[0].indexOf(`split_${split}`);
     await Promise.all(loaded[2][split][2].filter((m) => m !== own).map(instantiate));
     if (own >= 0) await instantiate(own);
