@@ -404,17 +404,6 @@ fn StepMaterial(draft: Draft) -> impl IntoView {
 /// (one Locate and one message describing the keys, so not for "create new").
 #[component]
 fn ExistingKeys(draft: Draft) -> impl IntoView {
-    view! { <Deferred load=existing_keys_view(draft) /> }
-}
-
-split_view! {
-    fn existing_keys_view(draft: Draft) {
-        view! { <ExistingKeysView draft=draft /> }.into_any()
-    }
-}
-
-#[component]
-fn ExistingKeysView(draft: Draft) -> impl IntoView {
     let objects = use_kms_read(|client| async move { list_objects(&client, 0, 100).await });
     let show = move |list: Vec<ObjectAttributes>| {
         let spec = draft.get(|i| i.spec);

@@ -387,6 +387,31 @@ fn url_and_integrity(path: &Path) -> Result<String> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_loader_knows_each_pages_split_point_by_its_folder() {
+        let mut packs: BTreeMap<String, PathBuf> = [
+            "byok_view_12",
+            "import_kek_view_3",
+            "export_key_material_view_40",
+            "ledger_view_5",
+            "rotation_view_6",
+            "create_symmetric_view_7",
+            "create_rsa_view_8",
+            "create_ec_view_9",
+            "run_export_10",
+        ]
+        .into_iter()
+        .map(|name| (name.to_owned(), PathBuf::new()))
+        .collect();
+        let pages = pages_object(&packs).unwrap();
+        assert!(pages.contains(r#""aws/import-kek":"import_kek_view_3""#), "{pages}");
+        assert!(pages.contains(r#""aws/byok":"byok_view_12""#), "{pages}");
+        assert!(!pages.contains("run_export"), "{pages}");
+        packs.remove("ledger_view_5");
+        let refused = pages_object(&packs).unwrap_err();
+        assert!(refused.contains("page Ledger has no split ledger_view_"), "{refused}");
+    }
+
     /// The shape wasm_split_cli_support 0.2.4 writes (its js.rs), cut down.
     const LINK: &str = r#"import { initSync } from "./__byok_glue__.js";
 
