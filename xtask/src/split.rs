@@ -404,12 +404,18 @@ mod tests {
         .map(|name| (name.to_owned(), PathBuf::new()))
         .collect();
         let pages = pages_object(&packs).unwrap();
-        assert!(pages.contains(r#""aws/import-kek":"import_kek_view_3""#), "{pages}");
+        assert!(
+            pages.contains(r#""aws/import-kek":"import_kek_view_3""#),
+            "{pages}"
+        );
         assert!(pages.contains(r#""aws/byok":"byok_view_12""#), "{pages}");
         assert!(!pages.contains("run_export"), "{pages}");
         packs.remove("ledger_view_5");
         let refused = pages_object(&packs).unwrap_err();
-        assert!(refused.contains("page Ledger has no split ledger_view_"), "{refused}");
+        assert!(
+            refused.contains("page Ledger has no split ledger_view_"),
+            "{refused}"
+        );
     }
 
     /// The shape wasm_split_cli_support 0.2.4 writes (its js.rs), cut down.
