@@ -10,7 +10,7 @@ use crate::browser::{now_utc, random_bytes};
 use crate::components::choice_select::ChoiceSelect;
 use crate::components::clock::use_now;
 use crate::components::command_block::CommandBlock;
-use crate::components::deferred::{Deferred, prefetch, split_view};
+use crate::components::deferred::{Deferred, split_view};
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::loaded::{Loaded, use_kms_read};
@@ -89,7 +89,6 @@ fn watched(rows: &[Row]) -> Vec<WatchedEntry<'_>> {
 /// The ledger page.
 #[component]
 pub fn LedgerPage() -> impl IntoView {
-    prefetch(prefetch_entry_details());
     let refresh = RwSignal::new(0_u32);
     let ledger = use_kms_read(move |client| {
         refresh.track();
@@ -265,7 +264,6 @@ fn EntryDetails(row: Row, reload: Callback<()>) -> impl IntoView {
 }
 
 split_view! {
-    prefetch prefetch_entry_details = __preload_entry_details_view;
     fn entry_details_view(row: Row, reload: Callback<()>) {
         view! { <EntryDetailsView row=row reload=reload /> }.into_any()
     }
