@@ -105,11 +105,11 @@ const FILES_FETCHED: &str = "return performance.getEntriesByType('resource').len
 /// Waits until the page has fetched nothing new for half a second (its
 /// background fetches are done).
 async fn settled(browser: &Browser) {
-    let mut seen = -1.0;
+    let mut seen = None;
     loop {
         let now = browser.client.execute(FILES_FETCHED, vec![]).await.unwrap();
-        let now = now.as_f64().unwrap_or_default();
-        if now == seen {
+        let now = now.as_f64().map(|n| n as u64);
+        if now.is_some() && now == seen {
             return;
         }
         seen = now;

@@ -36,11 +36,11 @@ pub fn ExportKeyMaterialPage() -> impl IntoView {
     let query = use_query_map();
     let chosen = |name| RwSignal::new(query.with_untracked(|q| q.get(name)).unwrap_or_default());
     let (key_id, kek_id) = (chosen(EXPORT_KEY_QUERY), chosen(EXPORT_KEK_QUERY));
-    // Bumped when the key or KEK changed since listed: both lists read again.
     prefetch(async {
         prefetch_export().await;
         prefetch_export_result().await;
     });
+    // Bumped when the key or KEK changed since listed: both lists read again.
     let refresh = RwSignal::new(0_u32);
 
     let export = Action::new_local(move |(key, kek): &(String, String)| {
