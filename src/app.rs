@@ -5,20 +5,24 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, StaticSegment};
 
+use crate::components::account_status::AccountStatus;
 use crate::components::deferred::split_view;
 use crate::components::server_status::ServerStatus;
 use crate::components::settings_panel::SettingsPanel;
 use crate::pages::{
     ByokPage, CreateEcPage, CreateRsaPage, CreateSymmetricPage, ExportKeyMaterialPage,
-    ImportKekPage, LedgerPage, NotFound, RotationPage,
+    ImportKekPage, LedgerPage, NotFound, RotationPage, SignInPage, SignedIn,
 };
-use crate::routes::{Page, base};
+use crate::routes::{Page, SIGNED_IN_SEGMENT, SIGNED_OUT_SEGMENT, base};
+use crate::session::{Session, put_back_left_form};
 use crate::settings::Settings;
 
 /// The whole application.
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(Settings::from_session());
+    Session::provide();
+    put_back_left_form();
     let route = |page: Page| {
         let (section, name) = page.segments();
         (StaticSegment(section), StaticSegment(name))
@@ -29,12 +33,15 @@ pub fn App() -> impl IntoView {
             <header class="app-header">
                 <p class="brand">"AWS BYOK · Cosmian KMS"</p>
                 <ServerStatus />
+                <AccountStatus />
                 <SettingsPanel />
             </header>
             <Nav />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view={Lazy::<ByokRoute>::new()} />
+                    <Route path=StaticSegment(SIGNED_IN_SEGMENT) view=SignedIn />
+                    <Route path=StaticSegment(SIGNED_OUT_SEGMENT) view=SignInPage />
                     <Route path=route(Page::Byok) view={Lazy::<ByokRoute>::new()} />
                     <Route path=route(Page::ImportKek) view={Lazy::<ImportKekRoute>::new()} />
                     <Route path=route(Page::ExportKeyMaterial) view={Lazy::<ExportKeyMaterialRoute>::new()} />

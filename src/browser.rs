@@ -127,6 +127,10 @@ pub enum SessionKey {
     ImportToken(String),
     /// When that token stops being valid (ParametersValidTo, Unix seconds), when known.
     ImportTokenValidTo(String),
+    /// Where the user was (path, query, fragment) when they left to sign in.
+    ReturnTo,
+    /// The form fields of that page as they were (JSON, see [`FieldSnapshot`]).
+    FormSnapshot,
 }
 
 impl SessionKey {
@@ -138,6 +142,8 @@ impl SessionKey {
             Self::GuidedDraft => "byok.guided".to_owned(),
             Self::ImportToken(kek_id) => format!("byok.import_token.{kek_id}"),
             Self::ImportTokenValidTo(kek_id) => format!("byok.import_token_valid_to.{kek_id}"),
+            Self::ReturnTo => "byok.return_to".to_owned(),
+            Self::FormSnapshot => "byok.form_snapshot".to_owned(),
         }
     }
 }
@@ -156,6 +162,140 @@ pub fn session_set(key: &SessionKey, value: &str) {
         } else {
             storage.set_item(&key, value)
         };
+    }
+}
+
+/// This page's path, query and fragment, e.g. `/ui/aws/byok?x=1#step-3`.
+pub fn page_location() -> String {
+    let location = leptos::prelude::window().location();
+    [location.pathname(), location.search(), location.hash()]
+        .into_iter()
+        .map(Result::unwrap_or_default)
+        .collect()
+}
+
+/// Leaves the app for `url` (a full page load, e.g. the KMS's sign-in).
+pub fn go_to(url: &str) {
+    let _ = leptos::prelude::window().location().assign(url);
+}
+
+/// Loads `url` in place of this page (no history entry for this one).
+pub fn replace_page(url: &str) {
+    let _ = leptos::prelude::window().location().replace(url);
+}
+
+/// One form control of the page as the user left it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FieldSnapshot {
+    pub id: String,
+    /// The text, or the chosen option; `None` for a check box or radio button.
+    pub value: Option<String>,
+    /// Whether a check box or radio button is ticked.
+    pub checked: Option<bool>,
+}
+
+/// Every labelled control in `<main>` (by id) except files and passwords,
+/// which a browser cannot put back and the app never keeps.
+pub fn snapshot_form_fields() -> Vec<FieldSnapshot> {
+    let Some(document) = leptos::prelude::window().document() else {
+        return Vec::new();
+    };
+    let Ok(nodes) =
+        document.query_selector_all("main input[id], main textarea[id], main select[id]")
+    else {
+        return Vec::new();
+    };
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|node| field_of(&node))
+        .collect()
+}
+
+fn field_of(node: &web_sys::Node) -> Option<FieldSnapshot> {
+    if let Some(input) = node.dyn_ref::<web_sys::HtmlInputElement>() {
+        let kind = input.type_();
+        return match kind.as_str() {
+            "file" | "password" | "hidden" | "submit" | "button" => None,
+            "checkbox" | "radio" => Some(FieldSnapshot {
+                id: input.id(),
+                value: None,
+                checked: Some(input.checked()),
+            }),
+            _ => Some(FieldSnapshot {
+                id: input.id(),
+                value: Some(input.value()),
+                checked: None,
+            }),
+        };
+    }
+    if let Some(area) = node.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        return Some(FieldSnapshot {
+            id: area.id(),
+            value: Some(area.value()),
+            checked: None,
+        });
+    }
+    node.dyn_ref::<web_sys::HtmlSelectElement>()
+        .map(|select| FieldSnapshot {
+            id: select.id(),
+            value: Some(select.value()),
+            checked: None,
+        })
+}
+
+/// Puts `field` back if its control is on the page, as if typed or clicked
+/// (so the page's own handlers see it); `true` once it holds the value.
+pub fn restore_form_field(field: &FieldSnapshot) -> bool {
+    let Some(element) = leptos::prelude::window()
+        .document()
+        .and_then(|d| d.get_element_by_id(&field.id))
+    else {
+        return false;
+    };
+    if let (Some(input), Some(checked)) = (
+        element.dyn_ref::<web_sys::HtmlInputElement>(),
+        field.checked,
+    ) {
+        if input.checked() != checked {
+            input.click();
+        }
+        return input.checked() == checked;
+    }
+    let Some(value) = &field.value else {
+        return true;
+    };
+    let current = if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+        if input.value() != *value {
+            input.set_value(value);
+            announce_change(&element);
+        }
+        input.value()
+    } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        if area.value() != *value {
+            area.set_value(value);
+            announce_change(&element);
+        }
+        area.value()
+    } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
+        if select.value() != *value {
+            select.set_value(value);
+            announce_change(&element);
+        }
+        select.value()
+    } else {
+        return true;
+    };
+    current == *value
+}
+
+/// Fires `input` and `change` as the browser does after typing.
+fn announce_change(element: &web_sys::Element) {
+    for kind in ["input", "change"] {
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        if let Ok(event) = web_sys::Event::new_with_event_init_dict(kind, &init) {
+            let _ = element.dispatch_event(&event);
+        }
     }
 }
 

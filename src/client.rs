@@ -13,11 +13,20 @@ use web_sys::RequestMode;
 
 use crate::browser::page_origin;
 
+use crate::domain::account::{self, SignInMethod, Unauthorized, UserId};
 use crate::domain::server_url::ServerUrl;
 use crate::kmip::{self, ProtocolError, Ttlv};
 
 thread_local! {
     static VENDOR_IDS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    static SIGN_IN_METHODS: RefCell<HashMap<String, SignInMethod>> = RefCell::new(HashMap::new());
+    static ON_SIGN_IN_NEEDED: RefCell<Option<Rc<dyn Fn()>>> = RefCell::new(None);
+}
+
+/// Runs `hook` whenever the KMS answers that nobody is signed in (the app
+/// shell uses it to turn the header's "Signed in as …" into "Sign in").
+pub fn on_sign_in_needed(hook: impl Fn() + 'static) {
+    ON_SIGN_IN_NEEDED.with_borrow_mut(|slot| *slot = Some(Rc::new(hook)));
 }
 
 /// How long a request may take before the app gives up on it.
@@ -33,6 +42,17 @@ pub enum RequestError {
     OriginRefused { url: String, origin: String },
     /// No answer within [`REQUEST_TIMEOUT_MS`].
     TimedOut { url: String },
+    /// HTTP 401 because nobody is signed in (or the session, token or
+    /// certificate is no longer accepted), with how this KMS signs users in.
+    SignInNeeded {
+        reason: String,
+        method: SignInMethod,
+    },
+    /// HTTP 401 "Access denied: …": the user is known but lacks the right.
+    RightMissing {
+        reason: String,
+        user: Option<UserId>,
+    },
     /// An HTTP error status with the server's one-line reason.
     Refused { status: u16, reason: String },
     /// A success status whose body is not what the operation returns.
@@ -44,8 +64,14 @@ impl RequestError {
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Refused { status, .. } => Some(*status),
+            Self::SignInNeeded { .. } | Self::RightMissing { .. } => Some(401),
             _ => None,
         }
+    }
+
+    /// The KMS wants the user to sign in (again).
+    pub fn is_sign_in_needed(&self) -> bool {
+        matches!(self, Self::SignInNeeded { .. })
     }
 
     /// The server refused to store an object because one with that id already
@@ -82,11 +108,22 @@ impl fmt::Display for RequestError {
                 "The KMS at {url} did not answer within {} seconds. Try again, or check the server.",
                 REQUEST_TIMEOUT_MS / 1000
             ),
+            Self::SignInNeeded { reason, method } => write!(
+                f,
+                "The KMS refused the request (401): {}. {}",
+                reason.trim_end_matches('.'),
+                method.what_to_do()
+            ),
+            Self::RightMissing { reason, user } => write!(
+                f,
+                "The KMS refused the request (401): {}. {}",
+                reason.trim_end_matches('.'),
+                account::right_missing_advice(user.as_ref())
+            ),
             Self::Refused { status, reason } => {
                 let reason = reason.trim_end_matches('.');
                 write!(f, "The KMS refused the request ({status}): {reason}.")?;
                 match status {
-                    401 => write!(f, " Enter a valid access token in Settings."),
                     500 => write!(
                         f,
                         " The server keeps the details of internal errors in its log."
@@ -142,6 +179,11 @@ impl KmsClient {
         &self.url
     }
 
+    /// Whether requests carry the access token from Settings.
+    pub fn has_token(&self) -> bool {
+        self.token.is_some()
+    }
+
     /// Sends one KMIP operation and returns the bare `<Op>Response` node.
     pub async fn kmip(&self, operation: &Ttlv) -> Result<Ttlv, RequestError> {
         let deadline = Deadline::start();
@@ -175,15 +217,81 @@ impl KmsClient {
 
     /// The server's version (and a check that the token is accepted).
     pub async fn server_info(&self) -> Result<ServerInfo, RequestError> {
-        let deadline = Deadline::start();
-        let request = self
-            .authorized(Request::get(&self.url.server_info_endpoint()), &deadline)
-            .build()
-            .map_err(|e| self.unreachable(e.to_string()))?;
-        let text = self.send(request, &deadline).await?;
+        let text = self.get_text(&self.url.server_info_endpoint()).await?;
         serde_json::from_str(&text).map_err(|e| {
             ProtocolError(format!("/server-info is not the expected JSON ({e})")).into()
         })
+    }
+
+    /// The server's version from `/version`, which answers signed out too
+    /// (same origin only: it sends no CORS headers).
+    pub async fn version(&self) -> Result<String, RequestError> {
+        let text = self.get_text(&self.url.version_endpoint()).await?;
+        let text = text.trim();
+        Ok(serde_json::from_str::<String>(text).unwrap_or_else(|_| text.to_owned()))
+    }
+
+    /// How this KMS signs browser users in (asked once per address and page
+    /// load); a KMS that does not say (no UI routes, older) counts as none.
+    pub async fn sign_in_method(&self) -> SignInMethod {
+        let url = self.url.to_string();
+        if let Some(known) = SIGN_IN_METHODS.with_borrow(|methods| methods.get(&url).cloned()) {
+            return known;
+        }
+        let method = match self.get_plain(&self.url.auth_method_endpoint()).await {
+            Ok(text) => SignInMethod::parse_auth_method(&text).unwrap_or(SignInMethod::None),
+            Err(_) => SignInMethod::None,
+        };
+        SIGN_IN_METHODS.with_borrow_mut(|methods| methods.insert(url, method.clone()));
+        method
+    }
+
+    /// The user this client's requests act as (`/me`), asked afresh: another
+    /// tab may have signed in as someone else since.
+    pub async fn me(&self) -> Result<UserId, RequestError> {
+        let text = self.get_text(&self.url.me_endpoint()).await?;
+        Ok(UserId::parse_me(&text).map_err(ProtocolError)?)
+    }
+
+    /// Who is signed in through the KMS's own sign-in (`/ui/whoami`); `None`
+    /// when nobody is (its 401 "No active session").
+    pub async fn signed_in_user(&self) -> Result<Option<UserId>, RequestError> {
+        match self.get_text(&self.url.whoami_endpoint()).await {
+            Ok(text) => Ok(Some(UserId::parse_whoami(&text).map_err(ProtocolError)?)),
+            Err(e) if e.status() == Some(401) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether this user may create or import objects (`/access/create`).
+    pub async fn may_create(&self) -> Result<bool, RequestError> {
+        let text = self.get_text(&self.url.access_create_endpoint()).await?;
+        Ok(account::parse_may_create(&text).map_err(ProtocolError)?)
+    }
+
+    async fn get_text(&self, url: &str) -> Result<String, RequestError> {
+        let deadline = Deadline::start();
+        let request = self.get_request(url, &deadline)?;
+        self.send(request, &deadline).await
+    }
+
+    /// A GET whose 401 is not looked into (for the calls that look into one).
+    async fn get_plain(&self, url: &str) -> Result<String, RequestError> {
+        let deadline = Deadline::start();
+        let request = self.get_request(url, &deadline)?;
+        self.send_plain(request, &deadline).await
+    }
+
+    fn get_request(&self, url: &str, deadline: &Deadline) -> Result<Request, RequestError> {
+        self.authorized(Request::get(url), deadline)
+            .build()
+            .map_err(|e| self.unreachable(e.to_string()))
+    }
+
+    /// `/me` for a refusal's message: `None` when it cannot be learned.
+    async fn me_as_is(&self) -> Option<UserId> {
+        let text = self.get_plain(&self.url.me_endpoint()).await.ok()?;
+        UserId::parse_me(&text).ok()
     }
 
     /// The vendor id the server expects in tag attributes (asked once per address).
@@ -213,14 +321,49 @@ impl KmsClient {
         }
     }
 
-    /// Sends; a non-2xx status becomes [`RequestError::Refused`].
+    /// Sends; a non-2xx status becomes [`RequestError::Refused`], a 401 one
+    /// of the two kinds the KMS means by it.
     async fn send(&self, request: Request, deadline: &Deadline) -> Result<String, RequestError> {
+        match self.send_plain(request, deadline).await {
+            Err(RequestError::Refused {
+                status: 401,
+                reason,
+            }) => Err(self.unauthorized(reason).await),
+            other => other,
+        }
+    }
+
+    /// Sends; a non-2xx status becomes [`RequestError::Refused`] as it is.
+    async fn send_plain(
+        &self,
+        request: Request,
+        deadline: &Deadline,
+    ) -> Result<String, RequestError> {
         match request.send().await {
             Ok(response) => read_body(response).await,
             Err(_) if deadline.expired.get() => Err(RequestError::TimedOut {
                 url: self.url.to_string(),
             }),
             Err(e) => Err(self.diagnose_no_answer(e.to_string()).await),
+        }
+    }
+
+    /// Tells "sign in" from "you lack this right", with what the user can do.
+    async fn unauthorized(&self, reason: String) -> RequestError {
+        match Unauthorized::of(&reason) {
+            Unauthorized::RightMissing => RequestError::RightMissing {
+                user: self.me_as_is().await,
+                reason,
+            },
+            Unauthorized::SignInNeeded => {
+                if let Some(hook) = ON_SIGN_IN_NEEDED.with_borrow(Clone::clone) {
+                    hook();
+                }
+                RequestError::SignInNeeded {
+                    method: self.sign_in_method().await,
+                    reason,
+                }
+            }
         }
     }
 

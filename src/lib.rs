@@ -10,4 +10,5 @@ pub mod domain;
 pub mod kmip;
 pub mod pages;
 pub mod routes;
+pub mod session;
 pub mod settings;

@@ -21,6 +21,12 @@ pub fn base() -> &'static str {
     BASE.get().map_or(DEFAULT_BASE, String::as_str)
 }
 
+/// Where the KMS sends the browser after its sign-in (`/ui/locate`) and after
+/// its sign-out (`/ui/login`): fixed by the KMS, pages of ours only when the
+/// bundle is served at `/ui` itself.
+pub const SIGNED_IN_SEGMENT: &str = "locate";
+pub const SIGNED_OUT_SEGMENT: &str = "login";
+
 /// The export page's query parameter naming the key material to export.
 pub const EXPORT_KEY_QUERY: &str = "key";
 /// The export page's query parameter naming the wrapping key (KEK).

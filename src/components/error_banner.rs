@@ -1,6 +1,10 @@
-//! The one way the app shows a failure: a live region with the full message.
+//! The one way the app shows a failure: a live region with the full message
+//! (and the Sign in button when the message says to sign in again).
 
 use leptos::prelude::*;
+
+use super::sign_in_button::SignInButton;
+use crate::domain::account::SIGN_IN_ADVICE;
 
 /// Shows `message` as an alert while it is `Some`.
 #[component]
@@ -14,7 +18,8 @@ pub fn ErrorBanner(
             view! {
                 <div class="error-banner" role="alert">
                     <strong>"Error: "</strong>
-                    <span class="error-text">{text}</span>
+                    <span class="error-text">{text.clone()}</span>
+                    {text.contains(SIGN_IN_ADVICE).then(|| view! { <SignInButton /> })}
                 </div>
             }
         })

@@ -1,11 +1,13 @@
 //! Small Leptos components, one concern each, shared by the pages.
 
+pub mod account_status;
 pub mod breakable;
 pub mod choice_options;
 pub mod choice_select;
 pub mod clock;
 pub mod command_block;
 pub mod copy_button;
+pub mod create_right;
 pub mod deferred;
 pub mod download_button;
 pub mod error_banner;
@@ -21,6 +23,7 @@ pub mod radio_row;
 pub mod request_progress;
 pub mod server_status;
 pub mod settings_panel;
+pub mod sign_in_button;
 pub mod stacked_table;
 pub mod submit;
 pub mod text_field;

@@ -1,4 +1,5 @@
-//! Which KMS the app talks to and whether it answers, with a retry.
+//! Which KMS the app talks to and whether it answers, with a retry (signed
+//! out too: the version then comes from `/version`).
 
 use leptos::prelude::*;
 
@@ -11,8 +12,13 @@ pub fn ServerStatus() -> impl IntoView {
     let status = use_kms_read(move |client| {
         attempts.track();
         async move {
-            let info = client.server_info().await?;
-            Ok((info.version, client.url().to_string()))
+            let version = match client.server_info().await {
+                Ok(info) => info.version,
+                // /server-info wants credentials; /version answers anyone.
+                Err(e) if e.is_sign_in_needed() => client.version().await.map_err(|_| e)?,
+                Err(e) => return Err(e),
+            };
+            Ok((version, client.url().to_string()))
         }
     });
     let show = |(version, url): (String, String)| {

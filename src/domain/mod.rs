@@ -1,6 +1,7 @@
 //! AWS BYOK rules and the user's inputs turned into typed values: pure
 //! functions with native tests, no browser and no HTTP.
 
+pub mod account;
 pub mod arn;
 pub mod aws_cli;
 pub mod aws_key_spec;

@@ -49,6 +49,36 @@ impl ServerUrl {
         format!("{}/version", self.0)
     }
 
+    /// How the KMS signs browser users in (`/ui/auth_method`).
+    pub fn auth_method_endpoint(&self) -> String {
+        format!("{}/ui/auth_method", self.0)
+    }
+
+    /// The user any request is resolved to.
+    pub fn me_endpoint(&self) -> String {
+        format!("{}/me", self.0)
+    }
+
+    /// The user of the KMS's own sign-in session.
+    pub fn whoami_endpoint(&self) -> String {
+        format!("{}/ui/whoami", self.0)
+    }
+
+    /// Whether the user may create or import objects.
+    pub fn access_create_endpoint(&self) -> String {
+        format!("{}/access/create", self.0)
+    }
+
+    /// Where the KMS starts its OpenID Connect sign-in (a page to go to).
+    pub fn login_flow_page(&self) -> String {
+        format!("{}/ui/login_flow", self.0)
+    }
+
+    /// Where the KMS ends its session (a page to go to).
+    pub fn logout_page(&self) -> String {
+        format!("{}/ui/logout", self.0)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

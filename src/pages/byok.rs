@@ -15,6 +15,7 @@ use crate::client::KmsClient;
 use crate::components::choice_options::choice_options;
 use crate::components::clock::use_now;
 use crate::components::command_block::CommandBlock;
+use crate::components::create_right::{CreateRight, CreateRightNotice};
 use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
 use crate::components::error_banner::ErrorBanner;
 use crate::components::export_result::{ExportResult, prefetch_export_result};
@@ -497,6 +498,7 @@ fn StepRun(draft: Draft, result: RwSignal<Option<Result<GuidedOutcome, String>>>
     });
     let submit = Submit::new(run);
     let pending = submit.pending();
+    let create_right = CreateRight::ask("Importing the wrapping key and creating key material");
     // The run's account is shown, and the token of a wrapping key it
     // imported is kept in this tab for the export result.
     Effect::new(move |_| {
@@ -522,6 +524,7 @@ fn StepRun(draft: Draft, result: RwSignal<Option<Result<GuidedOutcome, String>>>
     let summary = move || draft.get(|i| plan(i, now_utc()).ok().map(|p| p.lines()));
     let on_click = Callback::new(move |()| {
         submit.submit(|| {
+            create_right.check()?;
             let checked = draft.get(|i| plan(i, now_utc()));
             if checked.is_ok() {
                 // The account of an earlier run gives way to this run's plan.
@@ -534,6 +537,7 @@ fn StepRun(draft: Draft, result: RwSignal<Option<Result<GuidedOutcome, String>>>
     view! {
         <section class="step" aria-labelledby="step-5">
             <h2 id="step-5">"5. Import the wrapping key and export the key material"</h2>
+            <CreateRightNotice right=create_right />
             {move || {
                 if let Some(Ok(outcome)) = result.get() {
                     let lines = outcome.done_lines();

@@ -8,6 +8,7 @@ use crate::actions::create_key::{
     CreateKeyPlan, CreatedKey, create_key_material, explain_create_error,
 };
 use crate::components::choice_options::choice_options;
+use crate::components::create_right::{CreateRight, CreateRightNotice};
 use crate::components::error_banner::ErrorBanner;
 use crate::components::request_progress::RequestProgress;
 use crate::components::submit::{Submit, SubmitButton};
@@ -71,11 +72,13 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
         }
     });
     let submit = Submit::new(create);
+    let create_right = CreateRight::ask("Creating key material");
     let pending = submit.pending();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let id_text = id.get().trim().to_owned();
         submit.submit(|| {
+            create_right.check()?;
             parse_tags(&tags.get()).and_then(|tags| {
                 let id_text = KmsId::parse_optional(&id_text, "Key id")?
                     .map_or_else(String::new, KmsId::into_string);
@@ -95,6 +98,7 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
         <section aria-labelledby="page-title">
             <h1 id="page-title">{page.label()}</h1>
             <p>"Create key material in this KMS for an AWS key with imported material."</p>
+            <CreateRightNotice right=create_right />
             <form class="create-key" on:submit=on_submit novalidate>
                 <label for="create-spec">"AWS key spec"</label>
                 <select

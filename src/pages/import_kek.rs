@@ -14,6 +14,7 @@ use crate::actions::objects::{StoredKek, one_line};
 use crate::browser::{now_utc, store_import_token};
 use crate::client::KmsClient;
 use crate::components::clock::use_now;
+use crate::components::create_right::{CreateRight, CreateRightNotice};
 use crate::components::deferred::{prefetch, split_fn};
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
@@ -119,6 +120,7 @@ pub fn ImportKekPage() -> impl IntoView {
         async move { run_import(client?, attempt).await }
     });
     let sending = Submit::new(import);
+    let create_right = CreateRight::ask("Importing a wrapping key");
     let pending = sending.pending();
     let outcome = import.value();
     Effect::new(move |_| {
@@ -201,6 +203,7 @@ pub fn ImportKekPage() -> impl IntoView {
             return;
         }
         sending.submit(|| {
+            create_right.check()?;
             let check = check.then(|| {
                 listed.get_untracked().map(|mut keks| {
                     let mine = imported_here.get_untracked();
@@ -249,6 +252,7 @@ pub fn ImportKekPage() -> impl IntoView {
                 <code>"aws kms get-parameters-for-import"</code>
                 " returned. It is checked here before anything is sent."
             </p>
+            <CreateRightNotice right=create_right />
             <form class="import-kek" on:submit=on_submit novalidate>
                 <label for="kek-text">"Wrapping public key"</label>
                 <p id="kek-text-hint" class="hint">

@@ -8,6 +8,7 @@ mod import_kek;
 mod ledger;
 mod not_found;
 mod rotation;
+mod sign_in;
 
 pub use byok::ByokPage;
 pub use create_key::{CreateEcPage, CreateRsaPage, CreateSymmetricPage};
@@ -16,3 +17,4 @@ pub use import_kek::ImportKekPage;
 pub use ledger::LedgerPage;
 pub use not_found::NotFound;
 pub use rotation::RotationPage;
+pub use sign_in::{SignInPage, SignedIn};

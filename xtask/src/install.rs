@@ -24,9 +24,15 @@ const LOCALSTACK_PACKAGES: [&str; 5] = [
 const LOCALSTACK_VERSION: &str = "2026.3.0";
 /// Injected by the browser tests to check accessibility.
 const AXE_CORE_VERSION: &str = "4.14.1";
+/// The OpenID Provider the end-to-end tests sign in to the KMS with (run by
+/// Node from tests/e2e/support/oidc_provider.mjs; its version is repeated as
+/// `OIDC_PROVIDER_VERSION` in tests/e2e/support/oidc.rs).
+const OIDC_PROVIDER_VERSION: &str = "9.13.3";
 /// shellcheck: the downloaded import script is checked with it (tests/e2e/import_script.rs).
-const APT_PACKAGES: [&str; 6] = [
+/// openssl: the end-to-end OpenID Provider's JWKS certificate is made with it.
+const APT_PACKAGES: [&str; 7] = [
     "libssl-dev",
+    "openssl",
     "pkg-config",
     "gcc",
     "chromium",
@@ -44,18 +50,23 @@ pub struct Installed {
     pub localstack_python: PathBuf,
     pub aws_cli: PathBuf,
     pub axe_core_js: PathBuf,
+    /// The `node_modules` folder holding npm `oidc-provider`.
+    pub oidc_provider_modules: PathBuf,
 }
 
-/// Everything: the build tools, the KMS server, LocalStack and the AWS CLI.
+/// Everything: the build tools, the KMS server, LocalStack, the AWS CLI and
+/// the OpenID Provider.
 pub fn everything() -> Result<Installed> {
     build_tools()?;
     kms_server()?;
     localstack()?;
+    oidc_provider()?;
     Ok(Installed {
         kms_server: kms_binary(),
         localstack_python: localstack_venv().join("bin").join("python"),
         aws_cli: aws_cli()?,
         axe_core_js: axe_core_js(),
+        oidc_provider_modules: oidc_provider_modules(),
     })
 }
 
@@ -131,6 +142,22 @@ fn axe_core_js() -> PathBuf {
         .join("node_modules")
         .join("axe-core")
         .join("axe.min.js")
+}
+
+fn oidc_provider_modules() -> PathBuf {
+    tool_cache()
+        .join(format!("oidc-provider-{OIDC_PROVIDER_VERSION}"))
+        .join("node_modules")
+}
+
+/// npm `oidc-provider` in its own folder, named by version.
+fn oidc_provider() -> Result {
+    let modules = oidc_provider_modules();
+    if modules.join("oidc-provider").join("package.json").exists() {
+        return Ok(());
+    }
+    let dir = modules.parent().expect("node_modules sits in its folder");
+    npm_install(&format!("oidc-provider@{OIDC_PROVIDER_VERSION}"), dir)
 }
 
 fn npm_install(package: &str, dir: &Path) -> Result {

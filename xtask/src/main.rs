@@ -51,7 +51,8 @@ fn help() -> String {
   setup           install what is missing, each tool cached by version: apt packages
                   (chromium, chromium-driver, gcc, pkg-config, libssl-dev), the wasm32
                   target, trunk, wasm-bindgen-cli, wasm-opt (npm binaryen), terser (npm),
-                  axe-core, the Cosmian KMS server {kms} (tools/kms-server), LocalStack, the AWS CLI
+                  axe-core, the Cosmian KMS server {kms} (tools/kms-server), LocalStack, the AWS CLI,
+                  the OpenID Provider of the sign-in tests (npm oidc-provider)
   build [--base /ui/byok/] [--raw] [--dist DIR]
                   install the build tools, build the bundle into dist/ (release, offline,
                   for /ui/ or the base given): the wasm precompressed with its loader
@@ -181,8 +182,8 @@ fn subfolder_build() -> bundle::BuildOptions {
 }
 
 /// What the end-to-end tests are told: the KMS, the bundles, LocalStack's
-/// Python, the AWS CLI and axe-core.
-fn e2e_env(installed: &install::Installed) -> [(&'static str, PathBuf); 6] {
+/// Python, the AWS CLI, axe-core and the OpenID Provider's node_modules.
+fn e2e_env(installed: &install::Installed) -> [(&'static str, PathBuf); 7] {
     [
         ("BYOK_KMS_BIN", installed.kms_server.clone()),
         ("BYOK_DIST", bundle::dist()),
@@ -193,6 +194,10 @@ fn e2e_env(installed: &install::Installed) -> [(&'static str, PathBuf); 6] {
         ),
         ("BYOK_AWS_CLI", installed.aws_cli.clone()),
         ("BYOK_AXE_JS", installed.axe_core_js.clone()),
+        (
+            "BYOK_OIDC_PROVIDER_MODULES",
+            installed.oidc_provider_modules.clone(),
+        ),
     ]
 }
 

@@ -8,8 +8,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use byok_ui::kmip::Ttlv;
-use serde_json::json;
+use serde_json::{Value, json};
 
+use crate::oidc::Oidc;
 use crate::paths::{dist_dir, free_port, required_file, scratch_dir};
 use crate::processes::Owned;
 
@@ -39,6 +40,41 @@ pub struct KmsOptions {
     /// Reuse this data directory (to restart a server on its database).
     pub data_dir: Option<PathBuf>,
     pub port: Option<u16>,
+    /// Sign users in through OpenID Connect (see [`crate::Oidc::kms_settings`]).
+    pub oidc: Option<KmsOidc>,
+    /// `--crypto-officer-users`, once per user: only they (or users granted
+    /// `Create`) may create or import objects. Empty: everyone may.
+    pub crypto_officers: Vec<String>,
+}
+
+/// How the KMS signs users in through OpenID Connect.
+#[derive(Clone, Debug)]
+pub struct KmsOidc {
+    /// `--jwt-auth-provider "<issuer>,<jwks_url>[,<audience>]"`: a bearer JWT
+    /// from this issuer, signed with a key of this JWKS, is the user its
+    /// `email` claim names.
+    pub issuer: String,
+    /// Must be https (the KMS refuses to start otherwise).
+    pub jwks_url: String,
+    pub audience: Option<String>,
+    /// The JWKS's certificate, given to the KMS as `SSL_CERT_FILE`. (The
+    /// KMS's HTTP client is reqwest on native-tls, i.e. the system OpenSSL:
+    /// `SSL_CERT_FILE` replaces only OpenSSL's default CA file; its default
+    /// hashed folder, `/usr/lib/ssl/certs`, is still read.)
+    pub ca_cert: PathBuf,
+    /// The browser sign-in the KMS runs itself (`/ui/login_flow`): its
+    /// client at the provider. `None`: bearer JWTs only.
+    pub ui_client: Option<KmsUiClient>,
+}
+
+/// The KMS's own client at the OpenID Provider (`--ui-oidc-*`); the issuer
+/// is [`KmsOidc::issuer`] and `--kms-public-url` the KMS's loopback URL.
+#[derive(Clone, Debug)]
+pub struct KmsUiClient {
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    /// Where `/ui/logout` sends the browser (with `client_id` and `returnTo`).
+    pub logout_url: Option<String>,
 }
 
 /// A running Cosmian KMS, stopped when dropped.
@@ -68,6 +104,35 @@ impl Kms {
             ui_dir: Some(folder),
             ..Default::default()
         })
+    }
+
+    /// A fresh KMS serving the built UI at `/ui/`, signing users in with
+    /// `oidc` (on the port the provider was started for), `crypto_officers`
+    /// alone allowed to create.
+    pub fn with_oidc(oidc: &Oidc, crypto_officers: &[&str]) -> Self {
+        Self::start(Self::oidc_options(oidc, crypto_officers, None))
+    }
+
+    /// [`Kms::with_oidc`] serving `folder` at `/ui/` (e.g. a stand-in stock
+    /// UI with the `/ui/byok/` bundle beside it).
+    pub fn serving_with_oidc(folder: PathBuf, oidc: &Oidc, crypto_officers: &[&str]) -> Self {
+        Self::start(Self::oidc_options(oidc, crypto_officers, Some(folder)))
+    }
+
+    /// The options of [`Kms::with_oidc`], to change before [`Kms::start`].
+    pub fn oidc_options(
+        oidc: &Oidc,
+        crypto_officers: &[&str],
+        ui_dir: Option<PathBuf>,
+    ) -> KmsOptions {
+        KmsOptions {
+            serve_ui: true,
+            ui_dir,
+            port: Some(oidc.kms_port),
+            oidc: Some(oidc.kms_settings()),
+            crypto_officers: crypto_officers.iter().map(|u| (*u).to_owned()).collect(),
+            ..Default::default()
+        }
     }
 
     pub fn start(options: KmsOptions) -> Self {
@@ -111,6 +176,28 @@ impl Kms {
         }
         if let Some(origins) = &self.options.cors_allowed_origins {
             cmd.args(["--cors-allowed-origins", origins]);
+        }
+        if let Some(oidc) = &self.options.oidc {
+            let mut provider = format!("{},{}", oidc.issuer, oidc.jwks_url);
+            if let Some(audience) = &oidc.audience {
+                provider = format!("{provider},{audience}");
+            }
+            cmd.args(["--jwt-auth-provider", &provider])
+                .env("SSL_CERT_FILE", &oidc.ca_cert);
+            if let Some(client) = &oidc.ui_client {
+                cmd.args(["--kms-public-url", &self.url()])
+                    .args(["--ui-oidc-issuer-url", &oidc.issuer])
+                    .args(["--ui-oidc-client-id", &client.client_id]);
+                if let Some(secret) = &client.client_secret {
+                    cmd.args(["--ui-oidc-client-secret", secret]);
+                }
+                if let Some(logout) = &client.logout_url {
+                    cmd.args(["--ui-oidc-logout-url", logout]);
+                }
+            }
+        }
+        for user in &self.options.crypto_officers {
+            cmd.args(["--crypto-officer-users", user]);
         }
         self.child = Some(Owned::spawn(&mut cmd, "the KMS server"));
         self.wait_ready();
@@ -179,6 +266,12 @@ impl Kms {
         self.kmip_json(&operation.to_json(), self.token.as_deref())
     }
 
+    /// Sends one KMIP operation with `Authorization: Bearer <token>` (a JWT
+    /// from [`crate::Oidc::token_for`]: as that user).
+    pub fn kmip_as(&self, token: &str, operation: &Ttlv) -> Result<Ttlv, (u16, String)> {
+        self.kmip_json(&operation.to_json(), Some(token))
+    }
+
     pub fn kmip_json(
         &self,
         body: &serde_json::Value,
@@ -201,6 +294,116 @@ impl Kms {
         } else {
             Err((status, text))
         }
+    }
+
+    /// `GET <path>` on the KMS (e.g. `/me`), with `Authorization: Bearer
+    /// <token>` if given: the JSON reply (a JSON string if the body is not
+    /// JSON), or `Err((status, body))` for any status but 200.
+    ///
+    /// What KMS 5.28 answers (checked by tests/e2e/oidc_infra.rs):
+    /// - `GET /me` → `{"user":"alice@example.com"}`; `{"user":"admin"}` (the
+    ///   default user) without authentication and with an API token.
+    /// - `GET /access/create` → `{"has_create_permission":false}`;
+    ///   `GET /access/privileged` → `{"has_privileged_access":true}`.
+    /// - `GET /access/obtained` → `[{"object_id":"<id>","operations":["get","encrypt"],
+    ///   "owner_id":"alice@example.com","state":"Active"}]` (`[]` when none).
+    /// - `POST /access/grant` `{"user_id","unique_identifier","operation_types":["get"]}`
+    ///   → `{"success":"Access for bob@example.com successfully added"}`;
+    ///   `/access/revoke` → `{"success":"Access for … successfully deleted"}`.
+    ///   Not the owner, or no such object: 401 "Access denied: Object with uid
+    ///   `<id>` is not owned by owner `<user>`"; an unknown operation: 400
+    ///   "Json deserialize error: unknown variant …".
+    /// - `GET /access/list/<id>` → `[{"user_id":"bob@example.com","operations":["encrypt","get"]}]`.
+    /// - `GET /access/crypto_officer/status` → `{"enabled":true,"users":["alice@example.com"],
+    ///   "active_co_users":[],"custodians_count":1,"require_ceremony":false,
+    ///   "ceremony_activated":false,"is_crypto_officer":true}`.
+    /// - `GET /ui/auth_method` → `{"auth_method":"JWT","auth_methods":["JWT"]}`, or
+    ///   `{"auth_method":"None","auth_methods":[]}` (no authentication, and API token).
+    /// - `GET /ui/whoami` → `{"user_id":"alice@example.com"}` on the session
+    ///   cookie only; else 401 `{"error":"No active session"}`.
+    /// - `GET /version` → `"5.28.0 (OpenSSL 3.0.19 27 Jan 2026-non-FIPS)"` (a JSON
+    ///   string, no credentials needed).
+    /// - Without credentials when authentication is on: 401 "No authentication provided.".
+    pub fn get_json(&self, path: &str, token: Option<&str>) -> Result<Value, (u16, String)> {
+        let mut request = ureq::get(&format!("{}{path}", self.url()))
+            .config()
+            .http_status_as_error(false)
+            .build();
+        if let Some(token) = token {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        json_reply(request.call())
+    }
+
+    /// `POST <path>` with a JSON `body`; as [`Kms::get_json`].
+    pub fn post_json(
+        &self,
+        path: &str,
+        body: &Value,
+        token: Option<&str>,
+    ) -> Result<Value, (u16, String)> {
+        let mut request = ureq::post(&format!("{}{path}", self.url()))
+            .config()
+            .http_status_as_error(false)
+            .build();
+        if let Some(token) = token {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        json_reply(request.send_json(body))
+    }
+
+    /// Who the KMS takes the caller for: `GET /me` → `{"user": "<id>"}`.
+    pub fn me(&self, token: Option<&str>) -> Result<String, (u16, String)> {
+        let reply = self.get_json("/me", token)?;
+        Ok(reply["user"]
+            .as_str()
+            .unwrap_or_else(|| panic!("/me names no user: {reply}"))
+            .to_owned())
+    }
+
+    /// May the caller create or import objects: `GET /access/create` →
+    /// `{"has_create_permission": bool}`.
+    pub fn has_create_permission(&self, token: Option<&str>) -> Result<bool, (u16, String)> {
+        let reply = self.get_json("/access/create", token)?;
+        Ok(reply["has_create_permission"]
+            .as_bool()
+            .unwrap_or_else(|| panic!("/access/create says neither true nor false: {reply}")))
+    }
+
+    /// The objects shared with the caller: `GET /access/obtained`.
+    pub fn obtained(&self, token: Option<&str>) -> Result<Value, (u16, String)> {
+        self.get_json("/access/obtained", token)
+    }
+
+    /// The caller (an owner) grants `user_id` the KMIP `operations` (e.g.
+    /// `["get", "export"]`) on `object_id`: `POST /access/grant`.
+    pub fn grant(
+        &self,
+        token: Option<&str>,
+        user_id: &str,
+        object_id: &str,
+        operations: &[&str],
+    ) -> Result<Value, (u16, String)> {
+        self.post_json(
+            "/access/grant",
+            &json!({"user_id": user_id, "unique_identifier": object_id, "operation_types": operations}),
+            token,
+        )
+    }
+
+    /// The caller withdraws what [`Kms::grant`] gave: `POST /access/revoke`.
+    pub fn revoke(
+        &self,
+        token: Option<&str>,
+        user_id: &str,
+        object_id: &str,
+        operations: &[&str],
+    ) -> Result<Value, (u16, String)> {
+        self.post_json(
+            "/access/revoke",
+            &json!({"user_id": user_id, "unique_identifier": object_id, "operation_types": operations}),
+            token,
+        )
     }
 
     /// Every object with all its attributes, for "nothing changed" checks.
@@ -323,6 +526,20 @@ impl Kms {
 impl Drop for Kms {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// A reply's JSON (or its text as a JSON string); `Err((status, body))` unless 200.
+fn json_reply(
+    reply: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Result<Value, (u16, String)> {
+    let mut response = reply.expect("the request reaches the KMS");
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    if status == 200 {
+        Ok(serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    } else {
+        Err((status, text))
     }
 }
 

@@ -4,12 +4,14 @@
 //! `kms` and `browser` are the two harnesses; `seed` and `aws` put data in place
 //! through KMIP or play AWS, `aws_flow` drives the guided page
 //! with AWS's outputs and proves the imported key works; `pages` holds each page's label and role locators;
-//! `proxy` stands between the page and the KMS; `unwrap` is the independent oracle.
+//! `proxy` stands between the page and the KMS; `unwrap` is the independent oracle;
+//! `oidc` is a real OpenID Provider to sign in to the KMS with.
 
 pub mod aws;
 pub mod aws_flow;
 pub mod browser;
 pub mod kms;
+pub mod oidc;
 pub mod pages;
 pub mod paths;
 pub mod processes;
@@ -19,7 +21,8 @@ pub mod static_site;
 pub mod unwrap;
 
 pub use browser::{ARROW_DOWN, Browser, ENTER, SPACE, TAB};
-pub use kms::{KMS_VERSION, Kms, KmsOptions, same_dir};
+pub use kms::{KMS_VERSION, Kms, KmsOidc, KmsOptions, KmsUiClient, same_dir};
+pub use oidc::{ALICE, BOB, CAROL, Oidc, OidcOptions, USERS, password_of};
 pub use paths::{
     SUBFOLDER_BASE, copy_dir, dist_dir, fixture, free_port, scratch_dir, subfolder_dist_dir,
 };
