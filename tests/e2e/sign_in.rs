@@ -13,8 +13,11 @@ use time::OffsetDateTime;
 
 use crate::support::aws::{ARN, LocalStack, get_parameters_output};
 use crate::support::aws_flow::{Scenario, guided_flow};
-use crate::support::pages::{ImportKekPage, LedgerPage};
-use crate::support::seed::ledger_attributes;
+use byok_ui::domain::key_material::KeyMaterialSpec;
+
+use crate::support::pages::{ExportPage, ExportResult, ImportKekPage, LedgerPage};
+use crate::support::seed::{create_material, ledger_attributes, tagged_kek};
+use crate::support::unwrap::unwrap;
 use crate::support::{
     ALICE, BOB, Browser, KMS_VERSION, Kms, Oidc, USERS, copy_dir, free_port, password_of,
     scratch_dir, subfolder_dist_dir,
@@ -22,6 +25,8 @@ use crate::support::{
 
 const ACCOUNT: &str = "[data-testid=account]";
 const VERSION: &str = "[data-testid=server-version]";
+/// The header's Sign in (a refusal on the page offers its own beside it).
+const HEADER_SIGN_IN: &str = "[data-testid=account] button.sign-in";
 
 /// Waits until the header's account line reads `check`.
 async fn account_reads(browser: &Browser, check: impl Fn(&str) -> bool) -> String {
@@ -95,7 +100,7 @@ async fn a_deep_link_signs_in_keeps_the_draft_and_the_ledger_names_the_user() {
         .select("#byok-usage", KeyUsage::GenerateVerifyMac.aws_name())
         .await;
     browser.paste("#byok-arn", ARN).await;
-    browser.click_button("Sign in").await;
+    browser.click(HEADER_SIGN_IN).await;
     through_sign_in(&browser, &oidc, ALICE, &Page::Byok.href()).await;
     assert_eq!(browser.value_of("#byok-spec").await, spec.aws_name());
     assert_eq!(browser.value_of("#byok-arn").await, ARN);
@@ -151,7 +156,7 @@ async fn a_session_that_ends_mid_form_keeps_the_form_and_offers_sign_in_again() 
     let browser = Browser::start().await;
     browser.goto(&kms.ui_url(&Page::ImportKek.href())).await;
     account_reads(&browser, |t| t.contains("Not signed in")).await;
-    browser.click_button("Sign in").await;
+    browser.click(HEADER_SIGN_IN).await;
     through_sign_in(&browser, &oidc, ALICE, &Page::ImportKek.href()).await;
 
     let (_kek, json) = parameters();
@@ -206,7 +211,7 @@ async fn an_operator_is_told_before_sending_that_importing_a_wrapping_key_is_not
 
     let browser = Browser::start().await;
     browser.goto(&kms.ui_url(&Page::ImportKek.href())).await;
-    browser.click_button("Sign in").await;
+    browser.click(HEADER_SIGN_IN).await;
     through_sign_in(&browser, &oidc, BOB, &Page::ImportKek.href()).await;
     let notice = browser
         .wait_for_text("[data-testid=create-right]", |t| !t.is_empty())
@@ -275,4 +280,103 @@ async fn beside_the_stock_ui_one_sign_in_opens_every_page() {
     }
     browser.screenshot("sign-in-beside-stock-ui").await;
     browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_shared_for_export_is_exported_by_the_other_user_who_sees_only_what_is_theirs() {
+    let oidc = Oidc::start(&USERS, free_port());
+    let mut kms = Kms::with_oidc(&oidc, &[ALICE]);
+    let alice = oidc.token_for(ALICE);
+    kms.token = Some(alice.clone());
+    let vendor = kms.vendor_id();
+    create_material(
+        &kms,
+        &vendor,
+        "shared-aes",
+        KeyMaterialSpec::Aes { bits: 256 },
+    );
+    create_material(
+        &kms,
+        &vendor,
+        "alice-only",
+        KeyMaterialSpec::Aes { bits: 256 },
+    );
+    let kek = tagged_kek(
+        &kms,
+        &vendor,
+        "alice-kek",
+        2048,
+        WrappingAlgorithm::RsaesOaepSha256,
+    );
+    kms.grant(
+        Some(&alice),
+        BOB,
+        "shared-aes",
+        &["export", "getattributes"],
+    )
+    .expect("alice shares her key for export");
+    kms.grant(Some(&alice), BOB, "alice-kek", &["get", "getattributes"])
+        .expect("alice shares her wrapping key");
+
+    // Bob, an Operator, sees what is his to use, and only that.
+    let browser = Browser::start().await;
+    browser
+        .goto(&kms.ui_url(&Page::ExportKeyMaterial.href()))
+        .await;
+    browser.click(HEADER_SIGN_IN).await;
+    through_sign_in(&browser, &oidc, BOB, &Page::ExportKeyMaterial.href()).await;
+    browser.element("#kek-id option[value=alice-kek]").await;
+    browser.click(".key-browser summary").await;
+    let listed = browser
+        .wait_for_text(".key-browser", |t| t.contains("shared-aes"))
+        .await;
+    assert!(!listed.contains("alice-only"), "{listed}");
+
+    // Bob exports it: the blob is his, the ledger says what it could not record.
+    ExportPage::open(&browser, &kms, "shared-aes", "alice-kek").await;
+    let summary = ExportPage::export_and_wait(&browser).await;
+    assert!(summary.contains("shared-aes"), "{summary}");
+    let blob = ExportResult::download_material(&browser, "EncryptedKeyMaterial.bin").await;
+    let material = clear_material(&kms, &alice, "shared-aes");
+    assert_eq!(
+        unwrap(&kek, WrappingAlgorithm::RsaesOaepSha256, &blob),
+        material,
+        "the blob bob carries unwraps to alice's key"
+    );
+    let line = browser
+        .wait_for_text("[data-testid=ledger-status]", |t| !t.is_empty())
+        .await;
+    eprintln!("ledger line for bob: {line}");
+    assert!(line.contains(BOB), "{line}");
+    browser.screenshot("sign-in-shared-export").await;
+    browser.close().await;
+}
+
+/// The key's bytes, read by its owner (test only: the app never exports in clear).
+fn clear_material(kms: &Kms, token: &str, id: &str) -> Vec<u8> {
+    let reply = kms
+        .kmip_as(
+            token,
+            &byok_ui::kmip::Ttlv::from_json_text(
+                &serde_json::json!({"tag":"Export","value":[
+                    {"tag":"UniqueIdentifier","type":"TextString","value":id},
+                    {"tag":"KeyFormatType","type":"Enumeration","value":"Raw"}]})
+                .to_string(),
+            )
+            .unwrap(),
+        )
+        .expect("the owner reads her key");
+    let block = reply
+        .children()
+        .iter()
+        .find_map(|c| c.child("KeyBlock"))
+        .expect("a key block");
+    block
+        .require("KeyValue")
+        .unwrap()
+        .require("KeyMaterial")
+        .unwrap()
+        .as_bytes()
+        .unwrap()
+        .to_vec()
 }
