@@ -13,7 +13,7 @@ use web_sys::RequestMode;
 
 use crate::browser::page_origin;
 
-use crate::domain::account::{self, SignInMethod, Unauthorized, UserId};
+use crate::domain::account::{self, SharedObject, SignInMethod, Unauthorized, UserId};
 use crate::domain::server_url::ServerUrl;
 use crate::kmip::{self, ProtocolError, Ttlv};
 
@@ -267,6 +267,12 @@ impl KmsClient {
     pub async fn may_create(&self) -> Result<bool, RequestError> {
         let text = self.get_text(&self.url.access_create_endpoint()).await?;
         Ok(account::parse_may_create(&text).map_err(ProtocolError)?)
+    }
+
+    /// The objects other users shared with this user (`/access/obtained`).
+    pub async fn shared_with_me(&self) -> Result<Vec<SharedObject>, RequestError> {
+        let text = self.get_text(&self.url.access_obtained_endpoint()).await?;
+        Ok(account::parse_obtained(&text).map_err(ProtocolError)?)
     }
 
     async fn get_text(&self, url: &str) -> Result<String, RequestError> {

@@ -23,6 +23,7 @@ pub mod radio_row;
 pub mod request_progress;
 pub mod server_status;
 pub mod settings_panel;
+pub mod shared_key_notice;
 pub mod sign_in_button;
 pub mod stacked_table;
 pub mod submit;

@@ -135,6 +135,44 @@ pub fn parse_may_create(json: &str) -> Result<bool, String> {
         })
 }
 
+/// An object another user shared with this one (`/access/obtained`), with
+/// the operations granted (the KMS's lower-case names: `export`,
+/// `getattributes`, `addattribute`, …).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct SharedObject {
+    pub object_id: String,
+    pub owner_id: String,
+    pub operations: Vec<String>,
+}
+
+impl SharedObject {
+    /// Whether this user may record a ledger entry on it (the ledger is kept
+    /// in the key's vendor attributes, written with AddAttribute/SetAttribute).
+    pub fn may_write_attributes(&self) -> bool {
+        self.operations
+            .iter()
+            .any(|op| op == "addattribute" || op == "setattribute")
+    }
+}
+
+/// Reads `/access/obtained`'s list.
+pub fn parse_obtained(json: &str) -> Result<Vec<SharedObject>, String> {
+    serde_json::from_str(json)
+        .map_err(|e| format!("/access/obtained did not answer a list of shared objects ({e})"))
+}
+
+/// What an export of a key shared without attribute writes means for the
+/// ledger, said before the export.
+pub fn unrecorded_export_notice(shared: &SharedObject) -> String {
+    format!(
+        "{} is shared with you by {}: you may export it, but the KMS does not let you write its \
+         attributes, where the BYOK ledger keeps its records. The wrapped key material will be yours \
+         as usual; the copy will not be in the ledger until the key's owner records it there \
+         (\"Register a copy made outside this app\", with AWS's describe-key output).",
+        shared.object_id, shared.owner_id
+    )
+}
+
 /// The KMS answers 401 both when nobody is signed in and when the signed-in
 /// user lacks a right: which one a refusal is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -255,6 +293,20 @@ mod tests {
         assert!(UserId::parse_me(r#"{"user":"  "}"#).is_err());
         assert!(UserId::parse_whoami(r#"{"error":"No active session"}"#).is_err());
         assert_eq!(UserId::new(""), None);
+    }
+
+    #[test]
+    fn shared_objects_say_whether_the_ledger_can_be_written() {
+        let json = r#"[{"object_id":"k1","operations":["export","getattributes"],"owner_id":"alice@example.com","state":"Active"},
+                       {"object_id":"k2","operations":["export","addattribute"],"owner_id":"alice@example.com","state":"Active"}]"#;
+        let shared = parse_obtained(json).unwrap();
+        assert!(!shared[0].may_write_attributes());
+        assert!(shared[1].may_write_attributes());
+        let notice = unrecorded_export_notice(&shared[0]);
+        assert!(notice.starts_with("k1 is shared with you by alice@example.com"));
+        assert!(notice.contains("Register a copy made outside this app"));
+        assert_eq!(parse_obtained("[]"), Ok(Vec::new()));
+        assert!(parse_obtained("{}").is_err());
     }
 
     #[test]

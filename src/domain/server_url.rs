@@ -69,6 +69,11 @@ impl ServerUrl {
         format!("{}/access/create", self.0)
     }
 
+    /// The objects other users shared with this one, with the rights granted.
+    pub fn access_obtained_endpoint(&self) -> String {
+        format!("{}/access/obtained", self.0)
+    }
+
     /// Where the KMS starts its OpenID Connect sign-in (a page to go to).
     pub fn login_flow_page(&self) -> String {
         format!("{}/ui/login_flow", self.0)

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::actions::export::{ExportRefusal, WrappedKeyMaterial, export_wrapped_key_material};
 use crate::browser::{stored_import_token, stored_import_token_valid_to};
 use crate::client::KmsClient;
+use crate::components::shared_key_notice::SharedKeyNotice;
 use crate::components::deferred::{prefetch, split_fn};
 use crate::components::error_banner::ErrorBanner;
 use crate::components::export_result::{ExportResult, prefetch_export_result};
@@ -86,6 +87,7 @@ pub fn ExportKeyMaterialPage() -> impl IntoView {
             </p>
             <form class="export-key-material" on:submit=on_submit novalidate>
                 <KeyMaterialPicker selected=key_id refresh=refresh />
+                <SharedKeyNotice key_id=key_id />
                 <KekPicker selected=kek_id refresh=refresh />
                 <ErrorBanner message=submit.refusal />
                 <ErrorBanner message=refusal />

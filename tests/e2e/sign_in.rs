@@ -334,6 +334,14 @@ async fn a_key_shared_for_export_is_exported_by_the_other_user_who_sees_only_wha
 
     // Bob exports it: the blob is his, the ledger says what it could not record.
     ExportPage::open(&browser, &kms, "shared-aes", "alice-kek").await;
+    let before = browser
+        .wait_for_text("[data-testid=shared-key]", |t| !t.is_empty())
+        .await;
+    assert!(
+        before.starts_with("shared-aes is shared with you by alice@example.com")
+            && before.contains("will not be in the ledger"),
+        "{before}"
+    );
     let summary = ExportPage::export_and_wait(&browser).await;
     assert!(summary.contains("shared-aes"), "{summary}");
     let blob = ExportResult::download_material(&browser, "EncryptedKeyMaterial.bin").await;
