@@ -20,8 +20,9 @@ pub fn AccountStatus() -> impl IntoView {
                 Account::User { user, method, by_token } => {
                     signed_in(user.to_string(), method, by_token).into_any()
                 }
-                Account::Unavailable(message) => view! {
-                    <p class="muted">"Who you are is not known: " {message}</p>
+                // The server status above already says why the KMS did not answer.
+                Account::Unavailable(_) => view! {
+                    <p class="muted">"Who you are: not known until the KMS answers."</p>
                 }
                 .into_any(),
             }}

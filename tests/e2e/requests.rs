@@ -52,7 +52,9 @@ async fn each_flow_sends_the_fewest_requests() {
         ));
     };
 
-    // Import page load: version, vendor id, the KEK list (one Locate, then one message).
+    // Import page load: how the KMS signs users in and who this is (header),
+    // whether they may import (before anything is typed), version, vendor id,
+    // the KEK list (one Locate, then one message).
     browser
         .goto(&format!("{}{}", proxy.url(), Page::ImportKek.href()))
         .await;
@@ -61,7 +63,8 @@ async fn each_flow_sends_the_fewest_requests() {
     row("load /ui/aws/import-kek (2 KEKs)", &load);
     assert_eq!(
         counted(&load),
-        "GET /server-info × 1, Locate × 1, Query × 1, RequestMessage(GetAttributes × 2) × 1"
+        "GET /access/create × 1, GET /me × 1, GET /server-info × 1, GET /ui/auth_method × 1, \
+         Locate × 1, Query × 1, RequestMessage(GetAttributes × 2) × 1"
     );
 
     // Import: one Import; then the list below is read again.
@@ -87,8 +90,10 @@ async fn each_flow_sends_the_fewest_requests() {
         "Locate × 1, RequestMessage(GetAttributes × 3) × 1"
     );
 
-    // Export page load: version, vendor id, the KEK list; the key browser is
-    // closed, so no key is listed until it is opened.
+    // Export page load: sign-in method and user (header), the keys shared
+    // with this user (to say before an export what the ledger cannot record),
+    // version, vendor id, the KEK list; the key browser is closed, so no key
+    // is listed until it is opened.
     browser
         .goto(&format!(
             "{}{}?key=aes-key&kek=kek-a",
@@ -104,7 +109,8 @@ async fn each_flow_sends_the_fewest_requests() {
     );
     assert_eq!(
         counted(&load),
-        "GET /server-info × 1, Locate × 1, Query × 1, RequestMessage(GetAttributes × 3) × 1"
+        "GET /access/obtained × 1, GET /me × 1, GET /server-info × 1, GET /ui/auth_method × 1, \
+         Locate × 1, Query × 1, RequestMessage(GetAttributes × 3) × 1"
     );
 
     // Export: the key and the KEK read again as they are now (one message),
