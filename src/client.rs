@@ -493,6 +493,42 @@ mod tests {
     }
 
     #[test]
+    fn a_401_says_whether_to_sign_in_or_which_right_is_missing() {
+        use crate::domain::account::{SIGN_IN_ADVICE, SignInMethod, UserId};
+        let sign_in = RequestError::SignInNeeded {
+            reason: "No authentication provided.".into(),
+            method: SignInMethod::OpenIdConnect,
+        }
+        .to_string();
+        assert!(
+            sign_in.starts_with("The KMS refused the request (401): No authentication provided. You are not signed in"),
+            "{sign_in}"
+        );
+        assert!(sign_in.ends_with(SIGN_IN_ADVICE), "{sign_in}");
+        let token = RequestError::SignInNeeded {
+            reason: "No authentication provided.".into(),
+            method: SignInMethod::None,
+        };
+        assert_eq!(
+            token.to_string(),
+            "The KMS refused the request (401): No authentication provided. Enter a valid access token in Settings."
+        );
+        assert_eq!(token.status(), Some(401));
+        assert!(token.is_sign_in_needed());
+        let right = RequestError::RightMissing {
+            reason: "Access denied: User does not have create access-right.".into(),
+            user: UserId::new("bob@example.com"),
+        };
+        let text = right.to_string();
+        assert!(
+            text.starts_with("The KMS refused the request (401): Access denied: User does not have create access-right. You are signed in as bob@example.com"),
+            "{text}"
+        );
+        assert!(!text.contains("access token"), "{text}");
+        assert!(!right.is_sign_in_needed());
+    }
+
+    #[test]
     fn a_failed_batch_item_reads_like_the_same_call_alone() {
         let item = crate::kmip::FailedItem {
             reason: "Object_Not_Found".into(),
