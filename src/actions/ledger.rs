@@ -10,13 +10,17 @@ use crate::actions::export::WrappedKeyMaterial;
 use crate::actions::objects;
 use crate::browser::random_bytes;
 use crate::client::{KmsClient, RequestError};
+use crate::domain::account::UserId;
 use crate::domain::aws_key_spec::AwsKeySpec;
-use crate::domain::aws_outputs::{AwsOutput, KeyMaterialListing, parse_aws_output_for_entry};
+use crate::domain::aws_outputs::{
+    AwsOutput, DescribeKeyOutput, KeyMaterialListing, parse_aws_output_for_entry,
+};
 use crate::domain::import_command::ImportCommand;
 use crate::domain::ledger::{
     CommandOptions, Discrepancy, ExportRecord, LedgerEntry, Proof, PublicKeyProof, Sameness,
     attribute_name, carried_copies, check_public_key_output, confirm, is_ledger_attribute,
-    new_entry_id, prove_mac, prove_public_key, public_key_proof, reconcile, sha256_hex,
+    new_entry_id, prove_mac, prove_public_key, public_key_proof, reconcile,
+    register_from_describe_key, sha256_hex,
 };
 use crate::kmip::{
     self, AttributeReference, ImportPublicKeyRequest, KeyAttributes, ObjectAttributes, UsageMask,
@@ -150,8 +154,16 @@ fn backoff_ms(jitter: f64) -> u32 {
 /// Why an entry could not be recorded.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RecordError {
-    /// The KMS refused the write or its read-back (e.g. no right to change this
-    /// key's attributes), with its status and reason.
+    /// The KMS does not let `user` write this key's attributes (e.g. a user
+    /// granted Export only), with the server's reason.
+    /// `user` is `None` when the KMS's refusal did not say who it refused
+    /// (the caller that asked `/me` fills it in: [`RecordError::by`]).
+    NotAllowed {
+        user: Option<UserId>,
+        key_id: String,
+        reason: String,
+    },
+    /// The KMS refused the write or its read-back, with its status and reason.
     Refused { status: u16, reason: String },
     /// Written, but concurrent writers kept removing it: not there after this many rounds.
     NotKept { rounds: u32 },
@@ -159,6 +171,8 @@ pub enum RecordError {
     NameTaken { existing: String },
     /// No usable answer (unreachable, timed out, origin refused, unexpected reply).
     NoAnswer(RequestError),
+    /// `/me` did not name the user, so nothing was written.
+    UserUnknown(RequestError),
 }
 
 impl From<RequestError> for RecordError {
@@ -170,9 +184,87 @@ impl From<RequestError> for RecordError {
     }
 }
 
+impl RecordError {
+    /// `e` as met while writing `key_id`'s attributes: a refusal for a
+    /// missing right becomes [`RecordError::NotAllowed`].
+    fn writing(e: RequestError, key_id: &str) -> Self {
+        if refused_right(&e).is_some() {
+            Self::not_allowed(e, key_id)
+        } else {
+            e.into()
+        }
+    }
+
+    /// [`RecordError::NotAllowed`] with the server's reason for `e`.
+    fn not_allowed(e: RequestError, key_id: &str) -> Self {
+        let (user, reason) = match e {
+            RequestError::RightMissing { reason, user } => (user, reason),
+            RequestError::Refused { reason, .. } => (None, reason),
+            other => (None, other.to_string()),
+        };
+        Self::NotAllowed {
+            user,
+            key_id: key_id.to_owned(),
+            reason,
+        }
+    }
+
+    /// Names `user` (the one `/me` gave before the write) as the one refused.
+    pub fn by(self, user: &UserId) -> Self {
+        match self {
+            Self::NotAllowed { key_id, reason, .. } => Self::NotAllowed {
+                user: Some(user.clone()),
+                key_id,
+                reason,
+            },
+            other => other,
+        }
+    }
+}
+
+/// The server's reason when `e` says the user lacks a right on the object
+/// (rather than that the request or the object is wrong): the KMS's 401
+/// "Access denied: …", or a 403 / 422 refusal that names a permission.
+pub fn refused_right(e: &RequestError) -> Option<String> {
+    match e {
+        RequestError::RightMissing { reason, .. } => Some(reason.clone()),
+        RequestError::Refused { status, reason }
+            if matches!(status, 403 | 422) && names_a_permission(reason) =>
+        {
+            Some(reason.clone())
+        }
+        _ => None,
+    }
+}
+
+fn names_a_permission(reason: &str) -> bool {
+    let reason = reason.to_ascii_lowercase();
+    [
+        "access denied",
+        "permission",
+        "access right",
+        "not allowed",
+        "unauthorized",
+        "unauthorised",
+    ]
+    .iter()
+    .any(|word| reason.contains(word))
+}
+
 impl fmt::Display for RecordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::NotAllowed {
+                user,
+                key_id,
+                reason,
+            } => write!(
+                f,
+                "The KMS does not let {} write the attributes of {key_id}, where the BYOK ledger keeps its records (the server said: {}).",
+                user.as_ref()
+                    .map_or("your user".to_owned(), ToString::to_string),
+                reason.trim_end_matches('.')
+            ),
             Self::Refused { status, reason } => write!(
                 f,
                 "The KMS refused to record the entry on the key ({status}): {}.",
@@ -189,6 +281,10 @@ impl fmt::Display for RecordError {
                 existing.chars().count()
             ),
             Self::NoAnswer(e) => write!(f, "The entry was not recorded: {e}"),
+            Self::UserUnknown(e) => write!(
+                f,
+                "The KMS could not say which user you are (/me), so nothing was recorded: {e}"
+            ),
         }
     }
 }
@@ -250,7 +346,7 @@ async fn write_until_kept(
                 match written {
                     Ok(_) => state.written(),
                     Err(e) if kind == WriteKind::Add && is_already_there(&e) => state.written(),
-                    Err(e) => return Err(e.into()),
+                    Err(e) => return Err(write_refused(client, key_id, e).await),
                 }
             }
             Step::Read { after_ms } => {
@@ -263,6 +359,21 @@ async fn write_until_kept(
             Step::GaveUp { rounds } => return Err(RecordError::NotKept { rounds }),
         };
     }
+}
+
+/// Why a write of `key_id`'s attributes was refused. The KMS 5.28 answers
+/// a user who may use a key (e.g. export it) but not change its attributes
+/// as if the key did not exist (422 "Object_Not_Found: object not found for
+/// identifier …"): when the same user can still read the key, that refusal
+/// is a missing right, said as such.
+async fn write_refused(client: &KmsClient, key_id: &str, e: RequestError) -> RecordError {
+    if refused_right(&e).is_none()
+        && e.is_not_found()
+        && read_vendor_attributes(client, key_id).await.is_ok()
+    {
+        return RecordError::not_allowed(e, key_id);
+    }
+    RecordError::writing(e, key_id)
 }
 
 async fn pause(ms: u32) {
@@ -485,10 +596,39 @@ fn ledgered_keys(described: Vec<ObjectAttributes>) -> Vec<LedgeredKey> {
     keys
 }
 
-/// Records on the exported key the AWS copy its wrapped export is for.
+/// The user this client acts as, asked right before a write that records it
+/// (`/me`, afresh: another tab may have signed in as someone else). Without
+/// it nothing is written: the ledger never records a guessed user.
+pub async fn acting_user(client: &KmsClient) -> Result<UserId, RequestError> {
+    client.me().await
+}
+
+/// [`acting_user`] for the writes whose errors are sentences.
+pub async fn acting_user_or_say(client: &KmsClient) -> Result<UserId, String> {
+    acting_user(client)
+        .await
+        .map_err(|e| RecordError::UserUnknown(e).to_string())
+}
+
+/// Records on the exported key the AWS copy its wrapped export is for, as
+/// the user `/me` names (asked first; the entry says who recorded it).
 pub async fn record_export(
     client: &KmsClient,
     wrapped: &WrappedKeyMaterial,
+    now: OffsetDateTime,
+    random: [u8; 6],
+) -> Result<LedgerEntry, RecordError> {
+    let by = acting_user(client)
+        .await
+        .map_err(RecordError::UserUnknown)?;
+    record_export_by(client, wrapped, &by, now, random).await
+}
+
+/// [`record_export`] as `by`, already asked of `/me` by the caller.
+pub async fn record_export_by(
+    client: &KmsClient,
+    wrapped: &WrappedKeyMaterial,
+    by: &UserId,
     now: OffsetDateTime,
     random: [u8; 6],
 ) -> Result<LedgerEntry, RecordError> {
@@ -504,6 +644,7 @@ pub async fn record_export(
         },
         None,
         now,
+        by,
     );
     record_vendor_attribute(
         client,
@@ -511,16 +652,22 @@ pub async fn record_export(
         &entry.attribute_name(),
         &entry.to_attribute_value(),
     )
-    .await?;
+    .await
+    .map_err(|e| e.by(by))?;
     Ok(entry)
 }
 
-/// Records a new entry (e.g. a copy registered from describe-key) on `key_id`.
-pub async fn record_entry(
+/// Registers on `key_id` a copy made outside this app, from AWS's
+/// describe-key output, as the user `/me` names (asked first).
+pub async fn register_copy(
     client: &KmsClient,
     key_id: &str,
-    entry: &LedgerEntry,
-) -> Result<(), RecordError> {
+    describe: &DescribeKeyOutput,
+    now: OffsetDateTime,
+    random: [u8; 6],
+) -> Result<LedgerEntry, String> {
+    let by = acting_user_or_say(client).await?;
+    let entry = register_from_describe_key(new_entry_id(now, random), describe, now, &by)?;
     record_vendor_attribute(
         client,
         key_id,
@@ -528,6 +675,8 @@ pub async fn record_entry(
         &entry.to_attribute_value(),
     )
     .await
+    .map_err(|e| e.by(&by).to_string())?;
+    Ok(entry)
 }
 
 /// The value of vendor attribute `name` on `key_id` as the KMS holds it now.
@@ -613,6 +762,8 @@ pub struct Applied {
     pub discrepancies: Vec<Discrepancy>,
     /// Plain-words lines for the page (confirmations, proofs, reconciliation).
     pub lines: Vec<String>,
+    /// Who the saved events are recorded by (`None`: nothing saved).
+    pub by: Option<UserId>,
 }
 
 /// Applies a pasted AWS CLI output to `entry` on `key_id`: import-key-material
@@ -636,9 +787,10 @@ pub async fn apply_aws_output(
     // Applied to the entry as it is now: another tab or client may have
     // recorded something on it since this page read it.
     let entry = &current_entry(client, key_id, entry).await?;
-    let (updated, discrepancies, lines) = match &output {
+    let (updated, discrepancies, lines, by) = match &output {
         AwsOutput::Import(_) | AwsOutput::DescribeKey(_) => {
-            let confirmation = confirm(entry, &output, now)?;
+            let by = acting_user_or_say(client).await?;
+            let confirmation = confirm(entry, &output, now, &by)?;
             let mut lines = confirmation.notes;
             if confirmation.discrepancies.is_empty() {
                 lines.insert(
@@ -646,18 +798,19 @@ pub async fn apply_aws_output(
                     format!("AWS's {} output agrees with this entry.", output.command()),
                 );
             }
-            (confirmation.entry, confirmation.discrepancies, lines)
+            (confirmation.entry, confirmation.discrepancies, lines, by)
         }
         AwsOutput::Mac(mac) => {
             let kms_mac = compute_mac(client, key_id, challenge)
                 .await
                 .map_err(|e| format!("The KMS could not compute the MAC: {e}"))?;
-            let (updated, verdict) = prove_mac(entry, mac, &kms_mac, now)?;
+            let by = acting_user_or_say(client).await?;
+            let (updated, verdict) = prove_mac(entry, mac, &kms_mac, now, &by)?;
             let line = match &verdict {
                 Sameness::Same => Proof::Mac.describe().to_owned(),
                 Sameness::Different(why) => format!("Not the same material: {why}"),
             };
-            (updated, Vec::new(), vec![line])
+            (updated, Vec::new(), vec![line], by)
         }
         AwsOutput::PublicKey(public_key) => {
             let (verdict, removal) = match check_public_key_output(entry, public_key)? {
@@ -678,13 +831,14 @@ pub async fn apply_aws_output(
                     .await?
                 }
             };
-            let (updated, verdict) = prove_public_key(entry, public_key, verdict, now)?;
+            let by = acting_user_or_say(client).await?;
+            let (updated, verdict) = prove_public_key(entry, public_key, verdict, now, &by)?;
             let mut lines = vec![match &verdict {
                 Sameness::Same => Proof::PublicKey.describe().to_owned(),
                 Sameness::Different(why) => format!("Not the same material: {why}"),
             }];
             lines.extend(removal);
-            (updated, Vec::new(), lines)
+            (updated, Vec::new(), lines, by)
         }
         AwsOutput::KeyRotations(rotations) => {
             let r = reconcile(siblings, rotations);
@@ -737,6 +891,7 @@ pub async fn apply_aws_output(
                 saved: None,
                 discrepancies: Vec::new(),
                 lines,
+                by: None,
             });
         }
     };
@@ -744,6 +899,7 @@ pub async fn apply_aws_output(
         .await
         .map_err(|e| format!("{e} Nothing else changed."))?;
     Ok(Applied {
+        by: Some(by),
         saved: Some(updated),
         discrepancies,
         lines,
@@ -873,5 +1029,90 @@ mod tests {
                 .to_string()
                 .contains("did not stay")
         );
+    }
+
+    #[test]
+    fn a_missing_right_to_write_attributes_is_told_from_other_refusals() {
+        let access_denied = RequestError::RightMissing {
+            reason: "Access denied: bob@example.com has no access right on k1".into(),
+            user: None,
+        };
+        assert_eq!(
+            refused_right(&access_denied).as_deref(),
+            Some("Access denied: bob@example.com has no access right on k1")
+        );
+        for (status, reason) in [
+            (
+                403,
+                "Permission denied: no right to modify the attributes of k1",
+            ),
+            (422, "Permission_Denied: not allowed"),
+            (
+                422,
+                "Invalid Request: user bob is not allowed to update attributes",
+            ),
+        ] {
+            let e = RequestError::Refused {
+                status,
+                reason: reason.into(),
+            };
+            assert_eq!(
+                refused_right(&e).as_deref(),
+                Some(reason),
+                "{status} {reason}"
+            );
+        }
+        for (status, reason) in [
+            (422, "Invalid Request: Vendor Attribute already exists"),
+            (422, "Item_Not_Found: k1"),
+            (500, "permission table corrupt"),
+        ] {
+            let e = RequestError::Refused {
+                status,
+                reason: reason.into(),
+            };
+            assert_eq!(refused_right(&e), None, "{status} {reason}");
+        }
+        assert_eq!(
+            refused_right(&RequestError::TimedOut { url: "u".into() }),
+            None
+        );
+    }
+
+    #[test]
+    fn a_refused_write_names_the_user_the_key_and_the_servers_reason() {
+        let bob = UserId::new("bob@example.com").unwrap();
+        let refused = RecordError::writing(
+            RequestError::RightMissing {
+                reason: "Access denied: no right on k1.".into(),
+                user: None,
+            },
+            "k1",
+        );
+        assert_eq!(
+            refused,
+            RecordError::NotAllowed {
+                user: None,
+                key_id: "k1".into(),
+                reason: "Access denied: no right on k1.".into(),
+            }
+        );
+        assert_eq!(
+            refused.to_string(),
+            "The KMS does not let your user write the attributes of k1, where the BYOK ledger keeps its records (the server said: Access denied: no right on k1)."
+        );
+        assert_eq!(
+            refused.by(&bob).to_string(),
+            "The KMS does not let bob@example.com write the attributes of k1, where the BYOK ledger keeps its records (the server said: Access denied: no right on k1)."
+        );
+        // Any other failure stays what it was.
+        let gone = RequestError::TimedOut { url: "u".into() };
+        assert_eq!(
+            RecordError::writing(gone.clone(), "k1").by(&bob),
+            RecordError::NoAnswer(gone.clone())
+        );
+        assert!(RecordError::UserUnknown(gone).to_string().starts_with(
+            "The KMS could not say which user you are (/me), so nothing was recorded: "
+        ));
     }
 }

@@ -6,13 +6,14 @@ use time::OffsetDateTime;
 use super::export::{WrappedKeyMaterial, export_wrapped_key_material};
 use super::import_kek::{ImportKekOutcome, ImportKekPlan, import_kek};
 use super::ledger::{
-    current_entry, entry_by_id, read_named, record_export, record_vendor_attribute, save_entry,
-    update_vendor_attribute,
+    acting_user_or_say, current_entry, entry_by_id, read_named, record_export_by,
+    record_vendor_attribute, save_entry, update_vendor_attribute,
 };
 use super::objects;
 use crate::client::{KmsClient, RequestError};
+use crate::domain::account::UserId;
 use crate::domain::aws_outputs::{
-    AwsOutput, ImportOutput, KeyRef, parse_aws_output, parse_describe_key,
+    AwsOutput, DescribeKeyOutput, ImportOutput, KeyRef, parse_aws_output, parse_describe_key,
 };
 use crate::domain::kek;
 use crate::domain::ledger::{EventKind, LedgerEntry, is_ledger_attribute, new_entry_id};
@@ -73,7 +74,8 @@ pub async fn reread(client: &KmsClient, runbook: &Runbook) -> Result<Runbook, St
     Runbook::from_attribute(&name, &value)
 }
 
-async fn save(client: &KmsClient, runbook: &Runbook) -> Result<(), String> {
+/// Writes the runbook back, as `by` (named if the KMS refuses the write).
+async fn save(client: &KmsClient, runbook: &Runbook, by: &UserId) -> Result<(), String> {
     update_vendor_attribute(
         client,
         &runbook.source_key_id,
@@ -81,13 +83,14 @@ async fn save(client: &KmsClient, runbook: &Runbook) -> Result<(), String> {
         &runbook.to_attribute_value(),
     )
     .await
-    .map_err(|e| format!("The runbook could not be saved in the KMS: {e}"))
+    .map_err(|e| format!("The runbook could not be saved in the KMS: {}", e.by(by)))
 }
 
 /// Checks the start form (nothing is sent when it is refused), makes the next
 /// generation of the source key (ReKey, or ReKeyKeyPair for a private key;
 /// none when the KMS already made one: drift) unless only replicas are added,
-/// then stores the runbook on the source key.
+/// then stores the runbook on the source key, started by the user `/me`
+/// names (asked before anything changes in the KMS).
 pub async fn begin(
     client: &KmsClient,
     input: &RunbookStart,
@@ -96,6 +99,8 @@ pub async fn begin(
     random: [u8; 6],
 ) -> Result<Runbook, String> {
     let mut runbook = start(input, new_entry_id(now, random), now)?;
+    let by = acting_user_or_say(client).await?;
+    runbook.started_by = Some(by.clone());
     if runbook.kind != RunbookKind::Replicas {
         // Drift: the KMS already made the next generation (its own schedule,
         // or another client): AWS gets that one, no further generation is made.
@@ -103,7 +108,7 @@ pub async fn begin(
             Some(newer) => newer.clone(),
             None => re_key(client, key).await?,
         };
-        runbook.new_key_id = Some(new_key_id);
+        runbook.new_material(&new_key_id, &by);
     }
     record_vendor_attribute(
         client,
@@ -112,7 +117,7 @@ pub async fn begin(
         &runbook.to_attribute_value(),
     )
     .await
-    .map_err(|e| format!("The runbook could not be stored in the KMS: {e}"))?;
+    .map_err(|e| format!("The runbook could not be stored in the KMS: {}", e.by(&by)))?;
     Ok(runbook)
 }
 
@@ -150,6 +155,7 @@ pub async fn paste_parameters(
     )?;
     let mut runbook = reread(client, runbook).await?;
     runbook.check_parameters(region, &parameters, now)?;
+    let by = acting_user_or_say(client).await?;
     let (algorithm, _) = runbook.key_spec.recommended_wrapping();
     let plan = ImportKekPlan {
         kms_id: input.key.stable_kms_id(algorithm),
@@ -167,13 +173,15 @@ pub async fn paste_parameters(
             object.unique_identifier
         }
     };
-    runbook.parameters_imported(region, &kek_id, &parameters)?;
-    save(client, &runbook).await?;
+    runbook.parameters_imported(region, &kek_id, &parameters, &by)?;
+    save(client, &runbook, &by).await?;
     Ok(runbook)
 }
 
 /// Exports the material for `region` under its wrapping key, records the
-/// ledger entry (with the import command's options) and the runbook step.
+/// ledger entry (with the import command's options) and the runbook step,
+/// both as the user `/me` names (asked before the export: nothing is
+/// exported that could not be recorded as someone's).
 pub async fn export_region(
     client: &KmsClient,
     runbook: &Runbook,
@@ -189,20 +197,41 @@ pub async fn export_region(
             "Paste {region}'s get-parameters-for-import output first."
         ));
     };
+    let by = acting_user_or_say(client).await?;
     let mut wrapped = export_wrapped_key_material(client, &key_id, &kek_id)
         .await
         .map_err(|e| format!("Exporting the material for {region} failed: {e}"))?;
     wrapped.key_arn = runbook.arn_in(region);
-    let mut entry = record_export(client, &wrapped, now, random)
+    let mut entry = record_export_by(client, &wrapped, &by, now, random)
         .await
         .map_err(|e| format!("The export was made but not recorded in the ledger: {e}"))?;
     entry.command = Some(runbook.command_options(region));
     save_entry(client, &key_id, &entry)
         .await
-        .map_err(|e| format!("The ledger entry could not be completed: {e}"))?;
-    runbook.exported(region, &entry.id)?;
-    save(client, &runbook).await?;
+        .map_err(|e| format!("The ledger entry could not be completed: {}", e.by(&by)))?;
+    runbook.exported(region, &entry.id, &by)?;
+    save(client, &runbook, &by).await?;
     Ok((runbook, wrapped))
+}
+
+/// What proves a Region's import: its import-key-material output, or its
+/// describe-key once imported.
+enum ImportPaste {
+    Imported(ImportOutput),
+    Described(DescribeKeyOutput),
+}
+
+impl ImportPaste {
+    fn parse(text: &str, region: &str) -> Result<Self, String> {
+        match parse_aws_output(text, None)? {
+            AwsOutput::Import(output) => Ok(Self::Imported(output)),
+            AwsOutput::DescribeKey(described) => Ok(Self::Described(described)),
+            other => Err(format!(
+                "This is {}'s output: paste {region}'s import-key-material output (or its describe-key once imported).",
+                other.command()
+            )),
+        }
+    }
 }
 
 /// Applies `region`'s import-key-material output: checked against the
@@ -216,23 +245,19 @@ pub async fn paste_import(
     now: OffsetDateTime,
 ) -> Result<Runbook, String> {
     let mut runbook = reread(client, runbook).await?;
-    let output = match parse_aws_output(text, None)? {
-        AwsOutput::DescribeKey(described) => {
-            runbook.accept_import_described(region, &described)?;
+    let pasted = ImportPaste::parse(text, region)?;
+    let by = acting_user_or_say(client).await?;
+    let output = match pasted {
+        ImportPaste::Described(described) => {
+            runbook.accept_import_described(region, &described, &by)?;
             ImportOutput {
                 key: KeyRef::Arn(described.arn),
                 key_material_id: described.current_key_material_id.unwrap_or_default(),
             }
         }
-        AwsOutput::Import(output) => {
-            runbook.accept_import(region, &output)?;
+        ImportPaste::Imported(output) => {
+            runbook.accept_import(region, &output, &by)?;
             output
-        }
-        other => {
-            return Err(format!(
-                "This is {}'s output: paste {region}'s import-key-material output (or its describe-key once imported).",
-                other.command()
-            ));
         }
     };
     if let (Some(key_id), Some(entry_id)) = (&runbook.new_key_id, &runbook.region(region)?.entry_id)
@@ -243,17 +268,18 @@ pub async fn paste_import(
         }
         let id = Some(output.key_material_id.clone()).filter(|id| !id.is_empty());
         entry.key_material_id = id.clone();
-        entry.record(
+        entry.record_by(
             EventKind::ImportConfirmed {
                 key_material_id: id,
             },
             now,
+            &by,
         );
         save_entry(client, key_id, &entry)
             .await
-            .map_err(|e| format!("The ledger entry could not be updated: {e}"))?;
+            .map_err(|e| format!("The ledger entry could not be updated: {}", e.by(&by)))?;
     }
-    save(client, &runbook).await?;
+    save(client, &runbook, &by).await?;
     Ok(runbook)
 }
 
@@ -267,8 +293,9 @@ pub async fn paste_new_key(
     if runbook.new_key_arn.is_some() {
         return Err("The new AWS key is already recorded: carry on with the next step.".to_owned());
     }
-    runbook.accept_new_key(text)?;
-    save(client, &runbook).await?;
+    let by = acting_user_or_say(client).await?;
+    runbook.accept_new_key(text, &by)?;
+    save(client, &runbook, &by).await?;
     Ok(runbook)
 }
 
@@ -283,7 +310,8 @@ pub async fn paste_check(
 ) -> Result<Runbook, String> {
     let output = parse_describe_key(text)?;
     let mut runbook = reread(client, runbook).await?;
-    runbook.accept_check(&output, now)?;
+    let by = acting_user_or_say(client).await?;
+    runbook.accept_check(&output, now, &by)?;
     let old_key = crate::domain::aws_outputs::arn_key_id(&runbook.key_arn).to_owned();
     let context = load(client, &runbook.source_key_id)
         .await
@@ -315,11 +343,16 @@ pub async fn paste_check(
             RunbookKind::Replicas => continue,
         };
         entry = current_entry(client, &runbook.source_key_id, &entry).await?;
-        entry.record(event, now);
+        entry.record_by(event, now, &by);
         save_entry(client, &runbook.source_key_id, &entry)
             .await
-            .map_err(|e| format!("The old copy's ledger entry could not be marked: {e}"))?;
+            .map_err(|e| {
+                format!(
+                    "The old copy's ledger entry could not be marked: {}",
+                    e.by(&by)
+                )
+            })?;
     }
-    save(client, &runbook).await?;
+    save(client, &runbook, &by).await?;
     Ok(runbook)
 }

@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 
 use crate::actions::export::WrappedKeyMaterial;
-use crate::actions::ledger::{record_command_options, record_export};
+use crate::actions::ledger::{RecordError, record_command_options, record_export};
 use crate::browser::{now_utc, random_bytes};
 use crate::domain::import_command::ImportCommand;
-use crate::domain::ledger::LedgerEntry;
+use crate::domain::ledger::{LedgerEntry, by_words};
 use crate::domain::runbook::is_multi_region;
 use crate::routes::Page;
 use crate::settings::use_settings;
@@ -23,6 +23,10 @@ pub enum LedgerRecord {
     },
     /// Why nothing (or not the latest options) was kept; the export itself is fine.
     NotRecorded(String),
+    /// The KMS does not let this user write the key's attributes (e.g. a
+    /// user granted Export only): the message says who and the server's
+    /// reason; the key's owner can register the copy later.
+    NotPermitted(String),
 }
 
 /// Records the export on its key as soon as the result is shown; returns
@@ -38,8 +42,11 @@ pub fn use_ledger_record(
         let recorded = match settings.client() {
             Ok(client) => record_export(&client, &wrapped, now_utc(), random_bytes())
                 .await
-                .map_err(|e| e.to_string()),
-            Err(message) => Err(message),
+                .map_err(|e| match e {
+                    RecordError::NotAllowed { .. } => LedgerRecord::NotPermitted(e.to_string()),
+                    other => LedgerRecord::NotRecorded(other.to_string()),
+                }),
+            Err(message) => Err(LedgerRecord::NotRecorded(message)),
         };
         // The result may be gone by now (another export replaced it).
         let _ = status.try_set(match recorded {
@@ -47,7 +54,7 @@ pub fn use_ledger_record(
                 entry: Box::new(entry),
                 options_recorded: false,
             },
-            Err(message) => LedgerRecord::NotRecorded(message),
+            Err(not_recorded) => not_recorded,
         });
     });
     let on_command_copied = Callback::new(move |command: ImportCommand| {
@@ -78,7 +85,8 @@ pub fn use_ledger_record(
 #[component]
 pub fn LedgerRecordStatus(status: RwSignal<LedgerRecord>, key_id: String) -> impl IntoView {
     let ledger = Page::Ledger.href();
-    move || match status.get() {
+    move || {
+        match status.get() {
         LedgerRecord::Recording => view! {
             <p class="muted" role="status" data-testid="ledger-status">
                 "Recording this export in the BYOK ledger…"
@@ -103,8 +111,9 @@ pub fn LedgerRecordStatus(status: RwSignal<LedgerRecord>, key_id: String) -> imp
             view! {
                 <p class="ok" role="status" data-testid="ledger-status">
                     {format!(
-                        "Recorded in the BYOK ledger on {key_id} (entry {}).{options} After the import, paste AWS's output in the ",
-                        entry.id
+                        "Recorded in the BYOK ledger on {key_id} (entry {}){}.{options} After the import, paste AWS's output in the ",
+                        entry.id,
+                        by_words(entry.recorded_by.as_ref(), "user unknown")
                     )}
                     <a href=ledger.clone()>"ledger"</a>
                     " to confirm it."
@@ -125,5 +134,17 @@ pub fn LedgerRecordStatus(status: RwSignal<LedgerRecord>, key_id: String) -> imp
             </div>
         }
         .into_any(),
+        LedgerRecord::NotPermitted(message) => view! {
+            <div class="error-banner" role="alert" data-testid="ledger-status">
+                <strong>"This copy is not recorded in the BYOK ledger: "</strong>
+                <span class="error-text">{message}</span>
+                " The wrapped key material above is fine: import it as usual, and keep a note of which AWS key it goes to. "
+                "The key's owner (or a user allowed to change this key's attributes) can record this copy later on the "
+                <a href=ledger.clone()>"BYOK ledger"</a>
+                ": \"Register a copy made outside this app\" takes the KMS key id and AWS's describe-key output once the material is imported."
+            </div>
+        }
+        .into_any(),
+    }
     }
 }

@@ -1,9 +1,11 @@
 //! Which KMS the app talks to and whether it answers, with a retry (signed
-//! out too: the version then comes from `/version`).
+//! out of the KMS's own sign-in too: the version then comes from `/version`).
 
 use leptos::prelude::*;
 
+use crate::client::RequestError;
 use crate::components::loaded::{Loaded, use_kms_read};
+use crate::domain::account::SignInMethod;
 
 /// "Cosmian KMS 5.28.0 at <url>", or the reason it cannot be reached.
 #[component]
@@ -14,8 +16,15 @@ pub fn ServerStatus() -> impl IntoView {
         async move {
             let version = match client.server_info().await {
                 Ok(info) => info.version,
-                // /server-info wants credentials; /version answers anyone.
-                Err(e) if e.is_sign_in_needed() => client.version().await.map_err(|_| e)?,
+                // Signed out of the KMS's own sign-in, the header offers Sign in:
+                // /server-info wants credentials, /version answers anyone. A KMS
+                // that wants a token keeps saying so here.
+                Err(
+                    e @ RequestError::SignInNeeded {
+                        method: SignInMethod::OpenIdConnect,
+                        ..
+                    },
+                ) => client.version().await.map_err(|_| e)?,
                 Err(e) => return Err(e),
             };
             Ok((version, client.url().to_string()))

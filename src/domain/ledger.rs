@@ -15,26 +15,40 @@
 //!  "aws_key_arn":"arn:aws:kms:…"|null,      the AWS key the material is for
 //!  "key_spec":"SYMMETRIC_DEFAULT",          the AWS key spec of the material
 //!  "recorded_at":"2026-11-28T12:00:00Z",    RFC 3339, UTC, whole seconds
+//!  "recorded_by":"alice@example.com",       who exported (or registered) the copy, as
+//!                                           the KMS's /me named them; absent: not recorded
 //!  "export":{"kek_id","kek_sha256","wrapping_algorithm","material_sha256"}|null,
 //!                                           null for a copy registered from describe-key
 //!  "command":{"expiration_model","valid_to"|null,"import_type"|null,
 //!             "key_material_description"|null}|null,
 //!  "key_material_id":"<64 hex>"|null,       AWS's KeyMaterialId once bound
-//!  "events":[{"at":"…","kind":"…",…},…]}    confirmations and proofs, oldest first
+//!  "events":[{"at":"…","kind":"…",…},…],   confirmations and proofs, oldest first
+//!  "events_by":["bob@example.com",null,…]} who recorded each event, by position in
+//!                                           `events`; null or past its end: not recorded
 //! ```
+//!
+//! `recorded_by` and `events_by` are absent when nothing is known (entries
+//! written before users were recorded read and write back byte for byte).
+//! `events_by` is a top-level list, not a `by` inside each event, because
+//! the versions before it keep unknown *top-level* members verbatim but
+//! rewrite a known event with its known members only: a `by` inside an event
+//! would vanish the first time such a version appended an event, while the
+//! list survives it (its events, appended after the list's end, read as not
+//! recorded). Every version appends events, none removes or reorders them.
 //!
 //! Enum values are AWS's own names (`RSAES_OAEP_SHA_256`, `KEY_MATERIAL_EXPIRES`,
 //! `NEW_KEY_MATERIAL`); hashes are lower-case hex SHA-256. Unknown top-level
-//! fields and unknown event kinds are kept verbatim and written back, so a newer
-//! writer's additions survive an older one's update.
+//! fields, unknown event kinds and unknown members of known events are kept
+//! verbatim and written back, so a newer writer's additions survive this
+//! version's update (unknown members inside `export` and `command` are not).
 
 mod confirm;
 mod generations;
 mod sameness;
 
 pub use confirm::{
-    Confirmation, Reconciliation, confirm, describe_key_discrepancies, reconcile,
-    register_from_describe_key,
+    Confirmation, Reconciliation, check_registrable, confirm, describe_key_discrepancies,
+    reconcile, register_from_describe_key,
 };
 pub use generations::{carried_copies, drift};
 pub use sameness::{
@@ -52,6 +66,7 @@ use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, UtcOffset};
 
+use super::account::UserId;
 use super::arn::AwsKeyArn;
 use super::aws_key_spec::AwsKeySpec;
 use super::import_command::{Expiration, ImportCommand, ImportType};
@@ -76,6 +91,9 @@ pub struct LedgerEntry {
     pub key_spec: AwsKeySpec,
     /// When the export (or the registration) happened.
     pub recorded_at: OffsetDateTime,
+    /// Who exported (or registered) it, as the KMS named them; `None` in
+    /// entries written before users were recorded.
+    pub recorded_by: Option<UserId>,
     /// What the wrapped export was; `None` for a copy made outside this app
     /// and registered from describe-key.
     pub export: Option<ExportRecord>,
@@ -122,11 +140,15 @@ impl CommandOptions {
     }
 }
 
-/// Something AWS's output said about an entry, and when it was pasted.
+/// Something AWS's output said about an entry, when it was pasted and by whom.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LedgerEvent {
     pub at: OffsetDateTime,
     pub kind: EventKind,
+    /// Who recorded it; `None` for events written before users were recorded.
+    pub by: Option<UserId>,
+    /// Members a newer writer added to a known event, kept and written back verbatim.
+    pub preserved: BTreeMap<String, Value>,
 }
 
 /// How a sameness proof was made.
@@ -154,6 +176,15 @@ impl Proof {
         [Self::PublicKey, Self::Mac, Self::AesImport]
             .into_iter()
             .find(|p| p.wire_name() == name)
+    }
+
+    /// The proof in a few words, for an event's line.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Self::PublicKey => "public key",
+            Self::Mac => "MAC",
+            Self::AesImport => "AES import",
+        }
     }
 
     /// The proof in a sentence, for the page.
@@ -329,7 +360,7 @@ impl fmt::Display for ReadError {
 }
 
 impl LedgerEntry {
-    /// A new entry for a wrapped export made now.
+    /// A new entry for a wrapped export made now by `by`.
     pub fn exported(
         id: String,
         aws_key_arn: Option<AwsKeyArn>,
@@ -337,12 +368,14 @@ impl LedgerEntry {
         export: ExportRecord,
         command: Option<CommandOptions>,
         now: OffsetDateTime,
+        by: &UserId,
     ) -> Self {
         Self {
             id,
             aws_key_arn,
             key_spec,
             recorded_at: whole_seconds(now),
+            recorded_by: Some(by.clone()),
             export: Some(export),
             command,
             key_material_id: None,
@@ -356,11 +389,24 @@ impl LedgerEntry {
         attribute_name(&self.id)
     }
 
-    /// Appends an event at `now` (whole seconds, UTC).
-    pub fn record(&mut self, kind: EventKind, now: OffsetDateTime) {
+    /// Appends an event recorded by `by` at `now` (whole seconds, UTC).
+    pub fn record_by(&mut self, kind: EventKind, now: OffsetDateTime, by: &UserId) {
+        self.push_event(kind, now, Some(by.clone()));
+    }
+
+    /// Appends an event without a user, as versions before users were
+    /// recorded did (tests only: the app always says who).
+    #[cfg(test)]
+    pub(crate) fn record(&mut self, kind: EventKind, now: OffsetDateTime) {
+        self.push_event(kind, now, None);
+    }
+
+    fn push_event(&mut self, kind: EventKind, now: OffsetDateTime, by: Option<UserId>) {
         self.events.push(LedgerEvent {
             at: whole_seconds(now),
             kind,
+            by,
+            preserved: BTreeMap::new(),
         });
     }
 
@@ -471,6 +517,7 @@ impl LedgerEntry {
             aws_key_arn: self.aws_key_arn.as_ref().map(ToString::to_string),
             key_spec: self.key_spec.aws_name(),
             recorded_at: rfc3339(self.recorded_at),
+            recorded_by: self.recorded_by.as_ref().map(ToString::to_string),
             export: self.export.as_ref().map(|e| WireExport {
                 kek_id: e.kek_id.clone(),
                 kek_sha256: e.kek_sha256.clone(),
@@ -492,6 +539,7 @@ impl LedgerEntry {
             }),
             key_material_id: self.key_material_id.clone(),
             events: self.events.iter().map(event_to_wire).collect(),
+            events_by: events_by_to_wire(&self.events),
             preserved: self.preserved.clone(),
         };
         serde_json::to_string(&wire).unwrap_or_default()
@@ -574,12 +622,19 @@ impl LedgerEntry {
             })
             .transpose()?;
         let command = wire.command.map(command_from_wire).transpose()?;
+        let recorded_by = wire
+            .recorded_by
+            .as_deref()
+            .map(|name| user_from_wire("recorded_by", name))
+            .transpose()?;
+        let events_by = events_by_from_wire(wire.events_by, wire.events.len())?;
         let events = wire
             .events
             .into_iter()
+            .zip(events_by)
             .enumerate()
-            .map(|(i, e)| {
-                event_from_wire(e).map_err(|why| unreadable(format!("event {}: {why}", i + 1)))
+            .map(|(i, (e, by))| {
+                event_from_wire(e, by).map_err(|why| unreadable(format!("event {}: {why}", i + 1)))
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
@@ -587,12 +642,105 @@ impl LedgerEntry {
             aws_key_arn,
             key_spec,
             recorded_at,
+            recorded_by,
             export,
             command,
             key_material_id: wire.key_material_id,
             events,
             preserved: wire.preserved,
         })
+    }
+}
+
+/// "2026-12-06 21:06 UTC": an entry's times as the ledger page shows them.
+pub fn utc_minutes(t: OffsetDateTime) -> String {
+    let t = t.to_offset(UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// Who did something, to end a sentence: " by alice@example.com", or
+/// ", user not recorded (older entry)" when `older` (e.g. "older entry")
+/// was written before users were recorded.
+pub fn by_words(user: Option<&UserId>, older: &str) -> String {
+    match user {
+        Some(user) => format!(" by {user}"),
+        None => format!(", user not recorded ({older})"),
+    }
+}
+
+impl LedgerEntry {
+    /// "Recorded 2026-12-06 21:06 UTC by alice@example.com".
+    pub fn recorded_line(&self) -> String {
+        format!(
+            "Recorded {}{}",
+            utc_minutes(self.recorded_at),
+            by_words(self.recorded_by.as_ref(), "older entry")
+        )
+    }
+}
+
+impl LedgerEvent {
+    /// "2026-12-06 21:10 UTC: import confirmed (KeyMaterialId 1f4b…) by bob@example.com".
+    pub fn line(&self) -> String {
+        format!(
+            "{}: {}{}",
+            utc_minutes(self.at),
+            self.kind.describe(),
+            by_words(self.by.as_ref(), "older entry")
+        )
+    }
+}
+
+impl EventKind {
+    /// What the event says, in a few words.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::ImportConfirmed { key_material_id } => match key_material_id {
+                Some(id) => format!("import confirmed (KeyMaterialId {id})"),
+                None => "import confirmed".to_owned(),
+            },
+            Self::DescribeConfirmed { key_state, .. } => {
+                format!("describe-key agreed (key {key_state})")
+            }
+            Self::Registered => "registered from describe-key".to_owned(),
+            Self::SameMaterial { proof } => {
+                format!("same material proven ({})", proof.short_name())
+            }
+            Self::DifferentMaterial { proof, reason } => {
+                format!("different material ({}): {reason}", proof.short_name())
+            }
+            Self::Mismatch {
+                source,
+                discrepancies,
+            } => format!(
+                "{source} output disagreed: {}",
+                discrepancies
+                    .iter()
+                    .map(|d| d.problem.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            Self::Rotated {
+                new_key_material_id,
+                new_kms_key_id,
+            } => format!(
+                "rotated out: AWS's current material is {new_key_material_id} (KMS key {new_kms_key_id})"
+            ),
+            Self::Superseded { by_arn } => format!("superseded by the AWS key {by_arn}"),
+            Self::Unrecognised(raw) => format!(
+                "{} (recorded by a newer version of this app)",
+                raw.get("kind")
+                    .and_then(Value::as_str)
+                    .unwrap_or("an event")
+            ),
+        }
     }
 }
 
@@ -630,6 +778,51 @@ fn check_sha256(what: &str, hex: String) -> Result<String, ReadError> {
     }
 }
 
+/// A user id as stored: exactly what [`UserId`] keeps (non-empty, no
+/// surrounding spaces), so that it is written back byte for byte.
+fn user_from_wire(member: &str, name: &str) -> Result<UserId, ReadError> {
+    UserId::new(name)
+        .filter(|user| user.as_str() == name)
+        .ok_or_else(|| ReadError::Unreadable(format!("{member} \"{name}\" is not a user id")))
+}
+
+/// `events_by` as stored: one user (or null) per event, by position; a
+/// list shorter than `events` leaves the later events without a user.
+fn events_by_from_wire(
+    stored: Vec<Option<String>>,
+    events: usize,
+) -> Result<Vec<Option<UserId>>, ReadError> {
+    if stored.len() > events {
+        return Err(ReadError::Unreadable(format!(
+            "events_by names {} users for {events} events",
+            stored.len()
+        )));
+    }
+    let mut users = stored
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            name.as_deref()
+                .map(|name| user_from_wire(&format!("events_by[{i}]"), name))
+                .transpose()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    users.resize(events, None);
+    Ok(users)
+}
+
+/// Who recorded each event, up to the last one known (empty: none known).
+fn events_by_to_wire(events: &[LedgerEvent]) -> Vec<Option<String>> {
+    let known = events
+        .iter()
+        .rposition(|e| e.by.is_some())
+        .map_or(0, |i| i + 1);
+    events[..known]
+        .iter()
+        .map(|e| e.by.as_ref().map(ToString::to_string))
+        .collect()
+}
+
 /// An entry as stored; `E` is `Value` when reading, [`WireEventSlot`] when writing.
 #[derive(Serialize, Deserialize)]
 struct WireEntry<E> {
@@ -638,10 +831,15 @@ struct WireEntry<E> {
     aws_key_arn: Option<String>,
     key_spec: String,
     recorded_at: String,
+    /// Absent (not `null`) when not known: older entries stay byte for byte.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    recorded_by: Option<String>,
     export: Option<WireExport>,
     command: Option<WireCommand>,
     key_material_id: Option<String>,
     events: Vec<E>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    events_by: Vec<Option<String>>,
     #[serde(flatten)]
     preserved: BTreeMap<String, Value>,
 }
@@ -751,16 +949,25 @@ struct WireDiscrepancy<'a> {
     fix: &'a str,
 }
 
+/// A known event and the members a newer writer added to it, after its own.
+#[derive(Serialize)]
+struct WireEventKnown<'a> {
+    #[serde(flatten)]
+    event: WireEventOut<'a>,
+    #[serde(flatten)]
+    preserved: &'a BTreeMap<String, Value>,
+}
+
 #[derive(Serialize)]
 #[serde(untagged)]
 enum WireEventSlot<'a> {
-    Known(WireEventOut<'a>),
+    Known(WireEventKnown<'a>),
     Raw(&'a Value),
 }
 
 fn event_to_wire(event: &LedgerEvent) -> WireEventSlot<'_> {
     let at = rfc3339(event.at);
-    WireEventSlot::Known(match &event.kind {
+    let known = match &event.kind {
         EventKind::ImportConfirmed { key_material_id } => WireEventOut::ImportConfirmed {
             at,
             key_material_id,
@@ -811,10 +1018,53 @@ fn event_to_wire(event: &LedgerEvent) -> WireEventSlot<'_> {
         },
         EventKind::Superseded { by_arn } => WireEventOut::Superseded { at, by_arn },
         EventKind::Unrecognised(raw) => return WireEventSlot::Raw(raw),
+    };
+    WireEventSlot::Known(WireEventKnown {
+        event: known,
+        preserved: &event.preserved,
     })
 }
 
-fn event_from_wire(raw: Value) -> Result<LedgerEvent, String> {
+/// The members each known event kind is written with (besides `kind` and `at`).
+fn known_members(kind: &EventKind) -> &'static [&'static str] {
+    match kind {
+        EventKind::ImportConfirmed { .. } => &["key_material_id"],
+        EventKind::DescribeConfirmed { .. } => &[
+            "key_state",
+            "current_key_material_id",
+            "expiration_model",
+            "valid_to",
+        ],
+        EventKind::Registered | EventKind::Unrecognised(_) => &[],
+        EventKind::SameMaterial { .. } => &["proof"],
+        EventKind::DifferentMaterial { .. } => &["proof", "reason"],
+        EventKind::Mismatch { .. } => &["source", "discrepancies"],
+        EventKind::Rotated { .. } => &["new_key_material_id", "new_kms_key_id"],
+        EventKind::Superseded { .. } => &["by_arn"],
+    }
+}
+
+fn event_from_wire(raw: Value, by: Option<UserId>) -> Result<LedgerEvent, String> {
+    let (at, kind) = event_kind_from_wire(&raw)?;
+    let preserved = match (&kind, raw) {
+        (EventKind::Unrecognised(_), _) => BTreeMap::new(),
+        (kind, Value::Object(members)) => members
+            .into_iter()
+            .filter(|(name, _)| {
+                name != "kind" && name != "at" && !known_members(kind).contains(&name.as_str())
+            })
+            .collect(),
+        _ => BTreeMap::new(),
+    };
+    Ok(LedgerEvent {
+        at,
+        kind,
+        by,
+        preserved,
+    })
+}
+
+fn event_kind_from_wire(raw: &Value) -> Result<(OffsetDateTime, EventKind), String> {
     let text = |name: &str| raw.get(name).and_then(Value::as_str).map(str::to_owned);
     let required = |name: &str| text(name).ok_or_else(|| format!("no \"{name}\" text"));
     let at_text = required("at")?;
@@ -869,9 +1119,9 @@ fn event_from_wire(raw: Value) -> Result<LedgerEvent, String> {
                 })
                 .collect::<Result<Vec<_>, String>>()?,
         },
-        _ => EventKind::Unrecognised(raw),
+        _ => EventKind::Unrecognised(raw.clone()),
     };
-    Ok(LedgerEvent { at, kind })
+    Ok((at, kind))
 }
 
 /// What the ledger page shows: everything, or the entries that need attention.
@@ -936,8 +1186,14 @@ pub(crate) mod tests {
     pub const MATERIAL_ID: &str =
         "1f4b9c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b";
 
+    /// The user the tests' entries and events are recorded by.
+    pub fn alice() -> UserId {
+        UserId::new("alice@example.com").unwrap()
+    }
+
+    /// An entry as the versions before users were recorded wrote it.
     pub fn entry() -> LedgerEntry {
-        LedgerEntry::exported(
+        let mut entry = LedgerEntry::exported(
             new_entry_id(
                 datetime!(2026-11-28 12:00:00.123 UTC),
                 [0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6],
@@ -956,7 +1212,10 @@ pub(crate) mod tests {
                 description: Some("first import".into()),
             }),
             datetime!(2026-11-28 12:00:00.123 UTC),
-        )
+            &alice(),
+        );
+        entry.recorded_by = None;
+        entry
     }
 
     #[test]
@@ -1341,5 +1600,212 @@ pub(crate) mod tests {
         e.command.as_mut().unwrap().expiration = Expiration::DoesNotExpire;
         e.events.clear();
         assert_eq!(e.valid_to(), None);
+    }
+
+    /// An entry as the versions before users were recorded wrote it (the
+    /// value `the_stored_json_is_pinned` pins), plus an event kind and a
+    /// member this version does not know.
+    const OLDER_ENTRY: &str = concat!(
+        r#"{"format":"byok-aws-copy/1","id":"20261128T120000123Z_a1b2c3d4e5f6","#,
+        r#""aws_key_arn":"arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b","#,
+        r#""key_spec":"SYMMETRIC_DEFAULT","recorded_at":"2026-11-28T12:00:00Z","#,
+        r#""export":{"kek_id":"aws-kek-rsaes-oaep-sha-256-0011223344556677","#,
+        r#""kek_sha256":"b794385f2d1ef7ab4d9273d1906381b44f2f6f2588a3efb96a49188331984753","#,
+        r#""wrapping_algorithm":"RSAES_OAEP_SHA_256","#,
+        r#""material_sha256":"b1bf03abef1ddd621253a7be7c9989466ad47b133d536ddb8f2f1898d42bc031"},"#,
+        r#""command":{"expiration_model":"KEY_MATERIAL_EXPIRES","valid_to":"2027-01-31T00:00:00Z","#,
+        r#""import_type":"NEW_KEY_MATERIAL","key_material_description":"first import"},"#,
+        r#""key_material_id":"1f4b9c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b","#,
+        r#""events":[{"kind":"import_confirmed","at":"2026-11-28T12:05:00Z","key_material_id":"1f4b9c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b"},"#,
+        r#"{"kind":"same_material","at":"2026-11-28T12:05:00Z","proof":"aes_import"}]}"#
+    );
+
+    #[test]
+    fn entries_written_before_users_were_recorded_read_back_byte_for_byte() {
+        let name = attribute_name("20261128T120000123Z_a1b2c3d4e5f6");
+        let read = LedgerEntry::from_attribute(&name, OLDER_ENTRY).unwrap();
+        assert_eq!(read.recorded_by, None);
+        assert!(read.events.iter().all(|e| e.by.is_none()));
+        assert_eq!(read.to_attribute_value(), OLDER_ENTRY);
+        assert_eq!(
+            read.recorded_line(),
+            "Recorded 2026-11-28 12:00 UTC, user not recorded (older entry)"
+        );
+        assert_eq!(
+            read.events[1].line(),
+            "2026-11-28 12:05 UTC: same material proven (AES import), user not recorded (older entry)"
+        );
+        // With what a newer writer added: kept as they are, and still no user.
+        let newer = OLDER_ENTRY
+            .replace(
+                r#""events":["#,
+                // (an unknown kind is kept as a JSON value: its members sorted by name)
+                r#""events":[{"at":"2026-11-28T12:01:00Z","kind":"moved_later","to":"x"},"#,
+            )
+            .replace(
+                r#""proof":"aes_import"}"#,
+                r#""proof":"aes_import","via":"cli"}"#,
+            )
+            .replace(r#"}]}"#, r#"}],"replica_regions":["us-east-1"]}"#);
+        let read = LedgerEntry::from_attribute(&name, &newer).unwrap();
+        assert_eq!(read.events[2].preserved["via"], "cli");
+        assert_eq!(read.to_attribute_value(), newer);
+    }
+
+    fn bob() -> UserId {
+        UserId::new("bob@example.com").unwrap()
+    }
+
+    #[test]
+    fn who_recorded_the_copy_and_each_event_is_stored_and_pinned() {
+        let mut e = entry();
+        e.recorded_by = Some(alice());
+        e.key_material_id = Some(MATERIAL_ID.into());
+        // An event an older version appended (no user), then two by bob.
+        e.record(
+            EventKind::DescribeConfirmed {
+                key_state: "PendingImport".into(),
+                current_key_material_id: None,
+                expiration_model: None,
+                valid_to: None,
+            },
+            datetime!(2026-11-28 12:01:00 UTC),
+        );
+        e.record_by(
+            EventKind::ImportConfirmed {
+                key_material_id: Some(MATERIAL_ID.into()),
+            },
+            datetime!(2026-11-28 12:05:00.5 UTC),
+            &bob(),
+        );
+        e.record_by(
+            EventKind::SameMaterial {
+                proof: Proof::AesImport,
+            },
+            datetime!(2026-11-28 12:05:00 UTC),
+            &bob(),
+        );
+        let expected = concat!(
+            r#"{"format":"byok-aws-copy/1","id":"20261128T120000123Z_a1b2c3d4e5f6","#,
+            r#""aws_key_arn":"arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b","#,
+            r#""key_spec":"SYMMETRIC_DEFAULT","recorded_at":"2026-11-28T12:00:00Z","#,
+            r#""recorded_by":"alice@example.com","#,
+            r#""export":{"kek_id":"aws-kek-rsaes-oaep-sha-256-0011223344556677","#,
+            r#""kek_sha256":"b794385f2d1ef7ab4d9273d1906381b44f2f6f2588a3efb96a49188331984753","#,
+            r#""wrapping_algorithm":"RSAES_OAEP_SHA_256","#,
+            r#""material_sha256":"b1bf03abef1ddd621253a7be7c9989466ad47b133d536ddb8f2f1898d42bc031"},"#,
+            r#""command":{"expiration_model":"KEY_MATERIAL_EXPIRES","valid_to":"2027-01-31T00:00:00Z","#,
+            r#""import_type":"NEW_KEY_MATERIAL","key_material_description":"first import"},"#,
+            r#""key_material_id":"1f4b9c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b","#,
+            r#""events":[{"kind":"describe_confirmed","at":"2026-11-28T12:01:00Z","key_state":"PendingImport","#,
+            r#""current_key_material_id":null,"expiration_model":null,"valid_to":null},"#,
+            r#"{"kind":"import_confirmed","at":"2026-11-28T12:05:00Z","key_material_id":"1f4b9c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b"},"#,
+            r#"{"kind":"same_material","at":"2026-11-28T12:05:00Z","proof":"aes_import"}],"#,
+            r#""events_by":[null,"bob@example.com","bob@example.com"]}"#
+        );
+        let value = e.to_attribute_value();
+        assert_eq!(value, expected);
+        let read = LedgerEntry::from_attribute(&e.attribute_name(), &value).unwrap();
+        assert_eq!(read, e);
+        assert_eq!(read.to_attribute_value(), expected);
+        assert_eq!(
+            read.recorded_line(),
+            "Recorded 2026-11-28 12:00 UTC by alice@example.com"
+        );
+        assert_eq!(
+            read.events[1].line(),
+            format!(
+                "2026-11-28 12:05 UTC: import confirmed (KeyMaterialId {MATERIAL_ID}) by bob@example.com"
+            )
+        );
+        assert!(
+            read.events[0]
+                .line()
+                .ends_with(", user not recorded (older entry)")
+        );
+    }
+
+    #[test]
+    fn an_older_version_updating_the_entry_keeps_who_recorded_it() {
+        let mut e = entry();
+        e.recorded_by = Some(alice());
+        e.record_by(
+            EventKind::Registered,
+            datetime!(2026-12-01 00:00 UTC),
+            &bob(),
+        );
+        // What a version before users were recorded writes back after
+        // appending an event: the members it does not know (recorded_by,
+        // events_by) after its own, sorted by name, and its event with no user.
+        let value = e.to_attribute_value();
+        let older = value
+            .replace(r#","recorded_by":"alice@example.com""#, "")
+            .replace(
+                r#"}],"events_by":["bob@example.com"]}"#,
+                concat!(
+                    r#"},{"kind":"registered","at":"2026-12-02T00:00:00Z"}],"#,
+                    r#""events_by":["bob@example.com"],"recorded_by":"alice@example.com"}"#
+                ),
+            );
+        assert_ne!(older, value);
+        let read = LedgerEntry::from_attribute(&e.attribute_name(), &older).unwrap();
+        assert_eq!(read.recorded_by, Some(alice()));
+        assert_eq!(read.events.len(), 2);
+        assert_eq!(read.events[0].by, Some(bob()));
+        assert_eq!(read.events[1].by, None);
+        assert!(read.preserved.is_empty(), "{:?}", read.preserved);
+        // Written back by this version: both kept, the older event still without a user.
+        let written: Value = serde_json::from_str(&read.to_attribute_value()).unwrap();
+        assert_eq!(written["recorded_by"], "alice@example.com");
+        assert_eq!(written["events_by"], serde_json::json!(["bob@example.com"]));
+    }
+
+    #[test]
+    fn bad_users_are_reported_never_guessed() {
+        let mut e = entry();
+        e.recorded_by = Some(alice());
+        e.record_by(
+            EventKind::Registered,
+            datetime!(2026-12-01 00:00 UTC),
+            &bob(),
+        );
+        let name = e.attribute_name();
+        let good = e.to_attribute_value();
+        let read = |value: &str| {
+            LedgerEntry::from_attribute(&name, value)
+                .unwrap_err()
+                .to_string()
+        };
+        for (value, says) in [
+            (
+                good.replace(
+                    r#""recorded_by":"alice@example.com""#,
+                    r#""recorded_by":"""#,
+                ),
+                "recorded_by \"\" is not a user id",
+            ),
+            (
+                good.replace(
+                    r#""recorded_by":"alice@example.com""#,
+                    r#""recorded_by":" a ""#,
+                ),
+                "recorded_by \" a \" is not a user id",
+            ),
+            (
+                good.replace(r#"["bob@example.com"]"#, r#"["bob@example.com",null]"#),
+                "events_by names 2 users for 1 events",
+            ),
+            (
+                good.replace(r#"["bob@example.com"]"#, r#"[7]"#),
+                "missing or malformed",
+            ),
+            (
+                good.replace(r#"["bob@example.com"]"#, r#"[""]"#),
+                "events_by[0] \"\" is not a user id",
+            ),
+        ] {
+            let err = read(&value);
+            assert!(err.contains(says), "{value}: {err}");
+        }
     }
 }

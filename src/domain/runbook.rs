@@ -10,6 +10,29 @@
 //! accepts is written back before the next step is offered, so another
 //! operator (or browser) continues where the last one stopped.
 //!
+//! # Who did what
+//!
+//! `started_by` names who started the runbook, and `done_by` who recorded
+//! each step's progress, as the KMS's `/me` named them, e.g.
+//!
+//! ```text
+//! "started_by":"alice@example.com",
+//! "done_by":{"new_material":{"by":"alice@example.com","new_key_id":"k2"},
+//!            "parameters/eu-west-3":{"by":"bob@example.com","kek_id":"kek-1"},
+//!            "export/eu-west-3":{"by":"bob@example.com","entry_id":"2026…"},
+//!            "import/eu-west-3":{"by":"carol@example.com","key_material_id":"1f4b…"},
+//!            "create_key":{"by":"…","new_key_arn":"arn:…"},
+//!            "check":{"by":"…"}}
+//! ```
+//!
+//! Each record names the progress it attributes (the step's member as it
+//! was written): a step redone since by a version that does not record users
+//! no longer matches, and reads as not recorded rather than as someone
+//! else's. Both are top-level members, absent when nothing is known, because
+//! the versions before them keep unknown top-level members verbatim (a `by`
+//! inside a Region would be dropped by their next write). Unknown members of
+//! the runbook and of each Region are kept and written back.
+//!
 //! # The three plans
 //!
 //! * [`RunbookKind::Rotation`] (SYMMETRIC_DEFAULT): the KMS makes the next
@@ -33,6 +56,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::account::UserId;
 use super::arn::AwsKeyArn;
 use super::aws_cli::{self, CreateKeyOptions};
 use super::aws_key_spec::AwsKeySpec;
@@ -114,6 +138,8 @@ pub struct RegionProgress {
     pub entry_id: Option<String>,
     /// AWS's `KeyMaterialId` from this Region's import-key-material output.
     pub key_material_id: Option<String>,
+    /// Members a newer writer added to this Region, kept and written back verbatim.
+    pub preserved: BTreeMap<String, Value>,
 }
 
 impl RegionProgress {
@@ -125,6 +151,7 @@ impl RegionProgress {
             parameters_valid_to: None,
             entry_id: None,
             key_material_id: None,
+            preserved: BTreeMap::new(),
         }
     }
 }
@@ -161,6 +188,11 @@ pub struct Runbook {
     /// New key plan: describe-key of the new key showed it Enabled, alias moved.
     pub finished: bool,
     pub started_at: OffsetDateTime,
+    /// Who started it; `None` in runbooks started before users were recorded.
+    pub started_by: Option<UserId>,
+    /// Who recorded each step's progress, as stored ([`Runbook::done_by`]
+    /// reads it; kept as JSON so that what a newer writer adds survives).
+    pub done_by: BTreeMap<String, Value>,
     /// Members a newer writer added, kept and written back verbatim.
     pub preserved: BTreeMap<String, Value>,
 }
@@ -213,7 +245,8 @@ pub struct RunbookStart {
     pub listing: String,
 }
 
-/// Checks the start form; every refusal says what to change.
+/// Checks the start form; every refusal says what to change. Who starts it
+/// is set when it is stored (`started_by`): the form is checked before that.
 pub fn start(input: &RunbookStart, id: String, now: OffsetDateTime) -> Result<Runbook, String> {
     let primary = input.key_arn.region().to_owned();
     let mut regions = vec![RegionProgress::new(&primary)];
@@ -310,6 +343,8 @@ pub fn start(input: &RunbookStart, id: String, now: OffsetDateTime) -> Result<Ru
         rotated: false,
         finished: false,
         started_at: whole_seconds(now),
+        started_by: None,
+        done_by: BTreeMap::new(),
         preserved: BTreeMap::new(),
     })
 }
@@ -376,6 +411,27 @@ pub enum StepId {
     Check,
     /// update-alias to the new key.
     MoveAlias,
+}
+
+/// Who did a step, as far as the runbook knows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepActor {
+    By(UserId),
+    /// Replicas plan: the primary's steps, done by its first import.
+    BeforeRunbook,
+    /// Done before users were recorded, or redone by a version that did not.
+    NotRecorded,
+}
+
+impl StepActor {
+    /// Who did a done step: "by alice@example.com", or why nobody is named.
+    pub fn words(&self) -> String {
+        match self {
+            Self::By(user) => format!("by {user}"),
+            Self::BeforeRunbook => "before this runbook (the primary's own import)".to_owned(),
+            Self::NotRecorded => "user not recorded (older runbook)".to_owned(),
+        }
+    }
 }
 
 /// One line of the runbook as the page shows it.
@@ -841,12 +897,13 @@ impl Runbook {
         Ok(())
     }
 
-    /// Records `region`'s KEK and token once the KEK is in the KMS.
+    /// Records `region`'s KEK and token once the KEK is in the KMS, by `by`.
     pub fn parameters_imported(
         &mut self,
         region: &str,
         kek_id: &str,
         parameters: &ImportParameters,
+        by: &UserId,
     ) -> Result<(), String> {
         let progress = self.region_mut(region)?;
         progress.kek_id = Some(kek_id.to_owned());
@@ -856,18 +913,31 @@ impl Runbook {
         ));
         progress.parameters_valid_to = Some(parameters.valid_to);
         progress.entry_id = None;
+        self.mark_done(&StepId::Parameters(region.to_owned()), by);
         Ok(())
     }
 
-    /// Records the ledger entry of `region`'s export.
-    pub fn exported(&mut self, region: &str, entry_id: &str) -> Result<(), String> {
+    /// Records the ledger entry of `region`'s export, made by `by`.
+    pub fn exported(&mut self, region: &str, entry_id: &str, by: &UserId) -> Result<(), String> {
         self.region_mut(region)?.entry_id = Some(entry_id.to_owned());
+        self.mark_done(&StepId::Export(region.to_owned()), by);
         Ok(())
     }
 
-    /// Applies a pasted import-key-material output for `region`: it must name
-    /// this Region's key; a replica's material must be the primary's.
-    pub fn accept_import(&mut self, region: &str, output: &ImportOutput) -> Result<(), String> {
+    /// Records the source key's next generation, made in the KMS by `by`.
+    pub fn new_material(&mut self, new_key_id: &str, by: &UserId) {
+        self.new_key_id = Some(new_key_id.to_owned());
+        self.mark_done(&StepId::NewMaterial, by);
+    }
+
+    /// Applies a pasted import-key-material output for `region`, pasted by
+    /// `by`: it must name this Region's key; a replica's material must be the primary's.
+    pub fn accept_import(
+        &mut self,
+        region: &str,
+        output: &ImportOutput,
+        by: &UserId,
+    ) -> Result<(), String> {
         let expected = self.arn_in(region).ok_or_else(need_new_key)?;
         if output.key.key_id() != arn_key_id(&expected)
             || output.key.arn().is_some_and(|arn| arn != &expected)
@@ -903,6 +973,7 @@ impl Runbook {
             }
         }
         self.region_mut(region)?.key_material_id = Some(output.key_material_id.clone());
+        self.mark_done(&StepId::Import(region.to_owned()), by);
         Ok(())
     }
 
@@ -913,6 +984,7 @@ impl Runbook {
         &mut self,
         region: &str,
         output: &DescribeKeyOutput,
+        by: &UserId,
     ) -> Result<(), String> {
         let expected = self.arn_in(region).ok_or_else(need_new_key)?;
         if output.arn != expected {
@@ -938,11 +1010,12 @@ impl Runbook {
                 key,
                 key_material_id: id,
             },
+            by,
         )
     }
 
-    /// New key plan: the new AWS key's ARN from create-key's output.
-    pub fn accept_new_key(&mut self, text: &str) -> Result<(), String> {
+    /// New key plan: the new AWS key's ARN from create-key's output, pasted by `by`.
+    pub fn accept_new_key(&mut self, text: &str, by: &UserId) -> Result<(), String> {
         let arn = aws_cli::key_arn_from_input(text, self.key_spec)?;
         if arn == self.key_arn {
             return Err(
@@ -956,15 +1029,18 @@ impl Runbook {
             ));
         }
         self.new_key_arn = Some(arn);
+        self.mark_done(&StepId::CreateKey, by);
         Ok(())
     }
 
     /// Applies the final describe-key: the rotation is done when the primary's
     /// current material is the new one; the new key when it is Enabled.
+    /// `by` pasted it.
     pub fn accept_check(
         &mut self,
         output: &DescribeKeyOutput,
         now: OffsetDateTime,
+        by: &UserId,
     ) -> Result<(), String> {
         self.command(&StepId::Check, now)?;
         let expected = self.target_arn().ok_or_else(need_new_key)?;
@@ -980,6 +1056,7 @@ impl Runbook {
                 match output.current_key_material_id.as_deref() {
                     Some(current) if current == new => {
                         self.rotated = true;
+                        self.mark_done(&StepId::Check, by);
                         Ok(())
                     }
                     Some(current) => Err(format!(
@@ -996,9 +1073,66 @@ impl Runbook {
                     ));
                 }
                 self.finished = true;
+                self.mark_done(&StepId::Check, by);
                 Ok(())
             }
         }
+    }
+
+    /// Who recorded `step`'s progress as it stands now (see the module doc).
+    pub fn step_actor(&self, step: &StepId) -> StepActor {
+        let (key, member) = progress_key(step);
+        let recorded = self.done_by.get(&key).and_then(|record| {
+            let by = UserId::new(record.get("by")?.as_str()?)?;
+            match member {
+                Some(member) => {
+                    let attributed = record.get(member)?.as_str()?;
+                    (Some(attributed) == self.progress_value(step).as_deref()).then_some(by)
+                }
+                None => Some(by),
+            }
+        });
+        match recorded {
+            Some(by) => StepActor::By(by),
+            None if self.kind == RunbookKind::Replicas && self.is_primary_step(step) => {
+                StepActor::BeforeRunbook
+            }
+            None => StepActor::NotRecorded,
+        }
+    }
+
+    /// Replicas plan: the primary's own steps were done by its first import.
+    fn is_primary_step(&self, step: &StepId) -> bool {
+        match step {
+            StepId::Parameters(region) | StepId::Export(region) | StepId::Import(region) => {
+                self.is_primary(region)
+            }
+            _ => false,
+        }
+    }
+
+    /// The progress a step's record attributes, as it is now.
+    fn progress_value(&self, step: &StepId) -> Option<String> {
+        let region = |name: &str| self.regions.iter().find(|r| r.region == name);
+        match step {
+            StepId::NewMaterial => self.new_key_id.clone(),
+            StepId::CreateKey => self.new_key_arn.as_ref().map(ToString::to_string),
+            StepId::Replicate(name) | StepId::Parameters(name) => region(name)?.kek_id.clone(),
+            StepId::Export(name) => region(name)?.entry_id.clone(),
+            StepId::Import(name) => region(name)?.key_material_id.clone(),
+            StepId::Rotate | StepId::Check | StepId::MoveAlias => None,
+        }
+    }
+
+    /// Records that `by` did `step`, with the progress it made.
+    fn mark_done(&mut self, step: &StepId, by: &UserId) {
+        let (key, member) = progress_key(step);
+        let mut record = serde_json::Map::new();
+        record.insert("by".to_owned(), Value::String(by.to_string()));
+        if let (Some(member), Some(value)) = (member, self.progress_value(step)) {
+            record.insert(member.to_owned(), Value::String(value));
+        }
+        self.done_by.insert(key, Value::Object(record));
     }
 
     /// The compact JSON stored as the attribute's value.
@@ -1030,11 +1164,14 @@ impl Runbook {
                     parameters_valid_to: r.parameters_valid_to.map(rfc3339),
                     entry_id: r.entry_id.clone(),
                     key_material_id: r.key_material_id.clone(),
+                    preserved: r.preserved.clone(),
                 })
                 .collect(),
             rotated: self.rotated,
             finished: self.finished,
             started_at: rfc3339(self.started_at),
+            started_by: self.started_by.as_ref().map(ToString::to_string),
+            done_by: self.done_by.clone(),
             preserved: self.preserved.clone(),
         };
         serde_json::to_string(&wire).unwrap_or_default()
@@ -1092,9 +1229,22 @@ impl Runbook {
                     import_token: r.import_token,
                     entry_id: r.entry_id,
                     key_material_id: r.key_material_id,
+                    preserved: r.preserved,
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
+        let started_by = wire
+            .started_by
+            .as_deref()
+            .map(|name| {
+                UserId::new(name)
+                    .filter(|user| user.as_str() == name)
+                    .ok_or_else(|| bad(format!("started_by \"{name}\" is not a user id")))
+            })
+            .transpose()?;
+        if let Some((step, _)) = wire.done_by.iter().find(|(_, record)| !record.is_object()) {
+            return Err(bad(format!("done_by.{step} is not an object")));
+        }
         if regions.is_empty() {
             return Err(bad("no Regions".to_owned()));
         }
@@ -1115,6 +1265,8 @@ impl Runbook {
             rotated: wire.rotated,
             finished: wire.finished,
             started_at: parse_time(&wire.started_at).map_err(&bad)?,
+            started_by,
+            done_by: wire.done_by,
             preserved: wire.preserved,
         })
     }
@@ -1213,6 +1365,11 @@ struct WireRunbook {
     rotated: bool,
     finished: bool,
     started_at: String,
+    /// Absent (not `null`) when not known: older runbooks stay byte for byte.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    started_by: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    done_by: BTreeMap<String, Value>,
     #[serde(flatten)]
     preserved: BTreeMap<String, Value>,
 }
@@ -1225,6 +1382,24 @@ struct WireRegion {
     parameters_valid_to: Option<String>,
     entry_id: Option<String>,
     key_material_id: Option<String>,
+    #[serde(flatten)]
+    preserved: BTreeMap<String, Value>,
+}
+
+/// A step's key in `done_by`, and the member naming the progress it attributes.
+fn progress_key(step: &StepId) -> (String, Option<&'static str>) {
+    match step {
+        StepId::NewMaterial => ("new_material".to_owned(), Some("new_key_id")),
+        StepId::CreateKey => ("create_key".to_owned(), Some("new_key_arn")),
+        // replicate-key is proven by the parameters pasted for that Region.
+        StepId::Replicate(region) | StepId::Parameters(region) => {
+            (format!("parameters/{region}"), Some("kek_id"))
+        }
+        StepId::Export(region) => (format!("export/{region}"), Some("entry_id")),
+        StepId::Import(region) => (format!("import/{region}"), Some("key_material_id")),
+        // rotate-key-on-demand and update-alias are proven by the final describe-key.
+        StepId::Rotate | StepId::Check | StepId::MoveAlias => ("check".to_owned(), None),
+    }
 }
 
 #[cfg(test)]
@@ -1233,6 +1408,7 @@ mod tests {
 
     use super::*;
     use crate::domain::aws_outputs::{parse_describe_key, parse_import_output};
+    use crate::domain::ledger::tests::alice;
 
     const NOW: OffsetDateTime = datetime!(2026-11-29 12:00 UTC);
     const MRK: &str = "arn:aws:kms:us-west-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
@@ -1290,14 +1466,14 @@ mod tests {
         let p = parameters(&arn, "2026-11-30T11:00:00Z");
         runbook.check_parameters(region, &p, NOW).unwrap();
         runbook
-            .parameters_imported(region, &format!("kek-{region}"), &p)
+            .parameters_imported(region, &format!("kek-{region}"), &p, &alice())
             .unwrap();
         runbook
-            .exported(region, &format!("entry-{region}"))
+            .exported(region, &format!("entry-{region}"), &alice())
             .unwrap();
         runbook.import_command(region, NOW).unwrap();
         runbook
-            .accept_import(region, &import_output(&arn, id))
+            .accept_import(region, &import_output(&arn, id), &alice())
             .unwrap();
     }
 
@@ -1328,7 +1504,7 @@ mod tests {
             r#"{{"KeyMetadata":{{"Arn":"{SINGLE}","KeyId":"1234abcd-12ab-34cd-56ef-1234567890ab","KeyState":"Enabled","CurrentKeyMaterialId":"{NEW_ID}"}}}}"#
         ))
         .unwrap();
-        runbook.accept_check(&described, NOW).unwrap();
+        runbook.accept_check(&described, NOW, &alice()).unwrap();
         assert!(runbook.is_complete());
         assert!(
             runbook
@@ -1362,7 +1538,7 @@ mod tests {
         let arn = runbook.arn_in("eu-west-1").unwrap().to_string();
         let p = parameters(&arn, "2026-11-30T11:00:00Z");
         runbook
-            .parameters_imported("eu-west-1", "kek-eu", &p)
+            .parameters_imported("eu-west-1", "kek-eu", &p, &alice())
             .unwrap();
         let replica = runbook.import_command("eu-west-1", NOW).unwrap().one_line();
         assert!(
@@ -1412,20 +1588,20 @@ mod tests {
         let arn = runbook.arn_in("eu-west-1").unwrap().to_string();
         let p = parameters(&arn, "2026-11-30T11:00:00Z");
         runbook
-            .parameters_imported("eu-west-1", "kek-eu", &p)
+            .parameters_imported("eu-west-1", "kek-eu", &p, &alice())
             .unwrap();
-        runbook.exported("eu-west-1", "entry-eu").unwrap();
+        runbook.exported("eu-west-1", "entry-eu", &alice()).unwrap();
         let why = runbook.import_command("eu-west-1", NOW).unwrap_err();
         assert!(why.contains("cannot import NEW material"), "{why}");
         let why = runbook
-            .accept_import("eu-west-1", &import_output(&arn, NEW_ID))
+            .accept_import("eu-west-1", &import_output(&arn, NEW_ID), &alice())
             .unwrap_err();
         assert!(why.contains("primary (us-west-2) first"), "{why}");
         // A replica reporting other material than the primary's is refused.
         import_in(&mut runbook, "us-west-2", NEW_ID);
         let other = "1".repeat(64);
         let why = runbook
-            .accept_import("eu-west-1", &import_output(&arn, &other))
+            .accept_import("eu-west-1", &import_output(&arn, &other), &alice())
             .unwrap_err();
         assert!(
             why.contains("does not hold the primary's material"),
@@ -1490,7 +1666,9 @@ mod tests {
     fn expired_parameters_show_and_block_the_export_and_import() {
         let mut runbook = rotation("");
         let p = parameters(MRK, "2026-11-30T11:00:00Z");
-        runbook.parameters_imported("us-west-2", "kek", &p).unwrap();
+        runbook
+            .parameters_imported("us-west-2", "kek", &p, &alice())
+            .unwrap();
         let later = datetime!(2026-11-30 12:00 UTC);
         let steps = runbook.steps(later);
         let parameters_step = steps
@@ -1594,7 +1772,7 @@ mod tests {
         let arn = runbook.arn_in("eu-west-1").unwrap().to_string();
         let p = parameters(&arn, "2026-11-30T11:00:00Z");
         runbook
-            .parameters_imported("eu-west-1", "kek-eu", &p)
+            .parameters_imported("eu-west-1", "kek-eu", &p, &alice())
             .unwrap();
         let command = runbook.import_command("eu-west-1", NOW).unwrap().one_line();
         let existing = format!("--import-type EXISTING_KEY_MATERIAL --key-material-id {NEW_ID}");
@@ -1603,9 +1781,9 @@ mod tests {
             status(&runbook, StepId::Replicate("eu-west-1".into())),
             StepStatus::Done
         );
-        runbook.exported("eu-west-1", "e").unwrap();
+        runbook.exported("eu-west-1", "e", &alice()).unwrap();
         runbook
-            .accept_import("eu-west-1", &import_output(&arn, NEW_ID))
+            .accept_import("eu-west-1", &import_output(&arn, NEW_ID), &alice())
             .unwrap();
         assert!(runbook.is_complete());
     }
@@ -1622,10 +1800,10 @@ mod tests {
                 .unwrap_err()
                 .contains("create-key")
         );
-        let why = runbook.accept_new_key(SINGLE).unwrap_err();
+        let why = runbook.accept_new_key(SINGLE, &alice()).unwrap_err();
         assert!(why.contains("old key's ARN"), "{why}");
         let new = "arn:aws:kms:us-west-2:111122223333:key/2234abcd-12ab-34cd-56ef-1234567890ab";
-        runbook.accept_new_key(new).unwrap();
+        runbook.accept_new_key(new, &alice()).unwrap();
         let why = runbook.command(&StepId::MoveAlias, NOW).unwrap_err();
         assert!(why.contains("Not every Region"), "{why}");
         import_in(&mut runbook, "us-west-2", NEW_ID);
@@ -1642,7 +1820,7 @@ mod tests {
             r#"{{"KeyMetadata":{{"Arn":"{new}","KeyId":"2234abcd-12ab-34cd-56ef-1234567890ab","KeyState":"Enabled"}}}}"#
         ))
         .unwrap();
-        runbook.accept_check(&described, NOW).unwrap();
+        runbook.accept_check(&described, NOW, &alice()).unwrap();
         assert!(runbook.is_complete());
     }
 
@@ -1650,11 +1828,13 @@ mod tests {
     fn an_import_output_about_another_key_changes_nothing() {
         let mut runbook = rotation("");
         let p = parameters(MRK, "2026-11-30T11:00:00Z");
-        runbook.parameters_imported("us-west-2", "kek", &p).unwrap();
-        runbook.exported("us-west-2", "e").unwrap();
+        runbook
+            .parameters_imported("us-west-2", "kek", &p, &alice())
+            .unwrap();
+        runbook.exported("us-west-2", "e", &alice()).unwrap();
         let before = runbook.clone();
         let why = runbook
-            .accept_import("us-west-2", &import_output(SINGLE, NEW_ID))
+            .accept_import("us-west-2", &import_output(SINGLE, NEW_ID), &alice())
             .unwrap_err();
         assert!(why.contains("not arn:aws:kms:us-west-2"), "{why}");
         assert_eq!(runbook, before);
@@ -1742,6 +1922,200 @@ mod tests {
         assert_eq!(
             file_name(MATERIAL_FILE, "eu-west-1"),
             "EncryptedKeyMaterial-eu-west-1.bin"
+        );
+    }
+
+    /// A single-Region rotation as the versions before users were recorded
+    /// wrote it once rotated.
+    const OLDER_RUNBOOK: &str = concat!(
+        r#"{"format":"byok-aws-runbook/1","id":"r1","kind":"rotation","key_spec":"SYMMETRIC_DEFAULT","#,
+        r#""source_key_id":"k1","source_entry_id":"e1","new_key_id":"k2","#,
+        r#""key_arn":"arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab","#,
+        r#""new_key_arn":null,"alias":"alias/payments","description":"generation 2","valid_to":null,"#,
+        r#""rotations_before":0,"regions":[{"region":"us-west-2","kek_id":"kek-us-west-2","#,
+        r#""import_token":"AQID","parameters_valid_to":"2026-11-30T11:00:00Z","entry_id":"entry-us-west-2","#,
+        r#""key_material_id":"0b7fd7ddbac6eef27907413567cad8c810e2883dc8a7534067a82ee1142fc1e6"}],"#,
+        r#""rotated":true,"finished":false,"started_at":"2026-11-29T12:00:00Z"}"#
+    );
+
+    fn user(name: &str) -> UserId {
+        UserId::new(name).unwrap()
+    }
+
+    /// [`OLDER_RUNBOOK`]'s steps, each done by whom the test says.
+    fn rotated_by(alice: &UserId, bob: &UserId, carol: &UserId) -> Runbook {
+        let mut runbook =
+            start(&input(RunbookKind::Rotation, SINGLE, ""), "r1".into(), NOW).unwrap();
+        runbook.started_by = Some(alice.clone());
+        runbook.new_material("k2", alice);
+        let p = parameters(SINGLE, "2026-11-30T11:00:00Z");
+        runbook
+            .parameters_imported("us-west-2", "kek-us-west-2", &p, bob)
+            .unwrap();
+        runbook
+            .exported("us-west-2", "entry-us-west-2", bob)
+            .unwrap();
+        runbook
+            .accept_import("us-west-2", &import_output(SINGLE, NEW_ID), carol)
+            .unwrap();
+        let described = parse_describe_key(&format!(
+            r#"{{"KeyMetadata":{{"Arn":"{SINGLE}","KeyId":"1234abcd-12ab-34cd-56ef-1234567890ab","KeyState":"Enabled","CurrentKeyMaterialId":"{NEW_ID}"}}}}"#
+        ))
+        .unwrap();
+        runbook.accept_check(&described, NOW, alice).unwrap();
+        runbook
+    }
+
+    #[test]
+    fn runbooks_written_before_users_were_recorded_read_back_byte_for_byte() {
+        let read = Runbook::from_attribute("byok_aws_runbook_r1", OLDER_RUNBOOK).unwrap();
+        assert_eq!(read.to_attribute_value(), OLDER_RUNBOOK);
+        assert_eq!(read.started_by, None);
+        assert!(read.done_by.is_empty());
+        for step in read.steps(NOW) {
+            assert_eq!(step.status, StepStatus::Done, "{step:?}");
+            assert_eq!(
+                read.step_actor(&step.id),
+                StepActor::NotRecorded,
+                "{step:?}"
+            );
+        }
+        assert_eq!(
+            StepActor::NotRecorded.words(),
+            "user not recorded (older runbook)"
+        );
+        // The same steps done by this version differ only by who did them.
+        let mut now_recorded = rotated_by(&user("a@x"), &user("b@x"), &user("c@x"));
+        now_recorded.started_by = None;
+        now_recorded.done_by.clear();
+        assert_eq!(now_recorded, read);
+        // Members a newer writer added, at the top and in a Region, are kept.
+        let newer = OLDER_RUNBOOK
+            .replace(
+                r#""key_material_id":"0b7f"#,
+                r#""kms_region":"x","key_material_id":"0b7f"#,
+            )
+            .replace(r#"12:00:00Z"}"#, r#"12:00:00Z","later":1}"#);
+        let read = Runbook::from_attribute("byok_aws_runbook_r1", &newer).unwrap();
+        assert_eq!(read.regions[0].preserved["kms_region"], "x");
+        let written = read.to_attribute_value();
+        assert!(written.contains(r#""kms_region":"x""#), "{written}");
+        assert!(written.ends_with(r#","later":1}"#), "{written}");
+    }
+
+    #[test]
+    fn who_did_each_step_is_stored_and_pinned() {
+        let (alice, bob, carol) = (
+            user("alice@example.com"),
+            user("bob@example.com"),
+            user("carol@example.com"),
+        );
+        let runbook = rotated_by(&alice, &bob, &carol);
+        let expected = OLDER_RUNBOOK.replace(
+            r#""started_at":"2026-11-29T12:00:00Z"}"#,
+            concat!(
+                r#""started_at":"2026-11-29T12:00:00Z","started_by":"alice@example.com","#,
+                r#""done_by":{"check":{"by":"alice@example.com"},"#,
+                r#""export/us-west-2":{"by":"bob@example.com","entry_id":"entry-us-west-2"},"#,
+                r#""import/us-west-2":{"by":"carol@example.com","#,
+                r#""key_material_id":"0b7fd7ddbac6eef27907413567cad8c810e2883dc8a7534067a82ee1142fc1e6"},"#,
+                r#""new_material":{"by":"alice@example.com","new_key_id":"k2"},"#,
+                r#""parameters/us-west-2":{"by":"bob@example.com","kek_id":"kek-us-west-2"}}}"#
+            ),
+        );
+        let value = runbook.to_attribute_value();
+        assert_eq!(value, expected);
+        let read = Runbook::from_attribute(&runbook.attribute_name(), &value).unwrap();
+        assert_eq!(read, runbook);
+        assert_eq!(read.to_attribute_value(), expected);
+        let actor = |id: StepId| read.step_actor(&id);
+        assert_eq!(actor(StepId::NewMaterial), StepActor::By(alice.clone()));
+        assert_eq!(
+            actor(StepId::Parameters("us-west-2".into())),
+            StepActor::By(bob.clone())
+        );
+        assert_eq!(
+            actor(StepId::Export("us-west-2".into())),
+            StepActor::By(bob.clone())
+        );
+        assert_eq!(
+            actor(StepId::Import("us-west-2".into())),
+            StepActor::By(carol.clone())
+        );
+        assert_eq!(actor(StepId::Rotate), StepActor::By(alice.clone()));
+        assert_eq!(actor(StepId::Check), StepActor::By(alice.clone()));
+        assert_eq!(StepActor::By(carol).words(), "by carol@example.com");
+    }
+
+    #[test]
+    fn a_step_redone_without_a_user_is_not_attributed_to_the_first_one() {
+        let (alice, bob) = (user("alice@example.com"), user("bob@example.com"));
+        let mut runbook = rotation("eu-west-1");
+        runbook.started_by = Some(alice.clone());
+        let p = parameters(MRK, "2026-11-30T11:00:00Z");
+        runbook
+            .parameters_imported("us-west-2", "kek-1", &p, &bob)
+            .unwrap();
+        runbook.exported("us-west-2", "entry-1", &bob).unwrap();
+        let parameters_step = StepId::Parameters("us-west-2".into());
+        let export_step = StepId::Export("us-west-2".into());
+        assert_eq!(
+            runbook.step_actor(&parameters_step),
+            StepActor::By(bob.clone())
+        );
+        // A version before users were recorded gets new parameters (the
+        // first expired): its KEK and cleared export are not bob's.
+        let mut older: Value = serde_json::from_str(&runbook.to_attribute_value()).unwrap();
+        older["regions"][0]["kek_id"] = Value::String("kek-2".into());
+        older["regions"][0]["entry_id"] = Value::Null;
+        let read = Runbook::from_attribute(&runbook.attribute_name(), &older.to_string()).unwrap();
+        assert_eq!(read.step_actor(&parameters_step), StepActor::NotRecorded);
+        assert_eq!(read.step_actor(&export_step), StepActor::NotRecorded);
+        // This version redoing them records the new user.
+        let mut redone = read;
+        redone
+            .parameters_imported("us-west-2", "kek-3", &p, &alice)
+            .unwrap();
+        assert_eq!(redone.step_actor(&parameters_step), StepActor::By(alice));
+        assert_eq!(redone.step_actor(&export_step), StepActor::NotRecorded);
+    }
+
+    #[test]
+    fn a_replica_runbook_says_the_primary_was_imported_before_it() {
+        let mut form = input(RunbookKind::Replicas, MRK, "eu-west-1");
+        form.primary_key_material_id = Some(NEW_ID.into());
+        let runbook = start(&form, "r1".into(), NOW).unwrap();
+        let import = StepId::Import("us-west-2".into());
+        assert_eq!(status(&runbook, import.clone()), StepStatus::Done);
+        assert_eq!(runbook.step_actor(&import), StepActor::BeforeRunbook);
+        assert_eq!(
+            runbook.step_actor(&StepId::Import("eu-west-1".into())),
+            StepActor::NotRecorded
+        );
+    }
+
+    #[test]
+    fn bad_users_in_a_runbook_are_refused_not_guessed() {
+        let runbook = rotated_by(&user("a@x"), &user("b@x"), &user("c@x"));
+        let value = runbook.to_attribute_value();
+        let read = |value: &str| Runbook::from_attribute(&runbook.attribute_name(), value);
+        let empty = value.replace(r#""started_by":"a@x""#, r#""started_by":"""#);
+        assert!(
+            read(&empty)
+                .unwrap_err()
+                .contains("started_by \"\" is not a user id")
+        );
+        let not_object = value.replace(r#""check":{"by":"a@x"}"#, r#""check":"a@x""#);
+        assert!(
+            read(&not_object)
+                .unwrap_err()
+                .contains("done_by.check is not an object")
+        );
+        // A record without a usable user names nobody.
+        let nobody = value.replace(r#""check":{"by":"a@x"}"#, r#""check":{"by":""}"#);
+        assert_eq!(
+            read(&nobody).unwrap().step_actor(&StepId::Check),
+            StepActor::NotRecorded
         );
     }
 }

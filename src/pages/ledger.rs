@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::actions::ledger::{Applied, LedgeredKey, apply_aws_output, list_ledger, record_entry};
+use crate::actions::ledger::{Applied, LedgeredKey, apply_aws_output, list_ledger, register_copy};
 use crate::browser::{now_utc, random_bytes};
+use crate::components::breakable::breakable;
 use crate::components::choice_select::ChoiceSelect;
 use crate::components::clock::use_now;
 use crate::components::command_block::CommandBlock;
@@ -20,15 +21,15 @@ use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::{TextArea, TextField};
 use crate::domain::aws_cli::describe_key;
 use crate::domain::aws_key_spec::AwsKeySpec;
-use crate::domain::aws_outputs::parse_describe_key;
+use crate::domain::aws_outputs::{DescribeKeyOutput, parse_describe_key};
 use crate::domain::expiry::{
     RenewalOptions, WatchedEntry, earliest_expiry, entry_expiry, icalendar, renewal,
 };
 use crate::domain::import_command::{Expiration, parse_date};
 use crate::domain::kms_id::KmsId;
 use crate::domain::ledger::{
-    Discrepancy, LedgerEntry, LedgerFilter, LedgerState, drift, generate_mac_command,
-    get_public_key_command, new_entry_id, register_from_describe_key,
+    Discrepancy, LedgerEntry, LedgerFilter, LedgerState, by_words, check_registrable, drift,
+    generate_mac_command, get_public_key_command,
 };
 use crate::domain::wrapping_key_spec::WrappingKeySpec;
 use crate::routes::Page;
@@ -208,6 +209,11 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
                                 .map_or("does not expire (or not known)".to_owned(), |s| s.sentence());
                             let entry_id = row.entry.id.clone();
                             let open = entry_id.clone();
+                            // In the State cell: no column of its own, so the table never scrolls sideways.
+                            let recorded_by = match &row.entry.recorded_by {
+                                Some(user) => view! { "recorded by "{breakable(user.as_str())} }.into_any(),
+                                None => "recorded by: not recorded (older entry)".into_any(),
+                            };
                             let drifted = row.drift.clone().map(|d| {
                                 let href = Page::rotation_href(&row.key_id, &row.entry.id);
                                 view! {
@@ -229,6 +235,8 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
                                     </td>
                                     <td data-label="State">
                                         <span data-testid="entry-state">{state.label()}</span>
+                                        <br />
+                                        <span class="hint" data-testid="entry-recorded-by">{recorded_by}</span>
                                         {drifted}
                                     </td>
                                     <td data-label="Expiry">{expiry}</td>
@@ -391,7 +399,7 @@ fn EntryDetailsView(row: Row, reload: Callback<()>) -> impl IntoView {
                     })}
                     {done.saved.map(|_| view! {
                         <p>
-                            "Recorded in the entry. "
+                            {format!("Recorded in the entry{}. ", by_words(done.by.as_ref(), "user unknown"))}
                             <button type="button" class="secondary" on:click=move |_| reload.run(())>
                                 "Read the ledger again"
                             </button>
@@ -489,13 +497,24 @@ fn EntrySummary(entry: LedgerEntry) -> impl IntoView {
             <dt>"State"</dt>
             <dd data-testid="details-state">{state.label()}</dd>
             <dt>"Recorded"</dt>
-            <dd>{entry.recorded_at.to_string()}</dd>
+            <dd data-testid="details-recorded">{entry.recorded_line()}</dd>
             <dt>"Wrapped export"</dt>
             <dd>{export.unwrap_or_else(|| "registered from describe-key (made outside this app)".to_owned())}</dd>
             <dt>"Import command options"</dt>
             <dd>{command.unwrap_or_else(|| "not recorded (copy the import command on the export result to record them)".to_owned())}</dd>
             <dt>"Events"</dt>
-            <dd>{format!("{} recorded", entry.events.len())}</dd>
+            <dd>
+                {if entry.events.is_empty() {
+                    "none yet".into_any()
+                } else {
+                    view! {
+                        <ol class="entry-events" data-testid="details-events">
+                            {entry.events.iter().map(|e| view! { <li>{e.line()}</li> }).collect_view()}
+                        </ol>
+                    }
+                    .into_any()
+                }}
+            </dd>
         </dl>
         {(!problems.is_empty()).then(|| view! {
             <ul class="error-text">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
@@ -520,14 +539,13 @@ fn RegisterCopyView(reload: Callback<()>) -> impl IntoView {
     let settings = use_settings();
     let key_id = RwSignal::new(String::new());
     let pasted = RwSignal::new(String::new());
-    let register = Action::new_local(move |(key, entry): &(String, LedgerEntry)| {
-        let (key, entry) = (key.clone(), entry.clone());
+    let register = Action::new_local(move |(key, describe): &(String, DescribeKeyOutput)| {
+        let (key, describe) = (key.clone(), describe.clone());
         let client = settings.client();
         async move {
-            record_entry(&client?, &key, &entry)
+            register_copy(&client?, &key, &describe, now_utc(), random_bytes())
                 .await
-                .map_err(|e| e.to_string())
-                .map(|()| (key, entry.id))
+                .map(|entry| (key, entry))
         }
     });
     let submit = Submit::new(register);
@@ -545,10 +563,8 @@ fn RegisterCopyView(reload: Callback<()>) -> impl IntoView {
                 .map_err(|e| format!("KMS key id: {e}"))?
                 .into_string();
             let describe = parse_describe_key(&pasted.get())?;
-            let now = now_utc();
-            let entry =
-                register_from_describe_key(new_entry_id(now, random_bytes()), &describe, now)?;
-            Ok((key, entry))
+            check_registrable(&describe)?;
+            Ok((key, describe))
         });
     };
     view! {
@@ -562,8 +578,14 @@ fn RegisterCopyView(reload: Callback<()>) -> impl IntoView {
                 <SubmitButton pending=submit.pending() idle="Register the copy" busy="Registering…" />
                 <RequestProgress pending=submit.pending() in_flight=submit.in_flight what="Recording on the KMS key" />
             </form>
-            {move || done.get().map(|(key, id)| view! {
-                <p class="ok" role="status">{format!("Registered on {key} as entry {id}.")}</p>
+            {move || done.get().map(|(key, entry)| view! {
+                <p class="ok" role="status">
+                    {format!(
+                        "Registered on {key} as entry {}{}.",
+                        entry.id,
+                        by_words(entry.recorded_by.as_ref(), "user unknown")
+                    )}
+                </p>
             })}
         </details>
     }

@@ -24,7 +24,7 @@ use crate::domain::aws_cli::{describe_key, list_key_rotations};
 use crate::domain::aws_key_spec::AwsKeySpec;
 use crate::domain::aws_outputs::arn_key_id;
 use crate::domain::base64_text::decode_base64;
-use crate::domain::ledger::LedgerEntry;
+use crate::domain::ledger::{LedgerEntry, by_words, utc_minutes};
 use crate::domain::runbook::{
     MATERIAL_FILE, Runbook, RunbookKind, RunbookStart, StepId, StepStatus, TOKEN_FILE, file_name,
     is_multi_region, rotations_so_far,
@@ -372,9 +372,13 @@ fn RunbookSteps(
                 StepStatus::Expired => Some("Its 24-hour import parameters have passed: run get-parameters-for-import again and paste the new output.".to_owned()),
                 _ => None,
             };
+            // Who recorded a done step (the paste or the click that made it).
+            let actor = (step.status == StepStatus::Done)
+                .then(|| listed.step_actor(&step.id).words());
             view! {
                 <li data-step-status=step.status.label()>
                     <strong>{step.status.label()}</strong>": "{step.title.clone()}
+                    {actor.map(|words| view! { <span class="hint" data-testid="step-done-by">{format!(" — {words}")}</span> })}
                     {step.validity.map(|v| view! { <span class="hint">" ("{v}")"</span> })}
                     {reason.map(|r| view! { <span class="hint">" — "{r}</span> })}
                 </li>
@@ -469,8 +473,14 @@ fn RunbookSteps(
             }
         })
     };
+    let started = format!(
+        "Started {}{}.",
+        utc_minutes(current.started_at),
+        by_words(current.started_by.as_ref(), "older runbook")
+    );
     view! {
         <h2>{current.kind.title()}</h2>
+        <p class="hint" data-testid="runbook-started">{started}</p>
         <ol class="runbook" data-testid="runbook-steps">{list}</ol>
         {done_view}
         {downloads}

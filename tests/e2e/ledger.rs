@@ -10,6 +10,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use byok_ui::actions::ledger::PROOF_TAG;
+use byok_ui::domain::account::UserId;
 use byok_ui::domain::arn::AwsKeyArn;
 use byok_ui::domain::aws_key_spec::AwsKeySpec;
 use byok_ui::domain::expiry::ExpiryStatus;
@@ -34,12 +35,20 @@ use crate::support::seed::{
     add_ledger_entry, attributes, create_material, fingerprinted_kek, ledger_attributes,
     ledger_entries, set_ledger_entry, tagged_kek,
 };
-use crate::support::{Browser, Kms};
+use crate::support::{ALICE, BOB, Browser, Kms, Oidc, USERS, free_port};
 
 const STATUS: &str = "[data-testid=ledger-status]";
 
 fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
+}
+
+/// The user a KMS without authentication resolves every request to.
+const ADMIN: &str = "admin";
+
+/// The user another KMIP client (the harness) records its entries as.
+fn seeder() -> UserId {
+    UserId::new("seed-client@example.com").unwrap()
 }
 
 /// Waits for the export result's ledger line to say it recorded; returns the entry id.
@@ -112,8 +121,18 @@ async fn ledger_an_export_is_read_back_by_kmip_and_seen_by_a_second_browser() {
     let after = now();
     let blob = ExportResult::download_material(&browser, "EncryptedKeyMaterial.bin").await;
 
+    let status = browser.wait_for_text(STATUS, |t| !t.is_empty()).await;
+    assert!(
+        status.starts_with(&format!(
+            "Recorded in the BYOK ledger on {key_id} (entry {id}) by {ADMIN}."
+        )),
+        "{status}"
+    );
     let entry = only_entry(&kms, &key_id);
     assert_eq!(entry.id, id);
+    // No authentication: /me names the KMS's default user, and the entry keeps it.
+    assert_eq!(kms.me(None).unwrap(), ADMIN);
+    assert_eq!(entry.recorded_by, UserId::new(ADMIN));
     assert_eq!(entry.aws_key_arn, Some(AwsKeyArn::parse(ARN).unwrap()));
     assert_eq!(entry.key_spec, AwsKeySpec::SymmetricDefault);
     assert_eq!(
@@ -181,6 +200,12 @@ async fn ledger_an_export_is_read_back_by_kmip_and_seen_by_a_second_browser() {
         .await;
     assert!(row.contains(&expected_expiry), "{row}");
     assert!(row.contains("not bound yet"), "{row}");
+    browser
+        .wait_for_text(
+            &format!("tr[data-entry-id='{id}'] [data-testid=entry-recorded-by]"),
+            |t| t == format!("recorded by {ADMIN}"),
+        )
+        .await;
     browser.assert_accessible("ledger page (one entry)").await;
     let second = Browser::start().await;
     LedgerPage::open(&second, &kms.url()).await;
@@ -192,6 +217,13 @@ async fn ledger_an_export_is_read_back_by_kmip_and_seen_by_a_second_browser() {
         })
         .await;
     assert!(details.contains(&sha256_hex(&kek_der)), "{details}");
+    let recorded = second
+        .wait_for_text("[data-testid=details-recorded]", |t| !t.is_empty())
+        .await;
+    assert!(
+        recorded.starts_with("Recorded ") && recorded.ends_with(&format!(" UTC by {ADMIN}")),
+        "{recorded}"
+    );
     second.assert_accessible("ledger page (entry open)").await;
     second.close().await;
     browser.close().await;
@@ -401,6 +433,10 @@ async fn ledger_localstack_aes_import_binds_confirms_verifies_and_flags_another_
         })
         .collect();
     assert_eq!(kinds, ["import", "same", "describe"], "{entry:?}");
+    assert!(
+        entry.events.iter().all(|e| e.by == UserId::new(ADMIN)),
+        "{entry:?}"
+    );
     assert_eq!(entry.key_material_id.as_deref(), Some(material_id.as_str()));
     LedgerPage::read_again(&browser).await;
     LedgerPage::state_of(&browser, &id, |t| t == "verified").await;
@@ -469,8 +505,12 @@ async fn ledger_localstack_aes_import_binds_confirms_verifies_and_flags_another_
     let registered = only_entry(&kms, &outside);
     assert_eq!(
         said,
-        format!("Registered on {outside} as entry {}.", registered.id)
+        format!(
+            "Registered on {outside} as entry {} by {ADMIN}.",
+            registered.id
+        )
     );
+    assert_eq!(registered.recorded_by, UserId::new(ADMIN));
     assert_eq!(
         registered.aws_key_arn.as_ref().unwrap().to_string(),
         other_arn
@@ -643,6 +683,7 @@ async fn ledger_two_browsers_exporting_one_key_at_once_both_survive() {
                         },
                         None,
                         now(),
+                        &seeder(),
                     );
                     add_ledger_entry(kms, key_id, &entry).expect("AddAttribute");
                     entry.id
@@ -693,6 +734,7 @@ fn seeded_entry(kms: &Kms, key_id: &str, expiration: Expiration, n: u8) -> Ledge
             description: None,
         }),
         now(),
+        &seeder(),
     );
     add_ledger_entry(kms, key_id, &entry).unwrap();
     entry
@@ -713,11 +755,13 @@ async fn ledger_an_entry_changed_by_another_client_after_the_page_read_it_keeps_
     let material_id = "cd".repeat(32);
     let mut theirs = entry.clone();
     theirs.key_material_id = Some(material_id.clone());
-    theirs.record(
+    let other_client = UserId::new("other-client@example.com").unwrap();
+    theirs.record_by(
         EventKind::ImportConfirmed {
             key_material_id: Some(material_id.clone()),
         },
         now() - Duration::minutes(5),
+        &other_client,
     );
     set_ledger_entry(&kms, &key_id, &theirs).unwrap();
 
@@ -738,6 +782,33 @@ async fn ledger_an_entry_changed_by_another_client_after_the_page_read_it_keeps_
     assert!(
         matches!(stored.events[2].kind, EventKind::SameMaterial { .. }),
         "{stored:?}"
+    );
+    // Who did what: the other client's event, then the page's two as admin.
+    let by: Vec<Option<&str>> = stored
+        .events
+        .iter()
+        .map(|e| e.by.as_ref().map(UserId::as_str))
+        .collect();
+    assert_eq!(
+        by,
+        [Some("other-client@example.com"), Some(ADMIN), Some(ADMIN)]
+    );
+    assert_eq!(stored.recorded_by, Some(seeder()));
+    LedgerPage::read_again(&browser).await;
+    LedgerPage::open_entry(&browser, &entry.id).await;
+    let events = browser
+        .visible_texts("[data-testid=details-events] li")
+        .await;
+    assert_eq!(events.len(), 3, "{events:?}");
+    assert!(
+        events[0].ends_with(" by other-client@example.com"),
+        "{events:?}"
+    );
+    assert!(events[0].contains("import confirmed"), "{events:?}");
+    assert!(events[1].ends_with(&format!(" by {ADMIN}")), "{events:?}");
+    assert!(
+        events[2].contains("same material proven (AES import) by admin"),
+        "{events:?}"
     );
     browser.close().await;
 }
@@ -847,17 +918,126 @@ async fn ledger_a_refused_record_is_said_plainly_and_the_export_still_works() {
         "{summary}"
     );
     let status = browser
-        .wait_for_text(STATUS, |t| t.starts_with("Not recorded"))
+        .wait_for_text(STATUS, |t| t.starts_with("This copy is not recorded"))
         .await;
+    // A missing right to write the key's attributes: said plainly, with the
+    // user the KMS sees, its reason, and who can record the copy later.
+    let user = kms.me(Some(&token)).unwrap();
     assert_eq!(
         status,
-        "Not recorded in the BYOK ledger: The KMS refused to record the entry on the key (403): Permission denied: no right to modify the attributes of denied. The wrapped key material above is fine; keep a note of which AWS key it goes to."
+        format!(
+            "This copy is not recorded in the BYOK ledger: The KMS does not let {user} write the attributes of {key_id}, where the BYOK ledger keeps its records (the server said: Permission denied: no right to modify the attributes of denied). The wrapped key material above is fine: import it as usual, and keep a note of which AWS key it goes to. The key's owner (or a user allowed to change this key's attributes) can record this copy later on the BYOK ledger: \"Register a copy made outside this app\" takes the KMS key id and AWS's describe-key output once the material is imported."
+        )
     );
+
     let blob = ExportResult::download_material(&browser, "EncryptedKeyMaterial.bin").await;
     assert!(!blob.is_empty());
     assert!(ledger_attributes(&kms, &key_id).is_empty());
     browser
         .assert_accessible("export result (not recorded)")
+        .await;
+    // The line's link leads to the ledger, where the register form is.
+    browser.click(&format!("{STATUS} a")).await;
+    browser
+        .wait_for_text("h1", |t| t == Page::Ledger.label())
+        .await;
+    browser
+        .wait_for_text(".register-copy summary", |t| {
+            t == "Register a copy made outside this app"
+        })
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ledger_a_user_who_may_export_but_not_change_the_key_gets_the_blob_and_the_owner_records_it()
+ {
+    // Alice owns the key and the KEK and lets bob export (and read) them only.
+    let oidc = Oidc::start(&USERS, free_port());
+    let mut kms = Kms::with_oidc(&oidc, &[ALICE]);
+    let (alice, bob) = (oidc.token_for(ALICE), oidc.token_for(BOB));
+    kms.token = Some(alice.clone());
+    let vendor = kms.vendor_id();
+    let key_id = create_material(&kms, &vendor, "lent", KeyMaterialSpec::Aes { bits: 256 });
+    tagged_kek(
+        &kms,
+        &vendor,
+        "kek-lent",
+        2048,
+        WrappingAlgorithm::RsaesOaepSha256,
+    );
+    kms.grant(Some(&alice), BOB, &key_id, &["export", "getattributes"])
+        .expect("alice lets bob export her key");
+    kms.grant(Some(&alice), BOB, "kek-lent", &["get", "getattributes"])
+        .expect("alice lets bob use her wrapping key");
+
+    // Bob (a bearer token in Settings) exports: the blob is his, the ledger
+    // line says plainly why this copy is not recorded and who can record it.
+    let browser = Browser::start().await;
+    browser.keep_secret(&alice);
+    browser.keep_secret(&bob);
+    browser.goto(&kms.ui_url(&Page::Ledger.href())).await;
+    Settings::use_server(&browser, "", &bob).await;
+    ExportPage::open(&browser, &kms, &key_id, "kek-lent").await;
+    let summary = ExportPage::export_and_wait(&browser).await;
+    assert!(summary.contains(&key_id), "{summary}");
+    let blob = ExportResult::download_material(&browser, "EncryptedKeyMaterial.bin").await;
+    assert!(!blob.is_empty());
+    let status = browser
+        .wait_for_text(STATUS, |t| t.starts_with("This copy is not recorded"))
+        .await;
+    // The KMS 5.28 answers bob's AddAttribute as if the key did not exist;
+    // bob can still read the key, so the line says it is a missing right.
+    assert_eq!(
+        status,
+        format!(
+            "This copy is not recorded in the BYOK ledger: The KMS does not let {BOB} write the attributes of {key_id}, where the BYOK ledger keeps its records (the server said: Object_Not_Found: object not found for identifier {key_id}). The wrapped key material above is fine: import it as usual, and keep a note of which AWS key it goes to. The key's owner (or a user allowed to change this key's attributes) can record this copy later on the BYOK ledger: \"Register a copy made outside this app\" takes the KMS key id and AWS's describe-key output once the material is imported."
+        )
+    );
+    assert!(ledger_attributes(&kms, &key_id).is_empty());
+    browser
+        .assert_accessible("export result (not recorded: no right)")
+        .await;
+
+    // Later, alice registers the copy from AWS's describe-key: it is hers.
+    Settings::use_server(&browser, "", &alice).await;
+    LedgerPage::open(&browser, &kms.url()).await;
+    browser.click(".register-copy summary").await;
+    browser
+        .fill(&browser.labelled(LedgerPage::REGISTER_KEY).await, &key_id)
+        .await;
+    let describe = crate::support::aws::create_key_output(AwsKeySpec::SymmetricDefault)
+        .replace("PendingImport", "Enabled");
+    browser
+        .paste(
+            &browser.labelled(LedgerPage::REGISTER_DESCRIBE).await,
+            &describe,
+        )
+        .await;
+    browser.click_button("Register the copy").await;
+    let said = browser
+        .wait_for_text(".register-copy .ok", |t| !t.is_empty())
+        .await;
+    let registered = only_entry(&kms, &key_id);
+    assert_eq!(
+        said,
+        format!(
+            "Registered on {key_id} as entry {} by {ALICE}.",
+            registered.id
+        )
+    );
+    assert_eq!(registered.recorded_by, UserId::new(ALICE));
+    assert!(matches!(registered.events[0].kind, EventKind::Registered));
+    assert_eq!(registered.events[0].by, UserId::new(ALICE));
+    LedgerPage::state_of(&browser, &registered.id, |t| !t.is_empty()).await;
+    browser
+        .wait_for_text(
+            &format!(
+                "tr[data-entry-id='{}'] [data-testid=entry-recorded-by]",
+                registered.id
+            ),
+            |t| t == format!("recorded by {ALICE}"),
+        )
         .await;
     browser.close().await;
 }
@@ -1112,6 +1292,7 @@ async fn ledger_a_key_agreement_key_cannot_prove_its_public_key_and_nothing_chan
         },
         None,
         now(),
+        &seeder(),
     );
     add_ledger_entry(&kms, &key_id, &entry).unwrap();
     let before = ledger_attributes(&kms, &key_id);

@@ -52,9 +52,10 @@ async fn each_flow_sends_the_fewest_requests() {
         ));
     };
 
-    // Import page load: how the KMS signs users in and who this is (header),
-    // whether they may import (before anything is typed), version, vendor id,
-    // the KEK list (one Locate, then one message).
+    // Import page load: who this is (header; how the KMS signs users in is
+    // asked too, of the proxy, which serves the UI itself), whether they may
+    // import (before anything is typed), version, vendor id, the KEK list
+    // (one Locate, then one message).
     browser
         .goto(&format!("{}{}", proxy.url(), Page::ImportKek.href()))
         .await;
@@ -63,7 +64,7 @@ async fn each_flow_sends_the_fewest_requests() {
     row("load /ui/aws/import-kek (2 KEKs)", &load);
     assert_eq!(
         counted(&load),
-        "GET /access/create × 1, GET /me × 1, GET /server-info × 1, GET /ui/auth_method × 1, \
+        "GET /access/create × 1, GET /me × 1, GET /server-info × 1, \
          Locate × 1, Query × 1, RequestMessage(GetAttributes × 2) × 1"
     );
 
@@ -109,20 +110,25 @@ async fn each_flow_sends_the_fewest_requests() {
     );
     assert_eq!(
         counted(&load),
-        "GET /access/obtained × 1, GET /me × 1, GET /server-info × 1, GET /ui/auth_method × 1, \
+        "GET /access/obtained × 1, GET /me × 1, GET /server-info × 1, \
          Locate × 1, Query × 1, RequestMessage(GetAttributes × 3) × 1"
     );
 
     // Export: the key and the KEK read again as they are now (one message),
     // then one Export (after the check: the server cannot make it wait on a
-    // comparison); then the ledger entry: added, read back, and read again once settled.
+    // comparison); then the ledger entry: who is acting (asked afresh: another
+    // tab may have signed in as someone else), added, read back, and read
+    // again once settled.
     ExportPage::export_and_wait(&browser).await;
     let export = settled(&proxy).await;
     let (submit, record) = export.split_at(2.min(export.len()));
     row("export click", submit);
     row("(then the ledger entry is recorded and checked)", record);
     assert_eq!(submit, ["RequestMessage(GetAttributes × 2)", "Export"]);
-    assert_eq!(record, ["AddAttribute", "GetAttributes", "GetAttributes"]);
+    assert_eq!(
+        record,
+        ["GET /me", "AddAttribute", "GetAttributes", "GetAttributes"]
+    );
     browser.close().await;
     println!("{}", report.join("\n"));
 }

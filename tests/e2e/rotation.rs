@@ -8,6 +8,7 @@
 
 use std::path::Path;
 
+use byok_ui::domain::account::UserId;
 use byok_ui::domain::arn::AwsKeyArn;
 use byok_ui::domain::aws_key_spec::AwsKeySpec;
 use byok_ui::domain::import_command::Expiration;
@@ -15,7 +16,7 @@ use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::ledger::{
     CommandOptions, EventKind, ExportRecord, LedgerEntry, LedgerState, new_entry_id, sha256_hex,
 };
-use byok_ui::domain::runbook::{Runbook, is_runbook_attribute};
+use byok_ui::domain::runbook::{Runbook, StepActor, is_runbook_attribute};
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::kmip;
 use byok_ui::routes::Page;
@@ -31,6 +32,13 @@ use crate::support::{Browser, Kms};
 
 const PASTE: &str = "AWS's output for this step";
 const NEXT: &str = "#step-title";
+/// The user a KMS without authentication resolves every request to.
+const ADMIN: &str = "admin";
+
+/// The user the harness records its seeded copies as (another KMIP client).
+fn seeder() -> UserId {
+    UserId::new("seed-client@example.com").unwrap()
+}
 
 /// Imports `material` into `arn` as the harness (not the page) would have
 /// earlier, and records that copy in the ledger of `key_id`, confirmed.
@@ -82,13 +90,15 @@ fn seed_copy(
             description: None,
         }),
         now,
+        &seeder(),
     );
     entry.key_material_id = Some(material_id.clone()).filter(|m| !m.is_empty());
-    entry.record(
+    entry.record_by(
         EventKind::ImportConfirmed {
             key_material_id: entry.key_material_id.clone(),
         },
         now,
+        &seeder(),
     );
     add_ledger_entry(kms, key_id, &entry).unwrap();
     (material_id, entry)
@@ -362,6 +372,18 @@ async fn rotation_single_region_symmetric_key_rotates_to_new_material_on_demand(
         .assert_accessible("a completed rotation runbook")
         .await;
     browser.audit_page().await;
+    let done_by = browser
+        .visible_texts("[data-testid=runbook-steps] [data-testid=step-done-by]")
+        .await;
+    assert!(!done_by.is_empty());
+    assert!(
+        done_by.iter().all(|t| t == &format!("— by {ADMIN}")),
+        "{done_by:?}"
+    );
+    let started = browser
+        .wait_for_text("[data-testid=runbook-started]", |t| !t.is_empty())
+        .await;
+    assert!(started.ends_with(&format!(" UTC by {ADMIN}.")), "{started}");
 
     // AWS: the current material changed; old ciphertext still decrypts.
     let described: Value = serde_json::from_str(&described).unwrap();
@@ -418,6 +440,25 @@ async fn rotation_single_region_symmetric_key_rotates_to_new_material_on_demand(
         runbook.preserved.get("approved_by"),
         Some(&Value::from("second operator"))
     );
+    // Who did what: every step, the new copy and the old copy's rotation
+    // recorded as the KMS's default user; the seeded copy keeps its own.
+    let admin = UserId::new(ADMIN).unwrap();
+    assert_eq!(runbook.started_by.as_ref(), Some(&admin));
+    for step in runbook.steps(OffsetDateTime::now_utc()) {
+        assert_eq!(
+            runbook.step_actor(&step.id),
+            StepActor::By(admin.clone()),
+            "{step:?}"
+        );
+    }
+    assert_eq!(new_entries[0].recorded_by.as_ref(), Some(&admin));
+    assert_eq!(old_entry.recorded_by, Some(seeder()));
+    let old_by: Vec<Option<&str>> = old_entry
+        .events
+        .iter()
+        .map(|e| e.by.as_ref().map(UserId::as_str))
+        .collect();
+    assert_eq!(old_by, [Some(seeder().as_str()), Some(ADMIN)]);
 
     // The ledger shows both copies once each, and no drift.
     LedgerPage::open(&browser, &kms.url()).await;
@@ -540,6 +581,17 @@ async fn rotation_multi_region_replicas_then_rotation_across_regions_resumed_in_
             t.starts_with("Runbook complete")
         })
         .await;
+    // Who did what: the primary's steps before this runbook, the replica's by admin.
+    let steps = browser
+        .visible_texts("[data-testid=runbook-steps] li")
+        .await;
+    for expected in [
+        "done: eu-west-3 (primary): wrapping key and import token — before this runbook (the primary's own import)",
+        "done: us-east-1 (replica): wrapping key and import token — by admin",
+        "done: us-east-1: import-key-material, then paste its output — by admin",
+    ] {
+        assert!(steps.iter().any(|s| s == expected), "{expected}: {steps:?}");
+    }
     let replica_arn = arn.replace(":eu-west-3:", ":us-east-1:");
     let from_primary = encrypt(&stack, &cwd, &arn, b"across regions");
     assert_eq!(
@@ -574,7 +626,7 @@ async fn rotation_multi_region_replicas_then_rotation_across_regions_resumed_in_
     assert!(
         steps
             .iter()
-            .any(|s| s == "done: eu-west-3: import-key-material, then paste its output"),
+            .any(|s| s == "done: eu-west-3: import-key-material, then paste its output — by admin"),
         "{steps:?}"
     );
     assert!(
@@ -782,6 +834,7 @@ async fn rotation_a_rekey_made_directly_on_the_kms_is_flagged_as_drift_on_the_le
         },
         None,
         now,
+        &seeder(),
     );
     entry.key_material_id = Some("1".repeat(64));
     add_ledger_entry(&kms, &key_id, &entry).unwrap();

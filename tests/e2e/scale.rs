@@ -71,7 +71,9 @@ async fn two_hundred_keks_are_listed_in_a_constant_number_of_requests() {
     let browser = browser_behind(&proxy, &token).await;
     let message = format!("RequestMessage(GetAttributes × {KEKS})");
 
-    // The import page lists every KEK: one Locate, then one message describing them all.
+    // The import page lists every KEK: one Locate, then one message describing
+    // them all (beside them, the header's /me and the import right, whatever
+    // the number of KEKs).
     browser
         .goto(&format!("{}{}", proxy.url(), Page::ImportKek.href()))
         .await;
@@ -79,10 +81,13 @@ async fn two_hundred_keks_are_listed_in_a_constant_number_of_requests() {
     let load = settled(&proxy).await;
     assert_eq!(
         counted(&load),
-        format!("GET /server-info × 1, Locate × 1, Query × 1, {message} × 1")
+        format!(
+            "GET /access/create × 1, GET /me × 1, GET /server-info × 1, Locate × 1, Query × 1, {message} × 1"
+        )
     );
 
-    // The export page: the KEK picker lists them all (the key browser stays closed).
+    // The export page: the KEK picker lists them all (the key browser stays
+    // closed); beside them, the header's /me and the keys shared with the user.
     browser
         .goto(&format!(
             "{}{}?key=aes-0001&kek=kek-0001",
@@ -95,7 +100,9 @@ async fn two_hundred_keks_are_listed_in_a_constant_number_of_requests() {
     assert!(load.len() <= 6, "{load:?}");
     assert_eq!(
         counted(&load),
-        format!("GET /server-info × 1, Locate × 1, Query × 1, {message} × 1")
+        format!(
+            "GET /access/obtained × 1, GET /me × 1, GET /server-info × 1, Locate × 1, Query × 1, {message} × 1"
+        )
     );
 
     // A KEK deleted between the Locate and the describe: its row says so, the others are listed.

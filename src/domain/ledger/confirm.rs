@@ -3,6 +3,7 @@
 
 use time::OffsetDateTime;
 
+use super::super::account::UserId;
 use super::super::arn::AwsKeyArn;
 use super::super::aws_key_spec::AwsKeySpec;
 use super::super::aws_outputs::{
@@ -29,10 +30,11 @@ pub fn confirm(
     entry: &LedgerEntry,
     output: &AwsOutput,
     now: OffsetDateTime,
+    by: &UserId,
 ) -> Result<Confirmation, String> {
     match output {
-        AwsOutput::Import(import) => Ok(confirm_import(entry, import, now)),
-        AwsOutput::DescribeKey(describe) => Ok(confirm_describe(entry, describe, now)),
+        AwsOutput::Import(import) => Ok(confirm_import(entry, import, now, by)),
+        AwsOutput::DescribeKey(describe) => Ok(confirm_describe(entry, describe, now, by)),
         AwsOutput::KeyRotations(_) => Err(
             "list-key-rotations lists every material of the key: it is reconciled against all the key's entries, not confirmed on one."
                 .to_owned(),
@@ -82,7 +84,12 @@ fn key_discrepancies(entry: &LedgerEntry, found: &KeyRef, command: &str) -> Vec<
     }]
 }
 
-fn confirm_import(entry: &LedgerEntry, import: &ImportOutput, now: OffsetDateTime) -> Confirmation {
+fn confirm_import(
+    entry: &LedgerEntry,
+    import: &ImportOutput,
+    now: OffsetDateTime,
+    by: &UserId,
+) -> Confirmation {
     let mut entry = entry.clone();
     let mut notes = Vec::new();
     let mut discrepancies = key_discrepancies(&entry, &import.key, "import-key-material");
@@ -105,28 +112,31 @@ fn confirm_import(entry: &LedgerEntry, import: &ImportOutput, now: OffsetDateTim
             notes.push(format!("The entry now names the AWS key {arn}."));
         }
         entry.key_material_id = Some(import.key_material_id.clone());
-        entry.record(
+        entry.record_by(
             EventKind::ImportConfirmed {
                 key_material_id: Some(import.key_material_id.clone()),
             },
             now,
+            by,
         );
         if entry.key_spec == AwsKeySpec::SymmetricDefault {
-            entry.record(
+            entry.record_by(
                 EventKind::SameMaterial {
                     proof: Proof::AesImport,
                 },
                 now,
+                by,
             );
             notes.push(Proof::AesImport.describe().to_owned());
         }
     } else {
-        entry.record(
+        entry.record_by(
             EventKind::Mismatch {
                 source: "import-key-material".to_owned(),
                 discrepancies: discrepancies.clone(),
             },
             now,
+            by,
         );
     }
     Confirmation {
@@ -233,17 +243,19 @@ fn confirm_describe(
     entry: &LedgerEntry,
     describe: &DescribeKeyOutput,
     now: OffsetDateTime,
+    by: &UserId,
 ) -> Confirmation {
     let mut entry = entry.clone();
     let mut notes = Vec::new();
     let discrepancies = describe_key_discrepancies(&entry, describe);
     if !discrepancies.is_empty() {
-        entry.record(
+        entry.record_by(
             EventKind::Mismatch {
                 source: "describe-key".to_owned(),
                 discrepancies: discrepancies.clone(),
             },
             now,
+            by,
         );
         return Confirmation {
             entry,
@@ -269,7 +281,7 @@ fn confirm_describe(
         )),
         _ => {}
     }
-    entry.record(
+    entry.record_by(
         EventKind::DescribeConfirmed {
             key_state: describe.key_state.clone(),
             current_key_material_id: describe.current_key_material_id.clone(),
@@ -277,6 +289,7 @@ fn confirm_describe(
             valid_to: describe.valid_to.map(whole_seconds),
         },
         now,
+        by,
     );
     Confirmation {
         entry,
@@ -285,23 +298,30 @@ fn confirm_describe(
     }
 }
 
-/// A copy made outside this app (e.g. with the AWS CLI), registered on a KMS
-/// key from describe-key's output. It has no export record; its command
-/// options are what AWS reports.
-pub fn register_from_describe_key(
-    id: String,
-    describe: &DescribeKeyOutput,
-    now: OffsetDateTime,
-) -> Result<LedgerEntry, String> {
+/// Whether describe-key's output is of a key a copy can be registered for
+/// (imported material of a spec this app exports): its key spec, or why not.
+pub fn check_registrable(describe: &DescribeKeyOutput) -> Result<AwsKeySpec, String> {
     if let Some(origin) = describe.origin.as_deref().filter(|o| *o != "EXTERNAL") {
         return Err(format!(
             "This key's Origin is {origin}: AWS made its material, so it is not a copy of a KMS key. Register a key created with --origin EXTERNAL."
         ));
     }
     let spec_name = describe.key_spec.as_deref().unwrap_or_default();
-    let key_spec = AwsKeySpec::parse(spec_name).ok_or_else(|| {
+    AwsKeySpec::parse(spec_name).ok_or_else(|| {
         format!("This key's spec \"{spec_name}\" is not one this app exports (SYMMETRIC_DEFAULT, HMAC_*, RSA_*, ECC_*).")
-    })?;
+    })
+}
+
+/// A copy made outside this app (e.g. with the AWS CLI), registered on a KMS
+/// key from describe-key's output. It has no export record; its command
+/// options are what AWS reports. `by` is who registers it.
+pub fn register_from_describe_key(
+    id: String,
+    describe: &DescribeKeyOutput,
+    now: OffsetDateTime,
+    by: &UserId,
+) -> Result<LedgerEntry, String> {
+    let key_spec = check_registrable(describe)?;
     let expiration = match (describe.expiration_model.as_deref(), describe.valid_to) {
         (Some("KEY_MATERIAL_EXPIRES"), Some(valid_to)) => {
             Some(Expiration::ExpiresOn(valid_to.date()))
@@ -314,6 +334,7 @@ pub fn register_from_describe_key(
         aws_key_arn: Some(describe.arn.clone()),
         key_spec,
         recorded_at: whole_seconds(now),
+        recorded_by: Some(by.clone()),
         export: None,
         command: expiration.map(|expiration| super::CommandOptions {
             expiration,
@@ -324,8 +345,8 @@ pub fn register_from_describe_key(
         events: Vec::new(),
         preserved: Default::default(),
     };
-    entry.record(EventKind::Registered, now);
-    entry.record(
+    entry.record_by(EventKind::Registered, now, by);
+    entry.record_by(
         EventKind::DescribeConfirmed {
             key_state: describe.key_state.clone(),
             current_key_material_id: describe.current_key_material_id.clone(),
@@ -333,17 +354,19 @@ pub fn register_from_describe_key(
             valid_to: describe.valid_to.map(whole_seconds),
         },
         now,
+        by,
     );
     // A key AWS cannot use (PendingImport, Disabled, …) is registered as it
     // is, and shows as a mismatch with what to do.
     let discrepancies = describe_key_discrepancies(&entry, describe);
     if !discrepancies.is_empty() {
-        entry.record(
+        entry.record_by(
             EventKind::Mismatch {
                 source: "describe-key".to_owned(),
                 discrepancies,
             },
             now,
+            by,
         );
     }
     Ok(entry)
@@ -445,7 +468,7 @@ mod tests {
     use super::super::super::aws_outputs::{
         parse_aws_output, parse_describe_key, parse_key_rotations,
     };
-    use super::super::tests::entry;
+    use super::super::tests::{alice, entry};
     use super::super::{CommandOptions, LedgerState, new_entry_id};
     use super::*;
 
@@ -466,7 +489,13 @@ mod tests {
 
     #[test]
     fn import_output_binds_the_material_and_proves_aes() {
-        let c = confirm(&our_entry(), &output("import-key-material.json"), NOW).unwrap();
+        let c = confirm(
+            &our_entry(),
+            &output("import-key-material.json"),
+            NOW,
+            &alice(),
+        )
+        .unwrap();
         assert!(c.discrepancies.is_empty());
         assert_eq!(c.entry.key_material_id.as_deref(), Some(CURRENT));
         assert_eq!(c.entry.state(NOW), LedgerState::Verified);
@@ -474,12 +503,12 @@ mod tests {
 
         let mut rsa = our_entry();
         rsa.key_spec = AwsKeySpec::Rsa(2048);
-        let c = confirm(&rsa, &output("import-key-material.json"), NOW).unwrap();
+        let c = confirm(&rsa, &output("import-key-material.json"), NOW, &alice()).unwrap();
         assert_eq!(c.entry.state(NOW), LedgerState::Imported);
 
         let mut unnamed = our_entry();
         unnamed.aws_key_arn = None;
-        let c = confirm(&unnamed, &output("import-key-material.json"), NOW).unwrap();
+        let c = confirm(&unnamed, &output("import-key-material.json"), NOW, &alice()).unwrap();
         assert_eq!(c.entry.aws_key_arn.unwrap().as_str(), ARN);
     }
 
@@ -487,7 +516,7 @@ mod tests {
     fn an_import_of_other_material_or_into_another_key_is_a_mismatch() {
         let mut bound = our_entry();
         bound.key_material_id = Some(FIRST.into());
-        let c = confirm(&bound, &output("import-key-material.json"), NOW).unwrap();
+        let c = confirm(&bound, &output("import-key-material.json"), NOW, &alice()).unwrap();
         assert!(
             c.discrepancies[0]
                 .problem
@@ -497,13 +526,19 @@ mod tests {
         assert_eq!(c.entry.state(NOW).label(), "mismatch");
 
         let other_region = entry(); // eu-west-3, another key id
-        let c = confirm(&other_region, &output("import-key-material.json"), NOW).unwrap();
+        let c = confirm(
+            &other_region,
+            &output("import-key-material.json"),
+            NOW,
+            &alice(),
+        )
+        .unwrap();
         assert!(c.discrepancies[0].problem.contains("about another key"));
         assert!(c.discrepancies[0].fix.contains("--region eu-west-3"));
         let mut replica = our_entry();
         replica.aws_key_arn =
             Some(AwsKeyArn::parse(&ARN.replace("us-west-2", "eu-west-1")).unwrap());
-        let c = confirm(&replica, &output("import-key-material.json"), NOW).unwrap();
+        let c = confirm(&replica, &output("import-key-material.json"), NOW, &alice()).unwrap();
         assert_eq!(
             c.discrepancies[0].problem,
             "This import-key-material output is from Region us-west-2; this entry's copy is in eu-west-1."
@@ -512,7 +547,7 @@ mod tests {
 
     #[test]
     fn describe_key_confirms_or_lists_each_mismatch_with_a_fix() {
-        let c = confirm(&our_entry(), &output("describe-key.json"), NOW).unwrap();
+        let c = confirm(&our_entry(), &output("describe-key.json"), NOW, &alice()).unwrap();
         assert_eq!(c.discrepancies, vec![]);
         assert_eq!(c.entry.key_material_id.as_deref(), Some(CURRENT));
         assert_eq!(c.entry.state(NOW), LedgerState::Imported);
@@ -571,7 +606,7 @@ mod tests {
         let mut older = our_entry();
         older.key_material_id = Some(FIRST.into());
         older.command.as_mut().unwrap().expiration = Expiration::ExpiresOn(date!(2026 - 12 - 31));
-        let c = confirm(&older, &output("describe-key.json"), NOW).unwrap();
+        let c = confirm(&older, &output("describe-key.json"), NOW, &alice()).unwrap();
         assert!(c.discrepancies.is_empty());
         assert!(c.notes[0].contains("a rotation made another material current"));
         // A mismatch is recorded, then cleared by a later good describe-key.
@@ -580,23 +615,28 @@ mod tests {
             None,
         )
         .unwrap();
-        let c = confirm(&our_entry(), &bad, NOW).unwrap();
+        let c = confirm(&our_entry(), &bad, NOW, &alice()).unwrap();
         assert_eq!(c.entry.state(NOW).label(), "mismatch");
-        let c = confirm(&c.entry, &output("describe-key.json"), NOW).unwrap();
+        let c = confirm(&c.entry, &output("describe-key.json"), NOW, &alice()).unwrap();
         assert_eq!(c.entry.state(NOW), LedgerState::Imported);
     }
 
     #[test]
     fn other_outputs_are_sent_elsewhere() {
         assert!(
-            confirm(&our_entry(), &output("get-public-key.json"), NOW)
+            confirm(&our_entry(), &output("get-public-key.json"), NOW, &alice())
                 .unwrap_err()
                 .contains("sameness")
         );
         assert!(
-            confirm(&our_entry(), &output("list-key-rotations.json"), NOW)
-                .unwrap_err()
-                .contains("reconciled")
+            confirm(
+                &our_entry(),
+                &output("list-key-rotations.json"),
+                NOW,
+                &alice()
+            )
+            .unwrap_err()
+            .contains("reconciled")
         );
     }
 
@@ -604,7 +644,7 @@ mod tests {
     fn a_copy_made_elsewhere_is_registered_from_describe_key() {
         let describe = parse_describe_key(&fixture("describe-key-hmac.json")).unwrap();
         let id = new_entry_id(NOW, [1; 6]);
-        let e = register_from_describe_key(id.clone(), &describe, NOW).unwrap();
+        let e = register_from_describe_key(id.clone(), &describe, NOW, &alice()).unwrap();
         assert_eq!(e.key_spec, AwsKeySpec::parse("HMAC_256").unwrap());
         assert_eq!(e.export, None);
         assert_eq!(e.valid_to(), Some(datetime!(2027-01-31 00:00 UTC)));
@@ -617,7 +657,8 @@ mod tests {
             "\"KeyState\": \"PendingImport\"",
         ))
         .unwrap();
-        let waiting = register_from_describe_key(new_entry_id(NOW, [2; 6]), &pending, NOW).unwrap();
+        let waiting =
+            register_from_describe_key(new_entry_id(NOW, [2; 6]), &pending, NOW, &alice()).unwrap();
         assert!(
             matches!(&waiting.state(NOW), LedgerState::Mismatch(d) if d[0].problem.contains("PendingImport")),
             "{:?}",
@@ -625,7 +666,7 @@ mod tests {
         );
         let aws_made = parse_describe_key(&fixture("describe-key-multi-region.json")).unwrap();
         assert!(
-            register_from_describe_key(id, &aws_made, NOW)
+            register_from_describe_key(id, &aws_made, NOW, &alice())
                 .unwrap_err()
                 .contains("Origin is AWS_KMS")
         );

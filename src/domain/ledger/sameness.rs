@@ -11,6 +11,7 @@ use der::oid::ObjectIdentifier;
 use spki::SubjectPublicKeyInfoRef;
 use time::OffsetDateTime;
 
+use super::super::account::UserId;
 use super::super::arn::AwsKeyArn;
 use super::super::aws_cli::describe_key;
 use super::super::aws_key_spec::AwsKeySpec;
@@ -191,9 +192,10 @@ fn record(
     proof: Proof,
     verdict: &Sameness,
     now: OffsetDateTime,
+    by: &UserId,
 ) -> LedgerEntry {
     let mut entry = entry.clone();
-    entry.record(
+    entry.record_by(
         match verdict {
             Sameness::Same => EventKind::SameMaterial { proof },
             Sameness::Different(reason) => EventKind::DifferentMaterial {
@@ -202,6 +204,7 @@ fn record(
             },
         },
         now,
+        by,
     );
     entry
 }
@@ -257,9 +260,10 @@ pub fn prove_public_key(
     output: &PublicKeyOutput,
     kms_verdict: Sameness,
     now: OffsetDateTime,
+    by: &UserId,
 ) -> Result<(LedgerEntry, Sameness), String> {
     let verdict = check_public_key_output(entry, output)?.unwrap_or(kms_verdict);
-    Ok((record(entry, Proof::PublicKey, &verdict, now), verdict))
+    Ok((record(entry, Proof::PublicKey, &verdict, now, by), verdict))
 }
 
 /// Checks generate-mac's output against the KMS's MAC of the same message
@@ -270,6 +274,7 @@ pub fn prove_mac(
     output: &MacOutput,
     kms_mac: &[u8],
     now: OffsetDateTime,
+    by: &UserId,
 ) -> Result<(LedgerEntry, Sameness), String> {
     let AwsKeySpec::Hmac(hash) = entry.key_spec else {
         return Err(format!(
@@ -279,7 +284,7 @@ pub fn prove_mac(
     };
     refuse_other_key(entry, &output.key, "generate-mac")?;
     let verdict = compare_mac(output, mac_algorithm_name(hash), kms_mac);
-    Ok((record(entry, Proof::Mac, &verdict, now), verdict))
+    Ok((record(entry, Proof::Mac, &verdict, now, by), verdict))
 }
 
 #[cfg(test)]
@@ -289,7 +294,7 @@ mod tests {
     use super::super::super::aws_outputs::tests::fixture;
     use super::super::super::aws_outputs::{parse_mac, parse_public_key};
     use super::super::LedgerState;
-    use super::super::tests::entry;
+    use super::super::tests::{alice, entry};
     use super::*;
 
     const NOW: OffsetDateTime = datetime!(2026-11-28 12:10 UTC);
@@ -393,7 +398,8 @@ mod tests {
         let output = parse_public_key(&fixture("get-public-key.json")).unwrap();
         let e = asymmetric(AwsKeySpec::parse("ECC_NIST_P256").unwrap());
         assert_eq!(check_public_key_output(&e, &output), Ok(None));
-        let (proven, verdict) = prove_public_key(&e, &output, Sameness::Same, NOW).unwrap();
+        let (proven, verdict) =
+            prove_public_key(&e, &output, Sameness::Same, NOW, &alice()).unwrap();
         assert_eq!(verdict, Sameness::Same);
         assert_eq!(proven.state(NOW), LedgerState::Verified);
         let (flagged, verdict) = prove_public_key(
@@ -401,6 +407,7 @@ mod tests {
             &output,
             Sameness::Different("signature invalid".into()),
             NOW,
+            &alice(),
         )
         .unwrap();
         assert_eq!(verdict, Sameness::Different("signature invalid".into()));
@@ -414,7 +421,7 @@ mod tests {
             check_public_key_output(&rsa, &output),
             Ok(Some(expected.clone()))
         );
-        let (_, verdict) = prove_public_key(&rsa, &output, Sameness::Same, NOW).unwrap();
+        let (_, verdict) = prove_public_key(&rsa, &output, Sameness::Same, NOW, &alice()).unwrap();
         assert_eq!(verdict, expected);
         // Another curve in the key itself (KeySpec edited to match).
         let mut other_curve = output.clone();
@@ -424,7 +431,7 @@ mod tests {
             Ok(Some(Sameness::Different(r))) if r.contains("another algorithm")
         ));
         assert!(
-            prove_public_key(&entry(), &output, Sameness::Same, NOW)
+            prove_public_key(&entry(), &output, Sameness::Same, NOW, &alice())
                 .unwrap_err()
                 .contains("the successful import is the proof")
         );
@@ -432,7 +439,7 @@ mod tests {
         elsewhere.aws_key_arn =
             Some(AwsKeyArn::parse(&ARN.replace("us-west-2", "eu-west-3")).unwrap());
         assert!(
-            prove_public_key(&elsewhere, &output, Sameness::Same, NOW)
+            prove_public_key(&elsewhere, &output, Sameness::Same, NOW, &alice())
                 .unwrap_err()
                 .contains("from Region us-west-2")
         );
@@ -448,19 +455,19 @@ mod tests {
             hmac::Hmac::<sha2::Sha256>::new_from_slice(&(0..32).collect::<Vec<u8>>()).unwrap();
         hmac.update(&(1..=32).collect::<Vec<u8>>());
         let kms_mac = hmac.finalize().into_bytes().to_vec();
-        let (proven, verdict) = prove_mac(&e, &output, &kms_mac, NOW).unwrap();
+        let (proven, verdict) = prove_mac(&e, &output, &kms_mac, NOW, &alice()).unwrap();
         assert_eq!(verdict, Sameness::Same);
         assert_eq!(proven.state(NOW), LedgerState::Verified);
         let mut wrong = kms_mac.clone();
         wrong[0] ^= 1;
-        let (flagged, verdict) = prove_mac(&e, &output, &wrong, NOW).unwrap();
+        let (flagged, verdict) = prove_mac(&e, &output, &wrong, NOW, &alice()).unwrap();
         assert!(
             matches!(verdict, Sameness::Different(r) if r.contains("MACs of the same message differ"))
         );
         assert_eq!(flagged.state(NOW).label(), "mismatch");
         let e384 = asymmetric(AwsKeySpec::parse("HMAC_384").unwrap());
-        let (_, verdict) = prove_mac(&e384, &output, &kms_mac, NOW).unwrap();
+        let (_, verdict) = prove_mac(&e384, &output, &kms_mac, NOW, &alice()).unwrap();
         assert!(matches!(verdict, Sameness::Different(r) if r.contains("asked for HMAC_SHA_384")));
-        assert!(prove_mac(&entry(), &output, &kms_mac, NOW).is_err());
+        assert!(prove_mac(&entry(), &output, &kms_mac, NOW, &alice()).is_err());
     }
 }
