@@ -15,7 +15,7 @@ use crate::support::static_site::StaticSite;
 use crate::support::unwrap::unwrap;
 use crate::support::{
     Browser, KMS_VERSION, Kms, KmsOptions, SUBFOLDER_BASE, copy_dir, dist_dir, scratch_dir,
-    subfolder_dist_dir,
+    stock_ui_with_byok_beside, subfolder_dist_dir,
 };
 
 const VERSION: &str = "[data-testid=server-version]";
@@ -203,19 +203,6 @@ async fn a_browser_without_decompression_stream_is_told_which_browsers_work() {
     assert!(browser.visible_texts("h1").await.is_empty());
     browser.screenshot("bundle-no-decompression-stream").await;
     browser.close().await;
-}
-
-/// A stand-in for the stock Cosmian UI with this bundle in its `byok/` folder.
-fn stock_ui_with_byok_beside() -> PathBuf {
-    let folder = scratch_dir("stock-ui");
-    fs::write(
-        folder.join("index.html"),
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Stock UI</title></head>\
-         <body><h1>Stock Cosmian KMS UI (stand-in)</h1></body></html>",
-    )
-    .unwrap();
-    copy_dir(&subfolder_dist_dir(), &folder.join("byok"));
-    folder
 }
 
 #[tokio::test(flavor = "multi_thread")]

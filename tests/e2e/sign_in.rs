@@ -19,8 +19,8 @@ use crate::support::pages::{ExportPage, ExportResult, ImportKekPage, LedgerPage}
 use crate::support::seed::{create_material, ledger_attributes, tagged_kek};
 use crate::support::unwrap::unwrap;
 use crate::support::{
-    ALICE, BOB, Browser, KMS_VERSION, Kms, Oidc, USERS, copy_dir, free_port, password_of,
-    scratch_dir, subfolder_dist_dir,
+    ALICE, BOB, Browser, KMS_VERSION, Kms, Oidc, USERS, free_port, password_of,
+    stock_ui_with_byok_beside,
 };
 
 const ACCOUNT: &str = "[data-testid=account]";
@@ -61,12 +61,19 @@ async fn through_sign_in(browser: &Browser, oidc: &Oidc, user: &str, path: &str)
     account_reads(browser, |t| t.contains(&format!("Signed in as {user}"))).await;
 }
 
-/// get-parameters-for-import's JSON for a fresh wrapping key, valid 24 h.
-fn parameters() -> (RsaPrivateKey, String) {
+/// Pastes get-parameters-for-import's JSON for a fresh wrapping key (valid
+/// 24 h) in the import page's key field and waits for its analysis; returns
+/// the field and the JSON.
+async fn paste_parameters(browser: &Browser) -> (String, String) {
     let kek = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
     let valid_to = OffsetDateTime::now_utc() + time::Duration::hours(24);
     let json = get_parameters_output(ARN, &kek, b"import-token", valid_to);
-    (kek, json)
+    let field = browser.labelled(ImportKekPage::KEK).await;
+    browser.paste(&field, &json).await;
+    browser
+        .wait_for_text("#kek-analysis", |t| t.starts_with("RSA "))
+        .await;
+    (field, json)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -159,12 +166,7 @@ async fn a_session_that_ends_mid_form_keeps_the_form_and_offers_sign_in_again() 
     browser.click(HEADER_SIGN_IN).await;
     through_sign_in(&browser, &oidc, ALICE, &Page::ImportKek.href()).await;
 
-    let (_kek, json) = parameters();
-    let field = browser.labelled(ImportKekPage::KEK).await;
-    browser.paste(&field, &json).await;
-    browser
-        .wait_for_text("#kek-analysis", |t| t.starts_with("RSA "))
-        .await;
+    let (field, json) = paste_parameters(&browser).await;
     ImportKekPage::choose_algorithm(&browser, WrappingAlgorithm::RsaesOaepSha256).await;
     browser.fill("#kms-id", "kek-after-sign-in").await;
 
@@ -223,12 +225,7 @@ async fn an_operator_is_told_before_sending_that_importing_a_wrapping_key_is_not
             && notice.contains("Create"),
         "{notice}"
     );
-    let (_kek, json) = parameters();
-    let field = browser.labelled(ImportKekPage::KEK).await;
-    browser.paste(&field, &json).await;
-    browser
-        .wait_for_text("#kek-analysis", |t| t.starts_with("RSA "))
-        .await;
+    paste_parameters(&browser).await;
     browser.record_requests().await;
     browser.click("form.import-kek button[type=submit]").await;
     let refusal = browser
@@ -242,19 +239,6 @@ async fn an_operator_is_told_before_sending_that_importing_a_wrapping_key_is_not
     assert_eq!(kms.object_ids(), before, "nothing was imported");
     browser.screenshot("sign-in-operator-refused").await;
     browser.close().await;
-}
-
-/// The stock UI stand-in with this bundle in its `byok/` folder.
-fn stock_ui_with_byok_beside() -> std::path::PathBuf {
-    let folder = scratch_dir("stock-ui-oidc");
-    std::fs::write(
-        folder.join("index.html"),
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Stock UI</title></head>\
-         <body><h1>Stock Cosmian KMS UI (stand-in)</h1></body></html>",
-    )
-    .unwrap();
-    copy_dir(&subfolder_dist_dir(), &folder.join("byok"));
-    folder
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -384,11 +384,7 @@ impl Kms {
         object_id: &str,
         operations: &[&str],
     ) -> Result<Value, (u16, String)> {
-        self.post_json(
-            "/access/grant",
-            &json!({"user_id": user_id, "unique_identifier": object_id, "operation_types": operations}),
-            token,
-        )
+        self.change_access("/access/grant", token, user_id, object_id, operations)
     }
 
     /// The caller withdraws what [`Kms::grant`] gave: `POST /access/revoke`.
@@ -399,8 +395,19 @@ impl Kms {
         object_id: &str,
         operations: &[&str],
     ) -> Result<Value, (u16, String)> {
+        self.change_access("/access/revoke", token, user_id, object_id, operations)
+    }
+
+    fn change_access(
+        &self,
+        route: &str,
+        token: Option<&str>,
+        user_id: &str,
+        object_id: &str,
+        operations: &[&str],
+    ) -> Result<Value, (u16, String)> {
         self.post_json(
-            "/access/revoke",
+            route,
             &json!({"user_id": user_id, "unique_identifier": object_id, "operation_types": operations}),
             token,
         )

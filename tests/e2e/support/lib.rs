@@ -24,5 +24,6 @@ pub use browser::{ARROW_DOWN, Browser, ENTER, SPACE, TAB};
 pub use kms::{KMS_VERSION, Kms, KmsOidc, KmsOptions, KmsUiClient, same_dir};
 pub use oidc::{ALICE, BOB, CAROL, Oidc, OidcOptions, USERS, password_of};
 pub use paths::{
-    SUBFOLDER_BASE, copy_dir, dist_dir, fixture, free_port, scratch_dir, subfolder_dist_dir,
+    SUBFOLDER_BASE, copy_dir, dist_dir, fixture, free_port, scratch_dir, stock_ui_with_byok_beside,
+    subfolder_dist_dir,
 };

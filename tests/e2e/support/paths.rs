@@ -100,3 +100,18 @@ pub fn copy_dir(from: &Path, to: &Path) {
 pub fn fixture(name: &str) -> PathBuf {
     workspace().join("tests").join("fixtures").join(name)
 }
+
+/// A stand-in for the stock Cosmian UI (one heading) with this bundle, built
+/// for `/ui/byok/`, in its `byok/` folder: what the KMS serves at `/ui` when
+/// the bundle is installed beside its own UI.
+pub fn stock_ui_with_byok_beside() -> PathBuf {
+    let folder = scratch_dir("stock-ui");
+    fs::write(
+        folder.join("index.html"),
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Stock UI</title></head>\
+         <body><h1>Stock Cosmian KMS UI (stand-in)</h1></body></html>",
+    )
+    .unwrap();
+    copy_dir(&subfolder_dist_dir(), &folder.join("byok"));
+    folder
+}
