@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use time::OffsetDateTime;
 
 use crate::client::{KmsClient, RequestError};
+use crate::domain::account::usable_ids;
 use crate::domain::kek_tags::{AWS_TAG, KekTags, KekValidity, read_kek_tags};
 use crate::kmip::{self, AttributeReference, LocateRequest, ObjectAttributes};
 
@@ -236,6 +237,14 @@ pub async fn list_object_ids(client: &KmsClient) -> Result<Vec<String>, RequestE
     Ok(ids)
 }
 
+/// [`list_object_ids`] without the objects shared with this user without
+/// the right to export them (a second request: `/access/obtained`).
+pub async fn exportable_object_ids(client: &KmsClient) -> Result<Vec<String>, RequestError> {
+    let ids = list_object_ids(client).await?;
+    let shared = client.shared_with_me().await?;
+    Ok(usable_ids(ids, &shared, "export"))
+}
+
 /// One page of the objects matching a search: which rows to show, and how many match.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ObjectPage {
@@ -281,13 +290,13 @@ pub async fn page_of_objects(
     })
 }
 
-/// One page of the KMS's objects, described, sorted by id.
+/// One page of the objects this user may export, described, sorted by id.
 pub async fn list_objects(
     client: &KmsClient,
     page: u32,
     page_size: u32,
 ) -> Result<Vec<ObjectAttributes>, RequestError> {
-    let ids = list_object_ids(client).await?;
+    let ids = exportable_object_ids(client).await?;
     let page = page_of_objects(
         client,
         &ids,

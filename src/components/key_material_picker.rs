@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::actions::objects::{LOCATE_CAP, ObjectPage, list_object_ids, one_line, page_of_objects};
+use crate::actions::objects::{
+    LOCATE_CAP, ObjectPage, exportable_object_ids, one_line, page_of_objects,
+};
 use crate::browser::to_lowercase;
 use crate::components::breakable::breakable;
 use crate::components::loaded::Loaded;
@@ -47,7 +49,9 @@ pub fn KeyMaterialPicker(
             if !wanted {
                 return Ok::<_, String>(None);
             }
-            let ids = list_object_ids(&client?).await.map_err(|e| e.to_string())?;
+            let ids = exportable_object_ids(&client?)
+                .await
+                .map_err(|e| e.to_string())?;
             Ok(Some(ids))
         }
     });

@@ -155,6 +155,20 @@ impl SharedObject {
     }
 }
 
+/// `ids` (what the KMS's Locate lists for this user: their own objects and
+/// those shared with them for anything) without those shared without
+/// `operation`, which this user could see but not use for it.
+pub fn usable_ids(ids: Vec<String>, shared: &[SharedObject], operation: &str) -> Vec<String> {
+    ids.into_iter()
+        .filter(|id| {
+            shared
+                .iter()
+                .find(|s| s.object_id == *id)
+                .is_none_or(|s| s.operations.iter().any(|op| op == operation))
+        })
+        .collect()
+}
+
 /// Reads `/access/obtained`'s list.
 pub fn parse_obtained(json: &str) -> Result<Vec<SharedObject>, String> {
     serde_json::from_str(json)
@@ -306,6 +320,14 @@ mod tests {
         assert!(notice.starts_with("k1 is shared with you by alice@example.com"));
         assert!(notice.contains("Register a copy made outside this app"));
         assert_eq!(parse_obtained("[]"), Ok(Vec::new()));
+        let read_only = SharedObject {
+            object_id: "k3".into(),
+            owner_id: "alice@example.com".into(),
+            operations: vec!["getattributes".into()],
+        };
+        let all = ["mine", "k1", "k3"].map(String::from).to_vec();
+        let listed = [shared.clone(), vec![read_only]].concat();
+        assert_eq!(usable_ids(all, &listed, "export"), ["mine", "k1"]);
         assert!(parse_obtained("{}").is_err());
     }
 

@@ -282,6 +282,12 @@ async fn a_key_shared_for_export_is_exported_by_the_other_user_who_sees_only_wha
     create_material(
         &kms,
         &vendor,
+        "alice-read-only",
+        KeyMaterialSpec::Aes { bits: 256 },
+    );
+    create_material(
+        &kms,
+        &vendor,
         "alice-only",
         KeyMaterialSpec::Aes { bits: 256 },
     );
@@ -299,6 +305,8 @@ async fn a_key_shared_for_export_is_exported_by_the_other_user_who_sees_only_wha
         &["export", "getattributes"],
     )
     .expect("alice shares her key for export");
+    kms.grant(Some(&alice), BOB, "alice-read-only", &["getattributes"])
+        .expect("alice lets bob read another key's attributes only");
     kms.grant(Some(&alice), BOB, "alice-kek", &["get", "getattributes"])
         .expect("alice shares her wrapping key");
 
@@ -315,6 +323,10 @@ async fn a_key_shared_for_export_is_exported_by_the_other_user_who_sees_only_wha
         .wait_for_text(".key-browser", |t| t.contains("shared-aes"))
         .await;
     assert!(!listed.contains("alice-only"), "{listed}");
+    assert!(
+        !listed.contains("alice-read-only"),
+        "a key bob may not export is not offered: {listed}"
+    );
 
     // Bob exports it: the blob is his, the ledger says what it could not record.
     ExportPage::open(&browser, &kms, "shared-aes", "alice-kek").await;
