@@ -1725,8 +1725,8 @@ pub(crate) mod tests {
         );
     }
 
-    #[test]
-    fn an_older_version_updating_the_entry_keeps_who_recorded_it() {
+    /// An entry alice recorded, with one event bob added.
+    fn recorded_by_alice_with_an_event_by_bob() -> LedgerEntry {
         let mut e = entry();
         e.recorded_by = Some(alice());
         e.record_by(
@@ -1734,6 +1734,12 @@ pub(crate) mod tests {
             datetime!(2026-12-01 00:00 UTC),
             &bob(),
         );
+        e
+    }
+
+    #[test]
+    fn an_older_version_updating_the_entry_keeps_who_recorded_it() {
+        let e = recorded_by_alice_with_an_event_by_bob();
         // What a version before users were recorded writes back after
         // appending an event: the members it does not know (recorded_by,
         // events_by) after its own, sorted by name, and its event with no user.
@@ -1762,13 +1768,7 @@ pub(crate) mod tests {
 
     #[test]
     fn bad_users_are_reported_never_guessed() {
-        let mut e = entry();
-        e.recorded_by = Some(alice());
-        e.record_by(
-            EventKind::Registered,
-            datetime!(2026-12-01 00:00 UTC),
-            &bob(),
-        );
+        let e = recorded_by_alice_with_an_event_by_bob();
         let name = e.attribute_name();
         let good = e.to_attribute_value();
         let read = |value: &str| {

@@ -277,14 +277,11 @@ impl Kms {
         body: &serde_json::Value,
         token: Option<&str>,
     ) -> Result<Ttlv, (u16, String)> {
-        let mut request = ureq::post(&format!("{}/kmip/2_1", self.url()))
+        let request = ureq::post(&format!("{}/kmip/2_1", self.url()))
             .config()
             .http_status_as_error(false)
             .build();
-        if let Some(token) = token {
-            request = request.header("Authorization", &format!("Bearer {token}"));
-        }
-        let mut response = request
+        let mut response = with_bearer(request, token)
             .send_json(body)
             .expect("KMIP request reaches the server");
         let status = response.status().as_u16();
@@ -325,14 +322,11 @@ impl Kms {
     ///   string, no credentials needed).
     /// - Without credentials when authentication is on: 401 "No authentication provided.".
     pub fn get_json(&self, path: &str, token: Option<&str>) -> Result<Value, (u16, String)> {
-        let mut request = ureq::get(&format!("{}{path}", self.url()))
+        let request = ureq::get(&format!("{}{path}", self.url()))
             .config()
             .http_status_as_error(false)
             .build();
-        if let Some(token) = token {
-            request = request.header("Authorization", &format!("Bearer {token}"));
-        }
-        json_reply(request.call())
+        json_reply(with_bearer(request, token).call())
     }
 
     /// `POST <path>` with a JSON `body`; as [`Kms::get_json`].
@@ -342,14 +336,11 @@ impl Kms {
         body: &Value,
         token: Option<&str>,
     ) -> Result<Value, (u16, String)> {
-        let mut request = ureq::post(&format!("{}{path}", self.url()))
+        let request = ureq::post(&format!("{}{path}", self.url()))
             .config()
             .http_status_as_error(false)
             .build();
-        if let Some(token) = token {
-            request = request.header("Authorization", &format!("Bearer {token}"));
-        }
-        json_reply(request.send_json(body))
+        json_reply(with_bearer(request, token).send_json(body))
     }
 
     /// Who the KMS takes the caller for: `GET /me` → `{"user": "<id>"}`.
@@ -547,6 +538,17 @@ fn json_reply(
         Ok(serde_json::from_str(&text).unwrap_or(Value::String(text)))
     } else {
         Err((status, text))
+    }
+}
+
+/// `request` with `Authorization: Bearer <token>` when there is a token.
+fn with_bearer<B>(
+    request: ureq::RequestBuilder<B>,
+    token: Option<&str>,
+) -> ureq::RequestBuilder<B> {
+    match token {
+        Some(token) => request.header("Authorization", &format!("Bearer {token}")),
+        None => request,
     }
 }
 
