@@ -2,10 +2,11 @@
 //! the router that maps every [`Page`] to its component.
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, StaticSegment};
 
 use crate::components::account_status::AccountStatus;
+use crate::components::app_nav::AppNav;
 use crate::components::deferred::split_view;
 use crate::components::server_status::ServerStatus;
 use crate::components::settings_panel::SettingsPanel;
@@ -36,7 +37,7 @@ pub fn App() -> impl IntoView {
                 <AccountStatus />
                 <SettingsPanel />
             </header>
-            <Nav />
+            <AppNav />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view={Lazy::<ByokRoute>::new()} />
@@ -53,21 +54,6 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
-    }
-}
-
-/// Links to every page; the router marks the current one with `aria-current`.
-#[component]
-fn Nav() -> impl IntoView {
-    view! {
-        <nav class="app-nav" aria-label="Pages">
-            <ul>
-                {Page::ALL
-                    .into_iter()
-                    .map(|page| view! { <li><A href=page.href()>{page.label()}</A></li> })
-                    .collect_view()}
-            </ul>
-        </nav>
     }
 }
 

@@ -112,7 +112,6 @@ impl Page {
         }
     }
 
-    /// The navigation label, in the user's words.
     /// The rotation page for the ledger entry `entry` on KMS key `key`.
     pub fn rotation_href(key: &str, entry: &str) -> String {
         format!(
@@ -123,6 +122,7 @@ impl Page {
         )
     }
 
+    /// The navigation label, in the user's words.
     pub fn label(self) -> &'static str {
         match self {
             Self::Byok => "Guided BYOK",
@@ -137,9 +137,70 @@ impl Page {
     }
 }
 
+/// The navigation's groups: one per cloud, one for the KMS's own keys, so the
+/// bar stays one line as clouds are added (each group a disclosure menu).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NavGroup {
+    Aws,
+    KmsKeys,
+}
+
+impl NavGroup {
+    pub const ALL: [Self; 2] = [Self::Aws, Self::KmsKeys];
+
+    /// The group's button, in the user's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Aws => "AWS KMS",
+            Self::KmsKeys => "Keys in this KMS",
+        }
+    }
+
+    /// The id of the group's menu (`aria-controls`).
+    pub fn menu_id(self) -> &'static str {
+        match self {
+            Self::Aws => "nav-aws",
+            Self::KmsKeys => "nav-kms-keys",
+        }
+    }
+
+    /// The group's pages, in the order the menu lists them.
+    pub fn pages(self) -> impl Iterator<Item = Page> {
+        Page::ALL
+            .into_iter()
+            .filter(move |page| page.group() == self)
+    }
+}
+
+impl Page {
+    /// The navigation group the page is listed in.
+    pub fn group(self) -> NavGroup {
+        match self {
+            Self::Byok
+            | Self::ImportKek
+            | Self::ExportKeyMaterial
+            | Self::Ledger
+            | Self::Rotation => NavGroup::Aws,
+            Self::CreateSymmetric | Self::CreateRsa | Self::CreateEc => NavGroup::KmsKeys,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_page_is_in_one_group_and_every_group_has_pages() {
+        let listed: Vec<Page> = NavGroup::ALL
+            .into_iter()
+            .flat_map(NavGroup::pages)
+            .collect();
+        assert_eq!(listed, Page::ALL);
+        for group in NavGroup::ALL {
+            assert!(group.pages().next().is_some(), "{group:?}");
+        }
+    }
 
     #[test]
     fn export_links_carry_the_chosen_ids() {

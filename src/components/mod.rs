@@ -1,6 +1,7 @@
 //! Small Leptos components, one concern each, shared by the pages.
 
 pub mod account_status;
+pub mod app_nav;
 pub mod breakable;
 pub mod choice_options;
 pub mod choice_select;
@@ -24,6 +25,7 @@ pub mod request_progress;
 pub mod server_status;
 pub mod settings_panel;
 pub mod shared_key_notice;
+pub mod short_id;
 pub mod sign_in_button;
 pub mod stacked_table;
 pub mod submit;

@@ -162,9 +162,7 @@ async fn a_page_whose_code_was_changed_on_the_server_is_refused_with_a_visible_m
         tampered > 8,
         "the bundle has per-page code ({tampered} files)"
     );
-    browser
-        .click(&format!("nav a[href='{}']", Page::ImportKek.href()))
-        .await;
+    browser.open_from_nav(Page::ImportKek).await;
     let text = browser.wait_for_text(LOAD_ERROR, |t| !t.is_empty()).await;
     assert!(
         text.starts_with("The AWS BYOK page could not load the code of this page: "),
@@ -206,6 +204,31 @@ async fn a_browser_without_decompression_stream_is_told_which_browsers_work() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_browser_with_webassembly_turned_off_is_told_what_to_allow() {
+    let kms = Kms::with_ui();
+    let browser = Browser::start().await;
+    browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({"source": "delete window.WebAssembly;"}),
+        )
+        .await;
+    browser.goto(&kms.ui_url(&Page::Ledger.href())).await;
+    let text = browser.wait_for_text(LOAD_ERROR, |t| !t.is_empty()).await;
+    assert_eq!(
+        text,
+        "This browser cannot open the AWS BYOK page: WebAssembly is turned off, by a security \
+         setting or a policy (for example Edge's enhanced security mode, Chrome's JavaScript \
+         optimizer setting, Safari's Lockdown Mode or Firefox's javascript.options.wasm). Allow \
+         WebAssembly for this site, or ask your administrator to, then reload the page."
+    );
+    assert!(browser.visible_texts("h1").await.is_empty());
+    browser.assert_accessible("WebAssembly turned off").await;
+    browser.screenshot("bundle-no-webassembly").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn beside_the_stock_ui_every_page_opens_by_deep_link_survives_a_reload_and_exports() {
     let kms = Kms::serving(stock_ui_with_byok_beside());
     let vendor = kms.vendor_id();
@@ -243,11 +266,12 @@ async fn beside_the_stock_ui_every_page_opens_by_deep_link_survives_a_reload_and
     browser
         .wait_for_text("h1", |t| t == Page::Byok.label())
         .await;
-    let import = in_subfolder(Page::ImportKek);
-    browser.click(&format!("nav a[href='{import}']")).await;
+    browser.open_from_nav(Page::ImportKek).await;
     browser
         .wait_for_text("h1", |t| t == Page::ImportKek.label())
         .await;
+    let current = browser.client.current_url().await.unwrap();
+    assert_eq!(current.path(), in_subfolder(Page::ImportKek));
 
     // The export flow, from a deep link with the key and the KEK chosen.
     browser

@@ -1,9 +1,10 @@
 //! The app shell in headless Chromium: loading, deep links, the server's
 //! version, the "cannot reach" state, and the access token.
 
-use byok_ui::routes::Page;
+use byok_ui::routes::{NavGroup, Page};
+use serde_json::{Value, json};
 
-use crate::support::{Browser, KMS_VERSION, Kms, KmsOptions, free_port};
+use crate::support::{Browser, ENTER, KMS_VERSION, Kms, KmsOptions, free_port};
 
 const VERSION: &str = "[data-testid=server-version]";
 const SERVER_ERROR: &str = "[data-testid=server-error] .error-text";
@@ -51,9 +52,7 @@ async fn every_page_opens_from_a_deep_link_and_from_the_navigation() {
     }
     // Client-side navigation from the nav bar.
     browser.goto(&kms.ui_url(&Page::Byok.href())).await;
-    browser
-        .click(&format!("nav a[href='{}']", Page::ImportKek.href()))
-        .await;
+    browser.open_from_nav(Page::ImportKek).await;
     browser
         .wait_for_text("h1", |t| t == Page::ImportKek.label())
         .await;
@@ -62,6 +61,105 @@ async fn every_page_opens_from_a_deep_link_and_from_the_navigation() {
     browser.goto(&kms.ui_url("/ui/aws/no-such-page")).await;
     browser.wait_for_text("h1", |t| t == "Page not found").await;
     browser.close().await;
+}
+
+const ESCAPE: &str = "\u{E00C}";
+
+/// The rounded tops of the navigation bar's visible top-level items.
+async fn nav_item_tops(browser: &Browser) -> Vec<i64> {
+    let tops = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('nav > ul > li')]
+               .filter(li => li.checkVisibility())
+               .map(li => Math.round(li.getBoundingClientRect().top));",
+            vec![],
+        )
+        .await
+        .expect("read the navigation");
+    serde_json::from_value(tops).expect("a list of tops")
+}
+
+/// Whether the focused element matches `css`.
+async fn focus_is_on(browser: &Browser, css: &str) -> bool {
+    let focused = browser
+        .client
+        .execute(
+            "return document.activeElement.matches(arguments[0]);",
+            vec![json!(css)],
+        )
+        .await
+        .expect("read the focus");
+    focused == json!(true)
+}
+
+/// The links of `group`'s menu a person can see, each with whether it lies
+/// inside the window's width.
+async fn visible_menu_links(browser: &Browser, group: NavGroup) -> Vec<(String, bool)> {
+    let links: Value = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#' + arguments[0] + ' a')]
+               .filter(a => a.checkVisibility())
+               .map(a => { const r = a.getBoundingClientRect();
+                           return [a.textContent.trim(), r.left >= 0 && r.right <= window.innerWidth]; });",
+            vec![json!(group.menu_id())],
+        )
+        .await
+        .expect("read the menu");
+    serde_json::from_value(links).expect("a list of links")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_navigation_stays_one_line_and_every_page_opens_from_the_keyboard() {
+    let kms = ui_server();
+    for width in [1280, 360] {
+        let browser = Browser::start_with(false, (width, 900)).await;
+        browser.goto(&kms.ui_url(&Page::Ledger.href())).await;
+        browser
+            .wait_for_text("h1", |t| t == Page::Ledger.label())
+            .await;
+        let tops = nav_item_tops(&browser).await;
+        assert!(
+            !tops.is_empty() && tops.iter().all(|t| *t == tops[0]),
+            "at {width} px the navigation is one line: its items' tops are {tops:?}"
+        );
+        for page in Page::ALL {
+            let group = page.group();
+            let toggle = format!("nav button[aria-controls={}]", group.menu_id());
+            browser.tab_to(&toggle).await;
+            browser.press(ENTER).await;
+            let links = visible_menu_links(&browser, group).await;
+            let expected: Vec<(String, bool)> = group
+                .pages()
+                .map(|p| (p.label().to_owned(), true))
+                .collect();
+            assert_eq!(
+                links,
+                expected,
+                "at {width} px Enter on {:?} shows its pages, inside the window",
+                group.label()
+            );
+            // Escape closes the menu and gives the focus back to its button.
+            browser.press(ESCAPE).await;
+            assert!(visible_menu_links(&browser, group).await.is_empty());
+            assert!(focus_is_on(&browser, &toggle).await);
+            browser.press(ENTER).await;
+            browser
+                .tab_to(&format!("#{} a[href='{}']", group.menu_id(), page.href()))
+                .await;
+            browser.press(ENTER).await;
+            browser.wait_for_text("h1", |t| t == page.label()).await;
+            assert!(
+                visible_menu_links(&browser, group).await.is_empty(),
+                "at {width} px the menu closes once its link is followed"
+            );
+            let tops = nav_item_tops(&browser).await;
+            assert!(tops.iter().all(|t| *t == tops[0]), "{width} px: {tops:?}");
+        }
+        browser.screenshot(&format!("nav-{width}")).await;
+        browser.close().await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -7,6 +7,11 @@ const fail = (text) => {
   message.textContent = text;
   document.body.replaceChildren(message);
 };
+// Hardened modes and policies can remove WebAssembly (Edge's enhanced security,
+// Chrome's JavaScript optimizer setting, Safari's Lockdown Mode, Firefox's
+// javascript.options.wasm): say so instead of a blank page.
+const webAssemblyOn = () =>
+  typeof WebAssembly === "object" && WebAssembly !== null && typeof WebAssembly.compile === "function";
 const supported = () => {
   try {
     return new DecompressionStream("deflate-raw") instanceof DecompressionStream;
@@ -14,7 +19,9 @@ const supported = () => {
     return false;
   }
 };
-if (!supported()) {
+if (!webAssemblyOn()) {
+  fail("This browser cannot open the AWS BYOK page: WebAssembly is turned off, by a security setting or a policy (for example Edge's enhanced security mode, Chrome's JavaScript optimizer setting, Safari's Lockdown Mode or Firefox's javascript.options.wasm). Allow WebAssembly for this site, or ask your administrator to, then reload the page.");
+} else if (!supported()) {
   fail("This browser cannot open the AWS BYOK page: it lacks DecompressionStream (deflate-raw). Use Chrome or Edge 103 or later, Firefox 113 or later, or Safari 16.4 or later.");
 } else {
   try {

@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+use byok_ui::routes::Page;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
@@ -554,6 +555,20 @@ impl Browser {
         .unwrap_or_else(|e| panic!("cannot click the button {name:?}: {e}"));
     }
 
+    /// Opens `page` from the navigation as a person does: the button of its
+    /// group, then the link that names it.
+    pub async fn open_from_nav(&self, page: Page) {
+        self.click_button(page.group().label()).await;
+        self.one_visible(&format!(
+            "//nav//a[normalize-space()={}]",
+            xpath_literal(page.label())
+        ))
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("cannot follow the link {:?}: {e}", page.label()));
+    }
+
     /// Clicks the one visible label reading `text` (how a person ticks a
     /// checkbox or picks a radio button).
     pub async fn click_label(&self, text: &str) {
@@ -690,4 +705,54 @@ fn print_browser_versions(chromium: &Path, chromedriver: &Path) {
             version(chromedriver)
         );
     });
+}
+
+/// Pictures of the page for the documentation (the README's, taken by
+/// `tests/e2e/readme_pictures.rs`): scroll a part into view, then save the viewport.
+impl Browser {
+    /// Scrolls the element matching `css` to the top of the viewport, a line
+    /// below the edge, as a person scrolls to the part they read.
+    pub async fn scroll_into_view(&self, css: &str) {
+        self.element(css).await;
+        self.client
+            .execute(
+                "const el = document.querySelector(arguments[0]);
+                 el.scrollIntoView({ block: 'start', behavior: 'instant' });
+                 window.scrollBy({ top: -16, behavior: 'instant' });",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("cannot scroll to `{css}`: {e}"));
+    }
+
+    /// Scrolls back to the top of the page (the header and the navigation).
+    pub async fn scroll_to_top(&self) {
+        self.client
+            .execute("window.scrollTo({ top: 0, behavior: 'instant' });", vec![])
+            .await
+            .expect("scroll to the top");
+    }
+
+    /// Saves the viewport as `<dir>/<name>.png`, failing (unlike
+    /// [`Browser::screenshot`]) when the picture cannot be taken or written.
+    pub async fn screenshot_into(&self, dir: &Path, name: &str) -> PathBuf {
+        fs::create_dir_all(dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .unwrap_or_else(|e| panic!("cannot take the picture {name}: {e}"));
+        let path = dir.join(format!("{name}.png"));
+        fs::write(&path, png).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        path
+    }
+
+    /// Follows the one visible link whose text reads `text` (30 s at most).
+    pub async fn click_link(&self, text: &str) {
+        self.one_visible(&format!("//a[normalize-space()={}]", xpath_literal(text)))
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot follow the link {text:?}: {e}"));
+    }
 }
