@@ -24,6 +24,7 @@ mod kmip_builders;
 mod layout;
 mod ledger;
 mod oidc_infra;
+mod readme_pictures;
 mod requests;
 mod result_defects;
 mod rotation;

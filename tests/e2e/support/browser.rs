@@ -747,6 +747,16 @@ impl Browser {
         path
     }
 
+    /// Sets the viewport to `width` × `height` CSS pixels (one device pixel
+    /// each, as [`Browser::start_with`] emulates it), e.g. to fit a tall part in one picture.
+    pub async fn set_viewport(&self, (width, height): (u32, u32)) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1.0, "mobile": true}),
+        )
+        .await;
+    }
+
     /// Follows the one visible link whose text reads `text` (30 s at most).
     pub async fn click_link(&self, text: &str) {
         self.one_visible(&format!("//a[normalize-space()={}]", xpath_literal(text)))
