@@ -395,6 +395,287 @@ fn no_local_storage(file: &str, text: &str) -> Vec<Violation> {
         .collect()
 }
 
+/// The one formatter of times for display (ARCHITECTURE.md: one time format
+/// on every page); stored formats (RFC 3339, .ics, the import script) are not display.
+const TIME_FORMATTER: &str = "src/domain/time_display.rs";
+
+/// `text` up to its `#[cfg(test)] mod tests` (tests may print times as they like).
+fn before_tests(text: &str) -> &str {
+    text.find("#[cfg(test)]\nmod tests")
+        .map_or(text, |at| &text[..at])
+}
+
+/// A name declared with a type in a Rust file: `name: Type`.
+#[derive(Debug, PartialEq)]
+struct Declared {
+    name: String,
+    /// `OffsetDateTime`, `Option<OffsetDateTime>`, `&OffsetDateTime`, `time::…`.
+    is_time: bool,
+    /// A struct's or enum variant's field (else a parameter or a `let`).
+    is_field: bool,
+    /// Where the name means this: the enclosing function's body for a
+    /// parameter, the enclosing block for a `let` (byte range).
+    scope: (usize, usize),
+}
+
+/// The byte offset of the bracket closing the one opened at `open` in `bare`.
+fn closing(bare: &str, open: usize) -> usize {
+    let bytes = bare.as_bytes();
+    let mut depth = 0_i32;
+    for (i, &b) in bytes.iter().enumerate().skip(open) {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    bytes.len()
+}
+
+/// The innermost bracket still open at `at` in `bare`: (offset, the bracket).
+fn enclosing(bare: &str, at: usize) -> Option<(usize, u8)> {
+    let mut open = Vec::new();
+    for (i, &b) in bare.as_bytes()[..at].iter().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => open.push((i, b)),
+            b')' | b']' | b'}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.pop()
+}
+
+/// Every `name: Type` of `text` (outside strings and comments; `::` paths
+/// and `'a:` labels are not declarations).
+fn declarations(text: &str) -> Vec<Declared> {
+    let bare = bare_code(text);
+    let bytes = bare.as_bytes();
+    let mut found = Vec::new();
+    for (colon, _) in bare.match_indices(':') {
+        if bytes.get(colon + 1) == Some(&b':') || (colon > 0 && bytes[colon - 1] == b':') {
+            continue;
+        }
+        let before = bare[..colon].trim_end();
+        let start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_ident_char(*c))
+            .last()
+            .map_or(before.len(), |(i, _)| i);
+        let name = &before[start..];
+        let lead = bare[..start].trim_end();
+        if name.is_empty()
+            || !name.starts_with(|c: char| c.is_alphabetic() || c == '_')
+            || lead.ends_with('\'')
+            || lead.ends_with('?')
+        {
+            continue;
+        }
+        let ty = bare[colon + 1..].trim_start();
+        let ty = ty.strip_prefix('&').unwrap_or(ty).trim_start();
+        let ty = ty.strip_prefix("Option<").unwrap_or(ty).trim_start();
+        let ty = ty.strip_prefix("time::").unwrap_or(ty);
+        let is_time = ty.starts_with("OffsetDateTime") && !ty[14..].starts_with(is_ident_char);
+        let Some((open, bracket)) = enclosing(&bare, start) else {
+            continue;
+        };
+        let head_of = |open: usize| {
+            let head = bare[..open].trim_end();
+            head.rsplit(['\n', ';', '}', '{'])
+                .next()
+                .unwrap_or(head)
+                .trim()
+                .to_owned()
+        };
+        let head = head_of(open);
+        let in_enum = || {
+            enclosing(&bare, open).is_some_and(|(o, b)| b == b'{' && head_of(o).contains("enum "))
+        };
+        let is_let = lead.ends_with("let") || lead.ends_with("let mut");
+        let is_field = bracket == b'{' && !is_let && (head.contains("struct ") || in_enum());
+        let is_parameter = bracket == b'(' && head.contains("fn ");
+        let is_closure_parameter = lead.ends_with('|');
+        if !(is_field || is_let || is_parameter || is_closure_parameter) {
+            // A struct literal's `field: value`, a named argument, a bound…
+            continue;
+        }
+        let scope = if is_field {
+            (0, bare.len())
+        } else if is_parameter {
+            // The function's body: the first `{` after the parameters' `)`.
+            let close = closing(&bare, open);
+            match bare[close..].find('{') {
+                Some(body) => (close + body, closing(&bare, close + body)),
+                None => (open, close),
+            }
+        } else {
+            (open, closing(&bare, open))
+        };
+        found.push(Declared {
+            name: name.to_owned(),
+            is_time,
+            is_field,
+            scope,
+        });
+    }
+    found
+}
+
+/// The fields declared as `OffsetDateTime` in `text` (see [`time_display`]).
+fn time_fields(text: &str) -> Vec<String> {
+    declarations(text)
+        .into_iter()
+        .filter(|d| d.is_time && d.is_field)
+        .map(|d| d.name)
+        .collect()
+}
+
+/// Whether byte `at` of the source is inside a string literal: `code` keeps
+/// string contents, `bare` blanks them.
+fn in_string(code: &str, bare: &str, at: usize) -> bool {
+    code.as_bytes()[at] != bare.as_bytes()[at]
+}
+
+/// The arguments of every formatting macro call in `bare` (strings blanked),
+/// each as (byte offset, text), split at the call's top-level commas.
+fn format_arguments(bare: &str) -> Vec<(usize, &str)> {
+    const MACROS: [&str; 7] = [
+        "format!(",
+        "write!(",
+        "writeln!(",
+        "format_args!(",
+        "print!(",
+        "println!(",
+        "panic!(",
+    ];
+    let bytes = bare.as_bytes();
+    let mut found = Vec::new();
+    for name in MACROS {
+        for (at, _) in bare.match_indices(name) {
+            if bare[..at].ends_with(is_ident_char) {
+                continue;
+            }
+            let first = at + name.len();
+            let (mut depth, mut start) = (0_i32, first);
+            for (i, &b) in bytes.iter().enumerate().skip(first) {
+                match b {
+                    b'(' | b'[' | b'{' => depth += 1,
+                    b')' | b']' | b'}' if depth > 0 => depth -= 1,
+                    b',' | b')' if depth == 0 => {
+                        found.push((start, &bare[start..i]));
+                        if b == b')' {
+                            break;
+                        }
+                        start = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Every time the UI shows is written by [`TIME_FORMATTER`]. Outside it,
+/// `src` (test modules aside) must not
+/// * write its own "… UTC" format: a string with `UTC` right after a
+///   placeholder (`"{:02}:{:02} UTC"`), or a literal `" UTC"` to append;
+/// * show an `OffsetDateTime` through `Display`: `{name}` in a format
+///   string, `name` or `a.b.name` as a formatting macro's argument, or
+///   `name.to_string()`, where `name` is a parameter or `let` declared
+///   `OffsetDateTime` in scope, or a field declared `OffsetDateTime`
+///   anywhere in `src` (`fields`, from [`time_fields`]) that this file does
+///   not also declare with another type. A time bound without a written type
+///   (`|t| …`) is not seen.
+fn time_display(file: &str, text: &str, fields: &[String]) -> Vec<Violation> {
+    if file == TIME_FORMATTER {
+        return Vec::new();
+    }
+    let text = before_tests(text);
+    let (code, bare) = (without_comments(text), bare_code(text));
+    let mut found: Vec<(usize, String)> = Vec::new();
+    let own_format = "writes its own \"… UTC\" time format: show times with \
+                      crate::domain::time_display::utc_minutes (\"2026-12-06 21:06 UTC\"), the one display format";
+    for (at, _) in code.match_indices("UTC") {
+        if !in_string(&code, &bare, at) {
+            continue;
+        }
+        let before = code[..at].trim_end_matches(' ');
+        let after = &code[at + 3..];
+        if before.ends_with('}') || (before.ends_with('"') && after.starts_with('"')) {
+            found.push((at, own_format.to_owned()));
+        }
+    }
+    // Each time name with the byte range where it is one.
+    let declared = declarations(text);
+    let mut times: Vec<(String, (usize, usize))> = fields
+        .iter()
+        .filter(|f| !declared.iter().any(|d| &d.name == *f && !d.is_time))
+        .map(|f| (f.clone(), (0, bare.len())))
+        .collect();
+    times.extend(
+        declared
+            .into_iter()
+            .filter(|d| d.is_time && !d.is_field)
+            .map(|d| (d.name, d.scope)),
+    );
+    let is_time = |name: &str, at: usize| {
+        times
+            .iter()
+            .any(|(n, (from, to))| n == name && (*from..=*to).contains(&at))
+    };
+    let shown = |name: &str| {
+        format!(
+            "shows the OffsetDateTime `{name}` with Display (\"2026-12-06 21:06:36.0 +00:00:00\"): \
+             write it with crate::domain::time_display::utc_minutes"
+        )
+    };
+    for (name, _) in &times {
+        for (at, _) in bare.match_indices(name.as_str()) {
+            let whole = !bare[..at].ends_with(is_ident_char)
+                && !bare[at + name.len()..].starts_with(is_ident_char);
+            if whole && bare[at + name.len()..].starts_with(".to_string()") && is_time(name, at) {
+                found.push((at, shown(name)));
+            }
+        }
+        for end in ['}', ':'] {
+            let placeholder = format!("{{{name}{end}");
+            for (at, _) in code.match_indices(&placeholder) {
+                if in_string(&code, &bare, at + 1)
+                    && !code[..at].ends_with('{')
+                    && is_time(name, at)
+                {
+                    found.push((at, shown(name)));
+                }
+            }
+        }
+    }
+    for (at, argument) in format_arguments(&bare) {
+        let argument = argument.rsplit('=').next().unwrap_or(argument).trim();
+        let argument = argument.trim_start_matches('&');
+        let path = argument
+            .split('.')
+            .all(|part| !part.is_empty() && part.chars().all(is_ident_char));
+        let last = argument.rsplit('.').next().unwrap_or(argument);
+        if path && is_time(last, at) {
+            found.push((at, shown(last)));
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+        .into_iter()
+        .map(|(at, message)| violation(file, line_of(&code, at), message))
+        .collect()
+}
+
 /// A KMS version written down somewhere, and where.
 #[derive(Debug, PartialEq)]
 struct VersionMention {
@@ -606,6 +887,27 @@ fn tree_nothing_uses_local_storage() {
 }
 
 #[test]
+fn tree_every_time_is_shown_by_the_one_formatter() {
+    let files: Vec<(String, String)> = rust_files()
+        .into_iter()
+        .filter(|(file, _)| file.starts_with("src/"))
+        .collect();
+    let fields: Vec<String> = files
+        .iter()
+        .flat_map(|(_, text)| time_fields(text))
+        .collect();
+    assert!(
+        fields.iter().any(|n| n == "recorded_at"),
+        "LedgerEntry::recorded_at was not found as an OffsetDateTime field: is time_fields broken? {fields:?}"
+    );
+    let violations = files
+        .iter()
+        .flat_map(|(file, text)| time_display(file, text, &fields))
+        .collect();
+    assert_clean("time display", violations);
+}
+
+#[test]
 fn tree_every_kms_version_agrees() {
     let manifest_path = "tools/kms-server/Cargo.toml";
     let manifest = fs::read_to_string(repo().join(manifest_path)).expect("the wrapper manifest");
@@ -736,6 +1038,62 @@ fn local_storage_is_refused_in_code_not_in_comments() {
     let code = "//! Never localStorage.\nlet s: StoredValue<u8, LocalStorage>;\nwindow.local_storage();\neval(\"localStorage.clear()\");";
     let found = no_local_storage("src/a.rs", code);
     assert_eq!(found.iter().map(|v| v.line).collect::<Vec<_>>(), vec![3, 4]);
+}
+
+#[test]
+fn declarations_tell_time_fields_parameters_and_lets_from_literals() {
+    let src = "//! A.\npub struct Entry {\n    pub recorded_at: OffsetDateTime,\n    pub name: String,\n}\nenum Event {\n    Seen { valid_to: Option<time::OffsetDateTime> },\n}\nfn f(at: &OffsetDateTime) -> Entry {\n    let when: OffsetDateTime = at;\n    Entry { recorded_at: when, name: \"x: OffsetDateTime\".into() }\n}\n";
+    assert_eq!(time_fields(src), ["recorded_at", "valid_to"]);
+    let all = declarations(src);
+    let at = all.iter().find(|d| d.name == "at").unwrap();
+    assert!(at.is_time && !at.is_field);
+    // A parameter means a time in its function's body only.
+    assert_eq!(&src[at.scope.0..at.scope.0 + 1], "{");
+    assert!(src[at.scope.0..at.scope.1].contains("let when"));
+    assert!(all.iter().any(|d| d.name == "when" && d.is_time));
+    // The struct literal's `recorded_at: when` declares nothing.
+    assert_eq!(all.iter().filter(|d| d.name == "recorded_at").count(), 1);
+}
+
+#[test]
+fn time_display_flags_the_old_recorded_line_and_hand_written_utc() {
+    let fields = vec!["recorded_at".to_owned(), "valid_to".to_owned()];
+    // The ledger's "Recorded" before the one formatter: OffsetDateTime's Display.
+    let old_recorded_line = "//! Ledger page.\nfn summary(entry: LedgerEntry) -> impl IntoView {\n    view! {\n        <dt>\"Recorded\"</dt>\n        <dd>{entry.recorded_at.to_string()}</dd>\n    }\n}\n";
+    let found = time_display("src/pages/ledger.rs", old_recorded_line, &fields);
+    assert_eq!(
+        found.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            "src/pages/ledger.rs:5: shows the OffsetDateTime `recorded_at` with Display (\"2026-12-06 21:06:36.0 +00:00:00\"): write it with crate::domain::time_display::utc_minutes"
+        ]
+    );
+    assert!(
+        time_display(
+            "src/pages/ledger.rs",
+            "//! L.\nfn s(e: &LedgerEntry) -> String { utc_minutes(e.recorded_at) }\n",
+            &fields
+        )
+        .is_empty()
+    );
+    // Hand-written UTC formats: a placeholder then UTC, or " UTC" appended.
+    let own = "//! Tags.\nfn when(t: OffsetDateTime) -> String {\n    format!(\n        \"{}-{:02}-{:02} {:02}:{:02} UTC\",\n        t.year(), t.month(), t.day(), t.hour(), t.minute()\n    )\n}\nfn sentence(&self) -> String { format_utc(self.valid_to, \"-\", \" \", \":\", \" UTC\") }\n";
+    let found = time_display("src/domain/kek_tags.rs", own, &fields);
+    assert_eq!(found.iter().map(|v| v.line).collect::<Vec<_>>(), [4, 8]);
+    assert!(
+        found[0]
+            .message
+            .starts_with("writes its own \"… UTC\" time format"),
+        "{}",
+        found[0]
+    );
+    assert!(time_display(TIME_FORMATTER, own, &fields).is_empty());
+    // Display through a placeholder or an argument, for fields and typed names in scope.
+    let shown = "//! Confirm.\nfn a(d: &Describe) -> String {\n    match d.valid_to { Some(valid_to) => format!(\"ValidTo is {valid_to}\"), None => String::new() }\n}\nfn b(now: OffsetDateTime) -> String {\n    format!(\"at {}\", now)\n}\nfn c(now: &str) -> String {\n    format!(\"at {now}\")\n}\nfn d(e: &Entry) -> String {\n    format!(\"{:?} {}\", e.kind, e.recorded_at)\n}\n";
+    let found = time_display("src/domain/ledger/confirm.rs", shown, &fields);
+    assert_eq!(found.iter().map(|v| v.line).collect::<Vec<_>>(), [3, 6, 12]);
+    // Stored formats, prose, comments, other types and test modules are not display.
+    let fine = "//! Stored.\nstruct Wire {\n    recorded_at: String,\n}\nfn w(w: &Wire) -> String {\n    format!(\"recorded_at {} is not RFC 3339\", w.recorded_at)\n}\nfn ics(t: OffsetDateTime) -> String {\n    format!(\"{:04}{:02}{:02}T{:02}{:02}{:02}Z\", t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second())\n}\n// Shows {recorded_at} in UTC.\nconst NOTE: &str = \"reminders at midnight UTC\";\n#[cfg(test)]\nmod tests {\n    fn t(e: &Entry) -> String { format!(\"{}\", e.recorded_at) }\n}\n";
+    assert_eq!(time_display("src/domain/ledger.rs", fine, &fields), []);
 }
 
 #[test]

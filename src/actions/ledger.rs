@@ -13,13 +13,13 @@ use crate::client::{KmsClient, RequestError};
 use crate::domain::account::UserId;
 use crate::domain::aws_key_spec::AwsKeySpec;
 use crate::domain::aws_outputs::{
-    AwsOutput, DescribeKeyOutput, KeyMaterialListing, parse_aws_output_for_entry,
+    AwsOutput, DescribeKeyOutput, KeyMaterialListing, parse_aws_output,
 };
 use crate::domain::import_command::ImportCommand;
 use crate::domain::ledger::{
     CommandOptions, Discrepancy, ExportRecord, LedgerEntry, Proof, PublicKeyProof, Sameness,
-    attribute_name, carried_copies, check_public_key_output, confirm, is_ledger_attribute,
-    new_entry_id, prove_mac, prove_public_key, public_key_proof, reconcile,
+    attribute_name, carried_copies, check_about_this_copy, check_public_key_output, confirm,
+    is_ledger_attribute, new_entry_id, prove_mac, prove_public_key, public_key_proof, reconcile,
     register_from_describe_key, sha256_hex,
 };
 use crate::kmip::{
@@ -771,9 +771,10 @@ pub struct Applied {
 /// MAC of `challenge`, get-public-key by the KMS with `challenge` (signed by
 /// the key and verified with AWS's public key, or encrypted with AWS's public
 /// key and decrypted by the key: see [`kms_public_key_check`]), list-key-rotations is reconciled with `siblings`
-/// (every entry of that KMS key). Bad pastes (and outputs from another Region
-/// or account) change nothing; an import or describe-key output about another
-/// AWS key is recorded as a mismatch.
+/// (every entry of that KMS key). Bad pastes, and outputs that are not about
+/// this copy (another AWS key, Region or account: [`check_about_this_copy`]),
+/// are refused before anything is written; what AWS says against this copy
+/// (not Enabled, another expiry, other material) is recorded.
 pub async fn apply_aws_output(
     client: &KmsClient,
     key_id: &str,
@@ -783,10 +784,11 @@ pub async fn apply_aws_output(
     challenge: &[u8],
     now: OffsetDateTime,
 ) -> Result<Applied, String> {
-    let output = parse_aws_output_for_entry(text, entry.aws_key_arn.as_ref())?;
+    let output = parse_aws_output(text, None)?;
     // Applied to the entry as it is now: another tab or client may have
-    // recorded something on it since this page read it.
+    // recorded something on it (or named its AWS key) since this page read it.
     let entry = &current_entry(client, key_id, entry).await?;
+    check_about_this_copy(entry, &output)?;
     let (updated, discrepancies, lines, by) = match &output {
         AwsOutput::Import(_) | AwsOutput::DescribeKey(_) => {
             let by = acting_user_or_say(client).await?;

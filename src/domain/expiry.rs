@@ -13,6 +13,7 @@ use super::cli::CliCommand;
 pub use super::import_command::check_valid_to;
 use super::import_command::{Expiration, ImportCommand, ImportType};
 use super::ledger::LedgerEntry;
+use super::time_display::utc_minutes;
 use super::wrapping::WrappingAlgorithm;
 use super::wrapping_key_spec::WrappingKeySpec;
 
@@ -63,7 +64,7 @@ impl ExpiryStatus {
 
     /// "expires in 12 days (2027-01-31 00:00 UTC)", "expired 3 days ago (…)".
     pub fn sentence(&self) -> String {
-        let when = format_utc(self.valid_to, "-", " ", ":", " UTC");
+        let when = utc_minutes(self.valid_to);
         match self.warning {
             Warning::Expired => format!("expired {} ago ({when})", plural_days(-self.days_left)),
             _ if self.days_left == 0 => format!("expires in less than a day ({when})"),
@@ -105,32 +106,18 @@ pub fn earliest_expiry<'a>(
         .min_by_key(|(_, status)| status.valid_to)
 }
 
-fn format_utc(
-    t: OffsetDateTime,
-    date_sep: &str,
-    middle: &str,
-    time_sep: &str,
-    zone: &str,
-) -> String {
+/// `20270131T000000Z`: the .ics file's UTC DATE-TIME (RFC 5545 §3.3.5), stored, not shown.
+fn ical_time(t: OffsetDateTime) -> String {
     let t = t.to_offset(UtcOffset::UTC);
     format!(
-        "{:04}{date_sep}{:02}{date_sep}{:02}{middle}{:02}{time_sep}{:02}{}{zone}",
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
         t.year(),
         u8::from(t.month()),
         t.day(),
         t.hour(),
         t.minute(),
-        if time_sep.is_empty() {
-            format!("{:02}", t.second())
-        } else {
-            String::new()
-        }
+        t.second()
     )
-}
-
-/// `20270131T000000Z`.
-fn ical_time(t: OffsetDateTime) -> String {
-    format_utc(t, "", "T", "", "Z")
 }
 
 /// TEXT escaping of RFC 5545 §3.3.11.

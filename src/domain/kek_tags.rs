@@ -6,6 +6,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::arn::AwsKeyArn;
 use super::kek::WrappingPublicKey;
+use super::time_display::utc_minutes;
 use super::wrapping::{WRAPPING_ALGORITHM_TAG_PREFIX, WrappingAlgorithm};
 
 /// Every imported AWS KEK carries this tag.
@@ -57,20 +58,10 @@ impl KekValidity {
 
     /// "import parameters expired 2026-11-28 16:00 UTC", "… valid until …", "unknown validity".
     pub fn label(self) -> String {
-        let when = |t: OffsetDateTime| {
-            format!(
-                "{}-{:02}-{:02} {:02}:{:02} UTC",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute()
-            )
-        };
         match self {
             Self::Unknown => "unknown validity".to_owned(),
-            Self::Until(t) => format!("import parameters valid until {}", when(t)),
-            Self::ExpiredAt(t) => format!("import parameters expired {}", when(t)),
+            Self::Until(t) => format!("import parameters valid until {}", utc_minutes(t)),
+            Self::ExpiredAt(t) => format!("import parameters expired {}", utc_minutes(t)),
         }
     }
 }

@@ -47,8 +47,8 @@ mod generations;
 mod sameness;
 
 pub use confirm::{
-    Confirmation, Reconciliation, check_registrable, confirm, describe_key_discrepancies,
-    reconcile, register_from_describe_key,
+    Confirmation, Reconciliation, check_about_this_copy, check_registrable, confirm,
+    describe_key_discrepancies, reconcile, register_from_describe_key,
 };
 pub use generations::{carried_copies, drift};
 pub use sameness::{
@@ -70,6 +70,7 @@ use super::account::UserId;
 use super::arn::AwsKeyArn;
 use super::aws_key_spec::AwsKeySpec;
 use super::import_command::{Expiration, ImportCommand, ImportType};
+use super::time_display::utc_minutes;
 use super::wrapping::WrappingAlgorithm;
 
 /// The `format` member of every entry this version writes.
@@ -650,19 +651,6 @@ impl LedgerEntry {
             preserved: wire.preserved,
         })
     }
-}
-
-/// "2026-12-06 21:06 UTC": an entry's times as the ledger page shows them.
-pub fn utc_minutes(t: OffsetDateTime) -> String {
-    let t = t.to_offset(UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute()
-    )
 }
 
 /// Who did something, to end a sentence: " by alice@example.com", or

@@ -22,5 +22,6 @@ pub mod kms_id;
 pub mod ledger;
 pub mod runbook;
 pub mod server_url;
+pub mod time_display;
 pub mod wrapping;
 pub mod wrapping_key_spec;

@@ -109,16 +109,35 @@ pub fn LedgerPage() -> impl IntoView {
     }
 }
 
+/// `keys` with entry `saved` of `key_id` put in place of the one it updates.
+fn with_saved(keys: &mut [LedgeredKey], key_id: &str, saved: &LedgerEntry) {
+    let entries = keys
+        .iter_mut()
+        .filter(|k| k.attributes.unique_identifier == key_id)
+        .flat_map(|k| k.entries.iter_mut());
+    for entry in entries {
+        if matches!(entry, Ok(e) if e.id == saved.id) {
+            *entry = Ok(saved.clone());
+        }
+    }
+}
+
 #[component]
 fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
     let now = use_now(Duration::from_secs(60));
-    let (rows, unreadable) = rows_of(&keys);
-    let rows = StoredValue::new(rows);
+    let (_, unreadable) = rows_of(&keys);
+    // The ledger as read, then as each paste saved it (its `Applied::saved`):
+    // the table, the expiry watch and the calendar show what was written.
+    let keys = RwSignal::new(keys);
+    let rows = Memo::new(move |_| keys.with(|keys| rows_of(keys).0));
+    let saved = Callback::new(move |(key_id, entry): (String, LedgerEntry)| {
+        keys.update(|keys| with_saved(keys, &key_id, &entry));
+    });
     let filter = RwSignal::new(LedgerFilter::All);
     let search = RwSignal::new(String::new());
     let selected = RwSignal::new(None::<String>);
     let earliest = move || {
-        rows.with_value(|rows| {
+        rows.with(|rows| {
             earliest_expiry(&watched(rows), now.get()).map(|(w, status)| {
                 let aws_key = w
                     .entry
@@ -134,13 +153,11 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
         })
     };
     let calendar = Signal::derive(move || {
-        rows.with_value(|rows| {
-            icalendar(&watched(rows), now.get(), REMIND_DAYS_BEFORE).into_bytes()
-        })
+        rows.with(|rows| icalendar(&watched(rows), now.get(), REMIND_DAYS_BEFORE).into_bytes())
     });
     let shown = move || {
         let (filter, needle) = (filter.get(), search.get().trim().to_lowercase());
-        rows.with_value(|rows| {
+        rows.with(|rows| {
             rows.iter()
                 .filter(|r| filter.keeps(&r.entry, now.get()))
                 .filter(|r| {
@@ -159,8 +176,8 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let total = rows.with_value(Vec::len);
-    let expiring = rows.with_value(|rows| rows.iter().any(|r| r.entry.valid_to().is_some()));
+    let total = move || rows.with(Vec::len);
+    let expiring = move || rows.with(|rows| rows.iter().any(|r| r.entry.valid_to().is_some()));
     view! {
         {(!unreadable.is_empty())
             .then(|| {
@@ -173,7 +190,7 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
             })}
         {move || earliest().map(|text| view! { <p class="notice" data-testid="earliest-expiry">{text}</p> })}
         // Offered once some copy expires: an empty calendar helps nobody.
-        <Show when=move || expiring>
+        <Show when=expiring>
             <DownloadButton bytes=calendar file_name="byok-expiry-reminders.ics".to_owned() />
             <p class="hint">
                 {format!("One calendar event per expiring copy, with a reminder {REMIND_DAYS_BEFORE} days before.")}
@@ -190,7 +207,7 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
         <TextField id="ledger-search" label="Search (KMS key, AWS key ARN, KeyMaterialId)" value=search kind="search" />
         {move || {
             let shown = shown();
-            if total == 0 {
+            if total() == 0 {
                 return view! {
                     <p class="muted">"No AWS copy recorded yet: export key material, and it appears here."</p>
                 }
@@ -258,44 +275,61 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
                 .into_any()
         }}
         {move || {
+            // Opened with the row as it is; a save updates the open details
+            // itself (untracked here, so the paste's result stays shown).
             let id = selected.get()?;
-            let row = rows.with_value(|rows| rows.iter().find(|r| r.entry.id == id).cloned())?;
-            Some(view! { <EntryDetails row=row reload=reload /> })
+            let row = rows.with_untracked(|rows| rows.iter().find(|r| r.entry.id == id).cloned())?;
+            Some(view! { <EntryDetails row=row reload=reload saved=saved /> })
         }}
     }
 }
 
 /// One entry: what was recorded, the commands to ask AWS, and the paste box.
+/// `saved` gets each entry a paste wrote, with its KMS key id.
 #[component]
-fn EntryDetails(row: Row, reload: Callback<()>) -> impl IntoView {
-    view! { <Deferred load=entry_details_view(row, reload) /> }
+fn EntryDetails(
+    row: Row,
+    reload: Callback<()>,
+    saved: Callback<(String, LedgerEntry)>,
+) -> impl IntoView {
+    view! { <Deferred load=entry_details_view(row, reload, saved) /> }
 }
 
 split_view! {
-    fn entry_details_view(row: Row, reload: Callback<()>) {
-        view! { <EntryDetailsView row=row reload=reload /> }.into_any()
+    fn entry_details_view(row: Row, reload: Callback<()>, saved: Callback<(String, LedgerEntry)>) {
+        view! { <EntryDetailsView row=row reload=reload saved=saved /> }.into_any()
     }
 }
 
 #[component]
-fn EntryDetailsView(row: Row, reload: Callback<()>) -> impl IntoView {
+fn EntryDetailsView(
+    row: Row,
+    reload: Callback<()>,
+    saved: Callback<(String, LedgerEntry)>,
+) -> impl IntoView {
     let settings = use_settings();
+    // The entry as last saved: shown above, and each paste builds on the
+    // previous one's events.
+    let current = RwSignal::new(row.entry.clone());
     let entry = row.entry.clone();
-    let arn = entry.aws_key_arn.clone();
     let key_id = row.key_id.clone();
     // The random challenge, chosen here once per view: the message AWS and the
     // KMS both MAC (HMAC keys), or the bytes the KMS signs or encrypts to check
     // AWS's public key (RSA, EC keys).
     let challenge: [u8; 32] = random_bytes();
-    let describe = describe_key(arn.as_ref()).multi_line();
+    // The commands name the AWS key once a paste bound it.
+    let arn = move || current.with(|e| e.aws_key_arn.clone());
+    let describe = Signal::derive(move || describe_key(arn().as_ref()).multi_line());
     let mac = match entry.key_spec {
-        AwsKeySpec::Hmac(hash) => generate_mac_command(arn.as_ref(), hash, &challenge)
-            .ok()
-            .map(|c| c.multi_line()),
+        AwsKeySpec::Hmac(hash) => Some(Signal::derive(move || {
+            generate_mac_command(arn().as_ref(), hash, &challenge)
+                .map(|c| c.multi_line())
+                .unwrap_or_default()
+        })),
         _ => None,
     };
     let public_key = matches!(entry.key_spec, AwsKeySpec::Rsa(_) | AwsKeySpec::Ecc(_))
-        .then(|| get_public_key_command(arn.as_ref()).multi_line());
+        .then(|| Signal::derive(move || get_public_key_command(arn().as_ref()).multi_line()));
     let proof_note = match entry.key_spec {
         AwsKeySpec::SymmetricDefault => {
             "AES: a successful import is the proof that AWS holds this material (AWS unwrapped it under its own token): paste import-key-material's output."
@@ -309,32 +343,44 @@ fn EntryDetailsView(row: Row, reload: Callback<()>) -> impl IntoView {
     };
     let pasted = RwSignal::new(String::new());
     let applied = RwSignal::new(None::<Applied>);
-    // The entry as last saved: each paste builds on the previous one's events.
-    let current = StoredValue::new(row.entry.clone());
     let run = Action::new_local(move |text: &String| {
         let (text, row) = (text.clone(), row.clone());
-        let entry = current.get_value();
+        let entry = current.get_untracked();
+        // The other entries of the key as read, this one as last saved.
+        let siblings: Vec<LedgerEntry> = row
+            .siblings
+            .iter()
+            .map(|s| {
+                if s.id == entry.id {
+                    entry.clone()
+                } else {
+                    s.clone()
+                }
+            })
+            .collect();
         let client = settings.client();
         async move {
-            let done = apply_aws_output(
+            apply_aws_output(
                 &client?,
                 &row.key_id,
                 &entry,
-                &row.siblings,
+                &siblings,
                 &text,
                 &challenge,
                 now_utc(),
             )
-            .await?;
-            if let Some(saved) = &done.saved {
-                current.set_value(saved.clone());
-            }
-            Ok::<Applied, String>(done)
+            .await
         }
     });
     let submit = Submit::new(run);
+    let saved_key = key_id.clone();
     Effect::new(move |_| {
         if let Some(Ok(done)) = run.value().get() {
+            // One value, one trip: the entry the action wrote is what is shown.
+            if let Some(entry) = &done.saved {
+                current.set(entry.clone());
+                saved.run((saved_key.clone(), entry.clone()));
+            }
             applied.set(Some(done));
             pasted.set(String::new());
         }
@@ -354,7 +400,7 @@ fn EntryDetailsView(row: Row, reload: Callback<()>) -> impl IntoView {
     view! {
         <section class="entry-details" aria-labelledby="entry-title" data-testid="entry-details">
             <h2 id="entry-title">{format!("AWS copy {}", entry.id)}</h2>
-            <EntrySummary entry=entry.clone() />
+            <EntrySummary entry=current />
             <p class="hint">{proof_note}</p>
             <CommandBlock id="ledger-describe-key" text=describe label="Copy the describe-key command" />
             {public_key.map(|text| view! {
@@ -378,16 +424,18 @@ fn EntryDetailsView(row: Row, reload: Callback<()>) -> impl IntoView {
                 <SubmitButton pending=submit.pending() idle="Check and record" busy="Checking…" />
                 <RequestProgress pending=submit.pending() in_flight=submit.in_flight what="Checking with the KMS" />
             </form>
-            {entry.aws_key_arn.is_some().then(|| {
+            {
                 let href = Page::rotation_href(&key_id, &entry.id);
-                view! {
-                    <p>
-                        <a href=href>"Rotate this AWS key…"</a>
-                        " — new material in the KMS, imported in every Region in the order AWS accepts (or, for multi-Region keys, replica Regions added)."
-                    </p>
-                }
-            })}
-            <Renewal entry=entry.clone() key_id=key_id />
+                move || current.with(|e| e.aws_key_arn.is_some()).then(|| {
+                    view! {
+                        <p>
+                            <a href=href.clone()>"Rotate this AWS key…"</a>
+                            " — new material in the KMS, imported in every Region in the order AWS accepts (or, for multi-Region keys, replica Regions added)."
+                        </p>
+                    }
+                })
+            }
+            <Renewal entry=current key_id=key_id />
             {move || applied.get().map(|done| view! {
                 <div class="result" role="status" data-testid="ledger-applied">
                     {done.lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
@@ -413,7 +461,7 @@ fn EntryDetailsView(row: Row, reload: Callback<()>) -> impl IntoView {
 
 /// "Renew": the re-import of the same material under a new wrapping key.
 #[component]
-fn Renewal(entry: LedgerEntry, key_id: String) -> impl IntoView {
+fn Renewal(entry: RwSignal<LedgerEntry>, key_id: String) -> impl IntoView {
     let valid_to = RwSignal::new(String::new());
     let kek = RwSignal::new(WrappingKeySpec::Rsa4096);
     let export = Page::export_href(&key_id, "");
@@ -431,7 +479,8 @@ fn Renewal(entry: LedgerEntry, key_id: String) -> impl IntoView {
             material_file: "EncryptedKeyMaterial.bin".to_owned(),
             token_file: "ImportToken.bin".to_owned(),
         };
-        renewal(&entry, &options, now_utc())
+        entry
+            .with(|entry| renewal(entry, &options, now_utc()))
             .map(|r| (r.get_parameters.multi_line(), r.import.multi_line()))
     });
     let error = Signal::derive(move || commands.get().err());
@@ -461,9 +510,13 @@ fn Renewal(entry: LedgerEntry, key_id: String) -> impl IntoView {
     }
 }
 
-/// What the entry records, in words.
+/// What the entry records, in words: as last saved.
 #[component]
-fn EntrySummary(entry: LedgerEntry) -> impl IntoView {
+fn EntrySummary(entry: RwSignal<LedgerEntry>) -> impl IntoView {
+    move || entry.with(|entry| summary(entry.clone()))
+}
+
+fn summary(entry: LedgerEntry) -> impl IntoView {
     let now = now_utc();
     let state = entry.state(now);
     let problems = match &state {

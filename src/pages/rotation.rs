@@ -24,11 +24,12 @@ use crate::domain::aws_cli::{describe_key, list_key_rotations};
 use crate::domain::aws_key_spec::AwsKeySpec;
 use crate::domain::aws_outputs::arn_key_id;
 use crate::domain::base64_text::decode_base64;
-use crate::domain::ledger::{LedgerEntry, by_words, utc_minutes};
+use crate::domain::ledger::{LedgerEntry, by_words};
 use crate::domain::runbook::{
     MATERIAL_FILE, Runbook, RunbookKind, RunbookStart, StepId, StepStatus, TOKEN_FILE, file_name,
     is_multi_region, rotations_so_far,
 };
+use crate::domain::time_display::utc_minutes;
 use crate::routes::{Page, ROTATE_ENTRY_QUERY, ROTATE_KEY_QUERY};
 use crate::settings::use_settings;
 

@@ -20,6 +20,7 @@ use byok_ui::domain::ledger::{
     CommandOptions, EventKind, ExportRecord, LedgerEntry, LedgerState, Proof, midnight_utc,
     new_entry_id, sha256_hex,
 };
+use byok_ui::domain::time_display::utc_minutes;
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::kmip::{
     self, CreateKeyPairRequest, CryptographicAlgorithm, KeyPairKind, LocateRequest, UsageMask,
@@ -373,6 +374,25 @@ fn last_event(entry: &LedgerEntry) -> &EventKind {
     &entry.events.last().expect("an event").kind
 }
 
+/// Waits until entry `id`'s state reads `state` both in its open details'
+/// summary and in its table row (as the page shows it, no re-read asked).
+async fn shown_state(browser: &Browser, id: &str, state: &str) {
+    browser
+        .wait_for_text("[data-testid=details-state]", |t| t == state)
+        .await;
+    LedgerPage::state_of(browser, id, |t| t == state).await;
+}
+
+/// Whether `text` starts with a time as the pages write it: "2026-12-06 21:06 UTC".
+fn reads_as_utc_minutes(text: &str) -> bool {
+    let shape = "dddd-dd-dd dd:dd UTC";
+    text.len() >= shape.len()
+        && text.chars().zip(shape.chars()).all(|(c, s)| match s {
+            'd' => c.is_ascii_digit(),
+            s => c == s,
+        })
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn ledger_localstack_aes_import_binds_confirms_verifies_and_flags_another_key() {
     let stack = LocalStack::start();
@@ -408,14 +428,37 @@ async fn ledger_localstack_aes_import_binds_confirms_verifies_and_flags_another_
     assert_eq!(entry.key_material_id.as_deref(), Some(material_id.as_str()));
     assert_eq!(entry.aws_key_arn.as_ref().unwrap().to_string(), arn);
     assert_eq!(entry.state(now()), LedgerState::Verified);
+    // What was just written shows at once, in the summary and in the table,
+    // without "Read the ledger again".
+    shown_state(&browser, &id, "verified").await;
+    // Every time on the page reads "YYYY-MM-DD HH:MM UTC".
+    let recorded = browser
+        .wait_for_text("[data-testid=details-recorded]", |t| !t.is_empty())
+        .await;
+    assert_eq!(
+        recorded,
+        format!("Recorded {} by {ADMIN}", utc_minutes(entry.recorded_at))
+    );
+    assert!(
+        reads_as_utc_minutes(&recorded["Recorded ".len()..]),
+        "{recorded}"
+    );
+    let events = browser
+        .visible_texts("[data-testid=details-events] li")
+        .await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(events.iter().all(|e| reads_as_utc_minutes(e)), "{events:?}");
 
     // describe-key, pasted without reading the ledger again, confirms and keeps the import's events.
-    let describe = String::from_utf8(
-        stack
-            .shell(&format!("aws kms describe-key --key-id {arn}"), &cwd)
-            .stdout,
-    )
-    .unwrap();
+    let describe_this = || {
+        String::from_utf8(
+            stack
+                .shell(&format!("aws kms describe-key --key-id {arn}"), &cwd)
+                .stdout,
+        )
+        .unwrap()
+    };
+    let describe = describe_this();
     LedgerPage::submit(&browser, &describe).await;
     LedgerPage::applied(&browser, |t| {
         t.contains("AWS's describe-key output agrees with this entry.")
@@ -438,10 +481,18 @@ async fn ledger_localstack_aes_import_binds_confirms_verifies_and_flags_another_
         "{entry:?}"
     );
     assert_eq!(entry.key_material_id.as_deref(), Some(material_id.as_str()));
-    LedgerPage::read_again(&browser).await;
-    LedgerPage::state_of(&browser, &id, |t| t == "verified").await;
+    shown_state(&browser, &id, "verified").await;
+    assert_eq!(
+        browser
+            .visible_texts("[data-testid=details-events] li")
+            .await
+            .len(),
+        3
+    );
 
-    // describe-key of another key: a mismatch, shown with what to do, recorded.
+    // describe-key of another AWS key, pasted on this verified copy: no news
+    // about it. Refused, saying which key is which and what to paste; nothing
+    // recorded (the stored JSON read back is the same), the state kept.
     let other = stack.aws(
         "aws kms create-key --origin EXTERNAL --key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT",
         &cwd,
@@ -453,33 +504,53 @@ async fn ledger_localstack_aes_import_binds_confirms_verifies_and_flags_another_
             .stdout,
     )
     .unwrap();
-    LedgerPage::open_entry(&browser, &id).await;
+    let before = ledger_attributes(&kms, &key_id);
     LedgerPage::submit(&browser, &other_describe).await;
-    let said = LedgerPage::applied(&browser, |t| t.contains("AWS disagrees:")).await;
+    let refused = LedgerPage::refusal(&browser, |t| t.contains("Nothing was recorded")).await;
     assert!(
-        said.contains(&format!(
-            "This describe-key output is about another key ({other_arn}), not this entry's {arn}."
+        refused.contains(&format!(
+            "This describe-key output is about another AWS key ({other_arn}); this entry is the copy in {arn}. Nothing was recorded: paste the output of describe-key for {arn}"
         )),
-        "{said}"
+        "{refused}"
     );
+    assert_eq!(
+        ledger_attributes(&kms, &key_id),
+        before,
+        "the entry changed"
+    );
+    assert_eq!(
+        only_entry(&kms, &key_id).state(now()),
+        LedgerState::Verified
+    );
+    shown_state(&browser, &id, "verified").await;
+
+    // A real disagreement about this key (disabled in AWS): recorded, and
+    // shown at once.
+    let disabled = stack.shell(&format!("aws kms disable-key --key-id {arn}"), &cwd);
     assert!(
-        said.contains(&format!("Run describe-key with --key-id {arn}")),
-        "{said}"
+        disabled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&disabled.stderr)
     );
+    LedgerPage::submit(&browser, &describe_this()).await;
+    let said = LedgerPage::applied(&browser, |t| t.contains("AWS disagrees:")).await;
+    assert!(said.contains("The AWS key is Disabled."), "{said}");
     let entry = only_entry(&kms, &key_id);
     assert!(
         matches!(last_event(&entry), EventKind::Mismatch { source, .. } if source == "describe-key"),
         "{entry:?}"
     );
-    LedgerPage::read_again(&browser).await;
-    LedgerPage::state_of(&browser, &id, |t| t == "mismatch").await;
+    shown_state(&browser, &id, "mismatch").await;
     browser.assert_accessible("ledger page (a mismatch)").await;
-    // The right describe-key clears it.
-    LedgerPage::open_entry(&browser, &id).await;
-    LedgerPage::submit(&browser, &describe).await;
-    LedgerPage::applied(&browser, |t| t.contains("agrees with this entry")).await;
-    LedgerPage::read_again(&browser).await;
-    LedgerPage::state_of(&browser, &id, |t| t == "verified").await;
+    // Enabled again, describe-key clears it.
+    let enabled = stack.shell(&format!("aws kms enable-key --key-id {arn}"), &cwd);
+    assert!(enabled.status.success());
+    LedgerPage::submit(&browser, &describe_this()).await;
+    LedgerPage::applied(&browser, |t| {
+        t.contains("AWS's describe-key output agrees with this entry.")
+    })
+    .await;
+    shown_state(&browser, &id, "verified").await;
 
     // Register a copy made outside the app: the other key, on a new KMS key.
     let outside = create_material(

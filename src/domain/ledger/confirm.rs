@@ -8,9 +8,11 @@ use super::super::arn::AwsKeyArn;
 use super::super::aws_key_spec::AwsKeySpec;
 use super::super::aws_outputs::{
     AwsOutput, DescribeKeyOutput, ImportOutput, KeyMaterialListing, KeyRef, KeyRotationsOutput,
-    arn_account, arn_key_id,
+    MacOutput, PublicKeyOutput, arn_key_id, check_key,
 };
 use super::super::import_command::Expiration;
+use super::super::time_display::utc_minutes;
+use super::sameness::mac_algorithm_name;
 use super::{Discrepancy, EventKind, LedgerEntry, Proof, midnight_utc, whole_seconds};
 
 /// The entry after an AWS output was applied, and what the page should say.
@@ -33,8 +35,14 @@ pub fn confirm(
     by: &UserId,
 ) -> Result<Confirmation, String> {
     match output {
-        AwsOutput::Import(import) => Ok(confirm_import(entry, import, now, by)),
-        AwsOutput::DescribeKey(describe) => Ok(confirm_describe(entry, describe, now, by)),
+        AwsOutput::Import(import) => {
+            check_about_this_copy(entry, output)?;
+            Ok(confirm_import(entry, import, now, by))
+        }
+        AwsOutput::DescribeKey(describe) => {
+            check_about_this_copy(entry, output)?;
+            Ok(confirm_describe(entry, describe, now, by))
+        }
         AwsOutput::KeyRotations(_) => Err(
             "list-key-rotations lists every material of the key: it is reconciled against all the key's entries, not confirmed on one."
                 .to_owned(),
@@ -46,42 +54,94 @@ pub fn confirm(
     }
 }
 
-fn key_discrepancies(entry: &LedgerEntry, found: &KeyRef, command: &str) -> Vec<Discrepancy> {
+/// Whether `output` is evidence about this entry's copy. An output that
+/// names another AWS key, Region or account is not (a paste on the wrong
+/// entry, not news about this copy), nor, while the entry names no AWS key
+/// yet, an output of a key that cannot hold its material (another key spec
+/// or MAC algorithm, or material AWS made): `Err` says which key the output
+/// is about, which this entry is for, and what to paste instead. Checked
+/// before anything is written; nothing is recorded then.
+pub fn check_about_this_copy(entry: &LedgerEntry, output: &AwsOutput) -> Result<(), String> {
+    let command = output.command();
+    for key in output.keys() {
+        about_this_key(entry, &key, command)?;
+    }
+    if entry.aws_key_arn.is_some() {
+        return Ok(());
+    }
+    match output {
+        AwsOutput::DescribeKey(describe) => describe_fits(entry, describe),
+        AwsOutput::PublicKey(public_key) => public_key_fits(entry, public_key),
+        AwsOutput::Mac(mac) => mac_fits(entry, mac),
+        AwsOutput::Import(_) | AwsOutput::KeyRotations(_) => Ok(()),
+    }
+}
+
+/// `found` (a key an output of `command` names) against the entry's key.
+fn about_this_key(entry: &LedgerEntry, found: &KeyRef, command: &str) -> Result<(), String> {
     let Some(expected) = entry.aws_key_arn.as_ref() else {
-        return Vec::new();
+        return Ok(());
     };
-    let expected_id = arn_key_id(expected);
-    let problem = match found {
-        KeyRef::Id(id) if id != expected_id => {
-            format!("This {command} output is about key {id}, not this entry's {expected}.")
+    if found.key_id() == arn_key_id(expected) {
+        // The same key id from another Region or account: said as such.
+        return check_key(found, expected, command)
+            .map_err(|e| format!("{e} Nothing was recorded."));
+    }
+    Err(format!(
+        "This {command} output is about another AWS key ({found}); this entry is the copy in {expected}. Nothing was recorded: paste the output of {command} for {expected} (run it with --key-id {expected} --region {}). A copy in that other key is its own entry: export for it, or register it below.",
+        expected.region()
+    ))
+}
+
+/// For an entry with no ARN yet: the refusal of an output whose key cannot
+/// hold the entry's `key_spec` material, `what` saying why.
+fn cannot_hold(entry: &LedgerEntry, command: &str, key: &KeyRef, what: &str) -> Result<(), String> {
+    Err(format!(
+        "This {command} output is about {key}, {what}; this entry is a copy of {} material, which that key cannot hold. Nothing was recorded: paste the output of {command} for the AWS key you imported this export into (--key-id with its ARN, and its --region).",
+        entry.key_spec.aws_name()
+    ))
+}
+
+fn describe_fits(entry: &LedgerEntry, describe: &DescribeKeyOutput) -> Result<(), String> {
+    let key = KeyRef::Arn(describe.arn.clone());
+    if let Some(origin) = describe.origin.as_deref().filter(|o| *o != "EXTERNAL") {
+        return cannot_hold(
+            entry,
+            "describe-key",
+            &key,
+            &format!("a key whose material AWS made (Origin {origin})"),
+        );
+    }
+    match describe.key_spec.as_deref() {
+        Some(spec) if spec != entry.key_spec.aws_name() => {
+            cannot_hold(entry, "describe-key", &key, &format!("a {spec} key"))
         }
-        KeyRef::Id(_) => return Vec::new(),
-        KeyRef::Arn(arn) if arn == expected => return Vec::new(),
-        KeyRef::Arn(arn) if arn_key_id(arn) == expected_id && arn.region() != expected.region() => {
-            format!(
-                "This {command} output is from Region {}; this entry's copy is in {}.",
-                arn.region(),
-                expected.region()
-            )
-        }
-        KeyRef::Arn(arn) if arn_key_id(arn) == expected_id => format!(
-            "This {command} output is from account {}; this entry's key is in account {}.",
-            arn_account(arn),
-            arn_account(expected)
+        _ => Ok(()),
+    }
+}
+
+fn public_key_fits(entry: &LedgerEntry, public_key: &PublicKeyOutput) -> Result<(), String> {
+    match public_key.key_spec.as_deref() {
+        Some(spec) if spec != entry.key_spec.aws_name() => cannot_hold(
+            entry,
+            "get-public-key",
+            &public_key.key,
+            &format!("a {spec} key"),
         ),
-        KeyRef::Arn(arn) => {
-            format!(
-                "This {command} output is about another key ({arn}), not this entry's {expected}."
-            )
-        }
-    };
-    vec![Discrepancy {
-        problem,
-        fix: format!(
-            "Run {command} with --key-id {expected} --region {} and paste its output; a copy in another key or Region is its own entry (export for it, or register it).",
-            expected.region()
+        _ => Ok(()),
+    }
+}
+
+fn mac_fits(entry: &LedgerEntry, mac: &MacOutput) -> Result<(), String> {
+    match entry.key_spec {
+        AwsKeySpec::Hmac(hash) if mac.mac_algorithm != mac_algorithm_name(hash) => cannot_hold(
+            entry,
+            "generate-mac",
+            &mac.key,
+            &format!("a key that computed {}", mac.mac_algorithm),
         ),
-    }]
+        _ => Ok(()),
+    }
 }
 
 fn confirm_import(
@@ -92,7 +152,7 @@ fn confirm_import(
 ) -> Confirmation {
     let mut entry = entry.clone();
     let mut notes = Vec::new();
-    let mut discrepancies = key_discrepancies(&entry, &import.key, "import-key-material");
+    let mut discrepancies = Vec::new();
     if let Some(bound) = entry
         .key_material_id
         .as_deref()
@@ -146,15 +206,13 @@ fn confirm_import(
     }
 }
 
-/// What describe-key says against the entry, each with what to do.
+/// What describe-key says against the entry, each with what to do: for an
+/// output about this entry's key ([`check_about_this_copy`] refuses others).
 pub fn describe_key_discrepancies(
     entry: &LedgerEntry,
     describe: &DescribeKeyOutput,
 ) -> Vec<Discrepancy> {
-    let mut found = key_discrepancies(entry, &KeyRef::Arn(describe.arn.clone()), "describe-key");
-    if !found.is_empty() {
-        return found;
-    }
+    let mut found = Vec::new();
     let arn = &describe.arn;
     let region = arn.region();
     let mut add = |problem: String, fix: &str| {
@@ -212,7 +270,7 @@ pub fn describe_key_discrepancies(
                     "AWS says the material expires{}, but the command was built with KEY_MATERIAL_DOES_NOT_EXPIRE.",
                     describe
                         .valid_to
-                        .map(|t| format!(" at {t}"))
+                        .map(|t| format!(" at {}", utc_minutes(t)))
                         .unwrap_or_default()
                 ),
                 "Re-import the same material with --expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE (Renew), or watch the expiry.",
@@ -227,7 +285,8 @@ pub fn describe_key_discrepancies(
                 if let Some(valid_to) = describe.valid_to.filter(|t| *t != midnight_utc(date)) {
                     add(
                         format!(
-                            "AWS's ValidTo is {valid_to}, but the command was built with --valid-to {date}T00:00:00Z."
+                            "AWS's ValidTo is {}, but the command was built with --valid-to {date}T00:00:00Z.",
+                            utc_minutes(valid_to)
                         ),
                         "Re-import the same material with the wanted --valid-to (Renew); the ledger watches AWS's date meanwhile.",
                     );
@@ -484,7 +543,11 @@ mod tests {
     }
 
     fn output(name: &str) -> AwsOutput {
-        parse_aws_output(&fixture(name), None).unwrap()
+        output_of(&fixture(name))
+    }
+
+    fn output_of(text: &str) -> AwsOutput {
+        parse_aws_output(text, None).unwrap()
     }
 
     #[test]
@@ -513,7 +576,7 @@ mod tests {
     }
 
     #[test]
-    fn an_import_of_other_material_or_into_another_key_is_a_mismatch() {
+    fn an_import_of_other_material_is_a_mismatch() {
         let mut bound = our_entry();
         bound.key_material_id = Some(FIRST.into());
         let c = confirm(&bound, &output("import-key-material.json"), NOW, &alice()).unwrap();
@@ -524,24 +587,172 @@ mod tests {
         );
         assert_eq!(c.entry.key_material_id.as_deref(), Some(FIRST));
         assert_eq!(c.entry.state(NOW).label(), "mismatch");
+    }
 
-        let other_region = entry(); // eu-west-3, another key id
+    /// A verified entry of [`ARN`] (SYMMETRIC_DEFAULT), as after its import.
+    fn verified() -> LedgerEntry {
         let c = confirm(
-            &other_region,
+            &our_entry(),
             &output("import-key-material.json"),
             NOW,
             &alice(),
         )
         .unwrap();
-        assert!(c.discrepancies[0].problem.contains("about another key"));
-        assert!(c.discrepancies[0].fix.contains("--region eu-west-3"));
-        let mut replica = our_entry();
-        replica.aws_key_arn =
-            Some(AwsKeyArn::parse(&ARN.replace("us-west-2", "eu-west-1")).unwrap());
-        let c = confirm(&replica, &output("import-key-material.json"), NOW, &alice()).unwrap();
+        assert_eq!(c.entry.state(NOW), LedgerState::Verified);
+        c.entry
+    }
+
+    #[test]
+    fn another_keys_output_is_refused_and_says_what_to_paste() {
+        // describe-key of another AWS key pasted on a verified copy: refused,
+        // nothing to record, whatever that other key's state.
+        let entry = verified();
+        let other = "arn:aws:kms:us-west-2:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321";
+        let describe = fixture("describe-key.json").replace(ARN, other).replace(
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+            "0987dcba-09fe-87dc-65ba-ab0987654321",
+        );
+        let why = confirm(&entry, &output_of(&describe), NOW, &alice()).unwrap_err();
         assert_eq!(
-            c.discrepancies[0].problem,
-            "This import-key-material output is from Region us-west-2; this entry's copy is in eu-west-1."
+            why,
+            format!(
+                "This describe-key output is about another AWS key ({other}); this entry is the copy in {ARN}. Nothing was recorded: paste the output of describe-key for {ARN} (run it with --key-id {ARN} --region us-west-2). A copy in that other key is its own entry: export for it, or register it below."
+            )
+        );
+        let disabled = describe.replace("\"KeyState\": \"Enabled\"", "\"KeyState\": \"Disabled\"");
+        assert!(confirm(&entry, &output_of(&disabled), NOW, &alice()).is_err());
+        // The same key, Disabled: a real disagreement about this copy, recorded.
+        let this_disabled = fixture("describe-key.json")
+            .replace("\"KeyState\": \"Enabled\"", "\"KeyState\": \"Disabled\"");
+        let c = confirm(&entry, &output_of(&this_disabled), NOW, &alice()).unwrap();
+        assert_eq!(c.entry.state(NOW).label(), "mismatch");
+        // Another expiry on this key: recorded too.
+        let later = fixture("describe-key.json")
+            .replace("2027-01-31T00:00:00+00:00", "2027-02-28T00:00:00+00:00");
+        let c = confirm(&entry, &output_of(&later), NOW, &alice()).unwrap();
+        assert!(
+            c.discrepancies[0]
+                .problem
+                .contains("AWS's ValidTo is 2027-02-28 00:00 UTC"),
+            "{:?}",
+            c.discrepancies
+        );
+
+        // import-key-material into another key, Region or account: refused.
+        let import = |arn: &str| {
+            output_of(&format!(
+                r#"{{"KeyId": "{arn}", "KeyMaterialId": "{CURRENT}"}}"#
+            ))
+        };
+        let why = confirm(&entry, &import(other), NOW, &alice()).unwrap_err();
+        assert!(
+            why.contains(&format!("about another AWS key ({other})")),
+            "{why}"
+        );
+        let why = confirm(
+            &entry,
+            &import(&ARN.replace("us-west-2", "eu-west-1")),
+            NOW,
+            &alice(),
+        )
+        .unwrap_err();
+        assert!(
+            why.starts_with("This import-key-material output is from Region eu-west-1, but the key is in us-west-2")
+                && why.ends_with("Nothing was recorded."),
+            "{why}"
+        );
+        let why = confirm(
+            &entry,
+            &import(&ARN.replace("111122223333", "444455556666")),
+            NOW,
+            &alice(),
+        )
+        .unwrap_err();
+        assert!(why.contains("from account 444455556666"), "{why}");
+    }
+
+    #[test]
+    fn every_output_that_names_another_key_is_refused() {
+        let entry = verified();
+        // get-public-key and generate-mac of 0987dcba…, list-key-rotations of a bare key id.
+        for name in ["get-public-key.json", "generate-mac.json"] {
+            let why = check_about_this_copy(&entry, &output(name)).unwrap_err();
+            assert!(
+                why.contains(
+                    "about another AWS key (arn:aws:kms:us-west-2:111122223333:key/0987dcba"
+                ),
+                "{name}: {why}"
+            );
+            assert!(why.contains(&format!("--key-id {ARN}")), "{name}: {why}");
+        }
+        let rotations = output_of(&fixture("list-key-rotations.json").replace(
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+            "0987dcba-09fe-87dc-65ba-ab0987654321",
+        ));
+        let why = check_about_this_copy(&entry, &rotations).unwrap_err();
+        assert!(
+            why.starts_with("This list-key-rotations output is about another AWS key (0987dcba-09fe-87dc-65ba-ab0987654321)"),
+            "{why}"
+        );
+        // This key's outputs pass.
+        for name in [
+            "import-key-material.json",
+            "describe-key.json",
+            "list-key-rotations.json",
+        ] {
+            assert_eq!(
+                check_about_this_copy(&entry, &output(name)),
+                Ok(()),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_entry_without_arn_refuses_keys_that_cannot_hold_its_material() {
+        let mut unnamed = our_entry();
+        unnamed.aws_key_arn = None;
+        // Any key of the right kind may be the one: describe-key binds it.
+        assert_eq!(
+            check_about_this_copy(&unnamed, &output("describe-key.json")),
+            Ok(())
+        );
+        let c = confirm(&unnamed, &output("describe-key.json"), NOW, &alice()).unwrap();
+        assert_eq!(c.entry.aws_key_arn.unwrap().as_str(), ARN);
+        // Another key spec, or material AWS made: not this copy.
+        let why = confirm(&unnamed, &output("describe-key-hmac.json"), NOW, &alice()).unwrap_err();
+        assert_eq!(
+            why,
+            "This describe-key output is about arn:aws:kms:us-west-2:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321, a HMAC_256 key; this entry is a copy of SYMMETRIC_DEFAULT material, which that key cannot hold. Nothing was recorded: paste the output of describe-key for the AWS key you imported this export into (--key-id with its ARN, and its --region)."
+        );
+        let why = confirm(
+            &unnamed,
+            &output("describe-key-multi-region.json"),
+            NOW,
+            &alice(),
+        )
+        .unwrap_err();
+        assert!(
+            why.contains("a key whose material AWS made (Origin AWS_KMS)"),
+            "{why}"
+        );
+        // get-public-key of another spec; generate-mac of another algorithm.
+        let mut rsa = unnamed.clone();
+        rsa.key_spec = AwsKeySpec::Rsa(2048);
+        let why = check_about_this_copy(&rsa, &output("get-public-key.json")).unwrap_err();
+        assert!(
+            why.contains("a ECC_NIST_P256 key; this entry is a copy of RSA_2048 material"),
+            "{why}"
+        );
+        let mut hmac384 = unnamed.clone();
+        hmac384.key_spec = AwsKeySpec::parse("HMAC_384").unwrap();
+        let why = check_about_this_copy(&hmac384, &output("generate-mac.json")).unwrap_err();
+        assert!(why.contains("a key that computed HMAC_SHA_256"), "{why}");
+        let mut hmac256 = unnamed;
+        hmac256.key_spec = AwsKeySpec::parse("HMAC_256").unwrap();
+        assert_eq!(
+            check_about_this_copy(&hmac256, &output("generate-mac.json")),
+            Ok(())
         );
     }
 

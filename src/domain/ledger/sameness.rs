@@ -15,9 +15,10 @@ use super::super::account::UserId;
 use super::super::arn::AwsKeyArn;
 use super::super::aws_cli::describe_key;
 use super::super::aws_key_spec::AwsKeySpec;
-use super::super::aws_outputs::{MacOutput, PublicKeyOutput, check_key};
+use super::super::aws_outputs::{AwsOutput, MacOutput, PublicKeyOutput};
 use super::super::cli::{ARN_PLACEHOLDER, CliCommand, shell_quote};
 use super::super::key_material::{EcCurve, HmacHash};
+use super::confirm::check_about_this_copy;
 use super::{EventKind, LedgerEntry, Proof};
 use crate::kmip::SignatureAlgorithm;
 
@@ -209,19 +210,9 @@ fn record(
     entry
 }
 
-fn refuse_other_key(
-    entry: &LedgerEntry,
-    key: &super::super::aws_outputs::KeyRef,
-    command: &str,
-) -> Result<(), String> {
-    match entry.aws_key_arn.as_ref() {
-        Some(expected) => check_key(key, expected, command),
-        None => Ok(()),
-    }
-}
-
 /// The checks of get-public-key's output that need no KMS: `Err` (nothing to
-/// record) when it is about another key or the entry has no public key;
+/// record) when it is not about this copy ([`check_about_this_copy`]) or the
+/// entry has no public key;
 /// `Some(Different)` when AWS's key is plainly not this material (another key
 /// spec, algorithm or curve); `None` when only the KMS can tell
 /// ([`public_key_proof`]).
@@ -240,7 +231,7 @@ pub fn check_public_key_output(
             }
         ));
     }
-    refuse_other_key(entry, &output.key, "get-public-key")?;
+    check_about_this_copy(entry, &AwsOutput::PublicKey(output.clone()))?;
     if let Some(spec) = output.key_spec.as_deref()
         && spec != entry.key_spec.aws_name()
     {
@@ -267,8 +258,8 @@ pub fn prove_public_key(
 }
 
 /// Checks generate-mac's output against the KMS's MAC of the same message
-/// and records the verdict. Refused when the output is about another key or
-/// the entry is not an HMAC key.
+/// and records the verdict. Refused when the output is not about this copy
+/// ([`check_about_this_copy`]) or the entry is not an HMAC key.
 pub fn prove_mac(
     entry: &LedgerEntry,
     output: &MacOutput,
@@ -282,7 +273,7 @@ pub fn prove_mac(
             entry.key_spec.aws_name()
         ));
     };
-    refuse_other_key(entry, &output.key, "generate-mac")?;
+    check_about_this_copy(entry, &AwsOutput::Mac(output.clone()))?;
     let verdict = compare_mac(output, mac_algorithm_name(hash), kms_mac);
     Ok((record(entry, Proof::Mac, &verdict, now, by), verdict))
 }
