@@ -15,7 +15,7 @@ use crate::support::aws::LocalStack;
 use crate::support::aws_flow::{Scenario, guided_flow};
 use crate::support::pages::{ExportPage, GuidedPage, ImportKekPage, LedgerPage};
 use crate::support::paths::workspace;
-use crate::support::seed::{create_material, tagged_kek};
+use crate::support::seed::{create_material, ledger_entries, tagged_kek};
 use crate::support::{Browser, Kms, fixture};
 
 /// The viewport the pictures are taken in (CSS pixels, one device pixel each).
@@ -205,14 +205,14 @@ fn pngs_in_folder() -> Vec<String> {
 }
 
 /// The guided flow's first step, then the flow done with LocalStack's real
-/// outputs, and its import script; returns the ARN, the KMS key id, the
-/// ledger entry id and the import command.
+/// outputs, and its import script; returns the ledger entry the export
+/// recorded and the page's import command.
 async fn guided_pictures(
     album: &mut Album,
     browser: &Browser,
     kms: &Kms,
     stack: &LocalStack,
-) -> (String, String, String, String) {
+) -> (String, String) {
     let scenario = Scenario {
         spec: AwsKeySpec::SymmetricDefault,
         usage: KeyUsage::EncryptDecrypt,
@@ -233,18 +233,17 @@ async fn guided_pictures(
     browser.scroll_to_top().await;
     album.take(browser, "guided-step-1").await;
 
-    let (arn, key_id, import) = guided_flow(stack, kms, browser, &scenario).await;
-    let recorded = browser
+    let (_arn, key_id, import) = guided_flow(stack, kms, browser, &scenario).await;
+    browser
         .wait_for_text("[data-testid=ledger-status]", |t| {
             t.starts_with("Recorded in the BYOK ledger")
         })
         .await;
-    let entry_id = recorded
-        .split("(entry ")
-        .nth(1)
-        .and_then(|rest| rest.split(')').next())
-        .unwrap_or_else(|| panic!("no entry id in {recorded:?}"))
-        .to_owned();
+    let entries = ledger_entries(kms, &key_id);
+    let [entry] = entries.as_slice() else {
+        panic!("one ledger entry expected on {key_id}: {entries:?}");
+    };
+    let entry_id = entry.id.clone();
     // From the line naming the key to the import command, in one picture.
     let height = height_between(browser, "[data-testid=byok-done]", "#import-command").await;
     browser
@@ -263,7 +262,7 @@ async fn guided_pictures(
         .scroll_into_view("[data-testid=import-script]")
         .await;
     album.take(browser, "import-script").await;
-    (arn, key_id, entry_id, import)
+    (entry_id, import)
 }
 
 /// The navigation's AWS KMS menu, the ledger with the entry bound by the
@@ -371,8 +370,7 @@ async fn readme_pictures_are_taken_from_the_app_and_the_readme_shows_exactly_the
     let browser = Browser::start_with(false, VIEWPORT).await;
     let mut album = Album::new();
 
-    let (_arn, _key_id, entry_id, import) =
-        guided_pictures(&mut album, &browser, &kms, &stack).await;
+    let (entry_id, import) = guided_pictures(&mut album, &browser, &kms, &stack).await;
     let imported = stack.shell(&import, &browser.download_dir);
     assert!(
         imported.status.success(),
