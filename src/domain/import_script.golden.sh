@@ -5,12 +5,14 @@
 # The import token is valid until 2026-11-30T15:07:13Z (ParametersValidTo).
 #
 # Usage: sh import-SYMMETRIC_DEFAULT-350e35ef.sh [--dry-run]
-# Writes the two files below next to this script (a different file already
-# there is never overwritten) and checks their SHA-256, then runs
-# aws kms describe-key, aws kms import-key-material and describe-key again,
-# and stops if the key is not Enabled. --dry-run writes and checks the files
-# and prints the commands: it sends nothing to AWS.
-# Needs: the AWS CLI (aws), sha256sum or shasum, base64 or openssl.
+# First checks everything: the two files it carries (their SHA-256), the
+# import parameters' expiry, the tools, and that no different file of the
+# same name is next to it; a refusal leaves this folder as it was. Then
+# writes the two files below next to this script, runs aws kms
+# describe-key, aws kms import-key-material and describe-key again, and
+# stops if the key is not Enabled. --dry-run checks and writes the files
+# and prints the commands: it sends nothing to AWS and needs no AWS CLI.
+# Needs: the AWS CLI (aws), sha256sum or shasum, base64 or openssl, mktemp.
 # The AWS CLI's own settings apply as usual (AWS_PROFILE, AWS_ENDPOINT_URL,
 # credentials); the Region comes from the key ARN. Written by the BYOK UI:
 # run it as it is, it never needs editing.
@@ -41,53 +43,82 @@ if command -v sha256sum >/dev/null 2>&1; then
 elif command -v shasum >/dev/null 2>&1; then
     sha256() { shasum -a 256 "$1" | cut -d ' ' -f 1; }
 else
-    fail "Neither sha256sum nor shasum is installed, so the files cannot be checked: install coreutils (sha256sum) or Perl (shasum) and run this script again. Nothing was sent to AWS."
+    fail "Neither sha256sum nor shasum is installed, so the files cannot be checked: install coreutils (sha256sum) or Perl (shasum) and run this script again. No file was written and nothing was sent to AWS."
 fi
 if command -v base64 >/dev/null 2>&1; then
     from_base64() { base64 -d; }
 elif command -v openssl >/dev/null 2>&1; then
     from_base64() { openssl base64 -d; }
 else
-    fail "Neither base64 nor openssl is installed, so the files cannot be written: install coreutils (base64) or OpenSSL and run this script again. Nothing was sent to AWS."
+    fail "Neither base64 nor openssl is installed, so the files cannot be decoded: install coreutils (base64) or OpenSSL and run this script again. No file was written and nothing was sent to AWS."
 fi
 
-# write_file NAME SHA256 < base64: NAME next to this script, checked.
-write_file() {
-    tmp="./.$1.$$.tmp"
-    if ! from_base64 >"$tmp"; then
-        rm -f "$tmp"
-        fail "The $1 this script carries could not be decoded or written here (see above): run the script in a folder you may write to, or download it again. Nothing was sent to AWS."
-    fi
-    got=$(sha256 "$tmp")
-    if [ "$got" != "$2" ]; then
-        rm -f "$tmp"
-        fail "The $1 this script carries is damaged (SHA-256 $got, expected $2): download the script again. Nothing was sent to AWS."
-    fi
+# Every check comes before the first file is written next to this script:
+# a refusal leaves this folder as it was.
+# ParametersValidTo in UTC as digits: numbers compare in any POSIX shell.
+if [ "$(date -u +%Y%m%d%H%M%S)" -ge 20261130150713 ]; then
+    fail "The import parameters expired at 2026-11-30T15:07:13Z (ParametersValidTo): AWS refuses this import token now. Run get-parameters-for-import again, import the new wrapping key into the KMS, export again and download a new script. No file was written and nothing was sent to AWS."
+fi
+if [ "$dry_run" = false ] && ! command -v aws >/dev/null 2>&1; then
+    fail "The AWS CLI (aws) is not on PATH: install it, or run this script in AWS CloudShell, and run it again (with --dry-run it only checks and writes the files, and needs no AWS CLI). No file was written and nothing was sent to AWS."
+fi
+
+# The files are decoded and checked in a temporary folder here, removed on
+# every exit, as is a file placed by a placement that did not finish.
+work=''
+placed=''
+clean_up() {
+    if [ -n "$placed" ]; then rm -f "./$placed"; fi
+    if [ -n "$work" ]; then rm -rf "$work"; fi
+}
+trap clean_up EXIT
+trap 'exit 1' HUP INT TERM
+work=$(mktemp -d ./.import-script.XXXXXX) || fail "No temporary folder could be made next to this script (see above): run the script in a folder you may write to. No file was written and nothing was sent to AWS."
+
+# unpack NAME SHA256 < base64: NAME decoded into the temporary folder, checked.
+unpack() {
+    from_base64 >"$work/$1" || fail "The $1 this script carries could not be decoded or written (see above): make room on the disk if it is full, else download the script again. No file was written and nothing was sent to AWS."
+    got=$(sha256 "$work/$1")
+    [ "$got" = "$2" ] ||
+        fail "The $1 this script carries is damaged (SHA-256 $got, expected $2): download the script again. No file was written and nothing was sent to AWS."
+}
+
+# refuse_other NAME SHA256: stops when a different NAME is next to this script.
+refuse_other() {
     if [ -e "./$1" ] || [ -L "./$1" ]; then
-        rm -f "$tmp"
         have=$(sha256 "./$1")
-        if [ "$have" != "$2" ]; then
-            fail "$1 next to this script differs from the one it carries (SHA-256 $have, expected $2) and was left as it is: move it away, or run the script from another folder. Nothing was sent to AWS."
-        fi
-        printf '%s is already there and the same (SHA-256 %s).\n' "$1" "$2"
-    else
-        mv "$tmp" "./$1"
-        printf 'Wrote %s (SHA-256 %s).\n' "$1" "$2"
+        [ "$have" = "$2" ] ||
+            fail "$1 next to this script differs from the one it carries (SHA-256 $have, expected $2) and was left as it is: move it away, or run the script from another folder. No file was written and nothing was sent to AWS."
     fi
 }
 
-write_file EncryptedKeyMaterial.bin 5dcc1b5872dd9ff1c234501f1fefda01f664164e1583c3e1bb3dbea47588ab31 <<'END-OF-BASE64'
+unpack EncryptedKeyMaterial.bin 5dcc1b5872dd9ff1c234501f1fefda01f664164e1583c3e1bb3dbea47588ab31 <<'END-OF-BASE64'
 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 AAAAAAAAAAAAAAAA
 END-OF-BASE64
-write_file ImportToken.bin 90fa057213e6fee3ae3b033c4116eabeb9b4b0af53c86ce4dc028eed1569aa89 <<'END-OF-BASE64'
+unpack ImportToken.bin 90fa057213e6fee3ae3b033c4116eabeb9b4b0af53c86ce4dc028eed1569aa89 <<'END-OF-BASE64'
 dG9rZW4gYnl0ZXM=
 END-OF-BASE64
+refuse_other EncryptedKeyMaterial.bin 5dcc1b5872dd9ff1c234501f1fefda01f664164e1583c3e1bb3dbea47588ab31
+refuse_other ImportToken.bin 90fa057213e6fee3ae3b033c4116eabeb9b4b0af53c86ce4dc028eed1569aa89
 
-# ParametersValidTo in UTC as digits: numbers compare in any POSIX shell.
-if [ "$(date -u +%Y%m%d%H%M%S)" -ge 20261130150713 ]; then
-    fail "The import parameters expired at 2026-11-30T15:07:13Z (ParametersValidTo): AWS refuses this import token now. Run get-parameters-for-import again, import the new wrapping key into the KMS, export again and download a new script. Nothing was sent to AWS."
-fi
+# Every check passed: the two files go next to this script.
+# place NAME SHA256: NAME moved there, unless the same one is already there.
+place() {
+    refuse_other "$1" "$2"
+    if [ -e "./$1" ]; then
+        printf '%s is already there and the same (SHA-256 %s).\n' "$1" "$2"
+    else
+        mv "$work/$1" "./$1" || fail "$1 could not be moved next to this script (see above): run the script in a folder you may write to. Any file this run wrote was removed, so the folder is as it was, and nothing was sent to AWS."
+        placed=$1
+        printf 'Wrote %s (SHA-256 %s).\n' "$1" "$2"
+    fi
+}
+place EncryptedKeyMaterial.bin 5dcc1b5872dd9ff1c234501f1fefda01f664164e1583c3e1bb3dbea47588ab31
+place ImportToken.bin 90fa057213e6fee3ae3b033c4116eabeb9b4b0af53c86ce4dc028eed1569aa89
+placed=''
+rm -rf "$work"
+work=''
 
 if [ "$dry_run" = true ]; then
     printf '%s\n' 'Dry run: nothing was sent to AWS. The script would run:'
@@ -105,8 +136,6 @@ if [ "$dry_run" = true ]; then
     --query KeyMetadata.KeyState --output text'
     exit 0
 fi
-
-command -v aws >/dev/null 2>&1 || fail "The AWS CLI (aws) is not on PATH: install it, or run this script in AWS CloudShell, and run it again. The files are written and checked. Nothing was sent to AWS."
 
 # Sets $state to the key's KeyState, as describe-key tells it.
 read_state() {

@@ -2,7 +2,7 @@
 //! the export result (guided flow and export page), clean under `shellcheck`
 //! and `sh -n`, its dry run writing the page's own files byte for byte, run
 //! unedited with the real AWS CLI against LocalStack (the key becomes Enabled
-//! and works), and its refusals, each before any AWS call.
+//! and works), and its refusals, each before any AWS call and any file written.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -49,29 +49,75 @@ fn carried(name: &str, file: &str, script: &[u8]) -> PathBuf {
     path
 }
 
-/// The dry run succeeded and wrote, next to the script, exactly the page's two downloads.
+/// The dry run succeeded and wrote, next to the script, exactly the page's
+/// two downloads, and nothing else (no temporary file left).
 fn dry_run_wrote(out: &Output, script: &Path, material: &[u8], token: &[u8]) {
     assert!(out.status.success(), "{out:?}");
     let folder = script.parent().unwrap();
     let written = |name: &str| std::fs::read(folder.join(name)).unwrap();
     assert_eq!(written("EncryptedKeyMaterial.bin"), material);
     assert_eq!(written("ImportToken.bin"), token);
+    holds(
+        script,
+        &["EncryptedKeyMaterial.bin", "ImportToken.bin"],
+        "after the dry run",
+    );
+}
+
+/// The script's folder holds the script and `others`, nothing more (hidden
+/// names included: a temporary file left behind counts).
+fn holds(script: &Path, others: &[&str], when: &str) {
+    let folder = script.parent().unwrap();
+    let mut found: Vec<String> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    let file = script.file_name().unwrap().to_string_lossy().into_owned();
+    let mut expected: Vec<String> = others.iter().map(|n| (*n).to_owned()).collect();
+    expected.push(file);
+    expected.sort();
+    assert_eq!(found, expected, "{}, {when}", folder.display());
+}
+
+/// The script with one character of its `name` here-document changed (the
+/// base64 still decodes; the SHA-256 it carries no longer matches).
+fn damaged(script: &[u8], name: &str) -> Vec<u8> {
+    let mut lines: Vec<String> = text(script).lines().map(str::to_owned).collect();
+    let opening = lines
+        .iter()
+        .position(|l| l.contains(&format!(" {name} ")) && l.ends_with("<<'END-OF-BASE64'"))
+        .unwrap_or_else(|| panic!("the script has no here-document for {name}"));
+    let first = &mut lines[opening + 1];
+    let other = if first.starts_with('A') { "B" } else { "A" };
+    first.replace_range(..1, other);
+    (lines.join("\n") + "\n").into_bytes()
 }
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// The script stopped with `message` before any AWS call: exit 1, its
-/// message on stderr, no command announced, and the key still waiting.
-fn refused(stack: &LocalStack, out: &Output, message: &str, arn: &str) {
+/// The script stopped with `message` before any AWS call and before writing
+/// anything: exit 1, its message on stderr, no command announced, its
+/// folder holding the script and `beside` (what was there before) only, and
+/// the key still waiting.
+fn refused(
+    stack: &LocalStack,
+    script: &Path,
+    beside: &[&str],
+    out: &Output,
+    message: &str,
+    arn: &str,
+) {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(text(&out.stderr).contains(message), "{out:?}");
     assert!(
-        text(&out.stderr).contains("Nothing was sent to AWS."),
+        text(&out.stderr).contains("No file was written and nothing was sent to AWS."),
         "{out:?}"
     );
     assert!(!text(&out.stdout).contains("Running:"), "{out:?}");
+    holds(script, beside, message);
     assert_eq!(key_state(stack, arn), "PendingImport");
 }
 
@@ -146,19 +192,53 @@ async fn the_import_script_carries_the_export_to_aws_and_refuses_what_would_fail
     let out = stack.run_script(&tampered, &[], true);
     refused(
         &stack,
+        &tampered,
+        &["EncryptedKeyMaterial.bin"],
         &out,
         "EncryptedKeyMaterial.bin next to this script differs from the one it carries",
         &arn,
     );
     assert_eq!(std::fs::read(&beside).unwrap(), flipped);
 
-    // No AWS CLI on PATH: the files are written, nothing else happens.
+    // Another ImportToken.bin there, no EncryptedKeyMaterial.bin: neither is written.
+    let other_token = carried("script-other-token", &file, &script);
+    let beside = other_token.parent().unwrap().join("ImportToken.bin");
+    std::fs::write(&beside, b"another token").unwrap();
+    let out = stack.run_script(&other_token, &[], true);
+    refused(
+        &stack,
+        &other_token,
+        &["ImportToken.bin"],
+        &out,
+        "ImportToken.bin next to this script differs from the one it carries",
+        &arn,
+    );
+    assert_eq!(std::fs::read(&beside).unwrap(), b"another token");
+
+    // A damaged block, the material's or the token's: nothing is written.
+    for name in ["EncryptedKeyMaterial.bin", "ImportToken.bin"] {
+        let broken = carried("script-damaged", &file, &damaged(&script, name));
+        let out = stack.run_script(&broken, &[], true);
+        refused(
+            &stack,
+            &broken,
+            &[],
+            &out,
+            &format!("The {name} this script carries is damaged (SHA-256 "),
+            &arn,
+        );
+    }
+
+    // No AWS CLI on PATH: nothing is written, nothing else happens.
     let no_aws = carried("script-no-aws", &file, &script);
     let out = stack.run_script(&no_aws, &[], false);
-    refused(&stack, &out, "The AWS CLI (aws) is not on PATH", &arn);
-    assert_eq!(
-        std::fs::read(no_aws.parent().unwrap().join("ImportToken.bin")).unwrap(),
-        token
+    refused(
+        &stack,
+        &no_aws,
+        &[],
+        &out,
+        "The AWS CLI (aws) is not on PATH",
+        &arn,
     );
 
     // The export page offers the script too; there, a token pasted with AWS's
@@ -188,6 +268,8 @@ async fn the_import_script_carries_the_export_to_aws_and_refuses_what_would_fail
     let out = stack.run_script(&expired, &[], true);
     refused(
         &stack,
+        &expired,
+        &[],
         &out,
         "The import parameters expired at 2026-01-02T02:04:05Z (ParametersValidTo)",
         &arn,
