@@ -51,7 +51,7 @@ pub fn ImportScriptDownload(
         <section class="import-script" data-testid="import-script" aria-labelledby="import-script-title">
             <h3 id="import-script-title">"Download the import script"</h3>
             <p class="hint">
-                "One file for the machine with the AWS CLI: it writes the two files above next to itself, checks their SHA-256, refuses expired parameters, runs this import command and checks that the key is Enabled. "
+                "One file for the machine with the AWS CLI: it checks both files it carries (SHA-256), the parameters' expiry and the AWS CLI before writing anything, then writes the two files above next to itself, runs this import command and checks that the key is Enabled. "
                 <code>"sh <script> --dry-run"</code>
                 " only writes and checks the files and prints the commands."
             </p>
