@@ -418,38 +418,48 @@ struct Declared {
     scope: (usize, usize),
 }
 
-/// The byte offset of the bracket closing the one opened at `open` in `bare`.
-fn closing(bare: &str, open: usize) -> usize {
-    let bytes = bare.as_bytes();
-    let mut depth = 0_i32;
-    for (i, &b) in bytes.iter().enumerate().skip(open) {
-        match b {
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i;
-                }
-            }
-            _ => {}
-        }
-    }
-    bytes.len()
+/// The brackets of code with strings blanked, read once: where each closes
+/// and which is innermost at each byte.
+struct Brackets {
+    /// The innermost bracket open before each byte: (offset, the bracket).
+    inner: Vec<Option<(usize, u8)>>,
+    /// Each opening bracket's offset and its closing one's.
+    closes: std::collections::HashMap<usize, usize>,
 }
 
-/// The innermost bracket still open at `at` in `bare`: (offset, the bracket).
-fn enclosing(bare: &str, at: usize) -> Option<(usize, u8)> {
-    let mut open = Vec::new();
-    for (i, &b) in bare.as_bytes()[..at].iter().enumerate() {
-        match b {
-            b'(' | b'[' | b'{' => open.push((i, b)),
-            b')' | b']' | b'}' => {
-                open.pop();
+impl Brackets {
+    fn of(bare: &str) -> Self {
+        let bytes = bare.as_bytes();
+        let (mut open, mut inner) = (Vec::new(), Vec::with_capacity(bytes.len() + 1));
+        let mut closes = std::collections::HashMap::new();
+        for (i, &b) in bytes.iter().enumerate() {
+            inner.push(open.last().copied());
+            match b {
+                b'(' | b'[' | b'{' => open.push((i, b)),
+                b')' | b']' | b'}' => {
+                    if let Some((o, _)) = open.pop() {
+                        closes.insert(o, i);
+                    }
+                }
+                _ => {}
             }
-            _ => {}
         }
+        inner.push(open.last().copied());
+        Self { inner, closes }
     }
-    open.pop()
+
+    /// The innermost bracket still open at `at`: (offset, the bracket).
+    fn enclosing(&self, at: usize) -> Option<(usize, u8)> {
+        self.inner.get(at).copied().flatten()
+    }
+
+    /// The offset of the bracket closing the one opened at `open` (the end if none).
+    fn closing(&self, open: usize) -> usize {
+        self.closes
+            .get(&open)
+            .copied()
+            .unwrap_or(self.inner.len() - 1)
+    }
 }
 
 /// Every `name: Type` of `text` (outside strings and comments; `::` paths
@@ -457,6 +467,7 @@ fn enclosing(bare: &str, at: usize) -> Option<(usize, u8)> {
 fn declarations(text: &str) -> Vec<Declared> {
     let bare = bare_code(text);
     let bytes = bare.as_bytes();
+    let brackets = Brackets::of(&bare);
     let mut found = Vec::new();
     for (colon, _) in bare.match_indices(':') {
         if bytes.get(colon + 1) == Some(&b':') || (colon > 0 && bytes[colon - 1] == b':') {
@@ -483,7 +494,7 @@ fn declarations(text: &str) -> Vec<Declared> {
         let ty = ty.strip_prefix("Option<").unwrap_or(ty).trim_start();
         let ty = ty.strip_prefix("time::").unwrap_or(ty);
         let is_time = ty.starts_with("OffsetDateTime") && !ty[14..].starts_with(is_ident_char);
-        let Some((open, bracket)) = enclosing(&bare, start) else {
+        let Some((open, bracket)) = brackets.enclosing(start) else {
             continue;
         };
         let head_of = |open: usize| {
@@ -496,7 +507,9 @@ fn declarations(text: &str) -> Vec<Declared> {
         };
         let head = head_of(open);
         let in_enum = || {
-            enclosing(&bare, open).is_some_and(|(o, b)| b == b'{' && head_of(o).contains("enum "))
+            brackets
+                .enclosing(open)
+                .is_some_and(|(o, b)| b == b'{' && head_of(o).contains("enum "))
         };
         let is_let = lead.ends_with("let") || lead.ends_with("let mut");
         let is_field = bracket == b'{' && !is_let && (head.contains("struct ") || in_enum());
@@ -510,13 +523,13 @@ fn declarations(text: &str) -> Vec<Declared> {
             (0, bare.len())
         } else if is_parameter {
             // The function's body: the first `{` after the parameters' `)`.
-            let close = closing(&bare, open);
+            let close = brackets.closing(open);
             match bare[close..].find('{') {
-                Some(body) => (close + body, closing(&bare, close + body)),
+                Some(body) => (close + body, brackets.closing(close + body)),
                 None => (open, close),
             }
         } else {
-            (open, closing(&bare, open))
+            (open, brackets.closing(open))
         };
         found.push(Declared {
             name: name.to_owned(),

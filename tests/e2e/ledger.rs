@@ -394,7 +394,8 @@ fn reads_as_utc_minutes(text: &str) -> bool {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn ledger_localstack_aes_import_binds_confirms_verifies_and_flags_another_key() {
+async fn ledger_localstack_aes_import_verifies_at_once_refuses_another_key_and_records_a_disabled_one()
+ {
     let stack = LocalStack::start();
     let kms = Kms::with_ui();
     let browser = Browser::start().await;

@@ -1,5 +1,5 @@
-//! What AWS's outputs say about a ledger entry: binding the KeyMaterialId,
-//! checking describe-key, reconciling list-key-rotations, registering outside copies.
+//! What AWS's outputs say about a ledger entry: refusing those about another
+//! copy, binding the KeyMaterialId, checking describe-key, reconciling list-key-rotations, registering outside copies.
 
 use time::OffsetDateTime;
 
