@@ -16,6 +16,7 @@ use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::loaded::{Loaded, use_kms_read};
 use crate::components::request_progress::RequestProgress;
+use crate::components::short_id::ShortId;
 use crate::components::stacked_table::StackedTable;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::{TextArea, TextField};
@@ -242,13 +243,20 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
                             view! {
                                 <tr data-entry-id=entry_id>
                                     <td data-label="KMS key">
-                                        {format!("{} ({})", row.key_id, row.entry.key_spec.aws_name())}
+                                        {breakable(&row.key_id)}
+                                        {format!(" ({})", row.entry.key_spec.aws_name())}
                                     </td>
                                     <td data-label="AWS key">
-                                        {row.entry.aws_key_arn.as_ref().map_or("not known yet".to_owned(), ToString::to_string)}
+                                        {match &row.entry.aws_key_arn {
+                                            Some(arn) => breakable(&arn.to_string()).into_any(),
+                                            None => "not known yet".into_any(),
+                                        }}
                                     </td>
                                     <td data-label="KeyMaterialId">
-                                        {row.entry.key_material_id.clone().unwrap_or_else(|| "not bound yet".to_owned())}
+                                        {match row.entry.key_material_id.clone() {
+                                            Some(id) => view! { <ShortId value=id copy_label="Copy the KeyMaterialId" /> }.into_any(),
+                                            None => "not bound yet".into_any(),
+                                        }}
                                     </td>
                                     <td data-label="State">
                                         <span data-testid="entry-state">{state.label()}</span>
@@ -263,7 +271,7 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
                                             class="secondary"
                                             on:click=move |_| selected.set(Some(open.clone()))
                                         >
-                                            {format!("Open {}", row.entry.id)}
+                                            "Open "{breakable(&row.entry.id)}
                                         </button>
                                     </td>
                                 </tr>

@@ -2,16 +2,27 @@
 //! broken mid-token in a table, colours that follow prefers-color-scheme, no accessibility
 //! violation (axe checks contrast in each scheme). Screenshots land in target/.
 
+use byok_ui::domain::account::UserId;
+use byok_ui::domain::arn::AwsKeyArn;
+use byok_ui::domain::aws_key_spec::AwsKeySpec;
+use byok_ui::domain::import_command::Expiration;
 use byok_ui::domain::key_material::{EcCurve, KeyMaterialSpec};
+use byok_ui::domain::ledger::{
+    CommandOptions, ExportRecord, LedgerEntry, new_entry_id, sha256_hex,
+};
+use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::routes::Page;
+use time::{Duration, OffsetDateTime};
 
-use crate::support::seed::{create_material, import_kek_with};
+use crate::support::pages::LedgerPage;
+use crate::support::seed::{add_ledger_entry, create_material, import_kek_with};
 use crate::support::{Browser, KMS_VERSION, Kms};
 
 const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 
 /// Line breaks inside a word in a visible table cell (between two letters or
-/// digits, with no `<wbr>`, space or separator between them), as "cell text: …|…".
+/// digits of one text node: not at a `<wbr>`, `<br>` or element boundary, a
+/// space or a separator), as "cell text: …|…".
 async fn mid_word_breaks(browser: &Browser) -> Vec<String> {
     let found = browser
         .client
@@ -23,6 +34,8 @@ async fn mid_word_breaks(browser: &Browser) -> Vec<String> {
                const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
                let prev = null, text = '';
                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                 // A line may end where one text node ends (a <br>, a <wbr>, another element).
+                 prev = null;
                  const s = node.textContent;
                  for (let i = 0; i < s.length; i++) {
                    const range = document.createRange();
@@ -44,6 +57,57 @@ async fn mid_word_breaks(browser: &Browser) -> Vec<String> {
         .await
         .expect("look for mid-word breaks");
     serde_json::from_value(found).expect("a list of breaks")
+}
+
+/// Visible tables (and their scrolling boxes) wider than the room they have,
+/// as "the first header: N px of content in M px".
+async fn sideways_scrolls(browser: &Browser) -> Vec<String> {
+    let found = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('.table-scroll, table')]
+               .filter(box => box.checkVisibility() && box.scrollWidth > box.clientWidth)
+               .map(box => {
+                 const right = box.getBoundingClientRect().right;
+                 const past = [...box.querySelectorAll('*')]
+                   .filter(e => e.checkVisibility() && e.getBoundingClientRect().right > right + 0.5)
+                   .slice(-3)
+                   .map(e => `${e.tagName.toLowerCase()}.${e.className} (${e.textContent.slice(0, 40)})`);
+                 return (box.querySelector('th')?.textContent ?? box.className)
+                   + ': ' + box.scrollWidth + ' px of content in ' + box.clientWidth + ' px; past the edge: '
+                   + past.join(', ');
+               });",
+            vec![],
+        )
+        .await
+        .expect("look for tables that scroll sideways");
+    serde_json::from_value(found).expect("a list of tables")
+}
+
+/// A ledger entry bound to AWS key material (a 64-hex KeyMaterialId), expiring in 20 days.
+fn bound_entry(kms: &Kms, key_id: &str) -> LedgerEntry {
+    let now = OffsetDateTime::now_utc();
+    let mut entry = LedgerEntry::exported(
+        new_entry_id(now, [7; 6]),
+        Some(AwsKeyArn::parse(ARN).unwrap()),
+        AwsKeySpec::SymmetricDefault,
+        ExportRecord {
+            kek_id: "aws-kek-rsaes-oaep-sha-256-1a2b3c4d".into(),
+            kek_sha256: sha256_hex(b"kek"),
+            wrapping_algorithm: WrappingAlgorithm::RsaesOaepSha256,
+            material_sha256: sha256_hex(b"material"),
+        },
+        Some(CommandOptions {
+            expiration: Expiration::ExpiresOn((now + Duration::days(20)).date()),
+            import_type: None,
+            description: None,
+        }),
+        now,
+        &UserId::new("layout-test@example.com").unwrap(),
+    );
+    entry.key_material_id = Some("9f".repeat(32));
+    add_ledger_entry(kms, key_id, &entry).unwrap();
+    entry
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -70,12 +134,13 @@ async fn pages_hold_at_360_and_1280_px_in_light_and_dark() {
         "ec-signing-key-2026",
         KeyMaterialSpec::EcPrivate { curve },
     );
-    create_material(
+    let aes = create_material(
         &kms,
         &vendor,
         "payments-aes-key",
         KeyMaterialSpec::Aes { bits: 256 },
     );
+    let entry = bound_entry(&kms, &aes);
     for dark in [false, true] {
         for width in [360, 1280] {
             let scheme = if dark { "dark" } else { "light" };
@@ -97,7 +162,15 @@ async fn pages_hold_at_360_and_1280_px_in_light_and_dark() {
                         .element("tr[data-kek-id=aws-kek-rsaes-oaep-sha-256-1a2b3c4d]")
                         .await;
                 }
+                if page == Page::Ledger {
+                    LedgerPage::open_entry(&browser, &entry.id).await;
+                }
                 let state = format!("{} at {width} px, {scheme}", page.href());
+                let scrolls = sideways_scrolls(&browser).await;
+                assert!(
+                    scrolls.is_empty(),
+                    "{state}: tables that need a sideways scroll: {scrolls:#?}"
+                );
                 let breaks = mid_word_breaks(&browser).await;
                 assert!(
                     breaks.is_empty(),
