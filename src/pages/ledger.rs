@@ -160,7 +160,9 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
         let (filter, needle) = (filter.get(), search.get().trim().to_lowercase());
         rows.with(|rows| {
             rows.iter()
-                .filter(|r| filter.keeps(&r.entry, now.get()))
+                // The clock does not rebuild the table (focus and a pending click
+                // stay); the state and expiry cells follow it on their own.
+                .filter(|r| filter.keeps(&r.entry, now.get_untracked()))
                 .filter(|r| {
                     needle.is_empty()
                         || r.key_id.to_lowercase().contains(&needle)
@@ -222,9 +224,17 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
                     {shown
                         .into_iter()
                         .map(|row| {
-                            let state = row.entry.state(now.get_untracked());
-                            let expiry = entry_expiry(&row.entry, now.get_untracked())
-                                .map_or("does not expire (or not known)".to_owned(), |s| s.sentence());
+                            let state = {
+                                let entry = row.entry.clone();
+                                move || entry.state(now.get()).label()
+                            };
+                            let expiry = {
+                                let entry = row.entry.clone();
+                                move || {
+                                    entry_expiry(&entry, now.get())
+                                        .map_or("does not expire (or not known)".to_owned(), |s| s.sentence())
+                                }
+                            };
                             let entry_id = row.entry.id.clone();
                             let open = entry_id.clone();
                             // In the State cell: no column of its own, so the table never scrolls sideways.
@@ -259,7 +269,7 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
                                         }}
                                     </td>
                                     <td data-label="State">
-                                        <span data-testid="entry-state">{state.label()}</span>
+                                        <span data-testid="entry-state">{state}</span>
                                         <br />
                                         <span class="hint" data-testid="entry-recorded-by">{recorded_by}</span>
                                         {drifted}

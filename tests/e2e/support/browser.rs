@@ -544,15 +544,17 @@ impl Browser {
 
     /// Clicks the one visible button whose text reads `name`, as a person
     /// picks a button by what it says (30 s at most).
+    /// A button the page redraws between finding and clicking (a re-render
+    /// replacing it) is found again, as a person clicks what they now see.
     pub async fn click_button(&self, name: &str) {
-        self.one_visible(&format!(
-            "//button[normalize-space()={}]",
-            xpath_literal(name)
-        ))
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("cannot click the button {name:?}: {e}"));
+        let xpath = format!("//button[normalize-space()={}]", xpath_literal(name));
+        for attempt in 1.. {
+            match self.one_visible(&xpath).await.click().await {
+                Ok(_) => return,
+                Err(e) if attempt < 3 && e.to_string().contains("stale element") => {}
+                Err(e) => panic!("cannot click the button {name:?}: {e}"),
+            }
+        }
     }
 
     /// Opens `page` from the navigation as a person does: the button of its
