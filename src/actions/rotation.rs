@@ -157,14 +157,12 @@ pub async fn paste_parameters(
     runbook.check_parameters(region, &parameters, now)?;
     let by = acting_user_or_say(client).await?;
     let (algorithm, _) = runbook.key_spec.recommended_wrapping();
-    let plan = ImportKekPlan {
-        kms_id: input.key.stable_kms_id(algorithm),
-        key: input.key,
+    let plan = ImportKekPlan::under_stable_id(
+        input.key,
         algorithm,
-        key_arn: Some(parameters.key_arn.clone()),
-        replace: false,
-        parameters_valid_to: Some(parameters.valid_to),
-    };
+        Some(parameters.key_arn.clone()),
+        Some(parameters.valid_to),
+    );
     let kek_id = match import_kek(client, &plan)
         .await
         .map_err(|e| format!("Importing {region}'s wrapping key failed: {e}"))?
