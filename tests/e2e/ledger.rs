@@ -970,9 +970,9 @@ async fn ledger_a_refused_record_is_said_plainly_and_the_export_still_works() {
     Settings::use_server(&browser, "", &token).await;
     browser
         .goto(&format!(
-            "{}{}?key={key_id}&kek=kek-denied",
+            "{}{}",
             proxy.url(),
-            Page::ExportKeyMaterial.href()
+            Page::export_href(Some(&key_id), Some("kek-denied"))
         ))
         .await;
     browser.wait_for_text("h1", |t| !t.is_empty()).await;
