@@ -5,11 +5,11 @@ use time::OffsetDateTime;
 
 use super::export::{WrappedKeyMaterial, export_wrapped_key_material};
 use super::import_kek::{ImportKekOutcome, ImportKekPlan, import_kek};
-use super::ledger::{
-    acting_user_or_say, current_entry, entry_by_id, read_named, record_export_by,
-    record_vendor_attribute, save_entry, update_vendor_attribute,
-};
+use super::ledger::{current_entry, entry_by_id, record_export_by, save_entry};
 use super::objects;
+use super::vendor_store::{
+    acting_user_or_say, read_named, record_vendor_attribute, update_vendor_attribute,
+};
 use crate::client::{KmsClient, RequestError};
 use crate::domain::account::UserId;
 use crate::domain::aws_outputs::{

@@ -9,7 +9,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use byok_ui::actions::ledger::PROOF_TAG;
+use byok_ui::actions::sameness::PROOF_TAG;
 use byok_ui::domain::account::UserId;
 use byok_ui::domain::arn::AwsKeyArn;
 use byok_ui::domain::aws_key_spec::AwsKeySpec;
