@@ -279,7 +279,7 @@ async fn main() {
 
         // Export click → EncryptedKeyMaterial file ready.
         browser
-            .goto(&kms.ui_url("/ui/aws/export-key-material?key=aes&kek=kek"))
+            .goto(&kms.ui_url(&Page::export_href(Some("aes"), Some("kek"))))
             .await;
         browser
             .wait_for_text("#kek-id", |t| t.contains("RSAES_OAEP_SHA_256"))

@@ -1,5 +1,5 @@
-//! Bring your own key to AWS KMS from a Cosmian KMS. Three layers kept apart:
-//! `kmip` (wire protocol), `domain` (AWS rules, pure), and the Leptos UI.
+//! Bring your own key to AWS KMS from a Cosmian KMS: a Leptos web UI whose layers each use only
+//! those below them, `pages` → `components` → `actions` → `client` → `domain` → `kmip`.
 
 pub mod actions;
 pub mod app;

@@ -95,15 +95,13 @@ impl Page {
         format!("{}/{section}/{page}", base())
     }
 
-    /// The export page with its key and/or KEK chosen (empty: not chosen),
+    /// The export page with its key and/or KEK chosen (`None`: not chosen),
     /// ids percent-encoded.
-    pub fn export_href(key: &str, kek: &str) -> String {
-        let mut query = Vec::new();
-        for (name, id) in [(EXPORT_KEY_QUERY, key), (EXPORT_KEK_QUERY, kek)] {
-            if !id.is_empty() {
-                query.push(format!("{name}={}", percent_encode(id)));
-            }
-        }
+    pub fn export_href(key: Option<&str>, kek: Option<&str>) -> String {
+        let query: Vec<String> = [(EXPORT_KEY_QUERY, key), (EXPORT_KEK_QUERY, kek)]
+            .into_iter()
+            .filter_map(|(name, id)| Some(format!("{name}={}", percent_encode(id?))))
+            .collect();
         let page = Self::ExportKeyMaterial.href();
         if query.is_empty() {
             page
@@ -205,14 +203,14 @@ mod tests {
     #[test]
     fn export_links_carry_the_chosen_ids() {
         assert_eq!(
-            Page::export_href("aes-1", "kek 2"),
+            Page::export_href(Some("aes-1"), Some("kek 2")),
             "/ui/aws/export-key-material?key=aes-1&kek=kek%202"
         );
         assert_eq!(
-            Page::export_href("k/1", ""),
+            Page::export_href(Some("k/1"), None),
             "/ui/aws/export-key-material?key=k%2F1"
         );
-        assert_eq!(Page::export_href("", ""), "/ui/aws/export-key-material");
+        assert_eq!(Page::export_href(None, None), "/ui/aws/export-key-material");
     }
 
     #[test]

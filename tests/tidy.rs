@@ -395,6 +395,53 @@ fn no_local_storage(file: &str, text: &str) -> Vec<Violation> {
         .collect()
 }
 
+/// The one module that writes KMIP vendor attributes (written until they stay).
+const VENDOR_STORE: &str = "src/actions/vendor_store.rs";
+
+/// The KMIP builders of vendor-attribute writes (src/kmip/operations.rs).
+const VENDOR_ATTRIBUTE_BUILDERS: [&str; 3] = [
+    "add_vendor_attribute",
+    "set_vendor_attribute",
+    "delete_vendor_attribute",
+];
+
+/// Vendor attributes are written only through the store: a write of its own
+/// would skip the write-until-kept loop and lose to a concurrent writer.
+/// `src/kmip/` defines the builders (and tests their wire form).
+fn vendor_attributes_written_by_the_store(file: &str, text: &str) -> Vec<Violation> {
+    if file == VENDOR_STORE || file.starts_with("src/kmip/") {
+        return Vec::new();
+    }
+    let code = bare_code(text);
+    let mut found: Vec<(usize, &str)> = VENDOR_ATTRIBUTE_BUILDERS
+        .iter()
+        .flat_map(|builder| {
+            code.match_indices(builder)
+                .filter(|&(at, word)| {
+                    !code[..at].ends_with(is_ident_char)
+                        && !code[at + word.len()..].starts_with(is_ident_char)
+                })
+                .map(|(at, _)| (at, *builder))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    found.sort_unstable();
+    found
+        .into_iter()
+        .map(|(at, builder)| {
+            violation(
+                file,
+                line_of(&code, at),
+                format!(
+                    "calls the KMIP builder {builder}: write a stored document through \
+                     {VENDOR_STORE} (record_vendor_attribute, update_vendor_attribute: they \
+                     write until the value stays), or add the missing write there"
+                ),
+            )
+        })
+        .collect()
+}
+
 /// The one formatter of times for display (ARCHITECTURE.md: one time format
 /// on every page); stored formats (RFC 3339, .ics, the import script) are not display.
 const TIME_FORMATTER: &str = "src/domain/time_display.rs";
@@ -900,6 +947,14 @@ fn tree_nothing_uses_local_storage() {
 }
 
 #[test]
+fn tree_vendor_attributes_are_written_only_by_the_store() {
+    assert_clean(
+        "vendor-attribute writes",
+        over_tree("src/", vendor_attributes_written_by_the_store),
+    );
+}
+
+#[test]
 fn tree_every_time_is_shown_by_the_one_formatter() {
     let files: Vec<(String, String)> = rust_files()
         .into_iter()
@@ -1051,6 +1106,26 @@ fn local_storage_is_refused_in_code_not_in_comments() {
     let code = "//! Never localStorage.\nlet s: StoredValue<u8, LocalStorage>;\nwindow.local_storage();\neval(\"localStorage.clear()\");";
     let found = no_local_storage("src/a.rs", code);
     assert_eq!(found.iter().map(|v| v.line).collect::<Vec<_>>(), vec![3, 4]);
+}
+
+#[test]
+fn vendor_attribute_builders_are_called_only_in_the_store() {
+    let elsewhere = "//! Rotation.\n// kmip::set_vendor_attribute in a comment is fine\n\
+                     use crate::kmip::{self, delete_vendor_attribute};\n\
+                     let r = kmip::add_vendor_attribute(id, v, n, x);\n\
+                     update_vendor_attribute(c, id, n, x).await;\n\
+                     let s = \"set_vendor_attribute\";\n\
+                     kmip::set_vendor_attribute(id, v, n, x)";
+    let found = vendor_attributes_written_by_the_store("src/actions/rotation.rs", elsewhere);
+    assert_eq!(
+        found.iter().map(|v| v.line).collect::<Vec<_>>(),
+        vec![3, 4, 7]
+    );
+    assert!(found[1].to_string().starts_with(
+        "src/actions/rotation.rs:4: calls the KMIP builder add_vendor_attribute: write a stored document through src/actions/vendor_store.rs"
+    ));
+    assert!(vendor_attributes_written_by_the_store(VENDOR_STORE, elsewhere).is_empty());
+    assert!(vendor_attributes_written_by_the_store("src/kmip/operations.rs", elsewhere).is_empty());
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use crate::client::{KmsClient, RequestError};
 use crate::domain::arn::AwsKeyArn;
 use crate::domain::aws_rules::{check_states, check_wrapping};
-use crate::domain::kek_tags::read_kek_tags;
+use crate::domain::kek_tags::{KEY_ARN_TAG_PREFIX, read_kek_tags};
 use crate::domain::key_material::KeyMaterialSpec;
 use crate::domain::wrapping::WrappingAlgorithm;
 use crate::domain::wrapping_key_spec::WrappingKeySpec;
@@ -155,10 +155,7 @@ pub async fn export_wrapped_key_material(
             ))
         })?;
     check_states(key.state.as_ref(), kek.state.as_ref()).map_err(ExportRefusal::Rule)?;
-    let key_arn = tags
-        .key_arn
-        .as_deref()
-        .and_then(|a| AwsKeyArn::parse(a).ok());
+    let key_arn = key_arn_of(kek_id, tags.key_arn.as_deref())?;
     let kek_bits = kek.length_bits.unwrap_or_default() as usize;
     let kek_spec = check_wrapping(
         material,
@@ -195,9 +192,45 @@ pub async fn export_wrapped_key_material(
     })
 }
 
+/// The AWS key ARN of `kek_id`'s `key_arn` tag, if it has one; a tag that
+/// holds no ARN is refused, as an unknown algorithm tag is (never dropped).
+fn key_arn_of(kek_id: &str, tag: Option<&str>) -> Result<Option<AwsKeyArn>, ExportRefusal> {
+    tag.map(|arn| {
+        AwsKeyArn::parse(arn).map_err(|e| {
+            ExportRefusal::Rule(format!(
+                "{kek_id}: the tag \"{KEY_ARN_TAG_PREFIX}{arn}\" holds no AWS key ARN: {e} \
+                 Re-import the KEK on the import page with the AWS key's ARN."
+            ))
+        })
+    })
+    .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unreadable_key_arn_tag_is_refused_not_dropped() {
+        const ARN: &str =
+            "arn:aws:kms:eu-west-3:111122223333:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
+        assert_eq!(key_arn_of("kek-1", None), Ok(None));
+        assert_eq!(
+            key_arn_of("kek-1", Some(ARN)).map(|arn| arn.map(|a| a.to_string())),
+            Ok(Some(ARN.to_owned()))
+        );
+        let Err(ExportRefusal::Rule(message)) = key_arn_of("kek-1", Some("arn:aws:s3:::bucket"))
+        else {
+            panic!("a key_arn tag that holds no key ARN must be refused");
+        };
+        assert!(
+            message.starts_with(
+                "kek-1: the tag \"key_arn:arn:aws:s3:::bucket\" holds no AWS key ARN: "
+            ),
+            "{message}"
+        );
+        assert!(message.ends_with("with the AWS key's ARN."), "{message}");
+    }
 
     #[test]
     fn a_missing_object_gets_the_not_found_hint_not_the_fit_hint() {

@@ -1,6 +1,8 @@
 //! The guided flow's one click as a use case: create (or reuse) the key material,
 //! import the wrapping key, export the material wrapped by it — no UI, no storage.
 
+use time::OffsetDateTime;
+
 use super::create_key::{CreateKeyPlan, create_key_material};
 use super::export::{WrappedKeyMaterial, export_wrapped_key_material};
 use super::import_kek::{ImportKekOutcome, ImportKekPlan, import_kek};
@@ -17,7 +19,15 @@ pub struct GuidedOutcome {
     pub wrapped: WrappedKeyMaterial,
     /// The import token of the wrapping key this run imported, for the page
     /// to keep beside it (the export result offers it).
-    pub import_token: Option<Vec<u8>>,
+    pub import_token: Option<ImportToken>,
+}
+
+/// AWS's import token that came with the wrapping key, and when its
+/// parameters stop being valid if the paste said so (a file alone does not).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportToken {
+    pub token: Vec<u8>,
+    pub valid_to: Option<OffsetDateTime>,
 }
 
 /// Creates the material when the plan names none (telling `on_created` at
@@ -28,39 +38,15 @@ pub async fn run_guided(
     plan: &GuidedPlan,
     on_created: impl FnOnce(&str),
 ) -> Result<GuidedOutcome, String> {
-    let mut key_id = plan.key_id.clone();
-    let created = key_id.is_empty();
-    if created {
-        key_id = create_key_material(
-            client,
-            &CreateKeyPlan {
-                spec: plan.spec,
-                usage: plan.usage,
-                id: String::new(),
-                tags: vec!["byok".to_owned()],
-                sensitive: false,
-            },
-        )
-        .await
-        .map_err(|e| format!("Creating the key material failed: {e}"))?
-        .key_id;
-        on_created(&key_id);
-    }
-    let kek = ImportKekPlan {
-        kms_id: plan.kek.stable_kms_id(plan.algorithm),
-        key: plan.kek.clone(),
-        algorithm: plan.algorithm,
-        key_arn: plan.key_arn.clone(),
-        parameters_valid_to: plan.parameters_valid_to,
-        replace: false,
+    let (key_id, created) = match &plan.key_id {
+        Some(key_id) => (key_id.clone(), false),
+        None => {
+            let key_id = create_material(client, plan).await?;
+            on_created(&key_id);
+            (key_id, true)
+        }
     };
-    let (kek_id, imported) = match import_kek(client, &kek)
-        .await
-        .map_err(|e| format!("Importing the wrapping key failed: {e}"))?
-    {
-        ImportKekOutcome::Imported(object) => (object.unique_identifier, true),
-        ImportKekOutcome::AlreadyExists(object) => (object.unique_identifier, false),
-    };
+    let (kek_id, imported) = import_wrapping_key(client, plan).await?;
     let wrapped = export_wrapped_key_material(client, &key_id, &kek_id)
         .await
         .map_err(|e| format!("Exporting the key material failed: {e}"))?;
@@ -68,7 +54,48 @@ pub async fn run_guided(
         created,
         imported,
         wrapped,
-        import_token: imported.then(|| plan.token.clone()),
+        import_token: imported.then(|| ImportToken {
+            token: plan.token.clone(),
+            valid_to: plan.parameters_valid_to,
+        }),
+    })
+}
+
+/// New key material of the plan's spec and usage, tagged `byok`; its id.
+async fn create_material(client: &KmsClient, plan: &GuidedPlan) -> Result<String, String> {
+    let created = create_key_material(
+        client,
+        &CreateKeyPlan {
+            spec: plan.spec,
+            usage: plan.usage,
+            id: String::new(),
+            tags: vec!["byok".to_owned()],
+            sensitive: false,
+        },
+    )
+    .await
+    .map_err(|e| format!("Creating the key material failed: {e}"))?;
+    Ok(created.key_id)
+}
+
+/// The plan's wrapping key under its stable id: its id, and whether this run
+/// imported it (else the KMS already held it).
+async fn import_wrapping_key(
+    client: &KmsClient,
+    plan: &GuidedPlan,
+) -> Result<(String, bool), String> {
+    let kek = ImportKekPlan::under_stable_id(
+        plan.kek.clone(),
+        plan.algorithm,
+        plan.key_arn.clone(),
+        plan.parameters_valid_to,
+    );
+    let outcome = import_kek(client, &kek)
+        .await
+        .map_err(|e| format!("Importing the wrapping key failed: {e}"))?;
+    Ok(match outcome {
+        ImportKekOutcome::Imported(object) => (object.unique_identifier, true),
+        ImportKekOutcome::AlreadyExists(object) => (object.unique_identifier, false),
     })
 }
 

@@ -8,6 +8,7 @@ use crate::client::{KmsClient, RequestError};
 use crate::domain::arn::AwsKeyArn;
 use crate::domain::kek::WrappingPublicKey;
 use crate::domain::kek_tags::{KekToImport, SameKek, kek_tags, parameters_valid_to_tag, same_kek};
+use crate::domain::kms_id::KmsId;
 use crate::domain::wrapping::WrappingAlgorithm;
 use crate::kmip::{
     self, CryptographicAlgorithm, ImportPublicKeyRequest, KeyAttributes, ObjectAttributes,
@@ -22,13 +23,37 @@ pub struct ImportKekPlan {
     pub key: WrappingPublicKey,
     pub algorithm: WrappingAlgorithm,
     pub key_arn: Option<AwsKeyArn>,
-    /// Empty: the server picks a UUID.
-    pub kms_id: String,
+    /// The id to import it under; `None`: the server picks a UUID.
+    pub kms_id: Option<KmsId>,
     /// The user agreed to overwrite the object with this id.
     pub replace: bool,
     /// When AWS's import parameters stop being valid, when the paste said so
     /// (recorded as a tag; a key file alone leaves it unknown).
     pub parameters_valid_to: Option<OffsetDateTime>,
+}
+
+impl ImportKekPlan {
+    /// The KEK under its stable id (`aws-kek-<algorithm>-<SHA-256 prefix>`), as
+    /// the guided flow and the runbooks import it: importing the same key again
+    /// meets the first copy (`AlreadyExists`) instead of making a second one.
+    pub fn under_stable_id(
+        key: WrappingPublicKey,
+        algorithm: WrappingAlgorithm,
+        key_arn: Option<AwsKeyArn>,
+        parameters_valid_to: Option<OffsetDateTime>,
+    ) -> Self {
+        // Letters, digits and '-': always a valid id (were it not, the KMS
+        // would pick a UUID and only the reuse of the first copy would be lost).
+        let kms_id = KmsId::parse(&key.stable_kms_id(algorithm)).ok();
+        Self {
+            key,
+            algorithm,
+            key_arn,
+            kms_id,
+            replace: false,
+            parameters_valid_to,
+        }
+    }
 }
 
 /// What happened.
@@ -51,7 +76,7 @@ pub async fn import_kek(
         spki_der: plan.key.spki_der.clone(),
         replace_existing: plan.replace,
         attributes: KeyAttributes {
-            unique_identifier: (!plan.kms_id.is_empty()).then(|| plan.kms_id.clone()),
+            unique_identifier: plan.kms_id.as_ref().map(|id| id.as_str().to_owned()),
             // A minute in the past survives clock skew between browser and server.
             activation_date: now_utc() - time::Duration::minutes(1),
             usage_mask: UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT),
@@ -60,14 +85,15 @@ pub async fn import_kek(
             sensitive: false,
         },
     };
-    let reply = match client.kmip(&kmip::import_public_key(&request)).await {
-        // ReplaceExisting=false: the server keeps what is there and says so.
-        Err(e) if !plan.kms_id.is_empty() && e.is_taken() => {
-            let existing = objects::describe(client, &plan.kms_id).await?;
-            return Ok(ImportKekOutcome::AlreadyExists(existing));
-        }
-        reply => reply?,
-    };
+    let reply = client.kmip(&kmip::import_public_key(&request)).await;
+    // ReplaceExisting=false: the server keeps what is there and says so.
+    if let (Err(e), Some(id)) = (&reply, &plan.kms_id)
+        && e.is_taken()
+    {
+        let existing = objects::describe(client, id.as_str()).await?;
+        return Ok(ImportKekOutcome::AlreadyExists(existing));
+    }
+    let reply = reply?;
     let id = kmip::parse_import(&reply)?;
     objects::forget(client, &id);
     tags.sort();
@@ -163,7 +189,7 @@ mod tests {
             },
             algorithm: WrappingAlgorithm::RsaesOaepSha256,
             key_arn: Some(AwsKeyArn::parse(ARN).unwrap()),
-            kms_id: String::new(),
+            kms_id: None,
             replace: false,
             parameters_valid_to: None,
         }

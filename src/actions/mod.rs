@@ -8,3 +8,5 @@ pub mod import_kek;
 pub mod ledger;
 pub mod objects;
 pub mod rotation;
+pub mod sameness;
+pub mod vendor_store;

@@ -5,11 +5,11 @@ use time::OffsetDateTime;
 
 use super::export::{WrappedKeyMaterial, export_wrapped_key_material};
 use super::import_kek::{ImportKekOutcome, ImportKekPlan, import_kek};
-use super::ledger::{
-    acting_user_or_say, current_entry, entry_by_id, read_named, record_export_by,
-    record_vendor_attribute, save_entry, update_vendor_attribute,
-};
+use super::ledger::{current_entry, entry_by_id, record_export_by, save_entry};
 use super::objects;
+use super::vendor_store::{
+    acting_user_or_say, read_named, record_vendor_attribute, update_vendor_attribute,
+};
 use crate::client::{KmsClient, RequestError};
 use crate::domain::account::UserId;
 use crate::domain::aws_outputs::{
@@ -157,14 +157,12 @@ pub async fn paste_parameters(
     runbook.check_parameters(region, &parameters, now)?;
     let by = acting_user_or_say(client).await?;
     let (algorithm, _) = runbook.key_spec.recommended_wrapping();
-    let plan = ImportKekPlan {
-        kms_id: input.key.stable_kms_id(algorithm),
-        key: input.key,
+    let plan = ImportKekPlan::under_stable_id(
+        input.key,
         algorithm,
-        key_arn: Some(parameters.key_arn.clone()),
-        replace: false,
-        parameters_valid_to: Some(parameters.valid_to),
-    };
+        Some(parameters.key_arn.clone()),
+        Some(parameters.valid_to),
+    );
     let kek_id = match import_kek(client, &plan)
         .await
         .map_err(|e| format!("Importing {region}'s wrapping key failed: {e}"))?

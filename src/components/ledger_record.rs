@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use crate::actions::export::WrappedKeyMaterial;
-use crate::actions::ledger::{RecordError, record_command_options, record_export};
+use crate::actions::ledger::{record_command_options, record_export};
+use crate::actions::vendor_store::RecordError;
 use crate::browser::{now_utc, random_bytes};
 use crate::domain::import_command::ImportCommand;
 use crate::domain::ledger::{LedgerEntry, by_words};

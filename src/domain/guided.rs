@@ -209,8 +209,8 @@ pub fn compatibility(spec: AwsKeySpec, object: &ObjectAttributes) -> Result<(), 
 pub struct GuidedPlan {
     pub spec: AwsKeySpec,
     pub usage: KeyUsage,
-    /// Existing or earlier-created key; empty: create one.
-    pub key_id: String,
+    /// The existing or earlier-created key to use; `None`: create one.
+    pub key_id: Option<String>,
     pub kek: WrappingPublicKey,
     pub algorithm: WrappingAlgorithm,
     pub key_arn: Option<AwsKeyArn>,
@@ -222,14 +222,13 @@ pub struct GuidedPlan {
 impl GuidedPlan {
     /// "create …;", "import the wrapping key …;", "export ….": what a run will do.
     pub fn lines(&self) -> Vec<String> {
-        let material = if self.key_id.is_empty() {
-            format!(
+        let material = match &self.key_id {
+            None => format!(
                 "create {} key material ({})",
                 self.spec.aws_name(),
                 self.spec.material()
-            )
-        } else {
-            format!("use the key {}", self.key_id)
+            ),
+            Some(key_id) => format!("use the key {key_id}"),
         };
         let arn = self
             .key_arn
@@ -261,9 +260,9 @@ pub fn plan(input: &GuidedInput, now: OffsetDateTime) -> Result<GuidedPlan, Stri
                 "Step 4: choose one of the compatible keys, or create new key material.".to_owned(),
             );
         }
-        input.existing_id.clone()
+        Some(input.existing_id.clone())
     } else {
-        input.created_key_id.clone()
+        (!input.created_key_id.is_empty()).then(|| input.created_key_id.clone())
     };
     Ok(GuidedPlan {
         spec: input.spec,
@@ -452,7 +451,7 @@ mod tests {
     fn the_plan_says_what_step_five_will_do_or_what_to_fix() {
         let plan_of = |input: GuidedInput| plan(&input, NOW);
         let new = plan_of(filled()).unwrap();
-        assert_eq!(new.key_id, "");
+        assert_eq!(new.key_id, None);
         assert_eq!(new.key_arn.unwrap().to_string(), ARN);
         assert_eq!(new.token, vec![7; 64]);
         assert_eq!(
@@ -479,7 +478,7 @@ mod tests {
             ..filled()
         })
         .unwrap();
-        assert_eq!(resumed.key_id, "made-earlier");
+        assert_eq!(resumed.key_id.as_deref(), Some("made-earlier"));
         assert!(
             plan_of(GuidedInput {
                 arn_input: "not an arn".into(),

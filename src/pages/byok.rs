@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::actions::guided::{GuidedOutcome, run_guided};
+use crate::actions::guided::{GuidedOutcome, ImportToken, run_guided};
 use crate::actions::objects::{list_objects, one_line};
 use crate::browser::{
     SessionKey, now_utc, session_get, session_set, store_import_token, stored_import_token,
@@ -31,7 +31,7 @@ use crate::domain::aws_cli::{
 use crate::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
 use crate::domain::guided::{GuidedInput, GuidedPlan, check_parameters, compatibility, plan};
 use crate::domain::import_parameters::Validity;
-use crate::domain::kek::{self, MAX_FILE_BYTES};
+use crate::domain::kek::MAX_FILE_BYTES;
 use crate::domain::wrapping::WrappingAlgorithm;
 use crate::domain::wrapping_key_spec::WrappingKeySpec;
 use crate::kmip::{ObjectAttributes, ObjectType};
@@ -500,23 +500,16 @@ fn StepRun(draft: Draft, result: RwSignal<Option<Result<GuidedOutcome, String>>>
     let pending = submit.pending();
     let create_right = CreateRight::ask("Importing the wrapping key and creating key material");
     // The run's account is shown, and the token of a wrapping key it
-    // imported is kept in this tab for the export result.
+    // imported (with its validity) is kept in this tab for the export page.
     Effect::new(move |_| {
         if let Some(outcome) = run.value().get() {
             if let Ok(GuidedOutcome {
                 wrapped,
-                import_token: Some(token),
+                import_token: Some(ImportToken { token, valid_to }),
                 ..
             }) = &outcome
             {
-                // The pasted parameters' validity goes with their token.
-                let valid_to = draft
-                    .input
-                    .with_untracked(|i| kek::parse_text(&i.parameters).ok())
-                    .and_then(|k| k.parameters)
-                    .filter(|p| p.import_token == *token)
-                    .map(|p| p.valid_to);
-                store_import_token(&wrapped.kek_id, token, valid_to);
+                store_import_token(&wrapped.kek_id, token, *valid_to);
             }
             result.set(Some(outcome));
         }
@@ -579,8 +572,15 @@ fn StepRun(draft: Draft, result: RwSignal<Option<Result<GuidedOutcome, String>>>
                     .map(|outcome| {
                         let wrapped = outcome.wrapped;
                         let describe = describe_key(wrapped.key_arn.as_ref()).multi_line();
-                        let import_token = stored_import_token(&wrapped.kek_id);
-                        let parameters_valid_to = stored_import_token_valid_to(&wrapped.kek_id);
+                        // This run's token, else the one this tab kept when the
+                        // wrapping key was imported before.
+                        let (import_token, parameters_valid_to) = match outcome.import_token {
+                            Some(ImportToken { token, valid_to }) => (Some(token), valid_to),
+                            None => (
+                                stored_import_token(&wrapped.kek_id),
+                                stored_import_token_valid_to(&wrapped.kek_id),
+                            ),
+                        };
                         view! {
                             <p data-testid="byok-done">
                                 {format!(

@@ -163,7 +163,7 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
 /// The ids of a created key, with a link to export it.
 #[component]
 pub fn CreatedKeyResult(created: CreatedKey) -> impl IntoView {
-    let export = Page::export_href(&created.key_id, "");
+    let export = Page::export_href(Some(&created.key_id), None);
     view! {
         <div class="result" role="status" data-testid="created-key">
             <h2>"Key created"</h2>

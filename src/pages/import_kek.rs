@@ -160,8 +160,7 @@ pub fn ImportKekPage() -> impl IntoView {
         } else {
             Some(AwsKeyArn::parse(&arn_text).map_err(|e| format!("AWS key ARN: {e}"))?)
         };
-        let kms_id = KmsId::parse_optional(&kms_id.get(), "KMS key id")?
-            .map_or_else(String::new, KmsId::into_string);
+        let kms_id = KmsId::parse_optional(&kms_id.get(), "KMS key id")?;
         Ok(ImportKekPlan {
             key: input.key,
             algorithm,
@@ -475,11 +474,7 @@ fn AlreadyStoredNotice(found: Vec<AlreadyStored>, on_import_anyway: Callback<()>
                 {found
                     .into_iter()
                     .map(|f| {
-                        let href = format!(
-                            "{}?kek={}",
-                            Page::ExportKeyMaterial.href(),
-                            js_sys::encode_uri_component(&f.id)
-                        );
+                        let href = Page::export_href(None, Some(&f.id));
                         view! {
                             <li>
                                 <A href=href>{format!("Export with {}", f.id)}</A>
@@ -530,7 +525,7 @@ fn ReplaceConfirmation(
 /// The imported key as the KMS now holds it.
 #[component]
 fn ImportResult(object: ObjectAttributes, fingerprint: String) -> impl IntoView {
-    let export_link = Page::export_href("", &object.unique_identifier);
+    let export_link = Page::export_href(None, Some(&object.unique_identifier));
     view! {
         <div class="result" role="status" data-testid="import-result">
             <h2>"Wrapping key imported"</h2>

@@ -482,7 +482,7 @@ fn EntryDetailsView(
 fn Renewal(entry: RwSignal<LedgerEntry>, key_id: String) -> impl IntoView {
     let valid_to = RwSignal::new(String::new());
     let kek = RwSignal::new(WrappingKeySpec::Rsa4096);
-    let export = Page::export_href(&key_id, "");
+    let export = Page::export_href(Some(&key_id), None);
     let commands = Memo::new(move |_| {
         let expiration = match valid_to.get().trim() {
             "" => Expiration::DoesNotExpire,

@@ -6,13 +6,15 @@ use base64::engine::general_purpose::STANDARD;
 use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm::RsaesOaepSha1;
 
+use crate::support::aws::ARN;
 use crate::support::pages::{ExportPage, ExportResult};
 use crate::support::seed::{create_material, delete_object, import_kek_with, material_bytes};
 use crate::support::unwrap::unwrap;
 use crate::support::{Browser, Kms};
 
-const ARN_1: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
-const ARN_2: &str = "arn:aws:kms:eu-west-3:447182645454:key/9b1f7c2e-0000-4bbb-8000-1234567890ab";
+/// Another AWS key than [`ARN`]: the KEK now says it is for this one.
+const OTHER_ARN: &str =
+    "arn:aws:kms:eu-west-3:447182645454:key/9b1f7c2e-0000-4bbb-8000-1234567890ab";
 const SUBMIT: &str = "form.export-key-material button[type=submit]";
 const FORM_ALERT: &str = "form.export-key-material [role=alert] .error-text";
 
@@ -69,7 +71,7 @@ async fn a_kek_replaced_after_listing_is_named_and_the_next_export_uses_the_new_
         &vendor,
         "kek-x",
         2048,
-        kek_tags("RSAES_OAEP_SHA_256", ARN_1),
+        kek_tags("RSAES_OAEP_SHA_256", ARN),
         false,
     );
     let browser = Browser::start().await;
@@ -85,7 +87,7 @@ async fn a_kek_replaced_after_listing_is_named_and_the_next_export_uses_the_new_
         &vendor,
         "kek-x",
         2048,
-        kek_tags("RSAES_OAEP_SHA_1", ARN_2),
+        kek_tags("RSAES_OAEP_SHA_1", OTHER_ARN),
         true,
     );
     browser.click(SUBMIT).await;
@@ -95,7 +97,7 @@ async fn a_kek_replaced_after_listing_is_named_and_the_next_export_uses_the_new_
         format!(
             "Changed in the KMS since this page listed it, so nothing was exported: \
              kek-x: wrapping algorithm RSAES_OAEP_SHA_256 → RSAES_OAEP_SHA_1; \
-             kek-x: AWS key ARN {ARN_1} → {ARN_2}. \
+             kek-x: AWS key ARN {ARN} → {OTHER_ARN}. \
              The lists now show the keys as they are: check your choice and export again."
         )
     );
@@ -107,7 +109,7 @@ async fn a_kek_replaced_after_listing_is_named_and_the_next_export_uses_the_new_
     // The picker lists the KEK as it is now, still chosen.
     browser
         .wait_for_text("#kek-id option[value=kek-x]", |t| {
-            t.contains("RSAES_OAEP_SHA_1") && t.contains(ARN_2)
+            t.contains("RSAES_OAEP_SHA_1") && t.contains(OTHER_ARN)
         })
         .await;
     assert_eq!(browser.value_of("#kek-id").await, "kek-x");
@@ -123,7 +125,7 @@ async fn a_kek_replaced_after_listing_is_named_and_the_next_export_uses_the_new_
         .wait_for_text("#import-command", |t| !t.is_empty())
         .await;
     assert!(
-        command.contains(ARN_2) && !command.contains(ARN_1),
+        command.contains(OTHER_ARN) && !command.contains(ARN),
         "{command}"
     );
     let blob = ExportResult::download_material(&browser, "fresh.bin").await;
@@ -160,7 +162,7 @@ async fn a_kek_deleted_after_listing_is_reported_as_missing_with_the_matching_hi
         &vendor,
         "kek-y",
         2048,
-        kek_tags("RSAES_OAEP_SHA_256", ARN_1),
+        kek_tags("RSAES_OAEP_SHA_256", ARN),
         false,
     );
     let browser = Browser::start().await;

@@ -11,12 +11,11 @@ use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::routes::Page;
 use rsa::pkcs8::EncodePublicKey;
 
+use crate::support::aws::ARN;
 use crate::support::pages::{ExportPage, ExportResult};
 use crate::support::seed::{create_material, material_bytes, tagged_kek};
 use crate::support::unwrap::unwrap;
 use crate::support::{Browser, Kms};
-
-const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 const SUMMARY: &str = "[data-testid=export-summary]";
 const FORM_ERROR: &str = "form.export-key-material .error-banner .error-text";
 
@@ -237,7 +236,7 @@ async fn the_key_list_picks_the_private_key_and_copy_buttons_copy_what_is_shown(
     );
     let browser = Browser::start().await;
     browser
-        .goto(&kms.ui_url(&format!("{}?kek=kek-a", Page::ExportKeyMaterial.href())))
+        .goto(&kms.ui_url(&Page::export_href(None, Some("kek-a"))))
         .await;
     browser.click(".key-browser summary").await;
     // The public half offers its private key instead.

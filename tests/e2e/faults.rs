@@ -17,13 +17,11 @@ use rsa::pkcs8::EncodePublicKey;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::support::aws::{create_key_output, get_parameters_output};
+use crate::support::aws::{ARN, create_key_output, get_parameters_output};
 use crate::support::pages::{ExportPage, GuidedPage, Settings};
 use crate::support::proxy::{Fault, FaultProxy, kms_behind_proxy};
 use crate::support::seed::{attributes, create_material, import_kek, tagged_kek};
 use crate::support::{Browser, Kms, KmsOptions, fixture, scratch_dir};
-
-const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 /// The key the import cases bring: not the ARN of the stocked KEKs (a KEK
 /// tagged for the same ARN, algorithm and size may be the same key: the page asks first).
 const IMPORT_ARN: &str =
@@ -106,7 +104,7 @@ impl Case {
 }
 
 fn export_page(key: &str, kek: &str) -> String {
-    format!("{}?key={key}&kek={kek}", Page::ExportKeyMaterial.href())
+    Page::export_href(Some(key), Some(kek))
 }
 
 fn import_steps(kek_b64: &str, arn: &str, kms_id: &str) -> Vec<Step> {

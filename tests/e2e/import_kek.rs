@@ -10,10 +10,9 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
+use crate::support::aws::ARN;
 use crate::support::pages::ImportKekPage;
 use crate::support::{Browser, ENTER, Kms, fixture, scratch_dir};
-
-const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 const ANALYSIS: &str = "#kek-analysis";
 const FORM_ERROR: &str = "form.import-kek .error-banner .error-text";
 const IMPORTED_ID: &str = "[data-testid=imported-id]";

@@ -9,12 +9,11 @@ use byok_ui::routes::Page;
 use rsa::RsaPrivateKey;
 use rsa::pkcs8::EncodePublicKey;
 
+use crate::support::aws::ARN;
 use crate::support::pages::GuidedPage;
 use crate::support::seed::{create_material, material_bytes, tagged_kek};
 use crate::support::unwrap::unwrap;
 use crate::support::{ARROW_DOWN, Browser, ENTER, Kms, SPACE};
-
-const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_export_flow_works_from_the_keyboard_alone() {

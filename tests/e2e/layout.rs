@@ -14,11 +14,10 @@ use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::routes::Page;
 use time::{Duration, OffsetDateTime};
 
+use crate::support::aws::ARN;
 use crate::support::pages::LedgerPage;
 use crate::support::seed::{add_ledger_entry, create_material, import_kek_with};
 use crate::support::{Browser, KMS_VERSION, Kms};
-
-const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 
 /// Line breaks inside a word in a visible table cell (between two letters or
 /// digits of one text node: not at a `<wbr>`, `<br>` or element boundary, a

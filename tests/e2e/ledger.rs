@@ -9,7 +9,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use byok_ui::actions::ledger::PROOF_TAG;
+use byok_ui::actions::sameness::PROOF_TAG;
 use byok_ui::domain::account::UserId;
 use byok_ui::domain::arn::AwsKeyArn;
 use byok_ui::domain::aws_key_spec::AwsKeySpec;
@@ -970,9 +970,9 @@ async fn ledger_a_refused_record_is_said_plainly_and_the_export_still_works() {
     Settings::use_server(&browser, "", &token).await;
     browser
         .goto(&format!(
-            "{}{}?key={key_id}&kek=kek-denied",
+            "{}{}",
             proxy.url(),
-            Page::ExportKeyMaterial.href()
+            Page::export_href(Some(&key_id), Some("kek-denied"))
         ))
         .await;
     browser.wait_for_text("h1", |t| !t.is_empty()).await;

@@ -97,9 +97,9 @@ async fn each_flow_sends_the_fewest_requests() {
     // is listed until it is opened.
     browser
         .goto(&format!(
-            "{}{}?key=aes-key&kek=kek-a",
+            "{}{}",
             proxy.url(),
-            Page::ExportKeyMaterial.href()
+            Page::export_href(Some("aes-key"), Some("kek-a"))
         ))
         .await;
     browser.element("#kek-id").await;

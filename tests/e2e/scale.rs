@@ -90,9 +90,9 @@ async fn two_hundred_keks_are_listed_in_a_constant_number_of_requests() {
     // closed); beside them, the header's /me and the keys shared with the user.
     browser
         .goto(&format!(
-            "{}{}?key=aes-0001&kek=kek-0001",
+            "{}{}",
             proxy.url(),
-            Page::ExportKeyMaterial.href()
+            Page::export_href(Some("aes-0001"), Some("kek-0001"))
         ))
         .await;
     wait_for_count(&browser, "#kek-id option[value^=kek-]", KEKS as u64).await;
@@ -169,9 +169,9 @@ async fn keks_with_expired_parameters_stay_out_of_the_pickers_unless_asked() {
     // The export page's picker: hidden, counted, and one click away.
     browser
         .goto(&format!(
-            "{}{}?key=aes-0001",
+            "{}{}",
             proxy.url(),
-            Page::ExportKeyMaterial.href()
+            Page::export_href(Some("aes-0001"), None)
         ))
         .await;
     wait_for_count(&browser, "#kek-id option[value^=kek-]", 2).await;

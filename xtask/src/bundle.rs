@@ -6,6 +6,7 @@ use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::pages::{ROUTES_SOURCE, page_split, route_folders};
 use crate::process::{Result, command, root, run_step};
 
 /// Where the bundle is built and served from.
@@ -183,75 +184,6 @@ fn with_content_security_policy(html: &str, connect: &str) -> Result<String> {
     Ok(html.replacen(charset, &format!("{charset}\n    {meta}"), 1))
 }
 
-/// Every page's folder, as src/routes.rs's `Page::segments` names them.
-const ROUTES_SOURCE: &str = include_str!("../../src/routes.rs");
-
-/// `("aws/byok", "Byok")`, … (folder, `Page` variant) read from the
-/// `segments` match of src/routes.rs, so a new page gets its folder without a
-/// second list.
-fn route_folders(source: &str) -> Vec<(String, String)> {
-    let Some(start) = source.find("pub fn segments") else {
-        return Vec::new();
-    };
-    let body = &source[start..];
-    let body = &body[..body.find("\n    }\n").unwrap_or(body.len())];
-    body.lines()
-        .filter_map(|line| {
-            let (variant, pair) = line.split_once("=> (\"")?;
-            let variant = variant.trim().strip_prefix("Self::")?.trim();
-            let (section, rest) = pair.split_once('"')?;
-            let (_, rest) = rest.split_once('"')?;
-            let (page, _) = rest.split_once('"')?;
-            Some((format!("{section}/{page}"), variant.to_owned()))
-        })
-        .collect()
-}
-
-/// The split point of a page in src/app.rs's `lazy_page!`: its variant in
-/// snake case, then `_view` (`ImportKek` → `import_kek_view`).
-fn view_of(variant: &str) -> String {
-    let mut view = String::new();
-    for c in variant.chars() {
-        if c.is_uppercase() && !view.is_empty() {
-            view.push('_');
-        }
-        view.push(c.to_ascii_lowercase());
-    }
-    view + "_view"
-}
-
-/// The split point of `variant`'s page among `splits` (wasm-split names it
-/// `<view>_<digits>`).
-fn page_split<'a>(
-    variant: &str,
-    splits: impl Iterator<Item = &'a String> + Clone,
-) -> Result<&'a String> {
-    let prefix = format!("{}_", view_of(variant));
-    splits
-        .clone()
-        .find(|split| {
-            split
-                .strip_prefix(&prefix)
-                .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
-        })
-        .ok_or_else(|| {
-            format!(
-                "page {variant} has no split {prefix}… (found {:?}): give it a lazy_page! in src/app.rs",
-                splits.collect::<Vec<_>>()
-            )
-        })
-}
-
-/// Every page's folder (as `route_folders`) and its split point among `splits`.
-pub fn page_splits<'a>(
-    splits: impl Iterator<Item = &'a String> + Clone,
-) -> Result<Vec<(String, &'a String)>> {
-    route_folders(ROUTES_SOURCE)
-        .into_iter()
-        .map(|(folder, variant)| Ok((folder, page_split(&variant, splits.clone())?)))
-        .collect()
-}
-
 /// `html` preloading the pack of `variant`'s page, if the build has packs.
 fn with_page_pack(
     html: &str,
@@ -295,6 +227,7 @@ fn write_route_pages(dist: &Path, page_links: &BTreeMap<String, String>) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pages::view_of;
 
     #[test]
     fn the_policy_goes_after_the_charset_and_hashes_the_loader() {
@@ -319,23 +252,6 @@ mod tests {
     fn a_page_without_the_inline_loader_is_refused() {
         assert!(with_content_security_policy("<meta charset=\"utf-8\" />", "").is_err());
         assert!(with_content_security_policy("<script type=\"module\">x", "").is_err());
-    }
-
-    #[test]
-    fn every_route_of_the_app_gets_a_folder() {
-        let folders = route_folders(ROUTES_SOURCE);
-        assert!(
-            folders.contains(&(
-                "aws/export-key-material".to_owned(),
-                "ExportKeyMaterial".to_owned()
-            )),
-            "{folders:?}"
-        );
-        assert!(
-            folders.contains(&("sym/create".to_owned(), "CreateSymmetric".to_owned())),
-            "{folders:?}"
-        );
-        assert!(folders.len() >= 7, "{folders:?}");
     }
 
     #[test]

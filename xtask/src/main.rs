@@ -2,7 +2,9 @@
 //! (bundle.rs) and runs the KMS, the test suite or the timing bench from here.
 
 mod bundle;
+mod files;
 mod install;
+mod pages;
 mod process;
 mod shipped;
 mod size;
@@ -231,4 +233,63 @@ fn bench() -> Result {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    /// The modules `crate::<module>::…` paths in `module`'s source name.
+    fn used_by<'a>(sources: &'a BTreeMap<String, String>, module: &str) -> Vec<&'a str> {
+        sources
+            .keys()
+            .filter(|other| {
+                *other != module && sources[module].contains(&format!("crate::{other}::"))
+            })
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// Extends `path` along the uses until it comes back to a module already
+    /// on it (true: `path` ends with the cycle) or runs out.
+    fn finds_a_cycle<'a>(sources: &'a BTreeMap<String, String>, path: &mut Vec<&'a str>) -> bool {
+        let last = path[path.len() - 1];
+        for next in used_by(sources, last) {
+            let seen = path.contains(&next);
+            path.push(next);
+            if seen || finds_a_cycle(sources, path) {
+                return true;
+            }
+            path.pop();
+        }
+        false
+    }
+
+    /// Once `bundle → shipped → split → bundle` and `shipped ↔ size`: each
+    /// module uses only modules that do not use it back, shared helpers live
+    /// where every user reaches them (files.rs, pages.rs).
+    #[test]
+    fn no_module_uses_one_that_uses_it_back() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let sources: BTreeMap<String, String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+            .filter_map(|path| {
+                let module = path.file_stem()?.to_string_lossy().into_owned();
+                let text = std::fs::read_to_string(&path).ok()?;
+                (module != "main").then_some((module, text))
+            })
+            .collect();
+        assert!(sources.contains_key("split"), "{:?}", sources.keys());
+        for module in sources.keys() {
+            let mut path = vec![module.as_str()];
+            assert!(
+                !finds_a_cycle(&sources, &mut path),
+                "xtask's modules use one another in a cycle: {}; move what they share to a module of its own",
+                path.join(" → ")
+            );
+        }
+    }
 }

@@ -9,16 +9,13 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::files::{COMPRESSED_SUFFIX, deflate_raw, file_name, integrity, named_wasm};
 use crate::process::{Result, command, run_step, terser_bin};
 
 /// The loader template; `__WASM_URL__`, `__WASM_INTEGRITY__`, `__JS_URL__`.
 const LOADER: &str = include_str!("loader.js");
-
-/// The suffix of the precompressed wasm.
-pub const COMPRESSED_SUFFIX: &str = ".deflate";
 
 /// Turns Trunk's output in `dist` (built for `base` with `--cfg byok_split`)
 /// into the shipped form; returns each page's preload link by its split's name.
@@ -29,7 +26,7 @@ pub fn ship(dist: &Path, base: &str) -> Result<BTreeMap<String, String>> {
     ] {
         fs::remove_file(&trunks).map_err(|e| format!("{}: {e}", trunks.display()))?;
     }
-    let split = crate::split::split(dist, &crate::size::named_wasm())?;
+    let split = crate::split::split(dist, &named_wasm())?;
     minify(&split.glue)?;
     minify(&split.link)?;
     let compressed = compress(&split.wasm)?;
@@ -65,13 +62,6 @@ fn only_file(dist: &Path, matches: impl Fn(&str) -> bool) -> Result<PathBuf> {
     }
 }
 
-pub fn file_name(path: &Path) -> String {
-    path.file_name()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .into_owned()
-}
-
 /// Minifies the JS glue in place (terser, ES module, two compress passes).
 fn minify(js: &Path) -> Result {
     run_step(
@@ -98,37 +88,6 @@ fn compress(wasm: &Path) -> Result<PathBuf> {
         started.elapsed()
     );
     Ok(path)
-}
-
-/// `bytes` compressed by zopfli as deflate-raw (what `DecompressionStream`
-/// reads), checked to inflate back to the same bytes.
-pub fn deflate_raw(bytes: &[u8]) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    let options = zopfli::Options {
-        iteration_count: std::num::NonZeroU64::new(5).expect("nonzero"),
-        ..Default::default()
-    };
-    zopfli::compress(options, zopfli::Format::Deflate, bytes, &mut out)
-        .map_err(|e| format!("compressing: {e}"))?;
-    let mut back = Vec::with_capacity(bytes.len());
-    flate2::read::DeflateDecoder::new(&out[..])
-        .read_to_end(&mut back)
-        .map_err(|e| format!("the compressed bytes do not inflate: {e}"))?;
-    if back != bytes {
-        return Err("the compressed bytes inflate to other bytes".to_owned());
-    }
-    Ok(out)
-}
-
-/// `sha384-<base64>` of a file, as `integrity` attributes and `fetch` want it.
-pub fn integrity(path: &Path) -> Result<String> {
-    use base64::Engine;
-    use sha2::Digest;
-    let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(format!(
-        "sha384-{}",
-        base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(bytes))
-    ))
 }
 
 fn loader_for(base: &str, js: &Path, wasm: &Path) -> Result<String> {

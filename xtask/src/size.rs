@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::process::{Result, root};
-use crate::shipped::COMPRESSED_SUFFIX;
+use crate::files::{COMPRESSED_SUFFIX, named_wasm};
+use crate::process::Result;
 
 /// Bytes over the wire on a first load of each page of `dist` (its
 /// index.html and every file that page names: CSS, icon, JS, the main wasm and
@@ -103,17 +103,6 @@ fn bundle_files(dist: &Path) -> Result<Vec<(String, usize)>> {
         .collect();
     files.sort();
     Ok(files)
-}
-
-/// The wasm cargo wrote before wasm-bindgen and wasm-opt: it still has its
-/// function names.
-pub fn named_wasm() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"))
-        .join("wasm32-unknown-unknown")
-        .join("release")
-        .join("byok-ui.wasm")
 }
 
 /// Prints the largest crates and the largest modules of our own code.

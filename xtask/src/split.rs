@@ -10,12 +10,15 @@
 //! split_loader.js, which fetches a pack (or the few modules missing) with
 //! their integrity and hands each module its bytes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use wasm_split_cli_support::SplitWasm;
+
+use crate::files::{COMPRESSED_SUFFIX, deflate_raw, file_name, integrity};
+use crate::pages::page_splits;
 use crate::process::{Result, command, run_step};
-use crate::shipped::{file_name, integrity};
 
 /// The link module's loader: `__MANIFEST__` becomes the manifest's file and
 /// integrity, `__FILES__` those of the list of the modules' own files,
@@ -29,6 +32,9 @@ const GLUE_PLACEHOLDER: &str = "./__byok_glue__.js";
 /// The link module's name as the wasm imports it (kept: wasm-bindgen's import
 /// object uses it as the key); only the file on disk gets a hashed name.
 const LINK_NAME: &str = "./__wasm_split.js";
+
+/// The main module wasm-split writes in its work folder (and wasm-opt in its).
+const MAIN_MODULE: &str = "main.wasm";
 
 /// The features rustc's wasm32-unknown-unknown target enables, for wasm-opt
 /// (the split modules carry no target_features section to detect them from).
@@ -58,7 +64,7 @@ pub struct SplitBundle {
 /// `{"aws/import-kek":"import_kek_view_3",…}`: the loader starts the pack of
 /// the page it is opened on.
 fn pages_object(packs: &BTreeMap<String, PathBuf>) -> Result<String> {
-    let pages = crate::bundle::page_splits(packs.keys())?
+    let pages = page_splits(packs.keys())?
         .into_iter()
         .map(|(folder, split)| format!("{folder:?}:{split:?}"))
         .collect::<Vec<_>>();
@@ -68,20 +74,49 @@ fn pages_object(packs: &BTreeMap<String, PathBuf>) -> Result<String> {
 /// Cuts `input` (cargo's wasm, built with `--emit-relocs`) into `dist`.
 pub fn split(dist: &Path, input: &Path) -> Result<SplitBundle> {
     let work = dist.join(".split");
-    let _ = fs::remove_dir_all(&work);
-    fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    let pieces = cut(input, &work)?;
+    let bindgen = bind_main_module(&work)?;
+    let optimized = optimize_modules(&work, &bindgen, &pieces.split_modules)?;
+    let (stem, wasm) = write_main_module(dist, &optimized)?;
+    let modules = write_module_files(dist, &optimized, &stem, &pieces.split_modules)?;
+    let packs = write_packs(dist, &optimized, &stem, &pieces.prefetch_map)?;
+    let manifest = write_manifest(dist, &stem, &modules, &packs, &pieces.prefetch_map)?;
+    let glue = dist.join(format!("{stem}.js"));
+    let link = dist.join(format!("{stem}-split.js"));
+    write_glue(&glue, &bindgen, &link)?;
+    write_link_module(&link, &work, &glue, &manifest, &modules.file_list, &packs)?;
+    fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    Ok(SplitBundle {
+        glue,
+        link,
+        wasm,
+        manifest,
+        packs,
+    })
+}
+
+/// wasm-split into `work` (emptied first): the main module, one module per
+/// split point, the chunks several share, and the link module.
+fn cut(input: &Path, work: &Path) -> Result<SplitWasm> {
+    let _ = fs::remove_dir_all(work);
+    fs::create_dir_all(work).map_err(|e| format!("{}: {e}", work.display()))?;
     let input_wasm = fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
-    let main = work.join("main.wasm");
+    let main = work.join(MAIN_MODULE);
     println!("==> wasm-split {}", input.display());
-    let split = wasm_split_cli_support::transform({
+    wasm_split_cli_support::transform({
         let mut options = wasm_split_cli_support::Options::new(&input_wasm);
-        options.output_dir = &work;
+        options.output_dir = work;
         options.main_out_path = &main;
         options.link_name = LINK_NAME;
         options.main_module = GLUE_PLACEHOLDER;
         options
     })
-    .map_err(|e| format!("wasm-split: {e:#}"))?;
+    .map_err(|e| format!("wasm-split: {e:#}"))
+}
+
+/// wasm-bindgen on the main module (its exports kept for the split modules);
+/// returns the folder holding the glue and the bound wasm.
+fn bind_main_module(work: &Path) -> Result<PathBuf> {
     let bindgen = work.join("bindgen");
     run_step(
         "wasm-bindgen (main module)",
@@ -89,24 +124,54 @@ pub fn split(dist: &Path, input: &Path) -> Result<SplitBundle> {
             .args(["--target", "web", "--keep-lld-exports", "--no-typescript"])
             .args(["--out-name", "byok-ui", "--out-dir"])
             .arg(&bindgen)
-            .arg(&main),
+            .arg(work.join(MAIN_MODULE)),
     )?;
+    Ok(bindgen)
+}
+
+/// wasm-opt on the bound main module and every split module; returns the
+/// folder holding them (`main.wasm`, `<module>.wasm`).
+fn optimize_modules(work: &Path, bindgen: &Path, split_modules: &[PathBuf]) -> Result<PathBuf> {
     let optimized = work.join("optimized");
     fs::create_dir_all(&optimized).map_err(|e| format!("{}: {e}", optimized.display()))?;
-    let mut jobs = vec![(bindgen.join("byok-ui_bg.wasm"), optimized.join("main.wasm"))];
-    for module in &split.split_modules {
+    let mut jobs = vec![(bindgen.join("byok-ui_bg.wasm"), optimized.join(MAIN_MODULE))];
+    for module in split_modules {
         let name = module.file_name().ok_or("a split module without a name")?;
         jobs.push((module.clone(), optimized.join(name)));
     }
     optimize_all(&jobs)?;
-    let main_bytes = fs::read(optimized.join("main.wasm")).map_err(|e| format!("main: {e}"))?;
+    Ok(optimized)
+}
+
+/// The optimized main module in `dist` under a name that changes with the
+/// code; returns that name's stem (every other file's prefix) and its path.
+fn write_main_module(dist: &Path, optimized: &Path) -> Result<(String, PathBuf)> {
+    let main_bytes = fs::read(optimized.join(MAIN_MODULE)).map_err(|e| format!("main: {e}"))?;
     let stem = format!("byok-ui-{}", short_hash(&main_bytes));
     let wasm = dist.join(format!("{stem}_bg.wasm"));
     fs::write(&wasm, &main_bytes).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    Ok((stem, wasm))
+}
 
-    // Every module by index: its name, inflated size and own file.
-    let mut modules: Vec<String> = split
-        .split_modules
+/// Every module by index, as the manifest lists them.
+struct Modules {
+    /// Their names, sorted: a module's index is its place here.
+    names: Vec<String>,
+    /// Their sizes once inflated, in the same order.
+    sizes: Vec<usize>,
+    /// `<stem>-modules.json`: each module's own file and its integrity.
+    file_list: PathBuf,
+}
+
+/// Every module by index: its name, inflated size and own file (fetched one
+/// by one only after a first load: zlib's best is enough), and their list.
+fn write_module_files(
+    dist: &Path,
+    optimized: &Path,
+    stem: &str,
+    split_modules: &[PathBuf],
+) -> Result<Modules> {
+    let mut names: Vec<String> = split_modules
         .iter()
         .map(|module| {
             module
@@ -115,18 +180,14 @@ pub fn split(dist: &Path, input: &Path) -> Result<SplitBundle> {
                 .ok_or_else(|| "a split module without a name".to_owned())
         })
         .collect::<Result<_>>()?;
-    modules.sort();
+    names.sort();
     let mut sizes = Vec::new();
     let mut files = Vec::new();
-    for name in &modules {
+    for name in &names {
         let bytes = fs::read(optimized.join(format!("{name}.wasm")))
             .map_err(|e| format!("{name}.wasm: {e}"))?;
-        sizes.push(bytes.len().to_string());
-        let path = dist.join(format!(
-            "{stem}-{name}{}",
-            crate::shipped::COMPRESSED_SUFFIX
-        ));
-        // Fetched one by one only after a first load: zlib's best is enough.
+        sizes.push(bytes.len());
+        let path = dist.join(format!("{stem}-{name}{COMPRESSED_SUFFIX}"));
         fs::write(&path, deflate_raw_fast(&bytes)?)
             .map_err(|e| format!("{}: {e}", path.display()))?;
         files.push(url_and_integrity(&path)?);
@@ -134,17 +195,25 @@ pub fn split(dist: &Path, input: &Path) -> Result<SplitBundle> {
     let file_list = dist.join(format!("{stem}-modules.json"));
     fs::write(&file_list, format!("[{}]", files.join(",")))
         .map_err(|e| format!("{}: {e}", file_list.display()))?;
-    let index_of = |name: &String| {
-        modules
-            .binary_search(name)
-            .map_err(|_| format!("{name} is in a pack but not among the modules"))
-    };
-    // zopfli takes seconds per pack: one thread each.
+    Ok(Modules {
+        names,
+        sizes,
+        file_list,
+    })
+}
+
+/// Every split point's pack, by its split's name (zopfli takes seconds per
+/// pack: one thread each).
+fn write_packs(
+    dist: &Path,
+    optimized: &Path,
+    stem: &str,
+    prefetch_map: &HashMap<String, Vec<String>>,
+) -> Result<BTreeMap<String, PathBuf>> {
     let built: Vec<Result<(String, PathBuf)>> = std::thread::scope(|scope| {
-        let threads: Vec<_> = sorted(&split.prefetch_map)
+        let threads: Vec<_> = sorted(prefetch_map)
             .into_iter()
             .map(|(split_name, modules)| {
-                let (optimized, stem) = (&optimized, &stem);
                 scope.spawn(move || {
                     pack(dist, optimized, stem, split_name, modules)
                         .map(|pack| (split_name.clone(), pack))
@@ -160,58 +229,76 @@ pub fn split(dist: &Path, input: &Path) -> Result<SplitBundle> {
             })
             .collect()
     });
-    let mut packs = BTreeMap::new();
+    built.into_iter().collect()
+}
+
+/// `<stem>-manifest.json.deflate`: the modules' names and sizes, and each
+/// pack's file, integrity and modules (by index), for the link module's loader.
+fn write_manifest(
+    dist: &Path,
+    stem: &str,
+    modules: &Modules,
+    packs: &BTreeMap<String, PathBuf>,
+    prefetch_map: &HashMap<String, Vec<String>>,
+) -> Result<PathBuf> {
+    let index_of = |name: &String| {
+        modules
+            .names
+            .binary_search(name)
+            .map_err(|_| format!("{name} is in a pack but not among the modules"))
+    };
     let mut index = Vec::new();
-    for result in built {
-        let (split_name, pack) = result?;
-        let members = split.prefetch_map[&split_name]
+    for (split_name, pack) in packs {
+        let members = prefetch_map[split_name]
             .iter()
             .map(|name| index_of(name).map(|i| i.to_string()))
             .collect::<Result<Vec<_>>>()?;
         index.push(format!(
             "{:?}:[{:?},{:?},[{}]]",
             split_name,
-            format!("./{}", file_name(&pack)),
-            integrity(&pack)?,
+            format!("./{}", file_name(pack)),
+            integrity(pack)?,
             members.join(",")
         ));
-        packs.insert(split_name, pack);
     }
-
-    let glue = dist.join(format!("{stem}.js"));
-    let link = dist.join(format!("{stem}-split.js"));
-    let glue_text = read(&bindgen.join("byok-ui.js"))?;
-    fs::write(&glue, glued(&glue_text, &file_name(&link))?)
-        .map_err(|e| format!("{}: {e}", glue.display()))?;
-    let manifest = dist.join(format!(
-        "{stem}-manifest.json{}",
-        crate::shipped::COMPRESSED_SUFFIX
-    ));
+    let sizes: Vec<String> = modules.sizes.iter().map(usize::to_string).collect();
     let manifest_json = format!(
-        "[{modules:?},[{}],{{{}}}]",
+        "[{:?},[{}],{{{}}}]",
+        modules.names,
         sizes.join(","),
         index.join(",")
     );
-    fs::write(
-        &manifest,
-        crate::shipped::deflate_raw(manifest_json.as_bytes())?,
-    )
-    .map_err(|e| format!("{}: {e}", manifest.display()))?;
+    let manifest = dist.join(format!("{stem}-manifest.json{COMPRESSED_SUFFIX}"));
+    fs::write(&manifest, deflate_raw(manifest_json.as_bytes())?)
+        .map_err(|e| format!("{}: {e}", manifest.display()))?;
+    Ok(manifest)
+}
+
+/// wasm-bindgen's glue as `glue`, importing the link module by its file name.
+fn write_glue(glue: &Path, bindgen: &Path, link: &Path) -> Result {
+    let glue_text = read(&bindgen.join("byok-ui.js"))?;
+    fs::write(glue, glued(&glue_text, &file_name(link))?)
+        .map_err(|e| format!("{}: {e}", glue.display()))
+}
+
+/// wasm-split's link module as `link`: split_loader.js (filled in with the
+/// manifest, the modules' file list and each page's split point) in place of
+/// its fetch per module.
+fn write_link_module(
+    link: &Path,
+    work: &Path,
+    glue: &Path,
+    manifest: &Path,
+    file_list: &Path,
+    packs: &BTreeMap<String, PathBuf>,
+) -> Result {
     let loader = PACK_LOADER
-        .replace("__MANIFEST__", &url_and_integrity(&manifest)?)
-        .replace("__FILES__", &url_and_integrity(&file_list)?)
-        .replace("__PAGES__", &pages_object(&packs)?);
+        .replace("__MANIFEST__", &url_and_integrity(manifest)?)
+        .replace("__FILES__", &url_and_integrity(file_list)?)
+        .replace("__PAGES__", &pages_object(packs)?);
     let link_text = read(&work.join(LINK_NAME.trim_start_matches("./")))?;
-    let link_text = linked(&link_text, &format!("./{}", file_name(&glue)), &loader)?;
-    fs::write(&link, link_text).map_err(|e| format!("{}: {e}", link.display()))?;
-    fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-    Ok(SplitBundle {
-        glue,
-        link,
-        wasm,
-        manifest,
-        packs,
-    })
+    let link_text = linked(&link_text, &format!("./{}", file_name(glue)), &loader)?;
+    fs::write(link, link_text).map_err(|e| format!("{}: {e}", link.display()))
 }
 
 /// Runs [`optimize`] on every (input, output), one batch per core (wasm-opt
@@ -280,7 +367,7 @@ fn pack(
         .map_or(split_name, |(view, _)| view)
         .trim_end_matches("_view");
     let path = dist.join(format!("{stem}-{view}.pack"));
-    let compressed = crate::shipped::deflate_raw(&bytes)?;
+    let compressed = deflate_raw(&bytes)?;
     fs::write(&path, &compressed).map_err(|e| format!("{}: {e}", path.display()))?;
     println!(
         "    {view}: {} modules, {} → {} bytes deflate-raw",
@@ -292,7 +379,7 @@ fn pack(
 }
 
 /// The prefetch map in a stable order.
-fn sorted(map: &std::collections::HashMap<String, Vec<String>>) -> Vec<(&String, &[String])> {
+fn sorted(map: &HashMap<String, Vec<String>>) -> Vec<(&String, &[String])> {
     let mut pairs: Vec<(&String, &[String])> = map
         .iter()
         .map(|(split, files)| (split, files.as_slice()))
