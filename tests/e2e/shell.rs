@@ -80,19 +80,6 @@ async fn nav_item_tops(browser: &Browser) -> Vec<i64> {
     serde_json::from_value(tops).expect("a list of tops")
 }
 
-/// Whether the focused element matches `css`.
-async fn focus_is_on(browser: &Browser, css: &str) -> bool {
-    let focused = browser
-        .client
-        .execute(
-            "return document.activeElement.matches(arguments[0]);",
-            vec![json!(css)],
-        )
-        .await
-        .expect("read the focus");
-    focused == json!(true)
-}
-
 /// The links of `group`'s menu a person can see, each with whether it lies
 /// inside the window's width.
 async fn visible_menu_links(browser: &Browser, group: NavGroup) -> Vec<(String, bool)> {
@@ -143,7 +130,7 @@ async fn the_navigation_stays_one_line_and_every_page_opens_from_the_keyboard() 
             // Escape closes the menu and gives the focus back to its button.
             browser.press(ESCAPE).await;
             assert!(visible_menu_links(&browser, group).await.is_empty());
-            assert!(focus_is_on(&browser, &toggle).await);
+            assert!(browser.focus_is_on(&toggle).await);
             browser.press(ENTER).await;
             browser
                 .tab_to(&format!("#{} a[href='{}']", group.menu_id(), page.href()))

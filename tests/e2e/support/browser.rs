@@ -491,18 +491,23 @@ impl Browser {
             .expect("press keys");
     }
 
+    /// Whether the focused element matches `css`.
+    pub async fn focus_is_on(&self, css: &str) -> bool {
+        let focused = self
+            .client
+            .execute(
+                "return document.activeElement.matches(arguments[0]);",
+                vec![json!(css)],
+            )
+            .await
+            .expect("read the focus");
+        focused == json!(true)
+    }
+
     /// Presses Tab until the focused element matches `css` (at most 80 times).
     pub async fn tab_to(&self, css: &str) {
         for _ in 0..80 {
-            let focused = self
-                .client
-                .execute(
-                    "return document.activeElement.matches(arguments[0]);",
-                    vec![json!(css)],
-                )
-                .await
-                .expect("read the focus");
-            if focused == json!(true) {
+            if self.focus_is_on(css).await {
                 return;
             }
             self.press(TAB).await;
