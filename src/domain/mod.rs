@@ -22,6 +22,7 @@ pub mod kms_id;
 pub mod ledger;
 pub mod runbook;
 pub mod server_url;
+pub mod stored;
 pub mod time_display;
 pub mod wrapping;
 pub mod wrapping_key_spec;
