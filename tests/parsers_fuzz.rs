@@ -5,12 +5,12 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use byok_ui::domain::arn::AwsKeyArn;
-use byok_ui::domain::aws_cli::key_arn_from_input;
-use byok_ui::domain::aws_key_spec::AwsKeySpec;
+use byok_ui::domain::aws::arn::AwsKeyArn;
+use byok_ui::domain::aws::cli::key_arn_from_input;
+use byok_ui::domain::aws::import_parameters::{ImportParameters, parse_import_token};
+use byok_ui::domain::aws::kek;
+use byok_ui::domain::aws::key_spec::AwsKeySpec;
 use byok_ui::domain::base64_text::decode_base64;
-use byok_ui::domain::import_parameters::{ImportParameters, parse_import_token};
-use byok_ui::domain::kek;
 use byok_ui::domain::server_url::ServerUrl;
 use byok_ui::kmip::{self, Ttlv};
 use proptest::prelude::*;

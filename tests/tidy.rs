@@ -1165,7 +1165,7 @@ fn time_display_flags_the_old_recorded_line_and_hand_written_utc() {
     );
     // Hand-written UTC formats: a placeholder then UTC, or " UTC" appended.
     let own = "//! Tags.\nfn when(t: OffsetDateTime) -> String {\n    format!(\n        \"{}-{:02}-{:02} {:02}:{:02} UTC\",\n        t.year(), t.month(), t.day(), t.hour(), t.minute()\n    )\n}\nfn sentence(&self) -> String { format_utc(self.valid_to, \"-\", \" \", \":\", \" UTC\") }\n";
-    let found = time_display("src/domain/kek_tags.rs", own, &fields);
+    let found = time_display("src/domain/aws/kek_tags.rs", own, &fields);
     assert_eq!(found.iter().map(|v| v.line).collect::<Vec<_>>(), [4, 8]);
     assert!(
         found[0]

@@ -3,7 +3,7 @@
 
 use crate::browser::now_utc;
 use crate::client::{KmsClient, RequestError};
-use crate::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
+use crate::domain::aws::key_spec::{AwsKeySpec, KeyUsage};
 use crate::kmip::{
     self, CreateKeyPairRequest, CreateSymmetricKeyRequest, CryptographicAlgorithm, KeyAttributes,
     KeyPairKind, UsageMask,

@@ -2,12 +2,12 @@
 //! are at the click, refuse if they changed since listed, apply AWS's rules, then the one wrapped Export.
 
 use crate::client::{KmsClient, RequestError};
-use crate::domain::arn::AwsKeyArn;
-use crate::domain::aws_rules::{check_states, check_wrapping};
-use crate::domain::kek_tags::{KEY_ARN_TAG_PREFIX, read_kek_tags};
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::kek_tags::{KEY_ARN_TAG_PREFIX, read_kek_tags};
+use crate::domain::aws::rules::{check_states, check_wrapping};
+use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
 use crate::domain::key_material::KeyMaterialSpec;
 use crate::domain::wrapping::WrappingAlgorithm;
-use crate::domain::wrapping_key_spec::WrappingKeySpec;
 use crate::kmip::{self, CryptographicAlgorithm, ExportWrappedRequest, ObjectType};
 
 use crate::domain::changes::changes_since_listed;

@@ -7,7 +7,7 @@ use super::create_key::{CreateKeyPlan, create_key_material};
 use super::export::{WrappedKeyMaterial, export_wrapped_key_material};
 use super::import_kek::{ImportKekOutcome, ImportKekPlan, import_kek};
 use crate::client::KmsClient;
-use crate::domain::guided::GuidedPlan;
+use crate::domain::aws::guided::GuidedPlan;
 
 /// What one run did, for step 5's account in the past tense.
 #[derive(Clone, Debug, PartialEq)]
@@ -153,7 +153,7 @@ mod tests {
                 kek_id: "kek-1".into(),
                 material: KeyMaterialSpec::Aes { bits: 256 },
                 algorithm: WrappingAlgorithm::RsaesOaepSha256,
-                kek_spec: crate::domain::wrapping_key_spec::WrappingKeySpec::Rsa4096,
+                kek_spec: crate::domain::aws::wrapping_key_spec::WrappingKeySpec::Rsa4096,
                 key_arn: None,
                 kek_sha256: None,
                 blob: vec![0; 40],

@@ -5,9 +5,11 @@ use time::OffsetDateTime;
 
 use crate::browser::now_utc;
 use crate::client::{KmsClient, RequestError};
-use crate::domain::arn::AwsKeyArn;
-use crate::domain::kek::WrappingPublicKey;
-use crate::domain::kek_tags::{KekToImport, SameKek, kek_tags, parameters_valid_to_tag, same_kek};
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::kek::WrappingPublicKey;
+use crate::domain::aws::kek_tags::{
+    KekToImport, SameKek, kek_tags, parameters_valid_to_tag, same_kek,
+};
 use crate::domain::kms_id::KmsId;
 use crate::domain::wrapping::WrappingAlgorithm;
 use crate::kmip::{
@@ -170,14 +172,14 @@ pub async fn import_kek_once(
 pub fn as_listed(object: &ObjectAttributes) -> StoredKek {
     StoredKek {
         attributes: object.clone(),
-        tags: crate::domain::kek_tags::read_kek_tags(&object.tags),
+        tags: crate::domain::aws::kek_tags::read_kek_tags(&object.tags),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::kek_tags::read_kek_tags;
+    use crate::domain::aws::kek_tags::read_kek_tags;
 
     const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 
@@ -185,7 +187,7 @@ mod tests {
         ImportKekPlan {
             key: WrappingPublicKey {
                 spki_der: vec![byte; 300],
-                spec: crate::domain::wrapping_key_spec::WrappingKeySpec::Rsa2048,
+                spec: crate::domain::aws::wrapping_key_spec::WrappingKeySpec::Rsa2048,
             },
             algorithm: WrappingAlgorithm::RsaesOaepSha256,
             key_arn: Some(AwsKeyArn::parse(ARN).unwrap()),

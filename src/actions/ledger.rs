@@ -12,12 +12,12 @@ use crate::actions::vendor_store::{
 };
 use crate::client::{KmsClient, RequestError};
 use crate::domain::account::UserId;
-use crate::domain::aws_key_spec::AwsKeySpec;
-use crate::domain::aws_outputs::{
+use crate::domain::aws::import_command::ImportCommand;
+use crate::domain::aws::key_spec::AwsKeySpec;
+use crate::domain::aws::outputs::{
     AwsOutput, DescribeKeyOutput, KeyMaterialListing, KeyRotationsOutput, MacOutput,
     PublicKeyOutput, parse_aws_output,
 };
-use crate::domain::import_command::ImportCommand;
 use crate::domain::ledger::{
     CommandOptions, Discrepancy, ExportRecord, LedgerEntry, Proof, Sameness, attribute_name,
     carried_copies, check_about_this_copy, check_public_key_output, confirm, is_ledger_attribute,
@@ -438,7 +438,7 @@ async fn save_change(client: &KmsClient, key_id: &str, change: Change) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::aws_outputs::parse_key_rotations;
+    use crate::domain::aws::outputs::parse_key_rotations;
 
     fn rotations() -> KeyRotationsOutput {
         let path = concat!(

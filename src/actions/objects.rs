@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use crate::client::{KmsClient, RequestError};
 use crate::domain::account::usable_ids;
-use crate::domain::kek_tags::{AWS_TAG, KekTags, KekValidity, read_kek_tags};
+use crate::domain::aws::kek_tags::{AWS_TAG, KekTags, KekValidity, read_kek_tags};
 use crate::kmip::{self, AttributeReference, LocateRequest, ObjectAttributes};
 
 /// How long a listed object's attributes are reused before being asked again.

@@ -12,12 +12,14 @@ use super::vendor_store::{
 };
 use crate::client::{KmsClient, RequestError};
 use crate::domain::account::UserId;
-use crate::domain::aws_outputs::{
+use crate::domain::aws::kek;
+use crate::domain::aws::outputs::{
     AwsOutput, DescribeKeyOutput, ImportOutput, KeyRef, parse_aws_output, parse_describe_key,
 };
-use crate::domain::kek;
+use crate::domain::aws::runbook::{
+    Runbook, RunbookKind, RunbookStart, is_runbook_attribute, start,
+};
 use crate::domain::ledger::{EventKind, LedgerEntry, is_ledger_attribute, new_entry_id};
-use crate::domain::runbook::{Runbook, RunbookKind, RunbookStart, is_runbook_attribute, start};
 use crate::kmip::{self, ObjectAttributes, ObjectType};
 
 /// A KMS key with its ledger entries and the runbooks started on it.
@@ -310,7 +312,7 @@ pub async fn paste_check(
     let mut runbook = reread(client, runbook).await?;
     let by = acting_user_or_say(client).await?;
     runbook.accept_check(&output, now, &by)?;
-    let old_key = crate::domain::aws_outputs::arn_key_id(&runbook.key_arn).to_owned();
+    let old_key = crate::domain::aws::outputs::arn_key_id(&runbook.key_arn).to_owned();
     let context = load(client, &runbook.source_key_id)
         .await
         .map_err(|e| format!("The ledger could not be read to mark the old copy: {e}"))?;
@@ -318,7 +320,7 @@ pub async fn paste_check(
         let same_key = entry
             .aws_key_arn
             .as_ref()
-            .is_some_and(|arn| crate::domain::aws_outputs::arn_key_id(arn) == old_key);
+            .is_some_and(|arn| crate::domain::aws::outputs::arn_key_id(arn) == old_key);
         if !same_key {
             continue;
         }

@@ -19,12 +19,12 @@ use crate::components::import_script_download::ImportScriptDownload;
 use crate::components::ledger_record::{LedgerRecordStatus, use_ledger_record};
 use crate::components::radio_row::RadioRow;
 use crate::components::text_field::TextField;
-use crate::domain::arn::AwsKeyArn;
-use crate::domain::import_command::{
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::import_command::{
     Expiration, ImportCommand, ImportType, check_file_name, check_valid_to, parse_date,
     takes_import_type_and_description,
 };
-use crate::domain::import_parameters::parse_import_token;
+use crate::domain::aws::import_parameters::parse_import_token;
 
 /// The blob, the token and the import command (its code loads when the
 /// first export is done: a split point of the shipped build).

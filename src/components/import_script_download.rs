@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use time::OffsetDateTime;
 
 use crate::components::download_button::DownloadButton;
-use crate::domain::import_command::ImportCommand;
-use crate::domain::import_script::ImportScript;
+use crate::domain::aws::import_command::ImportCommand;
+use crate::domain::aws::import_script::ImportScript;
 use crate::domain::ledger::sha256_hex;
 
 /// The script for the command shown beside it, or why there is none yet.

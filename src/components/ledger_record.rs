@@ -7,9 +7,9 @@ use crate::actions::export::WrappedKeyMaterial;
 use crate::actions::ledger::{record_command_options, record_export};
 use crate::actions::vendor_store::RecordError;
 use crate::browser::{now_utc, random_bytes};
-use crate::domain::import_command::ImportCommand;
+use crate::domain::aws::import_command::ImportCommand;
+use crate::domain::aws::runbook::is_multi_region;
 use crate::domain::ledger::{LedgerEntry, by_words};
-use crate::domain::runbook::is_multi_region;
 use crate::routes::Page;
 use crate::settings::use_settings;
 

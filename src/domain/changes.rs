@@ -1,7 +1,7 @@
 //! What changed in a stored object between the moment a page listed it and the moment
 //! the user acts on it (another client may replace a key), said in the user's words.
 
-use crate::domain::kek_tags::read_kek_tags;
+use crate::domain::aws::kek_tags::read_kek_tags;
 use crate::kmip::ObjectAttributes;
 #[cfg(test)]
 use crate::kmip::{CryptographicAlgorithm, ObjectType, State};

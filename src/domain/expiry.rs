@@ -6,16 +6,16 @@
 
 use time::{Duration, OffsetDateTime, UtcOffset};
 
-use super::arn::AwsKeyArn;
-use super::aws_cli::get_parameters_for_import;
-use super::aws_key_spec::AwsKeySpec;
-use super::cli::CliCommand;
-pub use super::import_command::check_valid_to;
-use super::import_command::{Expiration, ImportCommand, ImportType};
-use super::ledger::LedgerEntry;
-use super::time_display::utc_minutes;
-use super::wrapping::WrappingAlgorithm;
-use super::wrapping_key_spec::WrappingKeySpec;
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::cli::get_parameters_for_import;
+pub use crate::domain::aws::import_command::check_valid_to;
+use crate::domain::aws::import_command::{Expiration, ImportCommand, ImportType};
+use crate::domain::aws::key_spec::AwsKeySpec;
+use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
+use crate::domain::cli::CliCommand;
+use crate::domain::ledger::LedgerEntry;
+use crate::domain::time_display::utc_minutes;
+use crate::domain::wrapping::WrappingAlgorithm;
 
 /// How close an expiry is. Ordered from calm to expired.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -281,9 +281,9 @@ pub fn renewal(
 mod tests {
     use time::macros::{date, datetime};
 
-    use super::super::ledger::CommandOptions;
-    use super::super::ledger::tests::{MATERIAL_ID, entry};
     use super::*;
+    use crate::domain::ledger::CommandOptions;
+    use crate::domain::ledger::tests::{MATERIAL_ID, entry};
 
     const NOW: OffsetDateTime = datetime!(2026-12-01 09:30 UTC);
 
@@ -429,7 +429,7 @@ mod tests {
         b.key_material_id = Some(MATERIAL_ID.into());
         // AWS said another time for b's material: the calendar follows AWS.
         b.record(
-            super::super::ledger::EventKind::DescribeConfirmed {
+            crate::domain::ledger::EventKind::DescribeConfirmed {
                 key_state: "Enabled".into(),
                 current_key_material_id: Some(MATERIAL_ID.into()),
                 expiration_model: Some("KEY_MATERIAL_EXPIRES".into()),

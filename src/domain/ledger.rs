@@ -10,7 +10,7 @@ mod golden;
 mod sameness;
 mod stored;
 
-pub use super::stored::whole_seconds;
+pub use crate::domain::stored::whole_seconds;
 pub use confirm::{
     Confirmation, Reconciliation, check_about_this_copy, check_registrable, confirm,
     describe_key_discrepancies, reconcile, register_from_describe_key,
@@ -31,12 +31,12 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime, UtcOffset};
 
-use super::account::UserId;
-use super::arn::AwsKeyArn;
-use super::aws_key_spec::AwsKeySpec;
-use super::import_command::{Expiration, ImportCommand, ImportType};
-use super::time_display::utc_minutes;
-use super::wrapping::WrappingAlgorithm;
+use crate::domain::account::UserId;
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::import_command::{Expiration, ImportCommand, ImportType};
+use crate::domain::aws::key_spec::AwsKeySpec;
+use crate::domain::time_display::utc_minutes;
+use crate::domain::wrapping::WrappingAlgorithm;
 
 /// One AWS copy of a KMS key's material: what was exported for which AWS key,
 /// with which command, and what AWS's own outputs have said since. Its serde

@@ -17,11 +17,11 @@ use serde_json::{Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
-use super::account::UserId;
-use super::arn::AwsKeyArn;
-use super::aws_key_spec::AwsKeySpec;
-use super::import_command::ImportType;
-use super::wrapping::WrappingAlgorithm;
+use crate::domain::account::UserId;
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::import_command::ImportType;
+use crate::domain::aws::key_spec::AwsKeySpec;
+use crate::domain::wrapping::WrappingAlgorithm;
 
 /// Why a stored value is not a document of the expected format.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 //! `/ui/aws/byok`: the guided flow, from "I need an AWS key of this spec" to
-//! the import command: views and signals only (rules in `domain::guided`).
+//! the import command: views and signals only (rules in `domain::aws::guided`).
 
 use std::time::Duration;
 
@@ -25,15 +25,15 @@ use crate::components::radio_row::RadioRow;
 use crate::components::request_progress::RequestProgress;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::{TextArea, TextField, TextValue};
-use crate::domain::aws_cli::{
+use crate::domain::aws::cli::{
     CreateKeyOptions, check_region, create_key, describe_key, get_parameters_for_import,
 };
-use crate::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
-use crate::domain::guided::{GuidedInput, GuidedPlan, check_parameters, compatibility, plan};
-use crate::domain::import_parameters::Validity;
-use crate::domain::kek::MAX_FILE_BYTES;
+use crate::domain::aws::guided::{GuidedInput, GuidedPlan, check_parameters, compatibility, plan};
+use crate::domain::aws::import_parameters::Validity;
+use crate::domain::aws::kek::MAX_FILE_BYTES;
+use crate::domain::aws::key_spec::{AwsKeySpec, KeyUsage};
+use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
 use crate::domain::wrapping::WrappingAlgorithm;
-use crate::domain::wrapping_key_spec::WrappingKeySpec;
 use crate::kmip::{ObjectAttributes, ObjectType};
 use crate::routes::Page;
 use crate::settings::use_settings;

@@ -13,7 +13,7 @@ use crate::components::error_banner::ErrorBanner;
 use crate::components::request_progress::RequestProgress;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::TextField;
-use crate::domain::aws_key_spec::{AwsKeySpec, KeyFamily, KeyUsage};
+use crate::domain::aws::key_spec::{AwsKeySpec, KeyFamily, KeyUsage};
 use crate::domain::kms_id::KmsId;
 use crate::routes::Page;
 use crate::settings::use_settings;

@@ -20,19 +20,19 @@ use crate::components::short_id::ShortId;
 use crate::components::stacked_table::StackedTable;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::{TextArea, TextField};
-use crate::domain::aws_cli::describe_key;
-use crate::domain::aws_key_spec::AwsKeySpec;
-use crate::domain::aws_outputs::{DescribeKeyOutput, parse_describe_key};
+use crate::domain::aws::cli::describe_key;
+use crate::domain::aws::import_command::{Expiration, parse_date};
+use crate::domain::aws::key_spec::AwsKeySpec;
+use crate::domain::aws::outputs::{DescribeKeyOutput, parse_describe_key};
+use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
 use crate::domain::expiry::{
     RenewalOptions, WatchedEntry, earliest_expiry, entry_expiry, icalendar, renewal,
 };
-use crate::domain::import_command::{Expiration, parse_date};
 use crate::domain::kms_id::KmsId;
 use crate::domain::ledger::{
     Discrepancy, LedgerEntry, LedgerFilter, LedgerState, by_words, check_registrable, drift,
     generate_mac_command, get_public_key_command,
 };
-use crate::domain::wrapping_key_spec::WrappingKeySpec;
 use crate::routes::Page;
 use crate::settings::use_settings;
 

@@ -19,16 +19,16 @@ use crate::components::error_banner::ErrorBanner;
 use crate::components::loaded::{Loaded, use_kms_read};
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::{TextArea, TextField};
-use crate::domain::arn::AwsKeyArn;
-use crate::domain::aws_cli::{describe_key, list_key_rotations};
-use crate::domain::aws_key_spec::AwsKeySpec;
-use crate::domain::aws_outputs::arn_key_id;
-use crate::domain::base64_text::decode_base64;
-use crate::domain::ledger::{LedgerEntry, by_words};
-use crate::domain::runbook::{
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::cli::{describe_key, list_key_rotations};
+use crate::domain::aws::key_spec::AwsKeySpec;
+use crate::domain::aws::outputs::arn_key_id;
+use crate::domain::aws::runbook::{
     MATERIAL_FILE, Runbook, RunbookKind, RunbookStart, StepId, StepStatus, TOKEN_FILE, file_name,
     is_multi_region, rotations_so_far,
 };
+use crate::domain::base64_text::decode_base64;
+use crate::domain::ledger::{LedgerEntry, by_words};
 use crate::domain::time_display::utc_minutes;
 use crate::routes::{Page, ROTATE_ENTRY_QUERY, ROTATE_KEY_QUERY};
 use crate::settings::use_settings;
@@ -229,7 +229,7 @@ fn StartForm(
         };
         // Checked here first: a refused form sends nothing.
         submit.submit(|| {
-            crate::domain::runbook::start(&input, String::new(), now_utc()).map(|_| input)
+            crate::domain::aws::runbook::start(&input, String::new(), now_utc()).map(|_| input)
         });
     };
     view! {
@@ -244,7 +244,7 @@ fn StartForm(
                 {format!(
                     "{} on-demand rotations recorded for this AWS key so far; AWS allows {}.",
                     rotations_before,
-                    crate::domain::runbook::MAX_ON_DEMAND_ROTATIONS
+                    crate::domain::aws::runbook::MAX_ON_DEMAND_ROTATIONS
                 )}
             </p>
             <ChoiceSelect

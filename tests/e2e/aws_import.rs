@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use byok_ui::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
+use byok_ui::domain::aws::key_spec::{AwsKeySpec, KeyUsage};
 use byok_ui::domain::key_material::EcCurve;
 use byok_ui::domain::key_material::HmacHash;
 use byok_ui::domain::wrapping::WrappingAlgorithm;

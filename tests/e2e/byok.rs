@@ -3,14 +3,14 @@
 //! as `aws kms get-parameters-for-import` does, then unwraps the downloaded
 //! blob independently and compares it with the key material.
 
-use byok_ui::domain::arn::AwsKeyArn;
-use byok_ui::domain::aws_cli::{
+use byok_ui::domain::aws::arn::AwsKeyArn;
+use byok_ui::domain::aws::cli::{
     CreateKeyOptions, create_key, describe_key, get_parameters_for_import,
 };
-use byok_ui::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
+use byok_ui::domain::aws::key_spec::{AwsKeySpec, KeyUsage};
+use byok_ui::domain::aws::wrapping_key_spec::WrappingKeySpec;
 use byok_ui::domain::key_material::{EcCurve, HmacHash, KeyMaterialSpec};
 use byok_ui::domain::wrapping::WrappingAlgorithm;
-use byok_ui::domain::wrapping_key_spec::WrappingKeySpec;
 use byok_ui::routes::Page;
 use rsa::RsaPrivateKey;
 use time::OffsetDateTime;

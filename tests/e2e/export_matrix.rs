@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use byok_ui::domain::aws_rules::check_wrapping;
+use byok_ui::domain::aws::rules::check_wrapping;
 use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::kmip::{self, *};

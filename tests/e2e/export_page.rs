@@ -4,8 +4,8 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use byok_ui::domain::arn::AwsKeyArn;
-use byok_ui::domain::import_command::{Expiration, ImportCommand};
+use byok_ui::domain::aws::arn::AwsKeyArn;
+use byok_ui::domain::aws::import_command::{Expiration, ImportCommand};
 use byok_ui::domain::key_material::{EcCurve, HmacHash, KeyMaterialSpec};
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::routes::Page;

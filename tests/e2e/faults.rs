@@ -721,7 +721,7 @@ async fn double_submit_back_forward_and_reload_leave_no_duplicates() {
     // Guided flow: reload while the import hangs, then run again.
     let before = kms.object_ids();
     let kek = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
-    let spec = byok_ui::domain::aws_key_spec::AwsKeySpec::SymmetricDefault;
+    let spec = byok_ui::domain::aws::key_spec::AwsKeySpec::SymmetricDefault;
     GuidedPage::open(&browser, &format!("{}{}", proxy.url(), Page::Byok.href())).await;
     browser.select("#byok-spec", &spec.aws_name()).await;
     browser.select("#byok-kek-size", "RSA_2048").await;

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use byok_ui::domain::aws_key_spec::AwsKeySpec;
+use byok_ui::domain::aws::key_spec::AwsKeySpec;
 use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::routes::Page;
 use rsa::RsaPrivateKey;

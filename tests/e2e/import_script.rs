@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use byok_ui::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
+use byok_ui::domain::aws::key_spec::{AwsKeySpec, KeyUsage};
 use byok_ui::domain::key_material::{EcCurve, KeyMaterialSpec};
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use rsa::RsaPrivateKey;

@@ -3,9 +3,9 @@
 //! violation (axe checks contrast in each scheme). Screenshots land in target/.
 
 use byok_ui::domain::account::UserId;
-use byok_ui::domain::arn::AwsKeyArn;
-use byok_ui::domain::aws_key_spec::AwsKeySpec;
-use byok_ui::domain::import_command::Expiration;
+use byok_ui::domain::aws::arn::AwsKeyArn;
+use byok_ui::domain::aws::import_command::Expiration;
+use byok_ui::domain::aws::key_spec::AwsKeySpec;
 use byok_ui::domain::key_material::{EcCurve, KeyMaterialSpec};
 use byok_ui::domain::ledger::{
     CommandOptions, ExportRecord, LedgerEntry, new_entry_id, sha256_hex,

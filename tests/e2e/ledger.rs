@@ -11,10 +11,10 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use byok_ui::actions::sameness::PROOF_TAG;
 use byok_ui::domain::account::UserId;
-use byok_ui::domain::arn::AwsKeyArn;
-use byok_ui::domain::aws_key_spec::AwsKeySpec;
+use byok_ui::domain::aws::arn::AwsKeyArn;
+use byok_ui::domain::aws::import_command::{Expiration, ImportType};
+use byok_ui::domain::aws::key_spec::AwsKeySpec;
 use byok_ui::domain::expiry::ExpiryStatus;
-use byok_ui::domain::import_command::{Expiration, ImportType};
 use byok_ui::domain::key_material::{HmacHash, KeyMaterialSpec};
 use byok_ui::domain::ledger::{
     CommandOptions, EventKind, ExportRecord, LedgerEntry, LedgerState, Proof, midnight_utc,

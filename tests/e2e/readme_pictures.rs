@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use byok_ui::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
+use byok_ui::domain::aws::key_spec::{AwsKeySpec, KeyUsage};
 use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::routes::{NavGroup, Page};

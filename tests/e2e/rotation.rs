@@ -4,19 +4,19 @@
 //! LocalStack rotates on demand, replicates multi-Region keys and imports per
 //! Region, but accepts orders AWS refuses (a primary rotating before its
 //! replicas, `--import-type` and `--key-material-id` ignored) and answers 501 to
-//! list-key-rotations: those rules are unit-tested in `domain::runbook`.
+//! list-key-rotations: those rules are unit-tested in `domain::aws::runbook`.
 
 use std::path::Path;
 
 use byok_ui::domain::account::UserId;
-use byok_ui::domain::arn::AwsKeyArn;
-use byok_ui::domain::aws_key_spec::AwsKeySpec;
-use byok_ui::domain::import_command::Expiration;
+use byok_ui::domain::aws::arn::AwsKeyArn;
+use byok_ui::domain::aws::import_command::Expiration;
+use byok_ui::domain::aws::key_spec::AwsKeySpec;
+use byok_ui::domain::aws::runbook::{Runbook, StepActor, is_runbook_attribute};
 use byok_ui::domain::key_material::KeyMaterialSpec;
 use byok_ui::domain::ledger::{
     CommandOptions, EventKind, ExportRecord, LedgerEntry, LedgerState, new_entry_id, sha256_hex,
 };
-use byok_ui::domain::runbook::{Runbook, StepActor, is_runbook_attribute};
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::kmip;
 use byok_ui::routes::Page;
@@ -653,7 +653,7 @@ async fn rotation_multi_region_replicas_then_rotation_across_regions_resumed_in_
         .iter()
         .filter(|(name, _)| is_runbook_attribute(name))
         .map(|(name, value)| Runbook::from_attribute(name, value).unwrap())
-        .find(|r| r.kind == byok_ui::domain::runbook::RunbookKind::Rotation)
+        .find(|r| r.kind == byok_ui::domain::aws::runbook::RunbookKind::Rotation)
         .unwrap();
     let new_key = runbook.new_key_id.clone().unwrap();
     let old_names: Vec<String> = ledger_entries(&kms, &key_id)

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use byok_ui::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
+use byok_ui::domain::aws::key_spec::{AwsKeySpec, KeyUsage};
 use byok_ui::domain::key_material::HmacHash;
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::routes::Page;

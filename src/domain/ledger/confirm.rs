@@ -3,17 +3,17 @@
 
 use time::OffsetDateTime;
 
-use super::super::account::UserId;
-use super::super::arn::AwsKeyArn;
-use super::super::aws_key_spec::AwsKeySpec;
-use super::super::aws_outputs::{
+use super::sameness::mac_algorithm_name;
+use super::{Discrepancy, EventKind, LedgerEntry, Proof, midnight_utc, whole_seconds};
+use crate::domain::account::UserId;
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::import_command::Expiration;
+use crate::domain::aws::key_spec::AwsKeySpec;
+use crate::domain::aws::outputs::{
     AwsOutput, DescribeKeyOutput, ImportOutput, KeyMaterialListing, KeyRef, KeyRotationsOutput,
     MacOutput, PublicKeyOutput, arn_key_id, check_key,
 };
-use super::super::import_command::Expiration;
-use super::super::time_display::utc_minutes;
-use super::sameness::mac_algorithm_name;
-use super::{Discrepancy, EventKind, LedgerEntry, Proof, midnight_utc, whole_seconds};
+use crate::domain::time_display::utc_minutes;
 
 /// The entry after an AWS output was applied, and what the page should say.
 #[derive(Clone, Debug, PartialEq)]
@@ -523,13 +523,11 @@ pub fn reconcile(entries: &[LedgerEntry], rotations: &KeyRotationsOutput) -> Rec
 mod tests {
     use time::macros::{date, datetime};
 
-    use super::super::super::aws_outputs::tests::fixture;
-    use super::super::super::aws_outputs::{
-        parse_aws_output, parse_describe_key, parse_key_rotations,
-    };
     use super::super::tests::{alice, entry};
     use super::super::{CommandOptions, LedgerState, new_entry_id};
     use super::*;
+    use crate::domain::aws::outputs::tests::fixture;
+    use crate::domain::aws::outputs::{parse_aws_output, parse_describe_key, parse_key_rotations};
 
     const ARN: &str = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     const CURRENT: &str = "0b7fd7ddbac6eef27907413567cad8c810e2883dc8a7534067a82ee1142fc1e6";

@@ -10,9 +10,9 @@ use super::{
     CommandOptions, Discrepancy, EventKind, ExportRecord, LedgerEntry, LedgerEvent, Proof,
 };
 use crate::domain::account::UserId;
-use crate::domain::arn::AwsKeyArn;
-use crate::domain::aws_key_spec::AwsKeySpec;
-use crate::domain::import_command::{Expiration, ImportType};
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::import_command::{Expiration, ImportType};
+use crate::domain::aws::key_spec::AwsKeySpec;
 use crate::domain::wrapping::WrappingAlgorithm;
 
 /// `golden.jsonl`'s values (comments left out).

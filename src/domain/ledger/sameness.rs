@@ -11,15 +11,15 @@ use der::oid::ObjectIdentifier;
 use spki::SubjectPublicKeyInfoRef;
 use time::OffsetDateTime;
 
-use super::super::account::UserId;
-use super::super::arn::AwsKeyArn;
-use super::super::aws_cli::describe_key;
-use super::super::aws_key_spec::AwsKeySpec;
-use super::super::aws_outputs::{AwsOutput, MacOutput, PublicKeyOutput};
-use super::super::cli::{ARN_PLACEHOLDER, CliCommand, shell_quote};
-use super::super::key_material::{EcCurve, HmacHash};
 use super::confirm::check_about_this_copy;
 use super::{EventKind, LedgerEntry, Proof};
+use crate::domain::account::UserId;
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::cli::describe_key;
+use crate::domain::aws::key_spec::AwsKeySpec;
+use crate::domain::aws::outputs::{AwsOutput, MacOutput, PublicKeyOutput};
+use crate::domain::cli::{ARN_PLACEHOLDER, CliCommand, shell_quote};
+use crate::domain::key_material::{EcCurve, HmacHash};
 use crate::kmip::SignatureAlgorithm;
 
 /// AWS accepts a generate-mac message of 1 to 4096 bytes.
@@ -282,11 +282,11 @@ pub fn prove_mac(
 mod tests {
     use time::macros::datetime;
 
-    use super::super::super::aws_outputs::tests::fixture;
-    use super::super::super::aws_outputs::{parse_mac, parse_public_key};
     use super::super::LedgerState;
     use super::super::tests::{alice, entry};
     use super::*;
+    use crate::domain::aws::outputs::tests::fixture;
+    use crate::domain::aws::outputs::{parse_mac, parse_public_key};
 
     const NOW: OffsetDateTime = datetime!(2026-11-28 12:10 UTC);
     const ARN: &str = "arn:aws:kms:us-west-2:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321";

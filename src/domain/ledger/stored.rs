@@ -68,9 +68,9 @@ use time::{OffsetDateTime, UtcOffset};
 
 use super::{Discrepancy, EventKind, LedgerEntry, LedgerEvent, Proof, midnight_utc};
 use crate::domain::account::UserId;
-use crate::domain::arn::AwsKeyArn;
-use crate::domain::aws_key_spec::AwsKeySpec;
-use crate::domain::import_command::{Expiration, ImportType};
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::import_command::{Expiration, ImportType};
+use crate::domain::aws::key_spec::AwsKeySpec;
 use crate::domain::stored::{
     FormatError, StoredText, members, parse_rfc3339, read_document, read_members, rfc3339, text,
     write_document,

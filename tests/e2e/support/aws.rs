@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use byok_ui::domain::aws_key_spec::AwsKeySpec;
+use byok_ui::domain::aws::key_spec::AwsKeySpec;
 use rsa::RsaPrivateKey;
 use rsa::pkcs8::EncodePublicKey;
 use serde_json::Value;

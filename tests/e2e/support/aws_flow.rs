@@ -6,7 +6,7 @@ use std::path::Path;
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use byok_ui::domain::aws_key_spec::{AwsKeySpec, KeyUsage};
+use byok_ui::domain::aws::key_spec::{AwsKeySpec, KeyUsage};
 use byok_ui::domain::key_material::{EcCurve, HmacHash};
 use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::routes::Page;

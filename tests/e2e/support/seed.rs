@@ -248,7 +248,7 @@ pub fn seed_keks_and_keys(
         ];
         attributes
             .tags
-            .extend(valid_to(n).map(byok_ui::domain::kek_tags::parameters_valid_to_tag));
+            .extend(valid_to(n).map(byok_ui::domain::aws::kek_tags::parameters_valid_to_tag));
         operations.push(kmip::import_public_key(&ImportPublicKeyRequest {
             spki_der: spki.clone(),
             replace_existing: false,

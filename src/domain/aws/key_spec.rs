@@ -3,10 +3,10 @@
 
 use std::fmt;
 
-use super::aws_rules::{check_wrapping, oaep_capacity};
-use super::key_material::{EcCurve, HmacHash, KeyMaterialSpec};
-use super::wrapping::WrappingAlgorithm;
-use super::wrapping_key_spec::WrappingKeySpec;
+use crate::domain::aws::rules::{check_wrapping, oaep_capacity};
+use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
+use crate::domain::key_material::{EcCurve, HmacHash, KeyMaterialSpec};
+use crate::domain::wrapping::WrappingAlgorithm;
 
 /// An AWS `--key-spec` for a key with imported material.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -5,8 +5,8 @@ use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
-use super::arn::AwsKeyArn;
-use super::base64_text::decode_base64;
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::base64_text::decode_base64;
 
 /// What get-parameters-for-import returned.
 #[derive(Clone, Debug, PartialEq, Eq)]

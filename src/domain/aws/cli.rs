@@ -4,11 +4,11 @@
 
 use serde::Deserialize;
 
-use super::arn::{self, AwsKeyArn};
-use super::aws_key_spec::{AwsKeySpec, KeyUsage};
-use super::cli::{ARN_PLACEHOLDER, CliCommand, shell_quote};
-use super::wrapping::WrappingAlgorithm;
-use super::wrapping_key_spec::WrappingKeySpec;
+use crate::domain::aws::arn::{self, AwsKeyArn};
+use crate::domain::aws::key_spec::{AwsKeySpec, KeyUsage};
+use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
+use crate::domain::cli::{ARN_PLACEHOLDER, CliCommand, shell_quote};
+use crate::domain::wrapping::WrappingAlgorithm;
 
 /// Options of `aws kms create-key`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -139,8 +139,8 @@ pub fn key_arn_from_input(input: &str, expected: AwsKeySpec) -> Result<AwsKeyArn
 
 #[cfg(test)]
 mod tests {
-    use super::super::key_material::{EcCurve, HmacHash};
     use super::*;
+    use crate::domain::key_material::{EcCurve, HmacHash};
 
     const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
 

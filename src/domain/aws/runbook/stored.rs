@@ -21,9 +21,9 @@ use time::OffsetDateTime;
 
 use super::Runbook;
 use crate::domain::account::UserId;
-use crate::domain::arn::AwsKeyArn;
-use crate::domain::aws_key_spec::AwsKeySpec;
-use crate::domain::import_command::{Expiration, parse_date};
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::import_command::{Expiration, parse_date};
+use crate::domain::aws::key_spec::AwsKeySpec;
 use crate::domain::stored::{members, read_document, read_members, text, write_document};
 
 /// The `format` member of every runbook this version writes.

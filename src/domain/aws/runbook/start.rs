@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 use super::{MAX_ON_DEMAND_ROTATIONS, RegionProgress, Runbook, RunbookKind, is_multi_region};
-use crate::domain::arn::AwsKeyArn;
-use crate::domain::aws_cli;
-use crate::domain::aws_key_spec::AwsKeySpec;
-use crate::domain::aws_outputs::{
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::cli as aws_cli;
+use crate::domain::aws::import_command::{Expiration, check_valid_to, parse_date};
+use crate::domain::aws::key_spec::AwsKeySpec;
+use crate::domain::aws::outputs::{
     KeyMaterialState, KeyRotationsOutput, arn_key_id, parse_key_rotations,
 };
-use crate::domain::import_command::{Expiration, check_valid_to, parse_date};
 use crate::domain::stored::whole_seconds;
 
 /// What the start form gives.
@@ -303,7 +303,7 @@ mod tests {
 
     /// An AWS-shaped fixture (`tests/fixtures/aws/`) about `key_id`.
     fn listing(name: &str, key_id: &str) -> String {
-        crate::domain::aws_outputs::tests::fixture(name)
+        crate::domain::aws::outputs::tests::fixture(name)
             .replace("1234abcd-12ab-34cd-56ef-1234567890ab", key_id)
             .replace("mrk-1234abcd12ab34cd56ef1234567890ab", key_id)
     }

@@ -6,15 +6,15 @@ use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::OffsetDateTime;
 
-use super::arn::AwsKeyArn;
-use super::aws_cli::key_arn_from_input;
-use super::aws_key_spec::{AwsKeySpec, KeyUsage};
-use super::aws_rules::check_states;
-use super::import_parameters::Validity;
-use super::kek::{self, WrappingPublicKey};
-use super::key_material::KeyMaterialSpec;
-use super::wrapping::WrappingAlgorithm;
-use super::wrapping_key_spec::WrappingKeySpec;
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::cli::key_arn_from_input;
+use crate::domain::aws::import_parameters::Validity;
+use crate::domain::aws::kek::{self, WrappingPublicKey};
+use crate::domain::aws::key_spec::{AwsKeySpec, KeyUsage};
+use crate::domain::aws::rules::check_states;
+use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
+use crate::domain::key_material::KeyMaterialSpec;
+use crate::domain::wrapping::WrappingAlgorithm;
 use crate::kmip::{ObjectAttributes, State};
 
 /// Everything the user entered in the five steps: what this tab's
@@ -362,7 +362,7 @@ mod tests {
 
     macro_rules! fixture {
         ($name:literal) => {
-            include_bytes!(concat!("../../tests/fixtures/", $name)).as_slice()
+            include_bytes!(concat!("../../../tests/fixtures/", $name)).as_slice()
         };
     }
 

@@ -2,10 +2,10 @@
 //! sent: which wrapping algorithm carries which material, OAEP size limits,
 //! the sizes AWS accepts, and the states the KMS objects must be in.
 
-use super::arn::Partition;
-use super::key_material::{HmacHash, KeyMaterialSpec};
-use super::wrapping::WrappingAlgorithm;
-use super::wrapping_key_spec::WrappingKeySpec;
+use crate::domain::aws::arn::Partition;
+use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
+use crate::domain::key_material::{HmacHash, KeyMaterialSpec};
+use crate::domain::wrapping::WrappingAlgorithm;
 use crate::kmip::State;
 
 /// Largest plaintext RSAES-OAEP can wrap: k − 2·hLen − 2.
@@ -122,8 +122,8 @@ pub fn check_states(key_state: Option<&State>, kek_state: Option<&State>) -> Res
 
 #[cfg(test)]
 mod tests {
-    use super::super::key_material::EcCurve;
     use super::*;
+    use crate::domain::key_material::EcCurve;
     use WrappingAlgorithm::*;
 
     #[test]

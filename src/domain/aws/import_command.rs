@@ -5,9 +5,9 @@ use std::fmt;
 
 use time::{Date, Duration, OffsetDateTime};
 
-use super::arn::AwsKeyArn;
-use super::cli::{ARN_PLACEHOLDER, CliCommand, shell_quote};
-use super::key_material::KeyMaterialSpec;
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::cli::{ARN_PLACEHOLDER, CliCommand, shell_quote};
+use crate::domain::key_material::KeyMaterialSpec;
 
 /// `--expiration-model`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::arn::AwsKeyArn;
-use super::base64_text::decode_base64;
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::base64_text::decode_base64;
 
 /// A key as an output names it: a full ARN, or a bare key id (list-key-rotations).
 #[derive(Clone, Debug, PartialEq, Eq)]

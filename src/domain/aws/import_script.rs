@@ -7,12 +7,12 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use time::{OffsetDateTime, UtcOffset};
 
-use super::arn::AwsKeyArn;
-use super::aws_cli::describe_key;
-use super::cli::{CliCommand, shell_quote};
-use super::import_command::ImportCommand;
-use super::key_material::KeyMaterialSpec;
-use super::ledger::sha256_hex;
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::cli::describe_key;
+use crate::domain::aws::import_command::ImportCommand;
+use crate::domain::cli::{CliCommand, shell_quote};
+use crate::domain::key_material::KeyMaterialSpec;
+use crate::domain::ledger::sha256_hex;
 
 /// Everything the script carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -435,11 +435,11 @@ mod tests {
 
     use time::macros::{date, datetime};
 
-    use super::super::arn::AwsKeyArn;
-    use super::super::import_command::tests::command;
-    use super::super::import_command::{Expiration, ImportType};
-    use super::super::key_material::HmacHash;
     use super::*;
+    use crate::domain::aws::arn::AwsKeyArn;
+    use crate::domain::aws::import_command::tests::command;
+    use crate::domain::aws::import_command::{Expiration, ImportType};
+    use crate::domain::key_material::HmacHash;
 
     fn script<'a>(command: &'a ImportCommand, material: &'a [u8]) -> ImportScript<'a> {
         ImportScript {
@@ -482,7 +482,7 @@ mod tests {
         let c = command();
         let text = script(&c, &[0u8; 60]).text().unwrap();
         let golden =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain/import_script.golden.sh");
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain/aws/import_script.golden.sh");
         if std::env::var_os("BLESS").is_some() {
             std::fs::write(&golden, &text).unwrap();
         }

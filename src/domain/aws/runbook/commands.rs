@@ -5,10 +5,10 @@ use time::OffsetDateTime;
 
 use super::steps::StepId;
 use super::{MAX_ON_DEMAND_ROTATIONS, Runbook, RunbookKind};
-use crate::domain::aws_cli::{self, CreateKeyOptions};
-use crate::domain::aws_key_spec::AwsKeySpec;
+use crate::domain::aws::cli::{self as aws_cli, CreateKeyOptions};
+use crate::domain::aws::import_command::{ImportCommand, ImportType};
+use crate::domain::aws::key_spec::AwsKeySpec;
 use crate::domain::cli::{CliCommand, shell_quote};
-use crate::domain::import_command::{ImportCommand, ImportType};
 use crate::domain::ledger::CommandOptions;
 
 /// The file names the page's downloads and commands use.

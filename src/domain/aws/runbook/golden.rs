@@ -8,9 +8,9 @@ use time::macros::{date, datetime};
 
 use super::{RegionProgress, Runbook, RunbookKind};
 use crate::domain::account::UserId;
-use crate::domain::arn::AwsKeyArn;
-use crate::domain::aws_key_spec::AwsKeySpec;
-use crate::domain::import_command::Expiration;
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::import_command::Expiration;
+use crate::domain::aws::key_spec::AwsKeySpec;
 
 /// `golden.jsonl`'s values (comments left out).
 fn golden() -> Vec<&'static str> {

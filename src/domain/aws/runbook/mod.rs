@@ -48,11 +48,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::account::UserId;
-use super::arn::AwsKeyArn;
-use super::aws_key_spec::AwsKeySpec;
-use super::aws_outputs::arn_key_id;
-use super::import_command::Expiration;
+use crate::domain::account::UserId;
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::import_command::Expiration;
+use crate::domain::aws::key_spec::AwsKeySpec;
+use crate::domain::aws::outputs::arn_key_id;
 
 /// AWS's limit on on-demand rotations of one key with imported material.
 pub const MAX_ON_DEMAND_ROTATIONS: u32 = 25;
@@ -272,10 +272,10 @@ mod fixtures {
 
     pub use super::{Runbook, RunbookKind, RunbookStart, StepActor, StepId, StepStatus, start};
     pub use crate::domain::account::UserId;
-    pub use crate::domain::arn::AwsKeyArn;
-    pub use crate::domain::aws_key_spec::AwsKeySpec;
-    pub use crate::domain::aws_outputs::{ImportOutput, parse_describe_key, parse_import_output};
-    pub use crate::domain::import_parameters::ImportParameters;
+    pub use crate::domain::aws::arn::AwsKeyArn;
+    pub use crate::domain::aws::import_parameters::ImportParameters;
+    pub use crate::domain::aws::key_spec::AwsKeySpec;
+    pub use crate::domain::aws::outputs::{ImportOutput, parse_describe_key, parse_import_output};
     pub use crate::domain::ledger::tests::alice;
 
     pub const NOW: OffsetDateTime = datetime!(2026-11-29 12:00 UTC);

@@ -4,10 +4,10 @@
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::arn::AwsKeyArn;
-use super::kek::WrappingPublicKey;
-use super::time_display::utc_minutes;
-use super::wrapping::{WRAPPING_ALGORITHM_TAG_PREFIX, WrappingAlgorithm};
+use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::kek::WrappingPublicKey;
+use crate::domain::time_display::utc_minutes;
+use crate::domain::wrapping::{WRAPPING_ALGORITHM_TAG_PREFIX, WrappingAlgorithm};
 
 /// Every imported AWS KEK carries this tag.
 pub const AWS_TAG: &str = "aws";
@@ -181,7 +181,7 @@ pub fn same_kek(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::wrapping_key_spec::WrappingKeySpec;
+    use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
 
     const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
     const OTHER_ARN: &str =

@@ -7,10 +7,10 @@ use pkcs1::RsaPublicKey;
 use sha2::{Digest, Sha256};
 use spki::SubjectPublicKeyInfoRef;
 
-use super::base64_text::decode_base64;
-use super::import_parameters::ImportParameters;
-use super::wrapping::WrappingAlgorithm;
-use super::wrapping_key_spec::WrappingKeySpec;
+use crate::domain::aws::import_parameters::ImportParameters;
+use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
+use crate::domain::base64_text::decode_base64;
+use crate::domain::wrapping::WrappingAlgorithm;
 
 /// Largest DER KEK accepted (an RSA-4096 SPKI is 550 bytes).
 pub const MAX_KEK_BYTES: usize = 4096;
@@ -333,7 +333,7 @@ mod tests {
 
     macro_rules! fixture {
         ($name:literal) => {
-            include_bytes!(concat!("../../tests/fixtures/", $name)).as_slice()
+            include_bytes!(concat!("../../../tests/fixtures/", $name)).as_slice()
         };
     }
 

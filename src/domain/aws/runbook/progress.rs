@@ -7,10 +7,10 @@ use super::commands::need_new_key;
 use super::steps::StepId;
 use super::{Runbook, RunbookKind, is_multi_region};
 use crate::domain::account::UserId;
-use crate::domain::aws_cli;
-use crate::domain::aws_key_spec::AwsKeySpec;
-use crate::domain::aws_outputs::{DescribeKeyOutput, ImportOutput, KeyRef, arn_key_id};
-use crate::domain::import_parameters::ImportParameters;
+use crate::domain::aws::cli as aws_cli;
+use crate::domain::aws::import_parameters::ImportParameters;
+use crate::domain::aws::key_spec::AwsKeySpec;
+use crate::domain::aws::outputs::{DescribeKeyOutput, ImportOutput, KeyRef, arn_key_id};
 
 impl Runbook {
     /// Checks pasted get-parameters-for-import output for `region` before its

@@ -4,7 +4,7 @@
 use time::OffsetDateTime;
 
 use super::{MAX_ON_DEMAND_ROTATIONS, Runbook, RunbookKind};
-use crate::domain::import_parameters::Validity;
+use crate::domain::aws::import_parameters::Validity;
 
 /// Where one step stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
