@@ -442,6 +442,53 @@ fn vendor_attributes_written_by_the_store(file: &str, text: &str) -> Vec<Violati
         .collect()
 }
 
+/// A document kept in the KMS is named (its attribute prefix, its format) only
+/// in its stored form (`src/domain/**/stored.rs`): one place says what is on disk.
+fn stored_names_only_in_stored_forms(file: &str, text: &str) -> Vec<Violation> {
+    if file.starts_with("src/domain/") && file.ends_with("/stored.rs") {
+        return Vec::new();
+    }
+    let code = mask(before_tests(text), true);
+    let mut found: Vec<usize> = ["\"byok-aws-", "\"byok_aws_"]
+        .iter()
+        .flat_map(|word| code.match_indices(word).map(|(at, _)| at))
+        .collect();
+    found.sort_unstable();
+    found
+        .into_iter()
+        .map(|at| {
+            violation(
+                file,
+                line_of(&code, at),
+                "names a stored document (attribute prefix or format) outside its stored form: \
+                 use the constant of src/domain/ledger/stored.rs or \
+                 src/domain/aws/runbook/stored.rs",
+            )
+        })
+        .collect()
+}
+
+/// JSON is written and read in the domain (stored documents, AWS outputs) and the
+/// one HTTP client; actions, components and pages pass typed values.
+fn no_json_above_the_client(file: &str, text: &str) -> Vec<Violation> {
+    let above = ["src/actions/", "src/components/", "src/pages/"];
+    if !above.iter().any(|prefix| file.starts_with(prefix)) {
+        return Vec::new();
+    }
+    let code = bare_code(text);
+    code.match_indices("serde_json")
+        .filter(|&(at, _)| !code[..at].ends_with(is_ident_char))
+        .map(|(at, _)| {
+            violation(
+                file,
+                line_of(&code, at),
+                "uses serde_json above the domain: give the domain type a reader or writer \
+                 (src/domain/stored.rs for documents kept in the KMS) and pass the typed value",
+            )
+        })
+        .collect()
+}
+
 /// The one formatter of times for display (ARCHITECTURE.md: one time format
 /// on every page); stored formats (RFC 3339, .ics, the import script) are not display.
 const TIME_FORMATTER: &str = "src/domain/time_display.rs";
@@ -955,6 +1002,22 @@ fn tree_vendor_attributes_are_written_only_by_the_store() {
 }
 
 #[test]
+fn tree_stored_documents_are_named_only_in_their_stored_forms() {
+    assert_clean(
+        "stored document names",
+        over_tree("src/", stored_names_only_in_stored_forms),
+    );
+}
+
+#[test]
+fn tree_no_json_above_the_client() {
+    assert_clean(
+        "serde_json above the domain",
+        over_tree("src/", no_json_above_the_client),
+    );
+}
+
+#[test]
 fn tree_every_time_is_shown_by_the_one_formatter() {
     let files: Vec<(String, String)> = rust_files()
         .into_iter()
@@ -1126,6 +1189,26 @@ fn vendor_attribute_builders_are_called_only_in_the_store() {
     ));
     assert!(vendor_attributes_written_by_the_store(VENDOR_STORE, elsewhere).is_empty());
     assert!(vendor_attributes_written_by_the_store("src/kmip/operations.rs", elsewhere).is_empty());
+}
+
+#[test]
+fn stored_names_are_found_in_code_not_in_comments_or_tests() {
+    let text = "//! \"byok_aws_copy_\" in a doc is fine.\nconst P: &str = \"byok_aws_copy_\";\n\
+                let f = format!(\"byok-aws-runbook/{n}\");\nlet g = \"x\";\n\
+                #[cfg(test)]\nmod tests {\n    const T: &str = \"byok_aws_copy_1\";\n}\n";
+    let found = stored_names_only_in_stored_forms("src/actions/copies.rs", text);
+    assert_eq!(found.iter().map(|v| v.line).collect::<Vec<_>>(), vec![2, 3]);
+    assert!(stored_names_only_in_stored_forms("src/domain/ledger/stored.rs", text).is_empty());
+    assert!(stored_names_only_in_stored_forms("src/domain/aws/runbook/stored.rs", text).is_empty());
+}
+
+#[test]
+fn json_is_refused_in_actions_components_and_pages_only() {
+    let text = "//! No serde_json here.\nuse serde_json::Value;\nlet v = my_serde_json();\nserde_json::to_string(&x)";
+    let found = no_json_above_the_client("src/pages/ledger.rs", text);
+    assert_eq!(found.iter().map(|v| v.line).collect::<Vec<_>>(), vec![2, 4]);
+    assert!(no_json_above_the_client("src/client.rs", text).is_empty());
+    assert!(no_json_above_the_client("src/domain/stored.rs", text).is_empty());
 }
 
 #[test]

@@ -3,9 +3,9 @@
 
 use time::OffsetDateTime;
 
+use super::copies::{current_entry, entry_by_id, record_export_by, save_entry};
 use super::export::{WrappedKeyMaterial, export_wrapped_key_material};
 use super::import_kek::{ImportKekOutcome, ImportKekPlan, import_kek};
-use super::ledger::{current_entry, entry_by_id, record_export_by, save_entry};
 use super::objects;
 use super::vendor_store::{
     acting_user_or_say, read_named, record_vendor_attribute, update_vendor_attribute,

@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
+use crate::actions::copies::record_export;
 use crate::actions::export::WrappedKeyMaterial;
-use crate::actions::ledger::{record_command_options, record_export};
+use crate::actions::ledger::record_command_options;
 use crate::actions::vendor_store::RecordError;
 use crate::browser::{now_utc, random_bytes};
 use crate::domain::aws::import_command::ImportCommand;

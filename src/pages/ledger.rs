@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::actions::ledger::{Applied, LedgeredKey, apply_aws_output, list_ledger, register_copy};
+use crate::actions::copies::{LedgeredKey, list_ledger};
+use crate::actions::ledger::{Applied, apply_aws_output, register_copy};
 use crate::browser::{now_utc, random_bytes};
 use crate::components::breakable::breakable;
 use crate::components::choice_select::ChoiceSelect;

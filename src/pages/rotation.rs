@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::actions::ledger::{LedgeredKey, list_ledger};
+use crate::actions::copies::{LedgeredKey, list_ledger};
 use crate::actions::rotation::{
     RunbookContext, begin, export_region, load, paste_check, paste_import, paste_new_key,
     paste_parameters,

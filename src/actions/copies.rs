@@ -1,0 +1,166 @@
+//! Copies of a KMS key held by a cloud, as entries kept on that key in the KMS:
+//! listed, read back, written back, and recorded at export (the ledger's store).
+
+use time::OffsetDateTime;
+
+use crate::actions::export::WrappedKeyMaterial;
+use crate::actions::objects;
+use crate::actions::vendor_store::{
+    RecordError, acting_user, read_named, record_vendor_attribute, update_vendor_attribute,
+};
+use crate::client::{KmsClient, RequestError};
+use crate::domain::account::UserId;
+use crate::domain::aws::key_spec::AwsKeySpec;
+use crate::domain::ledger::{
+    ExportRecord, LedgerEntry, attribute_name, carried_copies, is_ledger_attribute, new_entry_id,
+    sha256_hex,
+};
+use crate::kmip::ObjectAttributes;
+
+/// A KMS key that holds ledger entries, with what it is and the entries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LedgeredKey {
+    pub attributes: ObjectAttributes,
+    /// Each entry read back, or why it could not be read (left untouched).
+    pub entries: Vec<Result<LedgerEntry, String>>,
+}
+
+/// The entries among a described object's vendor attributes.
+fn entries_of(attributes: &ObjectAttributes) -> Vec<Result<LedgerEntry, String>> {
+    attributes
+        .vendor_attributes
+        .iter()
+        .filter(|(name, _)| is_ledger_attribute(name))
+        .map(|(name, value)| LedgerEntry::from_attribute(name, value).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// Every KMS key holding ledger entries: one Locate, then every object
+/// described in one message (entries come with the describe).
+pub async fn list_ledger(client: &KmsClient) -> Result<Vec<LedgeredKey>, RequestError> {
+    let ids = objects::list_object_ids(client).await?;
+    Ok(ledgered_keys(objects::describe_listed(client, &ids).await?))
+}
+
+/// The described objects that hold entries of their own: the entries a ReKey
+/// copied from the previous generation stay with that generation only.
+fn ledgered_keys(described: Vec<ObjectAttributes>) -> Vec<LedgeredKey> {
+    let previous_of = |attributes: &ObjectAttributes| {
+        attributes.replaces.as_ref().and_then(|p| {
+            described
+                .iter()
+                .find(|d| &d.unique_identifier == p)
+                .map(|d| d.vendor_attributes.clone())
+        })
+    };
+    let mut keys = Vec::new();
+    for attributes in &described {
+        let mut attributes = attributes.clone();
+        if let Some(previous) = previous_of(&attributes) {
+            let carried: Vec<String> = carried_copies(&attributes.vendor_attributes, &previous)
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            attributes
+                .vendor_attributes
+                .retain(|(name, _)| !carried.contains(name));
+        }
+        let entries = entries_of(&attributes);
+        if !entries.is_empty() || attributes.replaces.is_some() {
+            keys.push(LedgeredKey {
+                attributes,
+                entries,
+            });
+        }
+    }
+    keys
+}
+
+/// Records on the exported key the AWS copy its wrapped export is for, as
+/// the user `/me` names (asked first; the entry says who recorded it).
+pub async fn record_export(
+    client: &KmsClient,
+    wrapped: &WrappedKeyMaterial,
+    now: OffsetDateTime,
+    random: [u8; 6],
+) -> Result<LedgerEntry, RecordError> {
+    let by = acting_user(client)
+        .await
+        .map_err(RecordError::UserUnknown)?;
+    record_export_by(client, wrapped, &by, now, random).await
+}
+
+/// [`record_export`] as `by`, already asked of `/me` by the caller.
+pub async fn record_export_by(
+    client: &KmsClient,
+    wrapped: &WrappedKeyMaterial,
+    by: &UserId,
+    now: OffsetDateTime,
+    random: [u8; 6],
+) -> Result<LedgerEntry, RecordError> {
+    let entry = LedgerEntry::exported(
+        new_entry_id(now, random),
+        wrapped.key_arn.clone(),
+        AwsKeySpec::parse(&wrapped.material.aws_spec()).unwrap_or(AwsKeySpec::SymmetricDefault),
+        ExportRecord {
+            kek_id: wrapped.kek_id.clone(),
+            kek_sha256: wrapped.kek_sha256.clone().unwrap_or_default(),
+            wrapping_algorithm: wrapped.algorithm,
+            material_sha256: sha256_hex(&wrapped.blob),
+        },
+        None,
+        now,
+        by,
+    );
+    record_vendor_attribute(
+        client,
+        &wrapped.key_id,
+        &entry.attribute_name(),
+        &entry.to_attribute_value(),
+    )
+    .await
+    .map_err(|e| e.by(by))?;
+    Ok(entry)
+}
+
+/// Entry `entry_id` of `key_id` as the KMS holds it now.
+pub async fn entry_by_id(
+    client: &KmsClient,
+    key_id: &str,
+    entry_id: &str,
+) -> Result<LedgerEntry, String> {
+    let name = attribute_name(entry_id);
+    let value = read_named(client, key_id, &name)
+        .await
+        .map_err(|e| format!("The entry could not be read again: {e}"))?
+        .ok_or_else(|| {
+            format!(
+                "The entry {entry_id} is no longer on {key_id} (another client removed it, or the key is gone): nothing was recorded. Read the ledger again."
+            )
+        })?;
+    LedgerEntry::from_attribute(&name, &value).map_err(|e| e.to_string())
+}
+
+/// `shown` as the KMS holds it now, read back by its attribute name.
+pub async fn current_entry(
+    client: &KmsClient,
+    key_id: &str,
+    shown: &LedgerEntry,
+) -> Result<LedgerEntry, String> {
+    entry_by_id(client, key_id, &shown.id).await
+}
+
+/// Writes back an entry that changed (command options, confirmations, proofs).
+pub async fn save_entry(
+    client: &KmsClient,
+    key_id: &str,
+    entry: &LedgerEntry,
+) -> Result<(), RecordError> {
+    update_vendor_attribute(
+        client,
+        key_id,
+        &entry.attribute_name(),
+        &entry.to_attribute_value(),
+    )
+    .await
+}
