@@ -7,15 +7,16 @@ mod confirm;
 mod generations;
 #[cfg(test)]
 mod golden;
+mod reconcile;
+mod register;
 mod sameness;
 mod stored;
 
 pub use crate::domain::stored::whole_seconds;
-pub use confirm::{
-    Confirmation, Reconciliation, check_about_this_copy, check_registrable, confirm,
-    describe_key_discrepancies, reconcile, register_from_describe_key,
-};
+pub use confirm::{Confirmation, check_about_this_copy, confirm, describe_key_discrepancies};
 pub use generations::{carried_copies, drift};
+pub use reconcile::{Reconciliation, reconcile};
+pub use register::{check_registrable, register_from_describe_key};
 pub use sameness::{
     MAX_MAC_MESSAGE_LEN, PublicKeyProof, Sameness, check_public_key_output, compare_mac,
     generate_mac_command, get_public_key_command, mac_algorithm_name, prove_mac, prove_public_key,

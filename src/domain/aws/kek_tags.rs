@@ -2,10 +2,10 @@
 //! Cosmian CLI reads them, and read back in any of the three spellings.
 
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::domain::aws::arn::AwsKeyArn;
 use crate::domain::aws::kek::WrappingPublicKey;
+use crate::domain::stored::{parse_rfc3339, rfc3339};
 use crate::domain::time_display::utc_minutes;
 use crate::domain::wrapping::{WRAPPING_ALGORITHM_TAG_PREFIX, WrappingAlgorithm};
 
@@ -22,14 +22,10 @@ pub const KEK_SHA256_TAG_PREFIX: &str = "kek_sha256:";
 /// KMIP client read it beside the others (the CLI writes none: "unknown validity").
 pub const PARAMETERS_VALID_TO_TAG_PREFIX: &str = "parameters_valid_to:";
 
-/// `parameters_valid_to:<RFC 3339 UTC, whole seconds>`.
+/// `parameters_valid_to:<RFC 3339 UTC, whole seconds>`, the time written as
+/// every stored time is ([`rfc3339`]).
 pub fn parameters_valid_to_tag(valid_to: OffsetDateTime) -> String {
-    let utc = valid_to.to_offset(time::UtcOffset::UTC);
-    let whole = utc.replace_nanosecond(0).unwrap_or(utc);
-    format!(
-        "{PARAMETERS_VALID_TO_TAG_PREFIX}{}",
-        whole.format(&Rfc3339).unwrap_or_default()
-    )
+    format!("{PARAMETERS_VALID_TO_TAG_PREFIX}{}", rfc3339(valid_to))
 }
 
 /// What is known of a stored KEK's import parameters at some time.
@@ -116,7 +112,7 @@ pub fn read_kek_tags(tags: &[String]) -> KekTags {
         parameters_valid_to: tags
             .iter()
             .find_map(|t| t.strip_prefix(PARAMETERS_VALID_TO_TAG_PREFIX))
-            .and_then(|text| OffsetDateTime::parse(text.trim(), &Rfc3339).ok()),
+            .and_then(|text| parse_rfc3339(text.trim()).ok()),
     }
 }
 
@@ -377,6 +373,28 @@ mod tests {
         assert_eq!(
             later.label(),
             "import parameters expired 2026-02-19 14:07 UTC"
+        );
+    }
+
+    /// The tag's text, byte for byte: UTC, whole seconds, `Z`, whatever the
+    /// offset and fraction given (the day may change with the offset).
+    #[test]
+    fn the_parameters_validity_tag_is_pinned() {
+        use time::macros::datetime;
+        assert_eq!(
+            parameters_valid_to_tag(datetime!(2026-12-31 23:30:59.999_999_999 -02:00)),
+            "parameters_valid_to:2027-01-01T01:30:59Z"
+        );
+        assert_eq!(
+            parameters_valid_to_tag(datetime!(2027-01-31 00:00 UTC)),
+            "parameters_valid_to:2027-01-31T00:00:00Z"
+        );
+        let read = read_kek_tags(&strings(&[
+            "parameters_valid_to: 2027-01-01T02:30:59+01:00 ",
+        ]));
+        assert_eq!(
+            read.parameters_valid_to,
+            Some(datetime!(2027-01-01 01:30:59 UTC))
         );
     }
 

@@ -259,27 +259,6 @@ pub fn parse_aws_output(text: &str, expected: Option<&AwsKeyArn>) -> Result<AwsO
     Ok(output)
 }
 
-/// [`parse_aws_output`] for a ledger entry on `expected`: the same key seen
-/// from another Region or account (and any output but import-key-material's
-/// and describe-key's about another key) is refused, changing nothing; an
-/// import-key-material or describe-key output about another AWS key is
-/// returned, so that confirming records it as a mismatch with what to do.
-pub fn parse_aws_output_for_entry(
-    text: &str,
-    expected: Option<&AwsKeyArn>,
-) -> Result<AwsOutput, String> {
-    let output = parse_aws_output(text, None)?;
-    if let Some(expected) = expected {
-        let confirmable = matches!(output, AwsOutput::Import(_) | AwsOutput::DescribeKey(_));
-        for key in output.keys() {
-            if !(confirmable && key.key_id() != arn_key_id(expected)) {
-                check_key(&key, expected, output.command())?;
-            }
-        }
-    }
-    Ok(output)
-}
-
 /// import-key-material's output only.
 pub fn parse_import_output(text: &str) -> Result<ImportOutput, String> {
     import_from(&only(text, Kind::Import)?)
@@ -807,36 +786,6 @@ pub(crate) mod tests {
         assert_eq!(
             parse_describe_key(&fixture("get-public-key.json")).unwrap_err(),
             "This is the output of aws kms get-public-key, not of aws kms describe-key: paste what describe-key printed."
-        );
-    }
-
-    #[test]
-    fn for_an_entry_another_key_is_returned_and_another_region_refused() {
-        let describe = fixture("describe-key.json");
-        let own =
-            arn("arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
-        let other_key =
-            arn("arn:aws:kms:us-west-2:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321");
-        let other_region =
-            arn("arn:aws:kms:eu-west-3:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
-        assert!(parse_aws_output_for_entry(&describe, Some(&own)).is_ok());
-        assert!(parse_aws_output_for_entry(&describe, None).is_ok());
-        // describe-key of another key: returned, for confirm to record the mismatch.
-        assert!(matches!(
-            parse_aws_output_for_entry(&describe, Some(&other_key)),
-            Ok(AwsOutput::DescribeKey(_))
-        ));
-        // The same key from another Region: refused.
-        assert!(
-            parse_aws_output_for_entry(&describe, Some(&other_region))
-                .unwrap_err()
-                .contains("from Region us-west-2, but the key is in eu-west-3")
-        );
-        // A MAC of another key proves nothing: refused.
-        assert!(
-            parse_aws_output_for_entry(&fixture("generate-mac.json"), Some(&own))
-                .unwrap_err()
-                .contains("about another key")
         );
     }
 

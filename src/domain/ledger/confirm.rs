@@ -1,17 +1,16 @@
 //! What AWS's outputs say about a ledger entry: refusing those about another
-//! copy, binding the KeyMaterialId, checking describe-key, reconciling list-key-rotations, registering outside copies.
+//! copy, binding the KeyMaterialId, checking describe-key (list-key-rotations: `reconcile.rs`; outside copies: `register.rs`).
 
 use time::OffsetDateTime;
 
 use super::sameness::mac_algorithm_name;
 use super::{Discrepancy, EventKind, LedgerEntry, Proof, midnight_utc, whole_seconds};
 use crate::domain::account::UserId;
-use crate::domain::aws::arn::AwsKeyArn;
 use crate::domain::aws::import_command::Expiration;
 use crate::domain::aws::key_spec::AwsKeySpec;
 use crate::domain::aws::outputs::{
-    AwsOutput, DescribeKeyOutput, ImportOutput, KeyMaterialListing, KeyRef, KeyRotationsOutput,
-    MacOutput, PublicKeyOutput, arn_key_id, check_key,
+    AwsOutput, DescribeKeyOutput, ImportOutput, KeyRef, MacOutput, PublicKeyOutput, arn_key_id,
+    check_key,
 };
 use crate::domain::time_display::utc_minutes;
 
@@ -357,184 +356,24 @@ fn confirm_describe(
     }
 }
 
-/// Whether describe-key's output is of a key a copy can be registered for
-/// (imported material of a spec this app exports): its key spec, or why not.
-pub fn check_registrable(describe: &DescribeKeyOutput) -> Result<AwsKeySpec, String> {
-    if let Some(origin) = describe.origin.as_deref().filter(|o| *o != "EXTERNAL") {
-        return Err(format!(
-            "This key's Origin is {origin}: AWS made its material, so it is not a copy of a KMS key. Register a key created with --origin EXTERNAL."
-        ));
-    }
-    let spec_name = describe.key_spec.as_deref().unwrap_or_default();
-    AwsKeySpec::parse(spec_name).ok_or_else(|| {
-        format!("This key's spec \"{spec_name}\" is not one this app exports (SYMMETRIC_DEFAULT, HMAC_*, RSA_*, ECC_*).")
-    })
-}
-
-/// A copy made outside this app (e.g. with the AWS CLI), registered on a KMS
-/// key from describe-key's output. It has no export record; its command
-/// options are what AWS reports. `by` is who registers it.
-pub fn register_from_describe_key(
-    id: String,
-    describe: &DescribeKeyOutput,
-    now: OffsetDateTime,
-    by: &UserId,
-) -> Result<LedgerEntry, String> {
-    let key_spec = check_registrable(describe)?;
-    let expiration = match (describe.expiration_model.as_deref(), describe.valid_to) {
-        (Some("KEY_MATERIAL_EXPIRES"), Some(valid_to)) => {
-            Some(Expiration::ExpiresOn(valid_to.date()))
-        }
-        (Some("KEY_MATERIAL_DOES_NOT_EXPIRE"), _) => Some(Expiration::DoesNotExpire),
-        _ => None,
-    };
-    let mut entry = LedgerEntry {
-        id,
-        aws_key_arn: Some(describe.arn.clone()),
-        key_spec,
-        recorded_at: whole_seconds(now),
-        recorded_by: Some(by.clone()),
-        export: None,
-        command: expiration.map(|expiration| super::CommandOptions {
-            expiration,
-            import_type: None,
-            description: None,
-        }),
-        key_material_id: describe.current_key_material_id.clone(),
-        events: Vec::new(),
-        preserved: Default::default(),
-    };
-    entry.record_by(EventKind::Registered, now, by);
-    entry.record_by(
-        EventKind::DescribeConfirmed {
-            key_state: describe.key_state.clone(),
-            current_key_material_id: describe.current_key_material_id.clone(),
-            expiration_model: describe.expiration_model.clone(),
-            valid_to: describe.valid_to.map(whole_seconds),
-        },
-        now,
-        by,
-    );
-    // A key AWS cannot use (PendingImport, Disabled, …) is registered as it
-    // is, and shows as a mismatch with what to do.
-    let discrepancies = describe_key_discrepancies(&entry, describe);
-    if !discrepancies.is_empty() {
-        entry.record_by(
-            EventKind::Mismatch {
-                source: "describe-key".to_owned(),
-                discrepancies,
-            },
-            now,
-            by,
-        );
-    }
-    Ok(entry)
-}
-
-/// list-key-rotations against the ledger entries of that key.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Reconciliation {
-    /// Entry id and the material AWS lists for it.
-    pub matched: Vec<(String, KeyMaterialListing)>,
-    /// Materials AWS holds that no entry knows: made outside this app, or
-    /// recorded on another KMS key (register them).
-    pub unknown_to_ledger: Vec<KeyMaterialListing>,
-    /// Imported but not rotated in yet (PENDING_ROTATION, or
-    /// PENDING_MULTI_REGION_IMPORT_AND_ROTATION: every replica must import it first).
-    pub pending_rotation: Vec<KeyMaterialListing>,
-    /// `ImportState` PENDING_IMPORT: expired or deleted; the key stays
-    /// PendingImport until that same material is re-imported.
-    pub awaiting_import: Vec<KeyMaterialListing>,
-    /// Entries bound to a material AWS does not list (deleted before
-    /// rotation, or another key). Empty when the list is truncated.
-    pub not_listed_by_aws: Vec<String>,
-    /// Entries of this key with no KeyMaterialId yet (cannot be matched).
-    pub unbound: Vec<String>,
-    /// AWS listed only part of the materials: run without --max-items.
-    pub truncated: bool,
-}
-
-/// Matches AWS's list of materials with the entries for the same key (the
-/// entries of other keys are ignored; entries with no ARN are too).
-pub fn reconcile(entries: &[LedgerEntry], rotations: &KeyRotationsOutput) -> Reconciliation {
-    let listed_keys: Vec<&str> = rotations
-        .rotations
-        .iter()
-        .filter_map(|r| r.key.as_ref().map(KeyRef::key_id))
-        .collect();
-    let same_key = |arn: &AwsKeyArn| listed_keys.contains(&arn_key_id(arn));
-    let entries: Vec<&LedgerEntry> = entries
-        .iter()
-        .filter(|e| e.aws_key_arn.as_ref().is_some_and(same_key))
-        .collect();
-    let mut result = Reconciliation {
-        matched: Vec::new(),
-        unknown_to_ledger: Vec::new(),
-        pending_rotation: Vec::new(),
-        awaiting_import: Vec::new(),
-        not_listed_by_aws: Vec::new(),
-        unbound: entries
-            .iter()
-            .filter(|e| e.key_material_id.is_none())
-            .map(|e| e.id.clone())
-            .collect(),
-        truncated: rotations.truncated,
-    };
-    for listing in &rotations.rotations {
-        let owners: Vec<&&LedgerEntry> = entries
-            .iter()
-            .filter(|e| e.key_material_id.is_some() && e.key_material_id == listing.key_material_id)
-            .collect();
-        if owners.is_empty() {
-            result.unknown_to_ledger.push(listing.clone());
-        }
-        for owner in owners {
-            result.matched.push((owner.id.clone(), listing.clone()));
-        }
-        if listing
-            .key_material_state
-            .as_ref()
-            .is_some_and(|s| s.is_pending_rotation())
-        {
-            result.pending_rotation.push(listing.clone());
-        }
-        if listing.import_state.as_deref() == Some("PENDING_IMPORT") {
-            result.awaiting_import.push(listing.clone());
-        }
-    }
-    if !rotations.truncated {
-        result.not_listed_by_aws = entries
-            .iter()
-            .filter(|e| {
-                e.key_material_id.as_ref().is_some_and(|id| {
-                    !rotations
-                        .rotations
-                        .iter()
-                        .any(|r| r.key_material_id.as_ref() == Some(id))
-                })
-            })
-            .map(|e| e.id.clone())
-            .collect();
-    }
-    result
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use time::macros::{date, datetime};
 
     use super::super::tests::{alice, entry};
-    use super::super::{CommandOptions, LedgerState, new_entry_id};
+    use super::super::{CommandOptions, LedgerState};
     use super::*;
+    use crate::domain::aws::arn::AwsKeyArn;
     use crate::domain::aws::outputs::tests::fixture;
-    use crate::domain::aws::outputs::{parse_aws_output, parse_describe_key, parse_key_rotations};
+    use crate::domain::aws::outputs::{parse_aws_output, parse_describe_key};
 
     const ARN: &str = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    const CURRENT: &str = "0b7fd7ddbac6eef27907413567cad8c810e2883dc8a7534067a82ee1142fc1e6";
+    pub(crate) const CURRENT: &str =
+        "0b7fd7ddbac6eef27907413567cad8c810e2883dc8a7534067a82ee1142fc1e6";
     const FIRST: &str = "cf7e3a5b42c6e1f9a2d8b7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6";
-    const NOW: OffsetDateTime = datetime!(2026-11-28 12:10 UTC);
+    pub(crate) const NOW: OffsetDateTime = datetime!(2026-11-28 12:10 UTC);
 
-    fn our_entry() -> LedgerEntry {
+    pub(crate) fn our_entry() -> LedgerEntry {
         let mut e = entry();
         e.aws_key_arn = Some(AwsKeyArn::parse(ARN).unwrap());
         e
@@ -846,85 +685,6 @@ mod tests {
             )
             .unwrap_err()
             .contains("reconciled")
-        );
-    }
-
-    #[test]
-    fn a_copy_made_elsewhere_is_registered_from_describe_key() {
-        let describe = parse_describe_key(&fixture("describe-key-hmac.json")).unwrap();
-        let id = new_entry_id(NOW, [1; 6]);
-        let e = register_from_describe_key(id.clone(), &describe, NOW, &alice()).unwrap();
-        assert_eq!(e.key_spec, AwsKeySpec::parse("HMAC_256").unwrap());
-        assert_eq!(e.export, None);
-        assert_eq!(e.valid_to(), Some(datetime!(2027-01-31 00:00 UTC)));
-        assert_eq!(e.state(NOW), LedgerState::Imported);
-        let back =
-            LedgerEntry::from_attribute(&e.attribute_name(), &e.to_attribute_value()).unwrap();
-        assert_eq!(back, e);
-        let pending = parse_describe_key(&fixture("describe-key-hmac.json").replace(
-            "\"KeyState\": \"Enabled\"",
-            "\"KeyState\": \"PendingImport\"",
-        ))
-        .unwrap();
-        let waiting =
-            register_from_describe_key(new_entry_id(NOW, [2; 6]), &pending, NOW, &alice()).unwrap();
-        assert!(
-            matches!(&waiting.state(NOW), LedgerState::Mismatch(d) if d[0].problem.contains("PendingImport")),
-            "{:?}",
-            waiting.state(NOW)
-        );
-        let aws_made = parse_describe_key(&fixture("describe-key-multi-region.json")).unwrap();
-        assert!(
-            register_from_describe_key(id, &aws_made, NOW, &alice())
-                .unwrap_err()
-                .contains("Origin is AWS_KMS")
-        );
-    }
-
-    #[test]
-    fn reconciliation_lists_unknown_pending_and_missing_materials() {
-        let rotations = parse_key_rotations(&fixture("list-key-rotations.json")).unwrap();
-        let mut current = our_entry();
-        current.id = "a".into();
-        current.key_material_id = Some(CURRENT.into());
-        let mut gone = our_entry();
-        gone.id = "b".into();
-        gone.key_material_id = Some("f".repeat(64));
-        let mut unbound = our_entry();
-        unbound.id = "c".into();
-        let elsewhere = entry(); // another key: ignored
-        let r = reconcile(&[current, gone, unbound, elsewhere], &rotations);
-        assert_eq!(r.matched.len(), 1);
-        assert_eq!(r.matched[0].0, "a");
-        let unknown: Vec<_> = r
-            .unknown_to_ledger
-            .iter()
-            .map(|m| m.description.clone().unwrap())
-            .collect();
-        assert_eq!(unknown, ["first import", "next rotation"]);
-        assert_eq!(r.pending_rotation.len(), 1);
-        assert_eq!(
-            r.pending_rotation[0].description.as_deref(),
-            Some("next rotation")
-        );
-        assert_eq!(r.not_listed_by_aws, ["b"]);
-        assert_eq!(r.unbound, ["c"]);
-        assert!(r.awaiting_import.is_empty());
-
-        let text = fixture("list-key-rotations.json")
-            .replace("\"Truncated\": false", "\"Truncated\": true")
-            .replacen(
-                "\"ImportState\": \"IMPORTED\"",
-                "\"ImportState\": \"PENDING_IMPORT\"",
-                1,
-            );
-        let mut gone = our_entry();
-        gone.key_material_id = Some("f".repeat(64));
-        let r = reconcile(&[gone], &parse_key_rotations(&text).unwrap());
-        assert!(r.truncated && r.not_listed_by_aws.is_empty());
-        assert_eq!(
-            r.awaiting_import[0].description.as_deref(),
-            Some("first import")
         );
     }
 }
