@@ -468,6 +468,27 @@ fn stored_names_only_in_stored_forms(file: &str, text: &str) -> Vec<Violation> {
         .collect()
 }
 
+/// The modules that write RFC 3339 text: the stored documents' one writer and KMIP's DateTime.
+const RFC3339_WRITERS: [&str; 2] = ["src/domain/stored.rs", "src/kmip/ttlv.rs"];
+
+/// A time kept in the KMS is written by one writer (`domain::stored::rfc3339`:
+/// whole seconds, `Z`), so tags and documents never differ in how they spell it.
+fn one_rfc3339_writer(file: &str, text: &str) -> Vec<Violation> {
+    if RFC3339_WRITERS.contains(&file) {
+        return Vec::new();
+    }
+    let code = bare_code(before_tests(text));
+    code.match_indices("format(&Rfc3339)")
+        .map(|(at, _)| {
+            violation(
+                file,
+                line_of(&code, at),
+                "writes RFC 3339 itself: use crate::domain::stored::rfc3339 (whole seconds, UTC, Z)",
+            )
+        })
+        .collect()
+}
+
 /// JSON is written and read in the domain (stored documents, AWS outputs) and the
 /// one HTTP client; actions, components and pages pass typed values.
 fn no_json_above_the_client(file: &str, text: &str) -> Vec<Violation> {
@@ -1010,6 +1031,11 @@ fn tree_stored_documents_are_named_only_in_their_stored_forms() {
 }
 
 #[test]
+fn tree_times_kept_in_the_kms_have_one_writer() {
+    assert_clean("RFC 3339 writers", over_tree("src/", one_rfc3339_writer));
+}
+
+#[test]
 fn tree_no_json_above_the_client() {
     assert_clean(
         "serde_json above the domain",
@@ -1200,6 +1226,16 @@ fn stored_names_are_found_in_code_not_in_comments_or_tests() {
     assert_eq!(found.iter().map(|v| v.line).collect::<Vec<_>>(), vec![2, 3]);
     assert!(stored_names_only_in_stored_forms("src/domain/ledger/stored.rs", text).is_empty());
     assert!(stored_names_only_in_stored_forms("src/domain/aws/runbook/stored.rs", text).is_empty());
+}
+
+#[test]
+fn rfc3339_is_written_only_by_the_stored_writer() {
+    let text = "//! at.format(&Rfc3339) in a doc\nlet a = at.format(&Rfc3339)?;\nlet b = OffsetDateTime::parse(t, &Rfc3339);\n\
+                #[cfg(test)]\nmod tests {\n    let c = at.format(&Rfc3339);\n}\n";
+    let found = one_rfc3339_writer("src/domain/aws/kek_tags.rs", text);
+    assert_eq!(found.iter().map(|v| v.line).collect::<Vec<_>>(), vec![2]);
+    assert!(one_rfc3339_writer("src/domain/stored.rs", text).is_empty());
+    assert!(one_rfc3339_writer("src/kmip/ttlv.rs", text).is_empty());
 }
 
 #[test]
