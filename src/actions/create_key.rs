@@ -4,6 +4,7 @@
 use crate::browser::now_utc;
 use crate::client::{KmsClient, RequestError};
 use crate::domain::aws::key_spec::{AwsKeySpec, KeyUsage};
+use crate::domain::kms_id::KmsId;
 use crate::kmip::{
     self, CreateKeyPairRequest, CreateSymmetricKeyRequest, CryptographicAlgorithm, KeyAttributes,
     KeyPairKind, UsageMask,
@@ -14,8 +15,8 @@ use crate::kmip::{
 pub struct CreateKeyPlan {
     pub spec: AwsKeySpec,
     pub usage: KeyUsage,
-    /// Empty: the server picks a UUID.
-    pub id: String,
+    /// `None`: the server picks a UUID.
+    pub id: Option<KmsId>,
     pub tags: Vec<String>,
     /// A sensitive key can still be exported wrapped, never in clear.
     pub sensitive: bool,
@@ -56,7 +57,7 @@ pub async fn create_key_material(
 ) -> Result<CreatedKey, RequestError> {
     let (private_mask, public_mask) = usage_masks(plan.spec, plan.usage);
     let attributes = KeyAttributes {
-        unique_identifier: (!plan.id.is_empty()).then(|| plan.id.clone()),
+        unique_identifier: plan.id.clone().map(KmsId::into_string),
         activation_date: now_utc() - time::Duration::minutes(1),
         usage_mask: private_mask,
         tags: plan.tags.clone(),
@@ -105,10 +106,13 @@ pub async fn create_key_material(
     }
 }
 
-/// The server's refusal in plain words, with what to do when the id is taken.
-pub fn explain_create_error(error: &RequestError, id: &str) -> String {
+/// The server's refusal in plain words, with what to do when the id the user
+/// chose (`Some`) is taken.
+pub fn explain_create_error(error: &RequestError, id: Option<&KmsId>) -> String {
     let mut message = error.to_string();
-    if error.is_taken() && !id.is_empty() {
+    if error.is_taken()
+        && let Some(id) = id
+    {
         message.push_str(&format!(
             " The id {id} is already taken in this KMS: choose another id, or leave it empty for a unique one."
         ));

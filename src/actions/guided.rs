@@ -68,7 +68,7 @@ async fn create_material(client: &KmsClient, plan: &GuidedPlan) -> Result<String
         &CreateKeyPlan {
             spec: plan.spec,
             usage: plan.usage,
-            id: String::new(),
+            id: None,
             tags: vec!["byok".to_owned()],
             sensitive: false,
         },

@@ -421,7 +421,8 @@ fn ExistingKeys(draft: Draft) -> impl IntoView {
             <select
                 id="byok-existing"
                 on:change=move |ev| {
-                    let id = event_target_value(&ev);
+                    // "Choose a key…" is the option without a value.
+                    let id = Some(event_target_value(&ev)).filter(|id| !id.is_empty());
                     draft.set(|i| i.existing_id = id);
                 }
             >
@@ -434,7 +435,7 @@ fn ExistingKeys(draft: Draft) -> impl IntoView {
                         view! {
                             <option
                                 value=id.clone()
-                                selected=move || draft.get(|i| i.existing_id == chosen)
+                                selected=move || draft.get(|i| i.existing_id.as_ref() == Some(&chosen))
                             >
                                 {format!("{id} — {}", one_line(&o))}
                             </option>
@@ -477,7 +478,7 @@ split_fn! {
     ) -> Result<GuidedOutcome, String> {
         run_guided(&client, &plan, |id| {
             let id = id.to_owned();
-            draft.set(|i| i.created_key_id = id);
+            draft.set(|i| i.created_key_id = Some(id));
         })
         .await
     }

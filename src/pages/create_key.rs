@@ -68,7 +68,7 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
             let client = client?;
             create_key_material(&client, &plan)
                 .await
-                .map_err(|e| explain_create_error(&e, &plan.id))
+                .map_err(|e| explain_create_error(&e, plan.id.as_ref()))
         }
     });
     let submit = Submit::new(create);
@@ -80,12 +80,10 @@ fn CreateKeyPage(page: Page, family: KeyFamily) -> impl IntoView {
         submit.submit(|| {
             create_right.check()?;
             parse_tags(&tags.get()).and_then(|tags| {
-                let id_text = KmsId::parse_optional(&id_text, "Key id")?
-                    .map_or_else(String::new, KmsId::into_string);
                 Ok(CreateKeyPlan {
                     spec: spec.get(),
                     usage: usage.get(),
-                    id: id_text.clone(),
+                    id: KmsId::parse_optional(&id_text, "Key id")?,
                     tags,
                     sensitive: sensitive.get(),
                 })

@@ -45,9 +45,12 @@ pub struct GuidedInput {
     #[serde(with = "base64_bytes")]
     pub token: Option<Vec<u8>>,
     pub use_existing: bool,
-    pub existing_id: String,
+    /// Step 4: the existing key chosen; `None` while none is.
+    #[serde(with = "empty_is_none")]
+    pub existing_id: Option<String>,
     /// Key material created by an earlier, interrupted run: reused, never duplicated.
-    pub created_key_id: String,
+    #[serde(with = "empty_is_none")]
+    pub created_key_id: Option<String>,
 }
 
 impl Default for GuidedInput {
@@ -67,8 +70,8 @@ impl Default for GuidedInput {
             public_key: None,
             token: None,
             use_existing: false,
-            existing_id: String::new(),
-            created_key_id: String::new(),
+            existing_id: None,
+            created_key_id: None,
         }
     }
 }
@@ -96,7 +99,7 @@ impl GuidedInput {
         self.spec = spec;
         (self.usage, self.algorithm, self.kek) = (fitted.usage, fitted.algorithm, fitted.kek);
         // Material made for another spec must not be reused.
-        self.created_key_id.clear();
+        self.created_key_id = None;
         fitted.changes
     }
 
@@ -255,14 +258,14 @@ pub fn plan(input: &GuidedInput, now: OffsetDateTime) -> Result<GuidedPlan, Stri
         .transpose()
         .map_err(|e| format!("Step 2: {e}"))?;
     let key_id = if input.use_existing {
-        if input.existing_id.is_empty() {
+        let Some(existing_id) = &input.existing_id else {
             return Err(
                 "Step 4: choose one of the compatible keys, or create new key material.".to_owned(),
             );
-        }
-        Some(input.existing_id.clone())
+        };
+        Some(existing_id.clone())
     } else {
-        (!input.created_key_id.is_empty()).then(|| input.created_key_id.clone())
+        input.created_key_id.clone()
     };
     Ok(GuidedPlan {
         spec: input.spec,
@@ -328,6 +331,21 @@ mod by_aws_name {
     pub fn deserialize<'de, T: AwsName, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
         let name = String::deserialize(d)?;
         T::from_name(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown name {name}")))
+    }
+}
+
+/// Stores an optional id as its text, `None` as "" (the draft's form since
+/// before these were `Option`s, so a draft written then reads back the same);
+/// reads "", `null` or a missing member as `None`.
+mod empty_is_none {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(id: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(id.as_deref().unwrap_or_default())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(Option::<String>::deserialize(d)?.filter(|id| !id.is_empty()))
     }
 }
 
@@ -468,13 +486,13 @@ mod tests {
         );
         let existing = plan_of(GuidedInput {
             use_existing: true,
-            existing_id: "aes-1".into(),
+            existing_id: Some("aes-1".into()),
             ..filled()
         })
         .unwrap();
         assert_eq!(existing.lines()[0], "use the key aes-1;");
         let resumed = plan_of(GuidedInput {
-            created_key_id: "made-earlier".into(),
+            created_key_id: Some("made-earlier".into()),
             ..filled()
         })
         .unwrap();
@@ -514,15 +532,59 @@ mod tests {
     }
 
     #[test]
+    fn a_draft_written_with_empty_ids_reads_back_as_none_and_is_written_the_same() {
+        // As the code before the ids were `Option`s wrote it: "" for no id.
+        let chosen = r#"{"spec":"SYMMETRIC_DEFAULT","usage":"ENCRYPT_DECRYPT","description":"","region":"eu-west-3","multi_region":false,"arn_input":"","algorithm":"RSAES_OAEP_SHA_256","kek":"RSA_4096","parameters":"","public_key":"","token":"AQID","use_existing":true,"existing_id":"aes-1","created_key_id":""}"#;
+        let draft = GuidedInput::from_json(chosen);
+        assert_eq!(draft.existing_id.as_deref(), Some("aes-1"));
+        assert_eq!(draft.created_key_id, None);
+        assert_eq!(draft.token, Some(vec![1, 2, 3]));
+        assert_eq!(draft.to_json(), chosen);
+
+        let resumed = r#"{"spec":"SYMMETRIC_DEFAULT","usage":"ENCRYPT_DECRYPT","description":"","region":"","multi_region":false,"arn_input":"","algorithm":"RSAES_OAEP_SHA_256","kek":"RSA_4096","parameters":"","public_key":"","token":"","use_existing":true,"existing_id":"","created_key_id":"made-earlier"}"#;
+        let draft = GuidedInput::from_json(resumed);
+        assert_eq!(draft.existing_id, None);
+        assert_eq!(draft.created_key_id.as_deref(), Some("made-earlier"));
+        assert_eq!(draft.to_json(), resumed);
+        // "" still means no key chosen in step 4.
+        assert_eq!(
+            plan(
+                &GuidedInput {
+                    parameters: filled().parameters,
+                    ..draft
+                },
+                NOW
+            )
+            .unwrap_err(),
+            "Step 4: choose one of the compatible keys, or create new key material."
+        );
+
+        // The start values are written as before too; null or a missing id is none.
+        assert!(
+            GuidedInput::default()
+                .to_json()
+                .ends_with(r#""use_existing":false,"existing_id":"","created_key_id":""}"#)
+        );
+        assert_eq!(
+            GuidedInput::from_json(r#"{"existing_id":null,"use_existing":true}"#).existing_id,
+            None
+        );
+        assert_eq!(
+            GuidedInput::from_json(r#"{"use_existing":true}"#).created_key_id,
+            None
+        );
+    }
+
+    #[test]
     fn switching_spec_fits_choices_and_forgets_created_material() {
         let mut input = GuidedInput {
-            created_key_id: "aes-made".into(),
+            created_key_id: Some("aes-made".into()),
             ..GuidedInput::default()
         };
         let changes = input.switch_spec(AwsKeySpec::Hmac(HmacHash::Sha256));
         assert_eq!(input.usage, KeyUsage::GenerateVerifyMac);
         assert!(changes[0].starts_with("Key usage changed"), "{changes:?}");
-        assert_eq!(input.created_key_id, "");
+        assert_eq!(input.created_key_id, None);
         input.choose_algorithm(WrappingAlgorithm::RsaesOaepSha1);
         assert!(input.size_choices().contains(&input.kek));
         assert!(input.algorithm_choices().contains(&input.algorithm));
