@@ -26,7 +26,7 @@ use crate::components::request_progress::RequestProgress;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::{TextArea, TextField, TextValue};
 use crate::domain::aws::cli::{
-    CreateKeyOptions, check_region, create_key, describe_key, get_parameters_for_import,
+    CreateKeyOptions, check_region, create_key, describe_key, get_parameters_for_import, written,
 };
 use crate::domain::aws::guided::{GuidedInput, GuidedPlan, check_parameters, compatibility, plan};
 use crate::domain::aws::import_parameters::Validity;
@@ -129,8 +129,8 @@ fn StepSpec(draft: Draft) -> impl IntoView {
             create_key(&CreateKeyOptions {
                 spec: i.spec,
                 usage: i.usage,
-                description: i.description.clone(),
-                region: i.region.trim().to_owned(),
+                description: written(&i.description),
+                region: written(&i.region),
                 multi_region: i.multi_region,
             })
             .multi_line()

@@ -76,8 +76,8 @@ async fn each_family_goes_from_spec_to_a_blob_that_unwraps_to_the_material() {
         let expected = create_key(&CreateKeyOptions {
             spec,
             usage: scenario.usage,
-            description: String::new(),
-            region: "eu-west-3".into(),
+            description: None,
+            region: Some("eu-west-3".into()),
             multi_region: false,
         });
         browser

@@ -15,9 +15,18 @@ use crate::domain::wrapping::WrappingAlgorithm;
 pub struct CreateKeyOptions {
     pub spec: AwsKeySpec,
     pub usage: KeyUsage,
-    pub description: String,
-    pub region: String,
+    /// `None`: no `--description` (AWS leaves it empty).
+    pub description: Option<String>,
+    /// `None`: no `--region` (the CLI's default Region).
+    pub region: Option<String>,
     pub multi_region: bool,
+}
+
+/// What a text field holds, trimmed: `None` when nothing is written in it.
+pub fn written(text: &str) -> Option<String> {
+    Some(text.trim())
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
 
 /// A region for the commands, checked by [`arn::check_region`]; empty means the CLI's default.
@@ -39,17 +48,14 @@ pub fn create_key(options: &CreateKeyOptions) -> CliCommand {
         format!("--key-spec {}", options.spec.aws_name()),
         format!("--key-usage {}", options.usage.aws_name()),
     ];
-    if !options.description.trim().is_empty() {
-        parts.push(format!(
-            "--description {}",
-            shell_quote(options.description.trim())
-        ));
+    if let Some(description) = &options.description {
+        parts.push(format!("--description {}", shell_quote(description)));
     }
     if options.multi_region {
         parts.push("--multi-region".to_owned());
     }
-    if !options.region.is_empty() {
-        parts.push(format!("--region {}", options.region));
+    if let Some(region) = &options.region {
+        parts.push(format!("--region {region}"));
     }
     CliCommand(parts)
 }
@@ -153,8 +159,8 @@ mod tests {
         let mut options = CreateKeyOptions {
             spec: AwsKeySpec::SymmetricDefault,
             usage: KeyUsage::EncryptDecrypt,
-            description: String::new(),
-            region: String::new(),
+            description: None,
+            region: None,
             multi_region: false,
         };
         assert_eq!(
@@ -163,8 +169,8 @@ mod tests {
         );
         options.spec = AwsKeySpec::Ecc(EcCurve::P384);
         options.usage = KeyUsage::SignVerify;
-        options.description = "External NIST-P384 key for signing".into();
-        options.region = "eu-west-3".into();
+        options.description = Some("External NIST-P384 key for signing".into());
+        options.region = Some("eu-west-3".into());
         options.multi_region = true;
         assert_eq!(
             create_key(&options).multi_line(),
@@ -178,7 +184,7 @@ mod tests {
         );
         options.spec = AwsKeySpec::Hmac(HmacHash::Sha512);
         options.usage = KeyUsage::GenerateVerifyMac;
-        options.description = "it's mine".into();
+        options.description = Some("it's mine".into());
         options.multi_region = false;
         let line = create_key(&options).one_line();
         assert_eq!(

@@ -58,8 +58,8 @@ impl Runbook {
             StepId::CreateKey => Ok(aws_cli::create_key(&CreateKeyOptions {
                 spec: self.key_spec,
                 usage: self.key_spec.key_usages()[0],
-                description: format!("Rotated from {}", self.key_arn),
-                region: self.key_arn.region().to_owned(),
+                description: Some(format!("Rotated from {}", self.key_arn)),
+                region: Some(self.key_arn.region().to_owned()),
                 multi_region: self.regions.len() > 1,
             })),
             StepId::Replicate(region) => {
