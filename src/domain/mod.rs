@@ -7,6 +7,7 @@ pub mod base64_text;
 pub mod changes;
 pub mod cli;
 pub mod expiry;
+pub mod google;
 pub mod key_material;
 pub mod kms_id;
 pub mod ledger;
