@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
+use time::OffsetDateTime;
 
 use crate::actions::copies::{LedgeredKey, list_ledger};
 use crate::actions::ledger::{Applied, apply_aws_output, register_copy};
@@ -124,6 +125,8 @@ fn with_saved(keys: &mut [LedgeredKey], key_id: &str, saved: &LedgerEntry) {
     }
 }
 
+/// The ledger as read: entries that cannot be read, the earliest expiry and
+/// its calendar, the filter and search, the table, and the entry opened.
 #[component]
 fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
     let now = use_now(Duration::from_secs(60));
@@ -138,68 +141,76 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
     let filter = RwSignal::new(LedgerFilter::All);
     let search = RwSignal::new(String::new());
     let selected = RwSignal::new(None::<String>);
-    let earliest = move || {
-        rows.with(|rows| {
-            earliest_expiry(&watched(rows), now.get()).map(|(w, status)| {
-                let aws_key = w
-                    .entry
-                    .aws_key_arn
-                    .as_ref()
-                    .map_or("an AWS key".to_owned(), ToString::to_string);
-                format!(
-                    "Earliest expiry: the copy of {} in {aws_key} {}.",
-                    w.kms_key_id,
-                    status.sentence()
-                )
-            })
-        })
-    };
+    view! {
+        <UnreadableEntries unreadable=unreadable />
+        <EarliestExpiry rows=rows now=now />
+        <ExpiryCalendar rows=rows now=now />
+        <LedgerFilters filter=filter search=search />
+        <LedgerTable rows=rows filter=filter search=search now=now selected=selected />
+        <OpenEntry selected=selected rows=rows reload=reload saved=saved />
+    }
+}
+
+/// "Entries that cannot be read (left untouched)", when there are any.
+#[component]
+fn UnreadableEntries(unreadable: Vec<String>) -> impl IntoView {
+    (!unreadable.is_empty()).then(|| {
+        view! {
+            <div class="notice" role="status">
+                <p>"Entries that cannot be read (left untouched):"</p>
+                <ul>{unreadable.into_iter().map(|u| view! { <li>{u}</li> }).collect_view()}</ul>
+            </div>
+        }
+    })
+}
+
+/// "Earliest expiry: the copy of … in … expires …", kept up to date by the clock.
+#[component]
+fn EarliestExpiry(rows: Memo<Vec<Row>>, now: ReadSignal<OffsetDateTime>) -> impl IntoView {
+    move || {
+        rows.with(|rows| earliest_expiry_line(rows, now.get()))
+            .map(|text| view! { <p class="notice" data-testid="earliest-expiry">{text}</p> })
+    }
+}
+
+/// The sentence naming the copy that expires first, if any expires.
+fn earliest_expiry_line(rows: &[Row], now: OffsetDateTime) -> Option<String> {
+    earliest_expiry(&watched(rows), now).map(|(w, status)| {
+        let aws_key = w
+            .entry
+            .aws_key_arn
+            .as_ref()
+            .map_or("an AWS key".to_owned(), ToString::to_string);
+        format!(
+            "Earliest expiry: the copy of {} in {aws_key} {}.",
+            w.kms_key_id,
+            status.sentence()
+        )
+    })
+}
+
+/// The expiry reminders as a calendar file. Offered once some copy expires:
+/// an empty calendar helps nobody.
+#[component]
+fn ExpiryCalendar(rows: Memo<Vec<Row>>, now: ReadSignal<OffsetDateTime>) -> impl IntoView {
     let calendar = Signal::derive(move || {
         rows.with(|rows| icalendar(&watched(rows), now.get(), REMIND_DAYS_BEFORE).into_bytes())
     });
-    let shown = move || {
-        let (filter, needle) = (filter.get(), search.get().trim().to_lowercase());
-        rows.with(|rows| {
-            rows.iter()
-                // The clock does not rebuild the table (focus and a pending click
-                // stay); the state and expiry cells follow it on their own.
-                .filter(|r| filter.keeps(&r.entry, now.get_untracked()))
-                .filter(|r| {
-                    needle.is_empty()
-                        || r.key_id.to_lowercase().contains(&needle)
-                        || r.entry
-                            .aws_key_arn
-                            .as_ref()
-                            .is_some_and(|a| a.to_string().to_lowercase().contains(&needle))
-                        || r.entry
-                            .key_material_id
-                            .as_deref()
-                            .is_some_and(|id| id.to_lowercase().contains(&needle))
-                })
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    };
-    let total = move || rows.with(Vec::len);
     let expiring = move || rows.with(|rows| rows.iter().any(|r| r.entry.valid_to().is_some()));
     view! {
-        {(!unreadable.is_empty())
-            .then(|| {
-                view! {
-                    <div class="notice" role="status">
-                        <p>"Entries that cannot be read (left untouched):"</p>
-                        <ul>{unreadable.into_iter().map(|u| view! { <li>{u}</li> }).collect_view()}</ul>
-                    </div>
-                }
-            })}
-        {move || earliest().map(|text| view! { <p class="notice" data-testid="earliest-expiry">{text}</p> })}
-        // Offered once some copy expires: an empty calendar helps nobody.
         <Show when=expiring>
             <DownloadButton bytes=calendar file_name="byok-expiry-reminders.ics".to_owned() />
             <p class="hint">
                 {format!("One calendar event per expiring copy, with a reminder {REMIND_DAYS_BEFORE} days before.")}
             </p>
         </Show>
+    }
+}
+
+/// "Show" (which states) and "Search" (KMS key, AWS key ARN, KeyMaterialId).
+#[component]
+fn LedgerFilters(filter: RwSignal<LedgerFilter>, search: RwSignal<String>) -> impl IntoView {
+    view! {
         <ChoiceSelect
             id="ledger-filter"
             label="Show"
@@ -209,97 +220,166 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
             words=|f: LedgerFilter| f.label().to_owned()
         />
         <TextField id="ledger-search" label="Search (KMS key, AWS key ARN, KeyMaterialId)" value=search kind="search" />
-        {move || {
-            let shown = shown();
-            if total() == 0 {
-                return view! {
-                    <p class="muted">"No AWS copy recorded yet: export key material, and it appears here."</p>
-                }
-                    .into_any();
+    }
+}
+
+/// The rows `filter` keeps at `now` whose KMS key, AWS key ARN or
+/// KeyMaterialId contains `needle` (lower case; empty: every row).
+fn shown_rows(rows: &[Row], filter: LedgerFilter, needle: &str, now: OffsetDateTime) -> Vec<Row> {
+    rows.iter()
+        .filter(|r| filter.keeps(&r.entry, now))
+        .filter(|r| {
+            needle.is_empty()
+                || r.key_id.to_lowercase().contains(needle)
+                || r.entry
+                    .aws_key_arn
+                    .as_ref()
+                    .is_some_and(|a| a.to_string().to_lowercase().contains(needle))
+                || r.entry
+                    .key_material_id
+                    .as_deref()
+                    .is_some_and(|id| id.to_lowercase().contains(needle))
+        })
+        .cloned()
+        .collect()
+}
+
+/// The table of the copies shown, or why there is none.
+#[component]
+fn LedgerTable(
+    rows: Memo<Vec<Row>>,
+    filter: RwSignal<LedgerFilter>,
+    search: RwSignal<String>,
+    now: ReadSignal<OffsetDateTime>,
+    selected: RwSignal<Option<String>>,
+) -> impl IntoView {
+    move || {
+        let (filter, needle) = (filter.get(), search.get().trim().to_lowercase());
+        // The clock does not rebuild the table (focus and a pending click
+        // stay); the state and expiry cells follow it on their own.
+        let shown = rows.with(|rows| shown_rows(rows, filter, &needle, now.get_untracked()));
+        if rows.with(Vec::len) == 0 {
+            return view! {
+                <p class="muted">"No AWS copy recorded yet: export key material, and it appears here."</p>
             }
-            if shown.is_empty() {
-                return view! { <p class="muted">"No AWS copy matches."</p> }.into_any();
-            }
-            view! {
-                <StackedTable headers=&["KMS key", "AWS key", "KeyMaterialId", "State", "Expiry", "Details"]>
-                    {shown
-                        .into_iter()
-                        .map(|row| {
-                            let state = {
-                                let entry = row.entry.clone();
-                                move || entry.state(now.get()).label()
-                            };
-                            let expiry = {
-                                let entry = row.entry.clone();
-                                move || {
-                                    entry_expiry(&entry, now.get())
-                                        .map_or("does not expire (or not known)".to_owned(), |s| s.sentence())
-                                }
-                            };
-                            let entry_id = row.entry.id.clone();
-                            let open = entry_id.clone();
-                            // In the State cell: no column of its own, so the table never scrolls sideways.
-                            let recorded_by = match &row.entry.recorded_by {
-                                Some(user) => view! { "recorded by "{breakable(user.as_str())} }.into_any(),
-                                None => "recorded by: not recorded (older entry)".into_any(),
-                            };
-                            let drifted = row.drift.clone().map(|d| {
-                                let href = Page::rotation_href(&row.key_id, &row.entry.id);
-                                view! {
-                                    <p class="error-text" data-testid="entry-drift">
-                                        {d.to_string()}" "<a href=href>"Rotate this AWS key…"</a>
-                                    </p>
-                                }
-                            });
-                            view! {
-                                <tr data-entry-id=entry_id>
-                                    <td data-label="KMS key">
-                                        {breakable(&row.key_id)}
-                                        {format!(" ({})", row.entry.key_spec.aws_name())}
-                                    </td>
-                                    <td data-label="AWS key">
-                                        {match &row.entry.aws_key_arn {
-                                            Some(arn) => breakable(&arn.to_string()).into_any(),
-                                            None => "not known yet".into_any(),
-                                        }}
-                                    </td>
-                                    <td data-label="KeyMaterialId">
-                                        {match row.entry.key_material_id.clone() {
-                                            Some(id) => view! { <ShortId value=id copy_label="Copy the KeyMaterialId" /> }.into_any(),
-                                            None => "not bound yet".into_any(),
-                                        }}
-                                    </td>
-                                    <td data-label="State">
-                                        <span data-testid="entry-state">{state}</span>
-                                        <br />
-                                        <span class="hint" data-testid="entry-recorded-by">{recorded_by}</span>
-                                        {drifted}
-                                    </td>
-                                    <td data-label="Expiry">{expiry}</td>
-                                    <td data-label="Details">
-                                        <button
-                                            type="button"
-                                            class="secondary"
-                                            on:click=move |_| selected.set(Some(open.clone()))
-                                        >
-                                            "Open "{breakable(&row.entry.id)}
-                                        </button>
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </StackedTable>
-            }
-                .into_any()
-        }}
-        {move || {
-            // Opened with the row as it is; a save updates the open details
-            // itself (untracked here, so the paste's result stays shown).
-            let id = selected.get()?;
-            let row = rows.with_untracked(|rows| rows.iter().find(|r| r.entry.id == id).cloned())?;
-            Some(view! { <EntryDetails row=row reload=reload saved=saved /> })
-        }}
+            .into_any();
+        }
+        if shown.is_empty() {
+            return view! { <p class="muted">"No AWS copy matches."</p> }.into_any();
+        }
+        view! {
+            <StackedTable headers=&["KMS key", "AWS key", "KeyMaterialId", "State", "Expiry", "Details"]>
+                {shown
+                    .into_iter()
+                    .map(|row| view! { <LedgerRow row=row now=now selected=selected /> })
+                    .collect_view()}
+            </StackedTable>
+        }
+        .into_any()
+    }
+}
+
+/// One copy in the table: its KMS key, AWS key, KeyMaterialId, state (who
+/// recorded it, any drift), expiry, and the button that opens its details.
+#[component]
+fn LedgerRow(
+    row: Row,
+    now: ReadSignal<OffsetDateTime>,
+    selected: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let state = {
+        let entry = row.entry.clone();
+        move || entry.state(now.get()).label()
+    };
+    let expiry = {
+        let entry = row.entry.clone();
+        move || expiry_words(&entry, now.get())
+    };
+    let entry_id = row.entry.id.clone();
+    let open = entry_id.clone();
+    // In the State cell: no column of its own, so the table never scrolls sideways.
+    let recorded_by = recorded_by(&row.entry);
+    let drifted = row.drift.clone().map(
+        |d| view! { <DriftNotice drift=d href=Page::rotation_href(&row.key_id, &row.entry.id) /> },
+    );
+    view! {
+        <tr data-entry-id=entry_id>
+            <td data-label="KMS key">
+                {breakable(&row.key_id)}
+                {format!(" ({})", row.entry.key_spec.aws_name())}
+            </td>
+            <td data-label="AWS key">
+                {match &row.entry.aws_key_arn {
+                    Some(arn) => breakable(&arn.to_string()).into_any(),
+                    None => "not known yet".into_any(),
+                }}
+            </td>
+            <td data-label="KeyMaterialId">
+                {match row.entry.key_material_id.clone() {
+                    Some(id) => view! { <ShortId value=id copy_label="Copy the KeyMaterialId" /> }.into_any(),
+                    None => "not bound yet".into_any(),
+                }}
+            </td>
+            <td data-label="State">
+                <span data-testid="entry-state">{state}</span>
+                <br />
+                <span class="hint" data-testid="entry-recorded-by">{recorded_by}</span>
+                {drifted}
+            </td>
+            <td data-label="Expiry">{expiry}</td>
+            <td data-label="Details">
+                <button
+                    type="button"
+                    class="secondary"
+                    on:click=move |_| selected.set(Some(open.clone()))
+                >
+                    "Open "{breakable(&row.entry.id)}
+                </button>
+            </td>
+        </tr>
+    }
+}
+
+/// When the copy expires, in words.
+fn expiry_words(entry: &LedgerEntry, now: OffsetDateTime) -> String {
+    entry_expiry(entry, now).map_or("does not expire (or not known)".to_owned(), |s| {
+        s.sentence()
+    })
+}
+
+/// "recorded by <user>", or that an older entry did not record it.
+fn recorded_by(entry: &LedgerEntry) -> AnyView {
+    match &entry.recorded_by {
+        Some(user) => view! { "recorded by "{breakable(user.as_str())} }.into_any(),
+        None => "recorded by: not recorded (older entry)".into_any(),
+    }
+}
+
+/// The KMS key has a newer generation AWS does not hold: what differs, and
+/// the link to rotate the AWS key.
+#[component]
+fn DriftNotice(drift: Discrepancy, href: String) -> impl IntoView {
+    view! {
+        <p class="error-text" data-testid="entry-drift">
+            {drift.to_string()}" "<a href=href>"Rotate this AWS key…"</a>
+        </p>
+    }
+}
+
+/// The details of the entry whose "Open" was clicked.
+#[component]
+fn OpenEntry(
+    selected: RwSignal<Option<String>>,
+    rows: Memo<Vec<Row>>,
+    reload: Callback<()>,
+    saved: Callback<(String, LedgerEntry)>,
+) -> impl IntoView {
+    move || {
+        // Opened with the row as it is; a save updates the open details
+        // itself (untracked here, so the paste's result stays shown).
+        let id = selected.get()?;
+        let row = rows.with_untracked(|rows| rows.iter().find(|r| r.entry.id == id).cloned())?;
+        Some(view! { <EntryDetails row=row reload=reload saved=saved /> })
     }
 }
 
@@ -320,13 +400,15 @@ split_view! {
     }
 }
 
+/// One entry, loaded: what it records, how AWS proves the copy and the
+/// commands to ask it, the paste box, the rotation link, renewal, and what
+/// the last paste did.
 #[component]
 fn EntryDetailsView(
     row: Row,
     reload: Callback<()>,
     saved: Callback<(String, LedgerEntry)>,
 ) -> impl IntoView {
-    let settings = use_settings();
     // The entry as last saved: shown above, and each paste builds on the
     // previous one's events.
     let current = RwSignal::new(row.entry.clone());
@@ -336,20 +418,26 @@ fn EntryDetailsView(
     // KMS both MAC (HMAC keys), or the bytes the KMS signs or encrypts to check
     // AWS's public key (RSA, EC keys).
     let challenge: [u8; 32] = random_bytes();
-    // The commands name the AWS key once a paste bound it.
-    let arn = move || current.with(|e| e.aws_key_arn.clone());
-    let describe = Signal::derive(move || describe_key(arn().as_ref()).multi_line());
-    let mac = match entry.key_spec {
-        AwsKeySpec::Hmac(hash) => Some(Signal::derive(move || {
-            generate_mac_command(arn().as_ref(), hash, &challenge)
-                .map(|c| c.multi_line())
-                .unwrap_or_default()
-        })),
-        _ => None,
-    };
-    let public_key = matches!(entry.key_spec, AwsKeySpec::Rsa(_) | AwsKeySpec::Ecc(_))
-        .then(|| Signal::derive(move || get_public_key_command(arn().as_ref()).multi_line()));
-    let proof_note = match entry.key_spec {
+    let pasted = RwSignal::new(String::new());
+    let applied = RwSignal::new(None::<Applied>);
+    let submit = paste_submit(row, current, challenge, pasted, applied, saved);
+    view! {
+        <section class="entry-details" aria-labelledby="entry-title" data-testid="entry-details">
+            <h2 id="entry-title">{format!("AWS copy {}", entry.id)}</h2>
+            <EntrySummary entry=current />
+            <p class="hint">{proof_note(entry.key_spec)}</p>
+            <ProofCommands entry=current key_spec=entry.key_spec challenge=challenge />
+            <PasteOutput submit=submit pasted=pasted />
+            <RotateLink entry=current href=Page::rotation_href(&key_id, &entry.id) />
+            <Renewal entry=current key_id=key_id />
+            <AppliedOutput applied=applied reload=reload />
+        </section>
+    }
+}
+
+/// How AWS proves it holds this copy's material, in words.
+fn proof_note(key_spec: AwsKeySpec) -> &'static str {
+    match key_spec {
         AwsKeySpec::SymmetricDefault => {
             "AES: a successful import is the proof that AWS holds this material (AWS unwrapped it under its own token): paste import-key-material's output."
         }
@@ -359,24 +447,63 @@ fn EntryDetailsView(
         _ => {
             "RSA and EC: run get-public-key below and paste its output. The KMS checks AWS's public key against this key inside the KMS: it signs random bytes with this key and verifies the signature with AWS's public key (keys made to sign), or encrypts random bytes with AWS's public key and decrypts them with this key (RSA keys made to decrypt). AWS's public key is held by the KMS only for the check, then removed; no key reaches this page. Key-agreement EC keys can do neither, so they cannot be proven this way: describe-key confirms the copy."
         }
+    }
+}
+
+/// The commands that ask AWS about this copy: describe-key, then
+/// get-public-key (RSA, EC) or generate-mac of the challenge (HMAC).
+#[component]
+fn ProofCommands(
+    entry: RwSignal<LedgerEntry>,
+    key_spec: AwsKeySpec,
+    challenge: [u8; 32],
+) -> impl IntoView {
+    // The commands name the AWS key once a paste bound it.
+    let arn = move || entry.with(|e| e.aws_key_arn.clone());
+    let describe = Signal::derive(move || describe_key(arn().as_ref()).multi_line());
+    let mac = match key_spec {
+        AwsKeySpec::Hmac(hash) => Some(Signal::derive(move || {
+            generate_mac_command(arn().as_ref(), hash, &challenge)
+                .map(|c| c.multi_line())
+                .unwrap_or_default()
+        })),
+        _ => None,
     };
-    let pasted = RwSignal::new(String::new());
-    let applied = RwSignal::new(None::<Applied>);
+    let public_key = matches!(key_spec, AwsKeySpec::Rsa(_) | AwsKeySpec::Ecc(_))
+        .then(|| Signal::derive(move || get_public_key_command(arn().as_ref()).multi_line()));
+    view! {
+        <CommandBlock id="ledger-describe-key" text=describe label="Copy the describe-key command" />
+        {public_key.map(|text| view! {
+            <CommandBlock id="ledger-get-public-key" text=text label="Copy the get-public-key command" />
+        })}
+        {mac.map(|text| view! {
+            <CommandBlock id="ledger-generate-mac" text=text label="Copy the generate-mac command" />
+            <p class="hint">
+                "Written for AWS CLI v2 (as in CloudShell): the message is given in base64. AWS CLI v1 does not know --cli-binary-format: save the same bytes to a file and pass --message fileb://<file> instead."
+            </p>
+        })}
+    }
+}
+
+/// A pasted AWS output, sent and answered with what it proved and recorded.
+type PasteSubmit = Submit<String, Result<Applied, String>>;
+
+/// "Check and record", sent: the pasted output applied to the entry as last
+/// saved; what it wrote is shown, handed to `saved`, and the paste box emptied.
+fn paste_submit(
+    row: Row,
+    current: RwSignal<LedgerEntry>,
+    challenge: [u8; 32],
+    pasted: RwSignal<String>,
+    applied: RwSignal<Option<Applied>>,
+    saved: Callback<(String, LedgerEntry)>,
+) -> PasteSubmit {
+    let settings = use_settings();
+    let saved_key = row.key_id.clone();
     let run = Action::new_local(move |text: &String| {
         let (text, row) = (text.clone(), row.clone());
         let entry = current.get_untracked();
-        // The other entries of the key as read, this one as last saved.
-        let siblings: Vec<LedgerEntry> = row
-            .siblings
-            .iter()
-            .map(|s| {
-                if s.id == entry.id {
-                    entry.clone()
-                } else {
-                    s.clone()
-                }
-            })
-            .collect();
+        let siblings = siblings_as_saved(&row.siblings, &entry);
         let client = settings.client();
         async move {
             apply_aws_output(
@@ -391,8 +518,6 @@ fn EntryDetailsView(
             .await
         }
     });
-    let submit = Submit::new(run);
-    let saved_key = key_id.clone();
     Effect::new(move |_| {
         if let Some(Ok(done)) = run.value().get() {
             // One value, one trip: the entry the action wrote is what is shown.
@@ -404,7 +529,27 @@ fn EntryDetailsView(
             pasted.set(String::new());
         }
     });
-    let run_error = Signal::derive(move || run.value().get().and_then(Result::err));
+    Submit::new(run)
+}
+
+/// The other entries of the key as read, this one as last saved.
+fn siblings_as_saved(siblings: &[LedgerEntry], entry: &LedgerEntry) -> Vec<LedgerEntry> {
+    siblings
+        .iter()
+        .map(|s| {
+            if s.id == entry.id {
+                entry.clone()
+            } else {
+                s.clone()
+            }
+        })
+        .collect()
+}
+
+/// The paste box: AWS's JSON output about this copy, checked with the KMS and recorded.
+#[component]
+fn PasteOutput(submit: PasteSubmit, pasted: RwSignal<String>) -> impl IntoView {
+    let run_error = Signal::derive(move || submit.action.value().get().and_then(Result::err));
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submit.submit(|| {
@@ -417,64 +562,60 @@ fn EntryDetailsView(
         });
     };
     view! {
-        <section class="entry-details" aria-labelledby="entry-title" data-testid="entry-details">
-            <h2 id="entry-title">{format!("AWS copy {}", entry.id)}</h2>
-            <EntrySummary entry=current />
-            <p class="hint">{proof_note}</p>
-            <CommandBlock id="ledger-describe-key" text=describe label="Copy the describe-key command" />
-            {public_key.map(|text| view! {
-                <CommandBlock id="ledger-get-public-key" text=text label="Copy the get-public-key command" />
-            })}
-            {mac.map(|text| view! {
-                <CommandBlock id="ledger-generate-mac" text=text label="Copy the generate-mac command" />
-                <p class="hint">
-                    "Written for AWS CLI v2 (as in CloudShell): the message is given in base64. AWS CLI v1 does not know --cli-binary-format: save the same bytes to a file and pass --message fileb://<file> instead."
+        <form on:submit=on_submit novalidate>
+            <TextArea
+                id="ledger-paste"
+                label="AWS's JSON output (import-key-material, describe-key, get-public-key, generate-mac or list-key-rotations)"
+                rows=6
+                value=pasted
+            />
+            <ErrorBanner message=submit.refusal />
+            <ErrorBanner message=run_error />
+            <SubmitButton pending=submit.pending() idle="Check and record" busy="Checking…" />
+            <RequestProgress pending=submit.pending() in_flight=submit.in_flight what="Checking with the KMS" />
+        </form>
+    }
+}
+
+/// "Rotate this AWS key…", once the entry names its AWS key.
+#[component]
+fn RotateLink(entry: RwSignal<LedgerEntry>, href: String) -> impl IntoView {
+    move || {
+        entry.with(|e| e.aws_key_arn.is_some()).then(|| {
+            view! {
+                <p>
+                    <a href=href.clone()>"Rotate this AWS key…"</a>
+                    " — new material in the KMS, imported in every Region in the order AWS accepts (or, for multi-Region keys, replica Regions added)."
                 </p>
-            })}
-            <form on:submit=on_submit novalidate>
-                <TextArea
-                    id="ledger-paste"
-                    label="AWS's JSON output (import-key-material, describe-key, get-public-key, generate-mac or list-key-rotations)"
-                    rows=6
-                    value=pasted
-                />
-                <ErrorBanner message=submit.refusal />
-                <ErrorBanner message=run_error />
-                <SubmitButton pending=submit.pending() idle="Check and record" busy="Checking…" />
-                <RequestProgress pending=submit.pending() in_flight=submit.in_flight what="Checking with the KMS" />
-            </form>
-            {
-                let href = Page::rotation_href(&key_id, &entry.id);
-                move || current.with(|e| e.aws_key_arn.is_some()).then(|| {
-                    view! {
-                        <p>
-                            <a href=href.clone()>"Rotate this AWS key…"</a>
-                            " — new material in the KMS, imported in every Region in the order AWS accepts (or, for multi-Region keys, replica Regions added)."
-                        </p>
-                    }
-                })
             }
-            <Renewal entry=current key_id=key_id />
-            {move || applied.get().map(|done| view! {
-                <div class="result" role="status" data-testid="ledger-applied">
-                    {done.lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
-                    {(!done.discrepancies.is_empty()).then(|| view! {
-                        <p class="error-text">"AWS disagrees:"</p>
-                        <ul>
-                            {done.discrepancies.iter().map(|d| view! { <li>{d.to_string()}</li> }).collect_view()}
-                        </ul>
-                    })}
-                    {done.saved.map(|_| view! {
-                        <p>
-                            {format!("Recorded in the entry{}. ", by_words(done.by.as_ref(), "user unknown"))}
-                            <button type="button" class="secondary" on:click=move |_| reload.run(())>
-                                "Read the ledger again"
-                            </button>
-                        </p>
-                    })}
-                </div>
-            })}
-        </section>
+        })
+    }
+}
+
+/// What the last paste did: its lines, where AWS disagrees, and who it was
+/// recorded by, with "Read the ledger again".
+#[component]
+fn AppliedOutput(applied: RwSignal<Option<Applied>>, reload: Callback<()>) -> impl IntoView {
+    move || {
+        applied.get().map(|done| view! {
+            <div class="result" role="status" data-testid="ledger-applied">
+                {done.lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
+                {(!done.discrepancies.is_empty()).then(|| view! {
+                    <p class="error-text">"AWS disagrees:"</p>
+                    <ul>
+                        {done.discrepancies.iter().map(|d| view! { <li>{d.to_string()}</li> }).collect_view()}
+                    </ul>
+                })}
+                {done.saved.map(|_| view! {
+                    <p>
+                        {format!("Recorded in the entry{}. ", by_words(done.by.as_ref(), "user unknown"))}
+                        <button type="button" class="secondary" on:click=move |_| reload.run(())>
+                            "Read the ledger again"
+                        </button>
+                    </p>
+                })}
+            </div>
+        })
     }
 }
 

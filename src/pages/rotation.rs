@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use time::OffsetDateTime;
 
 use crate::actions::copies::{LedgeredKey, list_ledger};
 use crate::actions::rotation::{
@@ -10,6 +11,7 @@ use crate::actions::rotation::{
     paste_parameters,
 };
 use crate::browser::{now_utc, random_bytes};
+use crate::client::KmsClient;
 use crate::components::choice_select::ChoiceSelect;
 use crate::components::clock::use_now;
 use crate::components::command_block::CommandBlock;
@@ -24,12 +26,13 @@ use crate::domain::aws::cli::{describe_key, list_key_rotations};
 use crate::domain::aws::key_spec::AwsKeySpec;
 use crate::domain::aws::outputs::arn_key_id;
 use crate::domain::aws::runbook::{
-    MATERIAL_FILE, Runbook, RunbookKind, RunbookStart, StepId, StepStatus, TOKEN_FILE, file_name,
-    is_multi_region, rotations_so_far,
+    MATERIAL_FILE, Runbook, RunbookKind, RunbookStart, Step, StepId, StepStatus, TOKEN_FILE,
+    file_name, is_multi_region, rotations_so_far,
 };
 use crate::domain::base64_text::decode_base64;
 use crate::domain::ledger::{LedgerEntry, by_words};
 use crate::domain::time_display::utc_minutes;
+use crate::kmip::ObjectAttributes;
 use crate::routes::{Page, ROTATE_ENTRY_QUERY, ROTATE_KEY_QUERY};
 use crate::settings::use_settings;
 
@@ -163,70 +166,21 @@ fn StartForm(
     entry: LedgerEntry,
     runbook: RwSignal<Option<Runbook>>,
 ) -> impl IntoView {
-    let settings = use_settings();
     let Some(arn) = entry.aws_key_arn.clone() else {
-        return view! {
-            <p class="error-text" role="alert">
-                "This copy's AWS key is not known yet: paste AWS's import output for it on the ledger first."
-            </p>
-        }
-        .into_any();
+        return view! { <ArnNotKnownYet /> }.into_any();
     };
-    let mut kinds = vec![RunbookKind::rotation_for(entry.key_spec)];
-    if is_multi_region(&arn) {
-        kinds.push(RunbookKind::Replicas);
-    }
-    let kind = RwSignal::new(kinds[0]);
+    let plans = plans_for(&entry, &arn);
     // The Regions the ledger already knows copies of this multi-Region key in.
-    let replicas = RwSignal::new(replica_regions(&context.entries, &arn).join(", "));
-    let description = RwSignal::new(String::new());
-    let valid_to = RwSignal::new(String::new());
-    let alias = RwSignal::new(String::new());
-    let listing = RwSignal::new(String::new());
-    let same_key: Vec<&str> = context
-        .entries
-        .iter()
-        .filter(|e| e.aws_key_arn.as_ref().map(|a| a.as_str()) == Some(arn.as_str()))
-        .filter_map(|e| e.key_material_id.as_deref())
-        .collect();
-    let rotations_before = rotations_so_far(same_key);
-    let key = context.key.clone();
-    let newer = context.key.replaced_by.clone();
-    let (source_key_id, spec, entry_id, primary_id) = (
-        context.key.unique_identifier.clone(),
-        entry.key_spec,
-        entry.id.clone(),
-        entry.key_material_id.clone(),
-    );
-    let run = Action::new_local(move |input: &RunbookStart| {
-        let (input, key, client) = (input.clone(), key.clone(), settings.client());
-        async move { begin(&client?, &input, &key, now_utc(), random_bytes()).await }
-    });
-    let submit = Submit::new(run);
-    Effect::new(move |_| {
-        if let Some(Ok(started)) = run.value().get() {
-            runbook.set(Some(started));
-        }
-    });
-    let run_error = Signal::derive(move || run.value().get().and_then(Result::err));
-    let arn_text = arn.to_string();
-    let arn_for_listing = arn.clone();
+    let inputs = StartInputs::new(plans[0], replica_regions(&context.entries, &arn).join(", "));
+    let rotations_before = rotations_recorded(&context.entries, &arn);
+    let submit = start_submit(context.key.clone(), runbook);
+    let run_error = Signal::derive(move || submit.action.value().get().and_then(Result::err));
+    let source_key_id = context.key.unique_identifier.clone();
+    let title = format!("Start a runbook for {arn}");
+    let listed_arn = arn.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let input = RunbookStart {
-            kind: kind.get_untracked(),
-            key_spec: spec,
-            source_key_id: source_key_id.clone(),
-            source_entry_id: Some(entry_id.clone()),
-            key_arn: arn.clone(),
-            replica_regions: replicas.get_untracked(),
-            description: description.get_untracked(),
-            valid_to: valid_to.get_untracked(),
-            alias: alias.get_untracked(),
-            rotations_before,
-            primary_key_material_id: primary_id.clone(),
-            listing: listing.get_untracked(),
-        };
+        let input = inputs.read(&entry, &source_key_id, &arn, rotations_before);
         // Checked here first: a refused form sends nothing.
         submit.submit(|| {
             crate::domain::aws::runbook::start(&input, String::new(), now_utc()).map(|_| input)
@@ -234,54 +188,179 @@ fn StartForm(
     };
     view! {
         <form on:submit=on_submit novalidate aria-labelledby="start-title">
-            <h2 id="start-title">{format!("Start a runbook for {arn_text}")}</h2>
-            {newer.map(|newer| view! {
-                <p class="notice" data-testid="rotation-newer">
-                    {format!("The KMS already holds a newer generation of this key ({newer}): the AWS key receives that material; no further generation is made.")}
-                </p>
-            })}
-            <p data-testid="rotation-count">
-                {format!(
-                    "{} on-demand rotations recorded for this AWS key so far; AWS allows {}.",
-                    rotations_before,
-                    crate::domain::aws::runbook::MAX_ON_DEMAND_ROTATIONS
-                )}
-            </p>
-            <ChoiceSelect
-                id="runbook-kind"
-                label="Plan"
-                choices=kinds
-                selected=kind
-                value=|k: RunbookKind| format!("{k:?}")
-                words=|k: RunbookKind| k.title().to_owned()
-            />
-            <TextField
-                id="runbook-replicas"
-                label="Replica Regions (multi-Region keys: comma separated, empty: none)"
-                value=replicas
-                hint="Prefilled with the other Regions the ledger records copies of this key in: a rotation must include every replica."
-                placeholder="eu-west-1, ap-northeast-1"
-            />
-            <TextField id="runbook-description" label="Key material description (symmetric keys, optional)" value=description prose=true />
-            <TextField id="runbook-valid-to" label="New material expires on (YYYY-MM-DD, empty: does not expire)" value=valid_to />
-            <CommandBlock
-                id="runbook-list-key-rotations"
-                text=list_key_rotations(&arn_for_listing).multi_line()
-                label="Copy the list-key-rotations command"
-            />
-            <TextArea
-                id="runbook-listing"
-                label="AWS's list-key-rotations output (optional: counts the rotations AWS made and finds a material still pending)"
-                rows=4
-                value=listing
-            />
-            <TextField id="runbook-alias" label="Alias to move to the new key (new-key plan, e.g. alias/payments)" value=alias />
+            <h2 id="start-title">{title}</h2>
+            <NewerGeneration newer=context.key.replaced_by.clone() />
+            <RotationCount rotations_before=rotations_before />
+            <StartFields inputs=inputs plans=plans arn=listed_arn />
             <ErrorBanner message=submit.refusal />
             <ErrorBanner message=run_error />
             <SubmitButton pending=submit.pending() idle="Start the runbook" busy="Starting…" />
         </form>
     }
     .into_any()
+}
+
+/// "This copy's AWS key is not known yet": no runbook can start before the
+/// ledger has its ARN.
+#[component]
+fn ArnNotKnownYet() -> impl IntoView {
+    view! {
+        <p class="error-text" role="alert">
+            "This copy's AWS key is not known yet: paste AWS's import output for it on the ledger first."
+        </p>
+    }
+}
+
+/// The plans this copy offers: its rotation, and replica Regions when the
+/// AWS key is multi-Region.
+fn plans_for(entry: &LedgerEntry, arn: &AwsKeyArn) -> Vec<RunbookKind> {
+    let mut plans = vec![RunbookKind::rotation_for(entry.key_spec)];
+    if is_multi_region(arn) {
+        plans.push(RunbookKind::Replicas);
+    }
+    plans
+}
+
+/// How many on-demand rotations the ledger has seen for this AWS key: its
+/// recorded KeyMaterialIds, less the first.
+fn rotations_recorded(entries: &[LedgerEntry], arn: &AwsKeyArn) -> u32 {
+    rotations_so_far(
+        entries
+            .iter()
+            .filter(|e| e.aws_key_arn.as_ref().map(|a| a.as_str()) == Some(arn.as_str()))
+            .filter_map(|e| e.key_material_id.as_deref()),
+    )
+}
+
+/// "Start the runbook", sent: the new generation made and the runbook stored
+/// in the KMS, then shown in place of the form.
+fn start_submit(
+    key: ObjectAttributes,
+    runbook: RwSignal<Option<Runbook>>,
+) -> Submit<RunbookStart, Result<Runbook, String>> {
+    let settings = use_settings();
+    let run = Action::new_local(move |input: &RunbookStart| {
+        let (input, key, client) = (input.clone(), key.clone(), settings.client());
+        async move { begin(&client?, &input, &key, now_utc(), random_bytes()).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(started)) = run.value().get() {
+            runbook.set(Some(started));
+        }
+    });
+    Submit::new(run)
+}
+
+/// What the start form's fields hold, as typed.
+#[derive(Clone, Copy)]
+struct StartInputs {
+    plan: RwSignal<RunbookKind>,
+    replicas: RwSignal<String>,
+    description: RwSignal<String>,
+    valid_to: RwSignal<String>,
+    alias: RwSignal<String>,
+    listing: RwSignal<String>,
+}
+
+impl StartInputs {
+    /// The form as first shown: `plan` chosen, the replica Regions prefilled.
+    fn new(plan: RunbookKind, replicas: String) -> Self {
+        Self {
+            plan: RwSignal::new(plan),
+            replicas: RwSignal::new(replicas),
+            description: RwSignal::new(String::new()),
+            valid_to: RwSignal::new(String::new()),
+            alias: RwSignal::new(String::new()),
+            listing: RwSignal::new(String::new()),
+        }
+    }
+
+    /// The start the form asks for: the copy's entry on `source_key_id`, its
+    /// AWS key `arn`, and what is typed now.
+    fn read(
+        &self,
+        entry: &LedgerEntry,
+        source_key_id: &str,
+        arn: &AwsKeyArn,
+        rotations_before: u32,
+    ) -> RunbookStart {
+        RunbookStart {
+            kind: self.plan.get_untracked(),
+            key_spec: entry.key_spec,
+            source_key_id: source_key_id.to_owned(),
+            source_entry_id: Some(entry.id.clone()),
+            key_arn: arn.clone(),
+            replica_regions: self.replicas.get_untracked(),
+            description: self.description.get_untracked(),
+            valid_to: self.valid_to.get_untracked(),
+            alias: self.alias.get_untracked(),
+            rotations_before,
+            primary_key_material_id: entry.key_material_id.clone(),
+            listing: self.listing.get_untracked(),
+        }
+    }
+}
+
+/// "The KMS already holds a newer generation of this key": shown when it
+/// does, since the AWS key then receives that one.
+#[component]
+fn NewerGeneration(newer: Option<String>) -> impl IntoView {
+    newer.map(|newer| view! {
+        <p class="notice" data-testid="rotation-newer">
+            {format!("The KMS already holds a newer generation of this key ({newer}): the AWS key receives that material; no further generation is made.")}
+        </p>
+    })
+}
+
+/// "N on-demand rotations recorded for this AWS key so far; AWS allows 25."
+#[component]
+fn RotationCount(rotations_before: u32) -> impl IntoView {
+    view! {
+        <p data-testid="rotation-count">
+            {format!(
+                "{} on-demand rotations recorded for this AWS key so far; AWS allows {}.",
+                rotations_before,
+                crate::domain::aws::runbook::MAX_ON_DEMAND_ROTATIONS
+            )}
+        </p>
+    }
+}
+
+/// The start form's fields: the plan, the replica Regions, the new material's
+/// description and expiry, AWS's list-key-rotations output, the alias.
+#[component]
+fn StartFields(inputs: StartInputs, plans: Vec<RunbookKind>, arn: AwsKeyArn) -> impl IntoView {
+    view! {
+        <ChoiceSelect
+            id="runbook-kind"
+            label="Plan"
+            choices=plans
+            selected=inputs.plan
+            value=|k: RunbookKind| format!("{k:?}")
+            words=|k: RunbookKind| k.title().to_owned()
+        />
+        <TextField
+            id="runbook-replicas"
+            label="Replica Regions (multi-Region keys: comma separated, empty: none)"
+            value=inputs.replicas
+            hint="Prefilled with the other Regions the ledger records copies of this key in: a rotation must include every replica."
+            placeholder="eu-west-1, ap-northeast-1"
+        />
+        <TextField id="runbook-description" label="Key material description (symmetric keys, optional)" value=inputs.description prose=true />
+        <TextField id="runbook-valid-to" label="New material expires on (YYYY-MM-DD, empty: does not expire)" value=inputs.valid_to />
+        <CommandBlock
+            id="runbook-list-key-rotations"
+            text=list_key_rotations(&arn).multi_line()
+            label="Copy the list-key-rotations command"
+        />
+        <TextArea
+            id="runbook-listing"
+            label="AWS's list-key-rotations output (optional: counts the rotations AWS made and finds a material still pending)"
+            rows=4
+            value=inputs.listing
+        />
+        <TextField id="runbook-alias" label="Alias to move to the new key (new-key plan, e.g. alias/payments)" value=inputs.alias />
+    }
 }
 
 /// The other Regions holding recorded copies of the same multi-Region key.
@@ -307,6 +386,9 @@ enum Act {
     Export(String),
 }
 
+/// The current step's button, sent and answered with the runbook as written.
+type StepSubmit = Submit<Act, Result<Runbook, String>>;
+
 /// The steps with their state, then the one step to do now.
 #[component]
 fn RunbookSteps(
@@ -314,154 +396,156 @@ fn RunbookSteps(
     current: Runbook,
     exported: RwSignal<Option<Exported>>,
 ) -> impl IntoView {
-    let settings = use_settings();
     let now = now_utc();
-    let steps = current.steps(now);
-    let next = steps
-        .iter()
-        .find(|s| !matches!(s.status, StepStatus::Done))
-        .cloned();
+    let next = step_to_do(&current, now);
     let pasted = RwSignal::new(String::new());
-    let base = current.clone();
+    let submit = step_submit(current.clone(), exported, pasted, runbook);
+    view! {
+        <h2>{current.kind.title()}</h2>
+        <p class="hint" data-testid="runbook-started">{started_line(&current)}</p>
+        <StepList runbook=current.clone() />
+        {current.is_complete().then(|| view! { <RunbookComplete /> })}
+        <ExportedFiles exported=exported />
+        {next.map(|step| view! {
+            <NextStep step=step runbook=current now=now submit=submit pasted=pasted />
+        })}
+    }
+}
+
+/// The first step not done yet: the one to do now.
+fn step_to_do(runbook: &Runbook, now: OffsetDateTime) -> Option<Step> {
+    runbook
+        .steps(now)
+        .into_iter()
+        .find(|s| !matches!(s.status, StepStatus::Done))
+}
+
+/// "Started <when> by <whom>."
+fn started_line(runbook: &Runbook) -> String {
+    format!(
+        "Started {}{}.",
+        utc_minutes(runbook.started_at),
+        by_words(runbook.started_by.as_ref(), "older runbook")
+    )
+}
+
+/// The step's button or paste, sent: each written to the runbook in the KMS;
+/// once written, the paste box empties and the steps show the runbook as saved.
+fn step_submit(
+    base: Runbook,
+    exported: RwSignal<Option<Exported>>,
+    pasted: RwSignal<String>,
+    runbook: RwSignal<Option<Runbook>>,
+) -> StepSubmit {
+    let settings = use_settings();
     let run = Action::new_local(move |act: &Act| {
         let (act, base, client) = (act.clone(), base.clone(), settings.client());
-        async move {
-            let client = client?;
-            let now = now_utc();
-            match act {
-                Act::Export(region) => {
-                    let (updated, wrapped) =
-                        export_region(&client, &base, &region, now, random_bytes()).await?;
-                    let token = updated
-                        .region(&region)?
-                        .import_token
-                        .as_deref()
-                        .map(decode_base64)
-                        .transpose()?
-                        .unwrap_or_default();
-                    exported.set(Some((region, wrapped.blob, token)));
-                    Ok(updated)
-                }
-                Act::Paste(StepId::Parameters(region), text) => {
-                    paste_parameters(&client, &base, &region, &text, now).await
-                }
-                Act::Paste(StepId::Import(region), text) => {
-                    paste_import(&client, &base, &region, &text, now).await
-                }
-                Act::Paste(StepId::CreateKey, text) => paste_new_key(&client, &base, &text).await,
-                Act::Paste(_, text) => paste_check(&client, &base, &text, now).await,
-            }
-        }
+        async move { carry_out(client?, &base, act, exported).await }
     });
-    let submit = Submit::new(run);
     Effect::new(move |_| {
         if let Some(Ok(updated)) = run.value().get() {
             pasted.set(String::new());
             runbook.set(Some(updated));
         }
     });
-    let run_error = Signal::derive(move || run.value().get().and_then(Result::err));
+    Submit::new(run)
+}
+
+/// Does what the step's button says: exports the material for a Region
+/// (keeping its files for the downloads), or records a pasted output on its step.
+async fn carry_out(
+    client: KmsClient,
+    base: &Runbook,
+    act: Act,
+    exported: RwSignal<Option<Exported>>,
+) -> Result<Runbook, String> {
+    let now = now_utc();
+    match act {
+        Act::Export(region) => {
+            let (updated, wrapped) =
+                export_region(&client, base, &region, now, random_bytes()).await?;
+            let token = updated
+                .region(&region)?
+                .import_token
+                .as_deref()
+                .map(decode_base64)
+                .transpose()?
+                .unwrap_or_default();
+            exported.set(Some((region, wrapped.blob, token)));
+            Ok(updated)
+        }
+        Act::Paste(StepId::Parameters(region), text) => {
+            paste_parameters(&client, base, &region, &text, now).await
+        }
+        Act::Paste(StepId::Import(region), text) => {
+            paste_import(&client, base, &region, &text, now).await
+        }
+        Act::Paste(StepId::CreateKey, text) => paste_new_key(&client, base, &text).await,
+        Act::Paste(_, text) => paste_check(&client, base, &text, now).await,
+    }
+}
+
+/// Every step with its state, who did it, and why it must wait. Re-drawn as
+/// the clock ticks: each Region's 24 h parameters count down.
+#[component]
+fn StepList(runbook: Runbook) -> impl IntoView {
     let clock = use_now(std::time::Duration::from_secs(30));
-    let listed = current.clone();
-    // Re-drawn as the clock ticks: each Region's 24 h parameters count down.
     let list = move || {
-        listed.steps(clock.get())
-        .into_iter()
-        .map(|step| {
-            let reason = match &step.status {
-                StepStatus::Blocked(why) => Some(why.clone()),
-                StepStatus::Expired => Some("Its 24-hour import parameters have passed: run get-parameters-for-import again and paste the new output.".to_owned()),
-                _ => None,
-            };
-            // Who recorded a done step (the paste or the click that made it).
-            let actor = (step.status == StepStatus::Done)
-                .then(|| listed.step_actor(&step.id).words());
-            view! {
-                <li data-step-status=step.status.label()>
-                    <strong>{step.status.label()}</strong>": "{step.title.clone()}
-                    {actor.map(|words| view! { <span class="hint" data-testid="step-done-by">{format!(" — {words}")}</span> })}
-                    {step.validity.map(|v| view! { <span class="hint">" ("{v}")"</span> })}
-                    {reason.map(|r| view! { <span class="hint">" — "{r}</span> })}
-                </li>
-            }
-        })
-        .collect_view()
+        runbook
+            .steps(clock.get())
+            .into_iter()
+            .map(|step| {
+                let actor = done_by(&runbook, &step);
+                view! { <StepLine step=step actor=actor /> }
+            })
+            .collect_view()
     };
-    let done_view = current.is_complete().then(|| {
-        view! {
-            <p class="result" role="status" data-testid="runbook-complete">
-                "Runbook complete: AWS holds the new material in every Region and the ledger records it. Keep the previous generation in the KMS: AWS still needs it for old ciphertexts."
-            </p>
-        }
-    });
-    let panel = next.map(|step| {
-        let command = current.command(&step.id, now).ok().map(|c| c.multi_line());
-        // A run-only step (replicate, rotate, move the alias) is followed by the paste that proves it.
-        let paste_step = match &step.id {
-            StepId::Replicate(region) => Some(StepId::Parameters(region.clone())),
-            StepId::Rotate | StepId::MoveAlias => Some(StepId::Check),
-            StepId::NewMaterial | StepId::Export(_) => None,
-            other => Some(other.clone()),
-        };
-        let paste_command = match &step.id {
-            // HMAC and asymmetric imports print no KeyMaterialId: describe-key proves them.
-            StepId::Import(region) if current.key_spec != AwsKeySpec::SymmetricDefault => {
-                current.arn_in(region).map(|arn| describe_key(Some(&arn)))
-            }
-            _ => paste_step
-                .as_ref()
-                .filter(|p| **p != step.id)
-                .and_then(|p| current.command(p, now).ok()),
-        }
-        .map(|c| c.multi_line());
-        let export_region = match &step.id {
-            StepId::Export(region) => Some(region.clone()),
-            _ => None,
-        };
-        let blocked = matches!(step.status, StepStatus::Blocked(_));
-        let has_paste_command = paste_command.is_some();
-        let what = match &paste_step {
-            Some(StepId::Parameters(region)) => format!("{region}'s get-parameters-for-import output (JSON)"),
-            Some(StepId::Import(region)) => format!("{region}'s import-key-material output (or describe-key once imported)"),
-            Some(StepId::CreateKey) => "create-key's output (JSON) or the new key's ARN".to_owned(),
-            _ => "describe-key's output (JSON)".to_owned(),
-        };
-        let on_paste = {
-            let paste_step = paste_step.clone();
-            move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                let step = paste_step.clone();
-                submit.submit(|| {
-                    let text = pasted.get();
-                    if text.trim().is_empty() {
-                        return Err("Paste the JSON output of the command shown first.".to_owned());
-                    }
-                    step.map(|s| Act::Paste(s, text)).ok_or_else(|| "Nothing to paste for this step.".to_owned())
-                });
-            }
-        };
-        let export_click = export_region.clone().map(|region| Callback::new(move |()| submit.dispatch(Act::Export(region.clone()))));
-        view! {
-            <section class="runbook-step" aria-labelledby="step-title" data-testid="runbook-next">
-                <h2 id="step-title">{format!("Next: {}", step.title)}</h2>
-                {command.map(|text| view! { <CommandBlock id="runbook-command" text=text label="Copy this step's command" /> })}
-                {paste_command.map(|text| view! { <CommandBlock id="runbook-check-command" text=text label="Copy the command whose output proves this step" /> })}
-                {export_click.filter(|_| !blocked).map(|click| view! {
-                    <SubmitButton pending=submit.pending() idle="Export the material for this Region" busy="Exporting…" on_click=click />
-                })}
-                {paste_step.filter(|_| !blocked || has_paste_command).map(|_| view! {
-                    <form on:submit=on_paste novalidate>
-                        <p class="hint" id="runbook-paste-what">{format!("Paste {what}.")}</p>
-                        <TextArea id="runbook-paste" label="AWS's output for this step" rows=6 value=pasted />
-                        <SubmitButton pending=submit.pending() idle="Check and record" busy="Checking…" />
-                    </form>
-                })}
-                <ErrorBanner message=submit.refusal />
-                <ErrorBanner message=run_error />
-            </section>
-        }
-    });
-    let downloads = move || {
+    view! { <ol class="runbook" data-testid="runbook-steps">{list}</ol> }
+}
+
+/// Who recorded a done step (the paste or the click that made it).
+fn done_by(runbook: &Runbook, step: &Step) -> Option<String> {
+    (step.status == StepStatus::Done).then(|| runbook.step_actor(&step.id).words())
+}
+
+/// Why a step cannot be done now, in words.
+fn why_waiting(status: &StepStatus) -> Option<String> {
+    match status {
+        StepStatus::Blocked(why) => Some(why.clone()),
+        StepStatus::Expired => Some("Its 24-hour import parameters have passed: run get-parameters-for-import again and paste the new output.".to_owned()),
+        _ => None,
+    }
+}
+
+/// One step: "Done: …", who did it, how long its parameters stay valid, and
+/// why it must wait.
+#[component]
+fn StepLine(step: Step, actor: Option<String>) -> impl IntoView {
+    let reason = why_waiting(&step.status);
+    view! {
+        <li data-step-status=step.status.label()>
+            <strong>{step.status.label()}</strong>": "{step.title}
+            {actor.map(|words| view! { <span class="hint" data-testid="step-done-by">{format!(" — {words}")}</span> })}
+            {step.validity.map(|v| view! { <span class="hint">" ("{v}")"</span> })}
+            {reason.map(|r| view! { <span class="hint">" — "{r}</span> })}
+        </li>
+    }
+}
+
+/// "Runbook complete": AWS holds the new material everywhere.
+#[component]
+fn RunbookComplete() -> impl IntoView {
+    view! {
+        <p class="result" role="status" data-testid="runbook-complete">
+            "Runbook complete: AWS holds the new material in every Region and the ledger records it. Keep the previous generation in the KMS: AWS still needs it for old ciphertexts."
+        </p>
+    }
+}
+
+/// The last export's two files to download, for its Region's import command.
+#[component]
+fn ExportedFiles(exported: RwSignal<Option<Exported>>) -> impl IntoView {
+    move || {
         exported.get().map(|(region, blob, token)| {
             let material = file_name(MATERIAL_FILE, &region);
             let token_name = file_name(TOKEN_FILE, &region);
@@ -473,18 +557,115 @@ fn RunbookSteps(
                 </div>
             }
         })
+    }
+}
+
+/// "Next: …": the step to do now, its command, the command whose output
+/// proves it, then its button or paste box.
+#[component]
+fn NextStep(
+    step: Step,
+    runbook: Runbook,
+    now: OffsetDateTime,
+    submit: StepSubmit,
+    pasted: RwSignal<String>,
+) -> impl IntoView {
+    let command = runbook.command(&step.id, now).ok().map(|c| c.multi_line());
+    let paste_step = proving_paste(&step.id);
+    let proof = proof_command(&runbook, &step.id, paste_step.as_ref(), now);
+    let blocked = matches!(step.status, StepStatus::Blocked(_));
+    let has_proof = proof.is_some();
+    let run_error = Signal::derive(move || submit.action.value().get().and_then(Result::err));
+    let export = match &step.id {
+        StepId::Export(region) => Some(region.clone()),
+        _ => None,
     };
-    let started = format!(
-        "Started {}{}.",
-        utc_minutes(current.started_at),
-        by_words(current.started_by.as_ref(), "older runbook")
-    );
     view! {
-        <h2>{current.kind.title()}</h2>
-        <p class="hint" data-testid="runbook-started">{started}</p>
-        <ol class="runbook" data-testid="runbook-steps">{list}</ol>
-        {done_view}
-        {downloads}
-        {panel}
+        <section class="runbook-step" aria-labelledby="step-title" data-testid="runbook-next">
+            <h2 id="step-title">{format!("Next: {}", step.title)}</h2>
+            {command.map(|text| view! { <CommandBlock id="runbook-command" text=text label="Copy this step's command" /> })}
+            {proof.map(|text| view! { <CommandBlock id="runbook-check-command" text=text label="Copy the command whose output proves this step" /> })}
+            {export.filter(|_| !blocked).map(|region| view! { <ExportButton region=region submit=submit /> })}
+            {paste_step.filter(|_| !blocked || has_proof).map(|paste_step| view! {
+                <PasteOutput paste_step=paste_step submit=submit pasted=pasted />
+            })}
+            <ErrorBanner message=submit.refusal />
+            <ErrorBanner message=run_error />
+        </section>
+    }
+}
+
+/// The step whose pasted output proves `step`: a run-only step (replicate,
+/// rotate, move the alias) is followed by the paste that proves it.
+fn proving_paste(step: &StepId) -> Option<StepId> {
+    match step {
+        StepId::Replicate(region) => Some(StepId::Parameters(region.clone())),
+        StepId::Rotate | StepId::MoveAlias => Some(StepId::Check),
+        StepId::NewMaterial | StepId::Export(_) => None,
+        other => Some(other.clone()),
+    }
+}
+
+/// The command whose output proves `step`, when it is not the step's own.
+fn proof_command(
+    runbook: &Runbook,
+    step: &StepId,
+    paste_step: Option<&StepId>,
+    now: OffsetDateTime,
+) -> Option<String> {
+    match step {
+        // HMAC and asymmetric imports print no KeyMaterialId: describe-key proves them.
+        StepId::Import(region) if runbook.key_spec != AwsKeySpec::SymmetricDefault => {
+            runbook.arn_in(region).map(|arn| describe_key(Some(&arn)))
+        }
+        _ => paste_step
+            .filter(|p| *p != step)
+            .and_then(|p| runbook.command(p, now).ok()),
+    }
+    .map(|c| c.multi_line())
+}
+
+/// "Export the material for this Region".
+#[component]
+fn ExportButton(region: String, submit: StepSubmit) -> impl IntoView {
+    let click = Callback::new(move |()| submit.dispatch(Act::Export(region.clone())));
+    view! {
+        <SubmitButton pending=submit.pending() idle="Export the material for this Region" busy="Exporting…" on_click=click />
+    }
+}
+
+/// Which output to paste for `paste_step`, in words.
+fn paste_what(paste_step: &StepId) -> String {
+    match paste_step {
+        StepId::Parameters(region) => format!("{region}'s get-parameters-for-import output (JSON)"),
+        StepId::Import(region) => {
+            format!("{region}'s import-key-material output (or describe-key once imported)")
+        }
+        StepId::CreateKey => "create-key's output (JSON) or the new key's ARN".to_owned(),
+        _ => "describe-key's output (JSON)".to_owned(),
+    }
+}
+
+/// The paste box: AWS's output for this step, checked and recorded.
+#[component]
+fn PasteOutput(paste_step: StepId, submit: StepSubmit, pasted: RwSignal<String>) -> impl IntoView {
+    let what = paste_what(&paste_step);
+    let on_paste = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let step = paste_step.clone();
+        submit.submit(|| {
+            let text = pasted.get();
+            if text.trim().is_empty() {
+                return Err("Paste the JSON output of the command shown first.".to_owned());
+            }
+            Ok(Act::Paste(step, text))
+        });
+    };
+    view! {
+        <form on:submit=on_paste novalidate>
+            <p class="hint" id="runbook-paste-what">{format!("Paste {what}.")}</p>
+            <TextArea id="runbook-paste" label="AWS's output for this step" rows=6 value=pasted />
+            <SubmitButton pending=submit.pending() idle="Check and record" busy="Checking…" />
+        </form>
     }
 }
