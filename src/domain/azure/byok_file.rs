@@ -80,6 +80,31 @@ impl ByokFile {
         serde_json::to_string(&document).unwrap_or_default()
     }
 
+    /// Whether this file can be unwrapped by the KEK `kek_kid` of `kek_bits`: the same kid
+    /// (version included), and a blob of an RSA ciphertext of the KEK's size followed by an
+    /// RFC 5649 wrap (at least 16 bytes, a multiple of 8).
+    pub fn check_for_kek(&self, kek_kid: &AzureKeyId, kek_bits: usize) -> Result<(), String> {
+        if &self.kid != kek_kid {
+            return Err(format!(
+                "This .byok is wrapped for the KEK {}, not {kek_kid}: Azure would refuse it. Export the key again for {kek_kid}.",
+                self.kid
+            ));
+        }
+        let rsa_len = kek_bits / 8;
+        let fits = self
+            .ciphertext
+            .len()
+            .checked_sub(rsa_len)
+            .is_some_and(|wrapped| wrapped >= 16 && wrapped % 8 == 0);
+        if !fits {
+            return Err(format!(
+                "The .byok ciphertext is {} bytes, which is not an RSA {kek_bits}-bit block ({rsa_len} bytes) followed by an AES key wrap (16 bytes or more, a multiple of 8): the file was damaged or made for another KEK. Export the key again.",
+                self.ciphertext.len()
+            ));
+        }
+        Ok(())
+    }
+
     /// The file name `az keyvault key import --byok-file` is given: `<key name>.byok`.
     pub fn file_name(key_name: &str) -> String {
         format!("{key_name}.byok")
@@ -277,6 +302,32 @@ mod tests {
             let file = ByokFile::parse(&text).unwrap();
             assert_eq!(file.ciphertext, blob());
             assert_eq!(file.generator, None);
+        }
+    }
+
+    #[test]
+    fn a_file_is_checked_against_its_kek() {
+        // An RSA-4096 ciphertext (512 bytes) and an RFC 5649 wrap of 40 bytes of material (48).
+        let file = ByokFile::new(kid(), vec![7; 512 + 48]);
+        assert_eq!(file.check_for_kek(&kid(), 4096), Ok(()));
+        let other = AzureKeyId::parse_versioned(&KID.replace("664f5aa2", "00000000")).unwrap();
+        assert!(
+            file.check_for_kek(&other, 4096)
+                .unwrap_err()
+                .starts_with(&format!(
+                    "This .byok is wrapped for the KEK {KID}, not {other}"
+                ))
+        );
+        for (len, bits) in [(512 + 47, 4096), (512 + 8, 4096), (300, 4096), (0, 2048)] {
+            let message = ByokFile::new(kid(), vec![7; len])
+                .check_for_kek(&kid(), bits)
+                .unwrap_err();
+            assert!(
+                message.starts_with(&format!(
+                    "The .byok ciphertext is {len} bytes, which is not an RSA {bits}-bit block"
+                )),
+                "{message}"
+            );
         }
     }
 

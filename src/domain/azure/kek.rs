@@ -76,10 +76,21 @@ pub fn parse_kek(text: &str, kid: Option<&str>) -> Result<AzureKek, String> {
     if trimmed.is_empty() {
         return Err("No KEK given: paste the JSON az keyvault key show --name <KEK> --vault-name <vault> prints, or the .publickey.pem az keyvault key download wrote together with its kid.".to_owned());
     }
+    let kid = kid.filter(|k| !k.trim().is_empty());
     if trimmed.starts_with('{') {
-        return from_key_json(trimmed);
+        let kek = from_key_json(trimmed)?;
+        return match kid {
+            Some(typed) if AzureKeyId::parse(typed).ok().as_ref() != Some(&kek.kid) => {
+                Err(format!(
+                    "The kid typed ({}) is not the one in the JSON ({}): clear the kid field, the JSON names its key.",
+                    typed.trim(),
+                    kek.kid
+                ))
+            }
+            _ => Ok(kek),
+        };
     }
-    let kid = kid.filter(|k| !k.trim().is_empty()).ok_or(
+    let kid = kid.ok_or(
         "A PEM does not say which Azure key it is: type the KEK's kid (key.kid in az keyvault key show, with its version) beside it, or paste the whole JSON instead.",
     )?;
     from_pem(trimmed, kid)
@@ -422,6 +433,19 @@ mod tests {
             &key_show(fixture!("rsa1024.spki.der"), "RSA-HSM", r#"["import"]"#),
             None,
             "This KEK is RSA 1024-bit; Azure's KEK is 2048, 3072 or 4096 bits",
+        );
+    }
+
+    #[test]
+    fn a_kid_typed_beside_the_json_must_be_the_same() {
+        let json = key_show(fixture!("rsa2048.spki.der"), "RSA-HSM", r#"["import"]"#);
+        assert!(parse_kek(&json, Some(KID)).is_ok());
+        assert!(parse_kek(&json, Some(" ")).is_ok());
+        let other = KID.replace("664f5aa2", "00000000");
+        refused(
+            &json,
+            Some(&other),
+            &format!("The kid typed ({other}) is not the one in the JSON ({KID})"),
         );
     }
 
