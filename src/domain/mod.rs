@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod aws;
+pub mod azure;
 pub mod base64_text;
 pub mod changes;
 pub mod cli;
