@@ -11,8 +11,9 @@ use crate::components::deferred::split_view;
 use crate::components::server_status::ServerStatus;
 use crate::components::settings_panel::SettingsPanel;
 use crate::pages::{
-    ByokPage, CreateEcPage, CreateRsaPage, CreateSymmetricPage, ExportKeyMaterialPage,
-    ImportKekPage, LedgerPage, NotFound, RotationPage, SignInPage, SignedIn,
+    AzureExportPage, AzureImportKekPage, ByokPage, CreateEcPage, CreateRsaPage,
+    CreateSymmetricPage, ExportKeyMaterialPage, ImportKekPage, LedgerPage, NotFound, RotationPage,
+    SignInPage, SignedIn,
 };
 use crate::routes::{Page, SIGNED_IN_SEGMENT, SIGNED_OUT_SEGMENT, base};
 use crate::session::{Session, put_back_left_form};
@@ -48,6 +49,8 @@ pub fn App() -> impl IntoView {
                     <Route path=route(Page::ExportKeyMaterial) view={Lazy::<ExportKeyMaterialRoute>::new()} />
                     <Route path=route(Page::Ledger) view={Lazy::<LedgerRoute>::new()} />
                     <Route path=route(Page::Rotation) view={Lazy::<RotationRoute>::new()} />
+                    <Route path=route(Page::AzureImportKek) view={Lazy::<AzureImportKekRoute>::new()} />
+                    <Route path=route(Page::AzureExport) view={Lazy::<AzureExportRoute>::new()} />
                     <Route path=route(Page::CreateSymmetric) view={Lazy::<CreateSymmetricRoute>::new()} />
                     <Route path=route(Page::CreateRsa) view={Lazy::<CreateRsaRoute>::new()} />
                     <Route path=route(Page::CreateEc) view={Lazy::<CreateEcRoute>::new()} />
@@ -90,6 +93,12 @@ lazy_page!(
 );
 lazy_page!(LedgerRoute, ledger_view, LedgerPage);
 lazy_page!(RotationRoute, rotation_view, RotationPage);
+lazy_page!(
+    AzureImportKekRoute,
+    azure_import_kek_view,
+    AzureImportKekPage
+);
+lazy_page!(AzureExportRoute, azure_export_view, AzureExportPage);
 lazy_page!(
     CreateSymmetricRoute,
     create_symmetric_view,

@@ -56,18 +56,24 @@ pub enum Page {
     ExportKeyMaterial,
     Ledger,
     Rotation,
+    /// Azure: import a key-encryption key (KEK) from `az keyvault key show` or its PEM and kid.
+    AzureImportKek,
+    /// Azure: a KMS key as a `.byok` for an Azure KEK.
+    AzureExport,
     CreateSymmetric,
     CreateRsa,
     CreateEc,
 }
 
 impl Page {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 10] = [
         Self::Byok,
         Self::ImportKek,
         Self::ExportKeyMaterial,
         Self::Ledger,
         Self::Rotation,
+        Self::AzureImportKek,
+        Self::AzureExport,
         Self::CreateSymmetric,
         Self::CreateRsa,
         Self::CreateEc,
@@ -83,6 +89,8 @@ impl Page {
             Self::ExportKeyMaterial => ("aws", "export-key-material"),
             Self::Ledger => ("aws", "ledger"),
             Self::Rotation => ("aws", "rotate"),
+            Self::AzureImportKek => ("azure", "import-kek"),
+            Self::AzureExport => ("azure", "export"),
             Self::CreateSymmetric => ("sym", "create"),
             Self::CreateRsa => ("rsa", "create"),
             Self::CreateEc => ("ec", "create"),
@@ -98,11 +106,21 @@ impl Page {
     /// The export page with its key and/or KEK chosen (`None`: not chosen),
     /// ids percent-encoded.
     pub fn export_href(key: Option<&str>, kek: Option<&str>) -> String {
+        Self::ExportKeyMaterial.with_key_and_kek(key, kek)
+    }
+
+    /// The Azure export page with its key and/or Azure KEK chosen (the same query keys).
+    pub fn azure_export_href(key: Option<&str>, kek: Option<&str>) -> String {
+        Self::AzureExport.with_key_and_kek(key, kek)
+    }
+
+    /// This page with `?key=…&kek=…` for the ids given.
+    fn with_key_and_kek(self, key: Option<&str>, kek: Option<&str>) -> String {
         let query: Vec<String> = [(EXPORT_KEY_QUERY, key), (EXPORT_KEK_QUERY, kek)]
             .into_iter()
             .filter_map(|(name, id)| Some(format!("{name}={}", percent_encode(id?))))
             .collect();
-        let page = Self::ExportKeyMaterial.href();
+        let page = self.href();
         if query.is_empty() {
             page
         } else {
@@ -128,6 +146,8 @@ impl Page {
             Self::ExportKeyMaterial => "Export key material",
             Self::Ledger => "BYOK ledger",
             Self::Rotation => "Rotate and replicate",
+            Self::AzureImportKek => "Import an Azure KEK",
+            Self::AzureExport => "Export for Azure (.byok)",
             Self::CreateSymmetric => "Create AES or HMAC key",
             Self::CreateRsa => "Create RSA key pair",
             Self::CreateEc => "Create EC key pair",
@@ -140,16 +160,18 @@ impl Page {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NavGroup {
     Aws,
+    Azure,
     KmsKeys,
 }
 
 impl NavGroup {
-    pub const ALL: [Self; 2] = [Self::Aws, Self::KmsKeys];
+    pub const ALL: [Self; 3] = [Self::Aws, Self::Azure, Self::KmsKeys];
 
     /// The group's button, in the user's words.
     pub fn label(self) -> &'static str {
         match self {
             Self::Aws => "AWS KMS",
+            Self::Azure => "Azure Key Vault",
             Self::KmsKeys => "Keys in this KMS",
         }
     }
@@ -158,6 +180,7 @@ impl NavGroup {
     pub fn menu_id(self) -> &'static str {
         match self {
             Self::Aws => "nav-aws",
+            Self::Azure => "nav-azure",
             Self::KmsKeys => "nav-kms-keys",
         }
     }
@@ -179,6 +202,7 @@ impl Page {
             | Self::ExportKeyMaterial
             | Self::Ledger
             | Self::Rotation => NavGroup::Aws,
+            Self::AzureImportKek | Self::AzureExport => NavGroup::Azure,
             Self::CreateSymmetric | Self::CreateRsa | Self::CreateEc => NavGroup::KmsKeys,
         }
     }
@@ -211,6 +235,11 @@ mod tests {
             "/ui/aws/export-key-material?key=k%2F1"
         );
         assert_eq!(Page::export_href(None, None), "/ui/aws/export-key-material");
+        assert_eq!(
+            Page::azure_export_href(Some("rsa 1"), Some("kek-az")),
+            "/ui/azure/export?key=rsa%201&kek=kek-az"
+        );
+        assert_eq!(Page::azure_export_href(None, None), "/ui/azure/export");
     }
 
     #[test]
@@ -218,7 +247,7 @@ mod tests {
         for page in Page::ALL {
             let href = page.href();
             assert!(
-                ["/ui/aws", "/ui/sym", "/ui/rsa", "/ui/ec"]
+                ["/ui/aws", "/ui/azure", "/ui/sym", "/ui/rsa", "/ui/ec"]
                     .iter()
                     .any(|prefix| href.starts_with(prefix)),
                 "{href}"

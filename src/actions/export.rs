@@ -8,7 +8,9 @@ use crate::domain::aws::rules::{check_states, check_wrapping};
 use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
 use crate::domain::key_material::KeyMaterialSpec;
 use crate::domain::wrapping::WrappingAlgorithm;
-use crate::kmip::{self, CryptographicAlgorithm, ExportWrappedRequest, ObjectType};
+use crate::kmip::{
+    self, CryptographicAlgorithm, ExportWrappedRequest, ObjectAttributes, ObjectType,
+};
 
 use crate::domain::changes::changes_since_listed;
 
@@ -50,10 +52,16 @@ pub enum ExportRefusal {
 
 impl std::fmt::Display for ExportRefusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.sentence("AWS"))
+    }
+}
+
+impl ExportRefusal {
+    /// The refusal in plain words for an export to `cloud` ("AWS", "Azure").
+    pub fn sentence(&self, cloud: &str) -> String {
         match self {
-            Self::Rule(message) => f.write_str(message),
-            Self::Changed(changes) => write!(
-                f,
+            Self::Rule(message) => message.clone(),
+            Self::Changed(changes) => format!(
                 "Changed in the KMS since this page listed it, so nothing was exported: {}. \
                  The lists now show the keys as they are: check your choice and export again.",
                 changes.join("; ")
@@ -62,23 +70,21 @@ impl std::fmt::Display for ExportRefusal {
                 key_id,
                 wrapped_by,
                 error,
-            } => write!(
-                f,
-                "{key_id} is stored wrapped by {wrapped_by} in this KMS, which must unwrap it before wrapping it for AWS, and could not: {error} \
+            } => format!(
+                "{key_id} is stored wrapped by {wrapped_by} in this KMS, which must unwrap it before wrapping it for {cloud}, and could not: {error} \
                  Check that {wrapped_by} exists, is Active and may unwrap keys, or export a key stored in the clear."
             ),
             Self::Request(e) => {
-                write!(f, "{e}")?;
-                if e.is_not_found() {
-                    return f.write_str(
-                        " Check the ids: type the id of an existing key, or pick the key and the wrapping key from the lists.",
-                    );
-                }
-                match e.status() {
-                    Some(422) => f.write_str(" Likely cause: the wrapping key, its algorithm and the key material do not fit together, or one of them is not usable (state, id)."),
-                    Some(500) => f.write_str(" Likely cause: the server could not wrap this material with this algorithm; check the AWS rules shown on this page."),
-                    _ => Ok(()),
-                }
+                let hint = if e.is_not_found() {
+                    " Check the ids: type the id of an existing key, or pick the key and the wrapping key from the lists.".to_owned()
+                } else {
+                    match e.status() {
+                        Some(422) => " Likely cause: the wrapping key, its algorithm and the key material do not fit together, or one of them is not usable (state, id).".to_owned(),
+                        Some(500) => format!(" Likely cause: the server could not wrap this material with this algorithm; check the {cloud} rules shown on this page."),
+                        _ => String::new(),
+                    }
+                };
+                format!("{e}{hint}")
             }
         }
     }
@@ -96,10 +102,68 @@ pub async fn export_wrapped_key_material(
     key_id: &str,
     kek_id: &str,
 ) -> Result<WrappedKeyMaterial, ExportRefusal> {
+    let Reread { key, material, kek } = reread_key_and_kek(client, key_id, kek_id).await?;
+    let tags = read_kek_tags(&kek.tags);
+    if kek.object_type != Some(ObjectType::PublicKey)
+        || kek.algorithm != Some(CryptographicAlgorithm::Rsa)
+    {
+        return Err(ExportRefusal::Rule(format!(
+            "{kek_id} is not an RSA public key, so it cannot be an AWS wrapping key: choose a key imported on the import page."
+        )));
+    }
+    if !tags.is_aws {
+        return Err(ExportRefusal::Rule(format!(
+            "{kek_id} is not tagged \"aws\": import the AWS wrapping key through the import page, which tags it with its algorithm."
+        )));
+    }
+    let algorithm = tags
+        .algorithm
+        .map_err(|e| ExportRefusal::Rule(format!("{kek_id}: {e}")))?
+        .ok_or_else(|| {
+            ExportRefusal::Rule(format!(
+                "{kek_id} has no wrapping_algorithm tag, so the algorithm AWS expects is unknown: re-import it on the import page and choose the algorithm."
+            ))
+        })?;
+    check_states(key.state.as_ref(), kek.state.as_ref()).map_err(ExportRefusal::Rule)?;
+    let key_arn = key_arn_of(kek_id, tags.key_arn.as_deref())?;
+    let kek_bits = kek.length_bits.unwrap_or_default() as usize;
+    let kek_spec = check_wrapping(
+        material,
+        algorithm,
+        kek_bits,
+        key_arn.as_ref().map(AwsKeyArn::partition),
+    )
+    .map_err(ExportRefusal::Rule)?;
+    let blob = export_blob(client, &key, &kek, algorithm).await?;
+    Ok(WrappedKeyMaterial {
+        key_id: key.unique_identifier,
+        kek_id: kek.unique_identifier,
+        material,
+        algorithm,
+        kek_spec,
+        key_arn,
+        kek_sha256: tags.sha256.clone(),
+        blob,
+    })
+}
+
+/// The key and the KEK as the KMS holds them at the click, and the key's material.
+pub struct Reread {
+    pub key: ObjectAttributes,
+    pub material: KeyMaterialSpec,
+    pub kek: ObjectAttributes,
+}
+
+/// Re-reads both objects in one message and refuses what is missing or changed since the page
+/// listed it; the export waits for this check (the server cannot make an item depend on what
+/// an earlier one read). Shared by every cloud's export.
+pub async fn reread_key_and_kek(
+    client: &KmsClient,
+    key_id: &str,
+    kek_id: &str,
+) -> Result<Reread, ExportRefusal> {
     // What the page showed, then what the KMS holds now: the export acts on the latter.
     let (key_listed, kek_listed) = (as_listed(client, key_id), as_listed(client, kek_id));
-    // Both re-read in one message; the Export waits for the check (the server
-    // cannot make an item depend on what an earlier one read).
     let [key, kek]: [Result<_, RequestError>; 2] =
         describe_many(client, &[key_id.to_owned(), kek_id.to_owned()])
             .await?
@@ -133,37 +197,16 @@ pub async fn export_wrapped_key_material(
     if !changes.is_empty() {
         return Err(ExportRefusal::Changed(changes));
     }
-    let tags = read_kek_tags(&kek.tags);
-    if kek.object_type != Some(ObjectType::PublicKey)
-        || kek.algorithm != Some(CryptographicAlgorithm::Rsa)
-    {
-        return Err(ExportRefusal::Rule(format!(
-            "{kek_id} is not an RSA public key, so it cannot be an AWS wrapping key: choose a key imported on the import page."
-        )));
-    }
-    if !tags.is_aws {
-        return Err(ExportRefusal::Rule(format!(
-            "{kek_id} is not tagged \"aws\": import the AWS wrapping key through the import page, which tags it with its algorithm."
-        )));
-    }
-    let algorithm = tags
-        .algorithm
-        .map_err(|e| ExportRefusal::Rule(format!("{kek_id}: {e}")))?
-        .ok_or_else(|| {
-            ExportRefusal::Rule(format!(
-                "{kek_id} has no wrapping_algorithm tag, so the algorithm AWS expects is unknown: re-import it on the import page and choose the algorithm."
-            ))
-        })?;
-    check_states(key.state.as_ref(), kek.state.as_ref()).map_err(ExportRefusal::Rule)?;
-    let key_arn = key_arn_of(kek_id, tags.key_arn.as_deref())?;
-    let kek_bits = kek.length_bits.unwrap_or_default() as usize;
-    let kek_spec = check_wrapping(
-        material,
-        algorithm,
-        kek_bits,
-        key_arn.as_ref().map(AwsKeyArn::partition),
-    )
-    .map_err(ExportRefusal::Rule)?;
+    Ok(Reread { key, material, kek })
+}
+
+/// The one wrapped Export of `key` under `kek` with `algorithm`: the blob the server wrapped.
+pub async fn export_blob(
+    client: &KmsClient,
+    key: &ObjectAttributes,
+    kek: &ObjectAttributes,
+    algorithm: WrappingAlgorithm,
+) -> Result<Vec<u8>, ExportRefusal> {
     let reply = client
         .kmip(&kmip::export_wrapped(&ExportWrappedRequest {
             key_id: key.unique_identifier.clone(),
@@ -179,17 +222,7 @@ pub async fn export_wrapped_key_material(
             },
             _ => ExportRefusal::Request(error),
         })?;
-    let blob = kmip::parse_export_wrapped(&reply).map_err(RequestError::from)?;
-    Ok(WrappedKeyMaterial {
-        key_id: key.unique_identifier,
-        kek_id: kek.unique_identifier,
-        material,
-        algorithm,
-        kek_spec,
-        key_arn,
-        kek_sha256: tags.sha256.clone(),
-        blob,
-    })
+    Ok(kmip::parse_export_wrapped(&reply).map_err(RequestError::from)?)
 }
 
 /// The AWS key ARN of `kek_id`'s `key_arn` tag, if it has one; a tag that

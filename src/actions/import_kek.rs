@@ -71,14 +71,26 @@ pub async fn import_kek(
     client: &KmsClient,
     plan: &ImportKekPlan,
 ) -> Result<ImportKekOutcome, RequestError> {
-    let vendor_id = client.vendor_id().await?;
     let mut tags = kek_tags(plan.algorithm, plan.key_arn.as_ref(), &plan.key);
     tags.extend(plan.parameters_valid_to.map(parameters_valid_to_tag));
+    import_tagged_kek(client, &plan.key, plan.kms_id.as_ref(), plan.replace, tags).await
+}
+
+/// Imports a cloud's wrapping public key (usage WrapKey+Encrypt, active a minute ago) with
+/// `tags`, in one Import; an id already taken is described and handed back unless `replace`.
+pub async fn import_tagged_kek(
+    client: &KmsClient,
+    key: &WrappingPublicKey,
+    kms_id: Option<&KmsId>,
+    replace: bool,
+    mut tags: Vec<String>,
+) -> Result<ImportKekOutcome, RequestError> {
+    let vendor_id = client.vendor_id().await?;
     let request = ImportPublicKeyRequest {
-        spki_der: plan.key.spki_der.clone(),
-        replace_existing: plan.replace,
+        spki_der: key.spki_der.clone(),
+        replace_existing: replace,
         attributes: KeyAttributes {
-            unique_identifier: plan.kms_id.as_ref().map(|id| id.as_str().to_owned()),
+            unique_identifier: kms_id.map(|id| id.as_str().to_owned()),
             // A minute in the past survives clock skew between browser and server.
             activation_date: now_utc() - time::Duration::minutes(1),
             usage_mask: UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT),
@@ -89,7 +101,7 @@ pub async fn import_kek(
     };
     let reply = client.kmip(&kmip::import_public_key(&request)).await;
     // ReplaceExisting=false: the server keeps what is there and says so.
-    if let (Err(e), Some(id)) = (&reply, &plan.kms_id)
+    if let (Err(e), Some(id)) = (&reply, kms_id)
         && e.is_taken()
     {
         let existing = objects::describe(client, id.as_str()).await?;
@@ -103,7 +115,7 @@ pub async fn import_kek(
         unique_identifier: id,
         object_type: Some(ObjectType::PublicKey),
         algorithm: Some(CryptographicAlgorithm::Rsa),
-        length_bits: Some(plan.key.spec.bits() as i64),
+        length_bits: Some(key.spec.bits() as i64),
         tags,
         ..Default::default()
     }))

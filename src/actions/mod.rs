@@ -1,6 +1,7 @@
 //! The async steps the pages run: several KMIP calls composed into one user
 //! action (check, import, read back), returning typed results, no UI.
 
+pub mod azure;
 pub mod copies;
 pub mod create_key;
 pub mod export;

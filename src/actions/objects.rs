@@ -198,10 +198,35 @@ pub async fn list_keks(client: &KmsClient) -> Result<Vec<StoredKek>, RequestErro
 /// [`list_keks`], keeping the ids whose object was deleted between the
 /// Locate and the describe, for the list to say so on their row.
 pub async fn list_kek_rows(client: &KmsClient) -> Result<KekListing, RequestError> {
+    let tagged = list_tagged(client, AWS_TAG).await?;
+    Ok(KekListing {
+        keks: tagged
+            .objects
+            .into_iter()
+            .map(|attributes| StoredKek {
+                tags: read_kek_tags(&attributes.tags),
+                attributes,
+            })
+            .collect(),
+        gone: tagged.gone,
+    })
+}
+
+/// The objects carrying a tag, described, sorted by id; and the ids listed whose object was
+/// gone by the time it was described.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TaggedObjects {
+    pub objects: Vec<ObjectAttributes>,
+    /// Listed by the Locate, then no longer in the KMS (deleted meanwhile).
+    pub gone: Vec<String>,
+}
+
+/// Every object tagged `tag`, described: one Locate, then one message (any cloud's KEKs).
+pub async fn list_tagged(client: &KmsClient, tag: &str) -> Result<TaggedObjects, RequestError> {
     let vendor_id = client.vendor_id().await?;
     let reply = client
         .kmip(&kmip::locate(&LocateRequest {
-            tags: vec![AWS_TAG.to_owned()],
+            tags: vec![tag.to_owned()],
             vendor_id,
             ..Default::default()
         }))
@@ -209,13 +234,10 @@ pub async fn list_kek_rows(client: &KmsClient) -> Result<KekListing, RequestErro
     let mut ids = kmip::parse_locate(&reply)?;
     // Ids are unique, so the unstable sort (smaller code) gives the same order.
     ids.sort_unstable();
-    let mut listing = KekListing::default();
+    let mut listing = TaggedObjects::default();
     for (id, item) in ids.iter().zip(describe_many(client, &ids).await?) {
         match item {
-            Ok(attributes) => {
-                let tags = read_kek_tags(&attributes.tags);
-                listing.keks.push(StoredKek { attributes, tags });
-            }
+            Ok(attributes) => listing.objects.push(attributes),
             Err(e) if e.is_not_found() => listing.gone.push(id.clone()),
             Err(e) => return Err(e),
         }

@@ -2,6 +2,7 @@
 
 pub mod account_status;
 pub mod app_nav;
+pub mod azure_kek_picker;
 pub mod breakable;
 pub mod choice_options;
 pub mod choice_select;
@@ -21,6 +22,7 @@ pub mod key_material_picker;
 pub mod ledger_record;
 pub mod loaded;
 pub mod radio_row;
+pub mod replace_confirmation;
 pub mod request_progress;
 pub mod server_status;
 pub mod settings_panel;

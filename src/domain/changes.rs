@@ -2,6 +2,7 @@
 //! the user acts on it (another client may replace a key), said in the user's words.
 
 use crate::domain::aws::kek_tags::read_kek_tags;
+use crate::domain::azure::kek_tags::read_azure_kek_tags;
 use crate::kmip::ObjectAttributes;
 #[cfg(test)]
 use crate::kmip::{CryptographicAlgorithm, ObjectType, State};
@@ -9,8 +10,9 @@ use crate::kmip::{CryptographicAlgorithm, ObjectType, State};
 /// One line per attribute that matters to an export and differs, e.g.
 /// "wrapping algorithm RSAES_OAEP_SHA_256 → RSAES_OAEP_SHA_1"; empty when none does.
 pub fn changes_since_listed(listed: &ObjectAttributes, now: &ObjectAttributes) -> Vec<String> {
-    let describe = |o: &ObjectAttributes| -> [(&'static str, String); 7] {
+    let describe = |o: &ObjectAttributes| -> [(&'static str, String); 8] {
         let tags = read_kek_tags(&o.tags);
+        let azure = read_azure_kek_tags(&o.tags);
         fn text<T: ToString>(v: &Option<T>) -> String {
             v.as_ref().map_or_else(|| "none".to_owned(), T::to_string)
         }
@@ -34,6 +36,14 @@ pub fn changes_since_listed(listed: &ObjectAttributes, now: &ObjectAttributes) -
                 },
             ),
             ("AWS key ARN", text(&tags.key_arn)),
+            (
+                "Azure kid",
+                match azure.kid {
+                    Some(Ok(kid)) => kid.to_string(),
+                    Some(Err(_)) => "an unusable tag".to_owned(),
+                    None => "none".to_owned(),
+                },
+            ),
         ]
     };
     describe(listed)
@@ -99,6 +109,17 @@ mod tests {
                 "state Active → Deactivated".to_owned(),
                 "wrapping algorithm RSAES_OAEP_SHA_256 → none".to_owned(),
                 format!("AWS key ARN {ARN_1} → none"),
+            ]
+        );
+        let mut retagged = listed.clone();
+        retagged.tags.push(
+            "kid:https://vlt1.vault.azure.net/keys/kek/664f5aa2797a4075b8e36ca4500636d8".into(),
+        );
+        assert_eq!(
+            changes_since_listed(&listed, &retagged),
+            vec![
+                "Azure kid none → https://vlt1.vault.azure.net/keys/kek/664f5aa2797a4075b8e36ca4500636d8"
+                    .to_owned()
             ]
         );
         let mut relabelled = listed.clone();

@@ -20,6 +20,7 @@ use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_drop::FileDropZone;
 use crate::components::kek_list::KekList;
+use crate::components::replace_confirmation::ReplaceConfirmation;
 use crate::components::request_progress::RequestProgress;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::TextField;
@@ -491,33 +492,6 @@ fn AlreadyStoredNotice(found: Vec<AlreadyStored>, on_import_anyway: Callback<()>
                         </button>
                     }
                 })}
-        </div>
-    }
-}
-
-/// An object already uses the chosen id: show it and ask before replacing.
-#[component]
-fn ReplaceConfirmation(
-    existing: ObjectAttributes,
-    on_replace: Callback<()>,
-    on_cancel: Callback<()>,
-) -> impl IntoView {
-    view! {
-        <div class="replace-confirmation" role="alertdialog" aria-labelledby="replace-title">
-            <h2 id="replace-title">"An object with this id already exists"</h2>
-            <p>
-                <code>{existing.unique_identifier.clone()}</code>
-                ": "
-                {one_line(&existing)}
-                {(!existing.tags.is_empty()).then(|| format!(", tags: {}", existing.tags.join(", ")))}
-            </p>
-            <p>"Replacing it overwrites that object. Nothing has been sent yet."</p>
-            <button type="button" class="danger" on:click=move |_| on_replace.run(())>
-                "Replace it"
-            </button>
-            <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>
-                "Keep it (cancel)"
-            </button>
         </div>
     }
 }

@@ -1,6 +1,8 @@
 //! One component per page; each page composes shared components and calls
 //! the domain and protocol layers, never raw JSON.
 
+mod azure_export;
+mod azure_import_kek;
 mod byok;
 mod create_key;
 mod export_key_material;
@@ -10,6 +12,8 @@ mod not_found;
 mod rotation;
 mod sign_in;
 
+pub use azure_export::AzureExportPage;
+pub use azure_import_kek::AzureImportKekPage;
 pub use byok::ByokPage;
 pub use create_key::{CreateEcPage, CreateRsaPage, CreateSymmetricPage};
 pub use export_key_material::ExportKeyMaterialPage;
