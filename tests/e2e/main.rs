@@ -7,6 +7,7 @@
 use byok_e2e_support as support;
 
 mod aws_import;
+mod azure;
 mod bundle;
 mod byok;
 mod cleanup;

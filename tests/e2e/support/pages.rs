@@ -369,3 +369,101 @@ impl LedgerPage {
         browser.click_button("Read the ledger again").await;
     }
 }
+
+/// "Import an Azure KEK": `az keyvault key show`'s JSON, or a PEM with its kid.
+pub struct AzureImportKekPage;
+
+impl AzureImportKekPage {
+    /// The KEK field's label.
+    pub const KEK: &str = "Azure KEK";
+    /// The kid field's label.
+    pub const KID: &str = "Key identifier (kid), with its version";
+    /// The KMS id field's label.
+    pub const KMS_ID: &str = "KMS key id (optional)";
+    /// What the page read, or why it refuses it (a live region under the fields).
+    pub const ANALYSIS: &str = "#azure-kek-analysis";
+    /// The imported object's id in the result.
+    pub const IMPORTED_ID: &str = "[data-testid=imported-id]";
+
+    /// Opens the page of `kms` in `browser`.
+    pub async fn open(browser: &Browser, kms: &Kms) {
+        open(
+            browser,
+            &kms.ui_url(&Page::AzureImportKek.href()),
+            Page::AzureImportKek,
+        )
+        .await;
+    }
+
+    /// Pastes `text` (JSON or PEM), then `kid` when given, and types `kms_id`.
+    pub async fn fill(browser: &Browser, text: &str, kid: Option<&str>, kms_id: &str) {
+        browser
+            .paste(&browser.labelled(Self::KEK).await, text)
+            .await;
+        if let Some(kid) = kid {
+            browser.paste(&browser.labelled(Self::KID).await, kid).await;
+        }
+        browser
+            .fill(&browser.labelled(Self::KMS_ID).await, kms_id)
+            .await;
+    }
+
+    /// Presses "Import Azure KEK".
+    pub async fn import(browser: &Browser) {
+        browser.click_button("Import Azure KEK").await;
+    }
+}
+
+/// "Export for Azure (.byok)": one key wrapped for one Azure KEK.
+pub struct AzureExportPage;
+
+impl AzureExportPage {
+    /// The KEK picker's label.
+    pub const KEK: &str = "Azure key-encryption key (KEK)";
+    /// The key name field's label (in the result).
+    pub const KEY_NAME: &str = "Key name in Azure";
+    /// The result's one-line summary.
+    pub const SUMMARY: &str = "[data-testid=azure-byok-summary]";
+    /// The SHA-256 shown beside the download.
+    pub const SHA256: &str = "[data-testid=azure-byok-sha256]";
+    /// The import command.
+    pub const COMMAND: &str = "#azure-import-command";
+    /// The page's error banners (a refusal, a server error).
+    pub const ERROR: &str = "form.azure-export .error-banner .error-text";
+
+    /// Opens the page on `key` and `kek` through the deep link, once the KEK list has loaded.
+    pub async fn open(browser: &Browser, kms: &Kms, key: &str, kek: &str) {
+        open(
+            browser,
+            &kms.ui_url(&Page::azure_export_href(Some(key), Some(kek))),
+            Page::AzureExport,
+        )
+        .await;
+        let kek_field = browser.labelled(Self::KEK).await;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while browser
+            .client
+            .find(fantoccini::Locator::Css(&kek_field))
+            .await
+            .is_err()
+            || browser.value_of(&kek_field).await != kek
+        {
+            assert!(Instant::now() < deadline, "KEK {kek} not preselected");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        browser.record_requests().await;
+    }
+
+    /// Presses "Export as .byok".
+    pub async fn export(browser: &Browser) {
+        browser.click_button("Export as .byok").await;
+    }
+
+    /// Downloads the `.byok` (its button names `<key name>.byok`) and returns its bytes.
+    pub async fn download(browser: &Browser, file_name: &str) -> Vec<u8> {
+        browser
+            .click("[data-testid=azure-byok-result] button.download")
+            .await;
+        browser.downloaded(file_name).await
+    }
+}

@@ -293,3 +293,30 @@ pub fn delete_object(kms: &Kms, id: &str) {
         "{id} still listed"
     );
 }
+
+/// The throwaway RSA-2048 key of `tests/fixtures` (its public half is `rsa2048.spki.der`):
+/// the private key of the Azure KEKs the tests import, for the independent unwrap.
+pub fn fixture_kek_private() -> RsaPrivateKey {
+    use rsa::pkcs8::DecodePrivateKey;
+    let der = std::fs::read(crate::paths::fixture("rsa2048.pkcs8.der")).expect("fixture");
+    RsaPrivateKey::from_pkcs8_der(&der).expect("a PKCS#8 RSA key")
+}
+
+/// Imports the fixture KEK's public key under `id`, tagged as `ckms azure byok import` tags
+/// it (`azure`, `kid:<kid>`), with usage WrapKey+Encrypt; returns its private key.
+pub fn azure_kek(kms: &Kms, vendor: &str, id: &str, kid: &str) -> RsaPrivateKey {
+    let private = fixture_kek_private();
+    let mut attributes = attributes(vendor, id, UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT));
+    attributes.tags = vec!["azure".to_owned(), format!("kid:{kid}")];
+    let request = ImportPublicKeyRequest {
+        spki_der: private
+            .to_public_key()
+            .to_public_key_der()
+            .unwrap()
+            .into_vec(),
+        replace_existing: false,
+        attributes,
+    };
+    kms.kmip(&kmip::import_public_key(&request)).unwrap();
+    private
+}

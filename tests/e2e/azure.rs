@@ -1,0 +1,364 @@
+//! The Azure pages in headless Chromium against the real KMS: a KEK imported from
+//! `az keyvault key show` JSON and from PEM + kid (tags read back by this test's own KMIP
+//! client), the refusals that send nothing, and `.byok` files for RSA, EC and (Managed HSM)
+//! AES keys unwrapped here with RustCrypto and compared with what the KMS holds.
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use byok_ui::domain::key_material::{EcCurve, HmacHash, KeyMaterialSpec};
+use byok_ui::domain::wrapping::WrappingAlgorithm;
+use byok_ui::kmip::{self, AttributeReference};
+use byok_ui::routes::Page;
+use rsa::traits::PublicKeyParts;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::support::pages::{AzureExportPage, AzureImportKekPage};
+use crate::support::seed::{azure_kek, create_material, fixture_kek_private, material_bytes};
+use crate::support::unwrap::unwrap;
+use crate::support::{Browser, Kms, fixture};
+
+/// A Key Vault Premium KEK's kid, and a Managed HSM's.
+const VAULT_KID: &str =
+    "https://contosokv.vault.azure.net/keys/KEKforBYOK/664f5aa2797a4075b8e36ca4500636d8";
+const HSM_KID: &str =
+    "https://contoso-hsm.managedhsm.azure.net/keys/KEKforBYOK/eba63d27e4e34e028839b53fac905621";
+
+/// `az keyvault key show` for the fixture KEK (RSA 2048), as azure-cli prints it.
+fn key_show(kid: &str, ops: &[&str]) -> String {
+    let public = fixture_kek_private().to_public_key();
+    serde_json::to_string_pretty(&json!({
+        "attributes": {
+            "created": "2026-11-28T10:15:02+00:00",
+            "enabled": true,
+            "expires": null,
+            "exportable": false,
+            "recoveryLevel": "Recoverable+Purgeable",
+        },
+        "key": {
+            "crv": null,
+            "d": null,
+            "e": STANDARD.encode(public.e().to_bytes_be()),
+            "keyOps": ops,
+            "kid": kid,
+            "kty": "RSA-HSM",
+            "n": STANDARD.encode(public.n().to_bytes_be()),
+        },
+        "managed": null,
+        "name": "KEKforBYOK",
+        "tags": null,
+    }))
+    .unwrap()
+}
+
+/// The tags of `id`, read by this test's own KMIP client (sorted by the parser).
+fn tags_of(kms: &Kms, id: &str) -> Vec<String> {
+    kmip::parse_get_attributes(
+        &kms.kmip(&kmip::get_attributes(id, &[AttributeReference::Tag]))
+            .unwrap(),
+    )
+    .unwrap()
+    .tags
+}
+
+/// What the CLI writes, and the fingerprint of `spki`, sorted as the KMS returns tags.
+fn expected_tags(kid: &str, spki: &[u8]) -> Vec<String> {
+    let mut tags = vec![
+        "azure".to_owned(),
+        format!("kid:{kid}"),
+        format!("kek_sha256:{}", hex::encode(Sha256::digest(spki))),
+    ];
+    tags.sort();
+    tags
+}
+
+/// Whether any request recorded since the page opened is a KMIP `op` (Import, Export).
+async fn sent(browser: &Browser, op: &str) -> bool {
+    let start = format!("{{\"tag\":\"{op}\"");
+    browser
+        .recorded_requests()
+        .await
+        .iter()
+        .any(|body| body.starts_with(&start) || body.contains(&format!("\"value\":\"{op}\"")))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_kek_is_imported_from_the_json_and_from_pem_and_kid_with_the_clis_tags() {
+    let kms = Kms::with_ui();
+    let browser = Browser::start().await;
+
+    // 1. The whole `az keyvault key show` JSON: it names its kid.
+    AzureImportKekPage::open(&browser, &kms).await;
+    AzureImportKekPage::fill(&browser, &key_show(VAULT_KID, &["import"]), None, "az-json").await;
+    browser
+        .wait_for_text(AzureImportKekPage::ANALYSIS, |t| {
+            t.starts_with("RSA 2048-bit public key")
+                && t.ends_with(&format!(
+                    "for {VAULT_KID} (read as az keyvault key show output)."
+                ))
+        })
+        .await;
+    browser
+        .assert_accessible("Azure import page (JSON read)")
+        .await;
+    AzureImportKekPage::import(&browser).await;
+    browser
+        .wait_for_text(AzureImportKekPage::IMPORTED_ID, |t| t == "az-json")
+        .await;
+    browser
+        .assert_accessible("Azure import page (result)")
+        .await;
+    let spki = std::fs::read(fixture("rsa2048.spki.der")).unwrap();
+    assert_eq!(kms.public_key_der("az-json"), spki, "the exact key");
+    assert_eq!(tags_of(&kms, "az-json"), expected_tags(VAULT_KID, &spki));
+    let attributes =
+        kmip::parse_get_attributes(&kms.kmip(&kmip::get_attributes("az-json", &[])).unwrap())
+            .unwrap();
+    assert_eq!(attributes.usage_mask, Some(0x10 | 0x4), "WrapKey+Encrypt");
+    assert_eq!(attributes.state, Some(kmip::State::Active));
+
+    // The same KEK again: offered, not imported twice.
+    AzureImportKekPage::open(&browser, &kms).await;
+    AzureImportKekPage::fill(&browser, &key_show(VAULT_KID, &["import"]), None, "").await;
+    AzureImportKekPage::import(&browser).await;
+    browser
+        .wait_for_text("[data-testid=already-stored-text]", |t| {
+            t.starts_with("az-json holds the same public key")
+        })
+        .await;
+    assert!(!sent(&browser, "Import").await, "nothing imported again");
+
+    // 2. The PEM az keyvault key download wrote, with its kid typed beside it.
+    let pem = std::fs::read_to_string(fixture("rsa4096.spki.pem")).unwrap();
+    AzureImportKekPage::open(&browser, &kms).await;
+    AzureImportKekPage::fill(&browser, &pem, Some(HSM_KID), "az-pem").await;
+    browser
+        .wait_for_text(AzureImportKekPage::ANALYSIS, |t| {
+            t.starts_with("RSA 4096-bit public key")
+                && t.ends_with(&format!(
+                    "for {HSM_KID} (read as PEM public key with its kid)."
+                ))
+        })
+        .await;
+    AzureImportKekPage::import(&browser).await;
+    browser
+        .wait_for_text(AzureImportKekPage::IMPORTED_ID, |t| t == "az-pem")
+        .await;
+    let spki = std::fs::read(fixture("rsa4096.spki.der")).unwrap();
+    assert_eq!(kms.public_key_der("az-pem"), spki);
+    assert_eq!(tags_of(&kms, "az-pem"), expected_tags(HSM_KID, &spki));
+
+    // The result links to the export page with this KEK chosen.
+    browser
+        .click_link("Export a key for Azure with this KEK")
+        .await;
+    browser
+        .wait_for_text("h1", |t| t == Page::AzureExport.label())
+        .await;
+    let kek_field = browser.labelled(AzureExportPage::KEK).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while browser.value_of(&kek_field).await != "az-pem" {
+        assert!(std::time::Instant::now() < deadline, "az-pem not chosen");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn what_azure_refuses_is_refused_with_nothing_sent() {
+    let kms = Kms::with_ui();
+    let vendor = kms.vendor_id();
+    let browser = Browser::start().await;
+    let before = kms.object_ids();
+
+    // A KEK whose operations are not import alone.
+    AzureImportKekPage::open(&browser, &kms).await;
+    AzureImportKekPage::fill(
+        &browser,
+        &key_show(VAULT_KID, &["import", "wrapKey"]),
+        None,
+        "",
+    )
+    .await;
+    AzureImportKekPage::import(&browser).await;
+    browser
+        .wait_for_text(AzureImportKekPage::ANALYSIS, |t| {
+            t.starts_with("This key's operations are [import, wrapKey]; Azure's KEK must have import as its only operation")
+        })
+        .await;
+    browser
+        .assert_accessible("Azure import page (refused KEK)")
+        .await;
+    // A kid without its version beside a PEM.
+    let pem = std::fs::read_to_string(fixture("rsa4096.spki.pem")).unwrap();
+    let bare = "https://contosokv.vault.azure.net/keys/KEKforBYOK";
+    AzureImportKekPage::open(&browser, &kms).await;
+    AzureImportKekPage::fill(&browser, &pem, Some(bare), "").await;
+    AzureImportKekPage::import(&browser).await;
+    browser
+        .wait_for_text(AzureImportKekPage::ANALYSIS, |t| {
+            t.starts_with(&format!("The key identifier {bare} has no version"))
+        })
+        .await;
+    assert!(!sent(&browser, "Import").await, "no Import was sent");
+    assert_eq!(kms.object_ids(), before, "nothing was stored");
+
+    // An AES key into a Key Vault (not a Managed HSM), and an HMAC key anywhere.
+    azure_kek(&kms, &vendor, "kek-vault", VAULT_KID);
+    azure_kek(&kms, &vendor, "kek-hsm", HSM_KID);
+    let aes = create_material(&kms, &vendor, "az-aes", KeyMaterialSpec::Aes { bits: 256 });
+    let hmac = create_material(
+        &kms,
+        &vendor,
+        "az-hmac",
+        KeyMaterialSpec::Hmac {
+            hash: HmacHash::Sha256,
+            bits: 256,
+        },
+    );
+    for (key, kek, refusal) in [
+        (
+            &aes,
+            "kek-vault",
+            "Azure imports AES keys (oct-HSM) into a Managed HSM only, and this KEK is in the Key Vault contosokv",
+        ),
+        (
+            &hmac,
+            "kek-hsm",
+            "Azure Key Vault and Managed HSM import RSA, EC and AES keys only: there is no HMAC key type",
+        ),
+    ] {
+        AzureExportPage::open(&browser, &kms, key, kek).await;
+        AzureExportPage::export(&browser).await;
+        browser
+            .wait_for_text(AzureExportPage::ERROR, |t| t.starts_with(refusal))
+            .await;
+        assert!(!sent(&browser, "Export").await, "{key}: no Export was sent");
+    }
+    browser
+        .assert_accessible("Azure export page (refused)")
+        .await;
+    browser.close().await;
+}
+
+/// One `.byok` through the page: its header, its SHA-256, its command; the blob unwrapped here.
+async fn export_and_check(
+    browser: &Browser,
+    kms: &Kms,
+    key: &str,
+    spec: KeyMaterialSpec,
+    kek: &str,
+    kid: &str,
+    command_has: &[&str],
+) {
+    AzureExportPage::open(browser, kms, key, kek).await;
+    AzureExportPage::export(browser).await;
+    let summary = browser
+        .wait_for_text(AzureExportPage::SUMMARY, |t| !t.is_empty())
+        .await;
+    assert!(
+        summary.starts_with(&format!("{key} ")) && summary.contains(kid),
+        "{summary}"
+    );
+    let file = AzureExportPage::download(browser, &format!("{key}.byok")).await;
+    let shown = browser
+        .wait_for_text(AzureExportPage::SHA256, |t| t.len() == 64)
+        .await;
+    assert_eq!(shown, hex::encode(Sha256::digest(&file)), "{key}: SHA-256");
+    let byok: Value = serde_json::from_slice(&file).expect("the .byok is JSON");
+    assert_eq!(byok["schema_version"], "1.0.0");
+    assert_eq!(
+        byok["header"],
+        json!({"kid": kid, "alg": "dir", "enc": "CKM_RSA_AES_KEY_WRAP"})
+    );
+    assert!(
+        byok["generator"].as_str().unwrap().starts_with("byok-ui;"),
+        "{byok}"
+    );
+    let ciphertext = byok["ciphertext"].as_str().unwrap();
+    assert!(!ciphertext.contains('='), "base64url without padding");
+    let blob = URL_SAFE_NO_PAD.decode(ciphertext).expect("base64url");
+    let unwrapped = unwrap(
+        &fixture_kek_private(),
+        WrappingAlgorithm::RsaAesKeyWrapSha1,
+        &blob,
+    );
+    assert_eq!(
+        unwrapped,
+        material_bytes(kms, key, spec),
+        "{key}: the unwrapped bytes are the KMS's material"
+    );
+    let command = browser
+        .wait_for_text(AzureExportPage::COMMAND, |t| {
+            t.starts_with("az keyvault key import")
+        })
+        .await;
+    let words = shell_words::split(&command.replace("\\\n", " ")).unwrap();
+    for part in command_has {
+        assert!(
+            command.contains(part),
+            "{key}: the command lacks {part}: {command}"
+        );
+    }
+    assert!(words.contains(&format!("{key}.byok")), "{command}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rsa_ec_and_managed_hsm_aes_byok_files_unwrap_to_the_kms_material() {
+    let kms = Kms::with_ui();
+    let vendor = kms.vendor_id();
+    azure_kek(&kms, &vendor, "kek-vault", VAULT_KID);
+    azure_kek(&kms, &vendor, "kek-hsm", HSM_KID);
+    let rsa = KeyMaterialSpec::RsaPrivate { bits: 2048 };
+    let ec = KeyMaterialSpec::EcPrivate {
+        curve: EcCurve::P256,
+    };
+    let aes = KeyMaterialSpec::Aes { bits: 256 };
+    let rsa_id = create_material(&kms, &vendor, "az-rsa", rsa);
+    let ec_id = create_material(&kms, &vendor, "az-ec", ec);
+    let aes_id = create_material(&kms, &vendor, "az-aes", aes);
+    let browser = Browser::start().await;
+
+    export_and_check(
+        &browser,
+        &kms,
+        &rsa_id,
+        rsa,
+        "kek-vault",
+        VAULT_KID,
+        &["--vault-name contosokv", "--name az-rsa", "--kty RSA"],
+    )
+    .await;
+    browser
+        .assert_accessible("Azure export page (result)")
+        .await;
+    export_and_check(
+        &browser,
+        &kms,
+        &ec_id,
+        ec,
+        "kek-vault",
+        VAULT_KID,
+        &["--kty EC", "--curve P-256"],
+    )
+    .await;
+    export_and_check(
+        &browser,
+        &kms,
+        &aes_id,
+        aes,
+        "kek-hsm",
+        HSM_KID,
+        &["--hsm-name contoso-hsm", "--kty oct"],
+    )
+    .await;
+    // Choosing operations puts them in the command, in Azure's spelling and order.
+    browser.click_label("unwrapKey").await;
+    browser.click_label("wrapKey").await;
+    browser
+        .wait_for_text(AzureExportPage::COMMAND, |t| {
+            t.contains("--ops wrapKey unwrapKey")
+        })
+        .await;
+    browser.close().await;
+}
