@@ -362,3 +362,79 @@ async fn rsa_ec_and_managed_hsm_aes_byok_files_unwrap_to_the_kms_material() {
         .await;
     browser.close().await;
 }
+
+/// Every Azure cell natively through the KMIP builders, the domain's rules and the `.byok`
+/// writer and reader: RSA 2048–4096, EC P-256/P-384/P-521/P-256K, AES 128/192/256 and HMAC ×
+/// KEK RSA 2048/3072/4096 × Key Vault or Managed HSM. Allowed cells are unwrapped here and
+/// compared byte for byte; forbidden cells are refused by the rules and never sent.
+#[test]
+fn every_azure_cell_is_proven_by_an_independent_unwrap_or_refused_before_sending() {
+    use crate::support::seed::import_kek_with;
+    use byok_ui::domain::azure::byok_file::ByokFile;
+    use byok_ui::domain::azure::kid::AzureKeyId;
+    use byok_ui::domain::azure::rules::plan;
+    use byok_ui::kmip::ExportWrappedRequest;
+
+    let kms = Kms::start(Default::default());
+    let vendor = kms.vendor_id();
+    let mut keks = Vec::new();
+    for bits in [2048, 3072, 4096] {
+        for (place, kid) in [("vault", VAULT_KID), ("hsm", HSM_KID)] {
+            let id = format!("kek-{place}-{bits}");
+            let tags = vec!["azure".to_owned(), format!("kid:{kid}")];
+            let private = import_kek_with(&kms, &vendor, &id, bits, tags, false);
+            keks.push((bits, id, AzureKeyId::parse_versioned(kid).unwrap(), private));
+        }
+    }
+    let mut specs: Vec<KeyMaterialSpec> = [128, 192, 256]
+        .map(|bits| KeyMaterialSpec::Aes { bits })
+        .to_vec();
+    specs.push(KeyMaterialSpec::Hmac {
+        hash: HmacHash::Sha256,
+        bits: 256,
+    });
+    specs.extend([2048, 3072, 4096].map(|bits| KeyMaterialSpec::RsaPrivate { bits }));
+    specs.extend(EcCurve::ALL.map(|curve| KeyMaterialSpec::EcPrivate { curve }));
+    let (mut proven, mut refused) = (0, 0);
+    for (n, spec) in specs.iter().enumerate() {
+        let key_id = create_material(&kms, &vendor, &format!("material-{n}"), *spec);
+        let expected = material_bytes(&kms, &key_id, *spec);
+        for (bits, kek_id, kid, private) in &keks {
+            let cell = format!("{spec} / RSA {bits} / {kid}");
+            match plan(*spec, WrappingAlgorithm::RsaAesKeyWrapSha1, *bits, kid) {
+                Ok(_) => {
+                    let reply = kms
+                        .kmip(&kmip::export_wrapped(&ExportWrappedRequest {
+                            key_id: key_id.clone(),
+                            kek_id: kek_id.clone(),
+                            parameters: WrappingAlgorithm::RsaAesKeyWrapSha1.kmip_parameters(),
+                        }))
+                        .unwrap_or_else(|e| panic!("{cell}: refused by the server: {e:?}"));
+                    let blob = kmip::parse_export_wrapped(&reply).unwrap();
+                    let file = ByokFile::parse(&ByokFile::new(kid.clone(), blob).to_json())
+                        .unwrap_or_else(|e| panic!("{cell}: {e}"));
+                    file.check_for_kek(kid, *bits)
+                        .unwrap_or_else(|e| panic!("{cell}: {e}"));
+                    let unwrapped = unwrap(
+                        private,
+                        WrappingAlgorithm::RsaAesKeyWrapSha1,
+                        &file.ciphertext,
+                    );
+                    assert_eq!(unwrapped, expected, "{cell}: unwrapped bytes differ");
+                    proven += 1;
+                }
+                Err(reason) => {
+                    assert!(!reason.is_empty(), "{cell}");
+                    refused += 1;
+                }
+            }
+        }
+    }
+    println!(
+        "Azure matrix: {proven} cells proven by independent unwrap, {refused} refused before sending"
+    );
+    // RSA 3 × 6 and EC 4 × 6 everywhere; AES 3 × 3 into a Managed HSM only.
+    assert_eq!(proven, 18 + 24 + 9);
+    // AES 3 × 3 into a Key Vault, HMAC × 6.
+    assert_eq!(refused, 9 + 6);
+}
