@@ -82,3 +82,55 @@ pub async fn import_azure_kek_once(
         import_azure_kek(client, plan).await?,
     )))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::azure::kek::parse_kek;
+    use crate::kmip::ObjectAttributes;
+
+    const KID: &str =
+        "https://contosokv.vault.azure.net/keys/KEKforBYOK/664f5aa2797a4075b8e36ca4500636d8";
+
+    fn kek() -> AzureKek {
+        let pem = include_str!("../../../tests/fixtures/rsa4096.spki.pem");
+        parse_kek(pem, Some(KID)).unwrap()
+    }
+
+    fn stored(id: &str, tags: Vec<String>) -> StoredAzureKek {
+        StoredAzureKek::of(ObjectAttributes {
+            unique_identifier: id.to_owned(),
+            tags,
+            ..Default::default()
+        })
+    }
+
+    fn found(keks: &[StoredAzureKek]) -> Vec<(String, SameAzureKek)> {
+        already_stored(keks, &kek())
+            .into_iter()
+            .map(|f| (f.id, f.same))
+            .collect()
+    }
+
+    #[test]
+    fn ours_is_certain_a_cli_one_only_likely_and_a_certain_one_wins() {
+        let ours = stored("ours", azure_kek_tags(&kek()));
+        let cli = stored("cli", vec!["azure".into(), format!("kid:{KID}")]);
+        let other = stored(
+            "other",
+            vec![
+                "azure".into(),
+                format!("kid:{}", KID.replace("664f5aa2", "00000000")),
+            ],
+        );
+        assert_eq!(
+            found(&[cli.clone(), other.clone()]),
+            [("cli".to_owned(), SameAzureKek::Possibly)]
+        );
+        assert_eq!(
+            found(&[cli, ours, other.clone()]),
+            [("ours".to_owned(), SameAzureKek::Certainly)]
+        );
+        assert_eq!(found(&[other]), []);
+    }
+}
