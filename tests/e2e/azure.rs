@@ -369,7 +369,7 @@ async fn rsa_ec_and_managed_hsm_aes_byok_files_unwrap_to_the_kms_material() {
 /// compared byte for byte; forbidden cells are refused by the rules and never sent.
 #[test]
 fn every_azure_cell_is_proven_by_an_independent_unwrap_or_refused_before_sending() {
-    use crate::support::seed::import_kek_with;
+    use crate::support::seed::azure_kek_of;
     use byok_ui::domain::azure::byok_file::ByokFile;
     use byok_ui::domain::azure::kid::AzureKeyId;
     use byok_ui::domain::azure::rules::plan;
@@ -379,11 +379,12 @@ fn every_azure_cell_is_proven_by_an_independent_unwrap_or_refused_before_sending
     let vendor = kms.vendor_id();
     let mut keks = Vec::new();
     for bits in [2048, 3072, 4096] {
+        let private = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), bits).unwrap();
         for (place, kid) in [("vault", VAULT_KID), ("hsm", HSM_KID)] {
             let id = format!("kek-{place}-{bits}");
-            let tags = vec!["azure".to_owned(), format!("kid:{kid}")];
-            let private = import_kek_with(&kms, &vendor, &id, bits, tags, false);
-            keks.push((bits, id, AzureKeyId::parse_versioned(kid).unwrap(), private));
+            azure_kek_of(&kms, &vendor, &id, kid, &private);
+            let kid = AzureKeyId::parse_versioned(kid).unwrap();
+            keks.push((bits, id, kid, private.clone()));
         }
     }
     let mut specs: Vec<KeyMaterialSpec> = [128, 192, 256]

@@ -395,7 +395,7 @@ impl AzureImportKekPage {
         .await;
     }
 
-    /// Pastes `text` (JSON or PEM), then `kid` when given, and types `kms_id`.
+    /// Pastes `text` (JSON or PEM), then `kid` when given, and types `kms_id` (unless empty).
     pub async fn fill(browser: &Browser, text: &str, kid: Option<&str>, kms_id: &str) {
         browser
             .paste(&browser.labelled(Self::KEK).await, text)
@@ -403,9 +403,11 @@ impl AzureImportKekPage {
         if let Some(kid) = kid {
             browser.paste(&browser.labelled(Self::KID).await, kid).await;
         }
-        browser
-            .fill(&browser.labelled(Self::KMS_ID).await, kms_id)
-            .await;
+        if !kms_id.is_empty() {
+            browser
+                .fill(&browser.labelled(Self::KMS_ID).await, kms_id)
+                .await;
+        }
     }
 
     /// Presses "Import Azure KEK".

@@ -306,6 +306,12 @@ pub fn fixture_kek_private() -> RsaPrivateKey {
 /// it (`azure`, `kid:<kid>`), with usage WrapKey+Encrypt; returns its private key.
 pub fn azure_kek(kms: &Kms, vendor: &str, id: &str, kid: &str) -> RsaPrivateKey {
     let private = fixture_kek_private();
+    azure_kek_of(kms, vendor, id, kid, &private);
+    private
+}
+
+/// [`azure_kek`] for the public half of `private`.
+pub fn azure_kek_of(kms: &Kms, vendor: &str, id: &str, kid: &str, private: &RsaPrivateKey) {
     let mut attributes = attributes(vendor, id, UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT));
     attributes.tags = vec!["azure".to_owned(), format!("kid:{kid}")];
     let request = ImportPublicKeyRequest {
@@ -318,5 +324,4 @@ pub fn azure_kek(kms: &Kms, vendor: &str, id: &str, kid: &str) -> RsaPrivateKey 
         attributes,
     };
     kms.kmip(&kmip::import_public_key(&request)).unwrap();
-    private
 }
