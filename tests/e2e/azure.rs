@@ -439,3 +439,60 @@ fn every_azure_cell_is_proven_by_an_independent_unwrap_or_refused_before_sending
     // AES 3 × 3 into a Key Vault, HMAC × 6.
     assert_eq!(refused, 9 + 6);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_azure_export_works_from_the_keyboard_alone() {
+    use crate::support::{ARROW_DOWN, ENTER, SPACE};
+    let kms = Kms::with_ui();
+    let vendor = kms.vendor_id();
+    let private = azure_kek(&kms, &vendor, "kek-keyboard", VAULT_KID);
+    let ec = KeyMaterialSpec::EcPrivate {
+        curve: EcCurve::P384,
+    };
+    let key = create_material(&kms, &vendor, "ec-keyboard", ec);
+    let browser = Browser::start().await;
+    browser.goto(&kms.ui_url(&Page::AzureExport.href())).await;
+    browser
+        .wait_for_text("#azure-kek-id", |t| t.contains("kek-keyboard"))
+        .await;
+    browser.tab_to("#key-id").await;
+    browser.press(&key).await;
+    browser.tab_to("#azure-kek-id").await;
+    browser.press(ARROW_DOWN).await;
+    assert_eq!(browser.value_of("#azure-kek-id").await, "kek-keyboard");
+    browser
+        .tab_to("form.azure-export button[type=submit]")
+        .await;
+    browser.press(ENTER).await;
+    browser
+        .wait_for_text(AzureExportPage::SUMMARY, |t| !t.is_empty())
+        .await;
+    browser
+        .tab_to("[data-testid=azure-byok-result] button.download")
+        .await;
+    browser.press(ENTER).await;
+    let file = browser.downloaded("ec-keyboard.byok").await;
+    let byok: Value = serde_json::from_slice(&file).unwrap();
+    let blob = URL_SAFE_NO_PAD
+        .decode(byok["ciphertext"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(
+        unwrap(&private, WrappingAlgorithm::RsaAesKeyWrapSha1, &blob),
+        material_bytes(&kms, &key, ec)
+    );
+    browser
+        .tab_to("button[aria-label='Copy the az keyvault key import command']")
+        .await;
+    browser.press(SPACE).await;
+    let shown = browser
+        .wait_for_text(AzureExportPage::COMMAND, |t| !t.is_empty())
+        .await;
+    browser
+        .wait_for_text("pre#azure-import-command + .copy + .copy-status", |t| {
+            t == "Copied."
+        })
+        .await;
+    assert_eq!(browser.clipboard().await, shown);
+    assert!(shown.contains("--curve P-384"), "{shown}");
+    browser.close().await;
+}
