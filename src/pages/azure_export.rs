@@ -10,7 +10,7 @@ use crate::client::KmsClient;
 use crate::components::azure_kek_picker::AzureKekPicker;
 use crate::components::command_block::CommandBlock;
 use crate::components::copy_button::CopyButton;
-use crate::components::deferred::{prefetch, split_fn};
+use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::key_material_picker::KeyMaterialPicker;
@@ -43,7 +43,10 @@ pub fn AzureExportPage() -> impl IntoView {
     let query = use_query_map();
     let chosen = |name| RwSignal::new(query.with_untracked(|q| q.get(name)).unwrap_or_default());
     let (key_id, kek_id) = (chosen(EXPORT_KEY_QUERY), chosen(EXPORT_KEK_QUERY));
-    prefetch(prefetch_azure_export());
+    prefetch(async {
+        prefetch_azure_export().await;
+        prefetch_byok_result().await;
+    });
     // Bumped when the key or KEK changed since listed: both lists read again.
     let refresh = RwSignal::new(0_u32);
 
@@ -98,10 +101,18 @@ pub fn AzureExportPage() -> impl IntoView {
                 <RequestProgress pending=pending in_flight=submit.in_flight what="Exporting the key for Azure" />
             </form>
             {move || match outcome.get() {
-                Some(Ok(byok)) => view! { <ByokResult byok=byok /> }.into_any(),
+                Some(Ok(byok)) => view! { <Deferred load=byok_result_view(byok) /> }.into_any(),
                 _ => ().into_any(),
             }}
         </section>
+    }
+}
+
+split_view! {
+    prefetch prefetch_byok_result = __preload_byok_result_view;
+    /// The result (its code loads with the page's prefetch, before the first export is done).
+    fn byok_result_view(byok: AzureByok) {
+        view! { <ByokResult byok=byok /> }.into_any()
     }
 }
 
