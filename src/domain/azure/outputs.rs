@@ -15,6 +15,7 @@ use crate::domain::azure::kid::{AzureKeyId, KeyName};
 use crate::domain::azure::rules::{AzureKeyType, parse_curve};
 use crate::domain::key_material::EcCurve;
 use crate::domain::stored::parse_rfc3339;
+use crate::domain::wrapping_key::modulus_bits;
 
 /// The public part of a key as Azure shows it; a symmetric key shows none.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,7 +64,7 @@ impl AzureKeyOutput {
     pub fn key_type(&self) -> Option<AzureKeyType> {
         match (&self.public, self.kty.as_str()) {
             (PublicPart::Rsa { n, .. }, "RSA-HSM") => Some(AzureKeyType::RsaHsm {
-                bits: significant_bits(n),
+                bits: modulus_bits(n),
             }),
             (PublicPart::Ec { curve, .. }, "EC-HSM") => Some(AzureKeyType::EcHsm { curve: *curve }),
             _ => None,
@@ -254,14 +255,6 @@ fn read_time(name: &str, value: Option<&Value>) -> Result<Option<OffsetDateTime>
         Some(other) => Err(format!(
             "attributes.{name} is {other}, not a time: paste the output exactly as az printed it."
         )),
-    }
-}
-
-fn significant_bits(bytes: &[u8]) -> usize {
-    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
-    match bytes.get(start) {
-        Some(first) => (bytes.len() - start) * 8 - first.leading_zeros() as usize,
-        None => 0,
     }
 }
 
