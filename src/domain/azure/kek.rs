@@ -6,11 +6,11 @@
 
 use der::Encode;
 use der::asn1::{AnyRef, BitString, ObjectIdentifier, UintRef};
-use serde::Deserialize;
 use spki::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 
 use crate::domain::azure::byok_file::decode_base64url;
 use crate::domain::azure::kid::AzureKeyId;
+use crate::domain::azure::outputs::KeyBundle;
 use crate::domain::cloud::Cloud;
 use crate::domain::wrapping_key::{WrappingPublicKey, check_spki, decode_pem, modulus_bits};
 
@@ -96,31 +96,10 @@ pub fn parse_kek(text: &str, kid: Option<&str>) -> Result<AzureKek, String> {
     from_pem(trimmed, kid)
 }
 
-#[derive(Deserialize)]
-struct KeyShow {
-    key: Option<Jwk>,
-    attributes: Option<Attributes>,
-}
-
-#[derive(Deserialize)]
-struct Jwk {
-    kid: Option<String>,
-    kty: Option<String>,
-    #[serde(rename = "keyOps", alias = "key_ops")]
-    key_ops: Option<Vec<String>>,
-    n: Option<String>,
-    e: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Attributes {
-    enabled: Option<bool>,
-}
-
 /// Reads `az keyvault key show` / `create` JSON (or the REST API's key bundle).
 /// Steps: JSON, kty, key operations, enabled, kid, modulus and exponent, size.
 pub fn from_key_json(text: &str) -> Result<AzureKek, String> {
-    let show: KeyShow = serde_json::from_str(text).map_err(|e| {
+    let show: KeyBundle = serde_json::from_str(text).map_err(|e| {
         format!("The text starts like JSON but is not the JSON az keyvault key show prints ({e}): paste its whole output.")
     })?;
     let key = show.key.ok_or(
