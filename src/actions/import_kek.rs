@@ -6,12 +6,12 @@ use time::OffsetDateTime;
 use crate::browser::now_utc;
 use crate::client::{KmsClient, RequestError};
 use crate::domain::aws::arn::AwsKeyArn;
-use crate::domain::aws::kek::WrappingPublicKey;
 use crate::domain::aws::kek_tags::{
     KekToImport, SameKek, kek_tags, parameters_valid_to_tag, same_kek,
 };
 use crate::domain::kms_id::KmsId;
 use crate::domain::wrapping::WrappingAlgorithm;
+use crate::domain::wrapping_key::WrappingPublicKey;
 use crate::kmip::{
     self, CryptographicAlgorithm, ImportPublicKeyRequest, KeyAttributes, ObjectAttributes,
     ObjectType, UsageMask,

@@ -266,6 +266,38 @@ macro_rules! members {
 }
 pub(crate) use members;
 
+/// What the golden stored-JSON tests share (`ledger/golden.rs`, `aws/runbook/golden.rs`).
+#[cfg(test)]
+pub(crate) mod golden {
+    use std::collections::BTreeMap;
+
+    use serde_json::Value;
+
+    use crate::domain::account::UserId;
+
+    pub(crate) const ARN: &str =
+        "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
+    pub(crate) const MRK: &str =
+        "arn:aws:kms:us-west-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+
+    /// A golden file's values, comment lines (`#`) left out.
+    pub(crate) fn golden_lines(text: &'static str) -> Vec<&'static str> {
+        text.lines().filter(|line| !line.starts_with('#')).collect()
+    }
+
+    pub(crate) fn user(name: &str) -> Option<UserId> {
+        UserId::new(name)
+    }
+
+    /// A JSON object's members (anything else: none).
+    pub(crate) fn map(v: Value) -> BTreeMap<String, Value> {
+        match v {
+            Value::Object(m) => m.into_iter().collect(),
+            _ => BTreeMap::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::datetime;

@@ -1,6 +1,6 @@
 //! The four AWS wrapping algorithms: their AWS names, the tag spellings the
-//! Cosmian clients write, and the KMIP parameters that make the server wrap
-//! exactly as AWS unwraps.
+//! Cosmian clients write, the KMIP parameters that make the server wrap
+//! exactly as AWS unwraps, and how much RSA-OAEP carries (every cloud's limit).
 
 use std::fmt;
 
@@ -98,6 +98,16 @@ impl fmt::Display for WrappingAlgorithm {
     }
 }
 
+/// Largest plaintext RSAES-OAEP can wrap under an RSA key of `kek_bits`:
+/// k − 2·hLen − 2 (RFC 8017), hLen being the algorithm's hash (SHA-1 or SHA-256).
+pub fn oaep_capacity(kek_bits: usize, algorithm: WrappingAlgorithm) -> usize {
+    let h_len = match algorithm {
+        WrappingAlgorithm::RsaesOaepSha1 | WrappingAlgorithm::RsaAesKeyWrapSha1 => 20,
+        _ => 32,
+    };
+    (kek_bits / 8).saturating_sub(2 * h_len + 2)
+}
+
 /// Prefix of the tag that names a KEK's wrapping algorithm.
 pub const WRAPPING_ALGORITHM_TAG_PREFIX: &str = "wrapping_algorithm:";
 
@@ -130,6 +140,14 @@ mod tests {
             );
         }
         assert_eq!(WrappingAlgorithm::parse("rsa-oaep-sha512"), None);
+    }
+
+    #[test]
+    fn oaep_capacity_follows_rfc_8017() {
+        use WrappingAlgorithm::*;
+        assert_eq!(oaep_capacity(2048, RsaesOaepSha256), 190);
+        assert_eq!(oaep_capacity(2048, RsaesOaepSha1), 214);
+        assert_eq!(oaep_capacity(4096, RsaesOaepSha256), 446);
     }
 
     #[test]

@@ -9,12 +9,13 @@ use time::OffsetDateTime;
 use crate::domain::aws::arn::AwsKeyArn;
 use crate::domain::aws::cli::key_arn_from_input;
 use crate::domain::aws::import_parameters::Validity;
-use crate::domain::aws::kek::{self, WrappingPublicKey};
+use crate::domain::aws::kek;
 use crate::domain::aws::key_spec::{AwsKeySpec, KeyUsage};
 use crate::domain::aws::rules::check_states;
 use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
 use crate::domain::key_material::KeyMaterialSpec;
 use crate::domain::wrapping::WrappingAlgorithm;
+use crate::domain::wrapping_key::WrappingPublicKey;
 use crate::kmip::{ObjectAttributes, State};
 
 /// Everything the user entered in the five steps: what this tab's

@@ -7,6 +7,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::domain::aws::arn::AwsKeyArn;
 use crate::domain::base64_text::decode_base64;
+use crate::domain::time_display::duration_words;
 
 /// What get-parameters-for-import returned.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,8 +116,8 @@ impl Validity {
     /// "valid for 23 h 12 min" or "expired 2 h ago".
     pub fn short(self) -> String {
         match self {
-            Self::ValidFor(left) => format!("valid for {}", human(left)),
-            Self::ExpiredAgo(ago) => format!("expired {} ago", human(ago)),
+            Self::ValidFor(left) => format!("valid for {}", duration_words(left)),
+            Self::ExpiredAgo(ago) => format!("expired {} ago", duration_words(ago)),
         }
     }
 
@@ -154,16 +155,6 @@ impl Validity {
 /// What to do about expired parameters.
 const EXPIRED_FIX: &str =
     "run get-parameters-for-import again (its output is valid 24 h and single use)";
-
-fn human(d: Duration) -> String {
-    let minutes = d.whole_minutes();
-    match (minutes / 60, minutes % 60) {
-        (0, 0) => "less than a minute".to_owned(),
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m} min"),
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,35 +1,16 @@
 //! The AWS wrapping public key (KEK) as the user hands it over — base64, PEM,
 //! DER file or get-parameters-for-import JSON — checked before any request.
 
-use der::asn1::{AnyRef, ObjectIdentifier};
-use der::{Decode, Encode, Header, Reader, SliceReader, Tag, Tagged};
-use pkcs1::RsaPublicKey;
 use sha2::{Digest, Sha256};
-use spki::SubjectPublicKeyInfoRef;
 
 use crate::domain::aws::import_parameters::ImportParameters;
-use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
 use crate::domain::base64_text::decode_base64;
+use crate::domain::cloud::Cloud;
 use crate::domain::wrapping::WrappingAlgorithm;
+use crate::domain::wrapping_key::{self, WrappingPublicKey};
 
-/// Largest DER KEK accepted (an RSA-4096 SPKI is 550 bytes).
-pub const MAX_KEK_BYTES: usize = 4096;
 /// Largest file read at all; checked before reading so a huge file cannot freeze the tab.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024;
-
-const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
-const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
-const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
-
-/// A checked AWS wrapping key.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WrappingPublicKey {
-    /// The SubjectPublicKeyInfo DER, exactly what AWS returned.
-    pub spki_der: Vec<u8>,
-    /// Its size, as AWS names it in `--wrapping-key-spec`.
-    pub spec: WrappingKeySpec,
-}
 
 impl WrappingPublicKey {
     /// A KMS id that is the same every time this key is imported for this
@@ -40,29 +21,6 @@ impl WrappingPublicKey {
             "aws-kek-{}-{}",
             algorithm.aws_name().to_ascii_lowercase().replace('_', "-"),
             hex::encode(&digest[..8])
-        )
-    }
-
-    /// SHA-256 of the DER in lower-case hex, as the `kek_sha256:` tag holds it.
-    pub fn sha256_hex(&self) -> String {
-        hex::encode(Sha256::digest(&self.spki_der))
-    }
-
-    /// SHA-256 of the DER as `3F:9A:…`.
-    pub fn fingerprint(&self) -> String {
-        Sha256::digest(&self.spki_der)
-            .iter()
-            .map(|b| format!("{b:02X}"))
-            .collect::<Vec<_>>()
-            .join(":")
-    }
-
-    /// "RSA 4096-bit public key, SHA-256 fingerprint 3F:9A:…".
-    pub fn summary(&self) -> String {
-        format!(
-            "RSA {}-bit public key, SHA-256 fingerprint {}",
-            self.spec.bits(),
-            self.fingerprint()
         )
     }
 }
@@ -145,169 +103,14 @@ pub fn parse_file(bytes: &[u8]) -> Result<KekInput, String> {
     }
 }
 
+/// The DER inside a PEM "PUBLIC KEY" block, refusals in AWS's words.
 fn decode_pem(text: &str) -> Result<Vec<u8>, String> {
-    let first = text.lines().next().unwrap_or_default().trim();
-    let label = first
-        .strip_prefix("-----BEGIN ")
-        .and_then(|l| l.strip_suffix("-----"))
-        .ok_or("The PEM header line is malformed: it must read -----BEGIN PUBLIC KEY-----.")?;
-    match label {
-        "PUBLIC KEY" => {}
-        "CERTIFICATE" => return Err(certificate_message()),
-        "RSA PUBLIC KEY" => {
-            return Err("This is a PKCS#1 \"RSA PUBLIC KEY\"; AWS wrapping keys are SubjectPublicKeyInfo (\"-----BEGIN PUBLIC KEY-----\"): paste the PublicKey value AWS returned.".to_owned());
-        }
-        l if l.contains("PRIVATE KEY") => return Err(private_key_message()),
-        other => {
-            return Err(format!(
-                "This PEM holds a \"{other}\", not a public key: paste a \"-----BEGIN PUBLIC KEY-----\" block."
-            ));
-        }
-    }
-    let end = "-----END PUBLIC KEY-----";
-    let body_end = text
-        .find(end)
-        .ok_or("The PEM has no \"-----END PUBLIC KEY-----\" line: the copy is incomplete.")?;
-    if !text[body_end + end.len()..].trim().is_empty() {
-        return Err(
-            "There is text after \"-----END PUBLIC KEY-----\": paste one key only.".to_owned(),
-        );
-    }
-    let body = &text[first.len()..body_end];
-    decode_base64(body).map_err(|e| format!("The PEM body is not base64: {e}"))
-}
-
-fn certificate_message() -> String {
-    "This is a certificate, not a public key: AWS gives the wrapping key as a bare public key (PublicKey in get-parameters-for-import, or WrappingPublicKey.bin).".to_owned()
-}
-
-fn private_key_message() -> String {
-    "This is a private key, pasted by mistake? The wrapping key AWS gives is a public key (PublicKey in get-parameters-for-import); never paste private keys here.".to_owned()
+    wrapping_key::decode_pem(text, Cloud::Aws)
 }
 
 /// Checks that `der` is an SPKI holding an RSA key of an AWS wrapping size.
 pub fn check_spki(der: &[u8]) -> Result<WrappingPublicKey, String> {
-    if der.is_empty() {
-        return Err("The wrapping key is empty.".to_owned());
-    }
-    if der.len() > MAX_KEK_BYTES {
-        return Err(format!(
-            "The wrapping key is {} bytes; an AWS wrapping key is at most {MAX_KEK_BYTES} bytes (RSA-4096 is 550): check you pasted the right value.",
-            der.len()
-        ));
-    }
-    let outer_len = outer_sequence_len(der)?;
-    if outer_len < der.len() {
-        return Err(format!(
-            "The key is followed by {} trailing bytes: the DER key ends at byte {outer_len}. Paste exactly the PublicKey value.",
-            der.len() - outer_len
-        ));
-    }
-    let spki = match SubjectPublicKeyInfoRef::from_der(der) {
-        Ok(spki) => spki,
-        Err(_) => return Err(identify_other_structure(der)),
-    };
-    let oid = spki.algorithm.oid;
-    if oid == EC_PUBLIC_KEY {
-        return Err(
-            "This is an EC public key; AWS wrapping keys are RSA (RSA_2048, RSA_3072 or RSA_4096)."
-                .to_owned(),
-        );
-    }
-    if oid == ED25519 {
-        return Err("This is an Ed25519 public key; AWS wrapping keys are RSA (RSA_2048, RSA_3072 or RSA_4096).".to_owned());
-    }
-    if oid == RSASSA_PSS {
-        return Err(
-            "This is an RSA-PSS signing key; AWS wrapping keys are rsaEncryption keys.".to_owned(),
-        );
-    }
-    if oid != RSA_ENCRYPTION {
-        return Err(format!(
-            "This public key's algorithm ({oid}) is not RSA; AWS wrapping keys are RSA (RSA_2048, RSA_3072 or RSA_4096)."
-        ));
-    }
-    let key_bytes = spki
-        .subject_public_key
-        .as_bytes()
-        .ok_or("The RSA key's bit string is malformed.")?;
-    let rsa = RsaPublicKey::from_der(key_bytes)
-        .map_err(|e| format!("The RSA public key inside is malformed ({e})."))?;
-    let modulus = rsa.modulus.as_bytes();
-    let bits = modulus_bits(modulus);
-    let Some(spec) = WrappingKeySpec::from_bits(bits) else {
-        return Err(format!(
-            "This is an RSA {bits}-bit key; AWS wrapping keys are 2048, 3072 or 4096 bits (RSA_2048, RSA_3072, RSA_4096)."
-        ));
-    };
-    Ok(WrappingPublicKey {
-        spki_der: der.to_vec(),
-        spec,
-    })
-}
-
-fn modulus_bits(modulus: &[u8]) -> usize {
-    let significant: &[u8] = {
-        let start = modulus
-            .iter()
-            .position(|b| *b != 0)
-            .unwrap_or(modulus.len());
-        &modulus[start..]
-    };
-    match significant.first() {
-        Some(first) => significant.len() * 8 - first.leading_zeros() as usize,
-        None => 0,
-    }
-}
-
-/// The length of the leading DER SEQUENCE, or why there is none.
-fn outer_sequence_len(der: &[u8]) -> Result<usize, String> {
-    let not_der = || {
-        "The bytes are not DER (no ASN.1 SEQUENCE at the start): this is not a public key. Paste the PublicKey value exactly as AWS printed it.".to_owned()
-    };
-    let reader = SliceReader::new(der).map_err(|_| not_der())?;
-    let header = reader.peek_header().map_err(|_| not_der())?;
-    if header.tag != Tag::Sequence {
-        return Err(not_der());
-    }
-    let header_len = usize::try_from(u32::from(header.encoded_len().map_err(|_| not_der())?))
-        .map_err(|_| not_der())?;
-    let body_len = usize::try_from(u32::from(header.length)).map_err(|_| not_der())?;
-    let total = header_len + body_len;
-    if total > der.len() {
-        return Err(format!(
-            "The DER is truncated: it announces {total} bytes but only {} are there. Check the copy is complete.",
-            der.len()
-        ));
-    }
-    Ok(total)
-}
-
-/// Names a DER structure that is not an SPKI (certificate, private key, ...).
-fn identify_other_structure(der: &[u8]) -> String {
-    let generic =
-        "The DER is not a SubjectPublicKeyInfo: paste the PublicKey value AWS returned.".to_owned();
-    let Ok(mut reader) = SliceReader::new(der) else {
-        return generic;
-    };
-    if Header::decode(&mut reader).is_err() {
-        return generic;
-    }
-    let mut tags = Vec::new();
-    while !reader.is_finished() {
-        match AnyRef::decode(&mut reader) {
-            Ok(any) => tags.push(any.tag()),
-            Err(_) => return generic,
-        }
-    }
-    match tags.as_slice() {
-        [Tag::Sequence, Tag::Sequence, Tag::BitString] => certificate_message(),
-        [Tag::Integer, Tag::Sequence, Tag::OctetString, ..] => private_key_message(),
-        [Tag::Integer, Tag::OctetString, ..] => private_key_message(),
-        [Tag::Integer, Tag::Integer, Tag::Integer, ..] => private_key_message(),
-        [Tag::Integer, Tag::Integer] => "This is a PKCS#1 RSA public key; AWS wrapping keys are SubjectPublicKeyInfo: paste the PublicKey value AWS returned.".to_owned(),
-        _ => generic,
-    }
+    wrapping_key::check_spki(der, Cloud::Aws)
 }
 
 #[cfg(test)]
@@ -330,6 +133,7 @@ mod tests {
     use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 
     use super::*;
+    use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
 
     macro_rules! fixture {
         ($name:literal) => {

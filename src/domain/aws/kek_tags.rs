@@ -4,10 +4,10 @@
 use time::OffsetDateTime;
 
 use crate::domain::aws::arn::AwsKeyArn;
-use crate::domain::aws::kek::WrappingPublicKey;
 use crate::domain::stored::{parse_rfc3339, rfc3339};
 use crate::domain::time_display::utc_minutes;
 use crate::domain::wrapping::{WRAPPING_ALGORITHM_TAG_PREFIX, WrappingAlgorithm};
+use crate::domain::wrapping_key::WrappingPublicKey;
 
 /// Every imported AWS KEK carries this tag.
 pub const AWS_TAG: &str = "aws";

@@ -3,10 +3,10 @@
 
 use std::fmt;
 
-use crate::domain::aws::rules::{check_wrapping, oaep_capacity};
+use crate::domain::aws::rules::check_wrapping;
 use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
 use crate::domain::key_material::{EcCurve, HmacHash, KeyMaterialSpec};
-use crate::domain::wrapping::WrappingAlgorithm;
+use crate::domain::wrapping::{WrappingAlgorithm, oaep_capacity};
 
 /// An AWS `--key-spec` for a key with imported material.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

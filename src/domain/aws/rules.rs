@@ -5,17 +5,8 @@
 use crate::domain::aws::arn::Partition;
 use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
 use crate::domain::key_material::{HmacHash, KeyMaterialSpec};
-use crate::domain::wrapping::WrappingAlgorithm;
+use crate::domain::wrapping::{WrappingAlgorithm, oaep_capacity};
 use crate::kmip::State;
-
-/// Largest plaintext RSAES-OAEP can wrap: k − 2·hLen − 2.
-pub fn oaep_capacity(kek_bits: usize, algorithm: WrappingAlgorithm) -> usize {
-    let h_len = match algorithm {
-        WrappingAlgorithm::RsaesOaepSha1 | WrappingAlgorithm::RsaAesKeyWrapSha1 => 20,
-        _ => 32,
-    };
-    (kek_bits / 8).saturating_sub(2 * h_len + 2)
-}
 
 fn is_oaep(algorithm: WrappingAlgorithm) -> bool {
     matches!(
@@ -125,13 +116,6 @@ mod tests {
     use super::*;
     use crate::domain::key_material::EcCurve;
     use WrappingAlgorithm::*;
-
-    #[test]
-    fn oaep_capacity_follows_rfc_8017() {
-        assert_eq!(oaep_capacity(2048, RsaesOaepSha256), 190);
-        assert_eq!(oaep_capacity(2048, RsaesOaepSha1), 214);
-        assert_eq!(oaep_capacity(4096, RsaesOaepSha256), 446);
-    }
 
     #[test]
     fn rsa_private_keys_need_key_wrap() {

@@ -6,13 +6,13 @@
 
 use der::Encode;
 use der::asn1::{AnyRef, BitString, ObjectIdentifier, UintRef};
-use serde::Deserialize;
 use spki::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 
-use crate::domain::aws::kek::{WrappingPublicKey, check_spki};
 use crate::domain::azure::byok_file::decode_base64url;
 use crate::domain::azure::kid::AzureKeyId;
-use crate::domain::base64_text::decode_base64;
+use crate::domain::azure::outputs::KeyBundle;
+use crate::domain::cloud::Cloud;
+use crate::domain::wrapping_key::{WrappingPublicKey, check_spki, decode_pem, modulus_bits};
 
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 
@@ -96,31 +96,10 @@ pub fn parse_kek(text: &str, kid: Option<&str>) -> Result<AzureKek, String> {
     from_pem(trimmed, kid)
 }
 
-#[derive(Deserialize)]
-struct KeyShow {
-    key: Option<Jwk>,
-    attributes: Option<Attributes>,
-}
-
-#[derive(Deserialize)]
-struct Jwk {
-    kid: Option<String>,
-    kty: Option<String>,
-    #[serde(rename = "keyOps", alias = "key_ops")]
-    key_ops: Option<Vec<String>>,
-    n: Option<String>,
-    e: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Attributes {
-    enabled: Option<bool>,
-}
-
 /// Reads `az keyvault key show` / `create` JSON (or the REST API's key bundle).
 /// Steps: JSON, kty, key operations, enabled, kid, modulus and exponent, size.
 pub fn from_key_json(text: &str) -> Result<AzureKek, String> {
-    let show: KeyShow = serde_json::from_str(text).map_err(|e| {
+    let show: KeyBundle = serde_json::from_str(text).map_err(|e| {
         format!("The text starts like JSON but is not the JSON az keyvault key show prints ({e}): paste its whole output.")
     })?;
     let key = show.key.ok_or(
@@ -136,7 +115,7 @@ pub fn from_key_json(text: &str) -> Result<AzureKek, String> {
         .ok_or("The JSON has no key.kid: paste the whole output of az keyvault key show.")?;
     let kid = AzureKeyId::parse_versioned(&kid).map_err(|e| format!("key.kid: {e}"))?;
     let spki_der = spki_from_modulus(key.n.as_deref(), key.e.as_deref())?;
-    let key = check_spki(&spki_der)
+    let key = check_spki(&spki_der, Cloud::Azure)
         .map_err(|e| format!("The public key built from key.n and key.e is not usable ({e})."))?;
     Ok(AzureKek {
         kid,
@@ -148,8 +127,8 @@ pub fn from_key_json(text: &str) -> Result<AzureKek, String> {
 /// Reads the PEM `az keyvault key download` wrote, with the kid typed beside it.
 pub fn from_pem(pem: &str, kid: &str) -> Result<AzureKek, String> {
     let kid = AzureKeyId::parse_versioned(kid)?;
-    let der = decode_public_key_pem(pem)?;
-    let key = check_spki(&der).map_err(|e| {
+    let der = decode_pem(pem.trim(), Cloud::Azure)?;
+    let key = check_spki(&der, Cloud::Azure).map_err(|e| {
         format!("The PEM is not an RSA public key Azure could have given for a KEK ({e})")
     })?;
     Ok(AzureKek {
@@ -191,7 +170,7 @@ fn spki_from_modulus(n: Option<&str>, e: Option<&str>) -> Result<Vec<u8>, String
     };
     let n = decode("n", n)?;
     let e = decode("e", e)?;
-    let bits = significant_bits(&n);
+    let bits = modulus_bits(&n);
     if !KEK_BITS.contains(&bits) {
         return Err(format!(
             "This KEK is RSA {bits}-bit; Azure's KEK is 2048, 3072 or 4096 bits: create it with --size 2048, 3072 or 4096."
@@ -213,43 +192,6 @@ fn spki_from_modulus(n: Option<&str>, e: Option<&str>) -> Result<Vec<u8>, String
             .map_err(not_encodable)?,
     };
     spki.to_der().map_err(not_encodable)
-}
-
-fn significant_bits(bytes: &[u8]) -> usize {
-    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
-    match bytes.get(start) {
-        Some(first) => (bytes.len() - start) * 8 - first.leading_zeros() as usize,
-        None => 0,
-    }
-}
-
-/// The DER inside a PEM "PUBLIC KEY" block; other PEM labels are named.
-fn decode_public_key_pem(text: &str) -> Result<Vec<u8>, String> {
-    let first = text.lines().next().unwrap_or_default().trim();
-    let Some(label) = first
-        .strip_prefix("-----BEGIN ")
-        .and_then(|l| l.strip_suffix("-----"))
-    else {
-        return Err("This is not a PEM (no -----BEGIN PUBLIC KEY----- line): choose the .publickey.pem az keyvault key download wrote, or paste the az keyvault key show JSON.".to_owned());
-    };
-    match label {
-        "PUBLIC KEY" => {}
-        "CERTIFICATE" => return Err("This is a certificate, not the KEK's public key: choose the file az keyvault key download --file <KEK>.publickey.pem wrote.".to_owned()),
-        "RSA PUBLIC KEY" => return Err("This is a PKCS#1 \"RSA PUBLIC KEY\"; az keyvault key download writes a \"PUBLIC KEY\" (SubjectPublicKeyInfo): download it again with the az command.".to_owned()),
-        l if l.contains("PRIVATE KEY") => return Err("This is a private key, pasted by mistake? An Azure KEK's private key never leaves Azure; choose the public key az keyvault key download wrote.".to_owned()),
-        other => return Err(format!("This PEM holds a \"{other}\", not a public key: choose the .publickey.pem az keyvault key download wrote.")),
-    }
-    let end = "-----END PUBLIC KEY-----";
-    let body_end = text
-        .find(end)
-        .ok_or("The PEM has no \"-----END PUBLIC KEY-----\" line: the copy is incomplete.")?;
-    if !text[body_end + end.len()..].trim().is_empty() {
-        return Err(
-            "There is text after \"-----END PUBLIC KEY-----\": give one key only.".to_owned(),
-        );
-    }
-    decode_base64(&text[first.len()..body_end])
-        .map_err(|e| format!("The PEM body is not base64: {e}."))
 }
 
 #[cfg(test)]
@@ -446,6 +388,36 @@ mod tests {
             &json,
             Some(&other),
             &format!("The kid typed ({other}) is not the one in the JSON ({KID})"),
+        );
+    }
+
+    #[test]
+    fn a_refused_pem_names_azure_and_its_kek_not_aws() {
+        let pem = |der: &[u8]| {
+            format!(
+                "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----",
+                STANDARD.encode(der)
+            )
+        };
+        assert_eq!(
+            parse_kek(&pem(fixture!("ec-p256.spki.der")), Some(KID)).unwrap_err(),
+            "The PEM is not an RSA public key Azure could have given for a KEK (This is an EC public key; Azure KEKs are RSA (RSA-HSM 2048, 3072 or 4096).)"
+        );
+        assert_eq!(
+            parse_kek(&pem(fixture!("rsa1024.spki.der")), Some(KID)).unwrap_err(),
+            "The PEM is not an RSA public key Azure could have given for a KEK (This is an RSA 1024-bit key; Azure KEKs are 2048, 3072 or 4096 bits (RSA-HSM).)"
+        );
+        assert_eq!(
+            parse_kek(
+                std::str::from_utf8(fixture!("rsa2048.pkcs1.pem")).unwrap(),
+                Some(KID)
+            )
+            .unwrap_err(),
+            "This is a private key, pasted by mistake? The KEK Azure gives is a public key (the PEM az keyvault key download wrote); never paste private keys here."
+        );
+        assert_eq!(
+            parse_kek("MIIBIjAN", Some(KID)).unwrap_err(),
+            "This is not a PEM (no -----BEGIN PUBLIC KEY----- line): give the PEM az keyvault key download wrote, or the JSON az keyvault key show prints."
         );
     }
 

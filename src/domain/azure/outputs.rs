@@ -15,6 +15,7 @@ use crate::domain::azure::kid::{AzureKeyId, KeyName};
 use crate::domain::azure::rules::{AzureKeyType, parse_curve};
 use crate::domain::key_material::EcCurve;
 use crate::domain::stored::parse_rfc3339;
+use crate::domain::wrapping_key::modulus_bits;
 
 /// The public part of a key as Azure shows it; a symmetric key shows none.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,7 +64,7 @@ impl AzureKeyOutput {
     pub fn key_type(&self) -> Option<AzureKeyType> {
         match (&self.public, self.kty.as_str()) {
             (PublicPart::Rsa { n, .. }, "RSA-HSM") => Some(AzureKeyType::RsaHsm {
-                bits: significant_bits(n),
+                bits: modulus_bits(n),
             }),
             (PublicPart::Ec { curve, .. }, "EC-HSM") => Some(AzureKeyType::EcHsm { curve: *curve }),
             _ => None,
@@ -71,34 +72,35 @@ impl AzureKeyOutput {
     }
 }
 
+/// A key bundle as `az keyvault key show/import/create` print it (and the REST API).
 #[derive(Deserialize)]
-struct Output {
-    key: Option<Jwk>,
-    attributes: Option<Attributes>,
+pub(super) struct KeyBundle {
+    pub(super) key: Option<Jwk>,
+    pub(super) attributes: Option<Attributes>,
 }
 
 #[derive(Deserialize)]
-struct Jwk {
-    kid: Option<String>,
-    kty: Option<String>,
+pub(super) struct Jwk {
+    pub(super) kid: Option<String>,
+    pub(super) kty: Option<String>,
     #[serde(rename = "keyOps", alias = "key_ops")]
-    key_ops: Option<Vec<String>>,
-    n: Option<String>,
-    e: Option<String>,
-    crv: Option<String>,
-    x: Option<String>,
-    y: Option<String>,
+    pub(super) key_ops: Option<Vec<String>>,
+    pub(super) n: Option<String>,
+    pub(super) e: Option<String>,
+    pub(super) crv: Option<String>,
+    pub(super) x: Option<String>,
+    pub(super) y: Option<String>,
 }
 
 #[derive(Deserialize)]
-struct Attributes {
-    enabled: Option<bool>,
+pub(super) struct Attributes {
+    pub(super) enabled: Option<bool>,
     #[serde(rename = "notBefore", alias = "nbf")]
-    not_before: Option<Value>,
+    pub(super) not_before: Option<Value>,
     #[serde(alias = "exp")]
-    expires: Option<Value>,
-    created: Option<Value>,
-    updated: Option<Value>,
+    pub(super) expires: Option<Value>,
+    pub(super) created: Option<Value>,
+    pub(super) updated: Option<Value>,
 }
 
 /// Reads the JSON of `az keyvault key import` or `show`. Steps: JSON, key, kid, kty, public part, attributes.
@@ -107,7 +109,7 @@ pub fn read_key_output(text: &str) -> Result<AzureKeyOutput, String> {
     if text.is_empty() {
         return Err("No output given: paste the JSON az keyvault key import printed (or az keyvault key show --name <key> --vault-name <vault>).".to_owned());
     }
-    let output: Output = serde_json::from_str(text).map_err(|e| {
+    let output: KeyBundle = serde_json::from_str(text).map_err(|e| {
         format!("This is not the JSON az keyvault key import prints ({e}): paste its whole output.")
     })?;
     let key = output.key.ok_or(
@@ -254,14 +256,6 @@ fn read_time(name: &str, value: Option<&Value>) -> Result<Option<OffsetDateTime>
         Some(other) => Err(format!(
             "attributes.{name} is {other}, not a time: paste the output exactly as az printed it."
         )),
-    }
-}
-
-fn significant_bits(bytes: &[u8]) -> usize {
-    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
-    match bytes.get(start) {
-        Some(first) => (bytes.len() - start) * 8 - first.leading_zeros() as usize,
-        None => 0,
     }
 }
 

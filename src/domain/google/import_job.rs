@@ -4,12 +4,13 @@
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 
-use crate::domain::aws::kek::{WrappingPublicKey, parse_text};
+use crate::domain::cloud::Cloud;
 use crate::domain::google::import_method::ImportMethod;
 use crate::domain::google::names::ImportJobName;
 use crate::domain::google::protection_level::ProtectionLevel;
 use crate::domain::stored::parse_rfc3339;
-use crate::domain::time_display::utc_minutes;
+use crate::domain::time_display::{duration_words, utc_minutes};
+use crate::domain::wrapping_key::{WrappingPublicKey, parse_pem_or_base64};
 
 /// How long Google keeps an import job usable after creating it.
 pub const IMPORT_JOB_LIFETIME: Duration = Duration::days(3);
@@ -141,6 +142,18 @@ impl ImportJob {
         self.expire_time.map(|expire| expire - now)
     }
 
+    /// The time left as a person says it: "usable for 49 h 15 min", "expired 2 h ago";
+    /// `None` when the expiry is unknown.
+    pub fn time_left_words(&self, now: OffsetDateTime) -> Option<String> {
+        self.time_left(now).map(|left| {
+            if left > Duration::ZERO {
+                format!("usable for {}", duration_words(left))
+            } else {
+                format!("expired {} ago", duration_words(-left))
+            }
+        })
+    }
+
     /// Refuses the job once `now` is past its expireTime.
     pub fn check_usable_at(&self, now: OffsetDateTime) -> Result<(), String> {
         check_not_expired(&self.name, self.expire_time, now)
@@ -204,11 +217,10 @@ fn check_not_expired(
     }
 }
 
-/// The job's PEM read with the AWS KEK's SPKI checks, then held to the method's size.
+/// The job's PEM read with the shared wrapping-key checks, then held to the method's size.
 fn checked_wrapping_key(pem: &str, method: ImportMethod) -> Result<WrappingPublicKey, String> {
-    let key = parse_text(pem)
-        .map_err(|why| format!("The import job's public key is not usable: {why}"))?
-        .key;
+    let key = parse_pem_or_base64(pem, Cloud::Google)
+        .map_err(|why| format!("The import job's public key is not usable: {why}"))?;
     let bits = key.spec.bits();
     if bits != method.rsa_bits() {
         return Err(format!(
@@ -347,6 +359,66 @@ mod tests {
         assert_eq!((&typed.protection_level, typed.expire_time), (&None, None));
         assert_eq!(typed.time_left(NOW), None);
         assert!(typed.check_usable_at(NOW).is_ok());
+    }
+
+    #[test]
+    fn the_time_left_reads_like_a_person_would_say_it() {
+        let job =
+            ImportJob::parse_describe(fixture!("google/import-job-active.json"), NOW).unwrap();
+        assert_eq!(
+            job.time_left_words(NOW).as_deref(),
+            Some("usable for 49 h 15 min")
+        );
+        let later = datetime!(2026-12-01 12:15 UTC);
+        assert_eq!(
+            job.time_left_words(later).as_deref(),
+            Some("expired 1 h 59 min ago")
+        );
+    }
+
+    #[test]
+    fn a_refused_key_names_google_cloud_not_aws() {
+        let name = ImportJobName::parse(
+            "projects/byok-demo-471203/locations/europe-west1/keyRings/byok-ring/importJobs/j",
+        )
+        .unwrap();
+        let pem = |der: &[u8]| {
+            format!(
+                "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+                crate::domain::google::tests::b64(der)
+            )
+        };
+        assert_eq!(
+            ImportJob::from_parts(
+                &pem(include_bytes!("../../../tests/fixtures/ec-p256.spki.der")),
+                ImportMethod::RsaOaep3072Sha256,
+                name.clone()
+            )
+            .unwrap_err(),
+            "The import job's public key is not usable: This is an EC public key; Google Cloud wrapping keys are RSA (3072 or 4096 bits, the import method's size)."
+        );
+        assert_eq!(
+            ImportJob::from_parts(
+                &pem(include_bytes!("../../../tests/fixtures/rsa1024.spki.der")),
+                ImportMethod::RsaOaep3072Sha256,
+                name.clone()
+            )
+            .unwrap_err(),
+            "The import job's public key is not usable: This is an RSA 1024-bit key; Google Cloud wrapping keys are 3072 or 4096 bits (the import method's size)."
+        );
+        assert_eq!(
+            ImportJob::from_parts(
+                include_str!("../../../tests/fixtures/rsa2048.cert.pem"),
+                ImportMethod::RsaOaep3072Sha256,
+                name.clone()
+            )
+            .unwrap_err(),
+            "The import job's public key is not usable: This is a certificate, not a public key: Google Cloud gives the wrapping key as a bare public key (the import job's publicKey.pem from gcloud kms import-jobs describe)."
+        );
+        assert_eq!(
+            ImportJob::from_parts(" ", ImportMethod::RsaOaep3072Sha256, name).unwrap_err(),
+            "The import job's public key is not usable: No wrapping key given: paste the import job's publicKey.pem from gcloud kms import-jobs describe."
+        );
     }
 
     #[test]

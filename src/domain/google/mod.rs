@@ -4,8 +4,8 @@
 //! Facts read from googleapis `google/cloud/kms/v1/resources.proto` and
 //! `service.proto` (commit f8291d2b89f0017ab078a4c7378069bae5686f6f) and
 //! gcloud's `kms` command sources and reference pages. The wrapping key's
-//! SPKI checks and the OAEP size limit are the AWS ones (`aws::kek`,
-//! `aws::rules`), called rather than copied.
+//! SPKI checks and the OAEP size limit are every cloud's (`domain::wrapping_key`,
+//! `domain::wrapping`), called with `Cloud::Google` so refusals name Google Cloud.
 
 pub mod algorithm;
 pub mod command;

@@ -8,12 +8,12 @@
 //! encryption keys are 32 bytes, or 16 for raw encryption only; an HMAC key is
 //! as long as its hash's output; the plain RSA-OAEP methods cannot wrap RSA keys.
 
-use crate::domain::aws::rules::oaep_capacity;
 use crate::domain::google::algorithm::{AesMode, GoogleAlgorithm, MacHash, rsa_algorithms};
 use crate::domain::google::import_job::ImportJob;
 use crate::domain::google::import_method::ImportMethod;
 use crate::domain::google::protection_level::ProtectionLevel;
 use crate::domain::key_material::{EcCurve, KeyMaterialSpec};
+use crate::domain::wrapping::oaep_capacity;
 
 /// The algorithms this material can be imported as, for the user to pick
 /// from (the recommended first); `Err` says why Google takes none.

@@ -7,31 +7,14 @@ use serde_json::{Value, json};
 use time::macros::{date, datetime};
 
 use super::{RegionProgress, Runbook, RunbookKind};
-use crate::domain::account::UserId;
 use crate::domain::aws::arn::AwsKeyArn;
 use crate::domain::aws::import_command::Expiration;
 use crate::domain::aws::key_spec::AwsKeySpec;
+use crate::domain::stored::golden::{ARN, MRK, golden_lines, map, user};
 
 /// `golden.jsonl`'s values (comments left out).
 fn golden() -> Vec<&'static str> {
-    include_str!("golden.jsonl")
-        .lines()
-        .filter(|line| !line.starts_with('#'))
-        .collect()
-}
-
-const ARN: &str = "arn:aws:kms:eu-west-3:447182645454:key/350e35ef-ac51-4dbb-82a4-9bc50b0ea42b";
-const MRK: &str = "arn:aws:kms:us-west-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
-
-fn user(name: &str) -> Option<UserId> {
-    UserId::new(name)
-}
-
-fn map(v: Value) -> BTreeMap<String, Value> {
-    match v {
-        Value::Object(m) => m.into_iter().collect(),
-        _ => BTreeMap::new(),
-    }
+    golden_lines(include_str!("golden.jsonl"))
 }
 
 fn region(name: &str, preserved: Value) -> RegionProgress {
