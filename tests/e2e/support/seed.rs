@@ -296,10 +296,12 @@ pub fn delete_object(kms: &Kms, id: &str) {
 
 /// The throwaway RSA-2048 key of `tests/fixtures` (its public half is `rsa2048.spki.der`):
 /// the private key of the Azure KEKs the tests import, for the independent unwrap.
+/// (`rsa2048.pkcs8.der` holds the key's PKCS#1 DER despite its name: the parser tests
+/// paste it as "a private key by mistake" either way.)
 pub fn fixture_kek_private() -> RsaPrivateKey {
-    use rsa::pkcs8::DecodePrivateKey;
+    use rsa::pkcs1::DecodeRsaPrivateKey;
     let der = std::fs::read(crate::paths::fixture("rsa2048.pkcs8.der")).expect("fixture");
-    RsaPrivateKey::from_pkcs8_der(&der).expect("a PKCS#8 RSA key")
+    RsaPrivateKey::from_pkcs1_der(&der).expect("the fixture's RSA private key (PKCS#1 DER)")
 }
 
 /// Imports the fixture KEK's public key under `id`, tagged as `ckms azure byok import` tags
