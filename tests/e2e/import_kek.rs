@@ -309,7 +309,17 @@ fn bad_inputs() -> Vec<BadInput> {
         b"token",
         OffsetDateTime::now_utc() - time::Duration::hours(2) - time::Duration::minutes(1),
     );
+    // The expired parameters come first: the minute shown must not tick over while the
+    // other cases run.
     vec![
+        BadInput {
+            name: "expired parameters",
+            kek: Kek::Paste(expired),
+            algorithm: ok,
+            arn: "",
+            message: "These import parameters expired 2 h 1 min ago: run get-parameters-for-import again (its output is valid 24 h and single use).",
+            at: VALIDITY,
+        },
         BadInput {
             name: "empty",
             kek: Kek::Paste(String::new()),
@@ -421,14 +431,6 @@ fn bad_inputs() -> Vec<BadInput> {
             arn: "",
             message: "Choose the wrapping algorithm",
             at: FORM_ERROR,
-        },
-        BadInput {
-            name: "expired parameters",
-            kek: Kek::Paste(expired),
-            algorithm: ok,
-            arn: "",
-            message: "These import parameters expired 2 h 1 min ago: run get-parameters-for-import again (its output is valid 24 h and single use).",
-            at: VALIDITY,
         },
         BadInput {
             name: "malformed JSON",

@@ -70,7 +70,7 @@ async fn nav_item_tops(browser: &Browser) -> Vec<i64> {
     let tops = browser
         .client
         .execute(
-            "return [...document.querySelectorAll('nav > ul > li')]
+            "return [...document.querySelectorAll('nav > button, nav > ul > li')]
                .filter(li => li.checkVisibility())
                .map(li => Math.round(li.getBoundingClientRect().top));",
             vec![],
@@ -111,9 +111,19 @@ async fn the_navigation_stays_one_line_and_every_page_opens_from_the_keyboard() 
             !tops.is_empty() && tops.iter().all(|t| *t == tops[0]),
             "at {width} px the navigation is one line: its items' tops are {tops:?}"
         );
+        assert_eq!(
+            browser.nav_menu_button_closed().await,
+            width == 360,
+            "at {width} px the groups are behind a \"Menu\" button only on the narrow screen"
+        );
         for page in Page::ALL {
             let group = page.group();
             let toggle = format!("nav button[aria-controls={}]", group.menu_id());
+            if browser.nav_menu_button_closed().await {
+                // A narrow screen: the groups are behind the "Menu" button.
+                browser.tab_to("nav > button.nav-all-toggle").await;
+                browser.press(ENTER).await;
+            }
             browser.tab_to(&toggle).await;
             browser.press(ENTER).await;
             let links = visible_menu_links(&browser, group).await;
@@ -143,6 +153,15 @@ async fn the_navigation_stays_one_line_and_every_page_opens_from_the_keyboard() 
             );
             let tops = nav_item_tops(&browser).await;
             assert!(tops.iter().all(|t| *t == tops[0]), "{width} px: {tops:?}");
+        }
+        if width == 360 {
+            // Escape with no group open closes the Menu and gives the focus back to it.
+            browser.tab_to("nav > button.nav-all-toggle").await;
+            browser.press(ENTER).await;
+            assert!(!browser.nav_menu_button_closed().await);
+            browser.press(ESCAPE).await;
+            assert!(browser.nav_menu_button_closed().await);
+            assert!(browser.focus_is_on("nav > button.nav-all-toggle").await);
         }
         browser.screenshot(&format!("nav-{width}")).await;
         browser.close().await;

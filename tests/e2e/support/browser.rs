@@ -565,6 +565,9 @@ impl Browser {
     /// Opens `page` from the navigation as a person does: the button of its
     /// group, then the link that names it.
     pub async fn open_from_nav(&self, page: Page) {
+        if self.nav_menu_button_closed().await {
+            self.click_button("Menu").await;
+        }
         self.click_button(page.group().label()).await;
         self.one_visible(&format!(
             "//nav//a[normalize-space()={}]",
@@ -574,6 +577,20 @@ impl Browser {
         .click()
         .await
         .unwrap_or_else(|e| panic!("cannot follow the link {:?}: {e}", page.label()));
+    }
+
+    /// Whether the narrow screen's "Menu" button is shown with the groups behind it.
+    pub async fn nav_menu_button_closed(&self) -> bool {
+        self.client
+            .execute(
+                "const b = document.querySelector('nav > button.nav-all-toggle');
+                 return !!b && b.checkVisibility() && b.getAttribute('aria-expanded') === 'false';",
+                vec![],
+            )
+            .await
+            .expect("read the navigation")
+            .as_bool()
+            .expect("a boolean")
     }
 
     /// Clicks the one visible label reading `text` (how a person ticks a
