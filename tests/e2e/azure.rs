@@ -19,13 +19,13 @@ use crate::support::unwrap::unwrap;
 use crate::support::{Browser, Kms, fixture};
 
 /// A Key Vault Premium KEK's kid, and a Managed HSM's.
-const VAULT_KID: &str =
+pub(crate) const VAULT_KID: &str =
     "https://contosokv.vault.azure.net/keys/KEKforBYOK/664f5aa2797a4075b8e36ca4500636d8";
 const HSM_KID: &str =
     "https://contoso-hsm.managedhsm.azure.net/keys/KEKforBYOK/eba63d27e4e34e028839b53fac905621";
 
 /// `az keyvault key show` for the fixture KEK (RSA 2048), as azure-cli prints it.
-fn key_show(kid: &str, ops: &[&str]) -> String {
+pub(crate) fn key_show(kid: &str, ops: &[&str]) -> String {
     let public = fixture_kek_private().to_public_key();
     serde_json::to_string_pretty(&json!({
         "attributes": {

@@ -11,9 +11,12 @@ use byok_ui::domain::wrapping::WrappingAlgorithm;
 use byok_ui::routes::{NavGroup, Page};
 use serde_json::json;
 
+use crate::azure::{VAULT_KID, key_show};
 use crate::support::aws::LocalStack;
 use crate::support::aws_flow::{Scenario, guided_flow};
-use crate::support::pages::{ExportPage, GuidedPage, ImportKekPage, LedgerPage};
+use crate::support::pages::{
+    AzureExportPage, AzureImportKekPage, ExportPage, GuidedPage, ImportKekPage, LedgerPage,
+};
 use crate::support::paths::workspace;
 use crate::support::seed::{create_material, ledger_entries, tagged_kek};
 use crate::support::{Browser, Kms, fixture};
@@ -26,7 +29,7 @@ const FOLDER: &str = "docs/screenshots";
 
 /// Every picture the README must show: its file name (without `.png`) and
 /// what it shows (the README's alt text says the same in its own words).
-const PICTURES: [(&str, &str); 9] = [
+const PICTURES: [(&str, &str); 11] = [
     (
         "guided-step-1",
         "the guided flow's first step: the AWS key spec and the create-key command",
@@ -56,6 +59,14 @@ const PICTURES: [(&str, &str); 9] = [
     (
         "export-refuses-rsa-under-oaep",
         "the export page refusing an RSA key under an OAEP wrapping key",
+    ),
+    (
+        "azure-import-kek",
+        "the Azure KEK imported from az keyvault key show, with the CLI's tags",
+    ),
+    (
+        "azure-export",
+        "the .byok for an RSA key, its SHA-256 and the az keyvault key import command",
     ),
 ];
 
@@ -363,6 +374,43 @@ async fn refusal_pictures(album: &mut Album, browser: &Browser, kms: &Kms) {
     album.take(browser, "export-refuses-rsa-under-oaep").await;
 }
 
+/// The Azure pages: a KEK from `az keyvault key show`, then an RSA key's `.byok`.
+async fn azure_pictures(album: &mut Album, browser: &Browser, kms: &Kms) {
+    AzureImportKekPage::open(browser, kms).await;
+    AzureImportKekPage::fill(
+        browser,
+        &key_show(VAULT_KID, &["import"]),
+        None,
+        "kek-azure",
+    )
+    .await;
+    AzureImportKekPage::import(browser).await;
+    browser
+        .wait_for_text(AzureImportKekPage::IMPORTED_ID, |t| t == "kek-azure")
+        .await;
+    browser.scroll_into_view(AzureImportKekPage::ANALYSIS).await;
+    unfocus(browser).await;
+    album.take(browser, "azure-import-kek").await;
+
+    let vendor = kms.vendor_id();
+    let rsa = create_material(
+        kms,
+        &vendor,
+        "rsa-for-azure",
+        KeyMaterialSpec::RsaPrivate { bits: 3072 },
+    );
+    AzureExportPage::open(browser, kms, &rsa, "kek-azure").await;
+    AzureExportPage::export(browser).await;
+    browser
+        .wait_for_text(AzureExportPage::COMMAND, |t| t.contains("--byok-file"))
+        .await;
+    browser
+        .scroll_into_view("[data-testid=azure-byok-result]")
+        .await;
+    unfocus(browser).await;
+    album.take(browser, "azure-export").await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn readme_pictures_are_taken_from_the_app_and_the_readme_shows_exactly_them() {
     let stack = LocalStack::start();
@@ -381,6 +429,7 @@ async fn readme_pictures_are_taken_from_the_app_and_the_readme_shows_exactly_the
     assert!(import_output.contains("KeyMaterialId"), "{import_output}");
     ledger_pictures(&mut album, &browser, &entry_id, &import_output).await;
     refusal_pictures(&mut album, &browser, &kms).await;
+    azure_pictures(&mut album, &browser, &kms).await;
     browser.close().await;
 
     let readme = std::fs::read_to_string(workspace().join("README.md")).expect("README.md");
