@@ -40,6 +40,8 @@ const APT_PACKAGES: [&str; 7] = [
     "shellcheck",
 ];
 const KMS_BINARY: &str = "byok-kms-server";
+/// The real Cosmian CLI (`ckms`), built by the same wrapper crate as the server.
+const CKMS_BINARY: &str = "byok-ckms";
 /// The wrapper crate whose `cosmian_kms_server = { version = "=X"` pin is the
 /// one place the KMS version is written for the build.
 const KMS_SERVER_MANIFEST: &str = include_str!("../../tools/kms-server/Cargo.toml");
@@ -47,6 +49,8 @@ const KMS_SERVER_MANIFEST: &str = include_str!("../../tools/kms-server/Cargo.tom
 /// What the end-to-end tests and the bench are pointed at once set up.
 pub struct Installed {
     pub kms_server: PathBuf,
+    /// The Cosmian CLI of the same version (the Azure interop tests).
+    pub ckms: PathBuf,
     pub localstack_python: PathBuf,
     pub aws_cli: PathBuf,
     pub axe_core_js: PathBuf,
@@ -63,6 +67,7 @@ pub fn everything() -> Result<Installed> {
     oidc_provider()?;
     Ok(Installed {
         kms_server: kms_binary(),
+        ckms: ckms_binary(),
         localstack_python: localstack_venv().join("bin").join("python"),
         aws_cli: aws_cli()?,
         axe_core_js: axe_core_js(),
@@ -213,25 +218,40 @@ pub fn kms_binary() -> PathBuf {
     cargo_bin_dir().join(KMS_BINARY)
 }
 
-/// Builds tools/kms-server unless the installed one already wraps this version.
+/// The installed `byok-ckms` (the Cosmian CLI, built from tools/kms-server).
+pub fn ckms_binary() -> PathBuf {
+    cargo_bin_dir().join(CKMS_BINARY)
+}
+
+/// Builds tools/kms-server (the server and the CLI) unless both installed
+/// binaries already wrap this version. Its build folder is kept in the tool
+/// cache, so a change to the wrapper alone rebuilds in minutes.
 fn kms_server() -> Result {
     let version = kms_version();
-    let wanted = format!("{KMS_BINARY} {version}");
-    if version_of(kms_binary(), &["--wrapper-version"]).as_deref() == Some(wanted.as_str()) {
+    let wraps = |binary: &str, path: PathBuf| {
+        version_of(path, &["--wrapper-version"]).as_deref()
+            == Some(format!("{binary} {version}").as_str())
+    };
+    if wraps(KMS_BINARY, kms_binary()) && wraps(CKMS_BINARY, ckms_binary()) {
         return Ok(());
     }
     run_step(
         &format!(
-            "building the Cosmian KMS server {version} (non-fips; about 15 minutes on 2 cores, once per machine)"
+            "building the Cosmian KMS server and CLI {version} (non-fips; about 20 minutes on 2 cores, once per machine)"
         ),
-        command("cargo").args([
-            "install",
-            "--locked",
-            "--debug",
-            "--force",
-            "--path",
-            "tools/kms-server",
-        ]),
+        command("cargo")
+            .args([
+                "install",
+                "--locked",
+                "--debug",
+                "--force",
+                "--path",
+                "tools/kms-server",
+            ])
+            .env(
+                "CARGO_TARGET_DIR",
+                tool_cache().join(format!("kms-server-{version}-target")),
+            ),
     )
 }
 

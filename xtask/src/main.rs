@@ -183,11 +183,12 @@ fn subfolder_build() -> bundle::BuildOptions {
     }
 }
 
-/// What the end-to-end tests are told: the KMS, the bundles, LocalStack's
+/// What the end-to-end tests are told: the KMS and its CLI, the bundles, LocalStack's
 /// Python, the AWS CLI, axe-core and the OpenID Provider's node_modules.
-fn e2e_env(installed: &install::Installed) -> [(&'static str, PathBuf); 7] {
+fn e2e_env(installed: &install::Installed) -> [(&'static str, PathBuf); 8] {
     [
         ("BYOK_KMS_BIN", installed.kms_server.clone()),
+        ("BYOK_CKMS_BIN", installed.ckms.clone()),
         ("BYOK_DIST", bundle::dist()),
         ("BYOK_DIST_SUBFOLDER", subfolder_build().dist),
         (
