@@ -21,7 +21,7 @@ use crate::support::{Browser, Kms, fixture};
 /// A Key Vault Premium KEK's kid, and a Managed HSM's.
 pub(crate) const VAULT_KID: &str =
     "https://contosokv.vault.azure.net/keys/KEKforBYOK/664f5aa2797a4075b8e36ca4500636d8";
-const HSM_KID: &str =
+pub(crate) const HSM_KID: &str =
     "https://contoso-hsm.managedhsm.azure.net/keys/KEKforBYOK/eba63d27e4e34e028839b53fac905621";
 
 /// `az keyvault key show` for the fixture KEK (RSA 2048), as azure-cli prints it.

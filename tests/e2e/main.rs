@@ -10,6 +10,7 @@ mod aws_import;
 mod azure;
 mod bundle;
 mod byok;
+mod ckms_azure;
 mod cleanup;
 mod create_key;
 mod export_fresh;

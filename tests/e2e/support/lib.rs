@@ -10,6 +10,7 @@
 pub mod aws;
 pub mod aws_flow;
 pub mod browser;
+pub mod ckms;
 pub mod kms;
 pub mod oidc;
 pub mod pages;
