@@ -352,6 +352,15 @@ mod tests {
     }
 
     #[test]
+    fn the_cli_is_pinned_to_the_servers_version() {
+        assert_eq!(
+            pinned_version(KMS_SERVER_MANIFEST, "ckms"),
+            Some(kms_version()),
+            "tools/kms-server/Cargo.toml: pin ckms to the server's version"
+        );
+    }
+
+    #[test]
     fn pinned_version_reads_only_an_exact_pin_of_that_dependency() {
         let manifest = "[dependencies]\n\
                         cosmian_kms_server_extra = { version = \"=9.9.9\" }\n\
