@@ -486,6 +486,8 @@ mod tests {
             "create_rsa_view_8",
             "create_ec_view_9",
             "run_export_10",
+            "azure_import_kek_view_13",
+            "azure_export_view_14",
         ]
         .into_iter()
         .map(|name| (name.to_owned(), PathBuf::new()))
