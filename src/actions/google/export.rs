@@ -107,7 +107,7 @@ pub async fn export_for_google_at(
     // One RSA block (plain RSA-OAEP) or one RSA block then the key wrap: else Google refuses it.
     let block = kek_bits / 8;
     let fits = if job.method.is_key_wrap() {
-        blob.len() > block && (blob.len() - block) % 8 == 0
+        blob.len() > block && (blob.len() - block).is_multiple_of(8)
     } else {
         blob.len() == block
     };

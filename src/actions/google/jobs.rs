@@ -38,7 +38,11 @@ pub struct GoogleJobListing {
 pub async fn list_google_jobs(client: &KmsClient) -> Result<GoogleJobListing, RequestError> {
     let tagged = list_tagged(client, GOOGLE_TAG).await?;
     Ok(GoogleJobListing {
-        jobs: tagged.objects.into_iter().map(StoredGoogleJob::of).collect(),
+        jobs: tagged
+            .objects
+            .into_iter()
+            .map(StoredGoogleJob::of)
+            .collect(),
         gone: tagged.gone,
     })
 }
