@@ -193,6 +193,17 @@ impl NavGroup {
         }
     }
 
+    /// The label's first words, all a narrow screen shows (the rest is hidden there, the
+    /// button's accessible name stays the whole label): "AWS", "Azure", "Google", "Keys".
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Azure => "Azure",
+            Self::Google => "Google",
+            Self::KmsKeys => "Keys",
+        }
+    }
+
     /// The id of the group's menu (`aria-controls`).
     pub fn menu_id(self) -> &'static str {
         match self {
@@ -240,6 +251,14 @@ mod tests {
         assert_eq!(listed, Page::ALL);
         for group in NavGroup::ALL {
             assert!(group.pages().next().is_some(), "{group:?}");
+        }
+    }
+
+    #[test]
+    fn a_short_label_starts_its_label() {
+        for group in NavGroup::ALL {
+            assert!(group.label().starts_with(group.short_label()), "{group:?}");
+            assert!(group.label().len() > group.short_label().len(), "{group:?}");
         }
     }
 

@@ -1,5 +1,5 @@
-//! The navigation bar: one disclosure menu per group (a cloud, the KMS's own
-//! keys), so it stays one line at 1280 px however many pages the clouds add.
+//! The navigation bar: one disclosure menu per group (a cloud, the KMS's own keys), so it
+//! stays one line however many pages the clouds add (narrow screens: each label's first words).
 
 use leptos::ev::{FocusEvent, KeyboardEvent};
 use leptos::html::{Button, Li};
@@ -69,9 +69,12 @@ fn NavMenu(group: NavGroup, open: RwSignal<Option<NavGroup>>) -> impl IntoView {
                 node_ref=button
                 aria-expanded=move || expanded().to_string()
                 aria-controls=group.menu_id()
+                aria-label=group.label()
                 on:click=toggle
             >
-                {group.label()}
+                // Narrow screens show the first words only (`.nav-label-rest` hidden).
+                {group.short_label()}
+                <span class="nav-label-rest">{&group.label()[group.short_label().len()..]}</span>
             </button>
             <ul class="nav-menu" id=group.menu_id() hidden=move || !expanded()>
                 {group.pages().map(|page| view! { <li><A href=page.href()>{page.label()}</A></li> }).collect_view()}
