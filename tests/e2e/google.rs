@@ -567,3 +567,68 @@ fn every_google_cell_is_proven_by_an_independent_unwrap_or_refused_before_sendin
     // RSA 3 and EC 2 × 2 plain methods.
     assert_eq!(refused, 10);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_google_export_works_from_the_keyboard_alone() {
+    use crate::support::{ARROW_DOWN, ENTER, SPACE};
+    let (k3072, _) = job_keys();
+    let kms = Kms::with_ui();
+    let vendor = kms.vendor_id();
+    let method = ImportMethod::RsaOaep3072Sha1Aes256;
+    google_job_of(
+        &kms,
+        &vendor,
+        "job-keyboard",
+        "keyboard-job",
+        &method.gcloud_name(),
+        Some("SOFTWARE"),
+        Some(in_two_days()),
+        k3072,
+    );
+    let hmac = KeyMaterialSpec::Hmac {
+        hash: HmacHash::Sha256,
+        bits: 256,
+    };
+    let key = create_material(&kms, &vendor, "hmac-keyboard", hmac);
+    let browser = Browser::start().await;
+    browser.goto(&kms.ui_url(&Page::GoogleExport.href())).await;
+    browser
+        .wait_for_text("#google-job-id", |t| t.contains("job-keyboard"))
+        .await;
+    browser.tab_to("#key-id").await;
+    browser.press(&key).await;
+    browser.tab_to("#google-job-id").await;
+    browser.press(ARROW_DOWN).await;
+    assert_eq!(browser.value_of("#google-job-id").await, "job-keyboard");
+    browser
+        .tab_to("form.google-export button[type=submit]")
+        .await;
+    browser.press(ENTER).await;
+    browser
+        .wait_for_text(GoogleExportPage::SUMMARY, |t| !t.is_empty())
+        .await;
+    browser
+        .tab_to("[data-testid=google-result] button.download")
+        .await;
+    browser.press(ENTER).await;
+    let blob = browser.downloaded("hmac-keyboard-wrapped-key.bin").await;
+    assert_eq!(
+        unwrap(k3072, method.wrapping_algorithm(), &blob),
+        material_bytes(&kms, &key, hmac)
+    );
+    browser
+        .tab_to("button[aria-label='Copy the gcloud kms keys versions import command']")
+        .await;
+    browser.press(SPACE).await;
+    let shown = browser
+        .wait_for_text(GoogleExportPage::COMMAND, |t| !t.is_empty())
+        .await;
+    browser
+        .wait_for_text("pre#google-import-command + .copy + .copy-status", |t| {
+            t == "Copied."
+        })
+        .await;
+    assert_eq!(browser.clipboard().await, shown);
+    assert!(shown.contains("--algorithm hmac-sha256"), "{shown}");
+    browser.close().await;
+}
