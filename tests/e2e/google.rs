@@ -21,7 +21,8 @@ use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
 use crate::support::google::{
-    GoogleExportPage, GoogleImportJobPage, describe_json, google_job_of, job_name, public_pem,
+    GoogleExportPage, GoogleImportJobPage, SeededJob, describe_json, google_job_of, job_name,
+    public_pem,
 };
 use crate::support::seed::{create_material, material_bytes};
 use crate::support::unwrap::unwrap;
@@ -241,20 +242,24 @@ async fn what_google_refuses_is_refused_with_nothing_sent() {
         &kms,
         &vendor,
         "job-expired",
-        "expired-job",
-        "rsa-oaep-3072-sha256-aes-256",
-        Some("SOFTWARE"),
-        Some(past),
+        &SeededJob {
+            job: "expired-job",
+            method: "rsa-oaep-3072-sha256-aes-256",
+            level: Some("SOFTWARE"),
+            expire_time: Some(past),
+        },
         k3072,
     );
     google_job_of(
         &kms,
         &vendor,
         "job-plain",
-        "plain-job",
-        "rsa-oaep-4096-sha256",
-        Some("SOFTWARE"),
-        Some(in_two_days()),
+        &SeededJob {
+            job: "plain-job",
+            method: "rsa-oaep-4096-sha256",
+            level: Some("SOFTWARE"),
+            expire_time: Some(in_two_days()),
+        },
         k4096,
     );
     let aes = create_material(&kms, &vendor, "g-aes", KeyMaterialSpec::Aes { bits: 256 });
@@ -264,7 +269,9 @@ async fn what_google_refuses_is_refused_with_nothing_sent() {
         "g-rsa",
         KeyMaterialSpec::RsaPrivate { bits: 2048 },
     );
-    let cases: [(&str, &str, Option<(&str, &str)>, &str); 4] = [
+    // (key, job, a select and the value chosen in it, the refusal's start)
+    type Case<'a> = (&'a str, &'a str, Option<(&'a str, &'a str)>, &'a str);
+    let cases: [Case; 4] = [
         (
             &aes,
             "job-expired",
@@ -402,10 +409,12 @@ async fn wrapped_keys_through_the_page_unwrap_to_the_kms_material() {
             &kms,
             &vendor,
             id,
-            job,
-            &method.gcloud_name(),
-            Some("HSM"),
-            expire,
+            &SeededJob {
+                job,
+                method: &method.gcloud_name(),
+                level: Some("HSM"),
+                expire_time: expire,
+            },
             key,
         );
     }
@@ -485,10 +494,12 @@ fn every_google_cell_is_proven_by_an_independent_unwrap_or_refused_before_sendin
             &kms,
             &vendor,
             &format!("job-{}", method.gcloud_name()),
-            "matrix-job",
-            &method.gcloud_name(),
-            None,
-            None,
+            &SeededJob {
+                job: "matrix-job",
+                method: &method.gcloud_name(),
+                level: None,
+                expire_time: None,
+            },
             key_for(method),
         );
     }
@@ -579,10 +590,12 @@ async fn the_google_export_works_from_the_keyboard_alone() {
         &kms,
         &vendor,
         "job-keyboard",
-        "keyboard-job",
-        &method.gcloud_name(),
-        Some("SOFTWARE"),
-        Some(in_two_days()),
+        &SeededJob {
+            job: "keyboard-job",
+            method: &method.gcloud_name(),
+            level: Some("SOFTWARE"),
+            expire_time: Some(in_two_days()),
+        },
         k3072,
     );
     let hmac = KeyMaterialSpec::Hmac {

@@ -55,6 +55,15 @@ pub fn describe_json(
     .unwrap()
 }
 
+/// What a seeded job's tags say: its short name, method (gcloud's spelling), and its level
+/// and expiry when the describe output would have given them.
+pub struct SeededJob<'a> {
+    pub job: &'a str,
+    pub method: &'a str,
+    pub level: Option<&'a str>,
+    pub expire_time: Option<OffsetDateTime>,
+}
+
 /// Imports `private`'s public half under `id` with the Google tags written here by hand
 /// (`google`, `import_job:`, `import_method:`, then `protection_level:` and `expire_time:`
 /// when given), usage WrapKey+Encrypt.
@@ -62,24 +71,23 @@ pub fn google_job_of(
     kms: &Kms,
     vendor: &str,
     id: &str,
-    job: &str,
-    method_gcloud_name: &str,
-    level: Option<&str>,
-    expire_time: Option<OffsetDateTime>,
+    seeded: &SeededJob,
     private: &RsaPrivateKey,
 ) {
     let mut attributes = attributes(vendor, id, UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT));
     attributes.tags = vec![
         "google".to_owned(),
-        format!("import_job:{}", job_name(job)),
-        format!("import_method:{method_gcloud_name}"),
+        format!("import_job:{}", job_name(seeded.job)),
+        format!("import_method:{}", seeded.method),
     ];
     attributes
         .tags
-        .extend(level.map(|l| format!("protection_level:{l}")));
-    attributes
-        .tags
-        .extend(expire_time.map(|t| format!("expire_time:{}", rfc3339(t))));
+        .extend(seeded.level.map(|l| format!("protection_level:{l}")));
+    attributes.tags.extend(
+        seeded
+            .expire_time
+            .map(|t| format!("expire_time:{}", rfc3339(t))),
+    );
     let request = ImportPublicKeyRequest {
         spki_der: private
             .to_public_key()
