@@ -12,8 +12,8 @@ use crate::components::server_status::ServerStatus;
 use crate::components::settings_panel::SettingsPanel;
 use crate::pages::{
     AzureExportPage, AzureImportKekPage, ByokPage, CreateEcPage, CreateRsaPage,
-    CreateSymmetricPage, ExportKeyMaterialPage, ImportKekPage, LedgerPage, NotFound, RotationPage,
-    SignInPage, SignedIn,
+    CreateSymmetricPage, ExportKeyMaterialPage, GoogleExportPage, GoogleImportJobPage,
+    ImportKekPage, LedgerPage, NotFound, RotationPage, SignInPage, SignedIn,
 };
 use crate::routes::{Page, SIGNED_IN_SEGMENT, SIGNED_OUT_SEGMENT, base};
 use crate::session::{Session, put_back_left_form};
@@ -51,6 +51,8 @@ pub fn App() -> impl IntoView {
                     <Route path=route(Page::Rotation) view={Lazy::<RotationRoute>::new()} />
                     <Route path=route(Page::AzureImportKek) view={Lazy::<AzureImportKekRoute>::new()} />
                     <Route path=route(Page::AzureExport) view={Lazy::<AzureExportRoute>::new()} />
+                    <Route path=route(Page::GoogleImportJob) view={Lazy::<GoogleImportJobRoute>::new()} />
+                    <Route path=route(Page::GoogleExport) view={Lazy::<GoogleExportRoute>::new()} />
                     <Route path=route(Page::CreateSymmetric) view={Lazy::<CreateSymmetricRoute>::new()} />
                     <Route path=route(Page::CreateRsa) view={Lazy::<CreateRsaRoute>::new()} />
                     <Route path=route(Page::CreateEc) view={Lazy::<CreateEcRoute>::new()} />
@@ -99,6 +101,12 @@ lazy_page!(
     AzureImportKekPage
 );
 lazy_page!(AzureExportRoute, azure_export_view, AzureExportPage);
+lazy_page!(
+    GoogleImportJobRoute,
+    google_import_job_view,
+    GoogleImportJobPage
+);
+lazy_page!(GoogleExportRoute, google_export_view, GoogleExportPage);
 lazy_page!(
     CreateSymmetricRoute,
     create_symmetric_view,

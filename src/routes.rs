@@ -60,13 +60,17 @@ pub enum Page {
     AzureImportKek,
     /// Azure: a KMS key as a `.byok` for an Azure KEK.
     AzureExport,
+    /// Google Cloud: import an import job's wrapping key from its describe JSON or PEM + method.
+    GoogleImportJob,
+    /// Google Cloud: a KMS key wrapped for a Google import job, with its gcloud command.
+    GoogleExport,
     CreateSymmetric,
     CreateRsa,
     CreateEc,
 }
 
 impl Page {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 12] = [
         Self::Byok,
         Self::ImportKek,
         Self::ExportKeyMaterial,
@@ -74,6 +78,8 @@ impl Page {
         Self::Rotation,
         Self::AzureImportKek,
         Self::AzureExport,
+        Self::GoogleImportJob,
+        Self::GoogleExport,
         Self::CreateSymmetric,
         Self::CreateRsa,
         Self::CreateEc,
@@ -91,6 +97,8 @@ impl Page {
             Self::Rotation => ("aws", "rotate"),
             Self::AzureImportKek => ("azure", "import-kek"),
             Self::AzureExport => ("azure", "export"),
+            Self::GoogleImportJob => ("google", "import-job"),
+            Self::GoogleExport => ("google", "export"),
             Self::CreateSymmetric => ("sym", "create"),
             Self::CreateRsa => ("rsa", "create"),
             Self::CreateEc => ("ec", "create"),
@@ -112,6 +120,11 @@ impl Page {
     /// The Azure export page with its key and/or Azure KEK chosen (the same query keys).
     pub fn azure_export_href(key: Option<&str>, kek: Option<&str>) -> String {
         Self::AzureExport.with_key_and_kek(key, kek)
+    }
+
+    /// The Google export page with its key and/or import job chosen (the same query keys).
+    pub fn google_export_href(key: Option<&str>, kek: Option<&str>) -> String {
+        Self::GoogleExport.with_key_and_kek(key, kek)
     }
 
     /// This page with `?key=…&kek=…` for the ids given.
@@ -148,6 +161,8 @@ impl Page {
             Self::Rotation => "Rotate and replicate",
             Self::AzureImportKek => "Import an Azure KEK",
             Self::AzureExport => "Export for Azure (.byok)",
+            Self::GoogleImportJob => "Import a Google import job",
+            Self::GoogleExport => "Export for Google Cloud",
             Self::CreateSymmetric => "Create AES or HMAC key",
             Self::CreateRsa => "Create RSA key pair",
             Self::CreateEc => "Create EC key pair",
@@ -161,17 +176,19 @@ impl Page {
 pub enum NavGroup {
     Aws,
     Azure,
+    Google,
     KmsKeys,
 }
 
 impl NavGroup {
-    pub const ALL: [Self; 3] = [Self::Aws, Self::Azure, Self::KmsKeys];
+    pub const ALL: [Self; 4] = [Self::Aws, Self::Azure, Self::Google, Self::KmsKeys];
 
     /// The group's button, in the user's words.
     pub fn label(self) -> &'static str {
         match self {
             Self::Aws => "AWS KMS",
             Self::Azure => "Azure Key Vault",
+            Self::Google => "Google Cloud KMS",
             Self::KmsKeys => "Keys in this KMS",
         }
     }
@@ -181,6 +198,7 @@ impl NavGroup {
         match self {
             Self::Aws => "nav-aws",
             Self::Azure => "nav-azure",
+            Self::Google => "nav-google",
             Self::KmsKeys => "nav-kms-keys",
         }
     }
@@ -203,6 +221,7 @@ impl Page {
             | Self::Ledger
             | Self::Rotation => NavGroup::Aws,
             Self::AzureImportKek | Self::AzureExport => NavGroup::Azure,
+            Self::GoogleImportJob | Self::GoogleExport => NavGroup::Google,
             Self::CreateSymmetric | Self::CreateRsa | Self::CreateEc => NavGroup::KmsKeys,
         }
     }
@@ -240,16 +259,30 @@ mod tests {
             "/ui/azure/export?key=rsa%201&kek=kek-az"
         );
         assert_eq!(Page::azure_export_href(None, None), "/ui/azure/export");
+        assert_eq!(
+            Page::google_export_href(Some("aes 1"), Some("job-g")),
+            "/ui/google/export?key=aes%201&kek=job-g"
+        );
+        assert_eq!(Page::google_export_href(None, None), "/ui/google/export");
     }
 
+    /// `/ui/google` is not among the KMS's own fallback prefixes (it has `/ui/google-cse`):
+    /// a reload there is served by the `google/<page>/index.html` the build writes.
     #[test]
     fn every_page_lives_under_a_prefix_the_kms_serves_on_reload() {
         for page in Page::ALL {
             let href = page.href();
             assert!(
-                ["/ui/aws", "/ui/azure", "/ui/sym", "/ui/rsa", "/ui/ec"]
-                    .iter()
-                    .any(|prefix| href.starts_with(prefix)),
+                [
+                    "/ui/aws",
+                    "/ui/azure",
+                    "/ui/google",
+                    "/ui/sym",
+                    "/ui/rsa",
+                    "/ui/ec"
+                ]
+                .iter()
+                .any(|prefix| href.starts_with(prefix)),
                 "{href}"
             );
         }

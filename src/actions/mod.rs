@@ -5,6 +5,7 @@ pub mod azure;
 pub mod copies;
 pub mod create_key;
 pub mod export;
+pub mod google;
 pub mod guided;
 pub mod import_kek;
 pub mod ledger;

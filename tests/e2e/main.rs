@@ -17,6 +17,7 @@ mod export_fresh;
 mod export_matrix;
 mod export_page;
 mod faults;
+mod google;
 mod guided_defects;
 mod import_kek;
 mod import_script;

@@ -486,8 +486,10 @@ mod tests {
             "create_rsa_view_8",
             "create_ec_view_9",
             "run_export_10",
-            "azure_import_kek_view_13",
-            "azure_export_view_14",
+            "azure_import_kek_view_11",
+            "azure_export_view_13",
+            "google_import_job_view_14",
+            "google_export_view_15",
         ]
         .into_iter()
         .map(|name| (name.to_owned(), PathBuf::new()))
@@ -498,6 +500,10 @@ mod tests {
             "{pages}"
         );
         assert!(pages.contains(r#""aws/byok":"byok_view_12""#), "{pages}");
+        assert!(
+            pages.contains(r#""google/export":"google_export_view_15""#),
+            "{pages}"
+        );
         assert!(!pages.contains("run_export"), "{pages}");
         packs.remove("ledger_view_5");
         let refused = pages_object(&packs).unwrap_err();

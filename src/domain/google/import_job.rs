@@ -160,6 +160,40 @@ impl ImportJob {
     }
 }
 
+/// What the import page reads: the whole describe output (it names its job, method and
+/// level), or the job's public key PEM with its method and full name typed beside it.
+pub fn read_pasted(
+    text: &str,
+    method: &str,
+    name: &str,
+    now: OffsetDateTime,
+) -> Result<ImportJob, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(format!(
+            "Paste the import job: the whole output of {DESCRIBE}, or its publicKey.pem with the method and the job's name."
+        ));
+    }
+    if text.starts_with('{') {
+        return ImportJob::parse_describe(text, now);
+    }
+    if method.trim().is_empty() {
+        return Err(
+            "With a PEM, choose the job's import method (importMethod in its describe output)."
+                .to_owned(),
+        );
+    }
+    let method = ImportMethod::parse(method)?;
+    if name.trim().is_empty() {
+        return Err(
+            "With a PEM, type the job's full name: projects/<project>/locations/<location>/keyRings/<key ring>/importJobs/<job> (name in its describe output)."
+                .to_owned(),
+        );
+    }
+    let name = ImportJobName::parse(name.trim())?;
+    ImportJob::from_parts(text, method, name)
+}
+
 fn read_raw(json: &str) -> Result<Raw, String> {
     let json = json.trim();
     if !json.starts_with('{') {
@@ -456,6 +490,41 @@ mod tests {
         refused(
             &active.replace("RSA_OAEP_3072_SHA256_AES_256", "RSA_OAEP_2048"),
             "\"RSA_OAEP_2048\" is not a Cloud KMS import method",
+        );
+    }
+
+    #[test]
+    fn a_paste_is_the_describe_output_or_a_pem_with_method_and_name() {
+        let active = fixture!("google/import-job-active.json");
+        let job = read_pasted(active, "", "", NOW).unwrap();
+        assert_eq!(job.method, ImportMethod::RsaOaep3072Sha256Aes256);
+        let pem = crate::domain::google::tests::b64(include_bytes!(
+            "../../../tests/fixtures/rsa3072.spki.der"
+        ));
+        let name = job.name.to_string();
+        let typed = read_pasted(&pem, "rsa-oaep-3072-sha1-aes-256", &name, NOW).unwrap();
+        assert_eq!(typed.method, ImportMethod::RsaOaep3072Sha1Aes256);
+        assert_eq!(typed.name, job.name);
+        assert_eq!(typed.expire_time, None);
+        assert!(
+            read_pasted(" ", "", "", NOW)
+                .unwrap_err()
+                .starts_with("Paste the import job")
+        );
+        assert!(
+            read_pasted(&pem, "", &name, NOW)
+                .unwrap_err()
+                .starts_with("With a PEM, choose the job's import method")
+        );
+        assert!(
+            read_pasted(&pem, "rsa-oaep-3072-sha256", " ", NOW)
+                .unwrap_err()
+                .starts_with("With a PEM, type the job's full name")
+        );
+        assert!(
+            read_pasted(&pem, "rsa-oaep-4096-sha256", &name, NOW)
+                .unwrap_err()
+                .starts_with("The public key is RSA 3072-bit but the import method rsa-oaep-4096-sha256 uses a 4096-bit key")
         );
     }
 }

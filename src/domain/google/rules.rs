@@ -152,6 +152,39 @@ pub fn check_import(
     check_protection_levels(algorithm, key_level, job.protection_level.as_ref())
 }
 
+/// What an export for a stored import job checks before anything is sent, in the order a
+/// person fixes them: the wrapping key is the method's size, the algorithm fits the material
+/// (`requested`, or the first that fits), the method carries the material, and the levels fit
+/// (the key's, when the user states it, else taken to be the job's, as Google requires).
+pub fn plan_export(
+    material: KeyMaterialSpec,
+    method: ImportMethod,
+    kek_bits: usize,
+    job_level: Option<&ProtectionLevel>,
+    key_level: Option<&ProtectionLevel>,
+    requested: Option<GoogleAlgorithm>,
+) -> Result<GoogleAlgorithm, String> {
+    if kek_bits != method.rsa_bits() {
+        return Err(format!(
+            "The stored wrapping key is RSA {kek_bits}-bit but the import method {} uses a {}-bit key: import the job again on the Google import page from its describe output.",
+            method.gcloud_name(),
+            method.rsa_bits()
+        ));
+    }
+    let algorithm = match requested {
+        Some(algorithm) => {
+            check_algorithm(material, algorithm)?;
+            algorithm
+        }
+        None => algorithms_for(material)?[0],
+    };
+    check_method(material, method)?;
+    if let Some(key_level) = key_level.or(job_level) {
+        check_protection_levels(algorithm, key_level, job_level)?;
+    }
+    Ok(algorithm)
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::datetime;
@@ -392,6 +425,59 @@ mod tests {
                 .starts_with(
                     "This EC P-256 private key cannot be imported as google-symmetric-encryption"
                 )
+        );
+    }
+
+    #[test]
+    fn an_export_plan_checks_size_algorithm_method_and_levels_in_order() {
+        let aes = KeyMaterialSpec::Aes { bits: 256 };
+        let rsa = KeyMaterialSpec::RsaPrivate { bits: 2048 };
+        assert_eq!(
+            plan_export(aes, RsaOaep3072Sha256, 3072, None, None, None),
+            Ok(GoogleSymmetricEncryption)
+        );
+        assert!(
+            plan_export(aes, RsaOaep3072Sha256, 4096, None, None, None)
+                .unwrap_err()
+                .starts_with("The stored wrapping key is RSA 4096-bit but the import method rsa-oaep-3072-sha256 uses a 3072-bit key")
+        );
+        assert!(
+            plan_export(rsa, RsaOaep4096Sha256, 4096, None, None, None)
+                .unwrap_err()
+                .starts_with("rsa-oaep-4096-sha256 wraps the material directly with RSA-OAEP")
+        );
+        assert!(
+            plan_export(
+                aes,
+                RsaOaep4096Sha1Aes256,
+                4096,
+                None,
+                None,
+                Some(EcSign(EcCurve::P256))
+            )
+            .unwrap_err()
+            .starts_with("This AES-256")
+        );
+        let soft = ProtectionLevel::Software;
+        let hsm = ProtectionLevel::Hsm;
+        assert!(
+            plan_export(
+                rsa,
+                RsaOaep4096Sha1Aes256,
+                4096,
+                Some(&soft),
+                Some(&hsm),
+                None
+            )
+            .unwrap_err()
+            .starts_with("The key is HSM but the import job is SOFTWARE")
+        );
+        assert_eq!(
+            plan_export(rsa, RsaOaep4096Sha1Aes256, 4096, Some(&hsm), None, None),
+            Ok(RsaSignPss {
+                bits: 2048,
+                digest: RsaDigest::Sha256
+            })
         );
     }
 }

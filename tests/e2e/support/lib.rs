@@ -5,12 +5,14 @@
 //! through KMIP or play AWS, `aws_flow` drives the guided page
 //! with AWS's outputs and proves the imported key works; `pages` holds each page's label and role locators;
 //! `proxy` stands between the page and the KMS; `unwrap` is the independent oracle;
-//! `oidc` is a real OpenID Provider to sign in to the KMS with.
+//! `oidc` is a real OpenID Provider to sign in to the KMS with; `google` plays Google Cloud's
+//! import jobs and holds its pages' locators.
 
 pub mod aws;
 pub mod aws_flow;
 pub mod browser;
 pub mod ckms;
+pub mod google;
 pub mod kms;
 pub mod oidc;
 pub mod pages;
