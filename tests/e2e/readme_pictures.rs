@@ -14,6 +14,7 @@ use serde_json::json;
 use crate::azure::{VAULT_KID, key_show};
 use crate::support::aws::LocalStack;
 use crate::support::aws_flow::{Scenario, guided_flow};
+use crate::support::google::{GoogleExportPage, GoogleImportJobPage, describe_json};
 use crate::support::pages::{
     AzureExportPage, AzureImportKekPage, ExportPage, GuidedPage, ImportKekPage, LedgerPage,
 };
@@ -29,7 +30,7 @@ const FOLDER: &str = "docs/screenshots";
 
 /// Every picture the README must show: its file name (without `.png`) and
 /// what it shows (the README's alt text says the same in its own words).
-const PICTURES: [(&str, &str); 11] = [
+const PICTURES: [(&str, &str); 13] = [
     (
         "guided-step-1",
         "the guided flow's first step: the AWS key spec and the create-key command",
@@ -67,6 +68,14 @@ const PICTURES: [(&str, &str); 11] = [
     (
         "azure-export",
         "the .byok for an RSA key, its SHA-256 and the az keyvault key import command",
+    ),
+    (
+        "google-import-job",
+        "a Google import job stored from gcloud kms import-jobs describe, with its tags",
+    ),
+    (
+        "google-export",
+        "the wrapped key for Cloud KMS, its SHA-256, the job's time left and the gcloud command",
     ),
 ];
 
@@ -411,6 +420,48 @@ async fn azure_pictures(album: &mut Album, browser: &Browser, kms: &Kms) {
     album.take(browser, "azure-export").await;
 }
 
+/// The Google pages: an import job from its describe JSON, then an AES key's wrapped key.
+async fn google_pictures(album: &mut Album, browser: &Browser, kms: &Kms) {
+    let private = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 3072).unwrap();
+    let expire = time::OffsetDateTime::now_utc() + time::Duration::days(2);
+    let json = describe_json(
+        "byok-job",
+        "RSA_OAEP_3072_SHA256_AES_256",
+        "HSM",
+        expire,
+        &private,
+    );
+    GoogleImportJobPage::open(browser, kms).await;
+    GoogleImportJobPage::fill(browser, &json, None, None, "job-google").await;
+    GoogleImportJobPage::import(browser).await;
+    browser
+        .wait_for_text(GoogleImportJobPage::IMPORTED_ID, |t| t == "job-google")
+        .await;
+    browser
+        .scroll_into_view(GoogleImportJobPage::ANALYSIS)
+        .await;
+    unfocus(browser).await;
+    album.take(browser, "google-import-job").await;
+
+    let vendor = kms.vendor_id();
+    let aes = create_material(
+        kms,
+        &vendor,
+        "aes-for-google",
+        KeyMaterialSpec::Aes { bits: 256 },
+    );
+    GoogleExportPage::open(browser, kms, &aes, "job-google").await;
+    GoogleExportPage::export(browser).await;
+    browser
+        .wait_for_text(GoogleExportPage::COMMAND, |t| {
+            t.contains("--wrapped-key-file")
+        })
+        .await;
+    browser.scroll_into_view(GoogleExportPage::SUMMARY).await;
+    unfocus(browser).await;
+    album.take(browser, "google-export").await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn readme_pictures_are_taken_from_the_app_and_the_readme_shows_exactly_them() {
     let stack = LocalStack::start();
@@ -430,6 +481,7 @@ async fn readme_pictures_are_taken_from_the_app_and_the_readme_shows_exactly_the
     ledger_pictures(&mut album, &browser, &entry_id, &import_output).await;
     refusal_pictures(&mut album, &browser, &kms).await;
     azure_pictures(&mut album, &browser, &kms).await;
+    google_pictures(&mut album, &browser, &kms).await;
     browser.close().await;
 
     let readme = std::fs::read_to_string(workspace().join("README.md")).expect("README.md");
