@@ -3,6 +3,7 @@
 //!
 //! How an entry is stored (one vendor attribute holding its JSON): `ledger/stored.rs`.
 
+pub mod azure;
 mod confirm;
 mod generations;
 #[cfg(test)]
