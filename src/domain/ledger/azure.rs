@@ -214,14 +214,11 @@ impl AzureCopy {
         }
     }
 
-    /// Checks a pasted output is about this copy, then records it as a
-    /// confirmation by `by` at `now`. A refusal says what differs and what to paste.
-    pub fn confirm(
-        &mut self,
-        output: &AzureKeyOutput,
-        now: OffsetDateTime,
-        by: &UserId,
-    ) -> Result<(), String> {
+    /// Whether a pasted output is about this copy: not the KEK, HSM-protected, in the
+    /// KEK's vault, under the copy's name (any, until one is known), of its type, and the
+    /// version already confirmed. Gives the key's name; a refusal says what differs and
+    /// what to paste.
+    pub fn check_output(&self, output: &AzureKeyOutput) -> Result<KeyName, String> {
         let Some(export) = &self.export else {
             return Err("This copy records no export, so its vault is not known: nothing to check the output against.".to_owned());
         };
@@ -238,6 +235,18 @@ impl AzureCopy {
                 self.vault
             ));
         }
+        Ok(name)
+    }
+
+    /// Checks a pasted output is about this copy ([`AzureCopy::check_output`]), then
+    /// records it as a confirmation by `by` at `now`; refused, nothing changes.
+    pub fn confirm(
+        &mut self,
+        output: &AzureKeyOutput,
+        now: OffsetDateTime,
+        by: &UserId,
+    ) -> Result<(), String> {
+        let name = self.check_output(output)?;
         self.key_name = Some(name);
         self.key_kid = Some(output.kid.clone());
         self.events.push(AzureEvent {
