@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::{LedgerState, by_words, whole_seconds};
+use super::{LedgerFilter, LedgerState, by_words, whole_seconds};
 use crate::domain::account::UserId;
 use crate::domain::azure::command::{ImportOptions, KeyOperation};
 use crate::domain::azure::kid::{AzureKeyId, KeyName};
@@ -301,6 +301,21 @@ impl AzureEvent {
             utc_minutes(self.at),
             by_words(self.by.as_ref(), "user unknown")
         )
+    }
+}
+
+impl LedgerFilter {
+    /// Whether the Azure copy is shown at `now` (Azure's outputs about another key are
+    /// refused, never recorded: an Azure copy is never a mismatch).
+    pub fn keeps_azure(self, copy: &AzureCopy, now: OffsetDateTime) -> bool {
+        match self {
+            Self::All => true,
+            Self::Expiring => copy
+                .expires()
+                .is_some_and(|t| t - now <= time::Duration::days(30)),
+            Self::Unconfirmed => copy.state(now) == LedgerState::Exported,
+            Self::Mismatch => false,
+        }
     }
 }
 

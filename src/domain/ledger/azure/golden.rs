@@ -151,9 +151,14 @@ fn what_is_not_an_azure_copy_is_refused_with_the_reason_and_left_untouched() {
     let stored = golden()[0];
     let name = copies()[0].attribute_name();
     let refused = |name: &str, value: &str| AzureCopy::from_attribute(name, value).unwrap_err();
-    assert!(refused("byok_aws_copy_x", stored).contains("not an Azure copy"));
-    assert!(refused("byok_azure_copy_other", stored).contains("is not the one in its name"));
-    let newer = stored.replace("byok-azure-copy/1", "byok-azure-copy/2");
+    let aws_name = crate::domain::ledger::attribute_name("x");
+    assert!(refused(&aws_name, stored).contains("not an Azure copy"));
+    let other = super::azure_attribute_name("other");
+    assert!(refused(&other, stored).contains("is not the one in its name"));
+    let newer = stored.replace(
+        super::AZURE_FORMAT,
+        &super::AZURE_FORMAT.replace("/1", "/2"),
+    );
     assert!(refused(&name, &newer).contains("written by a newer version"));
     let bad_type = stored.replace("RSA-HSM 3072", "RSA-HSM 1000x");
     let why = refused(&name, &bad_type);
