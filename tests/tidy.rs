@@ -449,10 +449,15 @@ fn stored_names_only_in_stored_forms(file: &str, text: &str) -> Vec<Violation> {
         return Vec::new();
     }
     let code = mask(before_tests(text), true);
-    let mut found: Vec<usize> = ["\"byok-aws-", "\"byok_aws_"]
-        .iter()
-        .flat_map(|word| code.match_indices(word).map(|(at, _)| at))
-        .collect();
+    let mut found: Vec<usize> = [
+        "\"byok-aws-",
+        "\"byok_aws_",
+        "\"byok-azure-",
+        "\"byok_azure_",
+    ]
+    .iter()
+    .flat_map(|word| code.match_indices(word).map(|(at, _)| at))
+    .collect();
     found.sort_unstable();
     found
         .into_iter()
@@ -461,8 +466,8 @@ fn stored_names_only_in_stored_forms(file: &str, text: &str) -> Vec<Violation> {
                 file,
                 line_of(&code, at),
                 "names a stored document (attribute prefix or format) outside its stored form: \
-                 use the constant of src/domain/ledger/stored.rs or \
-                 src/domain/aws/runbook/stored.rs",
+                 use the constant of src/domain/ledger/stored.rs, \
+                 src/domain/ledger/azure/stored.rs or src/domain/aws/runbook/stored.rs",
             )
         })
         .collect()

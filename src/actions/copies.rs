@@ -3,6 +3,7 @@
 
 use time::OffsetDateTime;
 
+use crate::actions::azure::export::AzureByok;
 use crate::actions::export::WrappedKeyMaterial;
 use crate::actions::objects;
 use crate::actions::vendor_store::{
@@ -11,6 +12,9 @@ use crate::actions::vendor_store::{
 use crate::client::{KmsClient, RequestError};
 use crate::domain::account::UserId;
 use crate::domain::aws::key_spec::AwsKeySpec;
+use crate::domain::ledger::azure::{
+    AzureCopy, AzureExport, azure_attribute_name, is_azure_attribute,
+};
 use crate::domain::ledger::{
     ExportRecord, LedgerEntry, attribute_name, carried_copies, is_ledger_attribute, new_entry_id,
     sha256_hex,
@@ -23,6 +27,18 @@ pub struct LedgeredKey {
     pub attributes: ObjectAttributes,
     /// Each entry read back, or why it could not be read (left untouched).
     pub entries: Vec<Result<LedgerEntry, String>>,
+    /// Its Azure copies (`byok-azure-copy/1`), each read back or why not.
+    pub azure: Vec<Result<AzureCopy, String>>,
+}
+
+/// The Azure copies among a described object's vendor attributes.
+fn azure_copies_of(attributes: &ObjectAttributes) -> Vec<Result<AzureCopy, String>> {
+    attributes
+        .vendor_attributes
+        .iter()
+        .filter(|(name, _)| is_azure_attribute(name))
+        .map(|(name, value)| AzureCopy::from_attribute(name, value))
+        .collect()
 }
 
 /// The entries among a described object's vendor attributes.
@@ -66,10 +82,12 @@ fn ledgered_keys(described: Vec<ObjectAttributes>) -> Vec<LedgeredKey> {
                 .retain(|(name, _)| !carried.contains(name));
         }
         let entries = entries_of(&attributes);
-        if !entries.is_empty() || attributes.replaces.is_some() {
+        let azure = azure_copies_of(&attributes);
+        if !entries.is_empty() || !azure.is_empty() || attributes.replaces.is_some() {
             keys.push(LedgeredKey {
                 attributes,
                 entries,
+                azure,
             });
         }
     }
@@ -161,6 +179,75 @@ pub async fn save_entry(
         key_id,
         &entry.attribute_name(),
         &entry.to_attribute_value(),
+    )
+    .await
+}
+
+/// Records on the exported key the Azure copy a `.byok` is for, as the user `/me`
+/// names (asked first); the key's name in Azure comes later (the command copied, or
+/// Azure's output).
+pub async fn record_azure_export(
+    client: &KmsClient,
+    byok: &AzureByok,
+    now: OffsetDateTime,
+    random: [u8; 6],
+) -> Result<AzureCopy, RecordError> {
+    let by = acting_user(client)
+        .await
+        .map_err(RecordError::UserUnknown)?;
+    let copy = AzureCopy::exported(
+        new_entry_id(now, random),
+        byok.key_type,
+        AzureExport {
+            kek_id: byok.kek_id.clone(),
+            kek_kid: byok.kid.clone(),
+            kek_sha256: byok.kek_sha256.clone(),
+            byok_sha256: byok.sha256.clone(),
+            preserved: Default::default(),
+        },
+        now,
+        &by,
+    );
+    record_vendor_attribute(
+        client,
+        &byok.key_id,
+        &copy.attribute_name(),
+        &copy.to_attribute_value(),
+    )
+    .await
+    .map_err(|e| e.by(&by))?;
+    Ok(copy)
+}
+
+/// Azure copy `id` of `key_id` as the KMS holds it now.
+pub async fn azure_copy_by_id(
+    client: &KmsClient,
+    key_id: &str,
+    id: &str,
+) -> Result<AzureCopy, String> {
+    let name = azure_attribute_name(id);
+    let value = read_named(client, key_id, &name)
+        .await
+        .map_err(|e| format!("The Azure copy could not be read again: {e}"))?
+        .ok_or_else(|| {
+            format!(
+                "The Azure copy {id} is no longer on {key_id} (another client removed it, or the key is gone): nothing was recorded. Read the ledger again."
+            )
+        })?;
+    AzureCopy::from_attribute(&name, &value)
+}
+
+/// Writes back an Azure copy that changed (command options, confirmations).
+pub async fn save_azure_copy(
+    client: &KmsClient,
+    key_id: &str,
+    copy: &AzureCopy,
+) -> Result<(), RecordError> {
+    update_vendor_attribute(
+        client,
+        key_id,
+        &copy.attribute_name(),
+        &copy.to_attribute_value(),
     )
     .await
 }

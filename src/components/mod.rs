@@ -3,6 +3,7 @@
 pub mod account_status;
 pub mod app_nav;
 pub mod azure_kek_picker;
+pub mod azure_ledger_record;
 pub mod breakable;
 pub mod choice_options;
 pub mod choice_select;

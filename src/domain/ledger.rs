@@ -3,6 +3,7 @@
 //!
 //! How an entry is stored (one vendor attribute holding its JSON): `ledger/stored.rs`.
 
+pub mod azure;
 mod confirm;
 mod generations;
 #[cfg(test)]
@@ -544,10 +545,10 @@ impl LedgerFilter {
     /// The select's words.
     pub fn label(self) -> &'static str {
         match self {
-            Self::All => "Every AWS copy",
+            Self::All => "Every copy",
             Self::Expiring => "Expired or expiring within 30 days",
-            Self::Unconfirmed => "Not confirmed by AWS yet",
-            Self::Mismatch => "Mismatch with AWS",
+            Self::Unconfirmed => "Not confirmed by the cloud yet",
+            Self::Mismatch => "Mismatch with the cloud",
         }
     }
 

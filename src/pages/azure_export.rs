@@ -8,6 +8,7 @@ use crate::actions::azure::export::{AZURE_WRAPPING, AzureByok, export_for_azure}
 use crate::actions::export::ExportRefusal;
 use crate::client::KmsClient;
 use crate::components::azure_kek_picker::AzureKekPicker;
+use crate::components::azure_ledger_record::{AzureLedgerRecordStatus, use_azure_ledger_record};
 use crate::components::command_block::CommandBlock;
 use crate::components::copy_button::CopyButton;
 use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
@@ -18,9 +19,12 @@ use crate::components::request_progress::RequestProgress;
 use crate::components::shared_key_notice::SharedKeyNotice;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::TextField;
+use crate::domain::aws::import_command::parse_date;
 use crate::domain::azure::byok_file::ByokFile;
 use crate::domain::azure::command::{ImportOptions, KeyOperation, Vault, import_key};
 use crate::domain::azure::kid::KeyName;
+use crate::domain::ledger::azure::AzureCommand;
+use crate::domain::ledger::midnight_utc;
 use crate::routes::{EXPORT_KEK_QUERY, EXPORT_KEY_QUERY, Page};
 use crate::settings::use_settings;
 
@@ -143,19 +147,33 @@ fn ByokResult(byok: AzureByok) -> impl IntoView {
         Ok(name) => ByokFile::file_name(name.as_str()),
         Err(_) => "key.byok".to_owned(),
     });
+    let expires_on = RwSignal::new(String::new());
     let (vault, key_type) = (Vault::of(&byok.kid), byok.key_type);
-    let command = Memo::new(move |_| {
+    let options = Memo::new(move |_| {
         let key_name = name.get()?;
-        import_key(&ImportOptions {
+        let expires = match expires_on.get().trim() {
+            "" => None,
+            text => Some(midnight_utc(parse_date(text).ok_or(
+                "Expires on: write the date as YYYY-MM-DD, or leave it empty for no expiry.",
+            )?)),
+        };
+        Ok::<_, String>(ImportOptions {
             vault: vault.clone(),
             key_name,
             key_type,
             ops: ops.get(),
-            expires: None,
+            expires,
         })
-        .map(|c| c.multi_line())
     });
+    let command = Memo::new(move |_| import_key(&options.get()?).map(|c| c.multi_line()));
     let command_text = Signal::derive(move || command.get().unwrap_or_default());
+    let (ledger, on_command_copied) = use_azure_ledger_record(&byok);
+    let on_copied = Callback::new(move |()| {
+        if let Ok(options) = options.get_untracked() {
+            on_command_copied.run(AzureCommand::from_options(&options));
+        }
+    });
+    let key_id = byok.key_id.clone();
     let command_error = Signal::derive(move || command.get().err());
     let bytes = byok.json.clone().into_bytes();
     let json = byok.json.clone();
@@ -207,14 +225,23 @@ fn ByokResult(byok: AzureByok) -> impl IntoView {
                     })
                     .collect_view()}
             </fieldset>
+            <TextField
+                id="azure-expires"
+                label="Expires on (YYYY-MM-DD, empty: no expiry)"
+                value=expires_on
+                hint="Azure's --expires: after it, Azure refuses to use the key. The ledger watches it."
+            />
             <ErrorBanner message=command_error />
             <Show when=move || command_error.get().is_none()>
                 <CommandBlock
                     id="azure-import-command"
                     text=command_text
                     label="Copy the az keyvault key import command"
+                    on_copied=on_copied
                 />
             </Show>
+            <h3>"BYOK ledger"</h3>
+            <AzureLedgerRecordStatus status=ledger key_id=key_id />
         </div>
     }
 }

@@ -1,5 +1,7 @@
-//! `/ui/aws/ledger`: every AWS copy of a KMS key's material, confirmed from
-//! AWS's own outputs and watched for expiry: views and signals only.
+//! `/ui/aws/ledger`: every cloud copy of a KMS key's material (AWS, Azure) side by side,
+//! confirmed from the clouds' own outputs and watched for expiry: views and signals only.
+
+mod azure;
 
 use std::time::Duration;
 
@@ -27,16 +29,21 @@ use crate::domain::aws::import_command::{Expiration, parse_date};
 use crate::domain::aws::key_spec::AwsKeySpec;
 use crate::domain::aws::outputs::{DescribeKeyOutput, parse_describe_key};
 use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
+use crate::domain::cloud::Cloud;
 use crate::domain::expiry::{
-    RenewalOptions, WatchedEntry, earliest_expiry, entry_expiry, icalendar, renewal,
+    ExpiryStatus, RenewalOptions, WatchedEntry, earliest_expiry, entry_expiry, icalendar, renewal,
 };
 use crate::domain::kms_id::KmsId;
+use crate::domain::ledger::azure::AzureCopy;
 use crate::domain::ledger::{
     Discrepancy, LedgerEntry, LedgerFilter, LedgerState, by_words, check_registrable, drift,
     generate_mac_command, get_public_key_command,
 };
 use crate::routes::Page;
 use crate::settings::use_settings;
+use azure::{
+    AzureDetails, AzureLedgerRow, AzureRow, azure_matches, azure_rows_of, with_saved_azure,
+};
 
 /// How many days before an expiry the calendar reminds.
 const REMIND_DAYS_BEFORE: u32 = 7;
@@ -104,7 +111,7 @@ pub fn LedgerPage() -> impl IntoView {
         <section aria-labelledby="page-title">
             <h1 id="page-title">{Page::Ledger.label()}</h1>
             <p>
-                "Which AWS key holds which KMS key's material. Every export made here is recorded on the exported KMS key itself (KMIP attributes any KMIP client can read); paste AWS's outputs to confirm each copy. AWS keeps no copy you can get back: keep these KMS keys for as long as AWS uses them."
+                "Which AWS key and which Azure key version holds which KMS key's material. Every export made here is recorded on the exported KMS key itself (KMIP attributes any KMIP client can read); paste the cloud's outputs to confirm each copy. The clouds keep no copy you can get back: keep these KMS keys for as long as a cloud uses them."
             </p>
             <Loaded read=ledger loading="Reading the ledger from the KMS…" ok=show />
             <RegisterCopy reload=reload />
@@ -130,24 +137,45 @@ fn with_saved(keys: &mut [LedgeredKey], key_id: &str, saved: &LedgerEntry) {
 #[component]
 fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
     let now = use_now(Duration::from_secs(60));
-    let (_, unreadable) = rows_of(&keys);
+    let (_, mut unreadable) = rows_of(&keys);
+    unreadable.extend(azure_rows_of(&keys).1);
     // The ledger as read, then as each paste saved it (its `Applied::saved`):
     // the table, the expiry watch and the calendar show what was written.
     let keys = RwSignal::new(keys);
     let rows = Memo::new(move |_| keys.with(|keys| rows_of(keys).0));
+    let azure_rows = Memo::new(move |_| keys.with(|keys| azure_rows_of(keys).0));
     let saved = Callback::new(move |(key_id, entry): (String, LedgerEntry)| {
         keys.update(|keys| with_saved(keys, &key_id, &entry));
     });
+    let saved_azure = Callback::new(move |(key_id, copy): (String, AzureCopy)| {
+        keys.update(|keys| with_saved_azure(keys, &key_id, &copy));
+    });
     let filter = RwSignal::new(LedgerFilter::All);
+    let cloud = RwSignal::new(None::<Cloud>);
     let search = RwSignal::new(String::new());
     let selected = RwSignal::new(None::<String>);
     view! {
         <UnreadableEntries unreadable=unreadable />
-        <EarliestExpiry rows=rows now=now />
+        <EarliestExpiry rows=rows azure_rows=azure_rows now=now />
         <ExpiryCalendar rows=rows now=now />
-        <LedgerFilters filter=filter search=search />
-        <LedgerTable rows=rows filter=filter search=search now=now selected=selected />
-        <OpenEntry selected=selected rows=rows reload=reload saved=saved />
+        <LedgerFilters filter=filter cloud=cloud search=search />
+        <LedgerTable
+            rows=rows
+            azure_rows=azure_rows
+            filter=filter
+            cloud=cloud
+            search=search
+            now=now
+            selected=selected
+        />
+        <OpenEntry
+            selected=selected
+            rows=rows
+            azure_rows=azure_rows
+            reload=reload
+            saved=saved
+            saved_azure=saved_azure
+        />
     }
 }
 
@@ -164,29 +192,52 @@ fn UnreadableEntries(unreadable: Vec<String>) -> impl IntoView {
     })
 }
 
-/// "Earliest expiry: the copy of … in … expires …", kept up to date by the clock.
+/// "Earliest expiry: the copy of … in … expires …", across clouds, kept up to date by the clock.
 #[component]
-fn EarliestExpiry(rows: Memo<Vec<Row>>, now: ReadSignal<OffsetDateTime>) -> impl IntoView {
+fn EarliestExpiry(
+    rows: Memo<Vec<Row>>,
+    azure_rows: Memo<Vec<AzureRow>>,
+    now: ReadSignal<OffsetDateTime>,
+) -> impl IntoView {
     move || {
-        rows.with(|rows| earliest_expiry_line(rows, now.get()))
+        let now = now.get();
+        rows.with(|rows| azure_rows.with(|azure| earliest_expiry_line(rows, azure, now)))
             .map(|text| view! { <p class="notice" data-testid="earliest-expiry">{text}</p> })
     }
 }
 
-/// The sentence naming the copy that expires first, if any expires.
-fn earliest_expiry_line(rows: &[Row], now: OffsetDateTime) -> Option<String> {
-    earliest_expiry(&watched(rows), now).map(|(w, status)| {
+/// The sentence naming the copy that expires first in any cloud, if any expires.
+fn earliest_expiry_line(rows: &[Row], azure: &[AzureRow], now: OffsetDateTime) -> Option<String> {
+    let aws = earliest_expiry(&watched(rows), now).map(|(w, status)| {
         let aws_key = w
             .entry
             .aws_key_arn
             .as_ref()
             .map_or("an AWS key".to_owned(), ToString::to_string);
-        format!(
-            "Earliest expiry: the copy of {} in {aws_key} {}.",
-            w.kms_key_id,
-            status.sentence()
-        )
-    })
+        (status, w.kms_key_id.to_owned(), aws_key)
+    });
+    let azure = azure
+        .iter()
+        .filter_map(|r| {
+            r.copy.expires().map(|t| {
+                (
+                    ExpiryStatus::at(t, now),
+                    r.key_id.clone(),
+                    format!("Azure {}", r.copy.place()),
+                )
+            })
+        })
+        .min_by_key(|(status, ..)| status.valid_to);
+    [aws, azure]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(status, ..)| status.valid_to)
+        .map(|(status, kms_key_id, place)| {
+            format!(
+                "Earliest expiry: the copy of {kms_key_id} in {place} {}.",
+                status.sentence()
+            )
+        })
 }
 
 /// The expiry reminders as a calendar file. Offered once some copy expires:
@@ -207,9 +258,13 @@ fn ExpiryCalendar(rows: Memo<Vec<Row>>, now: ReadSignal<OffsetDateTime>) -> impl
     }
 }
 
-/// "Show" (which states) and "Search" (KMS key, AWS key ARN, KeyMaterialId).
+/// "Show" (which states), "Cloud" and "Search" (KMS key, AWS key ARN, KeyMaterialId, Azure key).
 #[component]
-fn LedgerFilters(filter: RwSignal<LedgerFilter>, search: RwSignal<String>) -> impl IntoView {
+fn LedgerFilters(
+    filter: RwSignal<LedgerFilter>,
+    cloud: RwSignal<Option<Cloud>>,
+    search: RwSignal<String>,
+) -> impl IntoView {
     view! {
         <ChoiceSelect
             id="ledger-filter"
@@ -219,8 +274,78 @@ fn LedgerFilters(filter: RwSignal<LedgerFilter>, search: RwSignal<String>) -> im
             value=|f: LedgerFilter| f.name().to_owned()
             words=|f: LedgerFilter| f.label().to_owned()
         />
-        <TextField id="ledger-search" label="Search (KMS key, AWS key ARN, KeyMaterialId)" value=search kind="search" />
+        <ChoiceSelect
+            id="ledger-cloud"
+            label="Cloud"
+            choices=vec![None, Some(Cloud::Aws), Some(Cloud::Azure)]
+            selected=cloud
+            value=cloud_value
+            words=cloud_words
+        />
+        <TextField id="ledger-search" label="Search (KMS key, AWS key ARN, KeyMaterialId, Azure key)" value=search kind="search" />
     }
+}
+
+/// The cloud filter's form value.
+fn cloud_value(cloud: Option<Cloud>) -> String {
+    match cloud {
+        None => "all",
+        Some(Cloud::Aws) => "aws",
+        Some(Cloud::Azure) => "azure",
+        Some(Cloud::Google) => "google",
+    }
+    .to_owned()
+}
+
+/// The cloud filter's words.
+fn cloud_words(cloud: Option<Cloud>) -> String {
+    cloud.map_or("Every cloud", Cloud::name).to_owned()
+}
+
+/// A row of the table: a copy in one cloud.
+#[derive(Clone, Debug, PartialEq)]
+enum Listed {
+    Aws(Row),
+    Azure(AzureRow),
+}
+
+impl Listed {
+    fn id(&self) -> &str {
+        match self {
+            Self::Aws(row) => &row.entry.id,
+            Self::Azure(row) => &row.copy.id,
+        }
+    }
+}
+
+/// Every copy the filters keep, newest first, clouds side by side.
+fn shown_listed(
+    rows: &[Row],
+    azure: &[AzureRow],
+    (filter, cloud): (LedgerFilter, Option<Cloud>),
+    needle: &str,
+    now: OffsetDateTime,
+) -> Vec<Listed> {
+    let wants = |c: Cloud| cloud.is_none_or(|chosen| chosen == c);
+    let mut listed: Vec<Listed> = Vec::new();
+    if wants(Cloud::Aws) {
+        listed.extend(
+            shown_rows(rows, filter, needle, now)
+                .into_iter()
+                .map(Listed::Aws),
+        );
+    }
+    if wants(Cloud::Azure) {
+        listed.extend(
+            azure
+                .iter()
+                .filter(|r| filter.keeps_azure(&r.copy, now) && azure_matches(r, needle))
+                .cloned()
+                .map(Listed::Azure),
+        );
+    }
+    listed.sort_by(|a, b| b.id().cmp(a.id()));
+    listed
 }
 
 /// The rows `filter` keeps at `now` whose KMS key, AWS key ARN or
@@ -248,30 +373,39 @@ fn shown_rows(rows: &[Row], filter: LedgerFilter, needle: &str, now: OffsetDateT
 #[component]
 fn LedgerTable(
     rows: Memo<Vec<Row>>,
+    azure_rows: Memo<Vec<AzureRow>>,
     filter: RwSignal<LedgerFilter>,
+    cloud: RwSignal<Option<Cloud>>,
     search: RwSignal<String>,
     now: ReadSignal<OffsetDateTime>,
     selected: RwSignal<Option<String>>,
 ) -> impl IntoView {
     move || {
-        let (filter, needle) = (filter.get(), search.get().trim().to_lowercase());
+        let filters = (filter.get(), cloud.get());
+        let needle = search.get().trim().to_lowercase();
         // The clock does not rebuild the table (focus and a pending click
         // stay); the state and expiry cells follow it on their own.
-        let shown = rows.with(|rows| shown_rows(rows, filter, &needle, now.get_untracked()));
-        if rows.with(Vec::len) == 0 {
+        let shown = rows.with(|rows| {
+            azure_rows
+                .with(|azure| shown_listed(rows, azure, filters, &needle, now.get_untracked()))
+        });
+        if rows.with(Vec::len) == 0 && azure_rows.with(Vec::len) == 0 {
             return view! {
-                <p class="muted">"No AWS copy recorded yet: export key material, and it appears here."</p>
+                <p class="muted">"No copy recorded yet: export key material for AWS or Azure, and it appears here."</p>
             }
             .into_any();
         }
         if shown.is_empty() {
-            return view! { <p class="muted">"No AWS copy matches."</p> }.into_any();
+            return view! { <p class="muted">"No copy matches."</p> }.into_any();
         }
         view! {
-            <StackedTable headers=&["KMS key", "AWS key", "KeyMaterialId", "State", "Expiry", "Details"]>
+            <StackedTable headers=&["KMS key", "Cloud", "Copy in the cloud", "State", "Expiry", "Details"]>
                 {shown
                     .into_iter()
-                    .map(|row| view! { <LedgerRow row=row now=now selected=selected /> })
+                    .map(|listed| match listed {
+                        Listed::Aws(row) => view! { <LedgerRow row=row now=now selected=selected /> }.into_any(),
+                        Listed::Azure(row) => view! { <AzureLedgerRow row=row now=now selected=selected /> }.into_any(),
+                    })
                     .collect_view()}
             </StackedTable>
         }
@@ -303,18 +437,19 @@ fn LedgerRow(
         |d| view! { <DriftNotice drift=d href=Page::rotation_href(&row.key_id, &row.entry.id) /> },
     );
     view! {
-        <tr data-entry-id=entry_id>
+        <tr data-entry-id=entry_id data-cloud="AWS">
             <td data-label="KMS key">
                 {breakable(&row.key_id)}
                 {format!(" ({})", row.entry.key_spec.aws_name())}
             </td>
-            <td data-label="AWS key">
+            <td data-label="Cloud" data-testid="entry-cloud">"AWS"</td>
+            <td data-label="Copy in the cloud" data-testid="entry-place">
                 {match &row.entry.aws_key_arn {
                     Some(arn) => breakable(&arn.to_string()).into_any(),
-                    None => "not known yet".into_any(),
+                    None => "AWS key not known yet".into_any(),
                 }}
-            </td>
-            <td data-label="KeyMaterialId">
+                <br />
+                "KeyMaterialId "
                 {match row.entry.key_material_id.clone() {
                     Some(id) => view! { <ShortId value=id copy_label="Copy the KeyMaterialId" /> }.into_any(),
                     None => "not bound yet".into_any(),
@@ -371,15 +506,23 @@ fn DriftNotice(drift: Discrepancy, href: String) -> impl IntoView {
 fn OpenEntry(
     selected: RwSignal<Option<String>>,
     rows: Memo<Vec<Row>>,
+    azure_rows: Memo<Vec<AzureRow>>,
     reload: Callback<()>,
     saved: Callback<(String, LedgerEntry)>,
+    saved_azure: Callback<(String, AzureCopy)>,
 ) -> impl IntoView {
     move || {
         // Opened with the row as it is; a save updates the open details
         // itself (untracked here, so the paste's result stays shown).
         let id = selected.get()?;
-        let row = rows.with_untracked(|rows| rows.iter().find(|r| r.entry.id == id).cloned())?;
-        Some(view! { <EntryDetails row=row reload=reload saved=saved /> })
+        if let Some(row) =
+            rows.with_untracked(|rows| rows.iter().find(|r| r.entry.id == id).cloned())
+        {
+            return Some(view! { <EntryDetails row=row reload=reload saved=saved /> }.into_any());
+        }
+        let row =
+            azure_rows.with_untracked(|rows| rows.iter().find(|r| r.copy.id == id).cloned())?;
+        Some(view! { <AzureDetails row=row reload=reload saved=saved_azure /> }.into_any())
     }
 }
 

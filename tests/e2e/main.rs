@@ -26,6 +26,7 @@ mod keyboard;
 mod kmip_builders;
 mod layout;
 mod ledger;
+mod ledger_azure;
 mod oidc_infra;
 mod readme_pictures;
 mod requests;

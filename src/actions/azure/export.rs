@@ -28,6 +28,8 @@ pub struct AzureByok {
     /// The KEK's kid (from its `kid:` tag): the file's header names it.
     pub kid: AzureKeyId,
     pub kek_bits: usize,
+    /// The KEK's SHA-256 when its `kek_sha256:` tag says (`None`: imported by the CLI).
+    pub kek_sha256: Option<String>,
     /// What the key becomes in Azure.
     pub key_type: AzureKeyType,
     pub file: ByokFile,
@@ -51,9 +53,8 @@ pub async fn export_for_azure(
             "{kek_id} is not an RSA public key, so it cannot be an Azure KEK: choose a KEK imported on the Azure import page."
         )));
     }
-    let kid = read_azure_kek_tags(&kek.tags)
-        .kid_for_export(kek_id)
-        .map_err(ExportRefusal::Rule)?;
+    let tags = read_azure_kek_tags(&kek.tags);
+    let kid = tags.kid_for_export(kek_id).map_err(ExportRefusal::Rule)?;
     check_states(key.state.as_ref(), kek.state.as_ref()).map_err(ExportRefusal::Rule)?;
     let kek_bits = kek.length_bits.unwrap_or_default() as usize;
     let key_type = plan(material, AZURE_WRAPPING, kek_bits, &kid).map_err(ExportRefusal::Rule)?;
@@ -69,6 +70,7 @@ pub async fn export_for_azure(
         material,
         kid,
         kek_bits,
+        kek_sha256: tags.sha256,
         key_type,
         sha256: sha256_hex(json.as_bytes()),
         file,

@@ -305,7 +305,7 @@ impl LedgerPage {
     /// The paste box's label (an entry's details).
     pub const PASTE: &str = "AWS's JSON output (import-key-material, describe-key, get-public-key, generate-mac or list-key-rotations)";
     /// The search field's label.
-    pub const SEARCH: &str = "Search (KMS key, AWS key ARN, KeyMaterialId)";
+    pub const SEARCH: &str = "Search (KMS key, AWS key ARN, KeyMaterialId, Azure key)";
     /// The registration form's KMS key field.
     pub const REGISTER_KEY: &str = "KMS key id (the source of the AWS copy)";
     /// The registration form's describe-key field.

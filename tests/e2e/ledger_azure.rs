@@ -1,0 +1,336 @@
+//! Azure copies in the BYOK ledger, in headless Chromium against the real KMS: recorded at
+//! export and read back by this test's own KMIP client, confirmed by `az keyvault key import`
+//! JSON (another key's refused, nothing written), listed beside an AWS copy of the same key.
+//!
+//! No emulator accepts an Azure BYOK import; the JSON pasted here is built in the shape
+//! azure-cli prints (`transform_key_bundle`), as `domain::azure::outputs` reads it.
+
+use byok_ui::domain::account::UserId;
+use byok_ui::domain::aws::arn::AwsKeyArn;
+use byok_ui::domain::aws::import_command::Expiration;
+use byok_ui::domain::aws::key_spec::AwsKeySpec;
+use byok_ui::domain::key_material::{EcCurve, KeyMaterialSpec};
+use byok_ui::domain::ledger::azure::{AzureCopy, AzureEventKind, is_azure_attribute};
+use byok_ui::domain::ledger::{
+    CommandOptions, ExportRecord, LedgerEntry, LedgerState, midnight_utc, new_entry_id, sha256_hex,
+};
+use byok_ui::domain::wrapping::WrappingAlgorithm;
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::support::aws::ARN;
+use crate::support::pages::{AzureExportPage, LedgerPage};
+use crate::support::seed::{
+    add_ledger_entry, azure_kek, create_material, ledger_attributes, vendor_attributes,
+};
+use crate::support::{Browser, Kms};
+
+/// The Key Vault Premium KEK's kid.
+const KEK_KID: &str =
+    "https://contosokv.vault.azure.net/keys/KEKforBYOK/664f5aa2797a4075b8e36ca4500636d8";
+/// The version Azure gives the imported key.
+const VERSION: &str = "8fd7a3e7dbb84ccf9d6c3a0a1b2c3d4e";
+const STATUS: &str = "[data-testid=azure-ledger-status]";
+const PASTE: &str = "Azure's JSON output (az keyvault key import or az keyvault key show)";
+
+/// `az keyvault key import`'s JSON for an EC-HSM P-256 key named `name` in `vault`.
+fn import_output(vault: &str, name: &str, version: &str, expires: &str) -> String {
+    serde_json::to_string_pretty(&json!({
+        "attributes": {
+            "created": "2026-12-01T09:30:00+00:00",
+            "enabled": true,
+            "expires": expires,
+            "exportable": false,
+            "notBefore": null,
+            "recoveryLevel": "Recoverable+Purgeable",
+            "updated": "2026-12-01T09:30:00+00:00",
+        },
+        "key": {
+            "crv": "P-256",
+            "d": null,
+            "e": null,
+            "keyOps": ["sign", "verify"],
+            "kid": format!("https://{vault}.vault.azure.net/keys/{name}/{version}"),
+            "kty": "EC-HSM",
+            "n": null,
+            "x": "AQID",
+            "y": "BAUG",
+        },
+        "managed": null,
+        "tags": null,
+    }))
+    .unwrap()
+}
+
+/// The Azure copies of `key_id`, read by this test's own KMIP client; every one must parse.
+fn azure_copies(kms: &Kms, key_id: &str) -> Vec<(String, AzureCopy)> {
+    vendor_attributes(kms, key_id)
+        .into_iter()
+        .filter(|(name, _)| is_azure_attribute(name))
+        .map(|(name, value)| {
+            let copy = AzureCopy::from_attribute(&name, &value)
+                .unwrap_or_else(|e| panic!("{name} = {value}: {e}"));
+            (value, copy)
+        })
+        .collect()
+}
+
+/// The rows the table shows, by cloud cell.
+async fn shown_clouds(browser: &Browser) -> Vec<String> {
+    browser
+        .visible_texts("tr[data-entry-id] [data-testid=entry-cloud]")
+        .await
+}
+
+/// Waits until the table shows exactly `expected` clouds (in order).
+async fn wait_for_clouds(browser: &Browser, expected: &[&str]) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let shown = shown_clouds(browser).await;
+        if shown == expected {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the table shows {shown:?}, not {expected:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ledger_azure_copy_recorded_at_export_confirmed_by_azure_json_and_listed_beside_aws() {
+    let kms = Kms::with_ui();
+    let vendor = kms.vendor_id();
+    azure_kek(&kms, &vendor, "kek-ledger", KEK_KID);
+    let key = create_material(
+        &kms,
+        &vendor,
+        "ledger-ec",
+        KeyMaterialSpec::EcPrivate {
+            curve: EcCurve::P256,
+        },
+    );
+    // An AWS copy of the same key, written by another KMIP client before.
+    let now = OffsetDateTime::now_utc();
+    let aws = LedgerEntry::exported(
+        new_entry_id(now - time::Duration::minutes(5), [7; 6]),
+        Some(AwsKeyArn::parse(ARN).unwrap()),
+        AwsKeySpec::parse("ECC_NIST_P256").unwrap(),
+        ExportRecord {
+            kek_id: "aws-kek".into(),
+            kek_sha256: sha256_hex(b"kek"),
+            wrapping_algorithm: WrappingAlgorithm::RsaesOaepSha256,
+            material_sha256: sha256_hex(b"material"),
+        },
+        Some(CommandOptions {
+            expiration: Expiration::DoesNotExpire,
+            import_type: None,
+            description: None,
+        }),
+        now,
+        &UserId::new("seed-client@example.com").unwrap(),
+    );
+    add_ledger_entry(&kms, &key, &aws).unwrap();
+    let aws_stored = ledger_attributes(&kms, &key);
+
+    // 1. The export records the Azure copy at once; copying the command records its options.
+    let browser = Browser::start().await;
+    AzureExportPage::open(&browser, &kms, &key, "kek-ledger").await;
+    AzureExportPage::export(&browser).await;
+    let status = browser
+        .wait_for_text(STATUS, |t| t.starts_with("Recorded in the BYOK ledger"))
+        .await;
+    let prefix = format!("Recorded in the BYOK ledger on {key} as Azure copy ");
+    let id = status
+        .strip_prefix(&prefix)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("no copy id in {status:?}"))
+        .to_owned();
+    assert!(
+        status.contains("(https://contosokv.vault.azure.net) by admin."),
+        "{status}"
+    );
+    let sha256 = browser
+        .wait_for_text(AzureExportPage::SHA256, |t| t.len() == 64)
+        .await;
+    let expires = (now + time::Duration::days(20)).date();
+    browser.fill("#azure-expires", &expires.to_string()).await;
+    let command = browser
+        .wait_for_text(AzureExportPage::COMMAND, |t| t.contains("--expires"))
+        .await;
+    browser
+        .click("button[aria-label='Copy the az keyvault key import command']")
+        .await;
+    browser
+        .wait_for_text(STATUS, |t| {
+            t.contains("The import command's options are recorded with it")
+        })
+        .await;
+    assert_eq!(browser.clipboard().await, command);
+    browser
+        .assert_accessible("Azure export result with its ledger line")
+        .await;
+
+    // 2. Read back by this test's own KMIP client, beside the AWS entry left byte for byte.
+    let copies = azure_copies(&kms, &key);
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    let (_, copy) = &copies[0];
+    assert_eq!(copy.id, id);
+    assert_eq!(copy.key_type.to_string(), "EC-HSM P-256");
+    assert_eq!(copy.vault, "https://contosokv.vault.azure.net");
+    let export = copy.export.as_ref().unwrap();
+    assert_eq!(export.kek_id, "kek-ledger");
+    assert_eq!(export.kek_kid.to_string(), KEK_KID);
+    assert_eq!(
+        export.kek_sha256, None,
+        "the CLI's tags carry no fingerprint"
+    );
+    assert_eq!(export.byok_sha256, sha256);
+    let options = copy.command.as_ref().unwrap();
+    assert_eq!(options.key_name.as_str(), key);
+    assert_eq!(options.expires, Some(midnight_utc(expires)));
+    assert_eq!(copy.recorded_by.as_ref().map(UserId::as_str), Some("admin"));
+    assert!(copy.events.is_empty());
+    assert_eq!(
+        ledger_attributes(&kms, &key),
+        aws_stored,
+        "AWS entry untouched"
+    );
+
+    // 3. The ledger lists both copies of the key side by side; the cloud filter shows each alone.
+    LedgerPage::open(&browser, &kms.url()).await;
+    LedgerPage::state_of(&browser, &id, |t| t == "exported").await;
+    wait_for_clouds(&browser, &["Azure", "AWS"]).await;
+    let place = browser
+        .wait_for_text(
+            &format!("tr[data-entry-id='{id}'] [data-testid=entry-place]"),
+            |t| !t.is_empty(),
+        )
+        .await;
+    assert_eq!(
+        place,
+        format!("https://contosokv.vault.azure.net/keys/{key} (version not known yet)")
+    );
+    let aws_row = browser
+        .wait_for_text(&format!("tr[data-entry-id='{}']", aws.id), |t| {
+            t.contains(ARN)
+        })
+        .await;
+    assert!(aws_row.contains("KeyMaterialId"), "{aws_row}");
+    let cloud = browser.labelled("Cloud").await;
+    browser.select(&cloud, "aws").await;
+    wait_for_clouds(&browser, &["AWS"]).await;
+    browser.select(&cloud, "azure").await;
+    wait_for_clouds(&browser, &["Azure"]).await;
+    // The state filter still applies: the Azure copy is not confirmed yet, and expires in 20 days.
+    let show = browser.labelled("Show").await;
+    browser.select(&show, "expiring").await;
+    wait_for_clouds(&browser, &["Azure"]).await;
+    browser.select(&cloud, "all").await;
+    browser.select(&show, "all").await;
+    wait_for_clouds(&browser, &["Azure", "AWS"]).await;
+    browser
+        .wait_for_text("[data-testid=earliest-expiry]", |t| {
+            t.starts_with(&format!(
+                "Earliest expiry: the copy of {key} in Azure https://contosokv.vault.azure.net/keys/{key}"
+            ))
+        })
+        .await;
+    browser
+        .assert_accessible("ledger with AWS and Azure copies")
+        .await;
+
+    // 4. Another key's JSON is refused before anything is sent, and the copy stays as it was.
+    browser.click_button(&format!("Open {id}")).await;
+    browser
+        .wait_for_text("#entry-title", |t| t == format!("Azure copy {id}"))
+        .await;
+    let before = azure_copies(&kms, &key);
+    let field = browser.labelled(PASTE).await;
+    let other = import_output(
+        "contosokv",
+        "another-key",
+        VERSION,
+        "2027-06-30T12:00:00+00:00",
+    );
+    browser.paste(&field, &other).await;
+    browser.click_button("Check and record").await;
+    browser
+        .wait_for_text("[data-testid=entry-details] .error-banner", |t| {
+            t.contains(&format!(
+                "This output is for the key another-key, not {key}"
+            ))
+        })
+        .await;
+    let elsewhere = import_output("elsewhere", &key, VERSION, "2027-06-30T12:00:00+00:00");
+    browser.paste(&field, &elsewhere).await;
+    browser.click_button("Check and record").await;
+    browser
+        .wait_for_text("[data-testid=entry-details] .error-banner", |t| {
+            t.contains("This key is in https://elsewhere.vault.azure.net")
+        })
+        .await;
+    browser
+        .assert_accessible("Azure copy with another key's JSON refused")
+        .await;
+    assert_eq!(azure_copies(&kms, &key), before, "nothing written");
+
+    // 5. The import's own JSON confirms the copy: version and Azure's expiry recorded.
+    let azure_expires = "2027-06-30T12:00:00+00:00";
+    browser
+        .paste(
+            &field,
+            &import_output("contosokv", &key, VERSION, azure_expires),
+        )
+        .await;
+    browser.click_button("Check and record").await;
+    let kid = format!("https://contosokv.vault.azure.net/keys/{key}/{VERSION}");
+    browser
+        .wait_for_text("[data-testid=ledger-applied]", |t| {
+            t.contains(&format!("Azure confirms this copy: {kid} is imported."))
+                && t.contains("Recorded in the copy by admin.")
+        })
+        .await;
+    browser
+        .wait_for_text("[data-testid=details-state]", |t| t == "imported")
+        .await;
+    let copies = azure_copies(&kms, &key);
+    let (_, copy) = &copies[0];
+    assert_eq!(
+        copy.key_kid.as_ref().map(ToString::to_string),
+        Some(kid.clone())
+    );
+    assert_eq!(copy.state(OffsetDateTime::now_utc()), LedgerState::Imported);
+    assert_eq!(copy.events.len(), 1, "{:?}", copy.events);
+    let event = &copy.events[0];
+    assert_eq!(event.by.as_ref().map(UserId::as_str), Some("admin"));
+    let AzureEventKind::Confirmed {
+        kid: confirmed,
+        enabled,
+        ..
+    } = &event.kind
+    else {
+        panic!("not a confirmation: {event:?}");
+    };
+    assert_eq!((confirmed.to_string(), *enabled), (kid.clone(), Some(true)));
+    assert_eq!(
+        copy.expires(),
+        Some(time::macros::datetime!(2027-06-30 12:00 UTC)),
+        "Azure's expires wins over the command's"
+    );
+    assert_eq!(
+        ledger_attributes(&kms, &key),
+        aws_stored,
+        "AWS entry untouched"
+    );
+    browser.click_button("Read the ledger again").await;
+    LedgerPage::state_of(&browser, &id, |t| t == "imported").await;
+    browser
+        .wait_for_text(
+            &format!("tr[data-entry-id='{id}'] [data-testid=entry-place]"),
+            |t| t == kid,
+        )
+        .await;
+    browser.close().await;
+}
