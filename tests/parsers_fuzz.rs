@@ -10,7 +10,14 @@ use byok_ui::domain::aws::cli::key_arn_from_input;
 use byok_ui::domain::aws::import_parameters::{ImportParameters, parse_import_token};
 use byok_ui::domain::aws::kek;
 use byok_ui::domain::aws::key_spec::AwsKeySpec;
+use byok_ui::domain::azure::byok_file::ByokFile;
+use byok_ui::domain::azure::kek as azure_kek;
+use byok_ui::domain::azure::kid::AzureKeyId;
+use byok_ui::domain::azure::outputs::read_key_output;
 use byok_ui::domain::base64_text::decode_base64;
+use byok_ui::domain::google::import_job::{ImportJob, read_pasted};
+use byok_ui::domain::google::names::{CryptoKeyVersionName, ImportJobName};
+use byok_ui::domain::google::outputs::KeyVersion;
 use byok_ui::domain::server_url::ServerUrl;
 use byok_ui::kmip::{self, Ttlv};
 use proptest::prelude::*;
@@ -25,6 +32,17 @@ fn near_miss_text() -> impl Strategy<Value = String> {
         "-----BEGIN [A-Z ]{0,20}-----\n[A-Za-z0-9+/=\n]{0,600}\n-----END [A-Z ]{0,20}-----",
         "\\{\"KeyId\": \"[a-z0-9:/-]{0,90}\", \"ImportToken\": \"[A-Za-z0-9+/=]{0,40}\", \"PublicKey\": \"[A-Za-z0-9+/=]{0,400}\", \"ParametersValidTo\": [0-9.\"T:+-]{0,40}\\}",
         "arn:[a-z-]{0,12}:[a-z]{0,5}:[a-z0-9-]{0,16}:[0-9]{0,14}:[a-z]{0,6}/[a-z0-9-]{0,40}",
+    ]
+}
+
+/// Strings near what Azure and Google print: kids, resource names, `.byok` files, JSON.
+fn cloud_near_miss_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        near_miss_text(),
+        "https://[a-z0-9-]{0,30}\\.(vault|managedhsm)\\.azure\\.(net|cn)/keys/[A-Za-z0-9-]{0,20}(/[a-f0-9]{0,40})?/?",
+        "projects/[a-z0-9-]{0,20}/locations/[a-z0-9-]{0,15}/keyRings/[A-Za-z0-9_-]{0,15}/(importJobs|cryptoKeys)/[A-Za-z0-9_-]{0,15}(/cryptoKeyVersions/[0-9]{0,4})?",
+        "\\{\"schema_version\":\"1\\.0\\.0\",\"header\":\\{\"kid\":\"https://kv\\.vault\\.azure\\.net/keys/k/[a-f0-9]{0,32}\",\"alg\":\"(dir|x)\",\"enc\":\"CKM_RSA_AES_KEY_WRAP\"\\},\"ciphertext\":\"[A-Za-z0-9_=-]{0,80}\",\"generator\":\"[a-z;0-9]{0,10}\"\\}",
+        json_value().prop_map(|v| v.to_string()),
     ]
 }
 
@@ -147,5 +165,29 @@ proptest! {
             let _ = kmip::parse_query_vendor_id(&node);
         }
         let _ = Ttlv::from_json_text(&value.to_string());
+    }
+
+    #[test]
+    fn azure_and_google_texts_never_panic_and_names_print_back(text in cloud_near_miss_text()) {
+        if let Ok(kid) = AzureKeyId::parse(&text) {
+            prop_assert_eq!(AzureKeyId::parse(&kid.to_string()), Ok(kid.clone()));
+        }
+        if let Ok(file) = ByokFile::parse(&text) {
+            prop_assert_eq!(ByokFile::parse(&file.to_json()), Ok(file.clone()));
+        }
+        if let Ok(name) = ImportJobName::parse(&text) {
+            prop_assert_eq!(ImportJobName::parse(&name.to_string()), Ok(name.clone()));
+        }
+        if let Ok(name) = CryptoKeyVersionName::parse(&text) {
+            prop_assert_eq!(CryptoKeyVersionName::parse(&name.to_string()), Ok(name.clone()));
+        }
+        let now = time::OffsetDateTime::now_utc();
+        let _ = AzureKeyId::parse_versioned(&text);
+        let _ = azure_kek::parse_kek(&text, None);
+        let _ = azure_kek::parse_kek(&text, Some("https://kv.vault.azure.net/keys/k/0123456789abcdef0123456789abcdef"));
+        let _ = read_key_output(&text);
+        let _ = ImportJob::parse_describe(&text, now);
+        let _ = read_pasted(&text, "rsa-oaep-3072-sha256-aes-256", "projects/p/locations/l/keyRings/r/importJobs/j", now);
+        let _ = KeyVersion::parse(&text);
     }
 }
