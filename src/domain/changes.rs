@@ -3,6 +3,10 @@
 
 use crate::domain::aws::kek_tags::read_kek_tags;
 use crate::domain::azure::kek_tags::read_azure_kek_tags;
+use crate::domain::google::kek_tags::{
+    EXPIRE_TIME_TAG_PREFIX, IMPORT_JOB_TAG_PREFIX, IMPORT_METHOD_TAG_PREFIX,
+    PROTECTION_LEVEL_TAG_PREFIX,
+};
 use crate::kmip::ObjectAttributes;
 #[cfg(test)]
 use crate::kmip::{CryptographicAlgorithm, ObjectType, State};
@@ -10,8 +14,16 @@ use crate::kmip::{CryptographicAlgorithm, ObjectType, State};
 /// One line per attribute that matters to an export and differs, e.g.
 /// "wrapping algorithm RSAES_OAEP_SHA_256 → RSAES_OAEP_SHA_1"; empty when none does.
 pub fn changes_since_listed(listed: &ObjectAttributes, now: &ObjectAttributes) -> Vec<String> {
-    let describe = |o: &ObjectAttributes| -> [(&'static str, String); 8] {
+    let describe = |o: &ObjectAttributes| -> [(&'static str, String); 12] {
         let tags = read_kek_tags(&o.tags);
+        // A Google job's tags as written (the export reads them again at the click).
+        let google = |prefix: &str| {
+            o.tags
+                .iter()
+                .find_map(|t| t.strip_prefix(prefix))
+                .unwrap_or("none")
+                .to_owned()
+        };
         let azure = read_azure_kek_tags(&o.tags);
         fn text<T: ToString>(v: &Option<T>) -> String {
             v.as_ref().map_or_else(|| "none".to_owned(), T::to_string)
@@ -44,6 +56,10 @@ pub fn changes_since_listed(listed: &ObjectAttributes, now: &ObjectAttributes) -
                     None => "none".to_owned(),
                 },
             ),
+            ("Google import job", google(IMPORT_JOB_TAG_PREFIX)),
+            ("Google import method", google(IMPORT_METHOD_TAG_PREFIX)),
+            ("Google protection level", google(PROTECTION_LEVEL_TAG_PREFIX)),
+            ("Google job expiry", google(EXPIRE_TIME_TAG_PREFIX)),
         ]
     };
     describe(listed)
@@ -125,5 +141,31 @@ mod tests {
         let mut relabelled = listed.clone();
         relabelled.tags.push("team-a".into());
         assert!(changes_since_listed(&listed, &relabelled).is_empty());
+    }
+
+    #[test]
+    fn a_google_job_retagged_by_another_client_is_a_change() {
+        let job = |method: &str| ObjectAttributes {
+            tags: vec![
+                "google".into(),
+                "import_job:projects/p/locations/l/keyRings/r/importJobs/j".into(),
+                format!("import_method:{method}"),
+                "protection_level:HSM".into(),
+            ],
+            ..kek("RSAES_OAEP_SHA_256", ARN_1, 3072)
+        };
+        let listed = job("rsa-oaep-3072-sha256-aes-256");
+        let mut now = job("rsa-oaep-3072-sha1-aes-256");
+        now.tags.retain(|t| !t.starts_with("protection_level:"));
+        now.tags.push("expire_time:2026-12-10T10:00:00Z".into());
+        assert_eq!(
+            changes_since_listed(&listed, &now),
+            vec![
+                "Google import method rsa-oaep-3072-sha256-aes-256 → rsa-oaep-3072-sha1-aes-256"
+                    .to_owned(),
+                "Google protection level HSM → none".to_owned(),
+                "Google job expiry none → 2026-12-10T10:00:00Z".to_owned(),
+            ]
+        );
     }
 }

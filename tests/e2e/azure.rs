@@ -72,16 +72,6 @@ fn expected_tags(kid: &str, spki: &[u8]) -> Vec<String> {
     tags
 }
 
-/// Whether any request recorded since the page opened is a KMIP `op` (Import, Export).
-async fn sent(browser: &Browser, op: &str) -> bool {
-    let start = format!("{{\"tag\":\"{op}\"");
-    browser
-        .recorded_requests()
-        .await
-        .iter()
-        .any(|body| body.starts_with(&start) || body.contains(&format!("\"value\":\"{op}\"")))
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_kek_is_imported_from_the_json_and_from_pem_and_kid_with_the_clis_tags() {
     let kms = Kms::with_ui();
@@ -126,7 +116,7 @@ async fn a_kek_is_imported_from_the_json_and_from_pem_and_kid_with_the_clis_tags
             t.starts_with("az-json holds the same public key")
         })
         .await;
-    assert!(!sent(&browser, "Import").await, "nothing imported again");
+    assert!(!browser.sent_kmip("Import").await, "nothing imported again");
 
     // 2. The PEM az keyvault key download wrote, with its kid typed beside it.
     let pem = std::fs::read_to_string(fixture("rsa4096.spki.pem")).unwrap();
@@ -200,7 +190,7 @@ async fn what_azure_refuses_is_refused_with_nothing_sent() {
             t.starts_with(&format!("The key identifier {bare} has no version"))
         })
         .await;
-    assert!(!sent(&browser, "Import").await, "no Import was sent");
+    assert!(!browser.sent_kmip("Import").await, "no Import was sent");
     assert_eq!(kms.object_ids(), before, "nothing was stored");
 
     // An AES key into a Key Vault (not a Managed HSM), and an HMAC key anywhere.
@@ -233,7 +223,7 @@ async fn what_azure_refuses_is_refused_with_nothing_sent() {
         browser
             .wait_for_text(AzureExportPage::ERROR, |t| t.starts_with(refusal))
             .await;
-        assert!(!sent(&browser, "Export").await, "{key}: no Export was sent");
+        assert!(!browser.sent_kmip("Export").await, "{key}: no Export was sent");
     }
     browser
         .assert_accessible("Azure export page (refused)")

@@ -70,16 +70,6 @@ fn tags_of(kms: &Kms, id: &str) -> Vec<String> {
     .tags
 }
 
-/// Whether any request recorded since the page opened is a KMIP `op` (Import, Export).
-async fn sent(browser: &Browser, op: &str) -> bool {
-    let start = format!("{{\"tag\":\"{op}\"");
-    browser
-        .recorded_requests()
-        .await
-        .iter()
-        .any(|body| body.starts_with(&start) || body.contains(&format!("\"value\":\"{op}\"")))
-}
-
 /// In two days and a bit, whole seconds (as the tag keeps it).
 fn in_two_days() -> OffsetDateTime {
     let t = OffsetDateTime::now_utc() + Duration::hours(49);
@@ -146,7 +136,7 @@ async fn an_import_job_is_imported_from_the_describe_json_and_from_pem_and_metho
             t.starts_with("g-json holds the same public key")
         })
         .await;
-    assert!(!sent(&browser, "Import").await, "nothing imported again");
+    assert!(!browser.sent_kmip("Import").await, "nothing imported again");
 
     // 2. The job's PEM with its method and name typed beside it: no level, no expiry known.
     GoogleImportJobPage::open(&browser, &kms).await;
@@ -234,7 +224,7 @@ async fn what_google_refuses_is_refused_with_nothing_sent() {
             t.starts_with("The public key is RSA 3072-bit but the import method rsa-oaep-4096-sha256 uses a 4096-bit key")
         })
         .await;
-    assert!(!sent(&browser, "Import").await, "no Import was sent");
+    assert!(!browser.sent_kmip("Import").await, "no Import was sent");
     assert_eq!(kms.object_ids(), before, "nothing was stored");
 
     // Exports Google would refuse, each refused before any Export.
@@ -306,7 +296,7 @@ async fn what_google_refuses_is_refused_with_nothing_sent() {
         browser
             .wait_for_text(GoogleExportPage::ERROR, |t| t.starts_with(refusal))
             .await;
-        assert!(!sent(&browser, "Export").await, "{key}: no Export was sent");
+        assert!(!browser.sent_kmip("Export").await, "{key}: no Export was sent");
     }
     browser
         .assert_accessible("Google export page (refused)")

@@ -12,6 +12,7 @@ mod bundle;
 mod byok;
 mod ckms_azure;
 mod cleanup;
+mod cloud_access;
 mod create_key;
 mod export_fresh;
 mod export_matrix;

@@ -237,6 +237,28 @@ impl Browser {
         serde_json::from_value(value).expect("a list of bodies")
     }
 
+    /// Whether any request recorded since [`Browser::record_requests`] is the KMIP
+    /// operation `op` (Import, Export), alone or in a batch.
+    /// Fails if the recorder was never installed (the check could not fail then).
+    pub async fn sent_kmip(&self, op: &str) -> bool {
+        let recording = self
+            .client
+            .execute("return Array.isArray(window.__requests);", vec![])
+            .await
+            .expect("ask whether requests are recorded");
+        assert_eq!(
+            recording,
+            serde_json::json!(true),
+            "no request recorder in this page: call record_requests first"
+        );
+        let start = format!("{{\"tag\":\"{op}\"");
+        let in_batch = format!("\"value\":\"{op}\"");
+        self.recorded_requests()
+            .await
+            .iter()
+            .any(|body| body.starts_with(&start) || body.contains(&in_batch))
+    }
+
     /// What the system clipboard holds (the page must have focus).
     pub async fn clipboard(&self) -> String {
         let value = self

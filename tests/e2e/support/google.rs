@@ -5,7 +5,6 @@
 use std::time::{Duration, Instant};
 
 use byok_ui::domain::stored::rfc3339;
-use byok_ui::kmip::{self, ImportPublicKeyRequest, UsageMask};
 use byok_ui::routes::Page;
 use rsa::RsaPrivateKey;
 use rsa::pkcs8::{EncodePublicKey, LineEnding};
@@ -14,7 +13,7 @@ use time::OffsetDateTime;
 
 use crate::browser::Browser;
 use crate::kms::Kms;
-use crate::seed::attributes;
+use crate::seed::import_tagged_public_key;
 
 /// A key ring of a made-up project, as Google names it.
 pub const RING: &str = "projects/byok-demo-471203/locations/europe-west1/keyRings/byok-ring";
@@ -74,30 +73,18 @@ pub fn google_job_of(
     seeded: &SeededJob,
     private: &RsaPrivateKey,
 ) {
-    let mut attributes = attributes(vendor, id, UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT));
-    attributes.tags = vec![
+    let mut tags = vec![
         "google".to_owned(),
         format!("import_job:{}", job_name(seeded.job)),
         format!("import_method:{}", seeded.method),
     ];
-    attributes
-        .tags
-        .extend(seeded.level.map(|l| format!("protection_level:{l}")));
-    attributes.tags.extend(
+    tags.extend(seeded.level.map(|l| format!("protection_level:{l}")));
+    tags.extend(
         seeded
             .expire_time
             .map(|t| format!("expire_time:{}", rfc3339(t))),
     );
-    let request = ImportPublicKeyRequest {
-        spki_der: private
-            .to_public_key()
-            .to_public_key_der()
-            .unwrap()
-            .into_vec(),
-        replace_existing: false,
-        attributes,
-    };
-    kms.kmip(&kmip::import_public_key(&request)).unwrap();
+    import_tagged_public_key(kms, vendor, id, private, tags, false);
 }
 
 async fn open(browser: &Browser, url: &str, page: Page) {

@@ -499,7 +499,7 @@ impl Kms {
                 &json!({"tag":"Export","value":[
                     {"tag":"UniqueIdentifier","type":"TextString","value":id},
                     {"tag":"KeyFormatType","type":"Enumeration","value":format}]}),
-                None,
+                self.token.as_deref(),
             )
             .expect("clear export for the test");
         let object = reply

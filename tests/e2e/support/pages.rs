@@ -385,7 +385,7 @@ impl AzureImportKekPage {
     /// The imported object's id in the result.
     pub const IMPORTED_ID: &str = "[data-testid=imported-id]";
 
-    /// Opens the page of `kms` in `browser`.
+    /// Opens the page of `kms` in `browser` and records what it sends from then on.
     pub async fn open(browser: &Browser, kms: &Kms) {
         open(
             browser,
@@ -393,6 +393,7 @@ impl AzureImportKekPage {
             Page::AzureImportKek,
         )
         .await;
+        browser.record_requests().await;
     }
 
     /// Pastes `text` (JSON or PEM), then `kid` when given, and types `kms_id` (unless empty).

@@ -314,15 +314,29 @@ pub fn azure_kek(kms: &Kms, vendor: &str, id: &str, kid: &str) -> RsaPrivateKey 
 
 /// [`azure_kek`] for the public half of `private`.
 pub fn azure_kek_of(kms: &Kms, vendor: &str, id: &str, kid: &str, private: &RsaPrivateKey) {
+    let tags = vec!["azure".to_owned(), format!("kid:{kid}")];
+    import_tagged_public_key(kms, vendor, id, private, tags, false);
+}
+
+/// Imports `private`'s public half under `id` with `tags` (usage WrapKey+Encrypt), replacing
+/// an object of that id when `replace` (as the clouds' CLIs do, without asking).
+pub fn import_tagged_public_key(
+    kms: &Kms,
+    vendor: &str,
+    id: &str,
+    private: &RsaPrivateKey,
+    tags: Vec<String>,
+    replace: bool,
+) {
     let mut attributes = attributes(vendor, id, UsageMask::WRAP_KEY.union(UsageMask::ENCRYPT));
-    attributes.tags = vec!["azure".to_owned(), format!("kid:{kid}")];
+    attributes.tags = tags;
     let request = ImportPublicKeyRequest {
         spki_der: private
             .to_public_key()
             .to_public_key_der()
             .unwrap()
             .into_vec(),
-        replace_existing: false,
+        replace_existing: replace,
         attributes,
     };
     kms.kmip(&kmip::import_public_key(&request)).unwrap();
