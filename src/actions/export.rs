@@ -2,6 +2,7 @@
 //! are at the click, refuse if they changed since listed, apply AWS's rules, then the one wrapped Export.
 
 use crate::client::{KmsClient, RequestError};
+use crate::domain::account::export_not_granted;
 use crate::domain::aws::arn::AwsKeyArn;
 use crate::domain::aws::kek_tags::{KEY_ARN_TAG_PREFIX, read_kek_tags};
 use crate::domain::aws::rules::{check_states, check_wrapping};
@@ -162,6 +163,7 @@ pub async fn reread_key_and_kek(
     key_id: &str,
     kek_id: &str,
 ) -> Result<Reread, ExportRefusal> {
+    check_export_right(client, key_id).await?;
     // What the page showed, then what the KMS holds now: the export acts on the latter.
     let (key_listed, kek_listed) = (as_listed(client, key_id), as_listed(client, kek_id));
     let [key, kek]: [Result<_, RequestError>; 2] =
@@ -198,6 +200,20 @@ pub async fn reread_key_and_kek(
         return Err(ExportRefusal::Changed(changes));
     }
     Ok(Reread { key, material, kek })
+}
+
+/// Refuses a key shared with this user without the Export right before anything is exported
+/// (`/access/obtained`); when that list cannot be read, the KMS decides at the Export.
+async fn check_export_right(client: &KmsClient, key_id: &str) -> Result<(), ExportRefusal> {
+    let Ok(shared) = client.shared_with_me().await else {
+        return Ok(());
+    };
+    match shared.iter().find(|s| s.object_id == key_id) {
+        Some(s) if !s.operations.iter().any(|op| op == "export") => {
+            Err(ExportRefusal::Rule(export_not_granted(s)))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The one wrapped Export of `key` under `kek` with `algorithm`: the blob the server wrapped.

@@ -175,6 +175,17 @@ pub fn parse_obtained(json: &str) -> Result<Vec<SharedObject>, String> {
         .map_err(|e| format!("/access/obtained did not answer a list of shared objects ({e})"))
 }
 
+/// Why a key shared with this user without the Export right is not exported, said before
+/// the Export is sent (the KMS would answer it as if the key did not exist).
+pub fn export_not_granted(shared: &SharedObject) -> String {
+    format!(
+        "{id} is shared with you by {owner} without the right to export it, so nothing was \
+         exported: ask {owner} to grant you Export on {id}, or choose a key from the list.",
+        id = shared.object_id,
+        owner = shared.owner_id
+    )
+}
+
 /// What an export of a key shared without attribute writes means for the
 /// ledger, said before the export.
 pub fn unrecorded_export_notice(shared: &SharedObject) -> String {

@@ -58,7 +58,10 @@ pub fn changes_since_listed(listed: &ObjectAttributes, now: &ObjectAttributes) -
             ),
             ("Google import job", google(IMPORT_JOB_TAG_PREFIX)),
             ("Google import method", google(IMPORT_METHOD_TAG_PREFIX)),
-            ("Google protection level", google(PROTECTION_LEVEL_TAG_PREFIX)),
+            (
+                "Google protection level",
+                google(PROTECTION_LEVEL_TAG_PREFIX),
+            ),
             ("Google job expiry", google(EXPIRE_TIME_TAG_PREFIX)),
         ]
     };

@@ -296,7 +296,10 @@ async fn what_google_refuses_is_refused_with_nothing_sent() {
         browser
             .wait_for_text(GoogleExportPage::ERROR, |t| t.starts_with(refusal))
             .await;
-        assert!(!browser.sent_kmip("Export").await, "{key}: no Export was sent");
+        assert!(
+            !browser.sent_kmip("Export").await,
+            "{key}: no Export was sent"
+        );
     }
     browser
         .assert_accessible("Google export page (refused)")

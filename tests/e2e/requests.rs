@@ -114,17 +114,25 @@ async fn each_flow_sends_the_fewest_requests() {
          Locate × 1, Query × 1, RequestMessage(GetAttributes × 3) × 1"
     );
 
-    // Export: the key and the KEK read again as they are now (one message),
-    // then one Export (after the check: the server cannot make it wait on a
-    // comparison); then the ledger entry: who is acting (asked afresh: another
-    // tab may have signed in as someone else), added, read back, and read
-    // again once settled.
+    // Export: whether the key is shared without the Export right (refused
+    // before sending), the key and the KEK read again as they are now (one
+    // message), then one Export (after the check: the server cannot make it
+    // wait on a comparison); then the ledger entry: who is acting (asked
+    // afresh: another tab may have signed in as someone else), added, read
+    // back, and read again once settled.
     ExportPage::export_and_wait(&browser).await;
     let export = settled(&proxy).await;
-    let (submit, record) = export.split_at(2.min(export.len()));
+    let (submit, record) = export.split_at(3.min(export.len()));
     row("export click", submit);
     row("(then the ledger entry is recorded and checked)", record);
-    assert_eq!(submit, ["RequestMessage(GetAttributes × 2)", "Export"]);
+    assert_eq!(
+        submit,
+        [
+            "GET /access/obtained",
+            "RequestMessage(GetAttributes × 2)",
+            "Export"
+        ]
+    );
     assert_eq!(
         record,
         ["GET /me", "AddAttribute", "GetAttributes", "GetAttributes"]
