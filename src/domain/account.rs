@@ -372,6 +372,20 @@ mod tests {
     }
 
     #[test]
+    fn a_key_shared_without_export_is_refused_naming_its_owner() {
+        let shared = SharedObject {
+            object_id: "k1".into(),
+            owner_id: "alice@example.com".into(),
+            operations: vec!["getattributes".into()],
+        };
+        assert_eq!(
+            export_not_granted(&shared),
+            "k1 is shared with you by alice@example.com without the right to export it, so nothing \
+             was exported: ask alice@example.com to grant you Export on k1, or choose a key from the list."
+        );
+    }
+
+    #[test]
     fn refusals_name_the_user_and_the_way_out() {
         let bob = UserId::new("bob@example.com").unwrap();
         let text = create_refusal(&bob, "Importing a wrapping key");

@@ -189,7 +189,7 @@ async fn signed_in_on_the_session_cookie_or_with_a_token_the_azure_and_google_pa
         let job = format!("g-job-{n}");
         let json = describe_json(
             &job,
-            &METHOD.api_name(),
+            METHOD.api_name(),
             "SOFTWARE",
             in_two_days(),
             &job_keys[n],
@@ -260,13 +260,7 @@ async fn without_the_create_right_the_azure_and_google_import_pages_say_so_and_s
         if page == Page::AzureImportKek {
             AzureImportKekPage::fill(&browser, &key_show(VAULT_KID, &["import"]), None, "").await;
         } else {
-            let json = describe_json(
-                "bob-job",
-                &METHOD.api_name(),
-                "HSM",
-                in_two_days(),
-                &job_key,
-            );
+            let json = describe_json("bob-job", METHOD.api_name(), "HSM", in_two_days(), &job_key);
             GoogleImportJobPage::fill(&browser, &json, None, None, "").await;
         }
         browser
