@@ -8,6 +8,7 @@ mod confirm;
 mod generations;
 #[cfg(test)]
 mod golden;
+pub mod google;
 mod reconcile;
 mod register;
 mod sameness;
