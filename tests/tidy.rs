@@ -935,7 +935,19 @@ fn skipped(relative: &str) -> bool {
 
 /// Every `.rs` file in the repository, as (path from the root, text).
 fn rust_files() -> Vec<(String, String)> {
-    fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
+    files_ending_with(&[".rs"])
+}
+
+/// Every text file the project writes (code, docs, manifests, styles, scripts, golden data).
+fn text_files() -> Vec<(String, String)> {
+    files_ending_with(&[
+        ".rs", ".md", ".toml", ".css", ".html", ".js", ".mjs", ".sh", ".json", ".jsonl", ".yml",
+    ])
+}
+
+/// Every file whose name ends with one of `endings`, as (path from the root, text).
+fn files_ending_with(endings: &[&str]) -> Vec<(String, String)> {
+    fn walk(root: &Path, dir: &Path, endings: &[&str], files: &mut Vec<(String, String)>) {
         let mut entries: Vec<PathBuf> = fs::read_dir(dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .map(|e| e.expect("readable directory entry").path())
@@ -949,9 +961,9 @@ fn rust_files() -> Vec<(String, String)> {
                 .replace('\\', "/");
             if path.is_dir() {
                 if !skipped(&relative) {
-                    walk(root, &path, files);
+                    walk(root, &path, endings, files);
                 }
-            } else if relative.ends_with(".rs") {
+            } else if endings.iter().any(|ending| relative.ends_with(ending)) {
                 let text =
                     fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
                 files.push((relative, text));
@@ -960,8 +972,23 @@ fn rust_files() -> Vec<(String, String)> {
     }
     let root = repo();
     let mut files = Vec::new();
-    walk(&root, &root, &mut files);
+    walk(&root, &root, endings, &mut files);
     files
+}
+
+/// A merge left unresolved: Git's conflict markers at the start of a line.
+fn no_merge_markers(file: &str, text: &str) -> Vec<Violation> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| line.starts_with("<<<<<<< ") || line.starts_with(">>>>>>> "))
+        .map(|(n, _)| {
+            violation(
+                file,
+                n + 1,
+                "an unresolved merge conflict marker: resolve the conflict and remove the markers",
+            )
+        })
+        .collect()
 }
 
 fn assert_clean(rule: &str, violations: Vec<Violation>) {
@@ -980,6 +1007,30 @@ fn over_tree(prefix: &str, rule: fn(&str, &str) -> Vec<Violation>) -> Vec<Violat
         .filter(|(file, _)| file.starts_with(prefix))
         .flat_map(|(file, text)| rule(file, text))
         .collect()
+}
+
+#[test]
+fn tree_no_file_holds_a_merge_conflict_marker() {
+    let files = text_files();
+    assert!(
+        files.iter().any(|(file, _)| file == "ARCHITECTURE.md"),
+        "ARCHITECTURE.md not found: is the walk broken?"
+    );
+    let violations = files
+        .iter()
+        .flat_map(|(file, text)| no_merge_markers(file, text))
+        .collect();
+    assert_clean("merge markers", violations);
+}
+
+#[test]
+fn merge_markers_are_found_at_a_line_start_only() {
+    let text = "a\n<<<<<<< HEAD\nb\n=======\nc\n>>>>>>> other\n  <<<<<<< quoted\n";
+    let found: Vec<usize> = no_merge_markers("x.md", text)
+        .iter()
+        .map(|v| v.line)
+        .collect();
+    assert_eq!(found, vec![2, 6]);
 }
 
 #[test]
