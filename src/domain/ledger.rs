@@ -9,6 +9,7 @@ mod generations;
 #[cfg(test)]
 mod golden;
 pub mod google;
+pub mod inventory;
 mod last_use;
 mod reconcile;
 mod register;
