@@ -454,6 +454,8 @@ fn stored_names_only_in_stored_forms(file: &str, text: &str) -> Vec<Violation> {
         "\"byok_aws_",
         "\"byok-azure-",
         "\"byok_azure_",
+        "\"byok-google-",
+        "\"byok_google_",
     ]
     .iter()
     .flat_map(|word| code.match_indices(word).map(|(at, _)| at))
@@ -467,7 +469,8 @@ fn stored_names_only_in_stored_forms(file: &str, text: &str) -> Vec<Violation> {
                 line_of(&code, at),
                 "names a stored document (attribute prefix or format) outside its stored form: \
                  use the constant of src/domain/ledger/stored.rs, \
-                 src/domain/ledger/azure/stored.rs or src/domain/aws/runbook/stored.rs",
+                 src/domain/ledger/azure/stored.rs, src/domain/ledger/google/stored.rs \
+                 or src/domain/aws/runbook/stored.rs",
             )
         })
         .collect()
@@ -1277,9 +1280,16 @@ fn vendor_attribute_builders_are_called_only_in_the_store() {
 fn stored_names_are_found_in_code_not_in_comments_or_tests() {
     let text = "//! \"byok_aws_copy_\" in a doc is fine.\nconst P: &str = \"byok_aws_copy_\";\n\
                 let f = format!(\"byok-aws-runbook/{n}\");\nlet g = \"x\";\n\
+                let h = format!(\"byok_google_copy_{id}\");\n\
                 #[cfg(test)]\nmod tests {\n    const T: &str = \"byok_aws_copy_1\";\n}\n";
     let found = stored_names_only_in_stored_forms("src/actions/copies.rs", text);
-    assert_eq!(found.iter().map(|v| v.line).collect::<Vec<_>>(), vec![2, 3]);
+    assert_eq!(
+        found.iter().map(|v| v.line).collect::<Vec<_>>(),
+        vec![2, 3, 5]
+    );
+    assert!(
+        stored_names_only_in_stored_forms("src/domain/ledger/google/stored.rs", text).is_empty()
+    );
     assert!(stored_names_only_in_stored_forms("src/domain/ledger/stored.rs", text).is_empty());
     assert!(stored_names_only_in_stored_forms("src/domain/aws/runbook/stored.rs", text).is_empty());
 }

@@ -10,12 +10,13 @@ use crate::actions::vendor_store::{acting_user_or_say, record_vendor_attribute};
 use crate::client::KmsClient;
 use crate::domain::account::UserId;
 use crate::domain::aws::import_command::ImportCommand;
+use crate::domain::aws::last_usage::UsageReading;
 use crate::domain::aws::outputs::{
     AwsOutput, DescribeKeyOutput, KeyMaterialListing, KeyRotationsOutput, MacOutput,
     PublicKeyOutput, parse_aws_output,
 };
 use crate::domain::ledger::{
-    CommandOptions, Discrepancy, LedgerEntry, Proof, Sameness, check_about_this_copy,
+    CommandOptions, Discrepancy, EventKind, LedgerEntry, Proof, Sameness, check_about_this_copy,
     check_public_key_output, confirm, new_entry_id, prove_mac, prove_public_key, public_key_proof,
     reconcile, register_from_describe_key,
 };
@@ -106,6 +107,7 @@ pub async fn apply_aws_output(
             public_key_checked(client, key_id, entry, public_key, challenge, now).await?
         }
         AwsOutput::KeyRotations(rotations) => return Ok(reconciled(siblings, rotations)),
+        AwsOutput::LastUsage(usage) => last_use_kept(client, entry, &usage.reading, now).await?,
     };
     save_change(client, key_id, change).await
 }
@@ -139,6 +141,24 @@ async fn confirmed(
         entry: confirmation.entry,
         discrepancies: confirmation.discrepancies,
         lines,
+        by,
+    })
+}
+
+/// get-key-last-usage: kept as the copy's last use, as the user `/me` names.
+async fn last_use_kept(
+    client: &KmsClient,
+    entry: &LedgerEntry,
+    reading: &UsageReading,
+    now: OffsetDateTime,
+) -> Result<Change, String> {
+    let by = acting_user_or_say(client).await?;
+    let mut updated = entry.clone();
+    updated.record_by(EventKind::last_used(reading), now, &by);
+    Ok(Change {
+        entry: updated,
+        discrepancies: Vec::new(),
+        lines: vec![reading.describe()],
         by,
     })
 }

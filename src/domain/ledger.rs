@@ -8,6 +8,9 @@ mod confirm;
 mod generations;
 #[cfg(test)]
 mod golden;
+pub mod google;
+pub mod inventory;
+mod last_use;
 mod reconcile;
 mod register;
 mod sameness;
@@ -226,6 +229,31 @@ pub enum EventKind {
     Superseded {
         by_arn: String,
     },
+    /// get-key-last-usage's answer for this copy's AWS key and Region:
+    /// no `operation` and no `used_at` means nothing was used since tracking began.
+    LastUsed {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        operation: Option<String>,
+        #[serde(
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "crate::domain::stored::text::option::serialize"
+        )]
+        used_at: Option<OffsetDateTime>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cloudtrail_event_id: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kms_request_id: Option<String>,
+        #[serde(
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "crate::domain::stored::text::option::serialize"
+        )]
+        tracking_since: Option<OffsetDateTime>,
+        #[serde(
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "crate::domain::stored::text::option::serialize"
+        )]
+        key_created: Option<OffsetDateTime>,
+    },
     /// An event kind a newer writer added: kept verbatim, written back as read.
     Unrecognised(Value),
 }
@@ -410,7 +438,7 @@ impl LedgerEntry {
                 }
                 EventKind::Rotated { .. } => retired = Some(LedgerState::NonCurrent),
                 EventKind::Superseded { .. } => retired = Some(LedgerState::Superseded),
-                EventKind::Unrecognised(_) => {}
+                EventKind::LastUsed { .. } | EventKind::Unrecognised(_) => {}
             }
         }
         let mut all: Vec<Discrepancy> = material.into_iter().collect();
@@ -503,6 +531,10 @@ impl EventKind {
                 "rotated out: AWS's current material is {new_key_material_id} (KMS key {new_kms_key_id})"
             ),
             Self::Superseded { by_arn } => format!("superseded by the AWS key {by_arn}"),
+            Self::LastUsed { .. } => match self.usage() {
+                Some(usage) => usage.short_words(),
+                None => "get-key-last-usage read".to_owned(),
+            },
             Self::Unrecognised(raw) => format!(
                 "{} (recorded by a newer version of this app)",
                 raw.get("kind")

@@ -14,6 +14,7 @@ pub mod import_script;
 pub mod kek;
 pub mod kek_tags;
 pub mod key_spec;
+pub mod last_usage;
 pub mod outputs;
 pub mod rules;
 pub mod runbook;

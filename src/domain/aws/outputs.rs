@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::domain::aws::arn::AwsKeyArn;
+use crate::domain::aws::last_usage::{LastUsageOutput, LastUse, UsageReading};
 use crate::domain::base64_text::decode_base64;
 
 /// A key as an output names it: a full ARN, or a bare key id (list-key-rotations).
@@ -191,6 +192,7 @@ pub enum AwsOutput {
     KeyRotations(KeyRotationsOutput),
     PublicKey(PublicKeyOutput),
     Mac(MacOutput),
+    LastUsage(LastUsageOutput),
 }
 
 impl AwsOutput {
@@ -202,6 +204,7 @@ impl AwsOutput {
             Self::KeyRotations(_) => Kind::KeyRotations.command(),
             Self::PublicKey(_) => Kind::PublicKey.command(),
             Self::Mac(_) => Kind::Mac.command(),
+            Self::LastUsage(_) => Kind::LastUsage.command(),
         }
     }
 
@@ -213,6 +216,7 @@ impl AwsOutput {
             Self::KeyRotations(o) => o.rotations.iter().filter_map(|r| r.key.clone()).collect(),
             Self::PublicKey(o) => vec![o.key.clone()],
             Self::Mac(o) => vec![o.key.clone()],
+            Self::LastUsage(o) => vec![o.key.clone()],
         }
     }
 }
@@ -224,6 +228,7 @@ enum Kind {
     KeyRotations,
     PublicKey,
     Mac,
+    LastUsage,
 }
 
 impl Kind {
@@ -234,11 +239,12 @@ impl Kind {
             Self::KeyRotations => "list-key-rotations",
             Self::PublicKey => "get-public-key",
             Self::Mac => "generate-mac",
+            Self::LastUsage => "get-key-last-usage",
         }
     }
 }
 
-const ACCEPTED: &str = "import-key-material, describe-key, list-key-rotations --include-key-material ALL_KEY_MATERIAL, get-public-key or generate-mac";
+const ACCEPTED: &str = "import-key-material, describe-key, list-key-rotations --include-key-material ALL_KEY_MATERIAL, get-public-key, generate-mac or get-key-last-usage";
 
 /// Recognises which output was pasted and reads it. With `expected`, an
 /// output about another key, Region or account is refused, saying which.
@@ -250,6 +256,7 @@ pub fn parse_aws_output(text: &str, expected: Option<&AwsKeyArn>) -> Result<AwsO
         Kind::KeyRotations => AwsOutput::KeyRotations(rotations_from(&object)?),
         Kind::PublicKey => AwsOutput::PublicKey(public_key_from(&object)?),
         Kind::Mac => AwsOutput::Mac(mac_from(&object)?),
+        Kind::LastUsage => AwsOutput::LastUsage(last_usage_from(&object)?),
     };
     if let Some(expected) = expected {
         for key in output.keys() {
@@ -401,6 +408,9 @@ fn recognise(o: &Map<String, Value>) -> Result<Kind, String> {
     }
     if has("Rotations") {
         return Ok(Kind::KeyRotations);
+    }
+    if has("KeyLastUsage") || has("TrackingStartDate") {
+        return Ok(Kind::LastUsage);
     }
     if has("ImportToken") || has("ParametersValidTo") {
         return Err(format!(
@@ -630,6 +640,34 @@ fn mac_from(o: &Map<String, Value>) -> Result<MacOutput, String> {
     })
 }
 
+fn last_usage_from(o: &Map<String, Value>) -> Result<LastUsageOutput, String> {
+    let command = Kind::LastUsage.command();
+    let last = match o.get("KeyLastUsage") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(u)) if u.is_empty() => None,
+        Some(Value::Object(u)) => Some(LastUse {
+            operation: owned(u, "Operation", command)?,
+            at: timestamp(u, "Timestamp", command)?,
+            cloudtrail_event_id: owned(u, "CloudTrailEventId", command)?,
+            kms_request_id: owned(u, "KmsRequestId", command)?,
+        }),
+        Some(_) => {
+            return Err(
+                "KeyLastUsage is not an object: paste get-key-last-usage's output unchanged."
+                    .to_owned(),
+            );
+        }
+    };
+    Ok(LastUsageOutput {
+        key: key_ref(o, command)?,
+        reading: UsageReading {
+            key_created: timestamp(o, "KeyCreationDate", command)?,
+            tracking_since: timestamp(o, "TrackingStartDate", command)?,
+            last,
+        },
+    })
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use time::macros::datetime;
@@ -657,6 +695,8 @@ pub(crate) mod tests {
             ("list-key-rotations.json", "list-key-rotations"),
             ("get-public-key.json", "get-public-key"),
             ("generate-mac.json", "generate-mac"),
+            ("get-key-last-usage.json", "get-key-last-usage"),
+            ("get-key-last-usage-unused.json", "get-key-last-usage"),
         ] {
             let output =
                 parse_aws_output(&fixture(name), None).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -840,6 +880,65 @@ pub(crate) mod tests {
             parse_aws_output(&rotations, Some(&other_key))
                 .unwrap_err()
                 .contains("about key 1234abcd")
+        );
+    }
+
+    #[test]
+    fn last_usage_reads_the_last_operation_and_what_an_empty_one_means() {
+        use crate::domain::aws::last_usage::UsageVerdict;
+        let AwsOutput::LastUsage(used) =
+            parse_aws_output(&fixture("get-key-last-usage.json"), Some(&arn(ARN))).unwrap()
+        else {
+            panic!("not read as get-key-last-usage");
+        };
+        let used = used.reading;
+        let last = used.last.clone().unwrap();
+        assert_eq!(last.operation.as_deref(), Some("Decrypt"));
+        assert_eq!(last.at, Some(datetime!(2026-11-02 10:00:12.345 UTC)));
+        assert_eq!(
+            last.kms_request_id.as_deref(),
+            Some("11112222-3333-4444-5555-666677778888")
+        );
+        assert_eq!(used.tracking_since, Some(datetime!(2026-04-01 0:00 UTC)));
+        assert_eq!(
+            used.describe(),
+            "Last used 2026-11-02 10:00 UTC (Decrypt, CloudTrail event 0a1b2c3d-aaaa-bbbb-cccc-0123456789ab)."
+        );
+        let AwsOutput::LastUsage(unused) =
+            parse_aws_output(&fixture("get-key-last-usage-unused.json"), None).unwrap()
+        else {
+            panic!("not read as get-key-last-usage");
+        };
+        assert_eq!(unused.reading.last, None);
+        assert_eq!(
+            unused.reading.verdict(),
+            UsageVerdict::UnknownBeforeTracking {
+                since: datetime!(2025-04-01 0:00 UTC)
+            }
+        );
+    }
+
+    #[test]
+    fn last_usage_for_another_account_or_key_is_named_as_such() {
+        let text = fixture("get-key-last-usage.json");
+        let other_account =
+            arn("arn:aws:kms:us-west-2:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+        assert_eq!(
+            parse_aws_output(&text, Some(&other_account)).unwrap_err(),
+            "This get-key-last-usage output is from account 111122223333, but the key is in account 444455556666: run it with that account's credentials (--profile)."
+        );
+        let other_key =
+            arn("arn:aws:kms:us-west-2:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321");
+        assert!(
+            parse_aws_output(&text, Some(&other_key))
+                .unwrap_err()
+                .contains("This get-key-last-usage output is about another key")
+        );
+        let bad = text.replace("\"2026-11-02T10:00:12.345000+00:00\"", "\"yesterday\"");
+        assert!(
+            parse_aws_output(&bad, None)
+                .unwrap_err()
+                .starts_with("Timestamp in the get-key-last-usage output is not a time")
         );
     }
 }

@@ -50,6 +50,10 @@ pub fn confirm(
             "{} output proves the material is the same: use it in the sameness check.",
             output.command()
         )),
+        AwsOutput::LastUsage(_) => Err(
+            "get-key-last-usage says when the AWS key was last used: it is kept as the copy's last use, not as an import confirmation."
+                .to_owned(),
+        ),
     }
 }
 
@@ -73,6 +77,10 @@ pub fn check_about_this_copy(entry: &LedgerEntry, output: &AwsOutput) -> Result<
         AwsOutput::PublicKey(public_key) => public_key_fits(entry, public_key),
         AwsOutput::Mac(mac) => mac_fits(entry, mac),
         AwsOutput::Import(_) | AwsOutput::KeyRotations(_) => Ok(()),
+        AwsOutput::LastUsage(_) => Err(
+            "This entry names no AWS key yet, so AWS's last use cannot be tied to it. Nothing was recorded: paste the import-key-material or describe-key output of the AWS key first."
+                .to_owned(),
+        ),
     }
 }
 

@@ -1,5 +1,6 @@
 //! The ledger's golden stored JSON: entries of every shape as the code before
-//! issue 27 wrote them (`golden.jsonl`), written and read back byte for byte.
+//! issue 27 wrote them (`golden.jsonl`; later kinds added after them, as first
+//! written), written and read back byte for byte.
 
 use std::collections::BTreeMap;
 
@@ -176,7 +177,35 @@ fn entries() -> Vec<LedgerEntry> {
     hmac.id = "hmac".into();
     hmac.key_spec = AwsKeySpec::parse("HMAC_512").unwrap();
     hmac.events = vec![ev(EventKind::Registered, user("dave"), json!({}))];
-    vec![full, registered, rsa, ecc, hmac]
+    let mut used = rsa.clone();
+    used.id = "used".into();
+    used.events = vec![
+        ev(
+            EventKind::LastUsed {
+                operation: Some("Decrypt".into()),
+                used_at: Some(datetime!(2026-11-02 10:00:12.345 UTC)),
+                cloudtrail_event_id: Some("0a1b2c3d-aaaa-bbbb-cccc-0123456789ab".into()),
+                kms_request_id: Some("11112222-3333-4444-5555-666677778888".into()),
+                tracking_since: Some(datetime!(2026-04-01 0:00 UTC)),
+                key_created: None,
+            },
+            user("erin"),
+            json!({}),
+        ),
+        ev(
+            EventKind::LastUsed {
+                operation: None,
+                used_at: None,
+                cloudtrail_event_id: None,
+                kms_request_id: None,
+                tracking_since: Some(datetime!(2025-04-01 0:00 UTC)),
+                key_created: Some(datetime!(2025-01-15 9:30 UTC)),
+            },
+            None,
+            json!({}),
+        ),
+    ];
+    vec![full, registered, rsa, ecc, hmac, used]
 }
 
 #[test]

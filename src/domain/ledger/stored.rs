@@ -310,6 +310,7 @@ pub(crate) mod events {
             EventKind::Mismatch { .. } => "mismatch",
             EventKind::Rotated { .. } => "rotated",
             EventKind::Superseded { .. } => "superseded",
+            EventKind::LastUsed { .. } => "last_used",
         };
         WrittenEvent::Known {
             kind,
@@ -420,6 +421,13 @@ pub(crate) mod events {
             Proof::deserialize(Value::String(name.clone()))
                 .map_err(|_| format!("proof \"{name}\" is unknown"))
         };
+        let time = |name: &str| -> Result<Option<OffsetDateTime>, String> {
+            text(name)
+                .map(|t| {
+                    parse_rfc3339(&t).map_err(|_| format!("{name} \"{t}\" is not an RFC 3339 time"))
+                })
+                .transpose()
+        };
         let kind = match required("kind")?.as_str() {
             "import_confirmed" => EventKind::ImportConfirmed {
                 key_material_id: text("key_material_id"),
@@ -428,13 +436,7 @@ pub(crate) mod events {
                 key_state: required("key_state")?,
                 current_key_material_id: text("current_key_material_id"),
                 expiration_model: text("expiration_model"),
-                valid_to: match text("valid_to") {
-                    Some(t) => Some(
-                        parse_rfc3339(&t)
-                            .map_err(|_| format!("valid_to \"{t}\" is not an RFC 3339 time"))?,
-                    ),
-                    None => None,
-                },
+                valid_to: time("valid_to")?,
             },
             "registered" => EventKind::Registered,
             "rotated" => EventKind::Rotated {
@@ -443,6 +445,14 @@ pub(crate) mod events {
             },
             "superseded" => EventKind::Superseded {
                 by_arn: required("by_arn")?,
+            },
+            "last_used" => EventKind::LastUsed {
+                operation: text("operation"),
+                used_at: time("used_at")?,
+                cloudtrail_event_id: text("cloudtrail_event_id"),
+                kms_request_id: text("kms_request_id"),
+                tracking_since: time("tracking_since")?,
+                key_created: time("key_created")?,
             },
             "same_material" => EventKind::SameMaterial { proof: proof()? },
             "different_material" => EventKind::DifferentMaterial {
