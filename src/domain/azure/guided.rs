@@ -87,7 +87,8 @@ impl AzureKekPlan {
     /// name or size (the JSON's own checks — RSA-HSM, `import` only, enabled — are `parse_kek`'s).
     pub fn check_pasted(&self, kek: &AzureKek) -> Result<(), String> {
         let kid = &kek.kid;
-        let fix = "paste the output of the az keyvault key show command above, or change step 1 to match";
+        let fix =
+            "paste the output of the az keyvault key show command above, or change step 1 to match";
         if kid.kind() != self.vault.kind {
             return Err(format!(
                 "The pasted KEK is in a {}, not a {} as step 1 says: {fix}.",
@@ -193,12 +194,20 @@ mod tests {
             vault_name: "9vault".into(),
             ..input()
         };
-        assert!(bad.plan().unwrap_err().starts_with("The vault name \"9vault\""));
+        assert!(
+            bad.plan()
+                .unwrap_err()
+                .starts_with("The vault name \"9vault\"")
+        );
         let bad = AzureKekInput {
             kek_name: "my kek".into(),
             ..input()
         };
-        assert!(bad.plan().unwrap_err().starts_with("KEK name: The key name \"my kek\""));
+        assert!(
+            bad.plan()
+                .unwrap_err()
+                .starts_with("KEK name: The key name \"my kek\"")
+        );
         let bad = AzureKekInput {
             bits: 1024,
             ..input()
@@ -216,7 +225,11 @@ mod tests {
             show_imported(&kid, "payments").unwrap().one_line(),
             "az keyvault key show --name payments --vault-name contosokv"
         );
-        assert!(show_imported(&kid, "").unwrap_err().starts_with("Key name in Azure: No key name"));
+        assert!(
+            show_imported(&kid, "")
+                .unwrap_err()
+                .starts_with("Key name in Azure: No key name")
+        );
     }
 
     #[test]

@@ -181,8 +181,7 @@ mod tests {
         ImportJob::parse_describe(&json.to_string(), datetime!(2027-01-01 10:00 UTC)).unwrap()
     }
 
-    const NAME: &str =
-        "projects/byok-demo-471203/locations/europe-west1/keyRings/byok-ring/importJobs/cosmian-job-1";
+    const NAME: &str = "projects/byok-demo-471203/locations/europe-west1/keyRings/byok-ring/importJobs/cosmian-job-1";
 
     #[test]
     fn step_one_gives_the_create_and_describe_commands() {
@@ -213,7 +212,11 @@ mod tests {
             level: ProtectionLevel::External,
             ..input()
         };
-        assert!(bad.plan().unwrap_err().starts_with("Google imports into SOFTWARE, HSM"));
+        assert!(
+            bad.plan()
+                .unwrap_err()
+                .starts_with("Google imports into SOFTWARE, HSM")
+        );
     }
 
     #[test]
@@ -248,10 +251,20 @@ mod tests {
     fn the_imported_version_is_described() {
         let job = ImportJobName::parse(NAME).unwrap();
         assert_eq!(
-            describe_imported(&job, "payments", " 1 ").unwrap().one_line(),
+            describe_imported(&job, "payments", " 1 ")
+                .unwrap()
+                .one_line(),
             "gcloud kms keys versions describe 1 --key payments --location europe-west1 --keyring byok-ring --project byok-demo-471203 --format json"
         );
-        assert!(describe_imported(&job, "payments", "0").unwrap_err().starts_with("Version \"0\""));
-        assert!(describe_imported(&job, "", "1").unwrap_err().starts_with("Key name in Cloud KMS: "));
+        assert!(
+            describe_imported(&job, "payments", "0")
+                .unwrap_err()
+                .starts_with("Version \"0\"")
+        );
+        assert!(
+            describe_imported(&job, "", "1")
+                .unwrap_err()
+                .starts_with("Key name in Cloud KMS: ")
+        );
     }
 }
