@@ -3,9 +3,13 @@
 
 use leptos::prelude::*;
 
+use super::create_right::{CreateRight, CreateRightNotice};
 use super::error_banner::ErrorBanner;
+use super::key_material_picker::KeyMaterialPicker;
 use super::request_progress::{InFlight, RequestProgress};
+use super::shared_key_notice::SharedKeyNotice;
 use super::submit::{Submit, SubmitButton};
+use crate::actions::guided_clouds::KekInKms;
 
 /// `<section class="step">` named by its "n. title" heading.
 #[component]
@@ -65,5 +69,46 @@ where
         <ErrorBanner message=error />
         <SubmitButton id=id pending=pending idle=idle busy=busy on_click=on_click />
         <RequestProgress pending=pending in_flight=in_flight what=what />
+    }
+}
+
+/// Step 3: the pasted KEK or job into the KMS (or the one it already holds), then what was done.
+#[component]
+pub fn ImportStep<I>(
+    title: &'static str,
+    create_right: CreateRight,
+    submit: Submit<I, Result<KekInKms, String>>,
+    /// The button's id and words, and what the progress line says.
+    id: &'static str,
+    idle: &'static str,
+    what: &'static str,
+    on_click: Callback<()>,
+) -> impl IntoView
+where
+    I: Send + Sync + 'static,
+{
+    let value = submit.action.value();
+    let done = move || {
+        value.get().and_then(Result::ok).map(|done| {
+            view! { <p data-testid="guided-kek-done">{done.done_line()}</p> }
+        })
+    };
+    view! {
+        <GuidedStep number=3 title=title>
+            <CreateRightNotice right=create_right />
+            {done}
+            <StepButton id=id submit=submit idle=idle busy="Importing…" what=what on_click=on_click />
+        </GuidedStep>
+    }
+}
+
+/// Step 4: the key of this KMS to bring (typed or picked from every key).
+#[component]
+pub fn KeyStep(key_id: RwSignal<String>, #[prop(into)] refresh: Signal<u32>) -> impl IntoView {
+    view! {
+        <GuidedStep number=4 title="The key to bring">
+            <KeyMaterialPicker selected=key_id refresh=refresh />
+            <SharedKeyNotice key_id=key_id />
+        </GuidedStep>
     }
 }

@@ -29,9 +29,9 @@ use crate::routes::{EXPORT_KEK_QUERY, EXPORT_KEY_QUERY, Page};
 use crate::settings::use_settings;
 
 split_fn! {
-    prefetch prefetch_azure_export = __preload_run_azure_export;
+    prefetch pub(super) prefetch_azure_export = __preload_run_azure_export;
     /// The export the button starts (its code loads on the first click).
-    async fn run_azure_export(
+    pub(super) async fn run_azure_export(
         client: KmsClient,
         key: String,
         kek: String,

@@ -3,18 +3,16 @@
 
 use leptos::prelude::*;
 
-use crate::actions::azure::export::{AzureByok, export_for_azure};
+use crate::actions::azure::export::AzureByok;
 use crate::actions::export::ExportRefusal;
 use crate::actions::guided_clouds::{KekInKms, azure_kek_in_kms};
 use crate::client::KmsClient;
 use crate::components::choice_select::ChoiceSelect;
 use crate::components::command_block::CommandBlock;
-use crate::components::create_right::{CreateRight, CreateRightNotice};
+use crate::components::create_right::CreateRight;
 use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
 use crate::components::error_banner::ErrorBanner;
-use crate::components::guided_step::{CheckedLine, GuidedStep, StepButton};
-use crate::components::key_material_picker::KeyMaterialPicker;
-use crate::components::shared_key_notice::SharedKeyNotice;
+use crate::components::guided_step::{CheckedLine, GuidedStep, ImportStep, KeyStep, StepButton};
 use crate::components::submit::Submit;
 use crate::components::text_field::{TextArea, TextField};
 use crate::domain::azure::guided::{AzureKekInput, show_imported};
@@ -23,7 +21,7 @@ use crate::domain::azure::kid::VaultKind;
 use crate::routes::Page;
 use crate::settings::use_settings;
 
-use super::azure_export::ByokResult;
+use super::azure_export::{ByokResult, prefetch_azure_export, run_azure_export};
 
 split_fn! {
     prefetch prefetch_import = __preload_run_azure_guided_import;
@@ -33,24 +31,12 @@ split_fn! {
     }
 }
 
-split_fn! {
-    prefetch prefetch_export = __preload_run_azure_guided_export;
-    /// Step 5's export (its code loads with the page's prefetch).
-    async fn run_azure_guided_export(
-        client: KmsClient,
-        key: String,
-        kek: String,
-    ) -> Result<AzureByok, ExportRefusal> {
-        export_for_azure(&client, &key, &kek).await
-    }
-}
-
 /// The Azure guided page.
 #[component]
 pub fn AzureGuidedPage() -> impl IntoView {
     prefetch(async {
         prefetch_import().await;
-        prefetch_export().await;
+        prefetch_azure_export().await;
         prefetch_result().await;
     });
     let settings = use_settings();
@@ -137,14 +123,12 @@ pub fn AzureGuidedPage() -> impl IntoView {
         let (key, kek) = (key.clone(), kek.clone());
         let client = settings.client();
         async move {
-            run_azure_guided_export(client?, key, kek)
-                .await
-                .map_err(|e| {
-                    if matches!(e, ExportRefusal::Changed(_)) {
-                        refresh.update(|n| *n += 1);
-                    }
-                    e.sentence("Azure")
-                })
+            run_azure_export(client?, key, kek).await.map_err(|e| {
+                if matches!(e, ExportRefusal::Changed(_)) {
+                    refresh.update(|n| *n += 1);
+                }
+                e.sentence("Azure")
+            })
         }
     });
     let exporting = Submit::new(export);
@@ -199,22 +183,16 @@ pub fn AzureGuidedPage() -> impl IntoView {
                 <TextArea id="azure-guided-json" label="The JSON output of az keyvault key show" rows=6 value=pasted />
                 <CheckedLine id="azure-guided-analysis" checked=kek_line />
             </GuidedStep>
-            <GuidedStep number=3 title="Import the KEK into the KMS">
-                <CreateRightNotice right=create_right />
-                {move || kek_in_kms.get().map(|done| view! { <p data-testid="guided-kek-done">{done.done_line()}</p> })}
-                <StepButton
-                    id="azure-guided-import"
-                    submit=importing
-                    idle="Import the KEK"
-                    busy="Importing…"
-                    what="Importing the Azure KEK"
-                    on_click=on_import
-                />
-            </GuidedStep>
-            <GuidedStep number=4 title="The key to bring">
-                <KeyMaterialPicker selected=key_id refresh=refresh />
-                <SharedKeyNotice key_id=key_id />
-            </GuidedStep>
+            <ImportStep
+                title="Import the KEK into the KMS"
+                create_right=create_right
+                submit=importing
+                id="azure-guided-import"
+                idle="Import the KEK"
+                what="Importing the Azure KEK"
+                on_click=on_import
+            />
+            <KeyStep key_id=key_id refresh=refresh />
             <GuidedStep number=5 title="Export it as a .byok file">
                 <StepButton
                     id="azure-guided-export"

@@ -28,9 +28,9 @@ use crate::routes::{EXPORT_KEK_QUERY, EXPORT_KEY_QUERY, Page};
 use crate::settings::use_settings;
 
 split_fn! {
-    prefetch prefetch_google_export = __preload_run_google_export;
+    prefetch pub(super) prefetch_google_export = __preload_run_google_export;
     /// The export the button starts (its code loads on the first click).
-    async fn run_google_export(
+    pub(super) async fn run_google_export(
         client: KmsClient,
         request: GoogleExportRequest,
     ) -> Result<GoogleWrapped, ExportRefusal> {

@@ -6,18 +6,16 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::actions::export::ExportRefusal;
-use crate::actions::google::export::{GoogleExportRequest, GoogleWrapped, export_for_google};
+use crate::actions::google::export::{GoogleExportRequest, GoogleWrapped};
 use crate::actions::guided_clouds::{KekInKms, google_job_in_kms};
 use crate::client::KmsClient;
 use crate::components::choice_select::ChoiceSelect;
 use crate::components::clock::use_now;
 use crate::components::command_block::CommandBlock;
-use crate::components::create_right::{CreateRight, CreateRightNotice};
+use crate::components::create_right::CreateRight;
 use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
 use crate::components::error_banner::ErrorBanner;
-use crate::components::guided_step::{CheckedLine, GuidedStep, StepButton};
-use crate::components::key_material_picker::KeyMaterialPicker;
-use crate::components::shared_key_notice::SharedKeyNotice;
+use crate::components::guided_step::{CheckedLine, GuidedStep, ImportStep, KeyStep, StepButton};
 use crate::components::submit::Submit;
 use crate::components::text_field::{TextArea, TextField};
 use crate::domain::google::guided::{GoogleJobInput, describe_imported};
@@ -27,24 +25,13 @@ use crate::domain::google::protection_level::ProtectionLevel;
 use crate::routes::Page;
 use crate::settings::use_settings;
 
-use super::google_export::GoogleResult;
+use super::google_export::{GoogleResult, prefetch_google_export, run_google_export};
 
 split_fn! {
     prefetch prefetch_import = __preload_run_google_guided_import;
     /// Step 3's import (its code loads with the page's prefetch).
     async fn run_google_guided_import(client: KmsClient, job: ImportJob) -> Result<KekInKms, String> {
         google_job_in_kms(&client, job).await
-    }
-}
-
-split_fn! {
-    prefetch prefetch_export = __preload_run_google_guided_export;
-    /// Step 5's export (its code loads with the page's prefetch).
-    async fn run_google_guided_export(
-        client: KmsClient,
-        request: GoogleExportRequest,
-    ) -> Result<GoogleWrapped, ExportRefusal> {
-        export_for_google(&client, &request).await
     }
 }
 
@@ -58,7 +45,7 @@ fn level_at(index: usize) -> ProtectionLevel {
 pub fn GoogleGuidedPage() -> impl IntoView {
     prefetch(async {
         prefetch_import().await;
-        prefetch_export().await;
+        prefetch_google_export().await;
         prefetch_result().await;
     });
     let settings = use_settings();
@@ -164,14 +151,12 @@ pub fn GoogleGuidedPage() -> impl IntoView {
         let request = request.clone();
         let client = settings.client();
         async move {
-            run_google_guided_export(client?, request)
-                .await
-                .map_err(|e| {
-                    if matches!(e, ExportRefusal::Changed(_)) {
-                        refresh.update(|n| *n += 1);
-                    }
-                    e.sentence("Google Cloud")
-                })
+            run_google_export(client?, request).await.map_err(|e| {
+                if matches!(e, ExportRefusal::Changed(_)) {
+                    refresh.update(|n| *n += 1);
+                }
+                e.sentence("Google Cloud")
+            })
         }
     });
     let exporting = Submit::new(export);
@@ -233,22 +218,16 @@ pub fn GoogleGuidedPage() -> impl IntoView {
                 <TextArea id="google-guided-json" label="The JSON output of gcloud kms import-jobs describe" rows=6 value=pasted />
                 <CheckedLine id="google-guided-analysis" checked=job_line />
             </GuidedStep>
-            <GuidedStep number=3 title="Import the job's wrapping key into the KMS">
-                <CreateRightNotice right=create_right />
-                {move || kek_in_kms.get().map(|done| view! { <p data-testid="guided-kek-done">{done.done_line()}</p> })}
-                <StepButton
-                    id="google-guided-import"
-                    submit=importing
-                    idle="Import the wrapping key"
-                    busy="Importing…"
-                    what="Importing the import job's wrapping key"
-                    on_click=on_import
-                />
-            </GuidedStep>
-            <GuidedStep number=4 title="The key to bring">
-                <KeyMaterialPicker selected=key_id refresh=refresh />
-                <SharedKeyNotice key_id=key_id />
-            </GuidedStep>
+            <ImportStep
+                title="Import the job's wrapping key into the KMS"
+                create_right=create_right
+                submit=importing
+                id="google-guided-import"
+                idle="Import the wrapping key"
+                what="Importing the import job's wrapping key"
+                on_click=on_import
+            />
+            <KeyStep key_id=key_id refresh=refresh />
             <GuidedStep number=5 title="Export it wrapped for the job">
                 <StepButton
                     id="google-guided-export"

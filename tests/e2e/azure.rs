@@ -73,7 +73,7 @@ fn expected_tags(kid: &str, spki: &[u8]) -> Vec<String> {
 }
 
 /// Whether any request recorded since the page opened is a KMIP `op` (Import, Export).
-async fn sent(browser: &Browser, op: &str) -> bool {
+pub(crate) async fn sent(browser: &Browser, op: &str) -> bool {
     let start = format!("{{\"tag\":\"{op}\"");
     browser
         .recorded_requests()
