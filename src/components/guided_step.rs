@@ -112,3 +112,27 @@ pub fn KeyStep(key_id: RwSignal<String>, #[prop(into)] refresh: Signal<u32>) -> 
         </GuidedStep>
     }
 }
+
+/// Step 5: the export's button, then what it gave (`children`, shown once exported).
+#[component]
+pub fn ExportStep<I, O>(
+    title: &'static str,
+    submit: Submit<I, Result<O, String>>,
+    /// The button's id and words, and what the progress line says.
+    id: &'static str,
+    idle: &'static str,
+    what: &'static str,
+    on_click: Callback<()>,
+    children: Children,
+) -> impl IntoView
+where
+    I: Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    view! {
+        <GuidedStep number=5 title=title>
+            <StepButton id=id submit=submit idle=idle busy="Exporting…" what=what on_click=on_click />
+            {children()}
+        </GuidedStep>
+    }
+}

@@ -12,7 +12,7 @@ use crate::components::command_block::CommandBlock;
 use crate::components::create_right::CreateRight;
 use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
 use crate::components::error_banner::ErrorBanner;
-use crate::components::guided_step::{CheckedLine, GuidedStep, ImportStep, KeyStep, StepButton};
+use crate::components::guided_step::{CheckedLine, ExportStep, GuidedStep, ImportStep, KeyStep};
 use crate::components::submit::Submit;
 use crate::components::text_field::{TextArea, TextField};
 use crate::domain::azure::guided::{AzureKekInput, show_imported};
@@ -193,17 +193,16 @@ pub fn AzureGuidedPage() -> impl IntoView {
                 on_click=on_import
             />
             <KeyStep key_id=key_id refresh=refresh />
-            <GuidedStep number=5 title="Export it as a .byok file">
-                <StepButton
-                    id="azure-guided-export"
-                    submit=exporting
-                    idle="Export as .byok"
-                    busy="Exporting…"
-                    what="Exporting the key for Azure"
-                    on_click=on_export
-                />
+            <ExportStep
+                title="Export it as a .byok file"
+                submit=exporting
+                id="azure-guided-export"
+                idle="Export as .byok"
+                what="Exporting the key for Azure"
+                on_click=on_export
+            >
                 {move || export.value().get().and_then(Result::ok).map(|byok| view! { <Deferred load=azure_guided_result_view(byok) /> })}
-            </GuidedStep>
+            </ExportStep>
         </section>
     }
 }

@@ -15,7 +15,7 @@ use crate::components::command_block::CommandBlock;
 use crate::components::create_right::CreateRight;
 use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
 use crate::components::error_banner::ErrorBanner;
-use crate::components::guided_step::{CheckedLine, GuidedStep, ImportStep, KeyStep, StepButton};
+use crate::components::guided_step::{CheckedLine, ExportStep, GuidedStep, ImportStep, KeyStep};
 use crate::components::submit::Submit;
 use crate::components::text_field::{TextArea, TextField};
 use crate::domain::google::guided::{GoogleJobInput, describe_imported};
@@ -228,17 +228,16 @@ pub fn GoogleGuidedPage() -> impl IntoView {
                 on_click=on_import
             />
             <KeyStep key_id=key_id refresh=refresh />
-            <GuidedStep number=5 title="Export it wrapped for the job">
-                <StepButton
-                    id="google-guided-export"
-                    submit=exporting
-                    idle="Export for Google Cloud"
-                    busy="Exporting…"
-                    what="Exporting the key for Google Cloud"
-                    on_click=on_export
-                />
+            <ExportStep
+                title="Export it wrapped for the job"
+                submit=exporting
+                id="google-guided-export"
+                idle="Export for Google Cloud"
+                what="Exporting the key for Google Cloud"
+                on_click=on_export
+            >
                 {move || export.value().get().and_then(Result::ok).map(|wrapped| view! { <Deferred load=google_guided_result_view(wrapped) /> })}
-            </GuidedStep>
+            </ExportStep>
         </section>
     }
 }
