@@ -20,9 +20,20 @@ use crate::support::seed::{create_material, fixture_kek_private, material_bytes}
 use crate::support::unwrap::unwrap;
 use crate::support::{Browser, ENTER, Kms, SPACE};
 
-/// WebDriver's ArrowUp, Control and the key that releases modifiers.
+/// WebDriver's ArrowUp and Backspace.
 const ARROW_UP: &str = "\u{E013}";
-const SELECT_ALL: &str = "\u{E009}a\u{E000}";
+const BACKSPACE: &str = "\u{E003}";
+
+/// Focuses the field labelled `label` with Tab, erases `typed` with Backspace, types `text`.
+async fn retype(browser: &Browser, label: &str, typed: &str, text: &str) {
+    let field = browser.labelled(label).await;
+    browser.tab_to(&field).await;
+    browser
+        .press(&BACKSPACE.repeat(typed.chars().count()))
+        .await;
+    assert_eq!(browser.value_of(&field).await, "", "{label} erased");
+    browser.press(text).await;
+}
 
 /// A phone's width: every guided step must fit it.
 const NARROW: (u32, u32) = (360, 900);
@@ -128,13 +139,9 @@ async fn the_azure_guided_flow_works_from_the_keyboard_alone_at_360_px() {
     );
 
     // 2 and 3. Another key's JSON: read, refused, nothing sent.
-    let other = VAULT_KID.replace("KEKforBYOK", "OtherKEK");
-    type_into(
-        &browser,
-        "The JSON output of az keyvault key show",
-        &key_show(&other, &["import"]),
-    )
-    .await;
+    let paste = "The JSON output of az keyvault key show";
+    let other = key_show(&VAULT_KID.replace("KEKforBYOK", "OtherKEK"), &["import"]);
+    type_into(&browser, paste, &other).await;
     browser
         .wait_for_text("#azure-guided-analysis", |t| {
             t.starts_with("The pasted KEK is named OtherKEK, not KEKforBYOK as step 1 says")
@@ -150,12 +157,7 @@ async fn the_azure_guided_flow_works_from_the_keyboard_alone_at_360_px() {
     holds_at_360(&browser, "Azure guided flow (paste refused)").await;
 
     // The KEK of step 1, imported.
-    let json = browser
-        .labelled("The JSON output of az keyvault key show")
-        .await;
-    browser.tab_to(&json).await;
-    browser.press(SELECT_ALL).await;
-    browser.press(&key_show(VAULT_KID, &["import"])).await;
+    retype(&browser, paste, &other, &key_show(VAULT_KID, &["import"])).await;
     browser
         .wait_for_text("#azure-guided-analysis", |t| {
             t.starts_with("RSA 2048-bit public key") && t.contains(VAULT_KID)
@@ -269,18 +271,16 @@ async fn the_google_guided_flow_works_from_the_keyboard_alone_at_360_px() {
 
     // 2 and 3. A SOFTWARE job's JSON: read, refused, nothing sent.
     let paste = "The JSON output of gcloud kms import-jobs describe";
-    type_into(
-        &browser,
-        paste,
-        &describe_json(
+    let describe = |level| {
+        describe_json(
             "cosmian-import-job",
             method.api_name(),
-            "SOFTWARE",
+            level,
             expire,
             &job_key,
-        ),
-    )
-    .await;
+        )
+    };
+    type_into(&browser, paste, &describe("SOFTWARE")).await;
     browser
         .wait_for_text("#google-guided-analysis", |t| {
             t.starts_with("The pasted import job's protection level is SOFTWARE, not HSM")
@@ -296,18 +296,7 @@ async fn the_google_guided_flow_works_from_the_keyboard_alone_at_360_px() {
     holds_at_360(&browser, "Google guided flow (paste refused)").await;
 
     // The job of step 1, imported.
-    let field = browser.labelled(paste).await;
-    browser.tab_to(&field).await;
-    browser.press(SELECT_ALL).await;
-    browser
-        .press(&describe_json(
-            "cosmian-import-job",
-            method.api_name(),
-            "HSM",
-            expire,
-            &job_key,
-        ))
-        .await;
+    retype(&browser, paste, &describe("SOFTWARE"), &describe("HSM")).await;
     browser
         .wait_for_text("#google-guided-analysis", |t| {
             t.starts_with("RSA 3072-bit public key") && t.contains("usable for 4")
