@@ -11,9 +11,9 @@ use crate::components::deferred::split_view;
 use crate::components::server_status::ServerStatus;
 use crate::components::settings_panel::SettingsPanel;
 use crate::pages::{
-    AzureExportPage, AzureImportKekPage, ByokPage, CreateEcPage, CreateRsaPage,
-    CreateSymmetricPage, ExportKeyMaterialPage, GoogleExportPage, GoogleImportJobPage,
-    ImportKekPage, LedgerPage, NotFound, RotationPage, SignInPage, SignedIn,
+    AzureExportPage, AzureGuidedPage, AzureImportKekPage, ByokPage, CreateEcPage, CreateRsaPage,
+    CreateSymmetricPage, ExportKeyMaterialPage, GoogleExportPage, GoogleGuidedPage,
+    GoogleImportJobPage, ImportKekPage, LedgerPage, NotFound, RotationPage, SignInPage, SignedIn,
 };
 use crate::routes::{Page, SIGNED_IN_SEGMENT, SIGNED_OUT_SEGMENT, base};
 use crate::session::{Session, put_back_left_form};
@@ -49,8 +49,10 @@ pub fn App() -> impl IntoView {
                     <Route path=route(Page::ExportKeyMaterial) view={Lazy::<ExportKeyMaterialRoute>::new()} />
                     <Route path=route(Page::Ledger) view={Lazy::<LedgerRoute>::new()} />
                     <Route path=route(Page::Rotation) view={Lazy::<RotationRoute>::new()} />
+                    <Route path=route(Page::AzureGuided) view={Lazy::<AzureGuidedRoute>::new()} />
                     <Route path=route(Page::AzureImportKek) view={Lazy::<AzureImportKekRoute>::new()} />
                     <Route path=route(Page::AzureExport) view={Lazy::<AzureExportRoute>::new()} />
+                    <Route path=route(Page::GoogleGuided) view={Lazy::<GoogleGuidedRoute>::new()} />
                     <Route path=route(Page::GoogleImportJob) view={Lazy::<GoogleImportJobRoute>::new()} />
                     <Route path=route(Page::GoogleExport) view={Lazy::<GoogleExportRoute>::new()} />
                     <Route path=route(Page::CreateSymmetric) view={Lazy::<CreateSymmetricRoute>::new()} />
@@ -95,12 +97,14 @@ lazy_page!(
 );
 lazy_page!(LedgerRoute, ledger_view, LedgerPage);
 lazy_page!(RotationRoute, rotation_view, RotationPage);
+lazy_page!(AzureGuidedRoute, azure_guided_view, AzureGuidedPage);
 lazy_page!(
     AzureImportKekRoute,
     azure_import_kek_view,
     AzureImportKekPage
 );
 lazy_page!(AzureExportRoute, azure_export_view, AzureExportPage);
+lazy_page!(GoogleGuidedRoute, google_guided_view, GoogleGuidedPage);
 lazy_page!(
     GoogleImportJobRoute,
     google_import_job_view,

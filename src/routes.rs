@@ -56,10 +56,14 @@ pub enum Page {
     ExportKeyMaterial,
     Ledger,
     Rotation,
+    /// Azure: the guided flow, from the KEK's create command to the `.byok` and its commands.
+    AzureGuided,
     /// Azure: import a key-encryption key (KEK) from `az keyvault key show` or its PEM and kid.
     AzureImportKek,
     /// Azure: a KMS key as a `.byok` for an Azure KEK.
     AzureExport,
+    /// Google Cloud: the guided flow, from the import job's create command to the wrapped key.
+    GoogleGuided,
     /// Google Cloud: import an import job's wrapping key from its describe JSON or PEM + method.
     GoogleImportJob,
     /// Google Cloud: a KMS key wrapped for a Google import job, with its gcloud command.
@@ -70,14 +74,16 @@ pub enum Page {
 }
 
 impl Page {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 14] = [
         Self::Byok,
         Self::ImportKek,
         Self::ExportKeyMaterial,
         Self::Ledger,
         Self::Rotation,
+        Self::AzureGuided,
         Self::AzureImportKek,
         Self::AzureExport,
+        Self::GoogleGuided,
         Self::GoogleImportJob,
         Self::GoogleExport,
         Self::CreateSymmetric,
@@ -95,8 +101,10 @@ impl Page {
             Self::ExportKeyMaterial => ("aws", "export-key-material"),
             Self::Ledger => ("aws", "ledger"),
             Self::Rotation => ("aws", "rotate"),
+            Self::AzureGuided => ("azure", "guided"),
             Self::AzureImportKek => ("azure", "import-kek"),
             Self::AzureExport => ("azure", "export"),
+            Self::GoogleGuided => ("google", "guided"),
             Self::GoogleImportJob => ("google", "import-job"),
             Self::GoogleExport => ("google", "export"),
             Self::CreateSymmetric => ("sym", "create"),
@@ -159,8 +167,10 @@ impl Page {
             Self::ExportKeyMaterial => "Export key material",
             Self::Ledger => "BYOK ledger",
             Self::Rotation => "Rotate and replicate",
+            Self::AzureGuided => "Guided BYOK to Azure",
             Self::AzureImportKek => "Import an Azure KEK",
             Self::AzureExport => "Export for Azure (.byok)",
+            Self::GoogleGuided => "Guided BYOK to Google Cloud",
             Self::GoogleImportJob => "Import a Google import job",
             Self::GoogleExport => "Export for Google Cloud",
             Self::CreateSymmetric => "Create AES or HMAC key",
@@ -220,8 +230,8 @@ impl Page {
             | Self::ExportKeyMaterial
             | Self::Ledger
             | Self::Rotation => NavGroup::Aws,
-            Self::AzureImportKek | Self::AzureExport => NavGroup::Azure,
-            Self::GoogleImportJob | Self::GoogleExport => NavGroup::Google,
+            Self::AzureGuided | Self::AzureImportKek | Self::AzureExport => NavGroup::Azure,
+            Self::GoogleGuided | Self::GoogleImportJob | Self::GoogleExport => NavGroup::Google,
             Self::CreateSymmetric | Self::CreateRsa | Self::CreateEc => NavGroup::KmsKeys,
         }
     }

@@ -7,6 +7,7 @@ pub mod create_key;
 pub mod export;
 pub mod google;
 pub mod guided;
+pub mod guided_clouds;
 pub mod import_kek;
 pub mod ledger;
 pub mod objects;

@@ -17,6 +17,7 @@ pub mod error_banner;
 pub mod export_result;
 pub mod file_drop;
 pub mod google_job_picker;
+pub mod guided_step;
 pub mod import_script_download;
 pub mod kek_list;
 pub mod kek_picker;

@@ -29,9 +29,9 @@ use crate::routes::{EXPORT_KEK_QUERY, EXPORT_KEY_QUERY, Page};
 use crate::settings::use_settings;
 
 split_fn! {
-    prefetch prefetch_azure_export = __preload_run_azure_export;
+    prefetch pub(super) prefetch_azure_export = __preload_run_azure_export;
     /// The export the button starts (its code loads on the first click).
-    async fn run_azure_export(
+    pub(super) async fn run_azure_export(
         client: KmsClient,
         key: String,
         kek: String,
@@ -122,7 +122,12 @@ split_view! {
 
 /// The `.byok` file and the import command, named after the key's name in Azure.
 #[component]
-fn ByokResult(byok: AzureByok) -> impl IntoView {
+pub(super) fn ByokResult(
+    byok: AzureByok,
+    /// The key's name in Azure, when the caller shows more commands about it (the guided flow).
+    #[prop(optional)]
+    key_name: Option<RwSignal<String>>,
+) -> impl IntoView {
     let summary = format!(
         "{} {} wrapped with {} under the Azure KEK {} (RSA {}-bit, kid {}): it becomes an {} key in the {} {}.",
         byok.key_id,
@@ -139,7 +144,8 @@ fn ByokResult(byok: AzureByok) -> impl IntoView {
     let default_name = KeyName::parse(&byok.key_id)
         .map(|n| n.to_string())
         .unwrap_or_default();
-    let key_name = RwSignal::new(default_name);
+    let key_name = key_name.unwrap_or_else(|| RwSignal::new(String::new()));
+    key_name.set(default_name);
     let fitting = KeyOperation::fitting(byok.key_type);
     let ops = RwSignal::new(Vec::<KeyOperation>::new());
     let name = Memo::new(move |_| KeyName::parse(&key_name.get()));

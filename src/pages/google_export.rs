@@ -28,9 +28,9 @@ use crate::routes::{EXPORT_KEK_QUERY, EXPORT_KEY_QUERY, Page};
 use crate::settings::use_settings;
 
 split_fn! {
-    prefetch prefetch_google_export = __preload_run_google_export;
+    prefetch pub(super) prefetch_google_export = __preload_run_google_export;
     /// The export the button starts (its code loads on the first click).
-    async fn run_google_export(
+    pub(super) async fn run_google_export(
         client: KmsClient,
         request: GoogleExportRequest,
     ) -> Result<GoogleWrapped, ExportRefusal> {
@@ -198,7 +198,12 @@ split_view! {
 
 /// The wrapped-key file and the import command, named after the key's name in Cloud KMS.
 #[component]
-fn GoogleResult(wrapped: GoogleWrapped) -> impl IntoView {
+pub(super) fn GoogleResult(
+    wrapped: GoogleWrapped,
+    /// The key's name in Cloud KMS, when the caller shows more commands about it (the guided flow).
+    #[prop(optional)]
+    key_name: Option<RwSignal<String>>,
+) -> impl IntoView {
     let now = use_now(Duration::from_secs(30));
     let summary = format!(
         "{} {} wrapped with {} for the import job {} ({}, RSA {}-bit): it becomes a {} version.",
@@ -210,7 +215,8 @@ fn GoogleResult(wrapped: GoogleWrapped) -> impl IntoView {
         wrapped.kek_bits,
         wrapped.algorithm,
     );
-    let key_name = RwSignal::new(wrapped.default_key_name.clone().unwrap_or_default());
+    let key_name = key_name.unwrap_or_else(|| RwSignal::new(String::new()));
+    key_name.set(wrapped.default_key_name.clone().unwrap_or_default());
     let job = wrapped.job.clone();
     let expiry = move || {
         format!(

@@ -2,11 +2,13 @@
 //! the domain and protocol layers, never raw JSON.
 
 mod azure_export;
+mod azure_guided;
 mod azure_import_kek;
 mod byok;
 mod create_key;
 mod export_key_material;
 mod google_export;
+mod google_guided;
 mod google_import_job;
 mod import_kek;
 mod ledger;
@@ -15,11 +17,13 @@ mod rotation;
 mod sign_in;
 
 pub use azure_export::AzureExportPage;
+pub use azure_guided::AzureGuidedPage;
 pub use azure_import_kek::AzureImportKekPage;
 pub use byok::ByokPage;
 pub use create_key::{CreateEcPage, CreateRsaPage, CreateSymmetricPage};
 pub use export_key_material::ExportKeyMaterialPage;
 pub use google_export::GoogleExportPage;
+pub use google_guided::GoogleGuidedPage;
 pub use google_import_job::GoogleImportJobPage;
 pub use import_kek::ImportKekPage;
 pub use ledger::LedgerPage;

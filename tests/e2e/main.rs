@@ -19,6 +19,7 @@ mod export_matrix;
 mod export_page;
 mod faults;
 mod google;
+mod guided_clouds;
 mod guided_defects;
 mod import_kek;
 mod import_script;

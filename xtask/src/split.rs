@@ -490,6 +490,8 @@ mod tests {
             "azure_export_view_13",
             "google_import_job_view_14",
             "google_export_view_15",
+            "azure_guided_view_16",
+            "google_guided_view_17",
         ]
         .into_iter()
         .map(|name| (name.to_owned(), PathBuf::new()))

@@ -9,6 +9,7 @@
 
 pub mod algorithm;
 pub mod command;
+pub mod guided;
 pub mod import_job;
 pub mod import_method;
 pub mod kek_tags;
