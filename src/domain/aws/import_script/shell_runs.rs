@@ -8,9 +8,10 @@ use time::OffsetDateTime;
 use time::macros::{date, datetime};
 
 use super::tests::script;
-use super::{ImportScript, NOTHING_DONE};
+use super::{CLOUD, ImportScript};
 use crate::domain::aws::import_command::tests::command;
 use crate::domain::aws::import_command::{Expiration, ImportType};
+use crate::domain::import_script::nothing_done;
 
 /// A fresh folder under the target dir.
 fn scratch(name: &str) -> PathBuf {
@@ -253,7 +254,7 @@ fn refuses(r: &Refusal) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(r.message), "{what}: {stderr}");
     if r.code == 1 && !r.failing_mv {
-        assert!(stderr.contains(NOTHING_DONE), "{what}: {stderr}");
+        assert!(stderr.contains(&nothing_done(CLOUD)), "{what}: {stderr}");
     }
     assert!(!called.exists(), "{what}: aws was called");
     let after = contents(&folder);
