@@ -278,6 +278,9 @@ impl Lines {
 }
 
 #[cfg(test)]
+pub(crate) mod test_shell;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
