@@ -11,6 +11,7 @@ pub mod algorithm;
 pub mod command;
 pub mod import_job;
 pub mod import_method;
+pub mod import_script;
 pub mod kek_tags;
 pub mod names;
 pub mod outputs;
