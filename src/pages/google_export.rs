@@ -17,6 +17,7 @@ use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::google_job_picker::GoogleJobPicker;
+use crate::components::import_script_download::GoogleImportScriptDownload;
 use crate::components::key_material_picker::KeyMaterialPicker;
 use crate::components::request_progress::RequestProgress;
 use crate::components::shared_key_notice::SharedKeyNotice;
@@ -220,6 +221,7 @@ fn GoogleResult(wrapped: GoogleWrapped) -> impl IntoView {
         )
     };
     let for_command = wrapped.clone();
+    let for_script = wrapped.clone();
     let command = Memo::new(move |_| for_command.command(&key_name.get()).map(|c| c.multi_line()));
     let file_name = Signal::derive(move || {
         let name = key_name.get();
@@ -253,6 +255,7 @@ fn GoogleResult(wrapped: GoogleWrapped) -> impl IntoView {
                     label="Copy the gcloud kms keys versions import command"
                 />
             </Show>
+            <GoogleImportScriptDownload wrapped=for_script key_name=key_name />
         </div>
     }
 }
