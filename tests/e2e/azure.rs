@@ -13,7 +13,10 @@ use rsa::traits::PublicKeyParts;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::support::pages::{AzureExportPage, AzureImportKekPage};
+use crate::support::pages::{AzureExportPage, AzureImportKekPage, ExportResult};
+use crate::support::script::{
+    carried, carrying, contents, damaged, refused, run, shellcheck, text, tools_only,
+};
 use crate::support::seed::{azure_kek, create_material, fixture_kek_private, material_bytes};
 use crate::support::unwrap::unwrap;
 use crate::support::{Browser, Kms, fixture};
@@ -494,5 +497,81 @@ async fn the_azure_export_works_from_the_keyboard_alone() {
         .await;
     assert_eq!(browser.clipboard().await, shown);
     assert!(shown.contains("--curve P-384"), "{shown}");
+    browser.close().await;
+}
+
+/// The import script downloaded from the `.byok` result, run by the real `/bin/sh` up to where
+/// `az` would be called: its dry run writes the page's `.byok` byte for byte; a damaged block, a
+/// `.byok` for another KEK and a missing Azure CLI are refused before anything is written. The
+/// `az` calls themselves are not run here: no emulator accepts an Azure BYOK (README).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_azure_import_script_writes_the_pages_byok_and_refuses_what_azure_would() {
+    let kms = Kms::with_ui();
+    let vendor = kms.vendor_id();
+    azure_kek(&kms, &vendor, "kek-script", VAULT_KID);
+    let rsa = KeyMaterialSpec::RsaPrivate { bits: 2048 };
+    let key = create_material(&kms, &vendor, "az-script", rsa);
+    let browser = Browser::start().await;
+    export_and_check(
+        &browser,
+        &kms,
+        &key,
+        rsa,
+        "kek-script",
+        VAULT_KID,
+        &["--kty RSA"],
+    )
+    .await;
+    let byok = AzureExportPage::download(&browser, &format!("{key}.byok")).await;
+    let command = browser
+        .wait_for_text(AzureExportPage::COMMAND, |t| {
+            t.starts_with("az keyvault key import")
+        })
+        .await;
+    let (file, script, shown) = ExportResult::download_script(&browser).await;
+    assert_eq!(file, format!("import-azure-{key}.sh"));
+    assert_eq!(shown, hex::encode(Sha256::digest(&script)));
+    assert!(
+        text(&script).contains(&format!("if ! {command}; then")),
+        "{}",
+        text(&script)
+    );
+
+    let dry = carried("azure-script", &file, &script);
+    shellcheck(&dry);
+    let path = tools_only(dry.parent().unwrap().parent().unwrap());
+    let out = run(&dry, &["--dry-run"], &path);
+    assert!(out.status.success(), "{out:?}");
+    let folder = dry.parent().unwrap();
+    assert_eq!(
+        std::fs::read(folder.join(format!("{key}.byok"))).unwrap(),
+        byok
+    );
+    assert_eq!(contents(folder).len(), 2, "only the script and the .byok");
+    assert!(text(&out.stdout).contains(&command), "{out:?}");
+
+    let nothing = "No file was written and nothing was sent to Azure.";
+    let name = format!("{key}.byok");
+    for args in [&[][..], &["--dry-run"][..]] {
+        let broken = carried("azure-script-damaged", &file, &damaged(&script, &name));
+        let message = format!("The {name} this script carries is damaged (SHA-256 ");
+        refused(&broken, args, &path, &message, nothing);
+    }
+    let other_kek = text(&byok).replace("/keys/KEKforBYOK/", "/keys/OtherKEK/");
+    let wrong = carried(
+        "azure-script-kid",
+        &file,
+        &carrying(&script, &name, other_kek.as_bytes()),
+    );
+    let message = format!("is not wrapped for the KEK {VAULT_KID}");
+    refused(&wrong, &["--dry-run"], &path, &message, nothing);
+    let no_az = carried("azure-script-no-az", &file, &script);
+    refused(
+        &no_az,
+        &[],
+        &path,
+        "The Azure CLI (az) is not on PATH",
+        nothing,
+    );
     browser.close().await;
 }

@@ -24,6 +24,10 @@ use crate::support::google::{
     GoogleExportPage, GoogleImportJobPage, SeededJob, describe_json, google_job_of, job_name,
     public_pem,
 };
+use crate::support::pages::ExportResult;
+use crate::support::script::{
+    carried, contents, damaged, refused, run, shellcheck, text, tools_only,
+};
 use crate::support::seed::{create_material, material_bytes};
 use crate::support::unwrap::unwrap;
 use crate::support::{Browser, Kms};
@@ -643,5 +647,94 @@ async fn the_google_export_works_from_the_keyboard_alone() {
         .await;
     assert_eq!(browser.clipboard().await, shown);
     assert!(shown.contains("--algorithm hmac-sha256"), "{shown}");
+    browser.close().await;
+}
+
+/// The import script downloaded from the Google result, run by the real `/bin/sh` up to where
+/// `gcloud` would be called: its dry run writes the page's wrapped key byte for byte; a damaged
+/// block, a job expired since the download and a missing gcloud are refused before anything is
+/// written. `gcloud` itself is not run here: no emulator accepts an import job (README).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_google_import_script_writes_the_pages_file_and_refuses_what_google_would() {
+    let (k3072, _) = job_keys();
+    let kms = Kms::with_ui();
+    let vendor = kms.vendor_id();
+    let expire = in_two_days();
+    let method = ImportMethod::RsaOaep3072Sha256Aes256;
+    google_job_of(
+        &kms,
+        &vendor,
+        "job-script",
+        &SeededJob {
+            job: "script-job",
+            method: &method.gcloud_name(),
+            level: Some("HSM"),
+            expire_time: Some(expire),
+        },
+        k3072,
+    );
+    let aes = KeyMaterialSpec::Aes { bits: 256 };
+    let key = create_material(&kms, &vendor, "g-script", aes);
+    let browser = Browser::start().await;
+    export_and_check(
+        &browser,
+        &kms,
+        &key,
+        aes,
+        "job-script",
+        "script-job",
+        method,
+        "google-symmetric-encryption",
+    )
+    .await;
+    let name = format!("{key}-wrapped-key.bin");
+    let blob = GoogleExportPage::download(&browser, &name).await;
+    let command = browser
+        .wait_for_text(GoogleExportPage::COMMAND, |t| {
+            t.starts_with("gcloud kms keys versions import")
+        })
+        .await;
+    let (file, script, shown) = ExportResult::download_script(&browser).await;
+    assert_eq!(file, format!("import-google-{key}.sh"));
+    assert_eq!(shown, hex::encode(Sha256::digest(&script)));
+    let script_text = text(&script);
+    assert!(script_text.contains(&command), "{script_text}");
+    let digits = expire.format(&time::macros::format_description!(
+        "[year][month][day][hour][minute][second]"
+    ));
+    let digits = digits.unwrap();
+    assert!(
+        script_text.contains(&format!("-ge {digits} ]")),
+        "{script_text}"
+    );
+
+    let dry = carried("google-script", &file, &script);
+    shellcheck(&dry);
+    let path = tools_only(dry.parent().unwrap().parent().unwrap());
+    let out = run(&dry, &["--dry-run"], &path);
+    assert!(out.status.success(), "{out:?}");
+    let folder = dry.parent().unwrap();
+    assert_eq!(std::fs::read(folder.join(&name)).unwrap(), blob);
+    assert_eq!(
+        contents(folder).len(),
+        2,
+        "only the script and the wrapped key"
+    );
+    assert!(text(&out.stdout).contains(&command), "{out:?}");
+
+    let nothing = "No file was written and nothing was sent to Google Cloud.";
+    for args in [&[][..], &["--dry-run"][..]] {
+        let broken = carried("google-script-damaged", &file, &damaged(&script, &name));
+        let message = format!("The {name} this script carries is damaged (SHA-256 ");
+        refused(&broken, args, &path, &message, nothing);
+    }
+    // Run after the job's expiry (its time moved into the past): refused.
+    let later = script_text.replace(&format!("-ge {digits} ]"), "-ge 20200101000000 ]");
+    let expired = carried("google-script-expired", &file, later.as_bytes());
+    let message = "The import job script-job expired at ";
+    refused(&expired, &["--dry-run"], &path, message, nothing);
+    let no_gcloud = carried("google-script-no-gcloud", &file, &script);
+    let message = "The Google Cloud CLI (gcloud) is not on PATH";
+    refused(&no_gcloud, &[], &path, message, nothing);
     browser.close().await;
 }

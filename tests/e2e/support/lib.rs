@@ -19,6 +19,7 @@ pub mod pages;
 pub mod paths;
 pub mod processes;
 pub mod proxy;
+pub mod script;
 pub mod seed;
 pub mod static_site;
 pub mod unwrap;
