@@ -575,3 +575,154 @@ async fn the_azure_import_script_writes_the_pages_byok_and_refuses_what_azure_wo
     );
     browser.close().await;
 }
+
+/// The value after `flag` in the command's words, if any; several for `--ops`.
+fn flag_values(words: &[String], flag: &str) -> Vec<String> {
+    match words.iter().position(|w| w == flag) {
+        None => Vec::new(),
+        Some(at) => words[at + 1..]
+            .iter()
+            .take_while(|w| !w.starts_with("--"))
+            .cloned()
+            .collect(),
+    }
+}
+
+/// The page's `.byok` and command through azure-keyvault-keys, as `az keyvault key import`
+/// builds its request (azure-cli `keyvault/custom.py` `import_key`): the key's name in the
+/// URL, `kty` + `-HSM`, `key_ops`, `crv`, the expiry, and the file itself as the key's `t`,
+/// whose header names the KEK.
+async fn sdk_builds_the_import(browser: &Browser, key: &str, kid: &str) {
+    let file = AzureExportPage::download(browser, &format!("{key}.byok")).await;
+    let command = browser
+        .wait_for_text(AzureExportPage::COMMAND, |t| {
+            t.starts_with("az keyvault key import")
+        })
+        .await;
+    let words = shell_words::split(&command.replace("\\\n", " ")).unwrap();
+    let one = |flag: &str| flag_values(&words, flag).first().cloned();
+    let path = crate::support::scratch_dir("azure-sdk").join(format!("{key}.byok"));
+    std::fs::write(&path, &file).unwrap();
+    let built = crate::support::cloud_sdk::build(&json!({
+        "cloud": "azure",
+        "byok_file": path,
+        "name": one("--name").unwrap(),
+        "kty": one("--kty").unwrap(),
+        "curve": one("--curve"),
+        "ops": flag_values(&words, "--ops"),
+        "expires": one("--expires"),
+    }));
+    assert_eq!(built["method"], "PUT", "{built}");
+    assert_eq!(
+        built["url"],
+        format!("/keys/{}?api-version=2025-07-01", one("--name").unwrap()),
+        "{built}"
+    );
+    let sent = &built["body"]["key"];
+    assert_eq!(
+        sent["kty"],
+        format!("{}-HSM", one("--kty").unwrap()),
+        "{built}"
+    );
+    assert_eq!(
+        sent["crv"].as_str().map(str::to_owned),
+        one("--curve"),
+        "{built}"
+    );
+    let ops = flag_values(&words, "--ops");
+    if ops.is_empty() {
+        assert!(sent.get("key_ops").is_none(), "{built}");
+    } else {
+        assert_eq!(sent["key_ops"], json!(ops), "{built}");
+    }
+    let t = URL_SAFE_NO_PAD
+        .decode(sent["key_hsm"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(t, file, "the request carries the .byok byte for byte");
+    let header: Value = serde_json::from_slice(&t).unwrap();
+    assert_eq!(header["header"]["kid"], kid, "{built}");
+    match one("--expires") {
+        Some(expires) => {
+            let at = time::OffsetDateTime::parse(
+                &expires,
+                &time::format_description::well_known::Rfc3339,
+            )
+            .unwrap();
+            assert_eq!(
+                built["body"]["attributes"]["exp"],
+                at.unix_timestamp(),
+                "{built}"
+            );
+        }
+        None => assert!(built["body"].get("attributes").is_none(), "{built}"),
+    }
+}
+
+/// Azure's own Python SDK builds the import request from the page's `.byok` and command for
+/// RSA and EC keys into a Key Vault and an AES key into a Managed HSM, offline: what it sends
+/// is what the command says. Azure's acceptance itself is not proven (README).
+#[tokio::test(flavor = "multi_thread")]
+async fn azures_sdk_builds_the_import_our_command_describes() {
+    let kms = Kms::with_ui();
+    let vendor = kms.vendor_id();
+    azure_kek(&kms, &vendor, "kek-vault", VAULT_KID);
+    azure_kek(&kms, &vendor, "kek-hsm", HSM_KID);
+    let rsa = KeyMaterialSpec::RsaPrivate { bits: 3072 };
+    let ec = KeyMaterialSpec::EcPrivate {
+        curve: EcCurve::P384,
+    };
+    let aes = KeyMaterialSpec::Aes { bits: 256 };
+    let rsa_id = create_material(&kms, &vendor, "sdk-rsa", rsa);
+    let ec_id = create_material(&kms, &vendor, "sdk-ec", ec);
+    let aes_id = create_material(&kms, &vendor, "sdk-aes", aes);
+    let browser = Browser::start().await;
+    export_and_check(
+        &browser,
+        &kms,
+        &rsa_id,
+        rsa,
+        "kek-vault",
+        VAULT_KID,
+        &["--kty RSA"],
+    )
+    .await;
+    browser.click_label("sign").await;
+    browser.click_label("verify").await;
+    browser
+        .fill(
+            &browser
+                .labelled("Expires on (YYYY-MM-DD, empty: no expiry)")
+                .await,
+            "2027-01-31",
+        )
+        .await;
+    browser
+        .wait_for_text(AzureExportPage::COMMAND, |t| {
+            t.contains("--ops sign verify") && t.contains("--expires 2027-01-31T00:00:00Z")
+        })
+        .await;
+    sdk_builds_the_import(&browser, &rsa_id, VAULT_KID).await;
+    export_and_check(
+        &browser,
+        &kms,
+        &ec_id,
+        ec,
+        "kek-vault",
+        VAULT_KID,
+        &["--curve P-384"],
+    )
+    .await;
+    sdk_builds_the_import(&browser, &ec_id, VAULT_KID).await;
+    export_and_check(
+        &browser,
+        &kms,
+        &aes_id,
+        aes,
+        "kek-hsm",
+        HSM_KID,
+        &["--kty oct"],
+    )
+    .await;
+    sdk_builds_the_import(&browser, &aes_id, HSM_KID).await;
+    browser.close().await;
+}

@@ -12,6 +12,7 @@ pub mod aws;
 pub mod aws_flow;
 pub mod browser;
 pub mod ckms;
+pub mod cloud_sdk;
 pub mod google;
 pub mod kms;
 pub mod oidc;
