@@ -552,11 +552,12 @@ async fn the_azure_import_script_writes_the_pages_byok_and_refuses_what_azure_wo
 
     let nothing = "No file was written and nothing was sent to Azure.";
     let name = format!("{key}.byok");
-    for args in [&[][..], &["--dry-run"][..]] {
-        let broken = carried("azure-script-damaged", &file, &damaged(&script, &name));
-        let message = format!("The {name} this script carries is damaged (SHA-256 ");
-        refused(&broken, args, &path, &message, nothing);
-    }
+    // No cloud CLI here: the dry run, which needs none, shows the checks (the unit tests run
+    // the same refusals with the CLI on PATH as a tripwire that must not be reached).
+    let broken = carried("azure-script-damaged", &file, &damaged(&script, &name));
+    let message = format!("The {name} this script carries is damaged (SHA-256 ");
+    refused(&broken, &["--dry-run"], &path, &message, nothing);
+
     let other_kek = text(&byok).replace("/keys/KEKforBYOK/", "/keys/OtherKEK/");
     let wrong = carried(
         "azure-script-kid",
