@@ -805,7 +805,10 @@ async fn sdk_builds_the_import(
     let len = built["wrapped_key_len"].as_u64().unwrap() as usize;
     assert_eq!(len, blob.len());
     if method.is_key_wrap() {
-        assert!(len > kek_bytes && (len - kek_bytes) % 8 == 0, "{built}");
+        assert!(
+            len > kek_bytes && (len - kek_bytes).is_multiple_of(8),
+            "{built}"
+        );
     } else {
         assert_eq!(len, kek_bytes, "{built}");
     }

@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// A fresh folder under the target dir.
+/// A fresh folder under the target dir; `name` must be unique across the tests run at once
+/// (two tests of one name would remove each other's folder).
 pub fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target")

@@ -99,7 +99,7 @@ fn the_fallback_tools_do_the_same_and_a_missing_one_is_named() {
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
-    let dir = scratch("no-hash");
+    let dir = scratch("fallback-no-hash");
     std::fs::write(dir.join(&file), &text).unwrap();
     let bin = tools(&dir, &[&common[..], &["base64"][..]].concat());
     let out = Command::new("/bin/sh")
