@@ -221,7 +221,6 @@ fn GoogleResult(wrapped: GoogleWrapped) -> impl IntoView {
         )
     };
     let for_command = wrapped.clone();
-    let for_script = wrapped.clone();
     let command = Memo::new(move |_| for_command.command(&key_name.get()).map(|c| c.multi_line()));
     let file_name = Signal::derive(move || {
         let name = key_name.get();
@@ -255,7 +254,7 @@ fn GoogleResult(wrapped: GoogleWrapped) -> impl IntoView {
                     label="Copy the gcloud kms keys versions import command"
                 />
             </Show>
-            <GoogleImportScriptDownload wrapped=for_script key_name=key_name />
+            <GoogleImportScriptDownload wrapped=wrapped.clone() key_name=key_name />
         </div>
     }
 }
