@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cloud;
 pub mod expiry;
 pub mod google;
+pub mod import_script;
 pub mod key_material;
 pub mod kms_id;
 pub mod ledger;

@@ -14,6 +14,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
+use crate::components::import_script_download::AzureImportScriptDownload;
 use crate::components::key_material_picker::KeyMaterialPicker;
 use crate::components::request_progress::RequestProgress;
 use crate::components::shared_key_notice::SharedKeyNotice;
@@ -246,6 +247,12 @@ pub(super) fn ByokResult(
                     on_copied=on_copied
                 />
             </Show>
+            <AzureImportScriptDownload
+                options=options
+                byok=byok.json.clone().into_bytes()
+                kek_kid=byok.kid.clone()
+                kms_key_id=byok.key_id.clone()
+            />
             <h3>"BYOK ledger"</h3>
             <AzureLedgerRecordStatus status=ledger key_id=key_id />
         </div>

@@ -17,6 +17,7 @@ use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::google_job_picker::GoogleJobPicker;
+use crate::components::import_script_download::GoogleImportScriptDownload;
 use crate::components::key_material_picker::KeyMaterialPicker;
 use crate::components::request_progress::RequestProgress;
 use crate::components::shared_key_notice::SharedKeyNotice;
@@ -259,6 +260,7 @@ pub(super) fn GoogleResult(
                     label="Copy the gcloud kms keys versions import command"
                 />
             </Show>
+            <GoogleImportScriptDownload wrapped=wrapped.clone() key_name=key_name />
         </div>
     }
 }

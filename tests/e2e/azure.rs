@@ -13,7 +13,10 @@ use rsa::traits::PublicKeyParts;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::support::pages::{AzureExportPage, AzureImportKekPage};
+use crate::support::pages::{AzureExportPage, AzureImportKekPage, ExportResult};
+use crate::support::script::{
+    carried, carrying, contents, damaged, refused, run, shellcheck, text, tools_only,
+};
 use crate::support::seed::{azure_kek, create_material, fixture_kek_private, material_bytes};
 use crate::support::unwrap::unwrap;
 use crate::support::{Browser, Kms, fixture};
@@ -487,5 +490,233 @@ async fn the_azure_export_works_from_the_keyboard_alone() {
         .await;
     assert_eq!(browser.clipboard().await, shown);
     assert!(shown.contains("--curve P-384"), "{shown}");
+    browser.close().await;
+}
+
+/// The import script downloaded from the `.byok` result, run by the real `/bin/sh` up to where
+/// `az` would be called: its dry run writes the page's `.byok` byte for byte; a damaged block, a
+/// `.byok` for another KEK and a missing Azure CLI are refused before anything is written. The
+/// `az` calls themselves are not run here: no emulator accepts an Azure BYOK (README).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_azure_import_script_writes_the_pages_byok_and_refuses_what_azure_would() {
+    let kms = Kms::with_ui();
+    let vendor = kms.vendor_id();
+    azure_kek(&kms, &vendor, "kek-script", VAULT_KID);
+    let rsa = KeyMaterialSpec::RsaPrivate { bits: 2048 };
+    let key = create_material(&kms, &vendor, "az-script", rsa);
+    let browser = Browser::start().await;
+    export_and_check(
+        &browser,
+        &kms,
+        &key,
+        rsa,
+        "kek-script",
+        VAULT_KID,
+        &["--kty RSA"],
+    )
+    .await;
+    let byok = AzureExportPage::download(&browser, &format!("{key}.byok")).await;
+    let command = browser
+        .wait_for_text(AzureExportPage::COMMAND, |t| {
+            t.starts_with("az keyvault key import")
+        })
+        .await;
+    let (file, script, shown) = ExportResult::download_script(&browser).await;
+    assert_eq!(file, format!("import-azure-{key}.sh"));
+    assert_eq!(shown, hex::encode(Sha256::digest(&script)));
+    assert!(
+        text(&script).contains(&format!("if ! {command}; then")),
+        "{}",
+        text(&script)
+    );
+
+    let dry = carried("azure-script", &file, &script);
+    shellcheck(&dry);
+    let path = tools_only(dry.parent().unwrap().parent().unwrap());
+    let out = run(&dry, &["--dry-run"], &path);
+    assert!(out.status.success(), "{out:?}");
+    let folder = dry.parent().unwrap();
+    assert_eq!(
+        std::fs::read(folder.join(format!("{key}.byok"))).unwrap(),
+        byok
+    );
+    assert_eq!(contents(folder).len(), 2, "only the script and the .byok");
+    assert!(text(&out.stdout).contains(&command), "{out:?}");
+
+    let nothing = "No file was written and nothing was sent to Azure.";
+    let name = format!("{key}.byok");
+    // No cloud CLI here: the dry run, which needs none, shows the checks (the unit tests run
+    // the same refusals with the CLI on PATH as a tripwire that must not be reached).
+    let broken = carried("azure-script-damaged", &file, &damaged(&script, &name));
+    let message = format!("The {name} this script carries is damaged (SHA-256 ");
+    refused(&broken, &["--dry-run"], &path, &message, nothing);
+
+    let other_kek = text(&byok).replace("/keys/KEKforBYOK/", "/keys/OtherKEK/");
+    let wrong = carried(
+        "azure-script-kid",
+        &file,
+        &carrying(&script, &name, other_kek.as_bytes()),
+    );
+    let message = format!("is not wrapped for the KEK {VAULT_KID}");
+    refused(&wrong, &["--dry-run"], &path, &message, nothing);
+    let no_az = carried("azure-script-no-az", &file, &script);
+    refused(
+        &no_az,
+        &[],
+        &path,
+        "The Azure CLI (az) is not on PATH",
+        nothing,
+    );
+    browser.close().await;
+}
+
+/// The value after `flag` in the command's words, if any; several for `--ops`.
+fn flag_values(words: &[String], flag: &str) -> Vec<String> {
+    match words.iter().position(|w| w == flag) {
+        None => Vec::new(),
+        Some(at) => words[at + 1..]
+            .iter()
+            .take_while(|w| !w.starts_with("--"))
+            .cloned()
+            .collect(),
+    }
+}
+
+/// The page's `.byok` and command through azure-keyvault-keys, as `az keyvault key import`
+/// builds its request (azure-cli `keyvault/custom.py` `import_key`): the key's name in the
+/// URL, `kty` + `-HSM`, `key_ops`, `crv`, the expiry, and the file itself as the key's `t`,
+/// whose header names the KEK.
+async fn sdk_builds_the_import(browser: &Browser, key: &str, kid: &str) {
+    let file = AzureExportPage::download(browser, &format!("{key}.byok")).await;
+    let command = browser
+        .wait_for_text(AzureExportPage::COMMAND, |t| {
+            t.starts_with("az keyvault key import")
+        })
+        .await;
+    let words = shell_words::split(&command.replace("\\\n", " ")).unwrap();
+    let one = |flag: &str| flag_values(&words, flag).first().cloned();
+    let path = crate::support::scratch_dir("azure-sdk").join(format!("{key}.byok"));
+    std::fs::write(&path, &file).unwrap();
+    let built = crate::support::cloud_sdk::build(&json!({
+        "cloud": "azure",
+        "byok_file": path,
+        "name": one("--name").unwrap(),
+        "kty": one("--kty").unwrap(),
+        "curve": one("--curve"),
+        "ops": flag_values(&words, "--ops"),
+        "expires": one("--expires"),
+    }));
+    assert_eq!(built["method"], "PUT", "{built}");
+    assert_eq!(
+        built["url"],
+        format!("/keys/{}?api-version=2025-07-01", one("--name").unwrap()),
+        "{built}"
+    );
+    let sent = &built["body"]["key"];
+    assert_eq!(
+        sent["kty"],
+        format!("{}-HSM", one("--kty").unwrap()),
+        "{built}"
+    );
+    assert_eq!(
+        sent["crv"].as_str().map(str::to_owned),
+        one("--curve"),
+        "{built}"
+    );
+    let ops = flag_values(&words, "--ops");
+    if ops.is_empty() {
+        assert!(sent.get("key_ops").is_none(), "{built}");
+    } else {
+        assert_eq!(sent["key_ops"], json!(ops), "{built}");
+    }
+    let t = URL_SAFE_NO_PAD
+        .decode(sent["key_hsm"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(t, file, "the request carries the .byok byte for byte");
+    let header: Value = serde_json::from_slice(&t).unwrap();
+    assert_eq!(header["header"]["kid"], kid, "{built}");
+    match one("--expires") {
+        Some(expires) => {
+            let at = time::OffsetDateTime::parse(
+                &expires,
+                &time::format_description::well_known::Rfc3339,
+            )
+            .unwrap();
+            assert_eq!(
+                built["body"]["attributes"]["exp"],
+                at.unix_timestamp(),
+                "{built}"
+            );
+        }
+        None => assert!(built["body"].get("attributes").is_none(), "{built}"),
+    }
+}
+
+/// Azure's own Python SDK builds the import request from the page's `.byok` and command for
+/// RSA and EC keys into a Key Vault and an AES key into a Managed HSM, offline: what it sends
+/// is what the command says. Azure's acceptance itself is not proven (README).
+#[tokio::test(flavor = "multi_thread")]
+async fn azures_sdk_builds_the_import_our_command_describes() {
+    let kms = Kms::with_ui();
+    let vendor = kms.vendor_id();
+    azure_kek(&kms, &vendor, "kek-vault", VAULT_KID);
+    azure_kek(&kms, &vendor, "kek-hsm", HSM_KID);
+    let rsa = KeyMaterialSpec::RsaPrivate { bits: 3072 };
+    let ec = KeyMaterialSpec::EcPrivate {
+        curve: EcCurve::P384,
+    };
+    let aes = KeyMaterialSpec::Aes { bits: 256 };
+    let rsa_id = create_material(&kms, &vendor, "sdk-rsa", rsa);
+    let ec_id = create_material(&kms, &vendor, "sdk-ec", ec);
+    let aes_id = create_material(&kms, &vendor, "sdk-aes", aes);
+    let browser = Browser::start().await;
+    export_and_check(
+        &browser,
+        &kms,
+        &rsa_id,
+        rsa,
+        "kek-vault",
+        VAULT_KID,
+        &["--kty RSA"],
+    )
+    .await;
+    browser.click_label("sign").await;
+    browser.click_label("verify").await;
+    browser
+        .fill(
+            &browser
+                .labelled("Expires on (YYYY-MM-DD, empty: no expiry)")
+                .await,
+            "2027-01-31",
+        )
+        .await;
+    browser
+        .wait_for_text(AzureExportPage::COMMAND, |t| {
+            t.contains("--ops sign verify") && t.contains("--expires 2027-01-31T00:00:00Z")
+        })
+        .await;
+    sdk_builds_the_import(&browser, &rsa_id, VAULT_KID).await;
+    export_and_check(
+        &browser,
+        &kms,
+        &ec_id,
+        ec,
+        "kek-vault",
+        VAULT_KID,
+        &["--curve P-384"],
+    )
+    .await;
+    sdk_builds_the_import(&browser, &ec_id, VAULT_KID).await;
+    export_and_check(
+        &browser,
+        &kms,
+        &aes_id,
+        aes,
+        "kek-hsm",
+        HSM_KID,
+        &["--kty oct"],
+    )
+    .await;
+    sdk_builds_the_import(&browser, &aes_id, HSM_KID).await;
     browser.close().await;
 }

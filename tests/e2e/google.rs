@@ -24,6 +24,10 @@ use crate::support::google::{
     GoogleExportPage, GoogleImportJobPage, SeededJob, describe_json, google_job_of, job_name,
     public_pem,
 };
+use crate::support::pages::ExportResult;
+use crate::support::script::{
+    carried, contents, damaged, refused, run, shellcheck, text, tools_only,
+};
 use crate::support::seed::{create_material, material_bytes};
 use crate::support::unwrap::unwrap;
 use crate::support::{Browser, Kms};
@@ -636,5 +640,231 @@ async fn the_google_export_works_from_the_keyboard_alone() {
         .await;
     assert_eq!(browser.clipboard().await, shown);
     assert!(shown.contains("--algorithm hmac-sha256"), "{shown}");
+    browser.close().await;
+}
+
+/// The import script downloaded from the Google result, run by the real `/bin/sh` up to where
+/// `gcloud` would be called: its dry run writes the page's wrapped key byte for byte; a damaged
+/// block, a job expired since the download and a missing gcloud are refused before anything is
+/// written. `gcloud` itself is not run here: no emulator accepts an import job (README).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_google_import_script_writes_the_pages_file_and_refuses_what_google_would() {
+    let (k3072, _) = job_keys();
+    let kms = Kms::with_ui();
+    let vendor = kms.vendor_id();
+    let expire = in_two_days();
+    let method = ImportMethod::RsaOaep3072Sha256Aes256;
+    google_job_of(
+        &kms,
+        &vendor,
+        "job-script",
+        &SeededJob {
+            job: "script-job",
+            method: &method.gcloud_name(),
+            level: Some("HSM"),
+            expire_time: Some(expire),
+        },
+        k3072,
+    );
+    let aes = KeyMaterialSpec::Aes { bits: 256 };
+    let key = create_material(&kms, &vendor, "g-script", aes);
+    let browser = Browser::start().await;
+    export_and_check(
+        &browser,
+        &kms,
+        &key,
+        aes,
+        "job-script",
+        "script-job",
+        method,
+        "google-symmetric-encryption",
+    )
+    .await;
+    let name = format!("{key}-wrapped-key.bin");
+    let blob = GoogleExportPage::download(&browser, &name).await;
+    let command = browser
+        .wait_for_text(GoogleExportPage::COMMAND, |t| {
+            t.starts_with("gcloud kms keys versions import")
+        })
+        .await;
+    let (file, script, shown) = ExportResult::download_script(&browser).await;
+    assert_eq!(file, format!("import-google-{key}.sh"));
+    assert_eq!(shown, hex::encode(Sha256::digest(&script)));
+    let script_text = text(&script);
+    assert!(script_text.contains(&command), "{script_text}");
+    let digits = expire.format(&time::macros::format_description!(
+        "[year][month][day][hour][minute][second]"
+    ));
+    let digits = digits.unwrap();
+    assert!(
+        script_text.contains(&format!("-ge {digits} ]")),
+        "{script_text}"
+    );
+
+    let dry = carried("google-script", &file, &script);
+    shellcheck(&dry);
+    let path = tools_only(dry.parent().unwrap().parent().unwrap());
+    let out = run(&dry, &["--dry-run"], &path);
+    assert!(out.status.success(), "{out:?}");
+    let folder = dry.parent().unwrap();
+    assert_eq!(std::fs::read(folder.join(&name)).unwrap(), blob);
+    assert_eq!(
+        contents(folder).len(),
+        2,
+        "only the script and the wrapped key"
+    );
+    assert!(text(&out.stdout).contains(&command), "{out:?}");
+
+    let nothing = "No file was written and nothing was sent to Google Cloud.";
+    // No cloud CLI here: the dry run, which needs none, shows the checks (the unit tests run
+    // the same refusals with the CLI on PATH as a tripwire that must not be reached).
+    let broken = carried("google-script-damaged", &file, &damaged(&script, &name));
+    let message = format!("The {name} this script carries is damaged (SHA-256 ");
+    refused(&broken, &["--dry-run"], &path, &message, nothing);
+
+    // Run after the job's expiry (its time moved into the past): refused.
+    let later = script_text.replace(&format!("-ge {digits} ]"), "-ge 20200101000000 ]");
+    let expired = carried("google-script-expired", &file, later.as_bytes());
+    let message = "The import job script-job expired at ";
+    refused(&expired, &["--dry-run"], &path, message, nothing);
+    let no_gcloud = carried("google-script-no-gcloud", &file, &script);
+    let message = "The Google Cloud CLI (gcloud) is not on PATH";
+    refused(&no_gcloud, &[], &path, message, nothing);
+    browser.close().await;
+}
+
+/// The page's wrapped key and command through google-cloud-kms: ImportCryptoKeyVersionRequest
+/// with the SDK's own path helpers (the names parse into the command's project, location, key
+/// ring, key and job), the algorithm and method as the SDK's enums, the file carried byte for
+/// byte and of the method's shape (one RSA block of the job's key, then an AES key wrap).
+async fn sdk_builds_the_import(
+    browser: &Browser,
+    key: &str,
+    method: ImportMethod,
+    kek_bytes: usize,
+) {
+    let name = format!("{key}-wrapped-key.bin");
+    let blob = GoogleExportPage::download(browser, &name).await;
+    let command = browser
+        .wait_for_text(GoogleExportPage::COMMAND, |t| {
+            t.starts_with("gcloud kms keys versions import")
+        })
+        .await;
+    let words = shell_words::split(&command.replace("\\\n", " ")).unwrap();
+    let flag = |f: &str| {
+        let at = words
+            .iter()
+            .position(|w| w == f)
+            .unwrap_or_else(|| panic!("no {f}: {command}"));
+        words[at + 1].clone()
+    };
+    let ring = format!(
+        "projects/{}/locations/{}/keyRings/{}",
+        flag("--project"),
+        flag("--location"),
+        flag("--keyring")
+    );
+    let enum_name = |gcloud: &str| gcloud.to_uppercase().replace('-', "_");
+    let path = crate::support::scratch_dir("google-sdk").join(&name);
+    std::fs::write(&path, &blob).unwrap();
+    let built = crate::support::cloud_sdk::build(&serde_json::json!({
+        "cloud": "google",
+        "key": format!("{ring}/cryptoKeys/{}", flag("--key")),
+        "import_job": format!("{ring}/importJobs/{}", flag("--import-job")),
+        "algorithm": enum_name(&flag("--algorithm")),
+        "import_method": enum_name(&method.gcloud_name()),
+        "wrapped_key_file": path,
+    }));
+    let parts = &built["parent_parts"];
+    assert_eq!(parts["project"], flag("--project"), "{built}");
+    assert_eq!(parts["location"], flag("--location"), "{built}");
+    assert_eq!(parts["key_ring"], flag("--keyring"), "{built}");
+    assert_eq!(parts["crypto_key"], flag("--key"), "{built}");
+    assert_eq!(
+        built["import_job_parts"]["import_job"],
+        flag("--import-job"),
+        "{built}"
+    );
+    assert_eq!(
+        built["algorithm"],
+        enum_name(&flag("--algorithm")),
+        "{built}"
+    );
+    assert_eq!(
+        built["wrapped_key_sha256"],
+        hex::encode(Sha256::digest(&blob)),
+        "{built}"
+    );
+    let len = built["wrapped_key_len"].as_u64().unwrap() as usize;
+    assert_eq!(len, blob.len());
+    if method.is_key_wrap() {
+        assert!(
+            len > kek_bytes && (len - kek_bytes).is_multiple_of(8),
+            "{built}"
+        );
+    } else {
+        assert_eq!(len, kek_bytes, "{built}");
+    }
+}
+
+/// Google's own Python SDK builds ImportCryptoKeyVersionRequest from the page's wrapped keys
+/// and commands (plain RSA-OAEP for AES, RSA-AES key wrap SHA-1 and SHA-256 for RSA and EC),
+/// offline. Cloud KMS's acceptance itself is not proven (README).
+#[tokio::test(flavor = "multi_thread")]
+async fn googles_sdk_builds_the_import_our_command_describes() {
+    let (k3072, k4096) = job_keys();
+    let kms = Kms::with_ui();
+    let vendor = kms.vendor_id();
+    let jobs = [
+        ("sdk-plain", ImportMethod::RsaOaep3072Sha256, k3072, 384),
+        ("sdk-sha1", ImportMethod::RsaOaep4096Sha1Aes256, k4096, 512),
+        (
+            "sdk-sha256",
+            ImportMethod::RsaOaep3072Sha256Aes256,
+            k3072,
+            384,
+        ),
+    ];
+    for (job, method, private, _) in jobs {
+        google_job_of(
+            &kms,
+            &vendor,
+            job,
+            &SeededJob {
+                job,
+                method: &method.gcloud_name(),
+                level: Some("HSM"),
+                expire_time: Some(in_two_days()),
+            },
+            private,
+        );
+    }
+    let aes = KeyMaterialSpec::Aes { bits: 256 };
+    let rsa = KeyMaterialSpec::RsaPrivate { bits: 2048 };
+    let ec = KeyMaterialSpec::EcPrivate {
+        curve: EcCurve::P256,
+    };
+    let keys = [
+        (
+            create_material(&kms, &vendor, "gsdk-aes", aes),
+            aes,
+            "google-symmetric-encryption",
+        ),
+        (
+            create_material(&kms, &vendor, "gsdk-rsa", rsa),
+            rsa,
+            "rsa-sign-pss-2048-sha256",
+        ),
+        (
+            create_material(&kms, &vendor, "gsdk-ec", ec),
+            ec,
+            "ec-sign-p256-sha256",
+        ),
+    ];
+    let browser = Browser::start().await;
+    for ((key, spec, algorithm), (job, method, _, kek_bytes)) in keys.iter().zip(jobs) {
+        export_and_check(&browser, &kms, key, *spec, job, job, method, algorithm).await;
+        sdk_builds_the_import(&browser, key, method, kek_bytes).await;
+    }
     browser.close().await;
 }

@@ -4,7 +4,7 @@
 //! unedited with the real AWS CLI against LocalStack (the key becomes Enabled
 //! and works), and its refusals, each before any AWS call and any file written.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use base64::Engine;
@@ -20,34 +20,9 @@ use time::{Duration, OffsetDateTime};
 use crate::support::aws::{ARN, LocalStack, get_parameters_output};
 use crate::support::aws_flow::{Scenario, guided_flow, prove_key_works};
 use crate::support::pages::{ExportPage, ExportResult, ImportKekPage};
+use crate::support::script::{carried, damaged, shellcheck, text};
 use crate::support::seed::create_material;
 use crate::support::{Browser, Kms, scratch_dir};
-
-/// The script checked by Debian's shellcheck, which the run must have.
-fn shellcheck(script: &Path) {
-    let output = Command::new("shellcheck")
-        .args(["--shell=sh", "--severity=style"])
-        .arg(script)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!(
-                "shellcheck cannot run ({e}): the import script must be checked by it. \
-                 Run `cargo xtask setup` (it installs Debian's `shellcheck` package) or `apt-get install shellcheck`."
-            )
-        });
-    assert!(
-        output.status.success(),
-        "shellcheck finds fault with the import script:\n{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-}
-
-/// The script alone in a fresh folder, as carried to the AWS side.
-fn carried(name: &str, file: &str, script: &[u8]) -> PathBuf {
-    let path = scratch_dir(name).join(file);
-    std::fs::write(&path, script).unwrap();
-    path
-}
 
 /// The dry run succeeded and wrote, next to the script, exactly the page's
 /// two downloads, and nothing else (no temporary file left).
@@ -78,24 +53,6 @@ fn holds(script: &Path, others: &[&str], when: &str) {
     expected.push(file);
     expected.sort();
     assert_eq!(found, expected, "{}, {when}", folder.display());
-}
-
-/// The script with one character of its `name` here-document changed (the
-/// base64 still decodes; the SHA-256 it carries no longer matches).
-fn damaged(script: &[u8], name: &str) -> Vec<u8> {
-    let mut lines: Vec<String> = text(script).lines().map(str::to_owned).collect();
-    let opening = lines
-        .iter()
-        .position(|l| l.contains(&format!(" {name} ")) && l.ends_with("<<'END-OF-BASE64'"))
-        .unwrap_or_else(|| panic!("the script has no here-document for {name}"));
-    let first = &mut lines[opening + 1];
-    let other = if first.starts_with('A') { "B" } else { "A" };
-    first.replace_range(..1, other);
-    (lines.join("\n") + "\n").into_bytes()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// The script stopped with `message` before any AWS call and before writing

@@ -22,6 +22,11 @@ const LOCALSTACK_PACKAGES: [&str; 5] = [
     "hypercorn",
 ];
 const LOCALSTACK_VERSION: &str = "2026.3.0";
+/// Azure's and Google's published Python client libraries: the tests build each cloud's import
+/// request from our files with them (tests/e2e/cloud_sdks.rs), no network.
+const CLOUD_SDK_PACKAGES: [&str; 2] = ["azure-keyvault-keys==4.11.3", "google-cloud-kms==3.18.0"];
+/// The folder the SDKs' virtualenv is cached in, named by both versions.
+const CLOUD_SDK_VENV: &str = "cloud-sdks-4.11.3-3.18.0";
 /// Injected by the browser tests to check accessibility.
 const AXE_CORE_VERSION: &str = "4.14.1";
 /// The OpenID Provider the end-to-end tests sign in to the KMS with (run by
@@ -52,6 +57,8 @@ pub struct Installed {
     /// The Cosmian CLI of the same version (the Azure interop tests).
     pub ckms: PathBuf,
     pub localstack_python: PathBuf,
+    /// The Python whose virtualenv holds Azure's and Google's SDKs.
+    pub cloud_sdk_python: PathBuf,
     pub aws_cli: PathBuf,
     pub axe_core_js: PathBuf,
     /// The `node_modules` folder holding npm `oidc-provider`.
@@ -64,11 +71,13 @@ pub fn everything() -> Result<Installed> {
     build_tools()?;
     kms_server()?;
     localstack()?;
+    cloud_sdks()?;
     oidc_provider()?;
     Ok(Installed {
         kms_server: kms_binary(),
         ckms: ckms_binary(),
         localstack_python: localstack_venv().join("bin").join("python"),
+        cloud_sdk_python: cloud_sdk_venv().join("bin").join("python"),
         aws_cli: aws_cli()?,
         axe_core_js: axe_core_js(),
         oidc_provider_modules: oidc_provider_modules(),
@@ -316,6 +325,32 @@ fn localstack() -> Result {
             .args(LOCALSTACK_PACKAGES),
     )?;
     fs::write(&marker, LOCALSTACK_PACKAGES.join("\n")).map_err(|e| e.to_string())
+}
+
+fn cloud_sdk_venv() -> PathBuf {
+    tool_cache().join(CLOUD_SDK_VENV)
+}
+
+/// Azure's and Google's SDKs in a virtualenv of their own, named by versions; a marker says done.
+fn cloud_sdks() -> Result {
+    let venv = cloud_sdk_venv();
+    let marker = venv.join(".installed");
+    if marker.exists() {
+        return Ok(());
+    }
+    let python = python_312()?;
+    let _ = fs::remove_dir_all(&venv);
+    run_step(
+        "creating the cloud SDKs' virtualenv",
+        command(&python).arg("-m").arg("venv").arg(&venv),
+    )?;
+    run_step(
+        "installing azure-keyvault-keys and google-cloud-kms (about a minute)",
+        command(venv.join("bin").join("pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .args(CLOUD_SDK_PACKAGES),
+    )?;
+    fs::write(&marker, CLOUD_SDK_PACKAGES.join("\n")).map_err(|e| e.to_string())
 }
 
 /// The `aws` CLI: the machine's, or one installed into the LocalStack venv.

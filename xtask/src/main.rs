@@ -184,8 +184,8 @@ fn subfolder_build() -> bundle::BuildOptions {
 }
 
 /// What the end-to-end tests are told: the KMS and its CLI, the bundles, LocalStack's
-/// Python, the AWS CLI, axe-core and the OpenID Provider's node_modules.
-fn e2e_env(installed: &install::Installed) -> [(&'static str, PathBuf); 8] {
+/// Python, the AWS CLI, the cloud SDKs' Python, axe-core and the OpenID Provider's node_modules.
+fn e2e_env(installed: &install::Installed) -> [(&'static str, PathBuf); 9] {
     [
         ("BYOK_KMS_BIN", installed.kms_server.clone()),
         ("BYOK_CKMS_BIN", installed.ckms.clone()),
@@ -196,6 +196,7 @@ fn e2e_env(installed: &install::Installed) -> [(&'static str, PathBuf); 8] {
             installed.localstack_python.clone(),
         ),
         ("BYOK_AWS_CLI", installed.aws_cli.clone()),
+        ("BYOK_CLOUD_SDK_PYTHON", installed.cloud_sdk_python.clone()),
         ("BYOK_AXE_JS", installed.axe_core_js.clone()),
         (
             "BYOK_OIDC_PROVIDER_MODULES",

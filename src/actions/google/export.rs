@@ -58,16 +58,21 @@ impl GoogleWrapped {
         format!("{key_name}-wrapped-key.bin")
     }
 
-    /// `gcloud kms keys versions import` into the key `key_name` of the job's key ring.
-    pub fn command(&self, key_name: &str) -> Result<CliCommand, String> {
+    /// What `gcloud kms keys versions import` into the key `key_name` of the job's key ring says.
+    pub fn import(&self, key_name: &str) -> Result<ImportVersion, String> {
         let key = self.job.name.key_ring().crypto_key(key_name.trim())?;
-        Ok(import_version(&ImportVersion {
+        Ok(ImportVersion {
             wrapped_key_file: Self::file_name(key.key()),
             key,
             job: self.job.name.clone(),
             algorithm: self.algorithm,
             target_version: None,
-        }))
+        })
+    }
+
+    /// `gcloud kms keys versions import` into the key `key_name` of the job's key ring.
+    pub fn command(&self, key_name: &str) -> Result<CliCommand, String> {
+        Ok(import_version(&self.import(key_name)?))
     }
 }
 

@@ -3,16 +3,16 @@
 //! before it writes anything, then running the page's own `import-key-material`
 //! and `describe-key` commands.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
 use crate::domain::aws::arn::AwsKeyArn;
 use crate::domain::aws::cli::describe_key;
 use crate::domain::aws::import_command::ImportCommand;
 use crate::domain::cli::{CliCommand, shell_quote};
+use crate::domain::import_script::{
+    Carried, Lines, check_file_names, nothing_done, runnable, utc_texts,
+};
 use crate::domain::key_material::KeyMaterialSpec;
-use crate::domain::ledger::sha256_hex;
 
 /// Everything the script carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,44 +33,8 @@ pub struct ImportScript<'a> {
 pub const NEEDS_ARN: &str =
     "The import script needs the AWS key ARN: give it in \"AWS key ARN\" above.";
 
-/// How every refusal before the first write ends: the folder is as it was.
-const NOTHING_DONE: &str = "No file was written and nothing was sent to AWS.";
-
-/// How a refusal while placing the files ends: what was placed is removed.
-const TAKEN_BACK: &str =
-    "Any file this run wrote was removed, so the folder is as it was, and nothing was sent to AWS.";
-
-/// Where a here-document of base64 ends: `-` is not in the base64 alphabet.
-const END: &str = "END-OF-BASE64";
-
-/// Base64 lines of 64 characters: what `base64 -d` and `openssl base64 -d` both read.
-fn base64_lines(bytes: &[u8]) -> String {
-    let text = STANDARD.encode(bytes);
-    let mut out = String::with_capacity(text.len() + text.len() / 64 + 1);
-    for chunk in text.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
-        out.push('\n');
-    }
-    out
-}
-
-/// `2026-11-30T15:07:13Z` and `20261130150713` (digits compare as numbers in `[ -ge ]`).
-fn utc_texts(at: OffsetDateTime) -> (String, String) {
-    let t = at.to_offset(UtcOffset::UTC);
-    let (y, mo, d) = (t.year(), u8::from(t.month()), t.day());
-    let (h, mi, s) = (t.hour(), t.minute(), t.second());
-    (
-        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"),
-        format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}"),
-    )
-}
-
-/// A command as script lines, and as one quoted word that prints it.
-fn runnable(command: &CliCommand) -> (String, String) {
-    let text = command.multi_line();
-    let quoted = shell_quote(&text).into_owned();
-    (text, quoted)
-}
+/// The cloud the refusals name.
+const CLOUD: &str = "AWS";
 
 impl ImportScript<'_> {
     /// `import-<key spec>-<first 8 characters of the key id>.sh` (`mrk-` kept).
@@ -90,26 +54,39 @@ impl ImportScript<'_> {
     /// The script's text.
     pub fn text(&self) -> Result<String, String> {
         let arn = self.command.key_arn.as_ref().ok_or(NEEDS_ARN)?;
-        self.check_file_names()?;
+        let files = self.files();
+        check_file_names(&files, ["key material", "import token"])?;
         let mut s = Lines::default();
         self.header(&mut s, arn)?;
-        preamble(&mut s);
+        s.preamble(
+            CLOUD,
+            &[
+                "# Output is printed, never paged (AWS CLI v2).",
+                "AWS_PAGER=''",
+                "export AWS_PAGER",
+            ],
+        );
         self.checks(&mut s);
-        self.placement(&mut s);
-        self.dry_run(&mut s);
+        s.carry(&files);
+        s.placement(CLOUD, &files);
+        let state = self.state_command();
+        s.dry_run(CLOUD, &[&state, &self.command.command(), &state]);
         self.aws_calls(&mut s, arn);
         Ok(s.0)
     }
 
-    /// Two files of one name would be one file next to the script.
-    fn check_file_names(&self) -> Result<(), String> {
-        let name = &self.command.material_file;
-        if *name == self.command.token_file {
-            return Err(format!(
-                "The key material and the import token both have the file name \"{name}\": give each file its own name above."
-            ));
-        }
-        Ok(())
+    /// The two files, in the order they are written.
+    fn files(&self) -> [Carried<'_>; 2] {
+        [
+            Carried {
+                name: &self.command.material_file,
+                bytes: self.material,
+            },
+            Carried {
+                name: &self.command.token_file,
+                bytes: self.token,
+            },
+        ]
     }
 
     /// What the script does, for whoever opens it.
@@ -152,142 +129,26 @@ impl ImportScript<'_> {
     }
 
     /// Every refusal that needs no AWS call, before anything is written next
-    /// to the script: expiry, the AWS CLI, both files decoded and checked in
-    /// a temporary folder, and no different file of the same name there.
+    /// to the script: expiry, the AWS CLI; then (`Lines::carry`) both files
+    /// decoded and checked in a temporary folder, and no different file of the same name there.
     fn checks(&self, s: &mut Lines) {
+        let nothing = nothing_done(CLOUD);
         s.lines(&[
             "# Every check comes before the first file is written next to this script:",
             "# a refusal leaves this folder as it was.",
         ]);
         if let Some(at) = self.parameters_valid_to {
-            let (shown, digits) = utc_texts(at);
-            s.line("# ParametersValidTo in UTC as digits: numbers compare in any POSIX shell.");
-            s.line(&format!(
-                "if [ \"$(date -u +%Y%m%d%H%M%S)\" -ge {digits} ]; then"
-            ));
-            s.line(&format!(
-                "    fail \"The import parameters expired at {shown} (ParametersValidTo): AWS refuses this import token now. Run get-parameters-for-import again, import the new wrapping key into the KMS, export again and download a new script. {NOTHING_DONE}\""
-            ));
-            s.line("fi");
+            s.refuse_after(
+                at,
+                "# ParametersValidTo in UTC as digits: numbers compare in any POSIX shell.",
+                &format!("The import parameters expired at {{shown}} (ParametersValidTo): AWS refuses this import token now. Run get-parameters-for-import again, import the new wrapping key into the KMS, export again and download a new script. {nothing}"),
+            );
         }
-        s.line("if [ \"$dry_run\" = false ] && ! command -v aws >/dev/null 2>&1; then");
-        s.line(&format!(
-            "    fail \"The AWS CLI (aws) is not on PATH: install it, or run this script in AWS CloudShell, and run it again (with --dry-run it only checks and writes the files, and needs no AWS CLI). {NOTHING_DONE}\""
-        ));
-        s.lines(&[
-            "fi",
-            "",
-            "# The files are decoded and checked in a temporary folder here, removed on",
-            "# every exit, as is a file placed by a placement that did not finish.",
-            "work=''",
-            "placed=''",
-            "clean_up() {",
-            "    if [ -n \"$placed\" ]; then rm -f \"./$placed\"; fi",
-            "    if [ -n \"$work\" ]; then rm -rf \"$work\"; fi",
-            "}",
-            "trap clean_up EXIT",
-            "trap 'exit 1' HUP INT TERM",
-        ]);
-        s.line(&format!(
-            "work=$(mktemp -d ./.import-script.XXXXXX) || fail \"No temporary folder could be made next to this script (see above): run the script in a folder you may write to. {NOTHING_DONE}\""
-        ));
-        s.lines(&[
-            "",
-            "# unpack NAME SHA256 < base64: NAME decoded into the temporary folder, checked.",
-            "unpack() {",
-        ]);
-        s.line(&format!(
-            "    from_base64 >\"$work/$1\" || fail \"The $1 this script carries could not be decoded or written (see above): make room on the disk if it is full, else download the script again. {NOTHING_DONE}\""
-        ));
-        s.lines(&[
-            "    got=$(sha256 \"$work/$1\")",
-            "    [ \"$got\" = \"$2\" ] ||",
-        ]);
-        s.line(&format!(
-            "        fail \"The $1 this script carries is damaged (SHA-256 $got, expected $2): download the script again. {NOTHING_DONE}\""
-        ));
-        s.lines(&[
-            "}",
-            "",
-            "# refuse_other NAME SHA256: stops when a different NAME is next to this script.",
-            "refuse_other() {",
-            "    if [ -e \"./$1\" ] || [ -L \"./$1\" ]; then",
-            "        have=$(sha256 \"./$1\")",
-            "        [ \"$have\" = \"$2\" ] ||",
-        ]);
-        s.line(&format!(
-            "            fail \"$1 next to this script differs from the one it carries (SHA-256 $have, expected $2) and was left as it is: move it away, or run the script from another folder. {NOTHING_DONE}\""
-        ));
-        s.lines(&["    fi", "}", ""]);
-        let files = [
-            (&self.command.material_file, self.material),
-            (&self.command.token_file, self.token),
-        ];
-        for (name, bytes) in files {
-            s.line(&format!(
-                "unpack {} {} <<'{END}'",
-                shell_quote(name),
-                sha256_hex(bytes)
-            ));
-            s.0.push_str(&base64_lines(bytes));
-            s.line(END);
-        }
-        for (name, bytes) in files {
-            s.line(&format!(
-                "refuse_other {} {}",
-                shell_quote(name),
-                sha256_hex(bytes)
-            ));
-        }
-        s.line("");
-    }
-
-    /// Every check passed: both files moved next to the script (renames in
-    /// one folder), the first taken back if the second cannot follow.
-    fn placement(&self, s: &mut Lines) {
-        s.lines(&[
-            "# Every check passed: the two files go next to this script.",
-            "# place NAME SHA256: NAME moved there, unless the same one is already there.",
-            "place() {",
-            "    refuse_other \"$1\" \"$2\"",
-            "    if [ -e \"./$1\" ]; then",
-            "        printf '%s is already there and the same (SHA-256 %s).\\n' \"$1\" \"$2\"",
-            "    else",
-        ]);
-        s.line(&format!(
-            "        mv \"$work/$1\" \"./$1\" || fail \"$1 could not be moved next to this script (see above): run the script in a folder you may write to. {TAKEN_BACK}\""
-        ));
-        s.lines(&[
-            "        placed=$1",
-            "        printf 'Wrote %s (SHA-256 %s).\\n' \"$1\" \"$2\"",
-            "    fi",
-            "}",
-        ]);
-        for (name, bytes) in [
-            (&self.command.material_file, self.material),
-            (&self.command.token_file, self.token),
-        ] {
-            s.line(&format!(
-                "place {} {}",
-                shell_quote(name),
-                sha256_hex(bytes)
-            ));
-        }
-        s.lines(&["placed=''", "rm -rf \"$work\"", "work=''", ""]);
-    }
-
-    /// `--dry-run` stops here, the files written, the commands printed.
-    fn dry_run(&self, s: &mut Lines) {
-        let (_, state_shown) = runnable(&self.state_command());
-        let (_, import_shown) = runnable(&self.command.command());
-        s.lines(&[
-            "if [ \"$dry_run\" = true ]; then",
-            "    printf '%s\\n' 'Dry run: nothing was sent to AWS. The script would run:'",
-        ]);
-        s.line(&format!(
-            "    printf '%s\\n' {state_shown} {import_shown} {state_shown}"
-        ));
-        s.lines(&["    exit 0", "fi", ""]);
+        s.require_cli(
+            "aws",
+            &format!("The AWS CLI (aws) is not on PATH: install it, or run this script in AWS CloudShell, and run it again (with --dry-run it only checks and writes the files, and needs no AWS CLI). {nothing}"),
+        );
+        s.work_folder(CLOUD);
     }
 
     /// describe-key's KeyState alone.
@@ -365,69 +226,6 @@ impl ImportScript<'_> {
     }
 }
 
-/// The script's text, line by line.
-#[derive(Default)]
-struct Lines(String);
-
-impl Lines {
-    fn line(&mut self, text: &str) {
-        self.0.push_str(text);
-        self.0.push('\n');
-    }
-
-    fn lines(&mut self, texts: &[&str]) {
-        for text in texts {
-            self.line(text);
-        }
-    }
-}
-
-/// `fail`, the arguments, the script's folder, and the tools to check the files with.
-fn preamble(s: &mut Lines) {
-    s.lines(&[
-        "fail() {",
-        "    printf 'import script: %s\\n' \"$*\" >&2",
-        "    exit 1",
-        "}",
-        "",
-        "dry_run=false",
-        "case \"$#:${1-}\" in",
-        "    0:) ;;",
-        "    1:--dry-run) dry_run=true ;;",
-        "    *)",
-        "        printf 'Usage: sh %s [--dry-run]\\n' \"$0\" >&2",
-        "        exit 2",
-        "        ;;",
-        "esac",
-        "# The command below names the files relative to this script's folder.",
-        "cd \"$(dirname -- \"$0\")\"",
-        "# Output is printed, never paged (AWS CLI v2).",
-        "AWS_PAGER=''",
-        "export AWS_PAGER",
-        "",
-        "if command -v sha256sum >/dev/null 2>&1; then",
-        "    sha256() { sha256sum \"$1\" | cut -d ' ' -f 1; }",
-        "elif command -v shasum >/dev/null 2>&1; then",
-        "    sha256() { shasum -a 256 \"$1\" | cut -d ' ' -f 1; }",
-        "else",
-    ]);
-    s.line(&format!(
-        "    fail \"Neither sha256sum nor shasum is installed, so the files cannot be checked: install coreutils (sha256sum) or Perl (shasum) and run this script again. {NOTHING_DONE}\""
-    ));
-    s.lines(&[
-        "fi",
-        "if command -v base64 >/dev/null 2>&1; then",
-        "    from_base64() { base64 -d; }",
-        "elif command -v openssl >/dev/null 2>&1; then",
-        "    from_base64() { openssl base64 -d; }",
-        "else",
-    ]);
-    s.line(&format!(
-        "    fail \"Neither base64 nor openssl is installed, so the files cannot be decoded: install coreutils (base64) or OpenSSL and run this script again. {NOTHING_DONE}\""
-    ));
-    s.lines(&["fi", ""]);
-}
-
 #[cfg(test)]
 mod shell_runs;
 
@@ -497,18 +295,6 @@ mod tests {
         assert!(text.contains(&format!("if ! {}; then", c.multi_line())));
         assert!(text.contains("# The import token is valid until 2026-11-30T15:07:13Z"));
         assert!(text.contains("-ge 20261130150713 ]"));
-    }
-
-    #[test]
-    fn base64_lines_are_64_characters() {
-        let lines = base64_lines(&[7u8; 100]);
-        let lines: Vec<&str> = lines.lines().collect();
-        assert_eq!(
-            lines.iter().map(|l| l.len()).collect::<Vec<_>>(),
-            [64, 64, 8]
-        );
-        assert_eq!(STANDARD.decode(lines.concat()).unwrap(), vec![7u8; 100]);
-        assert_eq!(base64_lines(&[]), "");
     }
 
     #[test]

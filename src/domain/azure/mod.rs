@@ -7,6 +7,7 @@
 pub mod byok_file;
 pub mod command;
 pub mod guided;
+pub mod import_script;
 pub mod kek;
 pub mod kek_tags;
 pub mod kid;

@@ -12,6 +12,7 @@ pub mod command;
 pub mod guided;
 pub mod import_job;
 pub mod import_method;
+pub mod import_script;
 pub mod kek_tags;
 pub mod names;
 pub mod outputs;

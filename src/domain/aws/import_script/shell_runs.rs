@@ -1,36 +1,17 @@
 //! The import script run by a real `sh` in a scratch folder: quoting, dry runs, fallback
 //! tools, every refusal leaving the folder as it was. Its own file: most of the script's tests.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use time::OffsetDateTime;
 use time::macros::{date, datetime};
 
 use super::tests::script;
-use super::{ImportScript, NOTHING_DONE};
+use super::{CLOUD, ImportScript};
 use crate::domain::aws::import_command::tests::command;
 use crate::domain::aws::import_command::{Expiration, ImportType};
-
-/// A fresh folder under the target dir.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target")
-        .join("import-script-tests")
-        .join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(dir: &Path, file: &str, args: &[&str]) -> std::process::Output {
-    Command::new("sh")
-        .arg(dir.join(file))
-        .args(args)
-        .env("PATH", "/usr/bin:/bin")
-        .output()
-        .expect("sh runs")
-}
+use crate::domain::import_script::nothing_done;
+use crate::domain::import_script::test_shell::{contents, damaged, run, scratch, stand_in, tools};
 
 /// Every value a user can type is quoted: file names and the description
 /// with quotes, `$`, backticks and newlines come out of the shell whole.
@@ -87,21 +68,6 @@ fn every_embedded_value_is_quoted_and_the_dry_run_writes_the_exact_bytes() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A folder of links to the tools named, to run the script with only them on PATH.
-fn tools(dir: &Path, names: &[&str]) -> PathBuf {
-    let bin = dir.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    for name in names {
-        let found = ["/usr/bin", "/bin"]
-            .iter()
-            .map(|d| Path::new(d).join(name))
-            .find(|p| p.exists())
-            .unwrap_or_else(|| panic!("{name} is needed by this test"));
-        std::os::unix::fs::symlink(found, bin.join(name)).unwrap();
-    }
-    bin
-}
-
 #[test]
 fn the_fallback_tools_do_the_same_and_a_missing_one_is_named() {
     let c = command();
@@ -133,7 +99,7 @@ fn the_fallback_tools_do_the_same_and_a_missing_one_is_named() {
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
-    let dir = scratch("no-hash");
+    let dir = scratch("fallback-no-hash");
     std::fs::write(dir.join(&file), &text).unwrap();
     let bin = tools(&dir, &[&common[..], &["base64"][..]].concat());
     let out = Command::new("/bin/sh")
@@ -147,37 +113,6 @@ fn the_fallback_tools_do_the_same_and_a_missing_one_is_named() {
         "{out:?}"
     );
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// What a folder holds, hidden entries included: each name with its bytes.
-fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut all: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            match std::fs::read(&path) {
-                Ok(bytes) => (name, bytes),
-                Err(_) => (name, b"(not a readable file)".to_vec()),
-            }
-        })
-        .collect();
-    all.sort();
-    all
-}
-
-/// The script with one character of the first base64 line after the
-/// here-document opened for `name` replaced by `with`.
-fn damaged(text: &str, name: &str, with: char) -> String {
-    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    let opening = lines
-        .iter()
-        .position(|l| l.contains(&format!(" {name} ")) && l.ends_with("<<'END-OF-BASE64'"))
-        .unwrap_or_else(|| panic!("no here-document for {name}"));
-    let first = &mut lines[opening + 1];
-    let replaced = if first.starts_with(with) { 'B' } else { with };
-    first.replace_range(..1, &replaced.to_string());
-    lines.join("\n") + "\n"
 }
 
 /// One way the script can refuse before AWS.
@@ -221,13 +156,7 @@ fn refuses(r: &Refusal) {
     }
     let before = contents(&folder);
     let bin = tools(&root, r.tools);
-    let stand_in = |name: &str, body: &str| {
-        use std::os::unix::fs::PermissionsExt;
-        let path = bin.join(name);
-        let _ = std::fs::remove_file(&path);
-        std::fs::write(&path, format!("#!/bin/sh\n{body}")).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    };
+    let stand_in = |name: &str, body: &str| stand_in(&bin, name, body);
     let called = root.join("aws-called");
     if r.aws {
         stand_in(
@@ -253,7 +182,7 @@ fn refuses(r: &Refusal) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(r.message), "{what}: {stderr}");
     if r.code == 1 && !r.failing_mv {
-        assert!(stderr.contains(NOTHING_DONE), "{what}: {stderr}");
+        assert!(stderr.contains(&nothing_done(CLOUD)), "{what}: {stderr}");
     }
     assert!(!called.exists(), "{what}: aws was called");
     let after = contents(&folder);
