@@ -206,6 +206,9 @@ fn UnreadableEntries(unreadable: Vec<String>) -> impl IntoView {
     })
 }
 
+/// Told each copy a paste saved, with its KMS key id.
+type Saved<C> = Callback<(String, C)>;
+
 /// The copies of the clouds with a copy document of their own, as read and saved.
 #[derive(Clone, Copy)]
 struct CloudRows {
@@ -337,7 +340,7 @@ fn cloud_words(cloud: Option<Cloud>) -> String {
 enum Listed {
     Aws(Row),
     Azure(CopyRow<AzureCopy>),
-    Google(CopyRow<GoogleCopy>),
+    Google(Box<CopyRow<GoogleCopy>>),
 }
 
 impl Listed {
@@ -371,7 +374,8 @@ fn shown_listed(
         listed.extend(shown_copies(azure, filter, needle, now).map(Listed::Azure));
     }
     if wants(Cloud::Google) {
-        listed.extend(shown_copies(google, filter, needle, now).map(Listed::Google));
+        listed
+            .extend(shown_copies(google, filter, needle, now).map(|r| Listed::Google(Box::new(r))));
     }
     listed.sort_by(|a, b| b.id().cmp(a.id()));
     listed
@@ -441,7 +445,7 @@ fn LedgerTable(
                     .map(|listed| match listed {
                         Listed::Aws(row) => view! { <LedgerRow row=row now=now selected=selected /> }.into_any(),
                         Listed::Azure(row) => copy_ledger_row(row, now, selected).into_any(),
-                        Listed::Google(row) => copy_ledger_row(row, now, selected).into_any(),
+                        Listed::Google(row) => copy_ledger_row(*row, now, selected).into_any(),
                     })
                     .collect_view()}
             </StackedTable>
@@ -546,10 +550,7 @@ fn OpenEntry(
     copies: CloudRows,
     reload: Callback<()>,
     saved: Callback<(String, LedgerEntry)>,
-    saved_copy: (
-        Callback<(String, AzureCopy)>,
-        Callback<(String, GoogleCopy)>,
-    ),
+    saved_copy: (Saved<AzureCopy>, Saved<GoogleCopy>),
 ) -> impl IntoView {
     let (saved_azure, saved_google) = saved_copy;
     move || {

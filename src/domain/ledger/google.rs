@@ -404,8 +404,8 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
-    use crate::domain::ledger::LedgerFilter;
     use crate::domain::google::names::KeyRingName;
+    use crate::domain::ledger::LedgerFilter;
     macro_rules! fixture {
         ($name:literal) => {
             include_str!(concat!("../../../tests/fixtures/google/", $name))
