@@ -5,6 +5,7 @@ use time::OffsetDateTime;
 
 use crate::actions::azure::export::AzureByok;
 use crate::actions::export::WrappedKeyMaterial;
+use crate::actions::google::export::GoogleWrapped;
 use crate::actions::objects;
 use crate::actions::vendor_store::{
     RecordError, acting_user, read_named, record_vendor_attribute, update_vendor_attribute,
@@ -12,12 +13,11 @@ use crate::actions::vendor_store::{
 use crate::client::{KmsClient, RequestError};
 use crate::domain::account::UserId;
 use crate::domain::aws::key_spec::AwsKeySpec;
-use crate::domain::ledger::azure::{
-    AzureCopy, AzureExport, azure_attribute_name, is_azure_attribute,
-};
+use crate::domain::ledger::azure::{AzureCopy, AzureExport};
+use crate::domain::ledger::google::{GoogleCopy, GoogleExport};
 use crate::domain::ledger::{
-    ExportRecord, LedgerEntry, attribute_name, carried_copies, is_ledger_attribute, new_entry_id,
-    sha256_hex,
+    CloudCopy, ExportRecord, LedgerEntry, attribute_name, carried_copies, is_ledger_attribute,
+    new_entry_id, sha256_hex,
 };
 use crate::kmip::ObjectAttributes;
 
@@ -29,15 +29,41 @@ pub struct LedgeredKey {
     pub entries: Vec<Result<LedgerEntry, String>>,
     /// Its Azure copies (`byok-azure-copy/1`), each read back or why not.
     pub azure: Vec<Result<AzureCopy, String>>,
+    /// Its Google Cloud copies (`byok-google-copy/1`), each read back or why not.
+    pub google: Vec<Result<GoogleCopy, String>>,
 }
 
-/// The Azure copies among a described object's vendor attributes.
-fn azure_copies_of(attributes: &ObjectAttributes) -> Vec<Result<AzureCopy, String>> {
+/// A cloud's copies as a [`LedgeredKey`] holds them.
+pub trait HeldCopy: CloudCopy {
+    fn held(key: &LedgeredKey) -> &[Result<Self, String>];
+    fn held_mut(key: &mut LedgeredKey) -> &mut [Result<Self, String>];
+}
+
+impl HeldCopy for AzureCopy {
+    fn held(key: &LedgeredKey) -> &[Result<Self, String>] {
+        &key.azure
+    }
+    fn held_mut(key: &mut LedgeredKey) -> &mut [Result<Self, String>] {
+        &mut key.azure
+    }
+}
+
+impl HeldCopy for GoogleCopy {
+    fn held(key: &LedgeredKey) -> &[Result<Self, String>] {
+        &key.google
+    }
+    fn held_mut(key: &mut LedgeredKey) -> &mut [Result<Self, String>] {
+        &mut key.google
+    }
+}
+
+/// One cloud's copies among a described object's vendor attributes.
+fn copies_of<C: CloudCopy>(attributes: &ObjectAttributes) -> Vec<Result<C, String>> {
     attributes
         .vendor_attributes
         .iter()
-        .filter(|(name, _)| is_azure_attribute(name))
-        .map(|(name, value)| AzureCopy::from_attribute(name, value))
+        .filter(|(name, _)| C::is_stored_name(name))
+        .map(|(name, value)| C::read_stored(name, value))
         .collect()
 }
 
@@ -82,12 +108,15 @@ fn ledgered_keys(described: Vec<ObjectAttributes>) -> Vec<LedgeredKey> {
                 .retain(|(name, _)| !carried.contains(name));
         }
         let entries = entries_of(&attributes);
-        let azure = azure_copies_of(&attributes);
-        if !entries.is_empty() || !azure.is_empty() || attributes.replaces.is_some() {
+        let azure = copies_of(&attributes);
+        let google = copies_of(&attributes);
+        let holds = !entries.is_empty() || !azure.is_empty() || !google.is_empty();
+        if holds || attributes.replaces.is_some() {
             keys.push(LedgeredKey {
                 attributes,
                 entries,
                 azure,
+                google,
             });
         }
     }
@@ -183,71 +212,119 @@ pub async fn save_entry(
     .await
 }
 
-/// Records on the exported key the Azure copy a `.byok` is for, as the user `/me`
-/// names (asked first); the key's name in Azure comes later (the command copied, or
-/// Azure's output).
+/// Records on `key_id` the cloud copy `made` gives for the user `/me` names (asked first).
+async fn record_new_copy<C: CloudCopy>(
+    client: &KmsClient,
+    key_id: &str,
+    made: impl FnOnce(&UserId) -> C,
+) -> Result<C, RecordError> {
+    let by = acting_user(client)
+        .await
+        .map_err(RecordError::UserUnknown)?;
+    let copy = made(&by);
+    record_vendor_attribute(client, key_id, &copy.stored_name(), &copy.stored_value())
+        .await
+        .map_err(|e| e.by(&by))?;
+    Ok(copy)
+}
+
+/// Records on the exported key the Azure copy a `.byok` is for; the key's name in Azure
+/// comes later (the command copied, or Azure's output).
 pub async fn record_azure_export(
     client: &KmsClient,
     byok: &AzureByok,
     now: OffsetDateTime,
     random: [u8; 6],
 ) -> Result<AzureCopy, RecordError> {
-    let by = acting_user(client)
-        .await
-        .map_err(RecordError::UserUnknown)?;
-    let copy = AzureCopy::exported(
-        new_entry_id(now, random),
-        byok.key_type,
-        AzureExport {
-            kek_id: byok.kek_id.clone(),
-            kek_kid: byok.kid.clone(),
-            kek_sha256: byok.kek_sha256.clone(),
-            byok_sha256: byok.sha256.clone(),
-            preserved: Default::default(),
-        },
-        now,
-        &by,
-    );
-    record_vendor_attribute(
-        client,
-        &byok.key_id,
-        &copy.attribute_name(),
-        &copy.to_attribute_value(),
-    )
+    record_new_copy(client, &byok.key_id, |by| {
+        AzureCopy::exported(
+            new_entry_id(now, random),
+            byok.key_type,
+            AzureExport {
+                kek_id: byok.kek_id.clone(),
+                kek_kid: byok.kid.clone(),
+                kek_sha256: byok.kek_sha256.clone(),
+                byok_sha256: byok.sha256.clone(),
+                preserved: Default::default(),
+            },
+            now,
+            by,
+        )
+    })
     .await
-    .map_err(|e| e.by(&by))?;
-    Ok(copy)
 }
 
-/// Azure copy `id` of `key_id` as the KMS holds it now.
-pub async fn azure_copy_by_id(
+/// Records on the exported key the Google Cloud copy a wrapped key is for; the key and
+/// version come later (the command copied, or gcloud's output).
+pub async fn record_google_export(
+    client: &KmsClient,
+    wrapped: &GoogleWrapped,
+    now: OffsetDateTime,
+    random: [u8; 6],
+) -> Result<GoogleCopy, RecordError> {
+    record_new_copy(client, &wrapped.key_id, |by| {
+        GoogleCopy::exported(
+            new_entry_id(now, random),
+            wrapped.algorithm,
+            wrapped.job.protection_level.clone(),
+            GoogleExport {
+                kek_id: wrapped.kek_id.clone(),
+                import_job: wrapped.job.name.clone(),
+                kek_sha256: wrapped.kek_sha256.clone(),
+                wrapped_sha256: wrapped.sha256.clone(),
+                preserved: Default::default(),
+            },
+            now,
+            by,
+        )
+    })
+    .await
+}
+
+/// Cloud copy `id` of `key_id` as the KMS holds it now.
+pub async fn copy_by_id<C: CloudCopy>(
     client: &KmsClient,
     key_id: &str,
     id: &str,
-) -> Result<AzureCopy, String> {
-    let name = azure_attribute_name(id);
+) -> Result<C, String> {
+    let kind = C::CLOUD.name();
+    let name = C::stored_name_of(id);
     let value = read_named(client, key_id, &name)
         .await
-        .map_err(|e| format!("The Azure copy could not be read again: {e}"))?
+        .map_err(|e| format!("The {kind} copy could not be read again: {e}"))?
         .ok_or_else(|| {
             format!(
-                "The Azure copy {id} is no longer on {key_id} (another client removed it, or the key is gone): nothing was recorded. Read the ledger again."
+                "The {kind} copy {id} is no longer on {key_id} (another client removed it, or the key is gone): nothing was recorded. Read the ledger again."
             )
         })?;
-    AzureCopy::from_attribute(&name, &value)
+    C::read_stored(&name, &value)
 }
 
-/// Writes back an Azure copy that changed (command options, confirmations).
-pub async fn save_azure_copy(
+/// Writes back a cloud copy that changed (command options, confirmations).
+pub async fn save_copy<C: CloudCopy>(
     client: &KmsClient,
     key_id: &str,
-    copy: &AzureCopy,
+    copy: &C,
 ) -> Result<(), RecordError> {
-    update_vendor_attribute(
-        client,
-        key_id,
-        &copy.attribute_name(),
-        &copy.to_attribute_value(),
-    )
-    .await
+    update_vendor_attribute(client, key_id, &copy.stored_name(), &copy.stored_value()).await
+}
+
+/// Re-reads `shown` from the KMS, applies `change` to it as `by` (who a write refusal
+/// names) and writes it back: what another client recorded since is kept.
+pub async fn change_copy<C: CloudCopy>(
+    client: &KmsClient,
+    key_id: &str,
+    shown: &C,
+    by: Option<&UserId>,
+    change: impl FnOnce(&mut C) -> Result<(), String>,
+) -> Result<C, String> {
+    let mut copy = copy_by_id::<C>(client, key_id, shown.id()).await?;
+    change(&mut copy)?;
+    save_copy(client, key_id, &copy)
+        .await
+        .map_err(|e| match by {
+            Some(by) => e.by(by).to_string(),
+            None => e.to_string(),
+        })?;
+    Ok(copy)
 }

@@ -102,7 +102,7 @@ pub fn GoogleImportScriptDownload(
     key_name: Signal<String>,
 ) -> impl IntoView {
     let script = Memo::new(move |_| -> ScriptFile {
-        let import = wrapped.import(&key_name.get())?;
+        let import = wrapped.import_options(&key_name.get())?;
         let script = GoogleImportScript {
             import: &import,
             wrapped_key: &wrapped.blob,

@@ -3,11 +3,11 @@
 pub mod account_status;
 pub mod app_nav;
 pub mod azure_kek_picker;
-pub mod azure_ledger_record;
 pub mod breakable;
 pub mod choice_options;
 pub mod choice_select;
 pub mod clock;
+pub mod cloud_ledger_record;
 pub mod command_block;
 pub mod copy_button;
 pub mod create_right;

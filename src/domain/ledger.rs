@@ -4,6 +4,7 @@
 //! How an entry is stored (one vendor attribute holding its JSON): `ledger/stored.rs`.
 
 pub mod azure;
+mod cloud_copy;
 mod confirm;
 mod generations;
 #[cfg(test)]
@@ -17,6 +18,7 @@ mod sameness;
 mod stored;
 
 pub use crate::domain::stored::whole_seconds;
+pub use cloud_copy::CloudCopy;
 pub use confirm::{Confirmation, check_about_this_copy, confirm, describe_key_discrepancies};
 pub use generations::{carried_copies, drift};
 pub use reconcile::{Reconciliation, reconcile};

@@ -5,10 +5,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::actions::azure::export::{AZURE_WRAPPING, AzureByok, export_for_azure};
+use crate::actions::copies::record_azure_export;
 use crate::actions::export::ExportRefusal;
+use crate::browser::{now_utc, random_bytes};
 use crate::client::KmsClient;
 use crate::components::azure_kek_picker::AzureKekPicker;
-use crate::components::azure_ledger_record::{AzureLedgerRecordStatus, use_azure_ledger_record};
+use crate::components::cloud_ledger_record::{cloud_ledger_record_status, use_cloud_ledger_record};
 use crate::components::command_block::CommandBlock;
 use crate::components::copy_button::CopyButton;
 use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
@@ -174,7 +176,11 @@ pub(super) fn ByokResult(
     });
     let command = Memo::new(move |_| import_key(&options.get()?).map(|c| c.multi_line()));
     let command_text = Signal::derive(move || command.get().unwrap_or_default());
-    let (ledger, on_command_copied) = use_azure_ledger_record(&byok);
+    let for_ledger = byok.clone();
+    let (ledger, on_command_copied) =
+        use_cloud_ledger_record(byok.key_id.clone(), |client| async move {
+            record_azure_export(&client, &for_ledger, now_utc(), random_bytes()).await
+        });
     let on_copied = Callback::new(move |()| {
         if let Ok(options) = options.get_untracked() {
             on_command_copied.run(AzureCommand::from_options(&options));
@@ -254,7 +260,7 @@ pub(super) fn ByokResult(
                 kms_key_id=byok.key_id.clone()
             />
             <h3>"BYOK ledger"</h3>
-            <AzureLedgerRecordStatus status=ledger key_id=key_id />
+            {cloud_ledger_record_status(ledger, key_id, "azure-ledger-status")}
         </div>
     }
 }

@@ -7,11 +7,14 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::actions::copies::record_google_export;
 use crate::actions::export::ExportRefusal;
 use crate::actions::google::export::{GoogleExportRequest, GoogleWrapped, export_for_google};
+use crate::browser::{now_utc, random_bytes};
 use crate::client::KmsClient;
 use crate::components::choice_select::ChoiceSelect;
 use crate::components::clock::use_now;
+use crate::components::cloud_ledger_record::{cloud_ledger_record_status, use_cloud_ledger_record};
 use crate::components::command_block::CommandBlock;
 use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
 use crate::components::download_button::DownloadButton;
@@ -24,7 +27,9 @@ use crate::components::shared_key_notice::SharedKeyNotice;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::TextField;
 use crate::domain::google::algorithm::GoogleAlgorithm;
+use crate::domain::google::command::import_version;
 use crate::domain::google::protection_level::ProtectionLevel;
+use crate::domain::ledger::google::GoogleCommand;
 use crate::routes::{EXPORT_KEK_QUERY, EXPORT_KEY_QUERY, Page};
 use crate::settings::use_settings;
 
@@ -227,7 +232,18 @@ pub(super) fn GoogleResult(
         )
     };
     let for_command = wrapped.clone();
-    let command = Memo::new(move |_| for_command.command(&key_name.get()).map(|c| c.multi_line()));
+    let options = Memo::new(move |_| for_command.import_options(&key_name.get()));
+    let command = Memo::new(move |_| options.get().map(|o| import_version(&o).multi_line()));
+    let for_ledger = wrapped.clone();
+    let (ledger, on_command_copied) =
+        use_cloud_ledger_record(wrapped.key_id.clone(), |client| async move {
+            record_google_export(&client, &for_ledger, now_utc(), random_bytes()).await
+        });
+    let on_copied = Callback::new(move |()| {
+        if let Ok(options) = options.get_untracked() {
+            on_command_copied.run(GoogleCommand::from_options(&options));
+        }
+    });
     let file_name = Signal::derive(move || {
         let name = key_name.get();
         let name = name.trim();
@@ -258,9 +274,12 @@ pub(super) fn GoogleResult(
                     id="google-import-command"
                     text=command_text
                     label="Copy the gcloud kms keys versions import command"
+                    on_copied=on_copied
                 />
             </Show>
             <GoogleImportScriptDownload wrapped=wrapped.clone() key_name=key_name />
+            <h3>"BYOK ledger"</h3>
+            {cloud_ledger_record_status(ledger, wrapped.key_id.clone(), "google-ledger-status")}
         </div>
     }
 }

@@ -1,7 +1,9 @@
-//! `/ui/aws/ledger`: every cloud copy of a KMS key's material (AWS, Azure) side by side,
+//! `/ui/aws/ledger`: every cloud copy of a KMS key's material (AWS, Azure, Google Cloud) side by side,
 //! confirmed from the clouds' own outputs and watched for expiry: views and signals only.
 
 mod azure;
+mod copies;
+mod google;
 
 use std::time::Duration;
 
@@ -31,19 +33,22 @@ use crate::domain::aws::outputs::{DescribeKeyOutput, parse_describe_key};
 use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
 use crate::domain::cloud::Cloud;
 use crate::domain::expiry::{
-    ExpiryStatus, RenewalOptions, WatchedEntry, earliest_expiry, entry_expiry, icalendar, renewal,
+    RenewalOptions, WatchedEntry, earliest_expiry, entry_expiry, icalendar, renewal,
 };
 use crate::domain::kms_id::KmsId;
 use crate::domain::ledger::azure::AzureCopy;
+use crate::domain::ledger::google::{GoogleCopy, NO_EXPIRY};
 use crate::domain::ledger::{
     Discrepancy, LedgerEntry, LedgerFilter, LedgerState, by_words, check_registrable, drift,
     generate_mac_command, get_public_key_command,
 };
 use crate::routes::Page;
 use crate::settings::use_settings;
-use azure::{
-    AzureDetails, AzureLedgerRow, AzureRow, azure_matches, azure_rows_of, with_saved_azure,
+use azure::AzureDetails;
+use copies::{
+    CopyRow, copy_ledger_row, copy_rows_of, first_expiring, shown_copies, with_saved_copy,
 };
+use google::GoogleDetails;
 
 /// How many days before an expiry the calendar reminds.
 const REMIND_DAYS_BEFORE: u32 = 7;
@@ -111,7 +116,7 @@ pub fn LedgerPage() -> impl IntoView {
         <section aria-labelledby="page-title">
             <h1 id="page-title">{Page::Ledger.label()}</h1>
             <p>
-                "Which AWS key and which Azure key version holds which KMS key's material. Every export made here is recorded on the exported KMS key itself (KMIP attributes any KMIP client can read); paste the cloud's outputs to confirm each copy. The clouds keep no copy you can get back: keep these KMS keys for as long as a cloud uses them."
+                "Which AWS key, which Azure key version and which Google Cloud key version holds which KMS key's material. Every export made here is recorded on the exported KMS key itself (KMIP attributes any KMIP client can read); paste the cloud's outputs to confirm each copy. The clouds keep no copy you can get back: keep these KMS keys for as long as a cloud uses them."
             </p>
             <Loaded read=ledger loading="Reading the ledger from the KMS…" ok=show />
             <RegisterCopy reload=reload />
@@ -138,30 +143,39 @@ fn with_saved(keys: &mut [LedgeredKey], key_id: &str, saved: &LedgerEntry) {
 fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
     let now = use_now(Duration::from_secs(60));
     let (_, mut unreadable) = rows_of(&keys);
-    unreadable.extend(azure_rows_of(&keys).1);
+    unreadable.extend(copy_rows_of::<AzureCopy>(&keys).1);
+    unreadable.extend(copy_rows_of::<GoogleCopy>(&keys).1);
     // The ledger as read, then as each paste saved it (its `Applied::saved`):
     // the table, the expiry watch and the calendar show what was written.
     let keys = RwSignal::new(keys);
     let rows = Memo::new(move |_| keys.with(|keys| rows_of(keys).0));
-    let azure_rows = Memo::new(move |_| keys.with(|keys| azure_rows_of(keys).0));
+    let azure_rows = Memo::new(move |_| keys.with(|keys| copy_rows_of(keys).0));
+    let google_rows = Memo::new(move |_| keys.with(|keys| copy_rows_of(keys).0));
     let saved = Callback::new(move |(key_id, entry): (String, LedgerEntry)| {
         keys.update(|keys| with_saved(keys, &key_id, &entry));
     });
     let saved_azure = Callback::new(move |(key_id, copy): (String, AzureCopy)| {
-        keys.update(|keys| with_saved_azure(keys, &key_id, &copy));
+        keys.update(|keys| with_saved_copy(keys, &key_id, &copy));
     });
+    let saved_google = Callback::new(move |(key_id, copy): (String, GoogleCopy)| {
+        keys.update(|keys| with_saved_copy(keys, &key_id, &copy));
+    });
+    let copies = CloudRows {
+        azure: azure_rows,
+        google: google_rows,
+    };
     let filter = RwSignal::new(LedgerFilter::All);
     let cloud = RwSignal::new(None::<Cloud>);
     let search = RwSignal::new(String::new());
     let selected = RwSignal::new(None::<String>);
     view! {
         <UnreadableEntries unreadable=unreadable />
-        <EarliestExpiry rows=rows azure_rows=azure_rows now=now />
+        <EarliestExpiry rows=rows copies=copies now=now />
         <ExpiryCalendar rows=rows now=now />
         <LedgerFilters filter=filter cloud=cloud search=search />
         <LedgerTable
             rows=rows
-            azure_rows=azure_rows
+            copies=copies
             filter=filter
             cloud=cloud
             search=search
@@ -171,10 +185,10 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
         <OpenEntry
             selected=selected
             rows=rows
-            azure_rows=azure_rows
+            copies=copies
             reload=reload
             saved=saved
-            saved_azure=saved_azure
+            saved_copy=(saved_azure, saved_google)
         />
     }
 }
@@ -192,22 +206,51 @@ fn UnreadableEntries(unreadable: Vec<String>) -> impl IntoView {
     })
 }
 
-/// "Earliest expiry: the copy of … in … expires …", across clouds, kept up to date by the clock.
+/// Told each copy a paste saved, with its KMS key id.
+type Saved<C> = Callback<(String, C)>;
+
+/// The copies of the clouds with a copy document of their own, as read and saved.
+#[derive(Clone, Copy)]
+struct CloudRows {
+    azure: Memo<Vec<CopyRow<AzureCopy>>>,
+    google: Memo<Vec<CopyRow<GoogleCopy>>>,
+}
+
+/// "Earliest expiry: the copy of … in … expires …", across clouds, kept up to date by the
+/// clock; and, once there is a Google Cloud copy, why none of those expires.
 #[component]
 fn EarliestExpiry(
     rows: Memo<Vec<Row>>,
-    azure_rows: Memo<Vec<AzureRow>>,
+    copies: CloudRows,
     now: ReadSignal<OffsetDateTime>,
 ) -> impl IntoView {
-    move || {
+    let earliest = move || {
         let now = now.get();
-        rows.with(|rows| azure_rows.with(|azure| earliest_expiry_line(rows, azure, now)))
-            .map(|text| view! { <p class="notice" data-testid="earliest-expiry">{text}</p> })
+        rows.with(|rows| {
+            copies
+                .azure
+                .with(|azure| earliest_expiry_line(rows, azure, now))
+        })
+        .map(|text| view! { <p class="notice" data-testid="earliest-expiry">{text}</p> })
+    };
+    let has_google = move || copies.google.with(|g| !g.is_empty());
+    view! {
+        {earliest}
+        <Show when=has_google>
+            <p class="hint" data-testid="google-expiry">
+                {format!("Google Cloud copies: {NO_EXPIRY}. The ledger watches their import, not an expiry.")}
+            </p>
+        </Show>
     }
 }
 
-/// The sentence naming the copy that expires first in any cloud, if any expires.
-fn earliest_expiry_line(rows: &[Row], azure: &[AzureRow], now: OffsetDateTime) -> Option<String> {
+/// The sentence naming the copy that expires first in any cloud, if any expires (a Google
+/// Cloud key version never does).
+fn earliest_expiry_line(
+    rows: &[Row],
+    azure: &[CopyRow<AzureCopy>],
+    now: OffsetDateTime,
+) -> Option<String> {
     let aws = earliest_expiry(&watched(rows), now).map(|(w, status)| {
         let aws_key = w
             .entry
@@ -216,18 +259,7 @@ fn earliest_expiry_line(rows: &[Row], azure: &[AzureRow], now: OffsetDateTime) -
             .map_or("an AWS key".to_owned(), ToString::to_string);
         (status, w.kms_key_id.to_owned(), aws_key)
     });
-    let azure = azure
-        .iter()
-        .filter_map(|r| {
-            r.copy.expires().map(|t| {
-                (
-                    ExpiryStatus::at(t, now),
-                    r.key_id.clone(),
-                    format!("Azure {}", r.copy.place()),
-                )
-            })
-        })
-        .min_by_key(|(status, ..)| status.valid_to);
+    let azure = first_expiring(azure, now);
     [aws, azure]
         .into_iter()
         .flatten()
@@ -258,7 +290,8 @@ fn ExpiryCalendar(rows: Memo<Vec<Row>>, now: ReadSignal<OffsetDateTime>) -> impl
     }
 }
 
-/// "Show" (which states), "Cloud" and "Search" (KMS key, AWS key ARN, KeyMaterialId, Azure key).
+/// "Show" (which states), "Cloud" and "Search" (KMS key, AWS key ARN, KeyMaterialId, Azure
+/// key, Google Cloud key).
 #[component]
 fn LedgerFilters(
     filter: RwSignal<LedgerFilter>,
@@ -277,12 +310,12 @@ fn LedgerFilters(
         <ChoiceSelect
             id="ledger-cloud"
             label="Cloud"
-            choices=vec![None, Some(Cloud::Aws), Some(Cloud::Azure)]
+            choices=vec![None, Some(Cloud::Aws), Some(Cloud::Azure), Some(Cloud::Google)]
             selected=cloud
             value=cloud_value
             words=cloud_words
         />
-        <TextField id="ledger-search" label="Search (KMS key, AWS key ARN, KeyMaterialId, Azure key)" value=search kind="search" />
+        <TextField id="ledger-search" label="Search (KMS key, AWS key ARN, KeyMaterialId, Azure or Google Cloud key)" value=search kind="search" />
     }
 }
 
@@ -306,7 +339,8 @@ fn cloud_words(cloud: Option<Cloud>) -> String {
 #[derive(Clone, Debug, PartialEq)]
 enum Listed {
     Aws(Row),
-    Azure(AzureRow),
+    Azure(CopyRow<AzureCopy>),
+    Google(Box<CopyRow<GoogleCopy>>),
 }
 
 impl Listed {
@@ -314,6 +348,7 @@ impl Listed {
         match self {
             Self::Aws(row) => &row.entry.id,
             Self::Azure(row) => &row.copy.id,
+            Self::Google(row) => &row.copy.id,
         }
     }
 }
@@ -321,7 +356,7 @@ impl Listed {
 /// Every copy the filters keep, newest first, clouds side by side.
 fn shown_listed(
     rows: &[Row],
-    azure: &[AzureRow],
+    (azure, google): (&[CopyRow<AzureCopy>], &[CopyRow<GoogleCopy>]),
     (filter, cloud): (LedgerFilter, Option<Cloud>),
     needle: &str,
     now: OffsetDateTime,
@@ -336,13 +371,11 @@ fn shown_listed(
         );
     }
     if wants(Cloud::Azure) {
-        listed.extend(
-            azure
-                .iter()
-                .filter(|r| filter.keeps_azure(&r.copy, now) && azure_matches(r, needle))
-                .cloned()
-                .map(Listed::Azure),
-        );
+        listed.extend(shown_copies(azure, filter, needle, now).map(Listed::Azure));
+    }
+    if wants(Cloud::Google) {
+        listed
+            .extend(shown_copies(google, filter, needle, now).map(|r| Listed::Google(Box::new(r))));
     }
     listed.sort_by(|a, b| b.id().cmp(a.id()));
     listed
@@ -373,7 +406,7 @@ fn shown_rows(rows: &[Row], filter: LedgerFilter, needle: &str, now: OffsetDateT
 #[component]
 fn LedgerTable(
     rows: Memo<Vec<Row>>,
-    azure_rows: Memo<Vec<AzureRow>>,
+    copies: CloudRows,
     filter: RwSignal<LedgerFilter>,
     cloud: RwSignal<Option<Cloud>>,
     search: RwSignal<String>,
@@ -386,12 +419,19 @@ fn LedgerTable(
         // The clock does not rebuild the table (focus and a pending click
         // stay); the state and expiry cells follow it on their own.
         let shown = rows.with(|rows| {
-            azure_rows
-                .with(|azure| shown_listed(rows, azure, filters, &needle, now.get_untracked()))
+            copies.azure.with(|azure| {
+                copies.google.with(|google| {
+                    let clouds = (azure.as_slice(), google.as_slice());
+                    shown_listed(rows, clouds, filters, &needle, now.get_untracked())
+                })
+            })
         });
-        if rows.with(Vec::len) == 0 && azure_rows.with(Vec::len) == 0 {
+        let none = rows.with(Vec::is_empty)
+            && copies.azure.with(Vec::is_empty)
+            && copies.google.with(Vec::is_empty);
+        if none {
             return view! {
-                <p class="muted">"No copy recorded yet: export key material for AWS or Azure, and it appears here."</p>
+                <p class="muted">"No copy recorded yet: export key material for AWS, Azure or Google Cloud, and it appears here."</p>
             }
             .into_any();
         }
@@ -404,7 +444,8 @@ fn LedgerTable(
                     .into_iter()
                     .map(|listed| match listed {
                         Listed::Aws(row) => view! { <LedgerRow row=row now=now selected=selected /> }.into_any(),
-                        Listed::Azure(row) => view! { <AzureLedgerRow row=row now=now selected=selected /> }.into_any(),
+                        Listed::Azure(row) => copy_ledger_row(row, now, selected).into_any(),
+                        Listed::Google(row) => copy_ledger_row(*row, now, selected).into_any(),
                     })
                     .collect_view()}
             </StackedTable>
@@ -506,11 +547,12 @@ fn DriftNotice(drift: Discrepancy, href: String) -> impl IntoView {
 fn OpenEntry(
     selected: RwSignal<Option<String>>,
     rows: Memo<Vec<Row>>,
-    azure_rows: Memo<Vec<AzureRow>>,
+    copies: CloudRows,
     reload: Callback<()>,
     saved: Callback<(String, LedgerEntry)>,
-    saved_azure: Callback<(String, AzureCopy)>,
+    saved_copy: (Saved<AzureCopy>, Saved<GoogleCopy>),
 ) -> impl IntoView {
+    let (saved_azure, saved_google) = saved_copy;
     move || {
         // Opened with the row as it is; a save updates the open details
         // itself (untracked here, so the paste's result stays shown).
@@ -520,9 +562,18 @@ fn OpenEntry(
         {
             return Some(view! { <EntryDetails row=row reload=reload saved=saved /> }.into_any());
         }
-        let row =
-            azure_rows.with_untracked(|rows| rows.iter().find(|r| r.copy.id == id).cloned())?;
-        Some(view! { <AzureDetails row=row reload=reload saved=saved_azure /> }.into_any())
+        if let Some(row) = copies
+            .azure
+            .with_untracked(|rows| rows.iter().find(|r| r.copy.id == id).cloned())
+        {
+            return Some(
+                view! { <AzureDetails row=row reload=reload saved=saved_azure /> }.into_any(),
+            );
+        }
+        let row = copies
+            .google
+            .with_untracked(|rows| rows.iter().find(|r| r.copy.id == id).cloned())?;
+        Some(view! { <GoogleDetails row=row reload=reload saved=saved_google /> }.into_any())
     }
 }
 

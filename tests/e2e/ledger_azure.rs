@@ -75,29 +75,6 @@ fn azure_copies(kms: &Kms, key_id: &str) -> Vec<(String, AzureCopy)> {
         .collect()
 }
 
-/// The rows the table shows, by cloud cell.
-async fn shown_clouds(browser: &Browser) -> Vec<String> {
-    browser
-        .visible_texts("tr[data-entry-id] [data-testid=entry-cloud]")
-        .await
-}
-
-/// Waits until the table shows exactly `expected` clouds (in order).
-async fn wait_for_clouds(browser: &Browser, expected: &[&str]) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let shown = shown_clouds(browser).await;
-        if shown == expected {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the table shows {shown:?}, not {expected:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn ledger_azure_copy_recorded_at_export_confirmed_by_azure_json_and_listed_beside_aws() {
     let kms = Kms::with_ui();
@@ -201,7 +178,7 @@ async fn ledger_azure_copy_recorded_at_export_confirmed_by_azure_json_and_listed
     // 3. The ledger lists both copies of the key side by side; the cloud filter shows each alone.
     LedgerPage::open(&browser, &kms.url()).await;
     LedgerPage::state_of(&browser, &id, |t| t == "exported").await;
-    wait_for_clouds(&browser, &["Azure", "AWS"]).await;
+    LedgerPage::wait_for_clouds(&browser, &["Azure", "AWS"]).await;
     let place = browser
         .wait_for_text(
             &format!("tr[data-entry-id='{id}'] [data-testid=entry-place]"),
@@ -220,16 +197,16 @@ async fn ledger_azure_copy_recorded_at_export_confirmed_by_azure_json_and_listed
     assert!(aws_row.contains("KeyMaterialId"), "{aws_row}");
     let cloud = browser.labelled("Cloud").await;
     browser.select(&cloud, "aws").await;
-    wait_for_clouds(&browser, &["AWS"]).await;
+    LedgerPage::wait_for_clouds(&browser, &["AWS"]).await;
     browser.select(&cloud, "azure").await;
-    wait_for_clouds(&browser, &["Azure"]).await;
+    LedgerPage::wait_for_clouds(&browser, &["Azure"]).await;
     // The state filter still applies: the Azure copy is not confirmed yet, and expires in 20 days.
     let show = browser.labelled("Show").await;
     browser.select(&show, "expiring").await;
-    wait_for_clouds(&browser, &["Azure"]).await;
+    LedgerPage::wait_for_clouds(&browser, &["Azure"]).await;
     browser.select(&cloud, "all").await;
     browser.select(&show, "all").await;
-    wait_for_clouds(&browser, &["Azure", "AWS"]).await;
+    LedgerPage::wait_for_clouds(&browser, &["Azure", "AWS"]).await;
     browser
         .wait_for_text("[data-testid=earliest-expiry]", |t| {
             t.starts_with(&format!(

@@ -29,6 +29,7 @@ mod kmip_builders;
 mod layout;
 mod ledger;
 mod ledger_azure;
+mod ledger_google;
 mod oidc_infra;
 mod readme_pictures;
 mod requests;

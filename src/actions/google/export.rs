@@ -7,9 +7,8 @@ use time::OffsetDateTime;
 use crate::browser::now_utc;
 use crate::client::KmsClient;
 use crate::domain::aws::rules::check_states;
-use crate::domain::cli::CliCommand;
 use crate::domain::google::algorithm::GoogleAlgorithm;
-use crate::domain::google::command::{ImportVersion, import_version};
+use crate::domain::google::command::ImportVersion;
 use crate::domain::google::kek_tags::{StoredImportJob, read_google_job_tags};
 use crate::domain::google::names::{IdKind, check_id};
 use crate::domain::google::protection_level::ProtectionLevel;
@@ -39,6 +38,8 @@ pub struct GoogleWrapped {
     pub kek_id: String,
     pub material: KeyMaterialSpec,
     pub job: StoredImportJob,
+    /// The wrapping key's SHA-256 when its `kek_sha256:` tag says.
+    pub kek_sha256: Option<String>,
     pub kek_bits: usize,
     /// The wrap the job's method needs.
     pub wrapping: WrappingAlgorithm,
@@ -58,8 +59,8 @@ impl GoogleWrapped {
         format!("{key_name}-wrapped-key.bin")
     }
 
-    /// What `gcloud kms keys versions import` into the key `key_name` of the job's key ring says.
-    pub fn import(&self, key_name: &str) -> Result<ImportVersion, String> {
+    /// The `gcloud kms keys versions import` options for the key `key_name` of the job's key ring.
+    pub fn import_options(&self, key_name: &str) -> Result<ImportVersion, String> {
         let key = self.job.name.key_ring().crypto_key(key_name.trim())?;
         Ok(ImportVersion {
             wrapped_key_file: Self::file_name(key.key()),
@@ -68,11 +69,6 @@ impl GoogleWrapped {
             algorithm: self.algorithm,
             target_version: None,
         })
-    }
-
-    /// `gcloud kms keys versions import` into the key `key_name` of the job's key ring.
-    pub fn command(&self, key_name: &str) -> Result<CliCommand, String> {
-        Ok(import_version(&self.import(key_name)?))
     }
 }
 
@@ -91,9 +87,8 @@ pub async fn export_for_google_at(
             "{kek_id} is not an RSA public key, so it cannot be an import job's wrapping key: choose a job imported on the Google import page."
         )));
     }
-    let job = read_google_job_tags(&kek.tags)
-        .job_for_export(kek_id)
-        .map_err(ExportRefusal::Rule)?;
+    let tags = read_google_job_tags(&kek.tags);
+    let job = tags.job_for_export(kek_id).map_err(ExportRefusal::Rule)?;
     job.check_usable_at(kek_id, now)
         .map_err(ExportRefusal::Rule)?;
     check_states(key.state.as_ref(), kek.state.as_ref()).map_err(ExportRefusal::Rule)?;
@@ -132,6 +127,7 @@ pub async fn export_for_google_at(
         kek_id: kek.unique_identifier,
         material,
         job,
+        kek_sha256: tags.sha256,
         kek_bits,
         wrapping,
         algorithm,

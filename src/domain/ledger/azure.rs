@@ -17,12 +17,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::{LedgerFilter, LedgerState, by_words, whole_seconds};
+use super::{CloudCopy, LedgerState, by_words, whole_seconds};
 use crate::domain::account::UserId;
 use crate::domain::azure::command::{ImportOptions, KeyOperation};
 use crate::domain::azure::kid::{AzureKeyId, KeyName};
-use crate::domain::azure::outputs::{AzureKeyOutput, check_imported};
+use crate::domain::azure::outputs::{AzureKeyOutput, check_imported, read_key_output};
 use crate::domain::azure::rules::AzureKeyType;
+use crate::domain::cloud::Cloud;
 use crate::domain::time_display::utc_minutes;
 
 /// One Azure copy of a KMS key's material. Its serde derive is the stored
@@ -304,18 +305,64 @@ impl AzureEvent {
     }
 }
 
-impl LedgerFilter {
-    /// Whether the Azure copy is shown at `now` (Azure's outputs about another key are
-    /// refused, never recorded: an Azure copy is never a mismatch).
-    pub fn keeps_azure(self, copy: &AzureCopy, now: OffsetDateTime) -> bool {
-        match self {
-            Self::All => true,
-            Self::Expiring => copy
-                .expires()
-                .is_some_and(|t| t - now <= time::Duration::days(30)),
-            Self::Unconfirmed => copy.state(now) == LedgerState::Exported,
-            Self::Mismatch => false,
-        }
+impl CloudCopy for AzureCopy {
+    const CLOUD: Cloud = Cloud::Azure;
+    const FILE: &'static str = ".byok file";
+    const CONFIRMED_BY: &'static str = "az keyvault key import";
+    const COMMAND_RECORDS: &'static str = "its key name, operations and expiry";
+    type Output = AzureKeyOutput;
+    type Command = AzureCommand;
+
+    fn read_output(text: &str) -> Result<AzureKeyOutput, String> {
+        read_key_output(text)
+    }
+    fn check_about(&self, output: &AzureKeyOutput) -> Result<(), String> {
+        self.check_output(output).map(drop)
+    }
+    fn record_output(
+        &mut self,
+        output: &AzureKeyOutput,
+        now: OffsetDateTime,
+        by: &UserId,
+    ) -> Result<(), String> {
+        self.confirm(output, now, by)
+    }
+    fn record_command(&mut self, command: AzureCommand) {
+        self.set_command(command);
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn stored_name_of(id: &str) -> String {
+        azure_attribute_name(id)
+    }
+    fn is_stored_name(name: &str) -> bool {
+        is_azure_attribute(name)
+    }
+    fn read_stored(name: &str, value: &str) -> Result<Self, String> {
+        Self::from_attribute(name, value)
+    }
+    fn stored_value(&self) -> String {
+        self.to_attribute_value()
+    }
+    fn place(&self) -> String {
+        AzureCopy::place(self)
+    }
+    fn destination(&self) -> String {
+        self.vault.clone()
+    }
+    fn kind_words(&self) -> String {
+        self.key_type.to_string()
+    }
+    fn recorded_by(&self) -> Option<&UserId> {
+        self.recorded_by.as_ref()
+    }
+    fn expires(&self) -> Option<OffsetDateTime> {
+        AzureCopy::expires(self)
+    }
+    fn state(&self, now: OffsetDateTime) -> LedgerState {
+        AzureCopy::state(self, now)
     }
 }
 

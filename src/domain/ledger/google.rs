@@ -20,8 +20,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::{LedgerFilter, LedgerState, by_words, whole_seconds};
+use super::{CloudCopy, LedgerState, by_words, whole_seconds};
 use crate::domain::account::UserId;
+use crate::domain::cloud::Cloud;
 use crate::domain::google::algorithm::GoogleAlgorithm;
 use crate::domain::google::command::ImportVersion;
 use crate::domain::google::names::{CryptoKeyName, CryptoKeyVersionName, ImportJobName};
@@ -330,18 +331,73 @@ impl GoogleEvent {
     }
 }
 
-impl LedgerFilter {
-    /// Whether the Google Cloud copy is shown at `now` (a version has no expiry, so none
-    /// is expiring; Google's outputs about another key are refused, never recorded: a
-    /// Google Cloud copy is never a mismatch).
-    pub fn keeps_google(self, copy: &GoogleCopy, now: OffsetDateTime) -> bool {
-        match self {
-            Self::All => true,
-            Self::Expiring | Self::Mismatch => false,
-            Self::Unconfirmed => copy.state(now) == LedgerState::Exported,
-        }
+impl CloudCopy for GoogleCopy {
+    const CLOUD: Cloud = Cloud::Google;
+    const FILE: &'static str = "wrapped key file";
+    const CONFIRMED_BY: &'static str = "gcloud kms keys versions import";
+    const COMMAND_RECORDS: &'static str = "its key and wrapped key file";
+    type Output = KeyVersion;
+    type Command = GoogleCommand;
+
+    fn read_output(text: &str) -> Result<KeyVersion, String> {
+        KeyVersion::parse(text)
+    }
+    fn check_about(&self, output: &KeyVersion) -> Result<(), String> {
+        self.check_output(output).map(drop)
+    }
+    fn record_output(
+        &mut self,
+        output: &KeyVersion,
+        now: OffsetDateTime,
+        by: &UserId,
+    ) -> Result<(), String> {
+        self.confirm(output, now, by)
+    }
+    fn record_command(&mut self, command: GoogleCommand) {
+        self.set_command(command);
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn stored_name_of(id: &str) -> String {
+        google_attribute_name(id)
+    }
+    fn is_stored_name(name: &str) -> bool {
+        is_google_attribute(name)
+    }
+    fn read_stored(name: &str, value: &str) -> Result<Self, String> {
+        Self::from_attribute(name, value)
+    }
+    fn stored_value(&self) -> String {
+        self.to_attribute_value()
+    }
+    fn place(&self) -> String {
+        GoogleCopy::place(self)
+    }
+    fn destination(&self) -> String {
+        format!("import job {}", self.import_job)
+    }
+    fn kind_words(&self) -> String {
+        self.algorithm.api_name().to_owned()
+    }
+    fn recorded_by(&self) -> Option<&UserId> {
+        self.recorded_by.as_ref()
+    }
+    fn expires(&self) -> Option<OffsetDateTime> {
+        GoogleCopy::expires(self)
+    }
+    fn state(&self, now: OffsetDateTime) -> LedgerState {
+        GoogleCopy::state(self, now)
+    }
+    /// A key version has none: it lives until destroyed ([`GoogleCopy::expires`]).
+    fn expiry_words(&self, _now: OffsetDateTime) -> String {
+        NO_EXPIRY.to_owned()
     }
 }
+
+/// Why the ledger shows no expiry for a Google Cloud copy.
+pub const NO_EXPIRY: &str = "no expiry: a Cloud KMS key version lives until it is destroyed (the import job's 3 days mattered only until the import)";
 
 #[cfg(test)]
 mod tests {
@@ -349,6 +405,7 @@ mod tests {
 
     use super::*;
     use crate::domain::google::names::KeyRingName;
+    use crate::domain::ledger::LedgerFilter;
     macro_rules! fixture {
         ($name:literal) => {
             include_str!(concat!("../../../tests/fixtures/google/", $name))
@@ -385,7 +442,7 @@ mod tests {
         let mut copy = copy();
         let now = datetime!(2026-12-02 10:00 UTC);
         assert_eq!(copy.state(now), LedgerState::Exported);
-        assert!(LedgerFilter::Unconfirmed.keeps_google(&copy, now));
+        assert!(copy.kept_by(LedgerFilter::Unconfirmed, now));
         assert_eq!(
             copy.place(),
             "projects/byok-demo-471203/locations/europe-west1/keyRings/byok-ring (key not known yet, import job cosmian-job-1)"
@@ -401,9 +458,9 @@ mod tests {
             copy.state(datetime!(2099-01-01 00:00 UTC)),
             LedgerState::Imported
         );
-        assert!(!LedgerFilter::Expiring.keeps_google(&copy, now));
-        assert!(!LedgerFilter::Unconfirmed.keeps_google(&copy, now));
-        assert!(LedgerFilter::All.keeps_google(&copy, now));
+        assert!(!copy.kept_by(LedgerFilter::Expiring, now));
+        assert!(!copy.kept_by(LedgerFilter::Unconfirmed, now));
+        assert!(copy.kept_by(LedgerFilter::All, now));
         let line = copy.events[0].line();
         assert!(line.contains("Google confirmed projects/"), "{line}");
         assert!(

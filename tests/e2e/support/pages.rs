@@ -305,7 +305,8 @@ impl LedgerPage {
     /// The paste box's label (an entry's details).
     pub const PASTE: &str = "AWS's JSON output (import-key-material, describe-key, get-public-key, generate-mac or list-key-rotations)";
     /// The search field's label.
-    pub const SEARCH: &str = "Search (KMS key, AWS key ARN, KeyMaterialId, Azure key)";
+    pub const SEARCH: &str =
+        "Search (KMS key, AWS key ARN, KeyMaterialId, Azure or Google Cloud key)";
     /// The registration form's KMS key field.
     pub const REGISTER_KEY: &str = "KMS key id (the source of the AWS copy)";
     /// The registration form's describe-key field.
@@ -333,6 +334,24 @@ impl LedgerPage {
                 check,
             )
             .await
+    }
+
+    /// Waits until the table shows exactly `expected` clouds (its rows' Cloud cells, in order).
+    pub async fn wait_for_clouds(browser: &Browser, expected: &[&str]) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let shown = browser
+                .visible_texts("tr[data-entry-id] [data-testid=entry-cloud]")
+                .await;
+            if shown == expected {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the table shows {shown:?}, not {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Opens entry `id`'s details (its "Open <id>" button).
