@@ -21,6 +21,7 @@ pub use crate::domain::stored::whole_seconds;
 pub use cloud_copy::CloudCopy;
 pub use confirm::{Confirmation, check_about_this_copy, confirm, describe_key_discrepancies};
 pub use generations::{carried_copies, drift};
+pub use last_use::last_use_line;
 pub use reconcile::{Reconciliation, reconcile};
 pub use register::{check_registrable, register_from_describe_key};
 pub use sameness::{

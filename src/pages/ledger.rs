@@ -29,6 +29,7 @@ use crate::components::text_field::{TextArea, TextField};
 use crate::domain::aws::cli::describe_key;
 use crate::domain::aws::import_command::{Expiration, parse_date};
 use crate::domain::aws::key_spec::AwsKeySpec;
+use crate::domain::aws::last_usage::command as last_usage_command;
 use crate::domain::aws::outputs::{DescribeKeyOutput, parse_describe_key};
 use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
 use crate::domain::cloud::Cloud;
@@ -38,9 +39,10 @@ use crate::domain::expiry::{
 use crate::domain::kms_id::KmsId;
 use crate::domain::ledger::azure::AzureCopy;
 use crate::domain::ledger::google::{GoogleCopy, NO_EXPIRY};
+use crate::domain::ledger::inventory::{InventoryRow, to_csv, to_json};
 use crate::domain::ledger::{
     Discrepancy, LedgerEntry, LedgerFilter, LedgerState, by_words, check_registrable, drift,
-    generate_mac_command, get_public_key_command,
+    generate_mac_command, get_public_key_command, last_use_line,
 };
 use crate::routes::Page;
 use crate::settings::use_settings;
@@ -182,6 +184,7 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
             now=now
             selected=selected
         />
+        <InventoryDownloads rows=rows copies=copies filter=filter cloud=cloud search=search />
         <OpenEntry
             selected=selected
             rows=rows
@@ -190,6 +193,68 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
             saved=saved
             saved_copy=(saved_azure, saved_google)
         />
+    }
+}
+
+/// The copies the filters keep, as the files an auditor keeps: CSV for a
+/// spreadsheet, JSON (`byok-ledger-inventory/1`) for another tool.
+#[component]
+fn InventoryDownloads(
+    rows: Memo<Vec<Row>>,
+    copies: CloudRows,
+    filter: RwSignal<LedgerFilter>,
+    cloud: RwSignal<Option<Cloud>>,
+    search: RwSignal<String>,
+) -> impl IntoView {
+    let inventory = move |at: OffsetDateTime| {
+        let filters = (filter.get(), cloud.get());
+        let needle = search.get().trim().to_lowercase();
+        let listed = rows.with(|rows| {
+            copies.azure.with(|azure| {
+                copies.google.with(|google| {
+                    let clouds = (azure.as_slice(), google.as_slice());
+                    shown_listed(rows, clouds, filters, &needle, at)
+                })
+            })
+        });
+        listed
+            .iter()
+            .map(|listed| match listed {
+                Listed::Aws(r) => InventoryRow::aws(&r.key_id, &r.entry, at),
+                Listed::Azure(r) => InventoryRow::azure(&r.key_id, &r.copy, at),
+                Listed::Google(r) => InventoryRow::google(&r.key_id, &r.copy, at),
+            })
+            .collect::<Vec<_>>()
+    };
+    let filter_words = move || {
+        let needle = search.get();
+        let needle = needle.trim();
+        let searched = if needle.is_empty() {
+            String::new()
+        } else {
+            format!(", search \"{needle}\"")
+        };
+        format!(
+            "{}, {}{searched}",
+            filter.get().label(),
+            cloud_words(cloud.get())
+        )
+    };
+    // Computed at the click: the time and the ledger as they are then.
+    let csv = Signal::derive(move || to_csv(&inventory(now_utc())).into_bytes());
+    let json = Signal::derive(move || {
+        let at = now_utc();
+        to_json(&inventory(at), at, &filter_words()).into_bytes()
+    });
+    view! {
+        <section class="inventory" aria-labelledby="inventory-title">
+            <h2 id="inventory-title">"The ledger as a file"</h2>
+            <p class="hint">
+                "The copies shown above (filters and search applied), one row each: KMS key, cloud, place, account or project, Region or location, KeyMaterialId, state, expiry and days left, who recorded it, the last event and AWS's last known use."
+            </p>
+            <DownloadButton bytes=csv file_name=String::from("byok-ledger.csv") />
+            <DownloadButton bytes=json file_name=String::from("byok-ledger.json") />
+        </section>
     }
 }
 
@@ -665,8 +730,21 @@ fn ProofCommands(
     };
     let public_key = matches!(key_spec, AwsKeySpec::Rsa(_) | AwsKeySpec::Ecc(_))
         .then(|| Signal::derive(move || get_public_key_command(arn().as_ref()).multi_line()));
+    // get-key-last-usage takes no alias nor placeholder: shown once the ARN is known.
+    let last_usage = Signal::derive(move || {
+        arn()
+            .map(|arn| last_usage_command(&arn).multi_line())
+            .unwrap_or_default()
+    });
     view! {
         <CommandBlock id="ledger-describe-key" text=describe label="Copy the describe-key command" />
+        <Show when=move || arn().is_some()>
+            <CommandBlock
+                id="ledger-get-key-last-usage"
+                text=last_usage
+                label="Copy the get-key-last-usage command"
+            />
+        </Show>
         {public_key.map(|text| view! {
             <CommandBlock id="ledger-get-public-key" text=text label="Copy the get-public-key command" />
         })}
@@ -759,7 +837,7 @@ fn PasteOutput(submit: PasteSubmit, pasted: RwSignal<String>) -> impl IntoView {
         <form on:submit=on_submit novalidate>
             <TextArea
                 id="ledger-paste"
-                label="AWS's JSON output (import-key-material, describe-key, get-public-key, generate-mac or list-key-rotations)"
+                label="AWS's JSON output (import-key-material, describe-key, get-public-key, generate-mac, list-key-rotations or get-key-last-usage)"
                 rows=6
                 value=pasted
             />
@@ -909,6 +987,8 @@ fn summary(entry: LedgerEntry) -> impl IntoView {
             <dd>{export.unwrap_or_else(|| "registered from describe-key (made outside this app)".to_owned())}</dd>
             <dt>"Import command options"</dt>
             <dd>{command.unwrap_or_else(|| "not recorded (copy the import command on the export result to record them)".to_owned())}</dd>
+            <dt>"Last use in AWS"</dt>
+            <dd data-testid="details-last-use">{last_use_line(&entry, now)}</dd>
             <dt>"Events"</dt>
             <dd>
                 {if entry.events.is_empty() {

@@ -1390,3 +1390,151 @@ async fn ledger_a_key_agreement_key_cannot_prove_its_public_key_and_nothing_chan
     assert_eq!(proof_leftovers(&kms), Vec::<String>::new());
     browser.close().await;
 }
+
+/// get-key-last-usage's output for `arn`, shaped from AWS's API model
+/// (`GetKeyLastUsageResponse`; LocalStack does not emulate the operation).
+fn last_usage_output(arn: &str, last: Option<(&str, OffsetDateTime)>) -> String {
+    let usage = last.map_or("{}".to_owned(), |(operation, at)| {
+        format!(
+            r#"{{"Operation": "{operation}", "Timestamp": "{}", "CloudTrailEventId": "0a1b2c3d-aaaa-bbbb-cccc-0123456789ab", "KmsRequestId": "11112222-3333-4444-5555-666677778888"}}"#,
+            at.format(&time::format_description::well_known::Rfc3339).unwrap()
+        )
+    });
+    format!(
+        r#"{{"KeyId": "{arn}", "KeyCreationDate": "2026-05-01T00:00:00+00:00", "TrackingStartDate": "2026-04-01T00:00:00+00:00", "KeyLastUsage": {usage}}}"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ledger_last_use_is_kept_from_get_key_last_usage_and_another_accounts_is_named() {
+    let kms = Kms::with_ui();
+    let vendor = kms.vendor_id();
+    let key_id = create_material(&kms, &vendor, "used", KeyMaterialSpec::Aes { bits: 256 });
+    let entry = seeded_entry(&kms, &key_id, Expiration::DoesNotExpire, 4);
+    let browser = Browser::start().await;
+    LedgerPage::open(&browser, &kms.url()).await;
+    LedgerPage::open_entry(&browser, &entry.id).await;
+    browser
+        .wait_for_text("[data-testid=details-last-use]", |t| {
+            t == "Not known: run get-key-last-usage below and paste its output."
+        })
+        .await;
+    let command = browser
+        .wait_for_text("#ledger-get-key-last-usage", |t| !t.is_empty())
+        .await;
+    assert_eq!(
+        command.split_whitespace().collect::<Vec<_>>().join(" "),
+        format!("aws kms get-key-last-usage --key-id {ARN} --region eu-west-3")
+    );
+
+    // Another account's key: named as such, nothing written.
+    let before = ledger_attributes(&kms, &key_id);
+    let other_account = ARN.replace("447182645454", "111122223333");
+    let used_at = now() - Duration::days(120);
+    LedgerPage::submit(
+        &browser,
+        &last_usage_output(&other_account, Some(("Decrypt", used_at))),
+    )
+    .await;
+    let shown = LedgerPage::refusal(&browser, |t| t.contains("from account 111122223333")).await;
+    assert!(
+        shown.contains("but the key is in account 447182645454"),
+        "{shown}"
+    );
+    assert_eq!(ledger_attributes(&kms, &key_id), before);
+
+    // This key's: kept as the copy's last use, idle after 120 days.
+    LedgerPage::submit(
+        &browser,
+        &last_usage_output(ARN, Some(("Decrypt", used_at))),
+    )
+    .await;
+    LedgerPage::applied(&browser, |t| t.contains("Last used ")).await;
+    let stored = only_entry(&kms, &key_id);
+    let EventKind::LastUsed {
+        operation,
+        used_at: stored_at,
+        cloudtrail_event_id,
+        ..
+    } = last_event(&stored)
+    else {
+        panic!("not a last_used event: {stored:?}");
+    };
+    assert_eq!(operation.as_deref(), Some("Decrypt"));
+    assert_eq!(
+        stored_at.map(|t| t.unix_timestamp()),
+        Some(used_at.unix_timestamp())
+    );
+    assert_eq!(
+        cloudtrail_event_id.as_deref(),
+        Some("0a1b2c3d-aaaa-bbbb-cccc-0123456789ab")
+    );
+    LedgerPage::read_again(&browser).await;
+    LedgerPage::open_entry(&browser, &entry.id).await;
+    let line = browser
+        .wait_for_text("[data-testid=details-last-use]", |t| {
+            t.starts_with("Last used ")
+        })
+        .await;
+    assert!(
+        line.starts_with(&format!(
+            "Last used {} (Decrypt, CloudTrail event 0a1b2c3d-aaaa-bbbb-cccc-0123456789ab).",
+            utc_minutes(used_at)
+        )),
+        "{line}"
+    );
+    assert!(line.contains(" by admin"), "{line}");
+    assert!(line.ends_with("Idle: no known use for 120 days."), "{line}");
+    browser.assert_accessible("ledger page (last use)").await;
+
+    // The ledger as files: what the KMS holds, read by this test's own KMIP client.
+    let held = ledger_entries(&kms, &key_id);
+    assert_eq!(held.len(), 1);
+    let held = &held[0];
+    browser
+        .click_button_starting("Download byok-ledger.csv")
+        .await;
+    let csv = String::from_utf8(browser.downloaded("byok-ledger.csv").await).unwrap();
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines[0],
+        "kms_key_id,cloud,copy_id,place,account,region,key_material_id,state,expires,days_left,recorded_at,recorded_by,last_event,last_use"
+    );
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(
+        lines[1].starts_with(&format!(
+            "{key_id},AWS,{},{ARN},447182645454,eu-west-3,,exported,,,",
+            held.id
+        )),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[1].contains(",seed-client@example.com,"), "{}", lines[1]);
+    browser
+        .click_button_starting("Download byok-ledger.json")
+        .await;
+    let json: Value =
+        serde_json::from_slice(&browser.downloaded("byok-ledger.json").await).unwrap();
+    assert_eq!(json["format"], "byok-ledger-inventory/1");
+    assert_eq!(json["filter"], "Every copy, Every cloud");
+    let copies = json["copies"].as_array().unwrap();
+    assert_eq!(copies.len(), 1, "{json}");
+    let copy = &copies[0];
+    assert_eq!(copy["kms_key_id"], key_id.as_str());
+    assert_eq!(copy["copy_id"], held.id.as_str());
+    assert_eq!(copy["place"], ARN);
+    assert_eq!(copy["state"], held.state(now()).label());
+    assert!(copy.get("expires").is_none(), "{copy}");
+    assert!(
+        copy["last_use"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("last used {} (Decrypt", utc_minutes(used_at))),
+        "{copy}"
+    );
+    assert_eq!(
+        copy["last_event"].as_str().unwrap(),
+        held.events.last().unwrap().line()
+    );
+    browser.close().await;
+}

@@ -4,7 +4,8 @@
 use time::{Duration, OffsetDateTime};
 
 use crate::domain::aws::last_usage::{LastUse, UsageReading};
-use crate::domain::ledger::{EventKind, LedgerEntry, LedgerEvent};
+use crate::domain::ledger::{EventKind, LedgerEntry, LedgerEvent, by_words};
+use crate::domain::time_display::utc_minutes;
 
 impl EventKind {
     /// The event that keeps `reading`.
@@ -65,6 +66,28 @@ impl LedgerEntry {
         self.last_usage()
             .and_then(|(_, reading)| reading.verdict().idle_for(now))
     }
+}
+
+/// The entry's last use in a sentence for its details: the latest reading,
+/// when it was read and by whom, and "idle" after long without use; or what
+/// to run when none was pasted.
+pub fn last_use_line(entry: &LedgerEntry, now: OffsetDateTime) -> String {
+    let Some((event, reading)) = entry.last_usage() else {
+        return if entry.aws_key_arn.is_some() {
+            "Not known: run get-key-last-usage below and paste its output.".to_owned()
+        } else {
+            "Not known: once AWS's key is named (paste import-key-material or describe-key), get-key-last-usage tells.".to_owned()
+        };
+    };
+    let idle = reading.verdict().idle_for(now).map_or(String::new(), |d| {
+        format!(" Idle: no known use for {} days.", d.whole_days())
+    });
+    format!(
+        "{} Read {}{}.{idle}",
+        reading.describe(),
+        utc_minutes(event.at),
+        by_words(event.by.as_ref(), "user unknown")
+    )
 }
 
 #[cfg(test)]
@@ -132,5 +155,23 @@ mod tests {
             "no use recorded since tracking began 2025-04-01 00:00 UTC (earlier use unknown)"
         );
         assert_eq!(EventKind::Registered.usage(), None);
+    }
+
+    #[test]
+    fn the_line_says_the_use_who_read_it_and_idleness_or_what_to_run() {
+        let mut e = entry();
+        assert_eq!(
+            last_use_line(&e, datetime!(2026-12-01 0:00 UTC)),
+            "Not known: run get-key-last-usage below and paste its output."
+        );
+        e.record_by(
+            EventKind::last_used(&decrypt_on(datetime!(2026-06-01 0:00 UTC))),
+            datetime!(2026-06-02 0:00 UTC),
+            &alice(),
+        );
+        assert_eq!(
+            last_use_line(&e, datetime!(2026-12-01 0:00 UTC)),
+            "Last used 2026-06-01 00:00 UTC (Decrypt, CloudTrail event 0a1b2c3d-aaaa-bbbb-cccc-0123456789ab). Read 2026-06-02 00:00 UTC by alice@example.com. Idle: no known use for 183 days."
+        );
     }
 }

@@ -584,6 +584,20 @@ impl Browser {
         }
     }
 
+    /// Clicks the one visible button whose text starts with `start` (a download
+    /// button's text ends with the file's size, which the test does not know).
+    pub async fn click_button_starting(&self, start: &str) {
+        let xpath = format!(
+            "//button[starts-with(normalize-space(), {})]",
+            xpath_literal(start)
+        );
+        self.one_visible(&xpath)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click the button starting {start:?}: {e}"));
+    }
+
     /// Opens `page` from the navigation as a person does: the button of its
     /// group, then the link that names it.
     pub async fn open_from_nav(&self, page: Page) {

@@ -303,7 +303,7 @@ pub struct LedgerPage;
 
 impl LedgerPage {
     /// The paste box's label (an entry's details).
-    pub const PASTE: &str = "AWS's JSON output (import-key-material, describe-key, get-public-key, generate-mac or list-key-rotations)";
+    pub const PASTE: &str = "AWS's JSON output (import-key-material, describe-key, get-public-key, generate-mac, list-key-rotations or get-key-last-usage)";
     /// The search field's label.
     pub const SEARCH: &str =
         "Search (KMS key, AWS key ARN, KeyMaterialId, Azure or Google Cloud key)";
