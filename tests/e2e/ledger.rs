@@ -1423,7 +1423,11 @@ async fn ledger_last_use_is_kept_from_get_key_last_usage_and_another_accounts_is
         .wait_for_text("#ledger-get-key-last-usage", |t| !t.is_empty())
         .await;
     assert_eq!(
-        command.split_whitespace().collect::<Vec<_>>().join(" "),
+        command
+            .split_whitespace()
+            .filter(|w| *w != "\\")
+            .collect::<Vec<_>>()
+            .join(" "),
         format!("aws kms get-key-last-usage --key-id {ARN} --region eu-west-3")
     );
 
@@ -1509,7 +1513,11 @@ async fn ledger_last_use_is_kept_from_get_key_last_usage_and_another_accounts_is
         "{}",
         lines[1]
     );
-    assert!(lines[1].contains(",seed-client@example.com,"), "{}", lines[1]);
+    assert!(
+        lines[1].contains(",seed-client@example.com,"),
+        "{}",
+        lines[1]
+    );
     browser
         .click_button_starting("Download byok-ledger.json")
         .await;
