@@ -209,15 +209,7 @@ fn InventoryDownloads(
     let inventory = move |at: OffsetDateTime| {
         let filters = (filter.get(), cloud.get());
         let needle = search.get().trim().to_lowercase();
-        let listed = rows.with(|rows| {
-            copies.azure.with(|azure| {
-                copies.google.with(|google| {
-                    let clouds = (azure.as_slice(), google.as_slice());
-                    shown_listed(rows, clouds, filters, &needle, at)
-                })
-            })
-        });
-        listed
+        listed(rows, copies, filters, &needle, at)
             .iter()
             .map(|listed| match listed {
                 Listed::Aws(r) => InventoryRow::aws(&r.key_id, &r.entry, at),
@@ -446,6 +438,24 @@ fn shown_listed(
     listed
 }
 
+/// [`shown_listed`] over the ledger as the page holds it (tracking its rows).
+fn listed(
+    rows: Memo<Vec<Row>>,
+    copies: CloudRows,
+    filters: (LedgerFilter, Option<Cloud>),
+    needle: &str,
+    now: OffsetDateTime,
+) -> Vec<Listed> {
+    rows.with(|rows| {
+        copies.azure.with(|azure| {
+            copies.google.with(|google| {
+                let clouds = (azure.as_slice(), google.as_slice());
+                shown_listed(rows, clouds, filters, needle, now)
+            })
+        })
+    })
+}
+
 /// The rows `filter` keeps at `now` whose KMS key, AWS key ARN or
 /// KeyMaterialId contains `needle` (lower case; empty: every row).
 fn shown_rows(rows: &[Row], filter: LedgerFilter, needle: &str, now: OffsetDateTime) -> Vec<Row> {
@@ -483,14 +493,7 @@ fn LedgerTable(
         let needle = search.get().trim().to_lowercase();
         // The clock does not rebuild the table (focus and a pending click
         // stay); the state and expiry cells follow it on their own.
-        let shown = rows.with(|rows| {
-            copies.azure.with(|azure| {
-                copies.google.with(|google| {
-                    let clouds = (azure.as_slice(), google.as_slice());
-                    shown_listed(rows, clouds, filters, &needle, now.get_untracked())
-                })
-            })
-        });
+        let shown = listed(rows, copies, filters, &needle, now.get_untracked());
         let none = rows.with(Vec::is_empty)
             && copies.azure.with(Vec::is_empty)
             && copies.google.with(Vec::is_empty);
