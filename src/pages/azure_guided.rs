@@ -54,7 +54,12 @@ pub fn AzureGuidedPage() -> impl IntoView {
         }
         .plan()
     });
-    let plan_error = Signal::derive(move || plan.get().err());
+    // Nothing is wrong with a form not yet filled in: no error before a vault is named.
+    let plan_error = Signal::derive(move || {
+        plan.get()
+            .err()
+            .filter(|_| !vault_name.with(|v| v.trim().is_empty()))
+    });
     let create = Signal::derive(move || {
         plan.get()
             .map(|p| p.create_command().multi_line())

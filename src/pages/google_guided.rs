@@ -74,7 +74,12 @@ pub fn GoogleGuidedPage() -> impl IntoView {
         }
         .plan()
     });
-    let plan_error = Signal::derive(move || plan.get().err());
+    // Nothing is wrong with a form not yet filled in: no error before a project is named.
+    let plan_error = Signal::derive(move || {
+        plan.get()
+            .err()
+            .filter(|_| !project.with(|p| p.trim().is_empty()))
+    });
     let create = Signal::derive(move || {
         plan.get()
             .map(|p| p.create_command().multi_line())
