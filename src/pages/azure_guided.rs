@@ -39,7 +39,6 @@ pub fn AzureGuidedPage() -> impl IntoView {
         prefetch_azure_export().await;
         prefetch_result().await;
     });
-    let settings = use_settings();
     // Step 1.
     let vault_name = RwSignal::new(String::new());
     let kind = RwSignal::new(VaultKind::KeyVault);
@@ -99,6 +98,63 @@ pub fn AzureGuidedPage() -> impl IntoView {
             })
         })
     });
+    let sizes = KEK_BITS.to_vec();
+    view! {
+        <section aria-labelledby="page-title">
+            <h1 id="page-title">{Page::AzureGuided.label()}</h1>
+            <p>
+                "From a key of this KMS to an Azure Key Vault Premium or Managed HSM key in five steps: the KEK Azure creates, its JSON pasted back, the KEK imported here, the key wrapped as a .byok file, and the commands to import and check it."
+            </p>
+            <GuidedStep number=1 title="The KEK in Azure">
+                <ChoiceSelect
+                    id="azure-guided-kind"
+                    label="Where the key goes"
+                    choices=vec![VaultKind::KeyVault, VaultKind::ManagedHsm]
+                    selected=kind
+                    value=|k: VaultKind| k.az_option().to_owned()
+                    words=|k: VaultKind| k.describe().to_owned()
+                />
+                <TextField id="azure-guided-vault" label="Vault or Managed HSM name" value=vault_name placeholder="contosokv" />
+                <TextField id="azure-guided-kek-name" label="KEK name" value=kek_name />
+                <ChoiceSelect
+                    id="azure-guided-size"
+                    label="KEK size"
+                    choices=sizes
+                    selected=bits
+                    value=|b: usize| b.to_string()
+                    words=|b: usize| format!("RSA {b} bits")
+                />
+                <ErrorBanner message=plan_error />
+                <Show when=move || plan.with(Result::is_ok)>
+                    <p class="hint">"Run both; keep the second one's output for step 2:"</p>
+                    <CommandBlock id="azure-guided-create" text=create label="Copy the az keyvault key create command" />
+                    <CommandBlock id="azure-guided-show" text=show label="Copy the az keyvault key show command" />
+                </Show>
+            </GuidedStep>
+            <GuidedStep number=2 title="What Azure printed">
+                <TextArea id="azure-guided-json" label="The JSON output of az keyvault key show" rows=6 value=pasted />
+                <CheckedLine id="azure-guided-analysis" checked=kek_line />
+            </GuidedStep>
+            <Deferred load=azure_later_steps_view(pasted, kek) />
+        </section>
+    }
+}
+
+/// What step 2 read: nothing pasted is `None`.
+type PastedKek = Memo<Option<Result<AzureKek, String>>>;
+
+split_view! {
+    /// Steps 3 to 5, whose code loads right after the page's: steps 1 and 2
+    /// are usable first.
+    fn azure_later_steps_view(pasted: RwSignal<String>, kek: PastedKek) {
+        view! { <LaterSteps pasted=pasted kek=kek /> }.into_any()
+    }
+}
+
+/// Steps 3 (import the KEK), 4 (the key) and 5 (the `.byok` and commands).
+#[component]
+fn LaterSteps(pasted: RwSignal<String>, kek: PastedKek) -> impl IntoView {
+    let settings = use_settings();
     // Step 3.
     let import = Action::new_local(move |kek: &AzureKek| {
         let kek = kek.clone();
@@ -151,43 +207,7 @@ pub fn AzureGuidedPage() -> impl IntoView {
             }
         })
     });
-    let sizes = KEK_BITS.to_vec();
     view! {
-        <section aria-labelledby="page-title">
-            <h1 id="page-title">{Page::AzureGuided.label()}</h1>
-            <p>
-                "From a key of this KMS to an Azure Key Vault Premium or Managed HSM key in five steps: the KEK Azure creates, its JSON pasted back, the KEK imported here, the key wrapped as a .byok file, and the commands to import and check it."
-            </p>
-            <GuidedStep number=1 title="The KEK in Azure">
-                <ChoiceSelect
-                    id="azure-guided-kind"
-                    label="Where the key goes"
-                    choices=vec![VaultKind::KeyVault, VaultKind::ManagedHsm]
-                    selected=kind
-                    value=|k: VaultKind| k.az_option().to_owned()
-                    words=|k: VaultKind| k.describe().to_owned()
-                />
-                <TextField id="azure-guided-vault" label="Vault or Managed HSM name" value=vault_name placeholder="contosokv" />
-                <TextField id="azure-guided-kek-name" label="KEK name" value=kek_name />
-                <ChoiceSelect
-                    id="azure-guided-size"
-                    label="KEK size"
-                    choices=sizes
-                    selected=bits
-                    value=|b: usize| b.to_string()
-                    words=|b: usize| format!("RSA {b} bits")
-                />
-                <ErrorBanner message=plan_error />
-                <Show when=move || plan.with(Result::is_ok)>
-                    <p class="hint">"Run both; keep the second one's output for step 2:"</p>
-                    <CommandBlock id="azure-guided-create" text=create label="Copy the az keyvault key create command" />
-                    <CommandBlock id="azure-guided-show" text=show label="Copy the az keyvault key show command" />
-                </Show>
-            </GuidedStep>
-            <GuidedStep number=2 title="What Azure printed">
-                <TextArea id="azure-guided-json" label="The JSON output of az keyvault key show" rows=6 value=pasted />
-                <CheckedLine id="azure-guided-analysis" checked=kek_line />
-            </GuidedStep>
             <ImportStep
                 title="Import the KEK into the KMS"
                 create_right=create_right
@@ -208,7 +228,6 @@ pub fn AzureGuidedPage() -> impl IntoView {
             >
                 {move || export.value().get().and_then(Result::ok).map(|byok| view! { <Deferred load=azure_guided_result_view(byok) /> })}
             </ExportStep>
-        </section>
     }
 }
 

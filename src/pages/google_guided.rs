@@ -48,7 +48,6 @@ pub fn GoogleGuidedPage() -> impl IntoView {
         prefetch_google_export().await;
         prefetch_result().await;
     });
-    let settings = use_settings();
     let now = use_now(Duration::from_secs(30));
     // Step 1.
     let start = GoogleJobInput::default();
@@ -124,6 +123,66 @@ pub fn GoogleGuidedPage() -> impl IntoView {
             })
         })
     });
+    let levels: Vec<usize> = (0..ProtectionLevel::IMPORTABLE.len()).collect();
+    view! {
+        <section aria-labelledby="page-title">
+            <h1 id="page-title">{Page::GoogleGuided.label()}</h1>
+            <p>
+                "From a key of this KMS to a Cloud KMS key version in five steps: the import job Google creates, its JSON pasted back, its wrapping key imported here, the key wrapped as the job's method says, and the commands to import and check it. A job lasts 3 days."
+            </p>
+            <GuidedStep number=1 title="The import job in Google Cloud">
+                <TextField id="google-guided-project" label="Project id" value=project placeholder="my-project-123456" />
+                <TextField id="google-guided-location" label="Location" value=location placeholder="europe-west1" />
+                <TextField id="google-guided-ring" label="Key ring" value=key_ring />
+                <TextField id="google-guided-job" label="Import job name" value=job />
+                <ChoiceSelect
+                    id="google-guided-method"
+                    label="Import method"
+                    choices=ImportMethod::ALL.to_vec()
+                    selected=method
+                    value=ImportMethod::gcloud_name
+                    words=|m: ImportMethod| format!("{} — {}", m.gcloud_name(), m.words())
+                />
+                <ChoiceSelect
+                    id="google-guided-level"
+                    label="Protection level"
+                    choices=levels
+                    selected=level
+                    value=|i: usize| level_at(i).gcloud_name()
+                    words=|i: usize| level_at(i).to_string()
+                />
+                <ErrorBanner message=plan_error />
+                <Show when=move || plan.with(Result::is_ok)>
+                    <p class="hint">"Run both; keep the second one's output for step 2:"</p>
+                    <CommandBlock id="google-guided-create" text=create label="Copy the gcloud kms import-jobs create command" />
+                    <CommandBlock id="google-guided-describe" text=describe label="Copy the gcloud kms import-jobs describe command" />
+                </Show>
+            </GuidedStep>
+            <GuidedStep number=2 title="What Google printed">
+                <TextArea id="google-guided-json" label="The JSON output of gcloud kms import-jobs describe" rows=6 value=pasted />
+                <CheckedLine id="google-guided-analysis" checked=job_line />
+            </GuidedStep>
+            <Deferred load=google_later_steps_view(pasted, read) />
+        </section>
+    }
+}
+
+/// What step 2 read: nothing pasted is `None`.
+type PastedJob = Memo<Option<Result<ImportJob, String>>>;
+
+split_view! {
+    /// Steps 3 to 5, whose code loads right after the page's: steps 1 and 2
+    /// are usable first.
+    fn google_later_steps_view(pasted: RwSignal<String>, read: PastedJob) {
+        view! { <LaterSteps pasted=pasted read=read /> }.into_any()
+    }
+}
+
+/// Steps 3 (import the job's wrapping key), 4 (the key) and 5 (the wrapped
+/// key and commands).
+#[component]
+fn LaterSteps(pasted: RwSignal<String>, read: PastedJob) -> impl IntoView {
+    let settings = use_settings();
     // Step 3.
     let import = Action::new_local(move |job: &ImportJob| {
         let job = job.clone();
@@ -184,45 +243,7 @@ pub fn GoogleGuidedPage() -> impl IntoView {
             }
         })
     });
-    let levels: Vec<usize> = (0..ProtectionLevel::IMPORTABLE.len()).collect();
     view! {
-        <section aria-labelledby="page-title">
-            <h1 id="page-title">{Page::GoogleGuided.label()}</h1>
-            <p>
-                "From a key of this KMS to a Cloud KMS key version in five steps: the import job Google creates, its JSON pasted back, its wrapping key imported here, the key wrapped as the job's method says, and the commands to import and check it. A job lasts 3 days."
-            </p>
-            <GuidedStep number=1 title="The import job in Google Cloud">
-                <TextField id="google-guided-project" label="Project id" value=project placeholder="my-project-123456" />
-                <TextField id="google-guided-location" label="Location" value=location placeholder="europe-west1" />
-                <TextField id="google-guided-ring" label="Key ring" value=key_ring />
-                <TextField id="google-guided-job" label="Import job name" value=job />
-                <ChoiceSelect
-                    id="google-guided-method"
-                    label="Import method"
-                    choices=ImportMethod::ALL.to_vec()
-                    selected=method
-                    value=ImportMethod::gcloud_name
-                    words=|m: ImportMethod| format!("{} — {}", m.gcloud_name(), m.words())
-                />
-                <ChoiceSelect
-                    id="google-guided-level"
-                    label="Protection level"
-                    choices=levels
-                    selected=level
-                    value=|i: usize| level_at(i).gcloud_name()
-                    words=|i: usize| level_at(i).to_string()
-                />
-                <ErrorBanner message=plan_error />
-                <Show when=move || plan.with(Result::is_ok)>
-                    <p class="hint">"Run both; keep the second one's output for step 2:"</p>
-                    <CommandBlock id="google-guided-create" text=create label="Copy the gcloud kms import-jobs create command" />
-                    <CommandBlock id="google-guided-describe" text=describe label="Copy the gcloud kms import-jobs describe command" />
-                </Show>
-            </GuidedStep>
-            <GuidedStep number=2 title="What Google printed">
-                <TextArea id="google-guided-json" label="The JSON output of gcloud kms import-jobs describe" rows=6 value=pasted />
-                <CheckedLine id="google-guided-analysis" checked=job_line />
-            </GuidedStep>
             <ImportStep
                 title="Import the job's wrapping key into the KMS"
                 create_right=create_right
@@ -243,7 +264,6 @@ pub fn GoogleGuidedPage() -> impl IntoView {
             >
                 {move || export.value().get().and_then(Result::ok).map(|wrapped| view! { <Deferred load=google_guided_result_view(wrapped) /> })}
             </ExportStep>
-        </section>
     }
 }
 

@@ -97,6 +97,10 @@ pub const SPLIT_RUSTFLAGS: &str =
 /// `trunk build --release --offline` for the base, then the shipped form
 /// (unless raw), the CSP, an index.html in every route's folder, the size report.
 pub fn build_with(options: &BuildOptions) -> Result {
+    let pruned = crate::cache::prune();
+    if pruned > 0 {
+        println!("    {pruned} build cache entries unused for a week removed");
+    }
     let mut trunk = command("trunk");
     trunk
         .args(["build", "--release", "--offline", "--public-url"])
@@ -126,7 +130,7 @@ pub fn build_with(options: &BuildOptions) -> Result {
     edit_index(&options.dist, |html| {
         Ok(with_base(html, options.router_base()))
     })?;
-    add_content_security_policy(&options.dist)?;
+    add_content_security_policy(&options.dist, !options.raw)?;
     write_route_pages(&options.dist, &page_links)?;
     crate::size::report(&options.dist)
 }
@@ -151,16 +155,21 @@ fn with_base(html: &str, router_base: &str) -> String {
 const DEFAULT_CONNECT_SRC: &str = "http://127.0.0.1:* http://localhost:*";
 
 /// Puts a Content-Security-Policy in `dist`/index.html: own origin only, the
-/// wasm ('wasm-unsafe-eval'), and the one inline loader by its hash.
-fn add_content_security_policy(dist: &Path) -> Result {
+/// wasm ('wasm-unsafe-eval'), the one inline loader by its hash, and in the
+/// shipped form the JS glue the loader imports from a blob URL (`blob:`).
+fn add_content_security_policy(dist: &Path, shipped: bool) -> Result {
     let connect =
         env::var("BYOK_CSP_CONNECT_SRC").unwrap_or_else(|_| DEFAULT_CONNECT_SRC.to_owned());
-    edit_index(dist, |html| with_content_security_policy(html, &connect))
+    edit_index(dist, |html| {
+        with_content_security_policy(html, &connect, shipped)
+    })
 }
 
 /// `html` with a CSP `<meta>` right after its charset: the inline loader is
-/// allowed by its sha256, and `connect` is added to connect-src.
-fn with_content_security_policy(html: &str, connect: &str) -> Result<String> {
+/// allowed by its sha256, `connect` is added to connect-src, and `blob:` to
+/// script-src for the `shipped` form (its glue, inflated and checked by the
+/// loader, is imported from a blob URL: the only blob URLs are the loader's).
+fn with_content_security_policy(html: &str, connect: &str, shipped: bool) -> Result<String> {
     use base64::Engine;
     use sha2::Digest;
     let open = "<script type=\"module\">";
@@ -175,9 +184,10 @@ fn with_content_security_policy(html: &str, connect: &str) -> Result<String> {
     let hash =
         base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(&html[start..end]));
     let policy = format!(
-        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}'; \
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}'{}; \
          style-src 'self'; img-src 'self'; connect-src 'self' {connect}; \
-         base-uri 'none'; form-action 'none'"
+         base-uri 'none'; form-action 'none'",
+        if shipped { " blob:" } else { "" }
     );
     let meta = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\" />");
     let charset = "<meta charset=\"utf-8\" />";
@@ -233,13 +243,22 @@ mod tests {
     fn the_policy_goes_after_the_charset_and_hashes_the_loader() {
         let html =
             "<head>\n    <meta charset=\"utf-8\" />\n<script type=\"module\">go()</script></head>";
-        let out = with_content_security_policy(html, "http://kms:9998").unwrap();
+        let out = with_content_security_policy(html, "http://kms:9998", false).unwrap();
         // `printf 'go()' | openssl dgst -sha256 -binary | base64`
         assert!(
             out.contains("'sha256-5KYv+PUboo5h+0+YAtGRPbwv5d/QxzHslP4YGnUaxRw='"),
             "{out}"
         );
         assert!(out.contains("connect-src 'self' http://kms:9998;"), "{out}");
+        assert!(
+            !out.contains("blob:"),
+            "only the shipped form imports a blob: {out}"
+        );
+        let shipped = with_content_security_policy(html, "", true).unwrap();
+        assert!(
+            shipped.contains("'sha256-5KYv+PUboo5h+0+YAtGRPbwv5d/QxzHslP4YGnUaxRw=' blob:;"),
+            "{shipped}"
+        );
         assert!(
             out.contains(
                 "<meta charset=\"utf-8\" />\n    <meta http-equiv=\"Content-Security-Policy\""
@@ -250,8 +269,8 @@ mod tests {
 
     #[test]
     fn a_page_without_the_inline_loader_is_refused() {
-        assert!(with_content_security_policy("<meta charset=\"utf-8\" />", "").is_err());
-        assert!(with_content_security_policy("<script type=\"module\">x", "").is_err());
+        assert!(with_content_security_policy("<meta charset=\"utf-8\" />", "", true).is_err());
+        assert!(with_content_security_policy("<script type=\"module\">x", "", true).is_err());
     }
 
     #[test]

@@ -18,8 +18,14 @@ pub fn file_name(path: &Path) -> String {
 }
 
 /// `bytes` compressed by zopfli as deflate-raw (what `DecompressionStream`
-/// reads), checked to inflate back to the same bytes.
+/// reads), checked to inflate back to the same bytes; remembered (cache.rs).
 pub fn deflate_raw(bytes: &[u8]) -> Result<Vec<u8>> {
+    crate::cache::remembered("zopfli deflate-raw, 5 iterations", bytes, || {
+        zopfli_deflate_raw(bytes)
+    })
+}
+
+fn zopfli_deflate_raw(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     let options = zopfli::Options {
         iteration_count: std::num::NonZeroU64::new(5).expect("nonzero"),

@@ -2,6 +2,7 @@
 //! (bundle.rs) and runs the KMS, the test suite or the timing bench from here.
 
 mod bundle;
+mod cache;
 mod files;
 mod install;
 mod pages;

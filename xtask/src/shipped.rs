@@ -1,11 +1,13 @@
 //! The shipped form of the bundle: the KMS sends files as they are on disk, so
 //! the wasm is precompressed here and decompressed in the browser by loader.js.
 //!
-//! After `trunk build`: the JS glue is minified (terser), the wasm becomes
+//! After `trunk build`: the JS glue (with the split loader inside) is minified
+//! (terser), then it and the wasm become `<name>.js.deflate` and
 //! `<name>_bg.wasm.deflate` (zopfli, deflate-raw: what `DecompressionStream`
-//! reads in every current browser; brotli it does not), the raw wasm is
+//! reads in every current browser; brotli it does not), the raw files are
 //! removed, and Trunk's inline loader is replaced by loader.js with the two
-//! files' URLs and SHA-384 integrity (checked by `fetch` on the bytes fetched).
+//! files' URLs and SHA-384 integrity (checked by `fetch` on the bytes
+//! fetched); the glue is imported from a blob URL of the checked bytes.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -14,7 +16,8 @@ use std::path::{Path, PathBuf};
 use crate::files::{COMPRESSED_SUFFIX, deflate_raw, file_name, integrity, named_wasm};
 use crate::process::{Result, command, run_step, terser_bin};
 
-/// The loader template; `__WASM_URL__`, `__WASM_INTEGRITY__`, `__JS_URL__`.
+/// The loader template; `__WASM_URL__`, `__WASM_INTEGRITY__`, `__JS_URL__`,
+/// `__JS_INTEGRITY__`.
 const LOADER: &str = include_str!("loader.js");
 
 /// Turns Trunk's output in `dist` (built for `base` with `--cfg byok_split`)
@@ -26,16 +29,21 @@ pub fn ship(dist: &Path, base: &str) -> Result<BTreeMap<String, String>> {
     ] {
         fs::remove_file(&trunks).map_err(|e| format!("{}: {e}", trunks.display()))?;
     }
-    let split = crate::split::split(dist, &named_wasm())?;
+    let split = crate::split::split(dist, &named_wasm(), base)?;
     minify(&split.glue)?;
-    minify(&split.link)?;
-    let compressed = compress(&split.wasm)?;
-    fs::remove_file(&split.wasm).map_err(|e| format!("{}: {e}", split.wasm.display()))?;
+    let [glue, wasm] = [&split.glue, &split.wasm].map(|file| {
+        let compressed = compress(file)?;
+        fs::remove_file(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        Ok::<_, String>(compressed)
+    });
+    let (glue, wasm) = (glue?, wasm?);
     let index = dist.join("index.html");
     let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
-    let loader = minified_loader(dist, &loader_for(base, &split.glue, &compressed)?)?;
-    let mut links = preload_links(base, &[&split.glue, &split.link], &compressed)?;
-    links.push_str(&fetch_preload(base, &split.manifest)?);
+    let loader = minified_loader(dist, &loader_for(base, &glue, &wasm)?)?;
+    let mut links = String::new();
+    for file in [&glue, &wasm, &split.manifest] {
+        links.push_str(&fetch_preload(base, file)?);
+    }
     let html = with_loader(&html, &loader, &links)?;
     fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))?;
     split
@@ -74,15 +82,16 @@ fn minify(js: &Path) -> Result {
     )
 }
 
-/// Writes `<wasm>.deflate` (zopfli deflate-raw) and returns its path.
-fn compress(wasm: &Path) -> Result<PathBuf> {
-    let bytes = fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
+/// Writes `<file>.deflate` (zopfli deflate-raw) and returns its path.
+fn compress(file: &Path) -> Result<PathBuf> {
+    let bytes = fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let started = std::time::Instant::now();
     let out = deflate_raw(&bytes)?;
-    let path = PathBuf::from(format!("{}{COMPRESSED_SUFFIX}", wasm.display()));
+    let path = PathBuf::from(format!("{}{COMPRESSED_SUFFIX}", file.display()));
     fs::write(&path, &out).map_err(|e| format!("{}: {e}", path.display()))?;
     println!(
-        "    wasm {} → {} bytes deflate-raw (zopfli, {:.0?})",
+        "    {} {} → {} bytes deflate-raw (zopfli, {:.0?})",
+        file_name(file),
         bytes.len(),
         out.len(),
         started.elapsed()
@@ -94,7 +103,8 @@ fn loader_for(base: &str, js: &Path, wasm: &Path) -> Result<String> {
     Ok(LOADER
         .replace("__WASM_URL__", &format!("{base}{}", file_name(wasm)))
         .replace("__WASM_INTEGRITY__", &integrity(wasm)?)
-        .replace("__JS_URL__", &format!("{base}{}", file_name(js))))
+        .replace("__JS_URL__", &format!("{base}{}", file_name(js)))
+        .replace("__JS_INTEGRITY__", &integrity(js)?))
 }
 
 /// The loader minified by terser (a scratch file in `dist`, removed after).
@@ -114,20 +124,6 @@ fn minified_loader(dist: &Path, loader: &str) -> Result<String> {
         ));
     }
     Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
-}
-
-/// The JS modules and the compressed wasm fetched early, with their integrity.
-fn preload_links(base: &str, modules: &[&Path], wasm: &Path) -> Result<String> {
-    let mut links = String::new();
-    for module in modules {
-        links.push_str(&format!(
-            "<link rel=\"modulepreload\" href=\"{base}{}\" crossorigin=\"anonymous\" integrity=\"{}\">",
-            file_name(module),
-            integrity(module)?
-        ));
-    }
-    links.push_str(&fetch_preload(base, wasm)?);
-    Ok(links)
 }
 
 /// A file the loader fetches with its integrity, fetched early.
@@ -196,20 +192,21 @@ mod tests {
     fn the_loader_gets_urls_under_the_base_and_the_integrity() {
         let dir = std::env::temp_dir().join(format!("xtask-loader-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
-        let (js, wasm) = (dir.join("a.js"), dir.join("a_bg.wasm.deflate"));
-        fs::write(&js, "x").unwrap();
+        let (js, wasm) = (dir.join("a.js.deflate"), dir.join("a_bg.wasm.deflate"));
+        fs::write(&js, "abc").unwrap();
         fs::write(&wasm, "abc").unwrap();
         let loader = loader_for("/ui/byok/", &js, &wasm).unwrap();
         assert!(
             loader.contains("\"/ui/byok/a_bg.wasm.deflate\""),
             "{loader}"
         );
-        assert!(loader.contains("import(\"/ui/byok/a.js\")"), "{loader}");
+        assert!(loader.contains("\"/ui/byok/a.js.deflate\""), "{loader}");
         // `printf abc | openssl dgst -sha384 -binary | base64`
-        assert!(
-            loader.contains(
-                "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn"
-            ),
+        assert_eq!(
+            loader
+                .matches("sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn")
+                .count(),
+            2,
             "{loader}"
         );
         assert!(!loader.contains("__"), "{loader}");

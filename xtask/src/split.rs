@@ -8,7 +8,9 @@
 //! (its own and the chunks it needs) become one zopfli pack with an index, and
 //! each module a zopfli file of its own; the link module is given
 //! split_loader.js, which fetches a pack (or the few modules missing) with
-//! their integrity and hands each module its bytes.
+//! their integrity and hands each module its bytes, and is written into the
+//! JS glue: one module with no import of its own, which the shipped loader
+//! inflates and imports from a blob URL.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -18,11 +20,12 @@ use wasm_split_cli_support::SplitWasm;
 
 use crate::files::{COMPRESSED_SUFFIX, deflate_raw, file_name, integrity};
 use crate::pages::page_splits;
-use crate::process::{Result, command, run_step};
+use crate::process::{BINARYEN_VERSION, Result, command, run_step};
 
 /// The link module's loader: `__MANIFEST__` becomes the manifest's file and
 /// integrity, `__FILES__` those of the list of the modules' own files,
-/// `__PAGES__` each page's folder → its split point.
+/// `__PAGES__` each page's folder → its split point, `__BASE__` the bundle's
+/// URL path.
 const PACK_LOADER: &str = include_str!("split_loader.js");
 
 /// The module path wasm-split writes into the link module for the JS glue,
@@ -30,11 +33,14 @@ const PACK_LOADER: &str = include_str!("split_loader.js");
 const GLUE_PLACEHOLDER: &str = "./__byok_glue__.js";
 
 /// The link module's name as the wasm imports it (kept: wasm-bindgen's import
-/// object uses it as the key); only the file on disk gets a hashed name.
+/// object uses it as the key); its code ends up inside the glue.
 const LINK_NAME: &str = "./__wasm_split.js";
 
 /// The main module wasm-split writes in its work folder (and wasm-opt in its).
 const MAIN_MODULE: &str = "main.wasm";
+
+/// wasm-opt's optimisation as Trunk runs it, names and producers stripped.
+const OPTIMIZE: [&str; 3] = ["-Oz", "--strip-debug", "--strip-producers"];
 
 /// The features rustc's wasm32-unknown-unknown target enables, for wasm-opt
 /// (the split modules carry no target_features section to detect them from).
@@ -49,10 +55,9 @@ const WASM_FEATURES: [&str; 6] = [
 
 /// The split bundle's files, written in `dist`.
 pub struct SplitBundle {
-    /// The JS glue (wasm-bindgen's, for the main module).
+    /// The app's one JS module: wasm-bindgen's glue for the main module with
+    /// the link module and its pack loader inside.
     pub glue: PathBuf,
-    /// The link module with the pack loader; the glue imports it.
-    pub link: PathBuf,
     /// The main module, optimised, not yet compressed.
     pub wasm: PathBuf,
     /// The modules' names and sizes and the packs' index (deflate-raw JSON).
@@ -71,8 +76,9 @@ fn pages_object(packs: &BTreeMap<String, PathBuf>) -> Result<String> {
     Ok(format!("{{{}}}", pages.join(",")))
 }
 
-/// Cuts `input` (cargo's wasm, built with `--emit-relocs`) into `dist`.
-pub fn split(dist: &Path, input: &Path) -> Result<SplitBundle> {
+/// Cuts `input` (cargo's wasm, built with `--emit-relocs`) into `dist`, for
+/// a bundle served under `base`.
+pub fn split(dist: &Path, input: &Path, base: &str) -> Result<SplitBundle> {
     let work = dist.join(".split");
     let pieces = cut(input, &work)?;
     let bindgen = bind_main_module(&work)?;
@@ -82,13 +88,20 @@ pub fn split(dist: &Path, input: &Path) -> Result<SplitBundle> {
     let packs = write_packs(dist, &optimized, &stem, &pieces.prefetch_map)?;
     let manifest = write_manifest(dist, &stem, &modules, &packs, &pieces.prefetch_map)?;
     let glue = dist.join(format!("{stem}.js"));
-    let link = dist.join(format!("{stem}-split.js"));
-    write_glue(&glue, &bindgen, &link)?;
-    write_link_module(&link, &work, &glue, &manifest, &modules.file_list, &packs)?;
+    let loader = PACK_LOADER
+        .replace("__MANIFEST__", &url_and_integrity(&manifest)?)
+        .replace("__FILES__", &url_and_integrity(&modules.file_list)?)
+        .replace("__PAGES__", &pages_object(&packs)?)
+        .replace("__BASE__", &format!("{base:?}"));
+    let app_module = with_link_module(
+        &read(&bindgen.join("byok-ui.js"))?,
+        &read(&work.join(LINK_NAME.trim_start_matches("./")))?,
+        &loader,
+    )?;
+    fs::write(&glue, app_module).map_err(|e| format!("{}: {e}", glue.display()))?;
     fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     Ok(SplitBundle {
         glue,
-        link,
         wasm,
         manifest,
         packs,
@@ -274,33 +287,6 @@ fn write_manifest(
     Ok(manifest)
 }
 
-/// wasm-bindgen's glue as `glue`, importing the link module by its file name.
-fn write_glue(glue: &Path, bindgen: &Path, link: &Path) -> Result {
-    let glue_text = read(&bindgen.join("byok-ui.js"))?;
-    fs::write(glue, glued(&glue_text, &file_name(link))?)
-        .map_err(|e| format!("{}: {e}", glue.display()))
-}
-
-/// wasm-split's link module as `link`: split_loader.js (filled in with the
-/// manifest, the modules' file list and each page's split point) in place of
-/// its fetch per module.
-fn write_link_module(
-    link: &Path,
-    work: &Path,
-    glue: &Path,
-    manifest: &Path,
-    file_list: &Path,
-    packs: &BTreeMap<String, PathBuf>,
-) -> Result {
-    let loader = PACK_LOADER
-        .replace("__MANIFEST__", &url_and_integrity(manifest)?)
-        .replace("__FILES__", &url_and_integrity(file_list)?)
-        .replace("__PAGES__", &pages_object(packs)?);
-    let link_text = read(&work.join(LINK_NAME.trim_start_matches("./")))?;
-    let link_text = linked(&link_text, &format!("./{}", file_name(glue)), &loader)?;
-    fs::write(link, link_text).map_err(|e| format!("{}: {e}", link.display()))
-}
-
 /// Runs [`optimize`] on every (input, output), one batch per core (wasm-opt
 /// runs on node: most of a second per module is its start).
 fn optimize_all(jobs: &[(PathBuf, PathBuf)]) -> Result {
@@ -325,12 +311,27 @@ fn optimize_all(jobs: &[(PathBuf, PathBuf)]) -> Result {
     })
 }
 
-/// `wasm-opt -Oz` as Trunk runs it, names and producers stripped.
+/// wasm-opt ([`OPTIMIZE`]) on one module, remembered
+/// by its input (cache.rs): the subfolder bundle's modules are the same.
 fn optimize(input: &Path, output: &Path) -> Result {
+    let input_bytes = fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
+    let step = format!(
+        "wasm-opt {BINARYEN_VERSION} {} {}",
+        OPTIMIZE.join(" "),
+        WASM_FEATURES.join(" ")
+    );
+    let optimized = crate::cache::remembered(&step, &input_bytes, || {
+        run_wasm_opt(input, output)?;
+        fs::read(output).map_err(|e| format!("{}: {e}", output.display()))
+    })?;
+    fs::write(output, optimized).map_err(|e| format!("{}: {e}", output.display()))
+}
+
+fn run_wasm_opt(input: &Path, output: &Path) -> Result {
     let output_status = command("wasm-opt")
-        .arg("-Oz")
+        .args(OPTIMIZE)
         .args(WASM_FEATURES)
-        .args(["--strip-debug", "--strip-producers", "-o"])
+        .arg("-o")
         .arg(output)
         .arg(input)
         .output()
@@ -388,28 +389,25 @@ fn sorted(map: &HashMap<String, Vec<String>>) -> Vec<(&String, &[String])> {
     pairs
 }
 
-/// The glue importing the link module by its file name (the import object's
-/// key stays `./__wasm_split.js`: it is the wasm's import module name).
-fn glued(glue: &str, link_file: &str) -> Result<String> {
-    let from = format!("from \"{LINK_NAME}\"");
-    if !glue.contains(&from) {
-        return Err(format!("wasm-bindgen's glue has no `{from}`"));
-    }
-    Ok(glue.replace(&from, &format!("from \"./{link_file}\"")))
-}
+/// The name the merged module gives the link module's exports: the glue's
+/// `import * as importN from "./__wasm_split.js"` become this object.
+const LINK_EXPORTS: &str = "__byok_link";
 
-/// The link module as shipped: wasm-split's header (the glue's `initSync`,
-/// `getSharedImports` with the main module's shared exports, the callback
-/// table the wasm waits on),
-/// `loader` (split_loader.js, filled in), then one loader per split point,
-/// `loadSplit("<split>")`, in place of wasm-split's fetch per module.
-fn linked(link: &str, glue_file: &str, loader: &str) -> Result<String> {
-    let link = link.replace(GLUE_PLACEHOLDER, glue_file);
-    if !link.contains(glue_file) {
-        return Err(format!(
-            "the link module does not import {GLUE_PLACEHOLDER}"
-        ));
-    }
+/// The app's one module: wasm-bindgen's `glue` without its imports of the
+/// link module, then the `link` module's header (wasm-split's
+/// `getSharedImports`, the callback table the wasm waits on; it called the
+/// glue's `initSync`, now in the same module) and `loader`
+/// (split_loader.js, filled in) in a function of their own, returning one
+/// loader per split point, `loadSplit("<split>")`, in place of wasm-split's
+/// fetch per module; the glue's import names are bound to that object.
+fn with_link_module(glue: &str, link: &str, loader: &str) -> Result<String> {
+    let (glue, import_names) = without_link_imports(glue)?;
+    let glue_import = format!("import {{ initSync }} from \"{GLUE_PLACEHOLDER}\";");
+    let link = link
+        .trim_start()
+        .strip_prefix(&glue_import)
+        .ok_or_else(|| format!("the link module does not start with `{glue_import}`"))?
+        .trim_start();
     let header_end = link
         .find("function makeLoad(")
         .ok_or("the link module has no makeLoad (another wasm-split version?)")?;
@@ -430,11 +428,50 @@ fn linked(link: &str, glue_file: &str, loader: &str) -> Result<String> {
     if splits.is_empty() {
         return Err("the link module has no split point's loader".to_owned());
     }
-    let mut out = format!("{header}{loader}");
-    for split in splits {
-        out.push_str(&format!("{export}{split} = loadSplit({split:?});\n"));
+    let loaders: Vec<String> = splits
+        .iter()
+        .map(|split| format!("  __wasm_split_load_{split}: loadSplit({split:?}),\n"))
+        .collect();
+    let bindings: Vec<String> = import_names
+        .iter()
+        .map(|name| format!("{name} = {LINK_EXPORTS}"))
+        .collect();
+    Ok(format!(
+        "{glue}\nconst {LINK_EXPORTS} = (() => {{\n{header}{loader}return {{\n{}}};\n}})();\nconst {};\n",
+        loaders.concat(),
+        bindings.join(", ")
+    ))
+}
+
+/// `glue` without its `import * as importN from "./__wasm_split.js"` lines,
+/// and the names they bound.
+fn without_link_imports(glue: &str) -> Result<(String, Vec<String>)> {
+    let mut names = Vec::new();
+    let mut kept = String::with_capacity(glue.len());
+    for line in glue.split_inclusive('\n') {
+        let import = line
+            .trim_end()
+            .trim_end_matches(';')
+            .strip_prefix("import * as ")
+            .and_then(|rest| rest.strip_suffix(&format!(" from \"{LINK_NAME}\"")));
+        match import {
+            Some(name) if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                names.push(name.to_owned());
+            }
+            _ => kept.push_str(line),
+        }
     }
-    Ok(out)
+    if names.is_empty() {
+        return Err(format!(
+            "wasm-bindgen's glue has no `import * as … from \"{LINK_NAME}\"`"
+        ));
+    }
+    if kept.contains(&format!("from \"{LINK_NAME}\"")) {
+        return Err(format!(
+            "wasm-bindgen's glue imports {LINK_NAME} in another way"
+        ));
+    }
+    Ok((kept, names))
 }
 
 /// `bytes` as deflate-raw at zlib's best level (seconds faster than zopfli).
@@ -540,19 +577,36 @@ export const __wasm_split_load_a_view_1 = wrapAsyncCb(makeLoad(() => {
 , [__chunk_9]));
 "#;
 
+    /// The shape wasm-bindgen 0.2.130 writes for a split main module, cut down.
+    const GLUE: &str = r#"import * as import1 from "./__wasm_split.js"
+import * as import2 from "./__wasm_split.js"
+
+let wasm;
+function __wbg_get_imports() {
+    const imports = { "./__wasm_split.js": import1, "./__wasm_split.js": import2 };
+    return imports;
+}
+function initSync(module) { return wasm; }
+export { initSync };
+export default __wbg_init;
+"#;
+
     #[test]
-    fn the_link_module_loads_split_points_from_packs() {
-        let out = linked(LINK, "./byok-ui-1.js", "/* loader */\n").unwrap();
-        assert!(
-            out.starts_with("import { initSync } from \"./byok-ui-1.js\";"),
-            "{out}"
-        );
+    fn the_link_module_goes_into_the_glue_and_loads_split_points_from_packs() {
+        let out = with_link_module(GLUE, LINK, "/* loader */\n").unwrap();
+        assert!(out.starts_with("\nlet wasm;"), "{out}");
+        assert!(!out.contains("import "), "no import is left: {out}");
         assert!(out.contains("function getSharedImports()"), "{out}");
         assert!(
+            out.contains("{ \"./__wasm_split.js\": import1, \"./__wasm_split.js\": import2 }"),
+            "{out}"
+        );
+        assert!(
             out.ends_with(
-                "function wrapAsyncCb(callee) { sharedImports.__wasm_split.__indirect_function_table.get(0); }\n/* loader */\n\
-                 export const __wasm_split_load_b_view_2 = loadSplit(\"b_view_2\");\n\
-                 export const __wasm_split_load_a_view_1 = loadSplit(\"a_view_1\");\n"
+                "const __byok_link = (() => {\nlet sharedImports = undefined;\nfunction getSharedImports() {\n    return sharedImports;\n}\n\
+                 function wrapAsyncCb(callee) { sharedImports.__wasm_split.__indirect_function_table.get(0); }\n/* loader */\n\
+                 return {\n  __wasm_split_load_b_view_2: loadSplit(\"b_view_2\"),\n  __wasm_split_load_a_view_1: loadSplit(\"a_view_1\"),\n};\n})();\n\
+                 const import1 = __byok_link, import2 = __byok_link;\n"
             ),
             "{out}"
         );
@@ -561,25 +615,20 @@ export const __wasm_split_load_a_view_1 = wrapAsyncCb(makeLoad(() => {
     }
 
     #[test]
-    fn a_link_module_of_another_shape_is_refused() {
+    fn a_link_module_or_glue_of_another_shape_is_refused() {
         let loader = "";
-        assert!(linked("import x from \"./other.js\";", "./g.js", loader).is_err());
+        assert!(with_link_module(GLUE, "import x from \"./other.js\";", loader).is_err());
         for gone in [
             "function makeLoad(",
             "function getSharedImports()",
             "export const",
         ] {
             let other = LINK.replace(gone, "something else");
-            assert!(linked(&other, "./g.js", loader).is_err(), "{gone}");
+            assert!(with_link_module(GLUE, &other, loader).is_err(), "{gone}");
         }
-    }
-
-    #[test]
-    fn the_glue_imports_the_link_module_by_its_hashed_name() {
-        let glue = "import * as import1 from \"./__wasm_split.js\"\nconst i = { \"./__wasm_split.js\": import1 };";
-        let out = glued(glue, "byok-ui-1-split.js").unwrap();
-        assert!(out.contains("from \"./byok-ui-1-split.js\""), "{out}");
-        assert!(out.contains("{ \"./__wasm_split.js\": import1 }"), "{out}");
-        assert!(glued("no import", "x.js").is_err());
+        let no_import = GLUE.replace("import * as", "// import * as");
+        assert!(with_link_module(&no_import, LINK, loader).is_err());
+        let other_import = format!("import {{ x }} from \"{LINK_NAME}\"\n{GLUE}");
+        assert!(with_link_module(&other_import, LINK, loader).is_err());
     }
 }

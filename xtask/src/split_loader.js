@@ -5,7 +5,10 @@
 // fetched with its SHA-384 integrity and inflated by DecompressionStream.
 // The manifest ([module names, their inflated sizes, split → [pack, integrity,
 // module indices]]) and the list of the modules' own files are files too.
-// Modules compile as they arrive, before the app needs them.
+// Modules compile as they arrive, before the app needs them. This code runs
+// inside the app's module, imported from a blob URL: files are named relative
+// to the bundle's folder (`__BASE__`), not to the module's own URL.
+const BUNDLE = new URL(__BASE__, window.location.href);
 const MANIFEST = __MANIFEST__;
 const FILES = __FILES__;
 // Each page's folder (relative to the bundle) → its split point.
@@ -30,7 +33,7 @@ const orFail = (promise) => {
   return promise;
 };
 const inflated = (url, integrity) =>
-  orFail(fetch(new URL(url, import.meta.url), { integrity })
+  orFail(fetch(new URL(url, BUNDLE), { integrity })
     .catch(() => {
       throw new Error(`${url} did not arrive, or it does not match the integrity hash in this bundle (the file on the server was changed or damaged)`);
     })
@@ -55,7 +58,7 @@ function startPack([, sizes, packs], split) {
       if (missing.includes(m)) files.set(m, bytes.then((all) => WebAssembly.compile(new Uint8Array(all, start, length))));
     }
   } else {
-    fileList ??= orFail(fetch(new URL(FILES[0], import.meta.url), { integrity: FILES[1] }).then((r) => r.json()));
+    fileList ??= orFail(fetch(new URL(FILES[0], BUNDLE), { integrity: FILES[1] }).then((r) => r.json()));
     for (const m of missing) files.set(m, fileList.then((list) => inflated(...list[m])).then((bytes) => WebAssembly.compile(bytes)));
   }
 }
@@ -68,7 +71,7 @@ const start = (loaded, split) => {
 // The page's own code starts now, while the app starts (the KMS serves the
 // same index.html for every page, so it cannot preload the page's pack).
 {
-  const base = new URL("./", import.meta.url).pathname;
+  const base = BUNDLE.pathname;
   const { pathname } = window.location;
   const page = pathname.startsWith(base) ? PAGES[pathname.slice(base.length).replace(/\/+$/, "")] : undefined;
   if (page) theManifest().then((loaded) => start(loaded, page), () => {});
