@@ -340,14 +340,9 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
-    use crate::domain::account::UserId;
-    use crate::domain::aws::arn::AwsKeyArn;
-    use crate::domain::aws::import_parameters::ImportParameters;
-    use crate::domain::aws::key_spec::AwsKeySpec;
-    use crate::domain::aws::runbook::{RunbookKind, RunbookStart, start};
+    use crate::domain::aws::runbook::fixtures;
 
     const NOW: OffsetDateTime = datetime!(2026-12-07 12:00 UTC);
-    const ARN: &str = "arn:aws:kms:us-west-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
 
     fn public_key(id: &str, tags: &[&str], state: State) -> ObjectAttributes {
         ObjectAttributes {
@@ -369,32 +364,10 @@ mod tests {
 
     /// A rotation whose primary Region has its KEK `kek` and no import recorded yet.
     fn unfinished_runbook(kek: &str) -> Runbook {
-        let input = RunbookStart {
-            kind: RunbookKind::Rotation,
-            key_spec: AwsKeySpec::SymmetricDefault,
-            source_key_id: "k1".into(),
-            source_entry_id: Some("e1".into()),
-            key_arn: AwsKeyArn::parse(ARN).unwrap(),
-            replica_regions: String::new(),
-            description: "generation 2".into(),
-            valid_to: String::new(),
-            alias: String::new(),
-            rotations_before: 0,
-            primary_key_material_id: None,
-            listing: String::new(),
-        };
-        let mut runbook = start(&input, "r1".into(), NOW).unwrap();
-        let parameters = ImportParameters::parse(&format!(
-            r#"{{"KeyId":"{ARN}","ImportToken":"AQID","PublicKey":"MIIB","ParametersValidTo":"2026-12-01T11:00:00Z"}}"#
-        ))
-        .unwrap();
+        let mut runbook = fixtures::rotation("");
+        let parameters = fixtures::parameters(fixtures::MRK, "2026-12-01T11:00:00Z");
         runbook
-            .parameters_imported(
-                "us-west-2",
-                kek,
-                &parameters,
-                &UserId::new("alice").unwrap(),
-            )
+            .parameters_imported("us-west-2", kek, &parameters, &fixtures::alice())
             .unwrap();
         runbook
     }

@@ -47,6 +47,12 @@ pub fn WrappingKeyCleanupPage() -> impl IntoView {
         }
     });
 
+    // The confirmation names the keys selected when it was asked: a change asks again.
+    Effect::new(move |_| {
+        selected.track();
+        confirming.set(None);
+    });
+
     let run = Action::new_local(move |targets: &Vec<CleanupTarget>| {
         let targets = targets.clone();
         let client = settings.client();

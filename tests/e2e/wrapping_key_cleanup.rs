@@ -18,7 +18,9 @@ use byok_ui::kmip::{self, AttributeReference};
 use byok_ui::routes::Page;
 use time::OffsetDateTime;
 
-use crate::support::proxy::{Fault, browser_behind, counted, kms_behind_proxy, settled};
+use crate::support::proxy::{
+    Fault, FaultProxy, browser_behind, counted, kms_behind_proxy, settled,
+};
 use crate::support::seed::{
     create_material, fixture_kek_private, import_tagged_public_key, seed_keks_and_keys,
 };
@@ -137,6 +139,22 @@ async fn note(browser: &Browser, id: &str) -> String {
         .visible_texts(&format!("tr[data-kek-id='{id}'] td[data-label=Note]"))
         .await
         .join(" ")
+}
+
+/// The clean-up page through the proxy.
+async fn open_behind(browser: &Browser, proxy: &FaultProxy) {
+    let page = Page::WrappingKeyCleanup.href();
+    browser.goto(&format!("{}{page}", proxy.url())).await;
+}
+
+/// Clicks the clean-up button, then the confirmation naming `count` keys.
+async fn clean_up_selected(browser: &Browser, count: usize) {
+    browser
+        .click_button("Clean up the selected wrapping keys…")
+        .await;
+    browser
+        .click_button(&format!("Revoke and destroy {count} wrapping keys"))
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -265,13 +283,7 @@ async fn a_clean_up_stopped_half_way_by_the_kms_lists_the_rest_again() {
     assert_eq!(state_of(&kms, "kek-half").as_deref(), Some("Deactivated"));
 
     let browser = browser_behind(&proxy, &token).await;
-    browser
-        .goto(&format!(
-            "{}{}",
-            proxy.url(),
-            Page::WrappingKeyCleanup.href()
-        ))
-        .await;
+    open_behind(&browser, &proxy).await;
     browser
         .wait_for_text(COUNT, |t| {
             t == "151 wrapping keys in this KMS, 150 expired; 151 selected."
@@ -289,14 +301,9 @@ async fn a_clean_up_stopped_half_way_by_the_kms_lists_the_rest_again() {
         "RequestMessage(Revoke × 50, Destroy × 51)",
         Fault::Delay(Duration::from_secs(10)),
     );
+    clean_up_selected(&browser, 151).await;
     browser
-        .click_button("Clean up the selected wrapping keys…")
-        .await;
-    browser
-        .click_button("Revoke and destroy 151 wrapping keys")
-        .await;
-    browser
-        .wait_for_text(SUMMARY, |t| t.starts_with("100 of 151 destroyed"))
+        .wait_for_text_within(SUMMARY, 60, |t| t.starts_with("100 of 151 destroyed"))
         .await;
     kms.stop();
     let stopped = browser
@@ -328,12 +335,7 @@ async fn a_clean_up_stopped_half_way_by_the_kms_lists_the_rest_again() {
 
     let started = Instant::now();
     proxy.take_forwarded();
-    browser
-        .click_button("Clean up the selected wrapping keys…")
-        .await;
-    browser
-        .click_button("Revoke and destroy 51 wrapping keys")
-        .await;
+    clean_up_selected(&browser, 51).await;
     browser
         .wait_for_text(SUMMARY, |t| t == "51 of 51 destroyed (1 request).")
         .await;
@@ -356,28 +358,19 @@ async fn a_thousand_expired_wrapping_keys_are_cleaned_up_in_ten_messages() {
     seed_keks_and_keys(&kms, &vendor, 1000, |_| Some(hours_from_now(-30)));
     let browser = browser_behind(&proxy, &token).await;
     let started = Instant::now();
+    open_behind(&browser, &proxy).await;
     browser
-        .goto(&format!(
-            "{}{}",
-            proxy.url(),
-            Page::WrappingKeyCleanup.href()
-        ))
-        .await;
-    browser
-        .wait_for_text(COUNT, |t| t.ends_with("1000 selected."))
+        .wait_for_text_within(COUNT, 120, |t| t.ends_with("1000 selected."))
         .await;
     let listed = started.elapsed();
     let listing = counted(&settled(&proxy).await);
 
     let started = Instant::now();
+    clean_up_selected(&browser, 1000).await;
     browser
-        .click_button("Clean up the selected wrapping keys…")
-        .await;
-    browser
-        .click_button("Revoke and destroy 1000 wrapping keys")
-        .await;
-    browser
-        .wait_for_text(SUMMARY, |t| t == "1000 of 1000 destroyed (10 requests).")
+        .wait_for_text_within(SUMMARY, 300, |t| {
+            t == "1000 of 1000 destroyed (10 requests)."
+        })
         .await;
     let cleaned = started.elapsed();
     let requests = settled(&proxy).await;
