@@ -65,8 +65,8 @@ async fn unfinished_runbooks(client: &KmsClient) -> Result<Vec<Runbook>, Request
 }
 
 /// Revokes (unless already revoked) and destroys `targets`, [`CLEANUP_BATCH`] keys per
-/// message, calling `progress` after each message. A message without an answer stops the
-/// clean-up: what it and the rest hold is for the next listing to say.
+/// message, calling `progress` after each message (and when stopped). A message without an
+/// answer stops the clean-up: what it and the rest hold is for the next listing to say.
 pub async fn clean_up(
     client: &KmsClient,
     targets: &[CleanupTarget],
@@ -89,6 +89,7 @@ pub async fn clean_up(
             Ok(items) => items,
             Err(e) => {
                 report.stopped = Some(e.to_string());
+                progress(&report);
                 break;
             }
         };
