@@ -4,7 +4,7 @@
 
 use time::OffsetDateTime;
 
-use super::objects::{self, list_tagged};
+use super::objects::{self, LOCATE_CAP, list_tagged};
 use crate::client::{KmsClient, RequestError};
 use crate::domain::aws::kek_tags::AWS_TAG;
 use crate::domain::aws::runbook::{Runbook, is_runbook_attribute};
@@ -34,15 +34,17 @@ pub async fn list_wrapping_keys(
             }
         }
     }
-    let runbooks = unfinished_runbooks(client).await?;
+    let (runbooks, all_read) = stored_runbooks(client).await?;
     let shared = client.shared_with_me().await.unwrap_or_default();
-    Ok(CleanupPlan::new(&keks, &runbooks, &shared, now))
+    Ok(CleanupPlan::new(&keks, &runbooks, all_read, &shared, now))
 }
 
 /// The runbooks stored on symmetric and private keys (where runbooks live), each read on the
-/// key it is about (a ReKey's copy on the next generation is left out).
-async fn unfinished_runbooks(client: &KmsClient) -> Result<Vec<Runbook>, RequestError> {
+/// key it is about (a ReKey's copy on the next generation is left out), and whether every
+/// such key was listed (a Locate lists at most [`LOCATE_CAP`]).
+async fn stored_runbooks(client: &KmsClient) -> Result<(Vec<Runbook>, bool), RequestError> {
     let mut runbooks = Vec::new();
+    let mut all_read = true;
     for object_type in [ObjectType::SymmetricKey, ObjectType::PrivateKey] {
         let reply = client
             .kmip(&kmip::locate(&LocateRequest {
@@ -51,6 +53,7 @@ async fn unfinished_runbooks(client: &KmsClient) -> Result<Vec<Runbook>, Request
             }))
             .await?;
         let ids = kmip::parse_locate(&reply)?;
+        all_read &= ids.len() < LOCATE_CAP;
         for key in objects::describe_listed(client, &ids).await? {
             runbooks.extend(
                 key.vendor_attributes
@@ -61,7 +64,7 @@ async fn unfinished_runbooks(client: &KmsClient) -> Result<Vec<Runbook>, Request
             );
         }
     }
-    Ok(runbooks)
+    Ok((runbooks, all_read))
 }
 
 /// Revokes (unless already revoked) and destroys `targets`, [`CLEANUP_BATCH`] keys per

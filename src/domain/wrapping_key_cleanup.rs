@@ -171,14 +171,24 @@ pub fn runbook_holds(runbooks: &[Runbook]) -> BTreeMap<String, String> {
 
 impl CleanupPlan {
     /// Every wrapping key among `described` (any other object is left out), with what keeps
-    /// one: an unfinished runbook, no right to revoke and destroy it, still valid.
+    /// one: an unfinished runbook, no right to revoke and destroy it, still valid. When not
+    /// every runbook could be read (`all_runbooks_read` false: more keys than one Locate
+    /// lists), every AWS wrapping key is kept, since any of them may be one a runbook needs.
     pub fn new(
         described: &[ObjectAttributes],
         runbooks: &[Runbook],
+        all_runbooks_read: bool,
         shared: &[SharedObject],
         now: OffsetDateTime,
     ) -> Self {
-        let holds = runbook_holds(runbooks);
+        let mut holds = runbook_holds(runbooks);
+        if !all_runbooks_read {
+            for key in described {
+                holds.entry(key.unique_identifier.clone()).or_insert_with(|| {
+                    "this KMS holds more symmetric or private keys than one Locate lists (1000), so the runbooks on the others cannot be read and one of them may still need this AWS wrapping key".to_owned()
+                });
+            }
+        }
         let mut keys: Vec<ExpiredWrappingKey> = described
             .iter()
             .filter_map(|attributes| wrapping_key_of(attributes, now))
@@ -240,7 +250,7 @@ fn kept_because(
     shared: &[SharedObject],
     now: OffsetDateTime,
 ) -> Option<String> {
-    if let Some(why) = holds.get(&key.id) {
+    if let Some(why) = holds.get(&key.id).filter(|_| key.cloud == Cloud::Aws) {
         return Some(why.clone());
     }
     if let Some(share) = shared.iter().find(|s| s.object_id == key.id) {
@@ -377,7 +387,7 @@ mod tests {
         runbooks: &[Runbook],
         shared: &[SharedObject],
     ) -> CleanupPlan {
-        CleanupPlan::new(objects, runbooks, shared, NOW)
+        CleanupPlan::new(objects, runbooks, true, shared, NOW)
     }
 
     fn key<'a>(plan: &'a CleanupPlan, id: &str) -> &'a ExpiredWrappingKey {
@@ -500,6 +510,22 @@ mod tests {
         let mut done = runbook;
         done.regions[0].key_material_id = Some("m1".into());
         assert!(runbook_holds(&[done]).is_empty());
+    }
+
+    #[test]
+    fn aws_keys_are_kept_when_not_every_runbook_could_be_read() {
+        let objects = [
+            aws("aws-old", "2026-12-01T10:00:00Z"),
+            public_key(
+                "google-old",
+                &["google", "expire_time:2026-12-03T12:00:00Z"],
+                State::Active,
+            ),
+        ];
+        let plan = CleanupPlan::new(&objects, &[], false, &[], NOW);
+        assert_eq!(plan.default_selection(), ids(&["google-old"]));
+        let why = key(&plan, "aws-old").kept_because.clone().unwrap();
+        assert!(why.contains("cannot be read"), "{why}");
     }
 
     #[test]
