@@ -18,13 +18,14 @@ use byok_ui::kmip::{self, AttributeReference};
 use byok_ui::routes::Page;
 use time::OffsetDateTime;
 
+use crate::support::pages::Settings;
 use crate::support::proxy::{
     Fault, FaultProxy, browser_behind, counted, kms_behind_proxy, settled,
 };
 use crate::support::seed::{
     create_material, fixture_kek_private, import_tagged_public_key, seed_keks, seed_keks_and_keys,
 };
-use crate::support::{Browser, ENTER, Kms, SPACE};
+use crate::support::{ALICE, BOB, Browser, ENTER, Kms, Oidc, SPACE, USERS, free_port};
 
 const ARN: &str = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const COUNT: &str = "[data-testid=cleanup-count]";
@@ -152,8 +153,13 @@ async fn clean_up_selected(browser: &Browser, count: usize) {
     browser
         .click_button("Clean up the selected wrapping keys…")
         .await;
+    let what = if count == 1 {
+        "1 wrapping key".to_owned()
+    } else {
+        format!("{count} wrapping keys")
+    };
     browser
-        .click_button(&format!("Revoke and destroy {count} wrapping keys"))
+        .click_button(&format!("Revoke and destroy {what}"))
         .await;
 }
 
@@ -408,5 +414,62 @@ async fn a_thousand_expired_wrapping_keys_are_cleaned_up_in_ten_messages() {
     );
     let located = kms.object_ids();
     assert!((1..=1000).all(|n| !located.contains(&format!("kek-{n:04}"))));
+    browser.close().await;
+}
+
+/// Bob (an Operator signed in with his bearer token) sees alice's wrapping keys shared with
+/// him: the one shared without the right to destroy it is refused plainly (shown, not
+/// selectable, naming alice); the one shared with Revoke and Destroy is removed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_shared_without_the_right_to_destroy_it_is_refused_plainly() {
+    let oidc = Oidc::start(&USERS, free_port());
+    let mut kms = Kms::with_oidc(&oidc, &[ALICE]);
+    kms.token = Some(oidc.token_for(ALICE));
+    let alice = kms.token.clone();
+    let vendor = kms.vendor_id();
+    aws_kek(&kms, &vendor, "alice-kek-read", Some(hours_from_now(-30)));
+    aws_kek(&kms, &vendor, "alice-kek-given", Some(hours_from_now(-30)));
+    kms.grant(
+        alice.as_deref(),
+        BOB,
+        "alice-kek-read",
+        &["get", "getattributes"],
+    )
+    .expect("alice shares a wrapping key to read");
+    kms.grant(
+        alice.as_deref(),
+        BOB,
+        "alice-kek-given",
+        &["getattributes", "revoke", "destroy"],
+    )
+    .expect("alice lets bob remove a wrapping key");
+
+    let browser = Browser::start().await;
+    let bob = oidc.token_for(BOB);
+    browser.keep_secret(&bob);
+    let page = kms.ui_url(&Page::WrappingKeyCleanup.href());
+    browser.goto(&page).await;
+    Settings::use_server(&browser, "", &bob).await;
+    browser.goto(&page).await;
+    browser
+        .wait_for_text(COUNT, |t| {
+            t == "2 wrapping keys in this KMS, 2 expired; 1 selected."
+        })
+        .await;
+    assert_eq!(checkbox(&browser, "alice-kek-read").await, (false, false));
+    assert_eq!(
+        note(&browser, "alice-kek-read").await,
+        format!(
+            "Kept: it is shared with you by {ALICE} without the right to revoke and destroy it; ask {ALICE} to remove it."
+        )
+    );
+    assert_eq!(checkbox(&browser, "alice-kek-given").await, (true, true));
+    clean_up_selected(&browser, 1).await;
+    let summary = browser
+        .wait_for_text(SUMMARY, |t| !t.starts_with("0 of"))
+        .await;
+    assert_eq!(summary, "1 of 1 destroyed (1 request).");
+    assert_eq!(state_of(&kms, "alice-kek-read").as_deref(), Some("Active"));
+    assert_eq!(state_of(&kms, "alice-kek-given"), None);
     browser.close().await;
 }
