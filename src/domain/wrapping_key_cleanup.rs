@@ -372,6 +372,14 @@ mod tests {
         )
     }
 
+    fn google(id: &str, expire: &str) -> ObjectAttributes {
+        public_key(
+            id,
+            &["google", &format!("expire_time:{expire}")],
+            State::Active,
+        )
+    }
+
     /// A rotation whose primary Region has its KEK `kek` and no import recorded yet.
     fn unfinished_runbook(kek: &str) -> Runbook {
         let mut runbook = fixtures::rotation("");
@@ -403,11 +411,7 @@ mod tests {
         let objects = [
             aws("aws-old", "2026-12-01T10:00:00Z"),
             aws("aws-valid", "2026-12-07T20:00:00Z"),
-            public_key(
-                "google-old",
-                &["google", "expire_time:2026-12-03T12:00:00Z"],
-                State::Active,
-            ),
+            google("google-old", "2026-12-03T12:00:00Z"),
             public_key(
                 "cli",
                 &["aws", "wrapping_algorithm:RsaesOaepSha256"],
@@ -516,11 +520,7 @@ mod tests {
     fn aws_keys_are_kept_when_not_every_runbook_could_be_read() {
         let objects = [
             aws("aws-old", "2026-12-01T10:00:00Z"),
-            public_key(
-                "google-old",
-                &["google", "expire_time:2026-12-03T12:00:00Z"],
-                State::Active,
-            ),
+            google("google-old", "2026-12-03T12:00:00Z"),
         ];
         let plan = CleanupPlan::new(&objects, &[], false, &[], NOW);
         assert_eq!(plan.default_selection(), ids(&["google-old"]));

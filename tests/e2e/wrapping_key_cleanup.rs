@@ -142,6 +142,15 @@ async fn note(browser: &Browser, id: &str) -> String {
         .join(" ")
 }
 
+/// The list reads `count`, with `kek-half` shown revoked, not destroyed yet.
+async fn lists_with_the_revoked_key(browser: &Browser, count: &str) {
+    browser.wait_for_text(COUNT, |t| t == count).await;
+    assert_eq!(
+        note(browser, "kek-half").await,
+        "revoked, not destroyed yet"
+    );
+}
+
 /// The clean-up page through the proxy.
 async fn open_behind(browser: &Browser, proxy: &FaultProxy) {
     let page = Page::WrappingKeyCleanup.href();
@@ -290,15 +299,11 @@ async fn a_clean_up_stopped_half_way_by_the_kms_lists_the_rest_again() {
 
     let browser = browser_behind(&proxy, &token).await;
     open_behind(&browser, &proxy).await;
-    browser
-        .wait_for_text(COUNT, |t| {
-            t == "151 wrapping keys in this KMS, 150 expired; 151 selected."
-        })
-        .await;
-    assert_eq!(
-        note(&browser, "kek-half").await,
-        "revoked, not destroyed yet"
-    );
+    lists_with_the_revoked_key(
+        &browser,
+        "151 wrapping keys in this KMS, 150 expired; 151 selected.",
+    )
+    .await;
     assert_eq!(checkbox(&browser, "kek-half").await, (true, true));
     settled(&proxy).await;
 
@@ -329,15 +334,11 @@ async fn a_clean_up_stopped_half_way_by_the_kms_lists_the_rest_again() {
     }
     assert_eq!(state_of(&kms, "kek-half").as_deref(), Some("Deactivated"));
     browser.click_button("Retry").await;
-    browser
-        .wait_for_text(COUNT, |t| {
-            t == "51 wrapping keys in this KMS, 50 expired; 51 selected."
-        })
-        .await;
-    assert_eq!(
-        note(&browser, "kek-half").await,
-        "revoked, not destroyed yet"
-    );
+    lists_with_the_revoked_key(
+        &browser,
+        "51 wrapping keys in this KMS, 50 expired; 51 selected.",
+    )
+    .await;
 
     let started = Instant::now();
     proxy.take_forwarded();
