@@ -14,6 +14,7 @@ use crate::pages::{
     AzureExportPage, AzureGuidedPage, AzureImportKekPage, ByokPage, CreateEcPage, CreateRsaPage,
     CreateSymmetricPage, ExportKeyMaterialPage, GoogleExportPage, GoogleGuidedPage,
     GoogleImportJobPage, ImportKekPage, LedgerPage, NotFound, RotationPage, SignInPage, SignedIn,
+    WrappingKeyCleanupPage,
 };
 use crate::routes::{Page, SIGNED_IN_SEGMENT, SIGNED_OUT_SEGMENT, base};
 use crate::session::{Session, put_back_left_form};
@@ -58,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=route(Page::CreateSymmetric) view={Lazy::<CreateSymmetricRoute>::new()} />
                     <Route path=route(Page::CreateRsa) view={Lazy::<CreateRsaRoute>::new()} />
                     <Route path=route(Page::CreateEc) view={Lazy::<CreateEcRoute>::new()} />
+                    <Route path=route(Page::WrappingKeyCleanup) view={Lazy::<WrappingKeyCleanupRoute>::new()} />
                 </Routes>
             </main>
         </Router>
@@ -118,3 +120,8 @@ lazy_page!(
 );
 lazy_page!(CreateRsaRoute, create_rsa_view, CreateRsaPage);
 lazy_page!(CreateEcRoute, create_ec_view, CreateEcPage);
+lazy_page!(
+    WrappingKeyCleanupRoute,
+    wrapping_key_cleanup_view,
+    WrappingKeyCleanupPage
+);

@@ -71,10 +71,12 @@ pub enum Page {
     CreateSymmetric,
     CreateRsa,
     CreateEc,
+    /// The wrapping keys of every cloud stored here: expired ones revoked and destroyed.
+    WrappingKeyCleanup,
 }
 
 impl Page {
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::Byok,
         Self::ImportKek,
         Self::ExportKeyMaterial,
@@ -89,6 +91,7 @@ impl Page {
         Self::CreateSymmetric,
         Self::CreateRsa,
         Self::CreateEc,
+        Self::WrappingKeyCleanup,
     ];
 
     /// The path below [`base`] as router segments; `cargo xtask build` reads
@@ -110,6 +113,7 @@ impl Page {
             Self::CreateSymmetric => ("sym", "create"),
             Self::CreateRsa => ("rsa", "create"),
             Self::CreateEc => ("ec", "create"),
+            Self::WrappingKeyCleanup => ("kms", "clean-up-wrapping-keys"),
         }
     }
 
@@ -176,6 +180,7 @@ impl Page {
             Self::CreateSymmetric => "Create AES or HMAC key",
             Self::CreateRsa => "Create RSA key pair",
             Self::CreateEc => "Create EC key pair",
+            Self::WrappingKeyCleanup => "Clean up old wrapping keys",
         }
     }
 }
@@ -232,7 +237,9 @@ impl Page {
             | Self::Rotation => NavGroup::Aws,
             Self::AzureGuided | Self::AzureImportKek | Self::AzureExport => NavGroup::Azure,
             Self::GoogleGuided | Self::GoogleImportJob | Self::GoogleExport => NavGroup::Google,
-            Self::CreateSymmetric | Self::CreateRsa | Self::CreateEc => NavGroup::KmsKeys,
+            Self::CreateSymmetric | Self::CreateRsa | Self::CreateEc | Self::WrappingKeyCleanup => {
+                NavGroup::KmsKeys
+            }
         }
     }
 }
@@ -276,8 +283,9 @@ mod tests {
         assert_eq!(Page::google_export_href(None, None), "/ui/google/export");
     }
 
-    /// `/ui/google` is not among the KMS's own fallback prefixes (it has `/ui/google-cse`):
-    /// a reload there is served by the `google/<page>/index.html` the build writes.
+    /// `/ui/google` is not among the KMS's own fallback prefixes (it has `/ui/google-cse`),
+    /// nor is `/ui/kms`: a reload there is served by the `<section>/<page>/index.html` the
+    /// build writes.
     #[test]
     fn every_page_lives_under_a_prefix_the_kms_serves_on_reload() {
         for page in Page::ALL {
@@ -289,7 +297,8 @@ mod tests {
                     "/ui/google",
                     "/ui/sym",
                     "/ui/rsa",
-                    "/ui/ec"
+                    "/ui/ec",
+                    "/ui/kms"
                 ]
                 .iter()
                 .any(|prefix| href.starts_with(prefix)),

@@ -15,3 +15,4 @@ pub mod objects;
 pub mod rotation;
 pub mod sameness;
 pub mod vendor_store;
+pub mod wrapping_key_cleanup;

@@ -19,3 +19,4 @@ pub mod stored;
 pub mod time_display;
 pub mod wrapping;
 pub mod wrapping_key;
+pub mod wrapping_key_cleanup;

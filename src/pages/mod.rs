@@ -15,6 +15,7 @@ mod ledger;
 mod not_found;
 mod rotation;
 mod sign_in;
+mod wrapping_key_cleanup;
 
 pub use azure_export::AzureExportPage;
 pub use azure_guided::AzureGuidedPage;
@@ -30,3 +31,4 @@ pub use ledger::LedgerPage;
 pub use not_found::NotFound;
 pub use rotation::RotationPage;
 pub use sign_in::{SignInPage, SignedIn};
+pub use wrapping_key_cleanup::WrappingKeyCleanupPage;

@@ -38,3 +38,4 @@ mod rotation;
 mod scale;
 mod shell;
 mod sign_in;
+mod wrapping_key_cleanup;

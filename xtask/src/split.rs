@@ -529,6 +529,7 @@ mod tests {
             "google_export_view_15",
             "azure_guided_view_16",
             "google_guided_view_17",
+            "wrapping_key_cleanup_view_18",
         ]
         .into_iter()
         .map(|name| (name.to_owned(), PathBuf::new()))
@@ -541,6 +542,10 @@ mod tests {
         assert!(pages.contains(r#""aws/byok":"byok_view_12""#), "{pages}");
         assert!(
             pages.contains(r#""google/export":"google_export_view_15""#),
+            "{pages}"
+        );
+        assert!(
+            pages.contains(r#""kms/clean-up-wrapping-keys":"wrapping_key_cleanup_view_18""#),
             "{pages}"
         );
         assert!(!pages.contains("run_export"), "{pages}");

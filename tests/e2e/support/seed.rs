@@ -233,6 +233,26 @@ pub fn seed_keks_and_keys(
     count: usize,
     valid_to: impl Fn(usize) -> Option<OffsetDateTime>,
 ) {
+    seed_keks_with(kms, vendor, count, valid_to, true);
+}
+
+/// [`seed_keks_and_keys`] without the AES keys: the KEKs alone.
+pub fn seed_keks(
+    kms: &Kms,
+    vendor: &str,
+    count: usize,
+    valid_to: impl Fn(usize) -> Option<OffsetDateTime>,
+) {
+    seed_keks_with(kms, vendor, count, valid_to, false);
+}
+
+fn seed_keks_with(
+    kms: &Kms,
+    vendor: &str,
+    count: usize,
+    valid_to: impl Fn(usize) -> Option<OffsetDateTime>,
+    with_aes: bool,
+) {
     let spki = std::fs::read(crate::paths::fixture("rsa2048.spki.der")).expect("fixture");
     let mut operations = Vec::new();
     for n in 1..=count {
@@ -254,11 +274,13 @@ pub fn seed_keks_and_keys(
             replace_existing: false,
             attributes,
         }));
-        operations.push(kmip::create(&CreateSymmetricKeyRequest {
-            algorithm: CryptographicAlgorithm::Aes,
-            length_bits: 256,
-            attributes: attributes_for_aes(vendor, &format!("aes-{n:04}")),
-        }));
+        if with_aes {
+            operations.push(kmip::create(&CreateSymmetricKeyRequest {
+                algorithm: CryptographicAlgorithm::Aes,
+                length_bits: 256,
+                attributes: attributes_for_aes(vendor, &format!("aes-{n:04}")),
+            }));
+        }
     }
     for chunk in operations.chunks(500) {
         let reply = kms

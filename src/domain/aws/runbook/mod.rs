@@ -266,7 +266,7 @@ impl Runbook {
 
 /// What the runbook's tests share: the start form, a rotation, AWS's outputs.
 #[cfg(test)]
-mod fixtures {
+pub(crate) mod fixtures {
     pub use time::OffsetDateTime;
     pub use time::macros::datetime;
 
