@@ -44,6 +44,15 @@ pub(super) trait CopyDetails: HeldCopy {
     fn recorded_line(&self) -> String;
     /// Its events, oldest first, in words.
     fn event_lines(&self) -> Vec<String>;
+    /// What the opened copy adds of its cloud's own below the paste box (Azure: the sameness
+    /// proof and the expiry's renewal), working on `current` and `saved` as the paste does.
+    fn more_sections(
+        _key_id: String,
+        _current: RwSignal<Self>,
+        _saved: Callback<(String, Self)>,
+    ) -> AnyView {
+        ().into_any()
+    }
 }
 
 /// One cloud's copies of every key, newest first, and those that cannot be read.
@@ -196,6 +205,7 @@ pub(super) fn copy_details<C: CopyDetails>(
             Ok(text)
         });
     };
+    let more = C::more_sections(row.key_id.clone(), current, saved);
     let show = Signal::derive(move || current.with(C::show_command).unwrap_or_default());
     let has_show = move || current.with(|copy| copy.show_command().is_some());
     let cloud = C::CLOUD.name();
@@ -225,6 +235,7 @@ pub(super) fn copy_details<C: CopyDetails>(
                     </p>
                 </div>
             })}
+            {more}
         </section>
     }
 }
