@@ -11,15 +11,15 @@ use crate::client::KmsClient;
 use crate::domain::account::UserId;
 use crate::domain::aws::import_command::ImportCommand;
 use crate::domain::aws::last_usage::UsageReading;
-use crate::domain::cloud::Cloud;
 use crate::domain::aws::outputs::{
     AwsOutput, DescribeKeyOutput, KeyMaterialListing, KeyRotationsOutput, MacOutput,
     PublicKeyOutput, parse_aws_output,
 };
+use crate::domain::cloud::Cloud;
 use crate::domain::ledger::{
-    CommandOptions, Discrepancy, EventKind, KeyPairKind, LedgerEntry, Proof, Sameness, check_about_this_copy,
-    check_public_key_output, confirm, new_entry_id, prove_mac, prove_public_key, public_key_proof,
-    reconcile, register_from_describe_key,
+    CommandOptions, Discrepancy, EventKind, KeyPairKind, LedgerEntry, Proof, Sameness,
+    check_about_this_copy, check_public_key_output, confirm, new_entry_id, prove_mac,
+    prove_public_key, public_key_proof, reconcile, register_from_describe_key,
 };
 
 /// Registers on `key_id` a copy made outside this app, from AWS's

@@ -130,7 +130,9 @@ async fn run_public_key_check(
                 .and_then(|reply| Ok(kmip::parse_sign(&reply)?))
                 .map_err(|e| format!("The KMS could not sign with this key: {e}"))?;
             match client
-                .kmip(&kmip::signature_verify(temporary, algorithm, challenge, &signature))
+                .kmip(&kmip::signature_verify(
+                    temporary, algorithm, challenge, &signature,
+                ))
                 .await
                 .and_then(|reply| Ok(kmip::parse_signature_verify(&reply)?))
             {
@@ -141,7 +143,9 @@ async fn run_public_key_check(
                 Err(e) if is_crypto_failure(&e) => Ok(Sameness::Different(format!(
                     "{cloud}'s public key cannot verify the KMS key's signature ({e}): {cloud} holds another key pair."
                 ))),
-                Err(e) => Err(format!("The KMS could not verify with {cloud}'s public key: {e}")),
+                Err(e) => Err(format!(
+                    "The KMS could not verify with {cloud}'s public key: {e}"
+                )),
             }
         }
     }

@@ -6,35 +6,32 @@
 //! No emulator accepts an Azure BYOK import; the JSON pasted here is built in the shape
 //! azure-cli prints (`transform_key_bundle`), as `domain::azure::outputs` reads it.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use byok_ui::actions::sameness::PROOF_TAG;
 use byok_ui::domain::account::UserId;
 use byok_ui::domain::aws::arn::AwsKeyArn;
 use byok_ui::domain::aws::import_command::Expiration;
 use byok_ui::domain::aws::key_spec::AwsKeySpec;
-use byok_ui::domain::key_material::{EcCurve, KeyMaterialSpec};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use byok_ui::actions::sameness::PROOF_TAG;
 use byok_ui::domain::azure::kid::AzureKeyId;
 use byok_ui::domain::azure::outputs::read_key_output;
 use byok_ui::domain::azure::rules::AzureKeyType;
-use byok_ui::domain::ledger::azure::{
-    AzureCopy, AzureEventKind, AzureExport, is_azure_attribute,
-};
-use byok_ui::kmip::{
-    self, CreateKeyPairRequest, CryptographicAlgorithm, KeyPairKind, LocateRequest, UsageMask,
-};
+use byok_ui::domain::key_material::{EcCurve, KeyMaterialSpec};
+use byok_ui::domain::ledger::azure::{AzureCopy, AzureEventKind, AzureExport, is_azure_attribute};
 use byok_ui::domain::ledger::{
     CommandOptions, ExportRecord, LedgerEntry, LedgerState, midnight_utc, new_entry_id, sha256_hex,
 };
 use byok_ui::domain::wrapping::WrappingAlgorithm;
+use byok_ui::kmip::{
+    self, CreateKeyPairRequest, CryptographicAlgorithm, KeyPairKind, LocateRequest, UsageMask,
+};
 use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::support::aws::ARN;
 use crate::support::pages::{AzureExportPage, LedgerPage};
 use crate::support::seed::{
-    add_ledger_entry, attributes, azure_kek, create_material, ledger_attributes,
-    vendor_attributes,
+    add_ledger_entry, attributes, azure_kek, create_material, ledger_attributes, vendor_attributes,
 };
 use crate::support::{Browser, Kms};
 
@@ -54,7 +51,13 @@ fn import_output(vault: &str, name: &str, version: &str, expires: &str) -> Strin
 
 /// `az keyvault key import`, `show` or `set-attributes`'s JSON (azure-cli prints the same key
 /// bundle for each) for an EC-HSM P-256 key with the point (`x`, `y`) in base64.
-fn key_output(vault: &str, name: &str, version: &str, expires: &str, (x, y): (&str, &str)) -> String {
+fn key_output(
+    vault: &str,
+    name: &str,
+    version: &str,
+    expires: &str,
+    (x, y): (&str, &str),
+) -> String {
     serde_json::to_string_pretty(&json!({
         "attributes": {
             "created": "2026-12-01T09:30:00+00:00",
@@ -355,8 +358,15 @@ fn jwk_point(kms: &Kms, public_id: &str) -> (String, String) {
     let der = kms.public_key_der(public_id);
     let spki = spki::SubjectPublicKeyInfoRef::from_der(&der).unwrap();
     let point = spki.subject_public_key.raw_bytes();
-    assert_eq!((point.len(), point[0]), (65, 4), "an uncompressed P-256 point");
-    (STANDARD.encode(&point[1..33]), STANDARD.encode(&point[33..]))
+    assert_eq!(
+        (point.len(), point[0]),
+        (65, 4),
+        "an uncompressed P-256 point"
+    );
+    (
+        STANDARD.encode(&point[1..33]),
+        STANDARD.encode(&point[33..]),
+    )
 }
 
 /// The temporary public keys of the proofs still in the KMS.
@@ -434,7 +444,12 @@ async fn ledger_azure_copy_proven_the_same_key_in_the_kms_and_its_expiry_moved()
         1,
     );
     // An AES copy in a Managed HSM: its import is the proof.
-    let aes = create_material(&kms, &vendor, "proof-aes", KeyMaterialSpec::Aes { bits: 256 });
+    let aes = create_material(
+        &kms,
+        &vendor,
+        "proof-aes",
+        KeyMaterialSpec::Aes { bits: 256 },
+    );
     let aes_copy = seed_copy(
         &kms,
         &aes,
@@ -515,9 +530,16 @@ async fn ledger_azure_copy_proven_the_same_key_in_the_kms_and_its_expiry_moved()
     browser
         .wait_for_text("[data-testid=details-state]", |t| t == "verified")
         .await;
-    assert!(browser.sent_kmip("Import").await, "Azure's public key imported");
+    assert!(
+        browser.sent_kmip("Import").await,
+        "Azure's public key imported"
+    );
     assert!(!browser.sent_kmip("Export").await, "no key exported");
-    assert_eq!(proof_leftovers(&kms), Vec::<String>::new(), "proof object removed");
+    assert_eq!(
+        proof_leftovers(&kms),
+        Vec::<String>::new(),
+        "proof object removed"
+    );
     let kid = format!("https://contosokv.vault.azure.net/keys/{key}/{VERSION}");
     let (_, read) = azure_copies(&kms, &key).remove(0);
     let event = read.events.last().unwrap();
@@ -542,7 +564,11 @@ async fn ledger_azure_copy_proven_the_same_key_in_the_kms_and_its_expiry_moved()
     browser
         .wait_for_text("[data-testid=details-state]", |t| t == "mismatch")
         .await;
-    assert_eq!(proof_leftovers(&kms), Vec::<String>::new(), "proof object removed");
+    assert_eq!(
+        proof_leftovers(&kms),
+        Vec::<String>::new(),
+        "proof object removed"
+    );
     let (_, read) = azure_copies(&kms, &key).remove(0);
     assert_eq!(read.events.len(), 3, "{:?}", read.events);
     assert!(
@@ -560,7 +586,9 @@ async fn ledger_azure_copy_proven_the_same_key_in_the_kms_and_its_expiry_moved()
             t.starts_with("This copy expires in")
         })
         .await;
-    browser.fill("#azure-new-expiry", &now.date().to_string()).await;
+    browser
+        .fill("#azure-new-expiry", &now.date().to_string())
+        .await;
     browser
         .wait_for_text("[data-testid=entry-details] .error-banner", |t| {
             t.contains("is not in the future")
@@ -575,8 +603,17 @@ async fn ledger_azure_copy_proven_the_same_key_in_the_kms_and_its_expiry_moved()
     assert_eq!(
         words,
         [
-            "az", "keyvault", "key", "set-attributes", "--vault-name", "contosokv", "--name",
-            key.as_str(), "--version", VERSION, "--expires",
+            "az",
+            "keyvault",
+            "key",
+            "set-attributes",
+            "--vault-name",
+            "contosokv",
+            "--name",
+            key.as_str(),
+            "--version",
+            VERSION,
+            "--expires",
             &format!("{later}T00:00:00Z"),
         ]
     );
@@ -605,13 +642,20 @@ async fn ledger_azure_copy_proven_the_same_key_in_the_kms_and_its_expiry_moved()
     assert_eq!(read.expires(), Some(midnight_utc(later)));
     // More than 30 days left now: the renewal is no longer offered.
     for _ in 0..100 {
-        if browser.visible_texts("[data-testid=azure-renew-why]").await.is_empty() {
+        if browser
+            .visible_texts("[data-testid=azure-renew-why]")
+            .await
+            .is_empty()
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(
-        browser.visible_texts("[data-testid=azure-renew-why]").await.is_empty(),
+        browser
+            .visible_texts("[data-testid=azure-renew-why]")
+            .await
+            .is_empty(),
         "no renewal offered once the expiry is a year away"
     );
     browser.close().await;

@@ -212,7 +212,9 @@ pub fn new_expiry(
 ) -> Result<OffsetDateTime, String> {
     let text = text.trim();
     if text.is_empty() {
-        return Err("New expiry: choose the date Azure should stop allowing the key's use.".to_owned());
+        return Err(
+            "New expiry: choose the date Azure should stop allowing the key's use.".to_owned(),
+        );
     }
     let expires = parse_date(text)
         .ok_or_else(|| format!("New expiry: \"{text}\" is not a date; write it as YYYY-MM-DD."))?

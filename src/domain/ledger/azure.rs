@@ -17,9 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::{
-    CloudCopy, Discrepancy, KeyPairKind, LedgerState, Sameness, by_words, whole_seconds,
-};
+use super::{CloudCopy, Discrepancy, KeyPairKind, LedgerState, Sameness, by_words, whole_seconds};
 use crate::domain::account::UserId;
 use crate::domain::azure::command::{ImportOptions, KeyOperation};
 use crate::domain::azure::kid::{AzureKeyId, KeyName};
@@ -578,7 +576,8 @@ mod tests {
         assert_eq!(kind, KeyPairKind::Ec(EcCurve::P256));
         assert_eq!(spki.len(), 91, "a P-256 SubjectPublicKeyInfo");
         // Not confirmed yet: the same JSON confirms it first, then the verdict.
-        copy.record_proof(&output, &Sameness::Same, now, &by).unwrap();
+        copy.record_proof(&output, &Sameness::Same, now, &by)
+            .unwrap();
         assert_eq!(copy.events.len(), 2);
         assert_eq!(copy.key_kid.as_ref().unwrap().to_string(), KID);
         assert_eq!(copy.state(now), LedgerState::Verified);
@@ -592,7 +591,11 @@ mod tests {
         copy.record_proof(&output, &different, now, &by).unwrap();
         assert_eq!(copy.events.len(), 3);
         assert_eq!(copy.state(now).label(), "mismatch");
-        assert!(copy.events[2].line().contains("not the same key as the KMS key"));
+        assert!(
+            copy.events[2]
+                .line()
+                .contains("not the same key as the KMS key")
+        );
         assert!(copy.kept_by(super::super::LedgerFilter::Mismatch, now));
         // The verdict stands across a later confirmation; expiry still wins.
         copy.confirm(&output, now, &by).unwrap();

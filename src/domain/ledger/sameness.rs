@@ -164,8 +164,7 @@ pub fn public_key_misfit(spec: AwsKeySpec, aws_spki_der: &[u8]) -> Option<String
     let fits = match spec {
         AwsKeySpec::Rsa(_) => spki.algorithm.oid == RSA,
         AwsKeySpec::Ecc(curve) => {
-            spki.algorithm.oid == EC
-                && spki.algorithm.parameters_oid().ok() == Some(curve.oid())
+            spki.algorithm.oid == EC && spki.algorithm.parameters_oid().ok() == Some(curve.oid())
         }
         _ => false,
     };
@@ -397,7 +396,10 @@ mod tests {
         );
         assert!(proof(KeyPairKind::Rsa, None).is_err());
         let azure = public_key_proof(KeyPairKind::Rsa, Some(0x4), Cloud::Azure).unwrap_err();
-        assert!(azure.contains("that Azure's public key is its pair"), "{azure}");
+        assert!(
+            azure.contains("that Azure's public key is its pair"),
+            "{azure}"
+        );
         assert_eq!(
             KeyPairKind::of_aws(AwsKeySpec::parse("HMAC_256").unwrap()),
             Err("A HMAC_256 key has no public key.".to_owned())

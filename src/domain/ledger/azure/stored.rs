@@ -333,7 +333,12 @@ mod event_list {
         Unknown(&'a Value),
     }
 
-    fn proven<'a>(event: &AzureEvent, kind: &'a str, kid: &AzureKeyId, reason: Option<&String>) -> Written<'a> {
+    fn proven<'a>(
+        event: &AzureEvent,
+        kind: &'a str,
+        kid: &AzureKeyId,
+        reason: Option<&String>,
+    ) -> Written<'a> {
         Written::Proof(Tagged {
             kind,
             body: Proven {
