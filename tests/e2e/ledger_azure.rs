@@ -8,7 +8,6 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use byok_ui::actions::sameness::PROOF_TAG;
 use byok_ui::domain::account::UserId;
 use byok_ui::domain::aws::arn::AwsKeyArn;
 use byok_ui::domain::aws::import_command::Expiration;
@@ -22,16 +21,15 @@ use byok_ui::domain::ledger::{
     CommandOptions, ExportRecord, LedgerEntry, LedgerState, midnight_utc, new_entry_id, sha256_hex,
 };
 use byok_ui::domain::wrapping::WrappingAlgorithm;
-use byok_ui::kmip::{
-    self, CreateKeyPairRequest, CryptographicAlgorithm, KeyPairKind, LocateRequest, UsageMask,
-};
+use byok_ui::kmip::{self, CreateKeyPairRequest, CryptographicAlgorithm, KeyPairKind, UsageMask};
 use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::support::aws::ARN;
 use crate::support::pages::{AzureExportPage, LedgerPage};
 use crate::support::seed::{
-    add_ledger_entry, attributes, azure_kek, create_material, ledger_attributes, vendor_attributes,
+    add_ledger_entry, attributes, azure_kek, create_material, ledger_attributes, proof_leftovers,
+    vendor_attributes,
 };
 use crate::support::{Browser, Kms};
 
@@ -367,19 +365,6 @@ fn jwk_point(kms: &Kms, public_id: &str) -> (String, String) {
         STANDARD.encode(&point[1..33]),
         STANDARD.encode(&point[33..]),
     )
-}
-
-/// The temporary public keys of the proofs still in the KMS.
-fn proof_leftovers(kms: &Kms) -> Vec<String> {
-    kmip::parse_locate(
-        &kms.kmip(&kmip::locate(&LocateRequest {
-            tags: vec![PROOF_TAG.to_owned()],
-            vendor_id: kms.vendor_id(),
-            ..LocateRequest::default()
-        }))
-        .unwrap(),
-    )
-    .unwrap()
 }
 
 /// An Azure copy of `key_id` written by another KMIP client: exported under `kek_kid`,

@@ -82,10 +82,8 @@ impl PublicPart {
 
 #[cfg(test)]
 mod tests {
-    use der::Decode;
-    use spki::SubjectPublicKeyInfoRef;
-
     use super::*;
+    use crate::domain::azure::outputs::tests::{rsa_modulus, subject_public_key};
 
     macro_rules! fixture {
         ($name:literal) => {
@@ -93,24 +91,14 @@ mod tests {
         };
     }
 
-    fn subject_public_key(der: &[u8]) -> Vec<u8> {
-        SubjectPublicKeyInfoRef::from_der(der)
-            .unwrap()
-            .subject_public_key
-            .raw_bytes()
-            .to_vec()
-    }
-
     #[test]
     fn an_rsa_jwk_gives_back_the_spki_it_came_from() {
-        let der = fixture!("rsa3072.spki.der");
-        let bytes = subject_public_key(der);
-        let rsa = pkcs1::RsaPublicKey::from_der(&bytes).unwrap();
-        let part = PublicPart::Rsa {
-            n: rsa.modulus.as_bytes().to_vec(),
-            e: rsa.public_exponent.as_bytes().to_vec(),
-        };
-        assert_eq!(part.spki_der().unwrap().as_deref(), Some(der));
+        let (n, e) = rsa_modulus();
+        let part = PublicPart::Rsa { n, e };
+        assert_eq!(
+            part.spki_der().unwrap().as_deref(),
+            Some(fixture!("rsa3072.spki.der"))
+        );
     }
 
     #[test]
