@@ -177,21 +177,21 @@ fn renewal_section(current: RwSignal<AzureCopy>) -> impl IntoView {
     let new_date = RwSignal::new(String::new());
     let command = Memo::new(move |_| {
         let copy = current.get();
-        let kid = copy.key_kid.clone().ok_or(
-            "The version this copy became is not known yet: paste the output of az keyvault key import or az keyvault key show above first.",
-        )?;
+        let kid = copy.key_kid.clone().ok_or(NO_VERSION)?;
         let expires = new_expiry(&new_date.get(), copy.expires(), now.get())?;
         set_expiry(&kid, expires).map(|c| c.multi_line())
     });
-    let problem = Signal::derive(move || match command.get() {
-        Err(why) if !new_date.get().trim().is_empty() || current.with(|c| c.key_kid.is_none()) => {
-            Some(why)
-        }
-        _ => None,
+    // Said once a date is typed: an empty field is not yet an error.
+    let problem = Signal::derive(move || {
+        command
+            .get()
+            .err()
+            .filter(|_| !new_date.get().trim().is_empty())
     });
     let text = Signal::derive(move || command.get().unwrap_or_default());
     let ready = move || command.with(Result::is_ok);
     let due = move || current.with(|c| c.renewal_due(now.get()));
+    let version_known = move || current.with(|c| c.key_kid.is_some());
     let expiry = move || current.with(|c| c.expiry_words(now.get()));
     view! {
         <Show when=due>
@@ -200,21 +200,25 @@ fn renewal_section(current: RwSignal<AzureCopy>) -> impl IntoView {
                 <p data-testid="azure-renew-why">
                     {move || format!("This copy {}. Azure keeps the key's material and lets its expiry move: choose a new date, run the command, then paste its JSON output in the box above to record the new expiry.", expiry())}
                 </p>
-                <TextField
-                    id="azure-new-expiry"
-                    label="New expiry"
-                    kind="date"
-                    value=new_date
-                    hint="Midnight UTC that day; later than the expiry Azure has now."
-                />
-                <ErrorBanner message=problem />
-                <Show when=ready>
-                    <CommandBlock id="azure-set-expiry" text=text label="Copy the az keyvault key set-attributes command" />
+                <Show when=version_known fallback=|| view! { <p class="hint">{NO_VERSION}</p> }>
+                    <TextField
+                        id="azure-new-expiry"
+                        label="New expiry (YYYY-MM-DD)"
+                        value=new_date
+                        hint="Midnight UTC that day; later than the expiry Azure has now."
+                    />
+                    <ErrorBanner message=problem />
+                    <Show when=ready>
+                        <CommandBlock id="azure-set-expiry" text=text label="Copy the az keyvault key set-attributes command" />
+                    </Show>
                 </Show>
             </section>
         </Show>
     }
 }
+
+/// Why the expiry cannot be moved yet.
+const NO_VERSION: &str = "The version this copy became is not known yet: paste the output of az keyvault key import or az keyvault key show above first, then the expiry can be moved.";
 
 /// The Azure copy whose "Open" was clicked (its code loads then).
 #[component]
