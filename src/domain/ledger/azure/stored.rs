@@ -277,8 +277,9 @@ mod event_list {
 
     const CONFIRMED: &str = "confirmed";
 
+    /// What every known event starts with: when, who (when known), which key version.
     #[derive(Serialize, Deserialize)]
-    struct Confirmed {
+    struct Head {
         #[serde(with = "text")]
         at: OffsetDateTime,
         #[serde(
@@ -289,6 +290,22 @@ mod event_list {
         by: Option<UserId>,
         #[serde(with = "text")]
         kid: AzureKeyId,
+    }
+
+    impl Head {
+        fn of(event: &AzureEvent, kid: &AzureKeyId) -> Self {
+            Self {
+                at: event.at,
+                by: event.by.clone(),
+                kid: kid.clone(),
+            }
+        }
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct Confirmed {
+        #[serde(flatten)]
+        head: Head,
         enabled: Option<bool>,
         #[serde(with = "text::option")]
         expires: Option<OffsetDateTime>,
@@ -302,16 +319,8 @@ mod event_list {
     /// A sameness proof's verdict on the key version `kid`: `reason` only when different.
     #[derive(Serialize, Deserialize)]
     struct Proven {
-        #[serde(with = "text")]
-        at: OffsetDateTime,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "text::option"
-        )]
-        by: Option<UserId>,
-        #[serde(with = "text")]
-        kid: AzureKeyId,
+        #[serde(flatten)]
+        head: Head,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
         #[serde(flatten)]
@@ -342,9 +351,7 @@ mod event_list {
         Written::Proof(Tagged {
             kind,
             body: Proven {
-                at: event.at,
-                by: event.by.clone(),
-                kid: kid.clone(),
+                head: Head::of(event, kid),
                 reason: reason.cloned(),
                 preserved: event.preserved.clone(),
             },
@@ -365,9 +372,7 @@ mod event_list {
             } => Written::Known(Tagged {
                 kind: CONFIRMED,
                 body: Confirmed {
-                    at: event.at,
-                    by: event.by.clone(),
-                    kid: kid.clone(),
+                    head: Head::of(event, kid),
                     enabled: *enabled,
                     expires: *expires,
                     preserved: event.preserved.clone(),
@@ -395,10 +400,10 @@ mod event_list {
                 let event: Confirmed =
                     serde_json::from_value(Value::Object(members)).map_err(|e| e.to_string())?;
                 Ok(AzureEvent {
-                    at: event.at,
-                    by: event.by,
+                    at: event.head.at,
+                    by: event.head.by,
                     kind: AzureEventKind::Confirmed {
-                        kid: event.kid,
+                        kid: event.head.kid,
                         enabled: event.enabled,
                         expires: event.expires,
                     },
@@ -408,7 +413,7 @@ mod event_list {
             Some(kind @ (SAME_MATERIAL | DIFFERENT_MATERIAL)) => {
                 let event: Proven =
                     serde_json::from_value(Value::Object(members)).map_err(|e| e.to_string())?;
-                let kid = event.kid;
+                let kid = event.head.kid;
                 let kind = match (kind, event.reason) {
                     (SAME_MATERIAL, None) => AzureEventKind::SameMaterial { kid },
                     (DIFFERENT_MATERIAL, Some(reason)) => {
@@ -420,8 +425,8 @@ mod event_list {
                     _ => return Err("a different_material event needs its \"reason\"".to_owned()),
                 };
                 Ok(AzureEvent {
-                    at: event.at,
-                    by: event.by,
+                    at: event.head.at,
+                    by: event.head.by,
                     kind,
                     preserved: event.preserved,
                 })
