@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::copies::{CopyDetails, CopyRow, copy_details};
+use super::copies::{CopyDetails, CopyRow, PasteBox, copy_details};
 use crate::actions::azure::sameness::{AzureProof, prove_azure_copy};
 use crate::browser::now_utc;
 use crate::components::clock::use_now;
@@ -11,7 +11,7 @@ use crate::components::command_block::CommandBlock;
 use crate::components::deferred::{Deferred, split_view};
 use crate::components::error_banner::ErrorBanner;
 use crate::components::request_progress::RequestProgress;
-use crate::components::submit::{Submit, SubmitButton};
+use crate::components::submit::SubmitButton;
 use crate::components::text_field::{TextArea, TextField};
 use crate::domain::azure::command::{Vault, new_expiry, set_expiry, show_key};
 use crate::domain::azure::outputs::read_key_output;
@@ -19,7 +19,6 @@ use crate::domain::azure::rules::AzureKeyType;
 use crate::domain::ledger::azure::{AES_IMPORT_IS_THE_PROOF, AzureCopy};
 use crate::domain::ledger::{CloudCopy, Sameness, by_words};
 use crate::domain::time_display::utc_minutes;
-use crate::settings::use_settings;
 
 impl CopyDetails for AzureCopy {
     const PASTE_ID: &'static str = "ledger-azure-paste";
@@ -115,25 +114,16 @@ fn proof_section(
         }
         .into_any();
     }
-    let settings = use_settings();
-    let pasted = RwSignal::new(String::new());
-    let for_run = key_id.clone();
-    let run = Action::new_local(move |text: &String| {
-        let (text, key_id) = (text.clone(), for_run.clone());
-        let copy = current.get_untracked();
-        let client = settings.client();
-        async move { prove_azure_copy(&client?, &key_id, &copy, &text, now_utc()).await }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(proof)) = run.value().get() {
-            current.set(proof.copy.clone());
-            saved.run((key_id.clone(), proof.copy));
-            pasted.set(String::new());
-        }
-    });
-    let submit = Submit::new(run);
-    let run_error = Signal::derive(move || run.value().get().and_then(Result::err));
-    let proven = Signal::derive(move || run.value().get().and_then(Result::ok));
+    let paste = PasteBox::new(
+        key_id,
+        current,
+        saved,
+        |proof: &AzureProof| proof.copy.clone(),
+        |client, key_id, copy, text| async move {
+            prove_azure_copy(&client, &key_id, &copy, &text, now_utc()).await
+        },
+    );
+    let (pasted, submit, run_error, proven) = (paste.pasted, paste.submit, paste.error, paste.done);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submit.submit(|| {
