@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 
 use crate::actions::copies::{current_entry, save_entry};
 use crate::actions::objects;
-use crate::actions::sameness::{compute_mac, kms_public_key_check};
+use crate::actions::sameness::{PublicKeyCheck, compute_mac, kms_public_key_check};
 use crate::actions::vendor_store::{acting_user_or_say, record_vendor_attribute};
 use crate::client::KmsClient;
 use crate::domain::account::UserId;
@@ -15,10 +15,11 @@ use crate::domain::aws::outputs::{
     AwsOutput, DescribeKeyOutput, KeyMaterialListing, KeyRotationsOutput, MacOutput,
     PublicKeyOutput, parse_aws_output,
 };
+use crate::domain::cloud::Cloud;
 use crate::domain::ledger::{
-    CommandOptions, Discrepancy, EventKind, LedgerEntry, Proof, Sameness, check_about_this_copy,
-    check_public_key_output, confirm, new_entry_id, prove_mac, prove_public_key, public_key_proof,
-    reconcile, register_from_describe_key,
+    CommandOptions, Discrepancy, EventKind, KeyPairKind, LedgerEntry, Proof, Sameness,
+    check_about_this_copy, check_public_key_output, confirm, new_entry_id, prove_mac,
+    prove_public_key, public_key_proof, reconcile, register_from_describe_key,
 };
 
 /// Registers on `key_id` a copy made outside this app, from AWS's
@@ -202,16 +203,14 @@ async fn public_key_checked(
             let attributes = objects::describe(client, key_id)
                 .await
                 .map_err(|e| format!("The KMS key could not be read: {e}"))?;
-            let method = public_key_proof(entry.key_spec, attributes.usage_mask)?;
-            kms_public_key_check(
-                client,
-                key_id,
+            let kind = KeyPairKind::of_aws(entry.key_spec)?;
+            let method = public_key_proof(kind, attributes.usage_mask, Cloud::Aws)?;
+            let check = PublicKeyCheck {
+                cloud: Cloud::Aws,
                 method,
-                &public_key.public_key_der,
-                challenge,
-                now,
-            )
-            .await?
+                spki_der: &public_key.public_key_der,
+            };
+            kms_public_key_check(client, key_id, &check, challenge, now).await?
         }
     };
     let by = acting_user_or_say(client).await?;

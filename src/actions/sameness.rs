@@ -1,11 +1,12 @@
-//! The KMS's half of proving AWS holds the same material, with no key reaching
-//! the browser: its KMIP MAC, and its check of AWS's public key against the private key.
+//! The KMS's half of proving a cloud holds the same material, with no key reaching
+//! the browser: its KMIP MAC, and its check of a cloud's public key against the private key.
 
 use time::OffsetDateTime;
 
 use crate::actions::objects;
 use crate::browser::random_bytes;
 use crate::client::{KmsClient, RequestError};
+use crate::domain::cloud::Cloud;
 use crate::domain::ledger::{PublicKeyProof, Sameness};
 use crate::kmip::{self, ImportPublicKeyRequest, KeyAttributes, UsageMask};
 
@@ -29,9 +30,20 @@ fn is_crypto_failure(e: &RequestError) -> bool {
     matches!(e, RequestError::Refused { reason, .. } if reason.contains("Cryptographic_Failure"))
 }
 
-/// Has the KMS check that `aws_spki_der` (AWS's public key) is the pair of the
-/// private key `key_id`, with the random `challenge`: AWS's public key is
-/// imported as a temporary object (`byok-proof-<random>`, tagged
+/// What the KMS checks against the private key: a cloud's public key and how.
+#[derive(Clone, Copy, Debug)]
+pub struct PublicKeyCheck<'a> {
+    /// The cloud that showed the public key (named in every message).
+    pub cloud: Cloud,
+    /// Sign-and-verify or encrypt-and-decrypt, as the private key allows.
+    pub method: PublicKeyProof,
+    /// The cloud's public key, as a SubjectPublicKeyInfo DER.
+    pub spki_der: &'a [u8],
+}
+
+/// Has the KMS check that `check.spki_der` (the cloud's public key: AWS's get-public-key,
+/// Azure's JWK) is the pair of the private key `key_id`, with the random `challenge`: the
+/// public key is imported as a temporary object (`byok-proof-<random>`, tagged
 /// [`PROOF_TAG`]), used once, then revoked and removed, whatever happened.
 /// No key reaches the browser: only the challenge, a ciphertext or a
 /// signature and the verdict do. `Ok` carries the verdict and, if the
@@ -39,18 +51,18 @@ fn is_crypto_failure(e: &RequestError) -> bool {
 pub async fn kms_public_key_check(
     client: &KmsClient,
     key_id: &str,
-    method: PublicKeyProof,
-    aws_spki_der: &[u8],
+    check: &PublicKeyCheck<'_>,
     challenge: &[u8],
     now: OffsetDateTime,
 ) -> Result<(Sameness, Option<String>), String> {
+    let cloud = check.cloud.name();
     let vendor_id = client
         .vendor_id()
         .await
         .map_err(|e| format!("The KMS could not be asked for its vendor id: {e}"))?;
     let temporary = format!("byok-proof-{}", hex::encode(random_bytes::<8>()));
     let request = ImportPublicKeyRequest {
-        spki_der: aws_spki_der.to_vec(),
+        spki_der: check.spki_der.to_vec(),
         replace_existing: false,
         attributes: KeyAttributes {
             unique_identifier: Some(temporary.clone()),
@@ -65,11 +77,11 @@ pub async fn kms_public_key_check(
         .kmip(&kmip::import_public_key(&request))
         .await
         .and_then(|reply| Ok(kmip::parse_import(&reply)?))
-        .map_err(|e| format!("The KMS did not take AWS's public key for the check: {e}"))?;
-    let verdict = run_public_key_check(client, key_id, &temporary, method, challenge).await;
+        .map_err(|e| format!("The KMS did not take {cloud}'s public key for the check: {e}"))?;
+    let verdict = run_public_key_check(client, key_id, &temporary, check, challenge).await;
     let removal = remove_temporary(client, &temporary).await.err().map(|e| {
         format!(
-            "The temporary copy of AWS's public key ({temporary}, tagged {PROOF_TAG}) could not be removed from the KMS: {e} Remove it by hand."
+            "The temporary copy of {cloud}'s public key ({temporary}, tagged {PROOF_TAG}) could not be removed from the KMS: {e} Remove it by hand."
         )
     });
     match verdict {
@@ -85,28 +97,29 @@ async fn run_public_key_check(
     client: &KmsClient,
     key_id: &str,
     temporary: &str,
-    method: PublicKeyProof,
+    check: &PublicKeyCheck<'_>,
     challenge: &[u8],
 ) -> Result<Sameness, String> {
-    match method {
+    let cloud = check.cloud.name();
+    match check.method {
         PublicKeyProof::Decrypt => {
             let ciphertext = client
                 .kmip(&kmip::encrypt_rsa_oaep_sha256(temporary, challenge))
                 .await
                 .and_then(|reply| Ok(kmip::parse_encrypt(&reply)?))
-                .map_err(|e| format!("The KMS could not encrypt with AWS's public key: {e}"))?;
+                .map_err(|e| format!("The KMS could not encrypt with {cloud}'s public key: {e}"))?;
             match client
                 .kmip(&kmip::decrypt_rsa_oaep_sha256(key_id, &ciphertext))
                 .await
                 .and_then(|reply| Ok(kmip::parse_decrypt(&reply)?))
             {
                 Ok(plain) if plain == challenge => Ok(Sameness::Same),
-                Ok(_) => Ok(Sameness::Different(
-                    "The KMS private key decrypted what AWS's public key encrypted to other bytes: AWS holds another key pair.".to_owned(),
-                )),
-                Err(e) if is_crypto_failure(&e) => Ok(Sameness::Different(
-                    "The KMS private key cannot decrypt what AWS's public key encrypted: AWS holds another key pair.".to_owned(),
-                )),
+                Ok(_) => Ok(Sameness::Different(format!(
+                    "The KMS private key decrypted what {cloud}'s public key encrypted to other bytes: {cloud} holds another key pair."
+                ))),
+                Err(e) if is_crypto_failure(&e) => Ok(Sameness::Different(format!(
+                    "The KMS private key cannot decrypt what {cloud}'s public key encrypted: {cloud} holds another key pair."
+                ))),
                 Err(e) => Err(format!("The KMS could not decrypt with this key: {e}")),
             }
         }
@@ -117,18 +130,22 @@ async fn run_public_key_check(
                 .and_then(|reply| Ok(kmip::parse_sign(&reply)?))
                 .map_err(|e| format!("The KMS could not sign with this key: {e}"))?;
             match client
-                .kmip(&kmip::signature_verify(temporary, algorithm, challenge, &signature))
+                .kmip(&kmip::signature_verify(
+                    temporary, algorithm, challenge, &signature,
+                ))
                 .await
                 .and_then(|reply| Ok(kmip::parse_signature_verify(&reply)?))
             {
                 Ok(true) => Ok(Sameness::Same),
-                Ok(false) => Ok(Sameness::Different(
-                    "AWS's public key does not verify the KMS key's signature: AWS holds another key pair.".to_owned(),
-                )),
-                Err(e) if is_crypto_failure(&e) => Ok(Sameness::Different(format!(
-                    "AWS's public key cannot verify the KMS key's signature ({e}): AWS holds another key pair."
+                Ok(false) => Ok(Sameness::Different(format!(
+                    "{cloud}'s public key does not verify the KMS key's signature: {cloud} holds another key pair."
                 ))),
-                Err(e) => Err(format!("The KMS could not verify with AWS's public key: {e}")),
+                Err(e) if is_crypto_failure(&e) => Ok(Sameness::Different(format!(
+                    "{cloud}'s public key cannot verify the KMS key's signature ({e}): {cloud} holds another key pair."
+                ))),
+                Err(e) => Err(format!(
+                    "The KMS could not verify with {cloud}'s public key: {e}"
+                )),
             }
         }
     }

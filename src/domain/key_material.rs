@@ -80,6 +80,26 @@ impl EcCurve {
         }
     }
 
+    /// The curve's object identifier (namedCurve in a SubjectPublicKeyInfo).
+    pub fn oid(self) -> der::oid::ObjectIdentifier {
+        use der::oid::ObjectIdentifier;
+        match self {
+            Self::P256 => ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7"),
+            Self::P384 => ObjectIdentifier::new_unwrap("1.3.132.0.34"),
+            Self::P521 => ObjectIdentifier::new_unwrap("1.3.132.0.35"),
+            Self::Secp256k1 => ObjectIdentifier::new_unwrap("1.3.132.0.10"),
+        }
+    }
+
+    /// Bytes of one coordinate of a point (x or y), as a JWK writes them.
+    pub fn coordinate_len(self) -> usize {
+        match self {
+            Self::P256 | Self::Secp256k1 => 32,
+            Self::P384 => 48,
+            Self::P521 => 66,
+        }
+    }
+
     pub fn pkcs8_len(self) -> usize {
         match self {
             Self::P256 => 138,

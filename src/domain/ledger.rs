@@ -25,9 +25,9 @@ pub use last_use::last_use_line;
 pub use reconcile::{Reconciliation, reconcile};
 pub use register::{check_registrable, register_from_describe_key};
 pub use sameness::{
-    MAX_MAC_MESSAGE_LEN, PublicKeyProof, Sameness, check_public_key_output, compare_mac,
-    generate_mac_command, get_public_key_command, mac_algorithm_name, prove_mac, prove_public_key,
-    public_key_misfit, public_key_proof,
+    KeyPairKind, MAX_MAC_MESSAGE_LEN, PublicKeyProof, Sameness, check_public_key_output,
+    compare_mac, generate_mac_command, get_public_key_command, mac_algorithm_name, prove_mac,
+    prove_public_key, public_key_misfit, public_key_proof,
 };
 pub use stored::{ATTRIBUTE_PREFIX, FORMAT, ReadError, attribute_name, is_ledger_attribute};
 

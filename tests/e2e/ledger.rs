@@ -9,7 +9,6 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use byok_ui::actions::sameness::PROOF_TAG;
 use byok_ui::domain::account::UserId;
 use byok_ui::domain::aws::arn::AwsKeyArn;
 use byok_ui::domain::aws::import_command::{Expiration, ImportType};
@@ -22,9 +21,7 @@ use byok_ui::domain::ledger::{
 };
 use byok_ui::domain::time_display::utc_minutes;
 use byok_ui::domain::wrapping::WrappingAlgorithm;
-use byok_ui::kmip::{
-    self, CreateKeyPairRequest, CryptographicAlgorithm, KeyPairKind, LocateRequest, UsageMask,
-};
+use byok_ui::kmip::{self, CreateKeyPairRequest, CryptographicAlgorithm, KeyPairKind, UsageMask};
 use byok_ui::routes::Page;
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
@@ -34,7 +31,7 @@ use crate::support::pages::{ExportPage, ExportResult, ImportKekPage, LedgerPage,
 use crate::support::proxy::{Fault, kms_behind_proxy};
 use crate::support::seed::{
     add_ledger_entry, attributes, create_material, fingerprinted_kek, ledger_attributes,
-    ledger_entries, set_ledger_entry, tagged_kek,
+    ledger_entries, proof_leftovers, set_ledger_entry, tagged_kek,
 };
 use crate::support::{ALICE, BOB, Browser, Kms, Oidc, USERS, free_port};
 
@@ -1239,19 +1236,6 @@ fn create_pair(kms: &Kms, id: &str, spec: AwsKeySpec, usage: &str) -> String {
     )
     .unwrap()
     .private_key_id
-}
-
-/// The temporary public keys of the proofs still in the KMS.
-fn proof_leftovers(kms: &Kms) -> Vec<String> {
-    kmip::parse_locate(
-        &kms.kmip(&kmip::locate(&LocateRequest {
-            tags: vec![PROOF_TAG.to_owned()],
-            vendor_id: kms.vendor_id(),
-            ..LocateRequest::default()
-        }))
-        .unwrap(),
-    )
-    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]

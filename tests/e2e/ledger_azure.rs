@@ -1,27 +1,35 @@
 //! Azure copies in the BYOK ledger, in headless Chromium against the real KMS: recorded at
 //! export and read back by this test's own KMIP client, confirmed by `az keyvault key import`
-//! JSON (another key's refused, nothing written), listed beside an AWS copy of the same key.
+//! JSON (another key's refused, nothing written), listed beside an AWS copy of the same key;
+//! proven the same key in the KMS from `az keyvault key show`'s JWK, and its expiry moved.
 //!
 //! No emulator accepts an Azure BYOK import; the JSON pasted here is built in the shape
 //! azure-cli prints (`transform_key_bundle`), as `domain::azure::outputs` reads it.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use byok_ui::domain::account::UserId;
 use byok_ui::domain::aws::arn::AwsKeyArn;
 use byok_ui::domain::aws::import_command::Expiration;
 use byok_ui::domain::aws::key_spec::AwsKeySpec;
+use byok_ui::domain::azure::kid::AzureKeyId;
+use byok_ui::domain::azure::outputs::read_key_output;
+use byok_ui::domain::azure::rules::AzureKeyType;
 use byok_ui::domain::key_material::{EcCurve, KeyMaterialSpec};
-use byok_ui::domain::ledger::azure::{AzureCopy, AzureEventKind, is_azure_attribute};
+use byok_ui::domain::ledger::azure::{AzureCopy, AzureEventKind, AzureExport, is_azure_attribute};
 use byok_ui::domain::ledger::{
     CommandOptions, ExportRecord, LedgerEntry, LedgerState, midnight_utc, new_entry_id, sha256_hex,
 };
 use byok_ui::domain::wrapping::WrappingAlgorithm;
+use byok_ui::kmip::{self, CreateKeyPairRequest, CryptographicAlgorithm, KeyPairKind, UsageMask};
 use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::support::aws::ARN;
 use crate::support::pages::{AzureExportPage, LedgerPage};
 use crate::support::seed::{
-    add_ledger_entry, azure_kek, create_material, ledger_attributes, vendor_attributes,
+    add_ledger_entry, attributes, azure_kek, create_material, ledger_attributes, proof_leftovers,
+    vendor_attributes,
 };
 use crate::support::{Browser, Kms};
 
@@ -31,10 +39,23 @@ const KEK_KID: &str =
 /// The version Azure gives the imported key.
 const VERSION: &str = "8fd7a3e7dbb84ccf9d6c3a0a1b2c3d4e";
 const STATUS: &str = "[data-testid=azure-ledger-status]";
-const PASTE: &str = "Azure's JSON output (az keyvault key import or az keyvault key show)";
+const PASTE: &str = "Azure's JSON output (az keyvault key import, show or set-attributes)";
+const PROOF: &str = "az keyvault key show JSON to prove the same key";
 
 /// `az keyvault key import`'s JSON for an EC-HSM P-256 key named `name` in `vault`.
 fn import_output(vault: &str, name: &str, version: &str, expires: &str) -> String {
+    key_output(vault, name, version, expires, ("AQID", "BAUG"))
+}
+
+/// `az keyvault key import`, `show` or `set-attributes`'s JSON (azure-cli prints the same key
+/// bundle for each) for an EC-HSM P-256 key with the point (`x`, `y`) in base64.
+fn key_output(
+    vault: &str,
+    name: &str,
+    version: &str,
+    expires: &str,
+    (x, y): (&str, &str),
+) -> String {
     serde_json::to_string_pretty(&json!({
         "attributes": {
             "created": "2026-12-01T09:30:00+00:00",
@@ -53,8 +74,8 @@ fn import_output(vault: &str, name: &str, version: &str, expires: &str) -> Strin
             "kid": format!("https://{vault}.vault.azure.net/keys/{name}/{version}"),
             "kty": "EC-HSM",
             "n": null,
-            "x": "AQID",
-            "y": "BAUG",
+            "x": x,
+            "y": y,
         },
         "managed": null,
         "tags": null,
@@ -309,5 +330,318 @@ async fn ledger_azure_copy_recorded_at_export_confirmed_by_azure_json_and_listed
             |t| t == kid,
         )
         .await;
+    browser.close().await;
+}
+
+/// An EC P-256 signing pair made as the create page makes it: (private id, public id).
+fn signing_pair(kms: &Kms, vendor: &str, id: &str) -> (String, String) {
+    let created = kmip::parse_create_key_pair(
+        &kms.kmip(&kmip::create_key_pair(&CreateKeyPairRequest {
+            kind: KeyPairKind::Ec {
+                algorithm: CryptographicAlgorithm::Ecdh,
+                curve: EcCurve::P256.into(),
+            },
+            attributes: attributes(vendor, id, UsageMask::SIGN),
+            public_usage_mask: UsageMask::VERIFY,
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    (created.private_key_id, created.public_key_id)
+}
+
+/// The point of a public key exported by this test's own KMIP client, as a JWK's x and y.
+fn jwk_point(kms: &Kms, public_id: &str) -> (String, String) {
+    use der::Decode;
+    let der = kms.public_key_der(public_id);
+    let spki = spki::SubjectPublicKeyInfoRef::from_der(&der).unwrap();
+    let point = spki.subject_public_key.raw_bytes();
+    assert_eq!(
+        (point.len(), point[0]),
+        (65, 4),
+        "an uncompressed P-256 point"
+    );
+    (
+        STANDARD.encode(&point[1..33]),
+        STANDARD.encode(&point[33..]),
+    )
+}
+
+/// An Azure copy of `key_id` written by another KMIP client: exported under `kek_kid`,
+/// confirmed by Azure's `output` when given.
+fn seed_copy(
+    kms: &Kms,
+    key_id: &str,
+    key_type: AzureKeyType,
+    kek_kid: &str,
+    output: Option<&str>,
+    n: u8,
+) -> AzureCopy {
+    let now = OffsetDateTime::now_utc();
+    let by = UserId::new("seed-client@example.com").unwrap();
+    let mut copy = AzureCopy::exported(
+        new_entry_id(now, [n; 6]),
+        key_type,
+        AzureExport {
+            kek_id: "kek-proof".into(),
+            kek_kid: AzureKeyId::parse_versioned(kek_kid).unwrap(),
+            kek_sha256: None,
+            byok_sha256: sha256_hex(b"byok"),
+            preserved: Default::default(),
+        },
+        now,
+        &by,
+    );
+    if let Some(output) = output {
+        copy.confirm(&read_key_output(output).unwrap(), now, &by)
+            .unwrap();
+    }
+    kms.kmip(&kmip::add_vendor_attribute(
+        key_id,
+        &kms.vendor_id(),
+        &copy.attribute_name(),
+        &copy.to_attribute_value(),
+    ))
+    .unwrap();
+    copy
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ledger_azure_copy_proven_the_same_key_in_the_kms_and_its_expiry_moved() {
+    let kms = Kms::with_ui();
+    let vendor = kms.vendor_id();
+    azure_kek(&kms, &vendor, "kek-proof", KEK_KID);
+    let (key, public) = signing_pair(&kms, &vendor, "proof-ec");
+    let (_, other_public) = signing_pair(&kms, &vendor, "proof-other");
+    let now = OffsetDateTime::now_utc();
+    let soon = (now + time::Duration::days(10)).date();
+    let soon_text = format!("{soon}T00:00:00+00:00");
+    let (x, y) = jwk_point(&kms, &public);
+    let show = key_output("contosokv", &key, VERSION, &soon_text, (&x, &y));
+    let copy = seed_copy(
+        &kms,
+        &key,
+        AzureKeyType::EcHsm {
+            curve: EcCurve::P256,
+        },
+        KEK_KID,
+        Some(&show),
+        1,
+    );
+    // An AES copy in a Managed HSM: its import is the proof.
+    let aes = create_material(
+        &kms,
+        &vendor,
+        "proof-aes",
+        KeyMaterialSpec::Aes { bits: 256 },
+    );
+    let aes_copy = seed_copy(
+        &kms,
+        &aes,
+        AzureKeyType::OctHsm { bits: 256 },
+        "https://contosohsm.managedhsm.azure.net/keys/kek/0123456789abcdef0123456789abcdef",
+        None,
+        2,
+    );
+
+    let browser = Browser::start().await;
+    LedgerPage::open(&browser, &kms.url()).await;
+    LedgerPage::state_of(&browser, &aes_copy.id, |t| t == "exported").await;
+    browser.click_button(&format!("Open {}", aes_copy.id)).await;
+    browser
+        .wait_for_text("[data-testid=azure-proof-aes]", |t| {
+            t.starts_with("For an AES (oct-HSM) copy the import itself is the proof")
+        })
+        .await;
+    LedgerPage::state_of(&browser, &copy.id, |t| t == "imported").await;
+    browser.click_button(&format!("Open {}", copy.id)).await;
+    browser
+        .wait_for_text("#entry-title", |t| t == format!("Azure copy {}", copy.id))
+        .await;
+
+    // 1. JSON for another vault, key or version: refused before anything is sent.
+    browser.record_requests().await;
+    let before = azure_copies(&kms, &key);
+    let field = browser.labelled(PROOF).await;
+    let refusals = [
+        (
+            key_output("elsewhere", &key, VERSION, &soon_text, (&x, &y)),
+            "This key is in https://elsewhere.vault.azure.net".to_owned(),
+        ),
+        (
+            key_output("contosokv", "another-key", VERSION, &soon_text, (&x, &y)),
+            format!("This output is for the key another-key, not {key}"),
+        ),
+        (
+            key_output(
+                "contosokv",
+                &key,
+                "00000000000000000000000000000002",
+                &soon_text,
+                (&x, &y),
+            ),
+            "another import under the same name made a new version".to_owned(),
+        ),
+    ];
+    for (json, expected) in refusals {
+        browser.paste(&field, &json).await;
+        browser.click_button("Prove in the KMS").await;
+        browser
+            .wait_for_text("[data-testid=entry-details] .error-banner", |t| {
+                t.contains(&expected)
+            })
+            .await;
+    }
+    assert_eq!(
+        browser.recorded_requests().await,
+        Vec::<String>::new(),
+        "nothing sent"
+    );
+    assert!(!browser.sent_kmip("Import").await);
+    assert_eq!(azure_copies(&kms, &key), before, "nothing written");
+    browser
+        .assert_accessible("Azure proof with another key's JSON refused")
+        .await;
+
+    // 2. The KMS's own public key shaped as az keyvault key show's JWK: the same key.
+    browser.paste(&field, &show).await;
+    browser.click_button("Prove in the KMS").await;
+    browser
+        .wait_for_text("[data-testid=azure-proof-result]", |t| {
+            t.starts_with("Same key: the KMS checked Azure's public key")
+                && t.contains("Recorded in the copy by admin.")
+        })
+        .await;
+    browser
+        .wait_for_text("[data-testid=details-state]", |t| t == "verified")
+        .await;
+    assert!(
+        browser.sent_kmip("Import").await,
+        "Azure's public key imported"
+    );
+    assert!(!browser.sent_kmip("Export").await, "no key exported");
+    assert_eq!(
+        proof_leftovers(&kms),
+        Vec::<String>::new(),
+        "proof object removed"
+    );
+    let kid = format!("https://contosokv.vault.azure.net/keys/{key}/{VERSION}");
+    let (_, read) = azure_copies(&kms, &key).remove(0);
+    let event = read.events.last().unwrap();
+    assert_eq!(event.by.as_ref().map(UserId::as_str), Some("admin"));
+    assert!(
+        matches!(&event.kind, AzureEventKind::SameMaterial { kid: k } if k.to_string() == kid),
+        "{event:?}"
+    );
+    assert!((OffsetDateTime::now_utc() - event.at).whole_minutes() < 5);
+
+    // 3. Another key's public key under this copy's kid: not the same key, recorded.
+    let (ox, oy) = jwk_point(&kms, &other_public);
+    let other = key_output("contosokv", &key, VERSION, &soon_text, (&ox, &oy));
+    browser.paste(&field, &other).await;
+    browser.click_button("Prove in the KMS").await;
+    let said = browser
+        .wait_for_text("[data-testid=azure-proof-result]", |t| {
+            t.starts_with("Not the same key:")
+        })
+        .await;
+    assert!(said.contains("Azure holds another key pair"), "{said}");
+    browser
+        .wait_for_text("[data-testid=details-state]", |t| t == "mismatch")
+        .await;
+    assert_eq!(
+        proof_leftovers(&kms),
+        Vec::<String>::new(),
+        "proof object removed"
+    );
+    let (_, read) = azure_copies(&kms, &key).remove(0);
+    assert_eq!(read.events.len(), 3, "{:?}", read.events);
+    assert!(
+        matches!(&read.events[2].kind, AzureEventKind::DifferentMaterial { reason, .. } if reason.contains("another key pair")),
+        "{:?}",
+        read.events[2]
+    );
+    browser
+        .assert_accessible("Azure copy proven different")
+        .await;
+
+    // 4. The expiry is 10 days away: a new date, checked, gives the exact set-attributes command.
+    browser
+        .wait_for_text("[data-testid=azure-renew-why]", |t| {
+            t.starts_with("This copy expires in")
+        })
+        .await;
+    browser
+        .fill("#azure-new-expiry", &now.date().to_string())
+        .await;
+    browser
+        .wait_for_text("[data-testid=entry-details] .error-banner", |t| {
+            t.contains("is not in the future")
+        })
+        .await;
+    let later = (now + time::Duration::days(400)).date();
+    browser.fill("#azure-new-expiry", &later.to_string()).await;
+    let command = browser
+        .wait_for_text("#azure-set-expiry", |t| t.contains("--expires"))
+        .await;
+    let words = shell_words::split(&command.replace("\\\n", " ")).unwrap();
+    assert_eq!(
+        words,
+        [
+            "az",
+            "keyvault",
+            "key",
+            "set-attributes",
+            "--vault-name",
+            "contosokv",
+            "--name",
+            key.as_str(),
+            "--version",
+            VERSION,
+            "--expires",
+            &format!("{later}T00:00:00Z"),
+        ]
+    );
+    browser
+        .click("button[aria-label='Copy the az keyvault key set-attributes command']")
+        .await;
+    assert_eq!(browser.clipboard().await, command);
+
+    // 5. set-attributes' JSON records the new expiry through the confirm path.
+    let renewed = key_output(
+        "contosokv",
+        &key,
+        VERSION,
+        &format!("{later}T00:00:00+00:00"),
+        (&x, &y),
+    );
+    let paste = browser.labelled(PASTE).await;
+    browser.paste(&paste, &renewed).await;
+    browser.click_button("Check and record").await;
+    browser
+        .wait_for_text("[data-testid=ledger-applied]", |t| {
+            t.contains("Recorded in the copy by admin.")
+        })
+        .await;
+    let (_, read) = azure_copies(&kms, &key).remove(0);
+    assert_eq!(read.expires(), Some(midnight_utc(later)));
+    // More than 30 days left now: the renewal is no longer offered.
+    for _ in 0..100 {
+        if browser
+            .visible_texts("[data-testid=azure-renew-why]")
+            .await
+            .is_empty()
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        browser
+            .visible_texts("[data-testid=azure-renew-why]")
+            .await
+            .is_empty(),
+        "no renewal offered once the expiry is a year away"
+    );
     browser.close().await;
 }

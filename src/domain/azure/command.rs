@@ -1,5 +1,5 @@
 //! The `az keyvault key` commands an Azure BYOK hands over — create the KEK, download it,
-//! show it, import the `.byok` — shell-quoted through `domain::cli`, one option per group.
+//! show it, import the `.byok`, move its expiry — shell-quoted through `domain::cli`, one option per group.
 //!
 //! Options as azure-cli's keyvault module defines them (`_params.py`, `custom.py`): a Key Vault
 //! is `--vault-name`, a Managed HSM `--hsm-name`; `key import --kty` takes `RSA`, `EC` or `oct`
@@ -9,11 +9,13 @@ use std::fmt;
 
 use time::OffsetDateTime;
 
+use crate::domain::aws::import_command::parse_date;
 use crate::domain::azure::byok_file::ByokFile;
 use crate::domain::azure::kid::{AzureKeyId, KeyName, VaultKind, VaultName};
 use crate::domain::azure::rules::AzureKeyType;
 use crate::domain::cli::{CliCommand, shell_quote};
 use crate::domain::stored::rfc3339;
+use crate::domain::time_display::utc_minutes;
 
 /// The vault or Managed HSM the commands address.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -182,6 +184,60 @@ pub fn import_key(options: &ImportOptions) -> Result<CliCommand, String> {
     Ok(CliCommand(parts))
 }
 
+/// `az keyvault key set-attributes --vault-name <vault> --name <key> --version <version>
+/// --expires <RFC 3339>`: Azure keeps the material and moves the expiry of that one version.
+/// Refused when the kid names no version (the copy is not confirmed yet).
+pub fn set_expiry(kid: &AzureKeyId, expires: OffsetDateTime) -> Result<CliCommand, String> {
+    let version = kid.version().ok_or_else(|| {
+        format!(
+            "The version of {} is not known yet: paste the output of az keyvault key import or az keyvault key show for it first.",
+            kid.key_name()
+        )
+    })?;
+    Ok(CliCommand(vec![
+        "az keyvault key set-attributes".to_owned(),
+        Vault::of(kid).option(),
+        format!("--name {}", shell_quote(kid.key_name().as_str())),
+        format!("--version {}", shell_quote(version)),
+        format!("--expires {}", rfc3339(expires)),
+    ]))
+}
+
+/// The new expiry typed for a renewal (`YYYY-MM-DD`, midnight UTC): a date, after `now`,
+/// and later than the `current` expiry (a renewal moves it later).
+pub fn new_expiry(
+    text: &str,
+    current: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) -> Result<OffsetDateTime, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(
+            "New expiry: choose the date Azure should stop allowing the key's use.".to_owned(),
+        );
+    }
+    let expires = parse_date(text)
+        .ok_or_else(|| format!("New expiry: \"{text}\" is not a date; write it as YYYY-MM-DD."))?
+        .midnight()
+        .assume_utc();
+    if expires <= now {
+        return Err(format!(
+            "New expiry: {} is not in the future; choose a later date.",
+            utc_minutes(expires)
+        ));
+    }
+    if let Some(current) = current
+        && expires <= current
+    {
+        return Err(format!(
+            "New expiry: {} is not later than the expiry Azure has now ({}); choose a later date.",
+            utc_minutes(expires),
+            utc_minutes(current)
+        ));
+    }
+    Ok(expires)
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::datetime;
@@ -299,5 +355,63 @@ mod tests {
             Some(KeyOperation::UnwrapKey)
         );
         assert_eq!(KeyOperation::parse("import"), None);
+    }
+
+    #[test]
+    fn the_expiry_of_one_version_is_moved_with_set_attributes() {
+        let now = datetime!(2026-12-07 10:00 UTC);
+        let kid = AzureKeyId::parse_versioned(
+            "https://contosokv.vault.azure.net/keys/ContosoFirstHSMkey/8fd7a3e7dbb84ccf9d6c3a0a1b2c3d4e",
+        )
+        .unwrap();
+        let expires = new_expiry(" 2027-12-31 ", Some(now), now).unwrap();
+        assert_eq!(expires, datetime!(2027-12-31 00:00 UTC));
+        let line = set_expiry(&kid, expires).unwrap().one_line();
+        assert_eq!(
+            line,
+            "az keyvault key set-attributes --vault-name contosokv --name ContosoFirstHSMkey --version 8fd7a3e7dbb84ccf9d6c3a0a1b2c3d4e --expires 2027-12-31T00:00:00Z"
+        );
+        assert_eq!(shell_words::split(&line).unwrap().len(), 12);
+        let hsm = AzureKeyId::parse_versioned(
+            "https://contoso-hsm.managedhsm.azure.net/keys/k/0123456789abcdef0123456789abcdef",
+        )
+        .unwrap();
+        assert!(
+            set_expiry(&hsm, expires)
+                .unwrap()
+                .one_line()
+                .contains("--hsm-name contoso-hsm --name k --version")
+        );
+        let unversioned = AzureKeyId::parse("https://contosokv.vault.azure.net/keys/k").unwrap();
+        assert!(
+            set_expiry(&unversioned, expires)
+                .unwrap_err()
+                .starts_with("The version of k is not known yet")
+        );
+    }
+
+    #[test]
+    fn a_new_expiry_is_a_later_date_in_the_future() {
+        let now = datetime!(2026-12-07 10:00 UTC);
+        let current = Some(datetime!(2026-12-20 00:00 UTC));
+        let refused = |text: &str| new_expiry(text, current, now).unwrap_err();
+        assert!(refused("").starts_with("New expiry: choose the date"));
+        assert_eq!(
+            refused("31/12/2027"),
+            "New expiry: \"31/12/2027\" is not a date; write it as YYYY-MM-DD."
+        );
+        assert!(refused("2026-12-07").contains("is not in the future"));
+        assert_eq!(
+            refused("2026-12-20"),
+            "New expiry: 2026-12-20 00:00 UTC is not later than the expiry Azure has now (2026-12-20 00:00 UTC); choose a later date."
+        );
+        assert_eq!(
+            new_expiry("2026-12-21", current, now),
+            Ok(datetime!(2026-12-21 00:00 UTC))
+        );
+        // Already expired: any date after now.
+        let past = Some(datetime!(2026-11-01 00:00 UTC));
+        assert!(new_expiry("2026-12-08", past, now).is_ok());
+        assert!(new_expiry("2026-12-08", None, now).is_ok());
     }
 }

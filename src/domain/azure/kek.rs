@@ -4,17 +4,12 @@
 //! Azure's rules (byok-specification): an RSA-HSM key of 2048, 3072 or 4096 bits whose only
 //! key operation is `import`, in the vault or Managed HSM the target key goes to.
 
-use der::Encode;
-use der::asn1::{AnyRef, BitString, ObjectIdentifier, UintRef};
-use spki::{AlgorithmIdentifier, SubjectPublicKeyInfo};
-
 use crate::domain::azure::byok_file::decode_base64url;
+use crate::domain::azure::jwk::rsa_spki;
 use crate::domain::azure::kid::AzureKeyId;
 use crate::domain::azure::outputs::KeyBundle;
 use crate::domain::cloud::Cloud;
 use crate::domain::wrapping_key::{WrappingPublicKey, check_spki, decode_pem, modulus_bits};
-
-const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 
 /// The RSA sizes Azure accepts for a KEK.
 pub const KEK_BITS: [usize; 3] = [2048, 3072, 4096];
@@ -176,22 +171,7 @@ fn spki_from_modulus(n: Option<&str>, e: Option<&str>) -> Result<Vec<u8>, String
             "This KEK is RSA {bits}-bit; Azure's KEK is 2048, 3072 or 4096 bits: create it with --size 2048, 3072 or 4096."
         ));
     }
-    let not_encodable = |_| {
-        "key.n or key.e cannot be encoded as an RSA public key: paste the output again.".to_owned()
-    };
-    let rsa = pkcs1::RsaPublicKey {
-        modulus: UintRef::new(&n).map_err(not_encodable)?,
-        public_exponent: UintRef::new(&e).map_err(not_encodable)?,
-    };
-    let spki = SubjectPublicKeyInfo {
-        algorithm: AlgorithmIdentifier {
-            oid: RSA_ENCRYPTION,
-            parameters: Some(AnyRef::NULL),
-        },
-        subject_public_key: BitString::from_bytes(&rsa.to_der().map_err(not_encodable)?)
-            .map_err(not_encodable)?,
-    };
-    spki.to_der().map_err(not_encodable)
+    rsa_spki(&n, &e)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod byok_file;
 pub mod command;
 pub mod guided;
 pub mod import_script;
+pub mod jwk;
 pub mod kek;
 pub mod kek_tags;
 pub mod kid;

@@ -260,7 +260,7 @@ fn read_time(name: &str, value: Option<&Value>) -> Result<Option<OffsetDateTime>
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use base64::Engine;
     use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
     use der::Decode;
@@ -278,7 +278,8 @@ mod tests {
         };
     }
 
-    fn subject_public_key(der: &[u8]) -> Vec<u8> {
+    /// The subject public key's bytes of an SPKI (an RSA key's PKCS#1, an EC key's point).
+    pub(crate) fn subject_public_key(der: &[u8]) -> Vec<u8> {
         SubjectPublicKeyInfoRef::from_der(der)
             .unwrap()
             .subject_public_key
@@ -286,7 +287,8 @@ mod tests {
             .to_vec()
     }
 
-    fn rsa_modulus() -> (Vec<u8>, Vec<u8>) {
+    /// (n, e) of the `rsa3072.spki.der` fixture.
+    pub(crate) fn rsa_modulus() -> (Vec<u8>, Vec<u8>) {
         let bytes = subject_public_key(fixture!("rsa3072.spki.der"));
         let rsa = pkcs1::RsaPublicKey::from_der(&bytes).unwrap();
         (

@@ -17,13 +17,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::{CloudCopy, LedgerState, by_words, whole_seconds};
+use super::{CloudCopy, Discrepancy, KeyPairKind, LedgerState, Sameness, by_words, whole_seconds};
 use crate::domain::account::UserId;
 use crate::domain::azure::command::{ImportOptions, KeyOperation};
 use crate::domain::azure::kid::{AzureKeyId, KeyName};
 use crate::domain::azure::outputs::{AzureKeyOutput, check_imported, read_key_output};
 use crate::domain::azure::rules::AzureKeyType;
 use crate::domain::cloud::Cloud;
+use crate::domain::expiry::{ExpiryStatus, Warning};
 use crate::domain::time_display::utc_minutes;
 
 /// One Azure copy of a KMS key's material. Its serde derive is the stored
@@ -133,9 +134,17 @@ pub enum AzureEventKind {
         /// `attributes.expires`; `None`: Azure lets it be used with no end.
         expires: Option<OffsetDateTime>,
     },
+    /// The KMS proved that this key version's public key (its JWK, from `az keyvault key
+    /// show`) is the pair of the KMS private key: Azure holds the same key.
+    SameMaterial { kid: AzureKeyId },
+    /// The KMS's proof found another key pair in Azure; why, in a sentence.
+    DifferentMaterial { kid: AzureKeyId, reason: String },
     /// A kind a newer writer added: kept verbatim (the whole event).
     Unrecognised(Value),
 }
+
+/// Why an AES copy has no sameness proof but its import.
+pub const AES_IMPORT_IS_THE_PROOF: &str = "For an AES (oct-HSM) copy the import itself is the proof: Azure unwrapped the .byok under its own KEK and accepted it, and an AES key shows no public key to compare.";
 
 impl AzureCopy {
     /// A new copy for a `.byok` exported now by `by`.
@@ -191,7 +200,7 @@ impl AzureCopy {
     pub fn expires(&self) -> Option<OffsetDateTime> {
         let confirmed = self.events.iter().rev().find_map(|e| match &e.kind {
             AzureEventKind::Confirmed { expires, .. } => Some(*expires),
-            AzureEventKind::Unrecognised(_) => None,
+            _ => None,
         });
         match confirmed {
             Some(expires) => expires,
@@ -199,10 +208,24 @@ impl AzureCopy {
         }
     }
 
-    /// Exported (nothing confirmed), imported (Azure's output named it), or expired.
+    /// Exported (nothing confirmed), imported (Azure's output named it), verified or
+    /// mismatch (the latest sameness proof), or expired.
     pub fn state(&self, now: OffsetDateTime) -> LedgerState {
         if self.expires().is_some_and(|t| t <= now) {
             return LedgerState::Expired;
+        }
+        let verdict = self.events.iter().rev().find_map(|e| match &e.kind {
+            AzureEventKind::SameMaterial { .. } => Some(LedgerState::Verified),
+            AzureEventKind::DifferentMaterial { reason, .. } => {
+                Some(LedgerState::Mismatch(vec![Discrepancy {
+                    problem: reason.clone(),
+                    fix: "Azure holds another key than this KMS key: check the vault, name and version, then prove it again; never use this Azure key in its place.".to_owned(),
+                }]))
+            }
+            _ => None,
+        });
+        if let Some(verdict) = verdict {
+            return verdict;
         }
         let confirmed = self
             .events
@@ -263,6 +286,63 @@ impl AzureCopy {
         Ok(())
     }
 
+    /// What the KMS must check to prove a pasted `az keyvault key show` JSON is this copy's
+    /// key: the key pair's kind and Azure's public key as SubjectPublicKeyInfo DER. Refused,
+    /// nothing sent, when the output is about another key, vault or version
+    /// ([`AzureCopy::check_output`]) or the copy is AES ([`AES_IMPORT_IS_THE_PROOF`]).
+    pub fn public_key_to_prove(
+        &self,
+        output: &AzureKeyOutput,
+    ) -> Result<(KeyPairKind, Vec<u8>), String> {
+        let kind = match self.key_type {
+            AzureKeyType::RsaHsm { .. } => KeyPairKind::Rsa,
+            AzureKeyType::EcHsm { curve } => KeyPairKind::Ec(curve),
+            AzureKeyType::OctHsm { .. } => return Err(AES_IMPORT_IS_THE_PROOF.to_owned()),
+        };
+        self.check_output(output)?;
+        let spki = output
+            .public
+            .spki_der()?
+            .ok_or("This output shows no public key: paste the output of az keyvault key show for this copy.")?;
+        Ok((kind, spki))
+    }
+
+    /// Records the KMS's `verdict` on the public key of `output` (checked first by
+    /// [`AzureCopy::public_key_to_prove`]); an output confirming a copy not yet confirmed is
+    /// recorded as its confirmation first. Refused, nothing changes.
+    pub fn record_proof(
+        &mut self,
+        output: &AzureKeyOutput,
+        verdict: &Sameness,
+        now: OffsetDateTime,
+        by: &UserId,
+    ) -> Result<(), String> {
+        self.public_key_to_prove(output)?;
+        if self.key_kid.is_none() {
+            self.confirm(output, now, by)?;
+        }
+        let kid = output.kid.clone();
+        self.events.push(AzureEvent {
+            at: whole_seconds(now),
+            kind: match verdict {
+                Sameness::Same => AzureEventKind::SameMaterial { kid },
+                Sameness::Different(reason) => AzureEventKind::DifferentMaterial {
+                    kid,
+                    reason: reason.clone(),
+                },
+            },
+            by: Some(by.clone()),
+            preserved: BTreeMap::new(),
+        });
+        Ok(())
+    }
+
+    /// Whether its expiry is 30 days away or less, or past: the ledger then offers to move it.
+    pub fn renewal_due(&self, now: OffsetDateTime) -> bool {
+        self.expires()
+            .is_some_and(|t| ExpiryStatus::at(t, now).warning != Warning::None)
+    }
+
     /// "Recorded 2026-12-06 21:06 UTC by alice@example.com".
     pub fn recorded_line(&self) -> String {
         format!(
@@ -290,6 +370,12 @@ impl AzureEvent {
                 },
                 expires.map_or(String::new(), |t| format!(", expires {}", utc_minutes(t)))
             ),
+            AzureEventKind::SameMaterial { kid } => format!(
+                "the same key as the KMS key: the KMS checked the public key of {kid} against its private key"
+            ),
+            AzureEventKind::DifferentMaterial { kid, reason } => {
+                format!("not the same key as the KMS key ({kid}): {reason}")
+            }
             AzureEventKind::Unrecognised(raw) => format!(
                 "{} (recorded by a newer version of this app)",
                 raw.get("kind")
@@ -471,5 +557,76 @@ mod tests {
         assert_eq!(copy.name().unwrap().as_str(), "k1");
         assert_eq!(copy.expires(), Some(datetime!(2027-01-31 00:00 UTC)));
         assert!(copy.place().ends_with("/keys/k1 (version not known yet)"));
+    }
+
+    #[test]
+    fn a_proof_is_refused_for_another_key_or_aes_and_recorded_with_its_verdict() {
+        let mut copy = copy();
+        let now = datetime!(2026-12-02 10:00 UTC);
+        let by = UserId::new("carol").unwrap();
+        let elsewhere = "https://elsewhere.vault.azure.net/keys/ContosoFirstHSMkey/00000000000000000000000000000001";
+        let before = copy.clone();
+        let refused = copy
+            .record_proof(&ec_output(elsewhere, None), &Sameness::Same, now, &by)
+            .unwrap_err();
+        assert!(refused.contains("elsewhere"), "{refused}");
+        assert_eq!(copy, before);
+        let output = ec_output(KID, Some("2027-06-30T12:00:00+00:00"));
+        let (kind, spki) = copy.public_key_to_prove(&output).unwrap();
+        assert_eq!(kind, KeyPairKind::Ec(EcCurve::P256));
+        assert_eq!(spki.len(), 91, "a P-256 SubjectPublicKeyInfo");
+        // Not confirmed yet: the same JSON confirms it first, then the verdict.
+        copy.record_proof(&output, &Sameness::Same, now, &by)
+            .unwrap();
+        assert_eq!(copy.events.len(), 2);
+        assert_eq!(copy.key_kid.as_ref().unwrap().to_string(), KID);
+        assert_eq!(copy.state(now), LedgerState::Verified);
+        assert_eq!(
+            copy.events[1].line(),
+            format!(
+                "2026-12-02 10:00 UTC: the same key as the KMS key: the KMS checked the public key of {KID} against its private key by carol"
+            )
+        );
+        let different = Sameness::Different("Azure holds another key pair.".into());
+        copy.record_proof(&output, &different, now, &by).unwrap();
+        assert_eq!(copy.events.len(), 3);
+        assert_eq!(copy.state(now).label(), "mismatch");
+        assert!(
+            copy.events[2]
+                .line()
+                .contains("not the same key as the KMS key")
+        );
+        assert!(copy.kept_by(super::super::LedgerFilter::Mismatch, now));
+        // The verdict stands across a later confirmation; expiry still wins.
+        copy.confirm(&output, now, &by).unwrap();
+        assert_eq!(copy.state(now).label(), "mismatch");
+        assert_eq!(
+            copy.state(datetime!(2027-07-01 00:00 UTC)),
+            LedgerState::Expired
+        );
+        let mut aes = copy.clone();
+        aes.key_type = AzureKeyType::OctHsm { bits: 256 };
+        assert_eq!(
+            aes.public_key_to_prove(&output).unwrap_err(),
+            AES_IMPORT_IS_THE_PROOF
+        );
+    }
+
+    #[test]
+    fn a_renewal_is_due_30_days_before_the_expiry_and_after_it() {
+        let mut copy = copy();
+        let now = datetime!(2026-12-02 10:00 UTC);
+        assert!(!copy.renewal_due(now), "no expiry");
+        let by = UserId::new("bob").unwrap();
+        copy.confirm(&ec_output(KID, Some("2027-06-30T12:00:00+00:00")), now, &by)
+            .unwrap();
+        assert!(!copy.renewal_due(now));
+        assert!(copy.renewal_due(datetime!(2027-06-01 00:00 UTC)));
+        assert!(copy.renewal_due(datetime!(2027-07-01 00:00 UTC)));
+        // set-attributes' output with the new expiry is a confirmation like any other.
+        copy.confirm(&ec_output(KID, Some("2028-06-30T00:00:00Z")), now, &by)
+            .unwrap();
+        assert_eq!(copy.expires(), Some(datetime!(2028-06-30 00:00 UTC)));
+        assert!(!copy.renewal_due(datetime!(2027-07-01 00:00 UTC)));
     }
 }

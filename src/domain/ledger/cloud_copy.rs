@@ -78,7 +78,7 @@ pub trait CloudCopy: Clone + Debug + PartialEq + Send + Sync + 'static {
     }
 
     /// Whether `filter` shows it at `now` (a cloud's output about another key is refused,
-    /// never recorded: such a copy is never a mismatch).
+    /// never recorded: a copy is a mismatch only when a sameness proof found other material).
     fn kept_by(&self, filter: LedgerFilter, now: OffsetDateTime) -> bool {
         match filter {
             LedgerFilter::All => true,
@@ -86,7 +86,7 @@ pub trait CloudCopy: Clone + Debug + PartialEq + Send + Sync + 'static {
                 .expires()
                 .is_some_and(|t| t - now <= time::Duration::days(30)),
             LedgerFilter::Unconfirmed => self.state(now) == LedgerState::Exported,
-            LedgerFilter::Mismatch => false,
+            LedgerFilter::Mismatch => matches!(self.state(now), LedgerState::Mismatch(_)),
         }
     }
 }

@@ -19,6 +19,7 @@ use crate::domain::aws::cli::describe_key;
 use crate::domain::aws::key_spec::AwsKeySpec;
 use crate::domain::aws::outputs::{AwsOutput, MacOutput, PublicKeyOutput};
 use crate::domain::cli::{ARN_PLACEHOLDER, CliCommand, shell_quote};
+use crate::domain::cloud::Cloud;
 use crate::domain::key_material::{EcCurve, HmacHash};
 use crate::kmip::SignatureAlgorithm;
 
@@ -100,31 +101,50 @@ pub enum PublicKeyProof {
 const MASK_SIGN: i64 = 0x1;
 const MASK_DECRYPT: i64 = 0x8;
 
-/// The proof the KMS can run for a private key of `spec` with `usage_mask`,
-/// or why there is none (nothing is recorded then).
+/// A key pair whose public half a cloud shows, as far as the proof cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyPairKind {
+    Rsa,
+    Ec(EcCurve),
+}
+
+impl KeyPairKind {
+    /// The pair an AWS key spec is, or why it has no public key.
+    pub fn of_aws(spec: AwsKeySpec) -> Result<Self, String> {
+        match spec {
+            AwsKeySpec::Rsa(_) => Ok(Self::Rsa),
+            AwsKeySpec::Ecc(curve) => Ok(Self::Ec(curve)),
+            other => Err(format!("A {} key has no public key.", other.aws_name())),
+        }
+    }
+}
+
+/// The proof the KMS can run for a private key of `kind` with `usage_mask`,
+/// or why there is none (nothing is recorded then); `cloud` holds the copy.
 pub fn public_key_proof(
-    spec: AwsKeySpec,
+    kind: KeyPairKind,
     usage_mask: Option<i64>,
+    cloud: Cloud,
 ) -> Result<PublicKeyProof, String> {
     let mask = usage_mask.unwrap_or(0);
     let can = |bit: i64| mask & bit == bit;
-    match spec {
-        AwsKeySpec::Rsa(_) if can(MASK_DECRYPT) => Ok(PublicKeyProof::Decrypt),
-        AwsKeySpec::Rsa(_) if can(MASK_SIGN) => {
+    match kind {
+        KeyPairKind::Rsa if can(MASK_DECRYPT) => Ok(PublicKeyProof::Decrypt),
+        KeyPairKind::Rsa if can(MASK_SIGN) => {
             Ok(PublicKeyProof::Sign(SignatureAlgorithm::RsaPssSha256))
         }
-        AwsKeySpec::Ecc(_) if can(MASK_SIGN) => {
+        KeyPairKind::Ec(_) if can(MASK_SIGN) => {
             Ok(PublicKeyProof::Sign(SignatureAlgorithm::EcdsaSha256))
         }
-        AwsKeySpec::Rsa(_) | AwsKeySpec::Ecc(_) => Err(format!(
-            "This KMS key may neither sign nor decrypt (usage mask {mask:#x}{}), so the KMS cannot prove that AWS's public key is its pair: the proof is not possible here and nothing was recorded. describe-key still confirms the copy.",
-            if matches!(spec, AwsKeySpec::Ecc(_)) && mask & 0x800 != 0 {
+        KeyPairKind::Rsa | KeyPairKind::Ec(_) => Err(format!(
+            "This KMS key may neither sign nor decrypt (usage mask {mask:#x}{}), so the KMS cannot prove that {}'s public key is its pair: the proof is not possible here and nothing was recorded. The import's output still confirms the copy.",
+            if matches!(kind, KeyPairKind::Ec(_)) && mask & 0x800 != 0 {
                 ": a key-agreement key"
             } else {
                 ""
-            }
+            },
+            cloud.name()
         )),
-        other => Err(format!("A {} key has no public key.", other.aws_name())),
     }
 }
 
@@ -141,17 +161,10 @@ pub fn public_key_misfit(spec: AwsKeySpec, aws_spki_der: &[u8]) -> Option<String
             ));
         }
     };
-    let expected_curve = |curve: EcCurve| match curve {
-        EcCurve::P256 => ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7"),
-        EcCurve::P384 => ObjectIdentifier::new_unwrap("1.3.132.0.34"),
-        EcCurve::P521 => ObjectIdentifier::new_unwrap("1.3.132.0.35"),
-        EcCurve::Secp256k1 => ObjectIdentifier::new_unwrap("1.3.132.0.10"),
-    };
     let fits = match spec {
         AwsKeySpec::Rsa(_) => spki.algorithm.oid == RSA,
         AwsKeySpec::Ecc(curve) => {
-            spki.algorithm.oid == EC
-                && spki.algorithm.parameters_oid().ok() == Some(expected_curve(curve))
+            spki.algorithm.oid == EC && spki.algorithm.parameters_oid().ok() == Some(curve.oid())
         }
         _ => false,
     };
@@ -359,29 +372,38 @@ mod tests {
 
     #[test]
     fn the_proof_follows_what_the_private_key_may_do() {
-        let spec = |name| AwsKeySpec::parse(name).unwrap();
+        let spec = |name| KeyPairKind::of_aws(AwsKeySpec::parse(name).unwrap()).unwrap();
+        let proof = |kind, mask| public_key_proof(kind, mask, Cloud::Aws);
         // Masks as the create pages set them on the private key.
         assert_eq!(
-            public_key_proof(AwsKeySpec::Rsa(2048), Some(0x8)),
+            proof(KeyPairKind::Rsa, Some(0x8)),
             Ok(PublicKeyProof::Decrypt)
         );
         assert_eq!(
-            public_key_proof(AwsKeySpec::Rsa(3072), Some(0x1)),
+            proof(spec("RSA_3072"), Some(0x1)),
             Ok(PublicKeyProof::Sign(SignatureAlgorithm::RsaPssSha256))
         );
         for name in ["ECC_NIST_P256", "ECC_NIST_P521", "ECC_SECG_P256K1"] {
             assert_eq!(
-                public_key_proof(spec(name), Some(0x1)),
+                proof(spec(name), Some(0x1)),
                 Ok(PublicKeyProof::Sign(SignatureAlgorithm::EcdsaSha256))
             );
         }
-        let agreement = public_key_proof(spec("ECC_NIST_P256"), Some(0x800)).unwrap_err();
+        let agreement = proof(spec("ECC_NIST_P256"), Some(0x800)).unwrap_err();
         assert!(
             agreement.contains("neither sign nor decrypt") && agreement.contains("key-agreement"),
             "{agreement}"
         );
-        assert!(public_key_proof(AwsKeySpec::Rsa(2048), None).is_err());
-        assert!(public_key_proof(spec("HMAC_256"), Some(0x80)).is_err());
+        assert!(proof(KeyPairKind::Rsa, None).is_err());
+        let azure = public_key_proof(KeyPairKind::Rsa, Some(0x4), Cloud::Azure).unwrap_err();
+        assert!(
+            azure.contains("that Azure's public key is its pair"),
+            "{azure}"
+        );
+        assert_eq!(
+            KeyPairKind::of_aws(AwsKeySpec::parse("HMAC_256").unwrap()),
+            Err("A HMAC_256 key has no public key.".to_owned())
+        );
     }
 
     #[test]

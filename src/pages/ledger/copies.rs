@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use crate::actions::cloud_ledger::apply_output;
 use crate::actions::copies::{HeldCopy, LedgeredKey};
 use crate::browser::now_utc;
+use crate::client::KmsClient;
 use crate::components::breakable::breakable;
 use crate::components::command_block::CommandBlock;
 use crate::components::error_banner::ErrorBanner;
@@ -44,6 +45,15 @@ pub(super) trait CopyDetails: HeldCopy {
     fn recorded_line(&self) -> String;
     /// Its events, oldest first, in words.
     fn event_lines(&self) -> Vec<String>;
+    /// What the opened copy adds of its cloud's own below the paste box (Azure: the sameness
+    /// proof and the expiry's renewal), working on `current` and `saved` as the paste does.
+    fn more_sections(
+        _key_id: String,
+        _current: RwSignal<Self>,
+        _saved: Callback<(String, Self)>,
+    ) -> AnyView {
+        ().into_any()
+    }
 }
 
 /// One cloud's copies of every key, newest first, and those that cannot be read.
@@ -165,27 +175,18 @@ pub(super) fn copy_details<C: CopyDetails>(
     reload: Callback<()>,
     saved: Callback<(String, C)>,
 ) -> impl IntoView {
-    let settings = use_settings();
     let current = RwSignal::new(row.copy.clone());
-    let pasted = RwSignal::new(String::new());
-    let key_id = row.key_id.clone();
-    let run = Action::new_local(move |text: &String| {
-        let (text, key_id) = (text.clone(), key_id.clone());
-        let copy = current.get_untracked();
-        let client = settings.client();
-        async move { apply_output(&client?, &key_id, &copy, &text, now_utc()).await }
-    });
-    let saved_key = row.key_id.clone();
-    Effect::new(move |_| {
-        if let Some(Ok((copy, _))) = run.value().get() {
-            current.set(copy.clone());
-            saved.run((saved_key.clone(), copy));
-            pasted.set(String::new());
-        }
-    });
-    let submit = Submit::new(run);
-    let run_error = Signal::derive(move || run.value().get().and_then(Result::err));
-    let applied = Signal::derive(move || run.value().get().and_then(Result::ok));
+    let paste = PasteBox::new(
+        row.key_id.clone(),
+        current,
+        saved,
+        |(copy, _): &(C, UserId)| copy.clone(),
+        |client, key_id, copy, text| async move {
+            apply_output(&client, &key_id, &copy, &text, now_utc()).await
+        },
+    );
+    let (pasted, submit, run_error, applied) =
+        (paste.pasted, paste.submit, paste.error, paste.done);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submit.submit(|| {
@@ -196,6 +197,7 @@ pub(super) fn copy_details<C: CopyDetails>(
             Ok(text)
         });
     };
+    let more = C::more_sections(row.key_id.clone(), current, saved);
     let show = Signal::derive(move || current.with(C::show_command).unwrap_or_default());
     let has_show = move || current.with(|copy| copy.show_command().is_some());
     let cloud = C::CLOUD.name();
@@ -225,7 +227,58 @@ pub(super) fn copy_details<C: CopyDetails>(
                     </p>
                 </div>
             })}
+            {more}
         </section>
+    }
+}
+
+/// A paste box of the opened copy, written once: the text pasted, its run on the copy as
+/// shown, and the copy the run gives back put in place (`current`, the page's `saved`).
+pub(super) struct PasteBox<O: Send + Sync + 'static> {
+    pub(super) pasted: RwSignal<String>,
+    pub(super) submit: Submit<String, Result<O, String>>,
+    /// The run's refusal (the KMS's status and reason, or a rule's words).
+    pub(super) error: Signal<Option<String>>,
+    /// What the last run did.
+    pub(super) done: Signal<Option<O>>,
+}
+
+impl<O: Clone + Send + Sync + 'static> PasteBox<O> {
+    /// `run(client, key id, copy as shown, text)`; `copy_of` picks the copy out of its result.
+    pub(super) fn new<C: HeldCopy, Fut>(
+        key_id: String,
+        current: RwSignal<C>,
+        saved: Callback<(String, C)>,
+        copy_of: fn(&O) -> C,
+        run: impl Fn(KmsClient, String, C, String) -> Fut + 'static,
+    ) -> Self
+    where
+        Fut: Future<Output = Result<O, String>> + 'static,
+    {
+        let settings = use_settings();
+        let pasted = RwSignal::new(String::new());
+        let for_run = key_id.clone();
+        let action = Action::new_local(move |text: &String| {
+            let copy = current.get_untracked();
+            let started = settings
+                .client()
+                .map(|client| run(client, for_run.clone(), copy, text.clone()));
+            async move { started?.await }
+        });
+        Effect::new(move |_| {
+            if let Some(Ok(done)) = action.value().get() {
+                let copy = copy_of(&done);
+                current.set(copy.clone());
+                saved.run((key_id.clone(), copy));
+                pasted.set(String::new());
+            }
+        });
+        Self {
+            pasted,
+            submit: Submit::new(action),
+            error: Signal::derive(move || action.value().get().and_then(Result::err)),
+            done: Signal::derive(move || action.value().get().and_then(Result::ok)),
+        }
     }
 }
 

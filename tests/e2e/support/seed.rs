@@ -363,3 +363,16 @@ pub fn import_tagged_public_key(
     };
     kms.kmip(&kmip::import_public_key(&request)).unwrap();
 }
+
+/// The temporary public keys of the sameness proofs (tagged `byok-proof`) still in the KMS.
+pub fn proof_leftovers(kms: &Kms) -> Vec<String> {
+    kmip::parse_locate(
+        &kms.kmip(&kmip::locate(&LocateRequest {
+            tags: vec![byok_ui::actions::sameness::PROOF_TAG.to_owned()],
+            vendor_id: kms.vendor_id(),
+            ..LocateRequest::default()
+        }))
+        .unwrap(),
+    )
+    .unwrap()
+}

@@ -126,7 +126,30 @@ fn copies() -> Vec<AzureCopy> {
         export: None,
         ..fresh.clone()
     };
-    vec![full, fresh, hsm, registered]
+    // Added with the sameness proof: both verdicts, one with a member a newer writer added.
+    let proven = AzureCopy {
+        id: "proven".into(),
+        events: vec![
+            AzureEvent {
+                at: datetime!(2026-12-07 17:00 UTC),
+                kind: AzureEventKind::SameMaterial { kid: kid(KID) },
+                by: user("dave@example.com"),
+                preserved: BTreeMap::new(),
+            },
+            AzureEvent {
+                at: datetime!(2026-12-07 17:05:00.4 UTC),
+                kind: AzureEventKind::DifferentMaterial {
+                    kid: kid(KID),
+                    reason: "Azure's public key does not verify the KMS key's signature: Azure holds another key pair.".into(),
+                },
+                by: None,
+                preserved: map(json!({"challenge_bytes": 32})),
+            },
+        ],
+        preserved: BTreeMap::new(),
+        ..full.clone()
+    };
+    vec![full, fresh, hsm, registered, proven]
 }
 
 #[test]

@@ -15,8 +15,14 @@
 //!  "export":{"kek_id","kek_kid","kek_sha256"|null,"byok_sha256"}|null,
 //!  "command":{"key_name","ops":["sign",…],"expires":"…"|null}|null,
 //!  "events":[{"kind":"confirmed","at":"…","by":"bob"?,"kid":"…","enabled":true|null,
-//!             "expires":"…"|null},…]}       oldest first
+//!             "expires":"…"|null},
+//!            {"kind":"same_material","at":"…","by":"bob"?,"kid":"…"},
+//!            {"kind":"different_material","at":"…","by":"bob"?,"kid":"…","reason":"…"},…]}
+//!                                               oldest first
 //! ```
+//!
+//! `same_material` and `different_material` (the KMS's public-key proof) came later in
+//! the same format: an older reader keeps them whole as unknown kinds.
 //!
 //! Unlike `byok-aws-copy/1` (whose first readers dropped unknown members inside
 //! events), every version of this format keeps what a newer writer added at the top
@@ -271,8 +277,9 @@ mod event_list {
 
     const CONFIRMED: &str = "confirmed";
 
+    /// What every known event starts with: when, who (when known), which key version.
     #[derive(Serialize, Deserialize)]
-    struct Confirmed {
+    struct Head {
         #[serde(with = "text")]
         at: OffsetDateTime,
         #[serde(
@@ -283,9 +290,39 @@ mod event_list {
         by: Option<UserId>,
         #[serde(with = "text")]
         kid: AzureKeyId,
+    }
+
+    impl Head {
+        fn of(event: &AzureEvent, kid: &AzureKeyId) -> Self {
+            Self {
+                at: event.at,
+                by: event.by.clone(),
+                kid: kid.clone(),
+            }
+        }
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct Confirmed {
+        #[serde(flatten)]
+        head: Head,
         enabled: Option<bool>,
         #[serde(with = "text::option")]
         expires: Option<OffsetDateTime>,
+        #[serde(flatten)]
+        preserved: BTreeMap<String, Value>,
+    }
+
+    const SAME_MATERIAL: &str = "same_material";
+    const DIFFERENT_MATERIAL: &str = "different_material";
+
+    /// A sameness proof's verdict on the key version `kid`: `reason` only when different.
+    #[derive(Serialize, Deserialize)]
+    struct Proven {
+        #[serde(flatten)]
+        head: Head,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
         #[serde(flatten)]
         preserved: BTreeMap<String, Value>,
     }
@@ -301,12 +338,33 @@ mod event_list {
     #[serde(untagged)]
     enum Written<'a> {
         Known(Tagged<'a, Confirmed>),
+        Proof(Tagged<'a, Proven>),
         Unknown(&'a Value),
+    }
+
+    fn proven<'a>(
+        event: &AzureEvent,
+        kind: &'a str,
+        kid: &AzureKeyId,
+        reason: Option<&String>,
+    ) -> Written<'a> {
+        Written::Proof(Tagged {
+            kind,
+            body: Proven {
+                head: Head::of(event, kid),
+                reason: reason.cloned(),
+                preserved: event.preserved.clone(),
+            },
+        })
     }
 
     pub fn serialize<S: Serializer>(events: &[AzureEvent], s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(events.iter().map(|event| match &event.kind {
             AzureEventKind::Unrecognised(raw) => Written::Unknown(raw),
+            AzureEventKind::SameMaterial { kid } => proven(event, SAME_MATERIAL, kid, None),
+            AzureEventKind::DifferentMaterial { kid, reason } => {
+                proven(event, DIFFERENT_MATERIAL, kid, Some(reason))
+            }
             AzureEventKind::Confirmed {
                 kid,
                 enabled,
@@ -314,9 +372,7 @@ mod event_list {
             } => Written::Known(Tagged {
                 kind: CONFIRMED,
                 body: Confirmed {
-                    at: event.at,
-                    by: event.by.clone(),
-                    kid: kid.clone(),
+                    head: Head::of(event, kid),
                     enabled: *enabled,
                     expires: *expires,
                     preserved: event.preserved.clone(),
@@ -344,13 +400,34 @@ mod event_list {
                 let event: Confirmed =
                     serde_json::from_value(Value::Object(members)).map_err(|e| e.to_string())?;
                 Ok(AzureEvent {
-                    at: event.at,
-                    by: event.by,
+                    at: event.head.at,
+                    by: event.head.by,
                     kind: AzureEventKind::Confirmed {
-                        kid: event.kid,
+                        kid: event.head.kid,
                         enabled: event.enabled,
                         expires: event.expires,
                     },
+                    preserved: event.preserved,
+                })
+            }
+            Some(kind @ (SAME_MATERIAL | DIFFERENT_MATERIAL)) => {
+                let event: Proven =
+                    serde_json::from_value(Value::Object(members)).map_err(|e| e.to_string())?;
+                let kid = event.head.kid;
+                let kind = match (kind, event.reason) {
+                    (SAME_MATERIAL, None) => AzureEventKind::SameMaterial { kid },
+                    (DIFFERENT_MATERIAL, Some(reason)) => {
+                        AzureEventKind::DifferentMaterial { kid, reason }
+                    }
+                    (SAME_MATERIAL, Some(_)) => {
+                        return Err("a same_material event has no \"reason\"".to_owned());
+                    }
+                    _ => return Err("a different_material event needs its \"reason\"".to_owned()),
+                };
+                Ok(AzureEvent {
+                    at: event.head.at,
+                    by: event.head.by,
+                    kind,
                     preserved: event.preserved,
                 })
             }
