@@ -173,7 +173,7 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
     view! {
         <UnreadableEntries unreadable=unreadable />
         <EarliestExpiry rows=rows copies=copies now=now />
-        <Deferred load=expiry_calendar_view(rows, now) />
+        <ExpiryCalendar rows=rows now=now />
         <LedgerFilters filter=filter cloud=cloud search=search />
         <LedgerTable
             rows=rows
@@ -184,7 +184,7 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
             now=now
             selected=selected
         />
-        <Deferred load=inventory_view(rows, copies, (filter, cloud, search)) />
+        <InventoryDownloads rows=rows copies=copies filter=filter cloud=cloud search=search />
         <OpenEntry
             selected=selected
             rows=rows
@@ -193,29 +193,6 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
             saved=saved
             saved_copy=(saved_azure, saved_google)
         />
-    }
-}
-
-/// The filters and the search the table and the files share.
-type Filters = (
-    RwSignal<LedgerFilter>,
-    RwSignal<Option<Cloud>>,
-    RwSignal<String>,
-);
-
-split_view! {
-    /// The ledger as a file: loaded once the table shows (it is usable first).
-    fn inventory_view(rows: Memo<Vec<Row>>, copies: CloudRows, filters: Filters) {
-        let (filter, cloud, search) = filters;
-        view! { <InventoryDownloads rows=rows copies=copies filter=filter cloud=cloud search=search /> }
-            .into_any()
-    }
-}
-
-split_view! {
-    /// The calendar file: loaded once the table shows (it is usable first).
-    fn expiry_calendar_view(rows: Memo<Vec<Row>>, now: ReadSignal<OffsetDateTime>) {
-        view! { <ExpiryCalendar rows=rows now=now /> }.into_any()
     }
 }
 
