@@ -220,9 +220,101 @@ async fn first_load_report() -> String {
     report
 }
 
+/// Where the time of one export click went, from the page's Resource Timing
+/// entries of the requests it sent between the click and the download button:
+/// `[click → first request, in requests, between requests, last answer → button]` (ms).
+const CLICK_PHASES: &str = "const clicked = window.__clicked, shown = window.__shown;
+  const calls = performance.getEntriesByType('resource')
+    .filter(e => e.startTime >= clicked && e.responseEnd <= shown)
+    .sort((a, b) => a.startTime - b.startTime);
+  if (!calls.length) return [shown - clicked, 0, 0, 0, 0];
+  let inRequests = 0, between = 0, end = calls[0].startTime;
+  for (const c of calls) {
+    if (c.startTime > end) between += c.startTime - end;
+    inRequests += Math.max(0, c.responseEnd - Math.max(c.startTime, end));
+    end = Math.max(end, c.responseEnd);
+  }
+  return [calls[0].startTime - clicked, inRequests, between, shown - end, calls.length];";
+
+/// The functions that took the most of the click's main-thread time, summed
+/// over every run from Chromium's sampling profiler (`Profiler.stop`'s
+/// profile: self time per function).
+fn add_self_times(
+    profile: &serde_json::Value,
+    totals: &mut std::collections::BTreeMap<String, f64>,
+) {
+    let nodes = profile["nodes"].as_array().cloned().unwrap_or_default();
+    let names: std::collections::HashMap<u64, String> = nodes
+        .iter()
+        .map(|node| {
+            let frame = &node["callFrame"];
+            let function = frame["functionName"].as_str().unwrap_or_default();
+            let url = frame["url"].as_str().unwrap_or_default();
+            let file = url.rsplit('/').next().unwrap_or_default();
+            let name = match (function, file) {
+                ("", "") => "(program)".to_owned(),
+                ("", file) => format!("(anonymous) {file}"),
+                (function, "") => function.to_owned(),
+                (function, file) => format!("{function} {file}"),
+            };
+            (node["id"].as_u64().unwrap_or_default(), name)
+        })
+        .collect();
+    let samples = profile["samples"].as_array().cloned().unwrap_or_default();
+    let deltas = profile["timeDeltas"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for (sample, delta) in samples.iter().zip(deltas.iter().skip(1).chain([&json!(0)])) {
+        let name = names
+            .get(&sample.as_u64().unwrap_or_default())
+            .cloned()
+            .unwrap_or_default();
+        *totals.entry(name).or_default() += delta.as_f64().unwrap_or_default() / 1000.0;
+    }
+}
+
+/// The export click taken apart: its phases (medians over the runs) and the
+/// functions that took the most main-thread time in Chromium's profile.
+fn click_breakdown(
+    phases: Vec<Vec<f64>>,
+    self_times: std::collections::BTreeMap<String, f64>,
+) -> String {
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let [first, requests, between, render, count]: [f64; 5] = phases
+        .into_iter()
+        .map(median)
+        .collect::<Vec<_>>()
+        .try_into()
+        .unwrap();
+    let mut text = format!(
+        "\n### Export click, taken apart (page's Resource Timing, medians of {RUNS})\n\n\
+         | phase | ms |\n|---|---|\n\
+         | click → first request sent | {first:.1} |\n\
+         | waiting for the KMS ({count:.0} requests, overlaps counted once) | {requests:.1} |\n\
+         | between one answer and the next request | {between:.1} |\n\
+         | last answer → download button shown | {render:.1} |\n\n\
+         ### Main-thread self time during the clicks (Chromium's sampling profiler, all {RUNS} runs, top 12)\n\n\
+         | function | ms |\n|---|---|\n"
+    );
+    let mut by_time: Vec<_> = self_times.into_iter().collect();
+    by_time.sort_by(|a, b| b.1.total_cmp(&a.1));
+    for (name, ms) in by_time.into_iter().take(12) {
+        text.push_str(&format!("| `{name}` | {ms:.1} |\n"));
+    }
+    text
+}
+
 #[tokio::main]
 async fn main() {
-    let first_load = first_load_report().await;
+    let first_load = if std::env::var_os("BYOK_BENCH_SKIP_FIRST_LOAD").is_some() {
+        "## First load\n\nNot measured in this run (BYOK_BENCH_SKIP_FIRST_LOAD).\n".to_owned()
+    } else {
+        first_load_report().await
+    };
     println!("{first_load}");
     let kms = Kms::with_ui();
     let vendor =
@@ -242,6 +334,12 @@ async fn main() {
     let (mut load_ui, mut load_plain, mut export_ui, mut export_plain) =
         (vec![], vec![], vec![], vec![]);
     let (mut export_shown, mut export_same_calls) = (vec![], vec![]);
+    let mut phases: Vec<Vec<f64>> = vec![vec![]; 5];
+    let mut self_times = std::collections::BTreeMap::new();
+    browser.cdp("Profiler.enable", json!({})).await;
+    browser
+        .cdp("Profiler.setSamplingInterval", json!({ "interval": 100 }))
+        .await;
     for run in 0..RUNS {
         // Navigation → the import form is interactive, the server version and
         // the KEK list shown: the page's own clock (ms since navigation start)
@@ -277,10 +375,14 @@ async fn main() {
             .unwrap();
         load_plain.push(started.elapsed());
 
-        // Export click → EncryptedKeyMaterial file ready.
+        // Export click → EncryptedKeyMaterial file ready. Opened without the
+        // tests' request recorder (`Browser::goto` wraps `fetch` to keep every
+        // body: a clone and a read per request that the app does not do).
         browser
+            .client
             .goto(&kms.ui_url(&Page::export_href(Some("aes"), Some("kek"))))
-            .await;
+            .await
+            .unwrap();
         browser
             .wait_for_text("#kek-id", |t| t.contains("RSAES_OAEP_SHA_256"))
             .await;
@@ -302,6 +404,12 @@ async fn main() {
             )
             .await
             .unwrap();
+        browser
+            .client
+            .execute("performance.clearResourceTimings();", vec![])
+            .await
+            .unwrap();
+        browser.cdp("Profiler.start", json!({})).await;
         let started = Instant::now();
         browser.click(ExportPage::SUBMIT).await;
         let shown = in_page_ms(
@@ -309,7 +417,13 @@ async fn main() {
             "window.__shown !== null && window.__shown - window.__clicked",
         )
         .await;
+        let profile = browser.cdp("Profiler.stop", json!({})).await;
+        add_self_times(&profile["profile"], &mut self_times);
         export_shown.push(Duration::from_secs_f64(shown / 1000.0));
+        let phase = browser.client.execute(CLICK_PHASES, vec![]).await.unwrap();
+        for (i, samples) in phases.iter_mut().enumerate() {
+            samples.push(phase[i].as_f64().unwrap_or_default());
+        }
         ExportResult::download_material(&browser, &name).await;
         export_ui.push(started.elapsed());
         // The same call: the one Export (both objects are already listed).
@@ -370,6 +484,7 @@ async fn main() {
             ui_median / plain_median
         ));
     }
+    report.push_str(&click_breakdown(phases, self_times));
     println!("{report}");
     let report = format!("# UI timings\n\n{first_load}\n{report}");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,5 +1,7 @@
-//! Exporting key material wrapped by an AWS KEK: re-read both objects (one message) as they
-//! are at the click, refuse if they changed since listed, apply AWS's rules, then the one wrapped Export.
+//! Exporting key material wrapped by an AWS KEK: re-read both objects as they are at the click
+//! (beside the Export right), refuse what changed since listed, apply AWS's rules, then one Export.
+
+use futures_util::future::join;
 
 use crate::client::{KmsClient, RequestError};
 use crate::domain::account::export_not_granted;
@@ -163,18 +165,21 @@ pub async fn reread_key_and_kek(
     key_id: &str,
     kek_id: &str,
 ) -> Result<Reread, ExportRefusal> {
-    check_export_right(client, key_id).await?;
     // What the page showed, then what the KMS holds now: the export acts on the latter.
     let (key_listed, kek_listed) = (as_listed(client, key_id), as_listed(client, kek_id));
-    let [key, kek]: [Result<_, RequestError>; 2] =
-        describe_many(client, &[key_id.to_owned(), kek_id.to_owned()])
-            .await?
-            .try_into()
-            .map_err(|_| {
-                ExportRefusal::Request(RequestError::Protocol(kmip::ProtocolError(
-                    "the re-read of the key and the KEK did not answer for both".to_owned(),
-                )))
-            })?;
+    // Both reads at once (neither writes); the right is judged first.
+    let ids = [key_id.to_owned(), kek_id.to_owned()];
+    let (right, described) = join(
+        check_export_right(client, key_id),
+        describe_many(client, &ids),
+    )
+    .await;
+    right?;
+    let [key, kek]: [Result<_, RequestError>; 2] = described?.try_into().map_err(|_| {
+        ExportRefusal::Request(RequestError::Protocol(kmip::ProtocolError(
+            "the re-read of the key and the KEK did not answer for both".to_owned(),
+        )))
+    })?;
     let key = found(key)?.ok_or_else(|| {
         ExportRefusal::Rule(format!(
             "There is no object {key_id} in this KMS: type the id of an existing key, or pick it from the list."

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 
 use crate::actions::export::WrappedKeyMaterial;
 use crate::browser::now_utc;
+use crate::components::after_paint::AfterPaint;
 use crate::components::command_block::CommandBlock;
 use crate::components::copy_button::CopyButton;
 use crate::components::deferred::{Deferred, split_view};
@@ -85,19 +86,22 @@ fn ExportResultView(
             <p data-testid="export-summary">{summary}</p>
             <TextField id="material-file" label="File name" value=material_file />
             <DownloadButton bytes=blob file_name=material_file />
-            <label for="material-base64">"Base64 of the same bytes"</label>
-            <textarea id="material-base64" rows="4" readonly=true prop:value=base64.clone()></textarea>
-            <CopyButton text=base64 label="Copy the base64 wrapped key material" />
-            <ImportCommandBuilder
-                wrapped=wrapped
-                material_file=material_file
-                stored_token=import_token
-                stored_valid_to=parameters_valid_to
-                on_command_copied=on_command_copied
-            />
-            // Last, so its changing length never moves the controls above.
-            <h3>"BYOK ledger"</h3>
-            <LedgerRecordStatus status=ledger key_id=key_id />
+            // The rest follows the first paint of the button (off the click's path).
+            <AfterPaint>
+                <label for="material-base64">"Base64 of the same bytes"</label>
+                <textarea id="material-base64" rows="4" readonly=true prop:value=base64.clone()></textarea>
+                <CopyButton text=base64.clone() label="Copy the base64 wrapped key material" />
+                <ImportCommandBuilder
+                    wrapped=wrapped.clone()
+                    material_file=material_file
+                    stored_token=import_token.clone()
+                    stored_valid_to=parameters_valid_to
+                    on_command_copied=on_command_copied
+                />
+                // Last, so its changing length never moves the controls above.
+                <h3>"BYOK ledger"</h3>
+                <LedgerRecordStatus status=ledger key_id=key_id.clone() />
+            </AfterPaint>
         </div>
     }
 }

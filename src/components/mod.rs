@@ -1,6 +1,7 @@
 //! Small Leptos components, one concern each, shared by the pages.
 
 pub mod account_status;
+pub mod after_paint;
 pub mod app_nav;
 pub mod azure_kek_picker;
 pub mod breakable;
