@@ -83,6 +83,19 @@ pub fn another_account_words(found: Option<&AwsKeyArn>, expected: &AwsKeyArn) ->
     }
 }
 
+/// When the AWS key typed or pasted for an import (`chosen`) is of another account than
+/// the key whose get-parameters-for-import gave the wrapping key (`kek_for`): which
+/// accounts, and what to do (AWS refuses a token made for another key).
+pub fn other_account_notice(chosen: &AwsKeyArn, kek_for: &AwsKeyArn) -> Option<String> {
+    (arn_account(chosen) != arn_account(kek_for)).then(|| {
+        format!(
+            "{chosen} is a key of AWS account {}, not {}, the account of {kek_for}, whose get-parameters-for-import gave this wrapping key: AWS refuses a token made for another key. Import into {kek_for}, or export again under a wrapping key from get-parameters-for-import for {chosen}.",
+            arn_account(chosen),
+            arn_account(kek_for)
+        )
+    })
+}
+
 /// `aws kms import-key-material` output.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportOutput {
@@ -944,6 +957,12 @@ pub(crate) mod tests {
             " — a key of AWS account 111122223333, not 444455556666"
         );
         assert_eq!(another_account_words(Some(&expected), &expected), "");
+        assert_eq!(other_account_notice(&expected, &expected), None);
+        assert!(
+            other_account_notice(&other, &expected)
+                .unwrap()
+                .starts_with(&format!("{other} is a key of AWS account 111122223333, not 444455556666, the account of {expected}"))
+        );
         assert_eq!(another_account_words(None, &expected), "");
         let why = check_key(&KeyRef::Arn(other.clone()), &expected, "describe-key").unwrap_err();
         assert!(
