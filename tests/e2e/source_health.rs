@@ -62,6 +62,16 @@ async fn source_health_a_key_made_unexportable_after_its_export_is_flagged_and_r
         "{status}"
     );
     let entry = ledger_entries(&kms, &key_id).remove(0);
+    // An ARN of another account typed for the import is named as such.
+    let arn_field = browser.labelled("AWS key ARN").await;
+    browser
+        .fill(&arn_field, &ARN.replace(ACCOUNT, "111122223333"))
+        .await;
+    browser
+        .wait_for_text("[data-testid=command-arn-account]", |t| {
+            t.contains("is a key of AWS account 111122223333, not 447182645454")
+        })
+        .await;
 
     // Healthy: no flag; the account from the ARN in the row.
     LedgerPage::open(&browser, &kms.url()).await;
