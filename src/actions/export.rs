@@ -10,6 +10,7 @@ use crate::domain::aws::kek_tags::{KEY_ARN_TAG_PREFIX, read_kek_tags};
 use crate::domain::aws::rules::{check_states, check_wrapping};
 use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
 use crate::domain::key_material::KeyMaterialSpec;
+use crate::domain::source_key_health::extractable_refusal;
 use crate::domain::wrapping::WrappingAlgorithm;
 use crate::kmip::{
     self, CryptographicAlgorithm, ExportWrappedRequest, ObjectAttributes, ObjectType,
@@ -203,6 +204,11 @@ pub async fn reread_key_and_kek(
         .collect();
     if !changes.is_empty() {
         return Err(ExportRefusal::Changed(changes));
+    }
+    // Not extractable any more: the Export would be refused; said first (states are each
+    // cloud's rules').
+    if let Some(why) = extractable_refusal(&key) {
+        return Err(ExportRefusal::Rule(why));
     }
     Ok(Reread { key, material, kek })
 }

@@ -26,6 +26,7 @@ use crate::domain::aws::import_command::{
     takes_import_type_and_description,
 };
 use crate::domain::aws::import_parameters::parse_import_token;
+use crate::domain::aws::outputs::other_account_notice;
 
 /// The blob, the token and the import command (its code loads when the
 /// first export is done: a split point of the shipped build).
@@ -144,6 +145,12 @@ fn ImportCommandBuilder(
             .map(ToString::to_string)
             .unwrap_or_default(),
     );
+    // The ARN typed or pasted names another account than the wrapping key's key: said so.
+    let kek_for = wrapped.key_arn.clone();
+    let account_notice = Signal::derive(move || {
+        let chosen = AwsKeyArn::parse(&arn.get()).ok()?;
+        other_account_notice(&chosen, kek_for.as_ref()?)
+    });
     let expires = RwSignal::new(false);
     let valid_to = RwSignal::new(String::new());
     // The user left or changed the date field: a missing date is now an error.
@@ -253,6 +260,9 @@ fn ImportCommandBuilder(
         </Show>
         <h3>"Import command"</h3>
         <TextField id="command-arn" label="AWS key ARN" value=arn />
+        {move || account_notice.get().map(|text| view! {
+            <p class="notice" role="status" data-testid="command-arn-account">{text}</p>
+        })}
         <fieldset>
             <legend>"Key material expiration"</legend>
             <RadioRow

@@ -12,6 +12,7 @@ use crate::components::loaded::Loaded;
 use crate::components::stacked_table::StackedTable;
 use crate::components::text_field::TextField;
 use crate::domain::key_material::KeyMaterialSpec;
+use crate::domain::source_key_health::{SourceKeyProblem, source_key_problems};
 use crate::kmip::ObjectAttributes;
 use crate::settings::use_settings;
 
@@ -160,6 +161,14 @@ pub fn KeyMaterialPicker(
     }
 }
 
+/// "not exportable (Extractable false, …)" when the KMS would refuse every export of it.
+fn not_exportable(object: &ObjectAttributes) -> Option<String> {
+    source_key_problems(object)
+        .into_iter()
+        .find(|p| matches!(p, SourceKeyProblem::NotExtractable { .. }))
+        .map(|p| format!("not exportable ({})", p.attribute_words()))
+}
+
 #[component]
 fn KeyTable(objects: Vec<ObjectAttributes>, selected: RwSignal<String>) -> impl IntoView {
     if objects.is_empty() {
@@ -184,7 +193,10 @@ fn KeyTable(objects: Vec<ObjectAttributes>, selected: RwSignal<String>) -> impl 
                                 <tr data-key-id=id.clone()>
                                     <td data-label="Id">{breakable(&id)}</td>
                                     <td data-label="Kind">{breakable(&kind)}</td>
-                                    <td data-label="State">{object.state.as_ref().map(ToString::to_string).unwrap_or_default()}</td>
+                                    <td data-label="State">
+                                        {object.state.as_ref().map(ToString::to_string).unwrap_or_default()}
+                                        {not_exportable(&object).map(|words| view! { <br /><span class="error-text">{words}</span> })}
+                                    </td>
                                     <td data-label="Tags">{breakable(&object.tags.join(", "))}</td>
                                     <td data-label="Choose">
                                         {choice

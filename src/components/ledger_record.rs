@@ -9,6 +9,7 @@ use crate::actions::ledger::record_command_options;
 use crate::actions::vendor_store::RecordError;
 use crate::browser::{now_utc, random_bytes};
 use crate::domain::aws::import_command::ImportCommand;
+use crate::domain::aws::outputs::arn_account;
 use crate::domain::aws::runbook::is_multi_region;
 use crate::domain::ledger::{LedgerEntry, by_words};
 use crate::routes::Page;
@@ -110,10 +111,14 @@ pub fn LedgerRecordStatus(status: RwSignal<LedgerRecord>, key_id: String) -> imp
                 .as_ref()
                 .filter(|arn| is_multi_region(arn))
                 .map(|_| Page::rotation_href(&key_id, &entry.id));
+            // The account that owns the AWS key, from its ARN (keys can be shared across accounts).
+            let account = entry.aws_key_arn.as_ref().map_or(String::new(), |arn| {
+                format!(" The AWS key {arn} is in AWS account {}.", arn_account(arn))
+            });
             view! {
                 <p class="ok" role="status" data-testid="ledger-status">
                     {format!(
-                        "Recorded in the BYOK ledger on {key_id} (entry {}){}.{options} After the import, paste AWS's output in the ",
+                        "Recorded in the BYOK ledger on {key_id} (entry {}){}.{account}{options} After the import, paste AWS's output in the ",
                         entry.id,
                         by_words(entry.recorded_by.as_ref(), "user unknown")
                     )}

@@ -33,6 +33,7 @@ pub mod settings_panel;
 pub mod shared_key_notice;
 pub mod short_id;
 pub mod sign_in_button;
+pub mod source_key_health;
 pub mod stacked_table;
 pub mod submit;
 pub mod text_field;

@@ -15,6 +15,7 @@ pub mod key_material;
 pub mod kms_id;
 pub mod ledger;
 pub mod server_url;
+pub mod source_key_health;
 pub mod stored;
 pub mod time_display;
 pub mod wrapping;

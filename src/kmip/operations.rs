@@ -64,6 +64,11 @@ pub enum AttributeReference {
     /// Carries the curve of EC keys.
     CryptographicDomainParameters,
     Sensitive,
+    /// Whether the KMS still lets the key leave it, wrapped or not (KMS 5.28:
+    /// settable; an export of a key whose Extractable is false is refused).
+    Extractable,
+    /// Server-managed in KMS 5.28 (true while Extractable is false).
+    NeverExtractable,
     /// Private key and wrapping key links.
     Link,
     /// Every vendor attribute but the tags. Ask for it before [`Self::Tag`]:
@@ -74,7 +79,7 @@ pub enum AttributeReference {
 impl AttributeReference {
     /// Everything the pages read about an object, tags and vendor attributes
     /// (ledger entries) included, in one GetAttributes.
-    pub const DESCRIBE: [Self; 12] = [
+    pub const DESCRIBE: [Self; 14] = [
         Self::ObjectType,
         Self::CryptographicAlgorithm,
         Self::CryptographicLength,
@@ -84,6 +89,8 @@ impl AttributeReference {
         Self::ActivationDate,
         Self::CryptographicDomainParameters,
         Self::Sensitive,
+        Self::Extractable,
+        Self::NeverExtractable,
         Self::Link,
         // Before Tag, or the server drops the tags from the reply.
         Self::VendorExtension,
@@ -102,6 +109,8 @@ impl AttributeReference {
             Self::ActivationDate => "ActivationDate",
             Self::CryptographicDomainParameters => "CryptographicDomainParameters",
             Self::Sensitive => "Sensitive",
+            Self::Extractable => "Extractable",
+            Self::NeverExtractable => "NeverExtractable",
             Self::Link => "Link",
             Self::VendorExtension => "VendorExtension",
         }

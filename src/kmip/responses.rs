@@ -138,6 +138,10 @@ pub struct ObjectAttributes {
     pub activation_date: Option<OffsetDateTime>,
     pub curve: Option<RecommendedCurve>,
     pub sensitive: Option<bool>,
+    /// `Extractable`: false when the KMS refuses every export of the key.
+    pub extractable: Option<bool>,
+    /// `NeverExtractable` (server-managed in KMS 5.28).
+    pub never_extractable: Option<bool>,
     /// The KMS's user tags, sorted (server-internal `_` tags removed).
     pub tags: Vec<String>,
     /// The key that wraps this object at rest in the KMS (its WrappingKeyLink).
@@ -213,6 +217,14 @@ fn parse_attributes(
             .transpose()?,
         sensitive: attributes
             .child("Sensitive")
+            .map(Ttlv::as_bool)
+            .transpose()?,
+        extractable: attributes
+            .child("Extractable")
+            .map(Ttlv::as_bool)
+            .transpose()?,
+        never_extractable: attributes
+            .child("NeverExtractable")
             .map(Ttlv::as_bool)
             .transpose()?,
         tags: Vec::new(),
@@ -330,6 +342,24 @@ mod tests {
         assert_eq!(a.length_bits, Some(4096));
         assert_eq!(a.state, Some(State::Active));
         assert_eq!(a.tags, vec!["aws", "wrapping_algorithm:RsaesOaepSha1"]);
+    }
+
+    /// A real 5.28 reply after `SetAttribute Extractable=false`: the server
+    /// then reports NeverExtractable true itself (it refuses to set it).
+    #[test]
+    fn get_attributes_reads_whether_the_key_may_leave_the_kms() {
+        let r = reply(
+            r#"{"tag":"GetAttributesResponse","value":[{"tag":"UniqueIdentifier","type":"TextString","value":"97aea4d7-9b44-4129-86f6-0208c056b58a"},{"tag":"Attributes","value":[{"tag":"Extractable","type":"Boolean","value":false},{"tag":"NeverExtractable","type":"Boolean","value":true},{"tag":"State","type":"Enumeration","value":"Active"}]}]}"#,
+        );
+        let a = parse_get_attributes(&r).unwrap();
+        assert_eq!(a.extractable, Some(false));
+        assert_eq!(a.never_extractable, Some(true));
+        assert_eq!(
+            parse_get_attributes(&reply(DESCRIBED_WITH_ENTRIES))
+                .unwrap()
+                .extractable,
+            None
+        );
     }
 
     /// A real 5.28 reply to GetAttributes with `AttributeReference::DESCRIBE`:

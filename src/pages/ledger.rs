@@ -23,6 +23,7 @@ use crate::components::error_banner::ErrorBanner;
 use crate::components::loaded::{Loaded, use_kms_read};
 use crate::components::request_progress::RequestProgress;
 use crate::components::short_id::ShortId;
+use crate::components::source_key_health::{SourceKeyFlags, SourceKeyNotice};
 use crate::components::stacked_table::StackedTable;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::{TextArea, TextField};
@@ -30,7 +31,7 @@ use crate::domain::aws::cli::describe_key;
 use crate::domain::aws::import_command::{Expiration, parse_date};
 use crate::domain::aws::key_spec::AwsKeySpec;
 use crate::domain::aws::last_usage::command as last_usage_command;
-use crate::domain::aws::outputs::{DescribeKeyOutput, parse_describe_key};
+use crate::domain::aws::outputs::{DescribeKeyOutput, arn_account, parse_describe_key};
 use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
 use crate::domain::cloud::Cloud;
 use crate::domain::expiry::{
@@ -44,6 +45,7 @@ use crate::domain::ledger::{
     Discrepancy, LedgerEntry, LedgerFilter, LedgerState, by_words, check_registrable, drift,
     generate_mac_command, get_public_key_command, last_use_line,
 };
+use crate::domain::source_key_health::{SourceKeyProblem, source_key_problems};
 use crate::routes::Page;
 use crate::settings::use_settings;
 use azure::AzureDetails;
@@ -64,6 +66,8 @@ struct Row {
     siblings: Vec<LedgerEntry>,
     /// The KMS key has a newer generation AWS does not hold (drift).
     drift: Option<Discrepancy>,
+    /// What would stop a renewal or a new Region: read from the same describe.
+    health: Vec<SourceKeyProblem>,
 }
 
 fn rows_of(keys: &[LedgeredKey]) -> (Vec<Row>, Vec<String>) {
@@ -73,6 +77,7 @@ fn rows_of(keys: &[LedgeredKey]) -> (Vec<Row>, Vec<String>) {
         let id = &key.attributes.unique_identifier;
         let siblings: Vec<LedgerEntry> = key.entries.iter().flatten().cloned().collect();
         let newer = key.attributes.replaced_by.as_deref();
+        let health = source_key_problems(&key.attributes);
         let newer_entries: Vec<LedgerEntry> = keys
             .iter()
             .filter(|k| Some(k.attributes.unique_identifier.as_str()) == newer)
@@ -85,6 +90,7 @@ fn rows_of(keys: &[LedgeredKey]) -> (Vec<Row>, Vec<String>) {
                     entry: entry.clone(),
                     siblings: siblings.clone(),
                     drift: drift(entry, newer, &newer_entries),
+                    health: health.clone(),
                 }),
                 Err(why) => unreadable.push(format!("{id}: {why}")),
             }
@@ -554,7 +560,12 @@ fn LedgerRow(
             <td data-label="Cloud" data-testid="entry-cloud">"AWS"</td>
             <td data-label="Copy in the cloud" data-testid="entry-place">
                 {match &row.entry.aws_key_arn {
-                    Some(arn) => breakable(&arn.to_string()).into_any(),
+                    Some(arn) => view! {
+                        {breakable(&arn.to_string())}
+                        <br />
+                        <span data-testid="entry-account">{format!("AWS account {}", arn_account(arn))}</span>
+                    }
+                    .into_any(),
                     None => "AWS key not known yet".into_any(),
                 }}
                 <br />
@@ -568,6 +579,7 @@ fn LedgerRow(
                 <span data-testid="entry-state">{state}</span>
                 <br />
                 <span class="hint" data-testid="entry-recorded-by">{recorded_by}</span>
+                <SourceKeyFlags problems=row.health.clone() />
                 {drifted}
             </td>
             <td data-label="Expiry">{expiry}</td>
@@ -676,6 +688,7 @@ fn EntryDetailsView(
     let current = RwSignal::new(row.entry.clone());
     let entry = row.entry.clone();
     let key_id = row.key_id.clone();
+    let health = row.health.clone();
     // The random challenge, chosen here once per view: the message AWS and the
     // KMS both MAC (HMAC keys), or the bytes the KMS signs or encrypts to check
     // AWS's public key (RSA, EC keys).
@@ -686,6 +699,7 @@ fn EntryDetailsView(
     view! {
         <section class="entry-details" aria-labelledby="entry-title" data-testid="entry-details">
             <h2 id="entry-title">{format!("AWS copy {}", entry.id)}</h2>
+            <SourceKeyNotice key_id=key_id.clone() problems=health />
             <EntrySummary entry=current />
             <p class="hint">{proof_note(entry.key_spec)}</p>
             <ProofCommands entry=current key_spec=entry.key_spec challenge=challenge />
@@ -986,6 +1000,12 @@ fn summary(entry: LedgerEntry) -> impl IntoView {
             <dd data-testid="details-state">{state.label()}</dd>
             <dt>"Recorded"</dt>
             <dd data-testid="details-recorded">{entry.recorded_line()}</dd>
+            <dt>"AWS account"</dt>
+            <dd data-testid="details-account">
+                {entry.aws_key_arn.as_ref().map_or("not known yet (AWS's key is not named yet)".to_owned(), |arn| {
+                    format!("{} (from the key ARN {arn})", arn_account(arn))
+                })}
+            </dd>
             <dt>"Wrapped export"</dt>
             <dd>{export.unwrap_or_else(|| "registered from describe-key (made outside this app)".to_owned())}</dd>
             <dt>"Import command options"</dt>

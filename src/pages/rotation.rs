@@ -19,18 +19,21 @@ use crate::components::deferred::{Deferred, split_view};
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::loaded::{Loaded, use_kms_read};
+use crate::components::source_key_health::SourceKeyNotice;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::{TextArea, TextField};
 use crate::domain::aws::arn::AwsKeyArn;
 use crate::domain::aws::cli::{describe_key, list_key_rotations};
 use crate::domain::aws::key_spec::AwsKeySpec;
-use crate::domain::aws::outputs::arn_key_id;
+use crate::domain::aws::last_usage::command as last_usage_command;
+use crate::domain::aws::outputs::{arn_account, arn_key_id};
 use crate::domain::aws::runbook::{
     MATERIAL_FILE, Runbook, RunbookKind, RunbookStart, Step, StepId, StepStatus, TOKEN_FILE,
     file_name, is_multi_region, rotations_so_far,
 };
 use crate::domain::base64_text::decode_base64;
-use crate::domain::ledger::{LedgerEntry, by_words};
+use crate::domain::ledger::{LedgerEntry, by_words, last_use_line};
+use crate::domain::source_key_health::{export_refusal, source_key_problems};
 use crate::domain::time_display::utc_minutes;
 use crate::kmip::ObjectAttributes;
 use crate::routes::{Page, ROTATE_ENTRY_QUERY, ROTATE_KEY_QUERY};
@@ -104,12 +107,16 @@ fn RotationView(context: RunbookContext, entry_id: String) -> impl IntoView {
     // Outlives each re-render of the steps: the last export's files.
     let exported = RwSignal::new(None::<Exported>);
     let unreadable = context.unreadable.clone();
+    let health = source_key_problems(&context.key);
+    let key_id = context.key.unique_identifier.clone();
     view! {
         {(!unreadable.is_empty()).then(|| view! {
             <div class="notice" role="status">
                 <ul>{unreadable.into_iter().map(|u| view! { <li>{u}</li> }).collect_view()}</ul>
             </div>
         })}
+        <SourceKeyNotice key_id=key_id problems=health />
+        {entry.clone().map(|entry| view! { <CopyFacts entry=entry /> })}
         {move || match runbook.get() {
             Some(current) => view! { <RunbookSteps runbook=runbook current=current exported=exported /> }.into_any(),
             None => match entry.clone() {
@@ -136,7 +143,11 @@ fn ChooseCopy() -> impl IntoView {
                 key.entries.iter().flatten().filter_map(move |entry| {
                     let arn = entry.aws_key_arn.as_ref()?;
                     Some((
-                        format!("{arn} — KMS key {id}, {}", entry.key_spec.aws_name()),
+                        format!(
+                            "{arn} (AWS account {}) — KMS key {id}, {}",
+                            arn_account(arn),
+                            entry.key_spec.aws_name()
+                        ),
                         Page::rotation_href(&id, &entry.id),
                     ))
                 })
@@ -178,11 +189,16 @@ fn StartForm(
     let source_key_id = context.key.unique_identifier.clone();
     let title = format!("Start a runbook for {arn}");
     let listed_arn = arn.clone();
+    // Every plan exports this key or its next generation (a ReKey keeps Extractable).
+    let unexportable = export_refusal(&context.key);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = inputs.read(&entry, &source_key_id, &arn, rotations_before);
         // Checked here first: a refused form sends nothing.
         submit.submit(|| {
+            if let Some(why) = unexportable.clone() {
+                return Err(why);
+            }
             crate::domain::aws::runbook::start(&input, String::new(), now_utc()).map(|_| input)
         });
     };
@@ -198,6 +214,36 @@ fn StartForm(
         </form>
     }
     .into_any()
+}
+
+/// The copy this page works on: its AWS key, account and Region (from the ARN), and
+/// AWS's last known use of it, read before a material is retired or an alias moved.
+#[component]
+fn CopyFacts(entry: LedgerEntry) -> impl IntoView {
+    let arn = entry.aws_key_arn.clone()?;
+    let now = now_utc();
+    let place = format!(
+        "The copy in AWS: {arn} (AWS account {}, Region {}).",
+        arn_account(&arn),
+        arn.region()
+    );
+    let reading = entry.last_usage().is_some();
+    let last_use = if reading {
+        format!("Last use in AWS: {}", last_use_line(&entry, now))
+    } else {
+        "Last use in AWS: no reading yet. Before a material is retired or an alias moved, run get-key-last-usage and paste its output on the ledger's entry.".to_owned()
+    };
+    Some(view! {
+        <p data-testid="rotation-copy">{place}</p>
+        <p data-testid="rotation-last-use">{last_use}</p>
+        {(!reading).then(|| view! {
+            <CommandBlock
+                id="rotation-get-key-last-usage"
+                text=last_usage_command(&arn).multi_line()
+                label="Copy the get-key-last-usage command"
+            />
+        })}
+    })
 }
 
 /// "This copy's AWS key is not known yet": no runbook can start before the

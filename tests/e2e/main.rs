@@ -38,4 +38,5 @@ mod rotation;
 mod scale;
 mod shell;
 mod sign_in;
+mod source_health;
 mod wrapping_key_cleanup;

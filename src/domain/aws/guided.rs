@@ -11,6 +11,7 @@ use crate::domain::aws::cli::key_arn_from_input;
 use crate::domain::aws::import_parameters::Validity;
 use crate::domain::aws::kek;
 use crate::domain::aws::key_spec::{AwsKeySpec, KeyUsage};
+use crate::domain::aws::outputs::another_account_words;
 use crate::domain::aws::rules::check_states;
 use crate::domain::aws::wrapping_key_spec::WrappingKeySpec;
 use crate::domain::key_material::KeyMaterialSpec;
@@ -182,7 +183,8 @@ pub fn check_parameters(input: &GuidedInput, now: OffsetDateTime) -> Result<AwsP
         && *from_aws != chosen
     {
         return Err(format!(
-            "These parameters are for {from_aws}, but step 2's key is {chosen}: run get-parameters-for-import for step 2's key, or correct step 2."
+            "These parameters are for {from_aws}{}, but step 2's key is {chosen}: run get-parameters-for-import for step 2's key, or correct step 2.",
+            another_account_words(Some(from_aws), &chosen)
         ));
     }
     if key.spec != input.kek {

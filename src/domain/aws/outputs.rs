@@ -69,6 +69,33 @@ pub fn arn_account(arn: &AwsKeyArn) -> &str {
     arn.as_str().split(':').nth(4).unwrap_or_default()
 }
 
+/// Words naming `found`'s account when it is not `expected`'s (a key shared from, or
+/// pasted for, another AWS account), e.g. " — a key of AWS account 111122223333, not
+/// 444455556666"; empty when the accounts are the same or `found` names none.
+pub fn another_account_words(found: Option<&AwsKeyArn>, expected: &AwsKeyArn) -> String {
+    match found {
+        Some(found) if arn_account(found) != arn_account(expected) => format!(
+            " — a key of AWS account {}, not {}",
+            arn_account(found),
+            arn_account(expected)
+        ),
+        _ => String::new(),
+    }
+}
+
+/// When the AWS key typed or pasted for an import (`chosen`) is of another account than
+/// the key whose get-parameters-for-import gave the wrapping key (`kek_for`): which
+/// accounts, and what to do (AWS refuses a token made for another key).
+pub fn other_account_notice(chosen: &AwsKeyArn, kek_for: &AwsKeyArn) -> Option<String> {
+    (arn_account(chosen) != arn_account(kek_for)).then(|| {
+        format!(
+            "{chosen} is a key of AWS account {}, not {}, the account of {kek_for}, whose get-parameters-for-import gave this wrapping key: AWS refuses a token made for another key. Import into {kek_for}, or export again under a wrapping key from get-parameters-for-import for {chosen}.",
+            arn_account(chosen),
+            arn_account(kek_for)
+        )
+    })
+}
+
 /// `aws kms import-key-material` output.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportOutput {
@@ -324,7 +351,8 @@ pub fn check_key(found: &KeyRef, expected: &AwsKeyArn, command: &str) -> Result<
         ));
     }
     Err(format!(
-        "This {command} output is about another key ({arn}), not {expected}: run it with --key-id {expected} --region {}.",
+        "This {command} output is about another key ({arn}{}), not {expected}: run it with --key-id {expected} --region {}.",
+        another_account_words(Some(arn), expected),
         expected.region()
     ))
 }
@@ -915,6 +943,33 @@ pub(crate) mod tests {
             UsageVerdict::UnknownBeforeTracking {
                 since: datetime!(2025-04-01 0:00 UTC)
             }
+        );
+    }
+
+    #[test]
+    fn another_accounts_key_is_named_as_such_even_when_its_key_id_differs() {
+        let expected =
+            arn("arn:aws:kms:us-west-2:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+        let other =
+            arn("arn:aws:kms:us-west-2:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321");
+        assert_eq!(
+            another_account_words(Some(&other), &expected),
+            " — a key of AWS account 111122223333, not 444455556666"
+        );
+        assert_eq!(another_account_words(Some(&expected), &expected), "");
+        assert_eq!(other_account_notice(&expected, &expected), None);
+        assert!(
+            other_account_notice(&other, &expected)
+                .unwrap()
+                .starts_with(&format!("{other} is a key of AWS account 111122223333, not 444455556666, the account of {expected}"))
+        );
+        assert_eq!(another_account_words(None, &expected), "");
+        let why = check_key(&KeyRef::Arn(other.clone()), &expected, "describe-key").unwrap_err();
+        assert!(
+            why.starts_with(&format!(
+                "This describe-key output is about another key ({other} — a key of AWS account 111122223333, not 444455556666), not {expected}"
+            )),
+            "{why}"
         );
     }
 

@@ -9,8 +9,8 @@ use crate::domain::account::UserId;
 use crate::domain::aws::import_command::Expiration;
 use crate::domain::aws::key_spec::AwsKeySpec;
 use crate::domain::aws::outputs::{
-    AwsOutput, DescribeKeyOutput, ImportOutput, KeyRef, MacOutput, PublicKeyOutput, arn_key_id,
-    check_key,
+    AwsOutput, DescribeKeyOutput, ImportOutput, KeyRef, MacOutput, PublicKeyOutput,
+    another_account_words, arn_key_id, check_key,
 };
 use crate::domain::time_display::utc_minutes;
 
@@ -95,7 +95,8 @@ fn about_this_key(entry: &LedgerEntry, found: &KeyRef, command: &str) -> Result<
             .map_err(|e| format!("{e} Nothing was recorded."));
     }
     Err(format!(
-        "This {command} output is about another AWS key ({found}); this entry is the copy in {expected}. Nothing was recorded: paste the output of {command} for {expected} (run it with --key-id {expected} --region {}). A copy in that other key is its own entry: export for it, or register it below.",
+        "This {command} output is about another AWS key ({found}{}); this entry is the copy in {expected}. Nothing was recorded: paste the output of {command} for {expected} (run it with --key-id {expected} --region {}). A copy in that other key is its own entry: export for it, or register it below.",
+        another_account_words(found.arn(), expected),
         expected.region()
     ))
 }

@@ -12,11 +12,13 @@ use crate::components::breakable::breakable;
 use crate::components::command_block::CommandBlock;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::request_progress::RequestProgress;
+use crate::components::source_key_health::{SourceKeyFlags, SourceKeyNotice};
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::TextArea;
 use crate::domain::account::UserId;
 use crate::domain::expiry::ExpiryStatus;
 use crate::domain::ledger::{CloudCopy, by_words};
+use crate::domain::source_key_health::{SourceKeyProblem, source_key_problems};
 use crate::settings::use_settings;
 
 /// One cloud copy with the KMS key it is recorded on.
@@ -24,6 +26,8 @@ use crate::settings::use_settings;
 pub(super) struct CopyRow<C> {
     pub(super) key_id: String,
     pub(super) copy: C,
+    /// What would stop a renewal or another export of the KMS key (same describe).
+    pub(super) health: Vec<SourceKeyProblem>,
 }
 
 /// What the opened copy shows of its cloud's own: the paste box's words, the command that
@@ -62,11 +66,13 @@ pub(super) fn copy_rows_of<C: HeldCopy>(keys: &[LedgeredKey]) -> (Vec<CopyRow<C>
     let mut unreadable = Vec::new();
     for key in keys {
         let id = &key.attributes.unique_identifier;
+        let health = source_key_problems(&key.attributes);
         for copy in C::held(key) {
             match copy {
                 Ok(copy) => rows.push(CopyRow {
                     key_id: id.clone(),
                     copy: copy.clone(),
+                    health: health.clone(),
                 }),
                 Err(why) => unreadable.push(format!("{id}: {why}")),
             }
@@ -157,6 +163,7 @@ pub(super) fn copy_ledger_row<C: CloudCopy>(
                 <span data-testid="entry-state">{state}</span>
                 <br />
                 <span class="hint" data-testid="entry-recorded-by">{recorded_by}</span>
+                <SourceKeyFlags problems=row.health.clone() />
             </td>
             <td data-label="Expiry">{expiry}</td>
             <td data-label="Details">
@@ -204,6 +211,7 @@ pub(super) fn copy_details<C: CopyDetails>(
     view! {
         <section class="entry-details" aria-labelledby="entry-title" data-testid="entry-details">
             <h2 id="entry-title">{format!("{cloud} copy {}", row.copy.id())}</h2>
+            <SourceKeyNotice key_id=row.key_id.clone() problems=row.health.clone() />
             {move || current.with(|copy| copy_summary(copy.clone()))}
             <p class="hint">{C::PASTE_HINT}</p>
             <Show when=has_show>

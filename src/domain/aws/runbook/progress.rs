@@ -10,7 +10,9 @@ use crate::domain::account::UserId;
 use crate::domain::aws::cli as aws_cli;
 use crate::domain::aws::import_parameters::ImportParameters;
 use crate::domain::aws::key_spec::AwsKeySpec;
-use crate::domain::aws::outputs::{DescribeKeyOutput, ImportOutput, KeyRef, arn_key_id};
+use crate::domain::aws::outputs::{
+    DescribeKeyOutput, ImportOutput, KeyRef, another_account_words, arn_key_id,
+};
 
 impl Runbook {
     /// Checks pasted get-parameters-for-import output for `region` before its
@@ -33,7 +35,8 @@ impl Runbook {
         }
         if pasted != &expected {
             return Err(format!(
-                "These parameters are for {pasted}, not {expected}: run the command shown and paste its output."
+                "These parameters are for {pasted}{}, not {expected}: run the command shown and paste its output.",
+                another_account_words(Some(pasted), &expected)
             ));
         }
         if parameters.valid_to <= now {
@@ -88,11 +91,12 @@ impl Runbook {
             || output.key.arn().is_some_and(|arn| arn != &expected)
         {
             return Err(format!(
-                "This output is about {}, not {expected}: paste {region}'s import-key-material output.",
+                "This output is about {}{}, not {expected}: paste {region}'s import-key-material output.",
                 output
                     .key
                     .arn()
-                    .map_or(output.key.key_id().to_owned(), ToString::to_string)
+                    .map_or(output.key.key_id().to_owned(), ToString::to_string),
+                another_account_words(output.key.arn(), &expected)
             ));
         }
         if self.region(region)?.entry_id.is_none() {
@@ -134,8 +138,9 @@ impl Runbook {
         let expected = self.arn_in(region).ok_or_else(need_new_key)?;
         if output.arn != expected {
             return Err(format!(
-                "This describe-key output is about {}, not {expected}: describe {region}'s key.",
-                output.arn
+                "This describe-key output is about {}{}, not {expected}: describe {region}'s key.",
+                output.arn,
+                another_account_words(Some(&output.arn), &expected)
             ));
         }
         if output.key_state != "Enabled" {
@@ -191,8 +196,9 @@ impl Runbook {
         let expected = self.target_arn().ok_or_else(need_new_key)?;
         if &output.arn != expected {
             return Err(format!(
-                "This describe-key output is about {}, not {expected}.",
-                output.arn
+                "This describe-key output is about {}{}, not {expected}.",
+                output.arn,
+                another_account_words(Some(&output.arn), expected)
             ));
         }
         match self.kind {

@@ -11,7 +11,7 @@ use crate::domain::aws::cli as aws_cli;
 use crate::domain::aws::import_command::{Expiration, check_valid_to, parse_date};
 use crate::domain::aws::key_spec::AwsKeySpec;
 use crate::domain::aws::outputs::{
-    KeyMaterialState, KeyRotationsOutput, arn_key_id, parse_key_rotations,
+    KeyMaterialState, KeyRotationsOutput, another_account_words, arn_key_id, parse_key_rotations,
 };
 use crate::domain::stored::whole_seconds;
 
@@ -174,7 +174,8 @@ pub fn rotations_from_listing(
         .find(|k| k.key_id() != key_id)
     {
         return Err(format!(
-            "This list-key-rotations output is about {other}, not {arn}: run it for this key."
+            "This list-key-rotations output is about {other}{}, not {arn}: run it for this key.",
+            another_account_words(other.arn(), arn)
         ));
     }
     if listing.truncated {
