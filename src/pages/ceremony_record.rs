@@ -13,7 +13,8 @@ use crate::components::ledger_timeline::LedgerTimeline;
 use crate::components::loaded::{Loaded, use_kms_read};
 
 use crate::domain::ledger::ceremony::{
-    CEREMONY_FORMAT, CeremonyInputs, CeremonyRecord, ceremony_record, to_json,
+    CEREMONY_FORMAT, CeremonyInputs, CeremonyRecord, CloudTrailLookup, RecordedEvent,
+    ceremony_record, to_json,
 };
 use crate::domain::ledger::sha256_hex;
 use crate::domain::ledger::timeline::CopyHistory;
@@ -150,167 +151,233 @@ fn item(term: &'static str, value: String, testid: &'static str) -> impl IntoVie
     }
 }
 
-#[component]
-fn RecordBody(record: CeremonyRecord) -> impl IntoView {
-    let r = record;
-    let key = r.kms_key.clone();
-    let made = format!(
-        "{CEREMONY_FORMAT}, made {}{}",
-        shown(&r.generated_at),
-        r.generated_by
-            .as_ref()
-            .map_or(String::new(), |u| format!(" for {u}"))
-    );
-    let size = key
-        .length_bits
-        .map_or("not known".to_owned(), |b| format!("{b} bits"));
+/// A section of the record with its heading (a page break never splits it in print).
+fn section(id: &'static str, title: String, body: AnyView) -> impl IntoView {
     view! {
-        <p class="hint" data-testid="record-format">{made}</p>
-        <section class="record-section" aria-labelledby="record-copy">
-            <h2 id="record-copy">{format!("AWS copy {}", r.copy_id)}</h2>
-            <dl class="record-facts">
-                {item("State", r.state.clone(), "record-state")}
-                {item("Recorded", format!("{}{}", shown(&r.recorded_at), r.recorded_by.as_ref().map_or(", user not recorded (older entry)".to_owned(), |u| format!(" by {u}"))), "record-recorded")}
-            </dl>
-        </section>
-        <section class="record-section" aria-labelledby="record-kms-key">
-            <h2 id="record-kms-key">"KMS key"</h2>
-            <dl class="record-facts">
-                {item("Id", key.id.clone(), "record-key-id")}
-                {item("Type", or_unknown(key.object_type.as_ref(), "not known"), "record-key-type")}
-                {item("Algorithm", or_unknown(key.algorithm.as_ref(), "not known"), "record-key-algorithm")}
-                {item("Size", size, "record-key-size")}
-                {key.curve.clone().map(|c| item("Curve", c, "record-key-curve"))}
-                {item("State", or_unknown(key.state.as_ref(), "not known"), "record-key-state")}
-                {item("AWS key spec", key.aws_key_spec.clone(), "record-key-spec")}
-                {item("Fingerprint", or_unknown(key.fingerprint.as_ref(), "none: the material never leaves the KMS in clear; the sameness proof below compares it with AWS's"), "record-key-fingerprint")}
-            </dl>
-        </section>
-        <WrappingKeySection record=r.clone() />
-        <section class="record-section" aria-labelledby="record-files">
-            <h2 id="record-files">"Files handed over (SHA-256)"</h2>
-            {if r.files.is_empty() {
-                view! { <p>"None: this copy was made outside this app and registered from describe-key."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="record-list" data-testid="record-files">
-                        {r.files.iter().map(|f| view! {
-                            <li data-file=f.name.clone()>
-                                <strong>{f.name.clone()}</strong>" "
-                                <code class="hash">{or_unknown(f.sha256.as_ref(), "not known here")}</code>
-                                <br /><span class="hint">{f.note.clone()}</span>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-        </section>
-        <section class="record-section" aria-labelledby="record-commands">
-            <h2 id="record-commands">"Commands"</h2>
-            <ol class="record-list" data-testid="record-commands">
-                {r.commands.iter().map(|c| view! {
-                    <li>{c.purpose.clone()}<pre class="record-command"><code>{c.command.clone()}</code></pre></li>
-                }).collect_view()}
-            </ol>
-        </section>
-        <section class="record-section" aria-labelledby="record-events">
-            <h2 id="record-events">"Events"</h2>
-            {if r.events.is_empty() {
-                view! { <p>"None yet: AWS has confirmed nothing about this copy."</p> }.into_any()
-            } else {
-                view! {
-                    <ol class="record-list" data-testid="record-events">
-                        {r.events.iter().map(|e| view! {
-                            <li>{format!("{}: {} — {}", shown(&e.at), e.what, e.by.as_ref().map_or("user not recorded (older entry)".to_owned(), |u| format!("by {u}")))}</li>
-                        }).collect_view()}
-                    </ol>
-                }.into_any()
-            }}
-        </section>
-        <section class="record-section" aria-labelledby="record-aws">
-            <h2 id="record-aws">"AWS identifiers"</h2>
-            <dl class="record-facts">
-                {item("Key ARN", or_unknown(r.aws.key_arn.as_ref(), "not named yet"), "record-arn")}
-                {item("Account", or_unknown(r.aws.account.as_ref(), "not known yet"), "record-account")}
-                {item("Region", or_unknown(r.aws.region.as_ref(), "not known yet"), "record-region")}
-                {item("Key id", or_unknown(r.aws.key_id.as_ref(), "not known yet"), "record-aws-key-id")}
-                {item("KeyMaterialId", or_unknown(r.aws.key_material_id.as_ref(), "not bound yet"), "record-key-material-id")}
-                {item("Expiration model", or_unknown(r.aws.expiration_model.as_ref(), "not known yet"), "record-expiration-model")}
-                {item("Expires", r.aws.expires.as_deref().map_or("does not expire (or not known)".to_owned(), shown), "record-expires")}
-            </dl>
-        </section>
-        <section class="record-section" aria-labelledby="record-sameness">
-            <h2 id="record-sameness">"Sameness proof"</h2>
-            <dl class="record-facts">
-                {item("Result", r.sameness.result.clone(), "record-sameness")}
-                {item("Proof", or_unknown(r.sameness.proof.as_ref(), "none yet"), "record-proof")}
-                {item("How", r.sameness.how.clone(), "record-proof-how")}
-                {item("When", match (&r.sameness.at, &r.sameness.by) {
-                    (Some(at), Some(by)) => format!("{} by {by}", shown(at)),
-                    (Some(at), None) => format!("{}, user not recorded", shown(at)),
-                    _ => "not proven yet".to_owned(),
-                }, "record-proof-when")}
-            </dl>
-        </section>
-        <section class="record-section" aria-labelledby="record-cloudtrail">
-            <h2 id="record-cloudtrail">"AWS CloudTrail events to look for"</h2>
-            <p class="hint">"Each event comes from kms.amazonaws.com; match it by these fields (events before the export are not this copy's)."</p>
-            <ul class="record-list" data-testid="record-cloudtrail">
-                {r.cloudtrail.iter().map(|c| {
-                    let fields: Vec<String> = [
-                        ("awsRegion", c.aws_region.as_ref()),
-                        ("recipientAccountId", c.account.as_ref()),
-                        ("resources[].ARN", c.key_arn.as_ref()),
-                        ("requestParameters.keyId", c.key_id.as_ref()),
-                        ("keyMaterialId", c.key_material_id.as_ref()),
-                        ("eventID", c.event_id.as_ref()),
-                    ]
-                    .into_iter()
-                    .filter_map(|(name, value)| Some(format!("{name} = {}", value?)))
-                    .chain([format!("eventTime ≥ {}", c.not_before)])
-                    .collect();
-                    view! {
-                        <li data-event=c.event_name.clone()>
-                            <strong>{c.event_name.clone()}</strong>": "{c.shows.clone()}
-                            <br /><code class="hash">{fields.join("; ")}</code>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+        <section class="record-section" aria-labelledby=id>
+            <h2 id=id>{title}</h2>
+            {body}
         </section>
     }
 }
 
-/// The wrapping key's facts, or why there are none.
+/// The record, section by section, in the order a reader checks it.
 #[component]
-fn WrappingKeySection(record: CeremonyRecord) -> impl IntoView {
-    let body = match record.wrapping_key {
-        None => view! { <p>"None: this copy was made outside this app and registered from describe-key."</p> }.into_any(),
-        Some(w) => {
-            let now_words = match (&w.spki_sha256, &w.spki_sha256_now, w.in_kms) {
-                (_, _, false) => "the wrapping key is no longer in the KMS (cleaned up)".to_owned(),
-                (_, None, true) => "no kek_sha256 tag on the wrapping key".to_owned(),
-                (Some(then), Some(now), true) if then == now => format!("{now} (the same)"),
-                (_, Some(now), true) => format!("{now} (differs from the export's: another key under this id)"),
-            };
-            view! {
-                <dl class="record-facts">
-                    {item("Id", w.id.clone(), "record-kek-id")}
-                    {item("SPKI SHA-256 at export", or_unknown(w.spki_sha256.as_ref(), "not recorded (a KEK imported without it)"), "record-kek-sha256")}
-                    {item("SPKI SHA-256 now", now_words, "record-kek-sha256-now")}
-                    {item("Wrapping algorithm", w.wrapping_algorithm.clone(), "record-kek-algorithm")}
-                    {item("Wrapping key spec", or_unknown(w.wrapping_key_spec.as_ref(), "not known"), "record-kek-spec")}
-                    {item("ParametersValidTo", w.parameters_valid_to.as_deref().map_or("not recorded (a KEK imported without it)".to_owned(), shown), "record-kek-valid-to")}
-                </dl>
-            }.into_any()
+fn RecordBody(record: CeremonyRecord) -> impl IntoView {
+    let made = format!(
+        "{CEREMONY_FORMAT}, made {}{}",
+        shown(&record.generated_at),
+        record
+            .generated_by
+            .as_ref()
+            .map_or(String::new(), |u| format!(" for {u}"))
+    );
+    view! {
+        <p class="hint" data-testid="record-format">{made}</p>
+        {section("record-copy", format!("AWS copy {}", record.copy_id), copy_facts(&record))}
+        {section("record-kms-key", "KMS key".to_owned(), kms_key_facts(&record))}
+        {section("record-kek", "Wrapping key (AWS's)".to_owned(), wrapping_key_facts(&record))}
+        {section("record-files", "Files handed over (SHA-256)".to_owned(), files(&record))}
+        {section("record-commands", "Commands".to_owned(), commands(&record))}
+        {section("record-events", "Events".to_owned(), events(&record))}
+        {section("record-aws", "AWS identifiers".to_owned(), aws_identifiers(&record))}
+        {section("record-sameness", "Sameness proof".to_owned(), sameness(&record))}
+        {section("record-cloudtrail", "AWS CloudTrail events to look for".to_owned(), cloudtrail(&record))}
+    }
+}
+
+fn copy_facts(r: &CeremonyRecord) -> AnyView {
+    let recorded = format!(
+        "{}{}",
+        shown(&r.recorded_at),
+        r.recorded_by
+            .as_ref()
+            .map_or(", user not recorded (older entry)".to_owned(), |u| format!(
+                " by {u}"
+            ))
+    );
+    view! {
+        <dl class="record-facts">
+            {item("State", r.state.clone(), "record-state")}
+            {item("Recorded", recorded, "record-recorded")}
+        </dl>
+    }
+    .into_any()
+}
+
+fn kms_key_facts(r: &CeremonyRecord) -> AnyView {
+    let key = &r.kms_key;
+    let size = key
+        .length_bits
+        .map_or("not known".to_owned(), |b| format!("{b} bits"));
+    view! {
+        <dl class="record-facts">
+            {item("Id", key.id.clone(), "record-key-id")}
+            {item("Type", or_unknown(key.object_type.as_ref(), "not known"), "record-key-type")}
+            {item("Algorithm", or_unknown(key.algorithm.as_ref(), "not known"), "record-key-algorithm")}
+            {item("Size", size, "record-key-size")}
+            {key.curve.clone().map(|c| item("Curve", c, "record-key-curve"))}
+            {item("State", or_unknown(key.state.as_ref(), "not known"), "record-key-state")}
+            {item("AWS key spec", key.aws_key_spec.clone(), "record-key-spec")}
+            {item("Fingerprint", or_unknown(key.fingerprint.as_ref(), "none: the material never leaves the KMS in clear; the sameness proof below compares it with AWS's"), "record-key-fingerprint")}
+        </dl>
+    }
+    .into_any()
+}
+
+const REGISTERED: &str =
+    "None: this copy was made outside this app and registered from describe-key.";
+
+fn wrapping_key_facts(r: &CeremonyRecord) -> AnyView {
+    let Some(w) = &r.wrapping_key else {
+        return view! { <p>{REGISTERED}</p> }.into_any();
+    };
+    let now_words = match (&w.spki_sha256, &w.spki_sha256_now, w.in_kms) {
+        (_, _, false) => "the wrapping key is no longer in the KMS (cleaned up)".to_owned(),
+        (_, None, true) => "no kek_sha256 tag on the wrapping key".to_owned(),
+        (Some(then), Some(tagged), true) if then == tagged => format!("{tagged} (the same)"),
+        (_, Some(tagged), true) => {
+            format!("{tagged} (differs from the export's: another key under this id)")
         }
     };
+    let valid_to = w
+        .parameters_valid_to
+        .as_deref()
+        .map_or("not recorded (a KEK imported without it)".to_owned(), shown);
     view! {
-        <section class="record-section" aria-labelledby="record-kek">
-            <h2 id="record-kek">"Wrapping key (AWS's)"</h2>
-            {body}
-        </section>
+        <dl class="record-facts">
+            {item("Id", w.id.clone(), "record-kek-id")}
+            {item("SPKI SHA-256 at export", or_unknown(w.spki_sha256.as_ref(), "not recorded (a KEK imported without it)"), "record-kek-sha256")}
+            {item("SPKI SHA-256 now", now_words, "record-kek-sha256-now")}
+            {item("Wrapping algorithm", w.wrapping_algorithm.clone(), "record-kek-algorithm")}
+            {item("Wrapping key spec", or_unknown(w.wrapping_key_spec.as_ref(), "not known"), "record-kek-spec")}
+            {item("ParametersValidTo", valid_to, "record-kek-valid-to")}
+        </dl>
     }
+    .into_any()
+}
+
+fn files(r: &CeremonyRecord) -> AnyView {
+    if r.files.is_empty() {
+        return view! { <p>{REGISTERED}</p> }.into_any();
+    }
+    view! {
+        <ul class="record-list" data-testid="record-files">
+            {r.files.iter().map(|f| view! {
+                <li data-file=f.name.clone()>
+                    <strong>{f.name.clone()}</strong>" "
+                    <code class="hash">{or_unknown(f.sha256.as_ref(), "not known here")}</code>
+                    <br /><span class="hint">{f.note.clone()}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+fn commands(r: &CeremonyRecord) -> AnyView {
+    view! {
+        <ol class="record-list" data-testid="record-commands">
+            {r.commands.iter().map(|c| view! {
+                <li>{c.purpose.clone()}<pre class="record-command"><code>{c.command.clone()}</code></pre></li>
+            }).collect_view()}
+        </ol>
+    }
+    .into_any()
+}
+
+fn events(r: &CeremonyRecord) -> AnyView {
+    if r.events.is_empty() {
+        return view! { <p>"None yet: AWS has confirmed nothing about this copy."</p> }.into_any();
+    }
+    let line = |e: &RecordedEvent| {
+        let by =
+            e.by.as_ref()
+                .map_or("user not recorded (older entry)".to_owned(), |u| {
+                    format!("by {u}")
+                });
+        format!("{}: {} — {by}", shown(&e.at), e.what)
+    };
+    view! {
+        <ol class="record-list" data-testid="record-events">
+            {r.events.iter().map(|e| view! { <li>{line(e)}</li> }).collect_view()}
+        </ol>
+    }
+    .into_any()
+}
+
+fn aws_identifiers(r: &CeremonyRecord) -> AnyView {
+    let aws = &r.aws;
+    let expires = aws
+        .expires
+        .as_deref()
+        .map_or("does not expire (or not known)".to_owned(), shown);
+    view! {
+        <dl class="record-facts">
+            {item("Key ARN", or_unknown(aws.key_arn.as_ref(), "not named yet"), "record-arn")}
+            {item("Account", or_unknown(aws.account.as_ref(), "not known yet"), "record-account")}
+            {item("Region", or_unknown(aws.region.as_ref(), "not known yet"), "record-region")}
+            {item("Key id", or_unknown(aws.key_id.as_ref(), "not known yet"), "record-aws-key-id")}
+            {item("KeyMaterialId", or_unknown(aws.key_material_id.as_ref(), "not bound yet"), "record-key-material-id")}
+            {item("Expiration model", or_unknown(aws.expiration_model.as_ref(), "not known yet"), "record-expiration-model")}
+            {item("Expires", expires, "record-expires")}
+        </dl>
+    }
+    .into_any()
+}
+
+fn sameness(r: &CeremonyRecord) -> AnyView {
+    let proven = &r.sameness;
+    let when = match (&proven.at, &proven.by) {
+        (Some(at), Some(by)) => format!("{} by {by}", shown(at)),
+        (Some(at), None) => format!("{}, user not recorded", shown(at)),
+        _ => "not proven yet".to_owned(),
+    };
+    view! {
+        <dl class="record-facts">
+            {item("Result", proven.result.clone(), "record-sameness")}
+            {item("Proof", or_unknown(proven.proof.as_ref(), "none yet"), "record-proof")}
+            {item("How", proven.how.clone(), "record-proof-how")}
+            {item("When", when, "record-proof-when")}
+        </dl>
+    }
+    .into_any()
+}
+
+/// What matches a CloudTrail event to this copy, as `field = value` (the same for
+/// every event of the copy; an event's own `eventID` is shown with it).
+fn match_fields(c: &CloudTrailLookup) -> String {
+    [
+        ("awsRegion", c.aws_region.as_ref()),
+        ("recipientAccountId", c.account.as_ref()),
+        ("resources[].ARN", c.key_arn.as_ref()),
+        ("requestParameters.keyId", c.key_id.as_ref()),
+        ("keyMaterialId", c.key_material_id.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| Some(format!("{name} = {}", value?)))
+    .chain([format!("eventTime ≥ {}", shown(&c.not_before))])
+    .collect::<Vec<_>>()
+    .join("; ")
+}
+
+fn cloudtrail(r: &CeremonyRecord) -> AnyView {
+    let fields = r.cloudtrail.first().map(match_fields).unwrap_or_default();
+    view! {
+        <p>
+            "Each event comes from kms.amazonaws.com (eventSource); match it to this copy by: "
+            <code class="hash" data-testid="record-cloudtrail-match">{fields}</code>
+        </p>
+        <ul class="record-list" data-testid="record-cloudtrail">
+            {r.cloudtrail.iter().map(|c| view! {
+                <li data-event=c.event_name.clone()>
+                    <strong>{c.event_name.clone()}</strong>": "{c.shows.clone()}
+                    {c.event_id.clone().map(|id| view! { " eventID = "<code class="hash">{id}</code> })}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }
 
 /// Where the people who approve the ceremony sign the printed record.
