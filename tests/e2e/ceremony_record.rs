@@ -318,12 +318,42 @@ async fn ceremony_record_of_a_localstack_copy_matches_the_files_and_the_kms_and_
         .unwrap()
         .as_f64()
         .unwrap();
-    eprintln!("ceremony record printed at A4 width: {height} px high");
+    // Saved as PDF the way the browser's print does (A4 from the stylesheet's @page).
+    let pdf = browser
+        .cdp("Page.printToPDF", json!({"preferCSSPageSize": true}))
+        .await;
+    let pdf = STANDARD
+        .decode(pdf["data"].as_str().expect("a PDF"))
+        .unwrap();
+    let pages = pdf_pages(&pdf);
+    std::fs::write(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("target/screenshots/ceremony-record.pdf"),
+        &pdf,
+    )
+    .unwrap();
+    eprintln!("ceremony record printed at A4 width: {height} px high, {pages} PDF page(s)");
+    assert!(
+        (1..=3).contains(&pages),
+        "the record prints on 1 to 3 A4 pages, not {pages}"
+    );
     browser
         .cdp("Emulation.setEmulatedMedia", json!({"media": ""}))
         .await;
     assert!(!visible_controls(&browser).await.is_empty());
     browser.close().await;
+}
+
+/// The pages of a PDF: its `/Type /Page` objects (not `/Pages`), spaced either way.
+fn pdf_pages(pdf: &[u8]) -> usize {
+    [b"/Type /Page".as_slice(), b"/Type/Page".as_slice()]
+        .iter()
+        .map(|word| {
+            pdf.windows(word.len() + 1)
+                .filter(|w| w.starts_with(word) && w[word.len()] != b's')
+                .count()
+        })
+        .sum()
 }
 
 /// An entry on AWS key `n` recorded at `at` (no expiry unless given).
