@@ -11,10 +11,10 @@ use crate::components::deferred::split_view;
 use crate::components::server_status::ServerStatus;
 use crate::components::settings_panel::SettingsPanel;
 use crate::pages::{
-    AzureExportPage, AzureGuidedPage, AzureImportKekPage, ByokPage, CreateEcPage, CreateRsaPage,
-    CreateSymmetricPage, ExportKeyMaterialPage, GoogleExportPage, GoogleGuidedPage,
-    GoogleImportJobPage, ImportKekPage, LedgerPage, NotFound, RotationPage, SignInPage, SignedIn,
-    WrappingKeyCleanupPage,
+    AzureExportPage, AzureGuidedPage, AzureImportKekPage, ByokPage, CeremonyRecordPage,
+    CreateEcPage, CreateRsaPage, CreateSymmetricPage, ExportKeyMaterialPage, GoogleExportPage,
+    GoogleGuidedPage, GoogleImportJobPage, ImportKekPage, LedgerPage, NotFound, RotationPage,
+    SignInPage, SignedIn, WrappingKeyCleanupPage,
 };
 use crate::routes::{Page, SIGNED_IN_SEGMENT, SIGNED_OUT_SEGMENT, base};
 use crate::session::{Session, put_back_left_form};
@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
                     <Route path=route(Page::ExportKeyMaterial) view={Lazy::<ExportKeyMaterialRoute>::new()} />
                     <Route path=route(Page::Ledger) view={Lazy::<LedgerRoute>::new()} />
                     <Route path=route(Page::Rotation) view={Lazy::<RotationRoute>::new()} />
+                    <Route path=route(Page::CeremonyRecord) view={Lazy::<CeremonyRecordRoute>::new()} />
                     <Route path=route(Page::AzureGuided) view={Lazy::<AzureGuidedRoute>::new()} />
                     <Route path=route(Page::AzureImportKek) view={Lazy::<AzureImportKekRoute>::new()} />
                     <Route path=route(Page::AzureExport) view={Lazy::<AzureExportRoute>::new()} />
@@ -99,6 +100,11 @@ lazy_page!(
 );
 lazy_page!(LedgerRoute, ledger_view, LedgerPage);
 lazy_page!(RotationRoute, rotation_view, RotationPage);
+lazy_page!(
+    CeremonyRecordRoute,
+    ceremony_record_view,
+    CeremonyRecordPage
+);
 lazy_page!(AzureGuidedRoute, azure_guided_view, AzureGuidedPage);
 lazy_page!(
     AzureImportKekRoute,

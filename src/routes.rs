@@ -34,6 +34,9 @@ pub const EXPORT_KEK_QUERY: &str = "kek";
 /// The rotation page's query: the KMS key and the ledger entry it starts from.
 pub const ROTATE_KEY_QUERY: &str = "key";
 pub const ROTATE_ENTRY_QUERY: &str = "entry";
+/// The ceremony record page's query: the KMS key and the ledger entry it records.
+pub const RECORD_KEY_QUERY: &str = "key";
+pub const RECORD_ENTRY_QUERY: &str = "entry";
 
 /// RFC 3986 unreserved characters stay, every other byte becomes `%XX`.
 fn percent_encode(text: &str) -> String {
@@ -56,6 +59,8 @@ pub enum Page {
     ExportKeyMaterial,
     Ledger,
     Rotation,
+    /// One AWS copy's ceremony record: printable, downloadable as JSON, with the key's timeline.
+    CeremonyRecord,
     /// Azure: the guided flow, from the KEK's create command to the `.byok` and its commands.
     AzureGuided,
     /// Azure: import a key-encryption key (KEK) from `az keyvault key show` or its PEM and kid.
@@ -76,12 +81,13 @@ pub enum Page {
 }
 
 impl Page {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::Byok,
         Self::ImportKek,
         Self::ExportKeyMaterial,
         Self::Ledger,
         Self::Rotation,
+        Self::CeremonyRecord,
         Self::AzureGuided,
         Self::AzureImportKek,
         Self::AzureExport,
@@ -104,6 +110,7 @@ impl Page {
             Self::ExportKeyMaterial => ("aws", "export-key-material"),
             Self::Ledger => ("aws", "ledger"),
             Self::Rotation => ("aws", "rotate"),
+            Self::CeremonyRecord => ("aws", "ledger-record"),
             Self::AzureGuided => ("azure", "guided"),
             Self::AzureImportKek => ("azure", "import-kek"),
             Self::AzureExport => ("azure", "export"),
@@ -163,6 +170,16 @@ impl Page {
         )
     }
 
+    /// The ceremony record of the ledger entry `entry` on KMS key `key`.
+    pub fn ceremony_record_href(key: &str, entry: &str) -> String {
+        format!(
+            "{}?{RECORD_KEY_QUERY}={}&{RECORD_ENTRY_QUERY}={}",
+            Self::CeremonyRecord.href(),
+            percent_encode(key),
+            percent_encode(entry)
+        )
+    }
+
     /// The navigation label, in the user's words.
     pub fn label(self) -> &'static str {
         match self {
@@ -171,6 +188,7 @@ impl Page {
             Self::ExportKeyMaterial => "Export key material",
             Self::Ledger => "BYOK ledger",
             Self::Rotation => "Rotate and replicate",
+            Self::CeremonyRecord => "Ceremony record",
             Self::AzureGuided => "Guided BYOK to Azure",
             Self::AzureImportKek => "Import an Azure KEK",
             Self::AzureExport => "Export for Azure (.byok)",
@@ -234,7 +252,8 @@ impl Page {
             | Self::ImportKek
             | Self::ExportKeyMaterial
             | Self::Ledger
-            | Self::Rotation => NavGroup::Aws,
+            | Self::Rotation
+            | Self::CeremonyRecord => NavGroup::Aws,
             Self::AzureGuided | Self::AzureImportKek | Self::AzureExport => NavGroup::Azure,
             Self::GoogleGuided | Self::GoogleImportJob | Self::GoogleExport => NavGroup::Google,
             Self::CreateSymmetric | Self::CreateRsa | Self::CreateEc | Self::WrappingKeyCleanup => {

@@ -86,7 +86,7 @@ pub async fn list_ledger(client: &KmsClient) -> Result<Vec<LedgeredKey>, Request
 
 /// The described objects that hold entries of their own: the entries a ReKey
 /// copied from the previous generation stay with that generation only.
-fn ledgered_keys(described: Vec<ObjectAttributes>) -> Vec<LedgeredKey> {
+pub fn ledgered_keys(described: Vec<ObjectAttributes>) -> Vec<LedgeredKey> {
     let previous_of = |attributes: &ObjectAttributes| {
         attributes.replaces.as_ref().and_then(|p| {
             described

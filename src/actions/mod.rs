@@ -2,6 +2,7 @@
 //! action (check, import, read back), returning typed results, no UI.
 
 pub mod azure;
+pub mod ceremony;
 pub mod cloud_ledger;
 pub mod copies;
 pub mod create_key;

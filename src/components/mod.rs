@@ -24,6 +24,7 @@ pub mod kek_list;
 pub mod kek_picker;
 pub mod key_material_picker;
 pub mod ledger_record;
+pub mod ledger_timeline;
 pub mod loaded;
 pub mod radio_row;
 pub mod replace_confirmation;

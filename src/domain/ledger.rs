@@ -4,6 +4,7 @@
 //! How an entry is stored (one vendor attribute holding its JSON): `ledger/stored.rs`.
 
 pub mod azure;
+pub mod ceremony;
 mod cloud_copy;
 mod confirm;
 mod generations;
@@ -16,6 +17,7 @@ mod reconcile;
 mod register;
 mod sameness;
 mod stored;
+pub mod timeline;
 
 pub use crate::domain::stored::whole_seconds;
 pub use cloud_copy::CloudCopy;

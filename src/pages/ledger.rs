@@ -705,6 +705,7 @@ fn EntryDetailsView(
             <ProofCommands entry=current key_spec=entry.key_spec challenge=challenge />
             <PasteOutput submit=submit pasted=pasted />
             <RotateLink entry=current href=Page::rotation_href(&key_id, &entry.id) />
+            <p><a href=Page::ceremony_record_href(&key_id, &entry.id)>"Ceremony record"</a>" — the copy's record to print and sign, or download as JSON, with its key's timeline."</p>
             <Renewal entry=current key_id=key_id />
             <AppliedOutput applied=applied reload=reload />
         </section>

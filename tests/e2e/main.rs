@@ -10,6 +10,7 @@ mod aws_import;
 mod azure;
 mod bundle;
 mod byok;
+mod ceremony_record;
 mod ckms_azure;
 mod cleanup;
 mod cloud_access;

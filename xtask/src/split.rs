@@ -530,6 +530,7 @@ mod tests {
             "azure_guided_view_16",
             "google_guided_view_17",
             "wrapping_key_cleanup_view_18",
+            "ceremony_record_view_19",
         ]
         .into_iter()
         .map(|name| (name.to_owned(), PathBuf::new()))

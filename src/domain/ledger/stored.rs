@@ -77,6 +77,25 @@ use crate::domain::stored::{
 };
 use crate::domain::wrapping::WrappingAlgorithm;
 
+impl EventKind {
+    /// The event's stored `kind` (`import_confirmed`, …); for a kind a newer
+    /// writer added, the `kind` it was read with.
+    pub fn stored_kind(&self) -> Option<&str> {
+        Some(match self {
+            EventKind::Unrecognised(raw) => return raw.get("kind").and_then(Value::as_str),
+            EventKind::ImportConfirmed { .. } => "import_confirmed",
+            EventKind::DescribeConfirmed { .. } => "describe_confirmed",
+            EventKind::Registered => "registered",
+            EventKind::SameMaterial { .. } => "same_material",
+            EventKind::DifferentMaterial { .. } => "different_material",
+            EventKind::Mismatch { .. } => "mismatch",
+            EventKind::Rotated { .. } => "rotated",
+            EventKind::Superseded { .. } => "superseded",
+            EventKind::LastUsed { .. } => "last_used",
+        })
+    }
+}
+
 /// The `format` member of every entry this version writes.
 pub const FORMAT: &str = "byok-aws-copy/1";
 /// What every ledger attribute name starts with; the entry id follows.
@@ -280,7 +299,7 @@ pub(crate) mod events {
     #[serde(untagged)]
     enum WrittenEvent<'a> {
         Known {
-            kind: &'static str,
+            kind: &'a str,
             #[serde(with = "text")]
             at: OffsetDateTime,
             #[serde(flatten)]
@@ -300,24 +319,15 @@ pub(crate) mod events {
     }
 
     fn written(event: &LedgerEvent) -> WrittenEvent<'_> {
-        let kind = match &event.kind {
-            EventKind::Unrecognised(raw) => return WrittenEvent::Unknown(raw),
-            EventKind::ImportConfirmed { .. } => "import_confirmed",
-            EventKind::DescribeConfirmed { .. } => "describe_confirmed",
-            EventKind::Registered => "registered",
-            EventKind::SameMaterial { .. } => "same_material",
-            EventKind::DifferentMaterial { .. } => "different_material",
-            EventKind::Mismatch { .. } => "mismatch",
-            EventKind::Rotated { .. } => "rotated",
-            EventKind::Superseded { .. } => "superseded",
-            EventKind::LastUsed { .. } => "last_used",
+        let EventKind::Unrecognised(raw) = &event.kind else {
+            return WrittenEvent::Known {
+                kind: event.kind.stored_kind().unwrap_or_default(),
+                at: event.at,
+                members: &event.kind,
+                preserved: &event.preserved,
+            };
         };
-        WrittenEvent::Known {
-            kind,
-            at: event.at,
-            members: &event.kind,
-            preserved: &event.preserved,
-        }
+        WrittenEvent::Unknown(raw)
     }
 
     /// Who recorded each event, up to the last one known (empty: none known).
