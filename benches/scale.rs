@@ -42,17 +42,42 @@ fn noon_in(days: i64) -> OffsetDateTime {
 }
 
 const CELLS: [Cell; 6] = [
-    Cell { name: "0 (empty)", keks: 0, valid_to: |_| None, usable: 0 },
-    Cell { name: "50, no validity tag", keks: 50, valid_to: |_| None, usable: 50 },
-    Cell { name: "200, no validity tag", keks: 200, valid_to: |_| None, usable: 200 },
-    Cell { name: "1000, no validity tag", keks: 1000, valid_to: |_| None, usable: 1000 },
+    Cell {
+        name: "0 (empty)",
+        keks: 0,
+        valid_to: |_| None,
+        usable: 0,
+    },
+    Cell {
+        name: "50, no validity tag",
+        keks: 50,
+        valid_to: |_| None,
+        usable: 50,
+    },
+    Cell {
+        name: "200, no validity tag",
+        keks: 200,
+        valid_to: |_| None,
+        usable: 200,
+    },
+    Cell {
+        name: "1000, no validity tag",
+        keks: 1000,
+        valid_to: |_| None,
+        usable: 1000,
+    },
     Cell {
         name: "1000, 990 expired",
         keks: 1000,
         valid_to: |n| Some(if n <= 990 { noon_in(-2) } else { noon_in(1) }),
         usable: 10,
     },
-    Cell { name: "1000 valid", keks: 1000, valid_to: |_| Some(noon_in(1)), usable: 1000 },
+    Cell {
+        name: "1000 valid",
+        keks: 1000,
+        valid_to: |_| Some(noon_in(1)),
+        usable: 1000,
+    },
 ];
 
 fn median(mut samples: Vec<f64>) -> f64 {
@@ -89,7 +114,11 @@ fn plain_page_ms(kms: &Kms, vendor: &str) -> f64 {
     for _ in 0..RUNS {
         let started = Instant::now();
         let mut operations = vec![locate(None), locate(Some(EXPIRY_DAY_TAGGED.to_owned()))];
-        operations.extend(days_to_locate(OffsetDateTime::now_utc()).into_iter().map(|d| locate(Some(d))));
+        operations.extend(
+            days_to_locate(OffsetDateTime::now_utc())
+                .into_iter()
+                .map(|d| locate(Some(d))),
+        );
         let reply = kms.kmip(&kmip::request_message(&operations)).unwrap();
         let lists: Vec<Vec<String>> = kmip::parse_response_message(&reply, operations.len())
             .unwrap()
@@ -99,7 +128,13 @@ fn plain_page_ms(kms: &Kms, vendor: &str) -> f64 {
         let located = sort_located(&lists[0], &lists[1], &lists[2..].concat());
         let mut ids = located.undated;
         ids.extend(lists[2].iter().cloned());
-        ids.extend(located.dated_usable.into_iter().filter(|id| !lists[2].contains(id)).take(PAGE));
+        ids.extend(
+            located
+                .dated_usable
+                .into_iter()
+                .filter(|id| !lists[2].contains(id))
+                .take(PAGE),
+        );
         if !ids.is_empty() {
             let operations: Vec<_> = ids
                 .iter()
@@ -204,7 +239,11 @@ async fn main() {
                     requests = load;
                 }
             }
-            details.push_str(&format!("- {}, {path}: {}\n", cell.name, counted(&requests)));
+            details.push_str(&format!(
+                "- {}, {path}: {}\n",
+                cell.name,
+                counted(&requests)
+            ));
             row.push(requests.len().to_string());
             row.push(format!("{:.0}", median(times)));
         }

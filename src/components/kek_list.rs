@@ -42,7 +42,7 @@ fn KekListView(refresh: Signal<u32>) -> impl IntoView {
             .unwrap_or_default()
     };
     let show = move |rows: Option<(Vec<StoredKek>, usize)>| {
-        let Some((keks, _)) = rows else {
+        let Some((keks, matches)) = rows else {
             return view! { <p class="muted">"Loading…"</p> }.into_any();
         };
         let gone = gone();
@@ -56,22 +56,30 @@ fn KekListView(refresh: Signal<u32>) -> impl IntoView {
         } else if keks.is_empty() && gone.is_empty() {
             view! { <p class="muted">"No usable wrapping key matches."</p> }.into_any()
         } else {
-            view! { <KekTable keks=keks gone=gone /> }.into_any()
+            view! {
+                <KekTable keks=keks gone=gone />
+                <KekPager page=pages.page matches=matches />
+            }
+            .into_any()
         }
     };
     view! {
         <section class="kek-list" aria-labelledby="kek-list-title">
             <h2 id="kek-list-title">"AWS wrapping keys in this KMS"</h2>
-            <TextField
-                id="kek-search"
-                label="Search the wrapping keys (id, ARN, algorithm)"
-                value=pages.search
-                kind="search"
-                on_change=Callback::new(move |()| pages.page.set(0))
-            />
-            <KekSummary pages=pages />
-            <Loaded read=pages.rows loading="Loading…" ok=show />
-            <KekPager pages=pages />
+            // Its own boundary: a search reloading the rows must not send the
+            // Deferred's Suspense back to its fallback (the field would be drawn
+            // again and lose the keys typed next).
+            <Transition fallback=|| ()>
+                <TextField
+                    id="kek-search"
+                    label="Search the wrapping keys (id, ARN, algorithm)"
+                    value=pages.search
+                    kind="search"
+                    on_change=Callback::new(move |()| pages.page.set(0))
+                />
+                <KekSummary pages=pages />
+                <Loaded read=pages.rows loading="Loading…" ok=show />
+            </Transition>
         </section>
     }
 }

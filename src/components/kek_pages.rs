@@ -24,6 +24,9 @@ fn matches_search(object: &ObjectAttributes, needle: &str) -> bool {
         || to_lowercase(&one_line(object)).contains(needle)
 }
 
+/// A page of wrapping keys, and how many match the search.
+pub type KekRows = (Vec<StoredKek>, usize);
+
 /// What a list of wrapping keys shows: the keys as listed, the page, the search, and the rows.
 #[derive(Clone, Copy)]
 pub struct KekPages {
@@ -32,19 +35,7 @@ pub struct KekPages {
     pub search: RwSignal<String>,
     pub with_expired: RwSignal<bool>,
     /// The page's wrapping keys (`None` while the ids are on their way) and how many match.
-    pub rows: LocalResource<Result<Option<(Vec<StoredKek>, usize)>, String>>,
-}
-
-impl KekPages {
-    /// How many pages the matching keys fill (at least one).
-    pub fn pages(&self) -> usize {
-        self.rows
-            .get()
-            .and_then(Result::ok)
-            .flatten()
-            .map(|(_, matches)| matches.div_ceil(PAGE_SIZE).max(1))
-            .unwrap_or(1)
-    }
+    pub rows: LocalResource<Result<Option<KekRows>, String>>,
 }
 
 /// Lists the AWS wrapping keys again when `refresh` changes (`keep`: an id to describe
@@ -103,33 +94,35 @@ pub fn use_kek_pages(refresh: Signal<u32>, keep: Signal<String>) -> KekPages {
     }
 }
 
-/// "Page 1 of 40" with Previous and Next, when the matches fill more than one page.
+/// "Page 1 of 40" with Previous and Next, when `matches` fill more than one page
+/// (drawn with the rows it pages).
 #[component]
-pub fn KekPager(pages: KekPages) -> impl IntoView {
-    let count = move || pages.pages();
-    view! {
-        <Show when=move || { count() > 1 || pages.page.get() > 0 }>
+pub fn KekPager(page: RwSignal<usize>, matches: usize) -> impl IntoView {
+    let count = matches.div_ceil(PAGE_SIZE).max(1);
+    let current = page.get_untracked();
+    (count > 1 || current > 0).then(|| {
+        view! {
             <div class="pager">
                 <button
                     type="button"
                     class="secondary"
-                    disabled=move || pages.page.get() == 0
-                    on:click=move |_| pages.page.update(|p| *p = p.saturating_sub(1))
+                    disabled=current == 0
+                    on:click=move |_| page.update(|p| *p = p.saturating_sub(1))
                 >
                     "Previous page"
                 </button>
-                <span>{move || format!("Page {} of {}", pages.page.get() + 1, count())}</span>
+                <span>{format!("Page {} of {count}", current + 1)}</span>
                 <button
                     type="button"
                     class="secondary"
-                    disabled=move || pages.page.get() + 1 >= count()
-                    on:click=move |_| pages.page.update(|p| *p += 1)
+                    disabled=current + 1 >= count
+                    on:click=move |_| page.update(|p| *p += 1)
                 >
                     "Next page"
                 </button>
             </div>
-        </Show>
-    }
+        }
+    })
 }
 
 /// How many keys are usable, how many match the search, and the expired ones one click

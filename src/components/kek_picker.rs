@@ -39,7 +39,7 @@ pub fn KekPicker(
     let pages = use_kek_pages(refresh, selected.into());
     let settings = use_settings();
     let show = move |rows: Option<(Vec<StoredKek>, usize)>| {
-        let Some((shown, _)) = rows else {
+        let Some((shown, matches)) = rows else {
             return view! { <p class="muted">"Loading wrapping keys…"</p> }.into_any();
         };
         let now = now_utc();
@@ -95,6 +95,7 @@ pub fn KekPicker(
                     })
                     .collect_view()}
             </select>
+            <KekPager page=pages.page matches=matches />
         }
         .into_any()
     };
@@ -116,7 +117,6 @@ pub fn KekPicker(
                 on_change=Callback::new(move |()| pages.page.set(0))
             />
         </Show>
-        <KekPager pages=pages />
     }
 }
 
