@@ -115,7 +115,7 @@ pub fn KekPager(page: RwSignal<usize>, matches: usize) -> impl IntoView {
                 <button
                     type="button"
                     class="secondary"
-                    disabled=current + 1 >= count
+                    disabled={current + 1 >= count}
                     on:click=move |_| page.update(|p| *p += 1)
                 >
                     "Next page"
