@@ -1,5 +1,7 @@
-//! Scale report (not a test): KMIP requests and time until the last wrapping key is
-//! listed with 0, 50, 200 and 1000 KEKs (and as many AES keys) in the KMS, beside one request per object.
+//! Scale report (not a test): KMIP requests and time until the list of usable wrapping keys
+//! is drawn with 0, 50, 200 and 1000 KEKs without a validity tag (as the CLI imports them),
+//! 1000 of which 990 expired, and 1000 valid ones (and as many AES keys) in the KMS, beside
+//! one request per object and the page's own two messages from a plain client.
 //!
 //! Each size gets a fresh real KMS behind the counting proxy, seeded by KMIP
 //! messages; headless Chromium loads the import and the export page
@@ -13,10 +15,70 @@ use std::time::{Duration, Instant};
 use byok_e2e_support::proxy::{browser_behind, counted, kms_behind_proxy, settled};
 use byok_e2e_support::seed::seed_keks_and_keys;
 use byok_e2e_support::{Browser, KMS_VERSION, Kms};
+use byok_ui::domain::expiry_day::{EXPIRY_DAY_TAGGED, days_to_locate, sort_located};
 use byok_ui::kmip::{self, AttributeReference, LocateRequest};
+use time::OffsetDateTime;
 
-const SIZES: [usize; 4] = [0, 50, 200, 1000];
 const RUNS: usize = 5;
+/// Rows or options a list draws at a time (`components::kek_pages::PAGE_SIZE`).
+const PAGE: usize = 25;
+
+/// One row of the table: how many KEKs, which of them expired, how many are usable.
+struct Cell {
+    name: &'static str,
+    keks: usize,
+    /// KEK n's `ParametersValidTo` (`None`: no validity tag, as the CLI imports).
+    valid_to: fn(usize) -> Option<OffsetDateTime>,
+    usable: usize,
+}
+
+/// Noon UTC `days` from today: day tags that do not depend on the hour.
+fn noon_in(days: i64) -> OffsetDateTime {
+    let today = OffsetDateTime::now_utc().date();
+    (today + time::Duration::days(days))
+        .with_hms(12, 0, 0)
+        .unwrap()
+        .assume_utc()
+}
+
+const CELLS: [Cell; 6] = [
+    Cell {
+        name: "0 (empty)",
+        keks: 0,
+        valid_to: |_| None,
+        usable: 0,
+    },
+    Cell {
+        name: "50, no validity tag",
+        keks: 50,
+        valid_to: |_| None,
+        usable: 50,
+    },
+    Cell {
+        name: "200, no validity tag",
+        keks: 200,
+        valid_to: |_| None,
+        usable: 200,
+    },
+    Cell {
+        name: "1000, no validity tag",
+        keks: 1000,
+        valid_to: |_| None,
+        usable: 1000,
+    },
+    Cell {
+        name: "1000, 990 expired",
+        keks: 1000,
+        valid_to: |n| Some(if n <= 990 { noon_in(-2) } else { noon_in(1) }),
+        usable: 10,
+    },
+    Cell {
+        name: "1000 valid",
+        keks: 1000,
+        valid_to: |_| Some(noon_in(1)),
+        usable: 1000,
+    },
+];
 
 fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(f64::total_cmp);
@@ -34,6 +96,56 @@ async fn page_clock_when(browser: &Browser, condition: &str) -> f64 {
         }
         assert!(Instant::now() < deadline, "never true: {condition}");
     }
+}
+
+/// The page's own reads from a plain client (ms): the message of Locates, then
+/// one message describing what the page describes (undated, today's, a page).
+fn plain_page_ms(kms: &Kms, vendor: &str) -> f64 {
+    let locate = |extra: Option<String>| {
+        let mut tags = vec!["aws".to_owned()];
+        tags.extend(extra);
+        kmip::locate(&LocateRequest {
+            tags,
+            vendor_id: vendor.to_owned(),
+            ..Default::default()
+        })
+    };
+    let mut samples = vec![];
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let mut operations = vec![locate(None), locate(Some(EXPIRY_DAY_TAGGED.to_owned()))];
+        operations.extend(
+            days_to_locate(OffsetDateTime::now_utc())
+                .into_iter()
+                .map(|d| locate(Some(d))),
+        );
+        let reply = kms.kmip(&kmip::request_message(&operations)).unwrap();
+        let lists: Vec<Vec<String>> = kmip::parse_response_message(&reply, operations.len())
+            .unwrap()
+            .into_iter()
+            .map(|item| kmip::parse_locate(&item.unwrap()).unwrap())
+            .collect();
+        let located = sort_located(&lists[0], &lists[1], &lists[2..].concat());
+        let mut ids = located.undated;
+        ids.extend(lists[2].iter().cloned());
+        ids.extend(
+            located
+                .dated_usable
+                .into_iter()
+                .filter(|id| !lists[2].contains(id))
+                .take(PAGE),
+        );
+        if !ids.is_empty() {
+            let operations: Vec<_> = ids
+                .iter()
+                .map(|id| kmip::get_attributes(id, &AttributeReference::DESCRIBE))
+                .collect();
+            let reply = kms.kmip(&kmip::request_message(&operations)).unwrap();
+            kmip::parse_response_message(&reply, operations.len()).unwrap();
+        }
+        samples.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    median(samples)
 }
 
 /// The KEK list's reads from a plain client (ms): one GetAttributes per
@@ -78,19 +190,21 @@ async fn main() {
     let mut report = format!(
         "# Scale ({RUNS} runs per page and size, headless Chromium, real KMS {KMS_VERSION}, loopback)\n\n\
          KEKs = AWS wrapping keys in the KMS (plus as many AES keys). Requests counted at the proxy for one page load;\n\
-         times are medians, the page's clock from navigation start until the last KEK is listed.\n\
-         \"Plain client\": the KEK list's reads without a browser, one GetAttributes per object (as the pages did\n\
-         before KMIP messages) against one message.\n\n\
-         | KEKs | import page: requests | ms | export page: requests | ms | plain client, one request per object: requests | ms | plain client, one message: requests | ms |\n\
-         |---|---|---|---|---|---|---|---|---|\n"
+         times are medians, the page's clock from navigation start until the usable list is drawn (its first {PAGE} rows).\n\
+         \"Plain client\": the reads without a browser: one GetAttributes per `aws` object (as the pages did\n\
+         before KMIP messages), every one in one message (as they did before this table), and the page's own two messages.\n\n\
+         | KEKs | import page: requests | ms | export page: requests | ms | plain client, one request per object: requests | ms | plain client, one message: requests | ms | plain client, the page's two messages: ms |\n\
+         |---|---|---|---|---|---|---|---|---|---|\n"
     );
     let mut details = String::new();
-    for size in SIZES {
+    for cell in CELLS {
+        let size = cell.keks;
+        let drawn = cell.usable.min(PAGE);
         let (kms, proxy, token) = kms_behind_proxy();
         let vendor = kms.vendor_id();
-        seed_keks_and_keys(&kms, &vendor, size, |_| None);
+        seed_keks_and_keys(&kms, &vendor, size, cell.valid_to);
         let browser = browser_behind(&proxy, &token).await;
-        let mut row = vec![size.to_string()];
+        let mut row = vec![cell.name.to_owned()];
         for (path, listed) in [
             (
                 "/ui/aws/import-kek",
@@ -99,14 +213,14 @@ async fn main() {
                         .to_owned()
                 } else {
                     format!(
-                        "document.querySelectorAll('.kek-list tbody tr[data-kek-id]').length === {size}"
+                        "document.querySelectorAll('.kek-list tbody tr[data-kek-id]').length === {drawn}"
                     )
                 },
             ),
             (
                 "/ui/aws/export-key-material",
                 format!(
-                    "document.querySelector('#kek-id') && document.querySelectorAll('#kek-id option[value^=kek-]').length === {size}"
+                    "document.querySelector('#kek-id') && document.querySelectorAll('#kek-id option[value^=kek-]').length === {drawn}"
                 ),
             ),
         ] {
@@ -125,7 +239,11 @@ async fn main() {
                     requests = load;
                 }
             }
-            details.push_str(&format!("- {size} KEKs, {path}: {}\n", counted(&requests)));
+            details.push_str(&format!(
+                "- {}, {path}: {}\n",
+                cell.name,
+                counted(&requests)
+            ));
             row.push(requests.len().to_string());
             row.push(format!("{:.0}", median(times)));
         }
@@ -135,6 +253,7 @@ async fn main() {
         row.push(format!("{one_by_one:.0}"));
         row.push(if size == 0 { "1" } else { "2" }.to_owned());
         row.push(format!("{batched:.0}"));
+        row.push(format!("{:.0}", plain_page_ms(&kms, &vendor)));
         report.push_str(&format!("| {} |\n", row.join(" | ")));
     }
     report.push_str(&format!("\nRequests per page load:\n{details}"));

@@ -7,8 +7,10 @@ use crate::browser::now_utc;
 use crate::client::{KmsClient, RequestError};
 use crate::domain::aws::arn::AwsKeyArn;
 use crate::domain::aws::kek_tags::{
-    KekToImport, SameKek, kek_tags, parameters_valid_to_tag, same_kek,
+    KEY_ARN_TAG_PREFIX, KekToImport, SameKek, fingerprint_tag, kek_tags, parameters_valid_to_tag,
+    same_kek,
 };
+use crate::domain::expiry_day::expiry_day_tags;
 use crate::domain::kms_id::KmsId;
 use crate::domain::wrapping::WrappingAlgorithm;
 use crate::domain::wrapping_key::WrappingPublicKey;
@@ -17,7 +19,7 @@ use crate::kmip::{
     ObjectType, UsageMask,
 };
 
-use super::objects::{self, StoredKek, list_keks};
+use super::objects::{self, StoredKek, list_keks_tagged};
 
 /// Everything the import needs, already validated.
 #[derive(Clone, Debug, PartialEq)]
@@ -72,7 +74,10 @@ pub async fn import_kek(
     plan: &ImportKekPlan,
 ) -> Result<ImportKekOutcome, RequestError> {
     let mut tags = kek_tags(plan.algorithm, plan.key_arn.as_ref(), &plan.key);
-    tags.extend(plan.parameters_valid_to.map(parameters_valid_to_tag));
+    if let Some(valid_to) = plan.parameters_valid_to {
+        tags.push(parameters_valid_to_tag(valid_to));
+        tags.extend(expiry_day_tags(valid_to, now_utc()));
+    }
     import_tagged_kek(client, &plan.key, plan.kms_id.as_ref(), plan.replace, tags).await
 }
 
@@ -171,7 +176,7 @@ pub async fn import_kek_once(
 ) -> Result<ImportOnce, RequestError> {
     let listed = match listed {
         Some(listed) => listed,
-        None => list_keks(client).await?,
+        None => list_keks_tagged(client, &same_kek_tag(plan)).await?,
     };
     let found = already_stored(&listed, plan);
     if !found.is_empty() {
@@ -180,11 +185,14 @@ pub async fn import_kek_once(
     Ok(ImportOnce::Done(Box::new(import_kek(client, plan).await?)))
 }
 
-/// What the KMS holds once `object` was imported, as the list would show it.
-pub fn as_listed(object: &ObjectAttributes) -> StoredKek {
-    StoredKek {
-        attributes: object.clone(),
-        tags: crate::domain::aws::kek_tags::read_kek_tags(&object.tags),
+/// The one tag every stored KEK that may be this one carries (besides `aws`):
+/// its ARN when the plan has one (the same KEK must name the same ARN), else
+/// its fingerprint (without an ARN, only a fingerprint tells it): the Locate
+/// finds the few candidates, never the whole list.
+fn same_kek_tag(plan: &ImportKekPlan) -> String {
+    match &plan.key_arn {
+        Some(arn) => format!("{KEY_ARN_TAG_PREFIX}{arn}"),
+        None => fingerprint_tag(&plan.key),
     }
 }
 

@@ -6,9 +6,11 @@ use std::collections::HashMap;
 
 use time::OffsetDateTime;
 
+use crate::browser::now_utc;
 use crate::client::{KmsClient, RequestError};
 use crate::domain::account::usable_ids;
 use crate::domain::aws::kek_tags::{AWS_TAG, KekTags, KekValidity, read_kek_tags};
+use crate::domain::expiry_day::{EXPIRY_DAY_TAGGED, days_to_locate, sort_located};
 use crate::kmip::{self, AttributeReference, LocateRequest, ObjectAttributes};
 
 /// How long a listed object's attributes are reused before being asked again.
@@ -181,35 +183,121 @@ impl StoredKek {
     }
 }
 
-/// The AWS wrapping keys the KMS lists: those it described, and the ids
-/// listed whose object was gone by the time it was described.
+/// Every object tagged `aws` and `also` (e.g. a `key_arn:` tag), described:
+/// one Locate, then one message.
+pub async fn list_keks_tagged(
+    client: &KmsClient,
+    also: &str,
+) -> Result<Vec<StoredKek>, RequestError> {
+    let tagged = list_tagged_all(client, &[AWS_TAG.to_owned(), also.to_owned()]).await?;
+    Ok(tagged.objects.into_iter().map(StoredKek::from).collect())
+}
+
+impl From<ObjectAttributes> for StoredKek {
+    fn from(attributes: ObjectAttributes) -> Self {
+        Self {
+            tags: read_kek_tags(&attributes.tags),
+            attributes,
+        }
+    }
+}
+
+/// Whether an AWS wrapping key's import parameters expired at `now`, by its tags.
+pub fn kek_expired(attributes: &ObjectAttributes, now: OffsetDateTime) -> bool {
+    KekValidity::of(&read_kek_tags(&attributes.tags), now).is_expired()
+}
+
+/// A cloud's stored wrapping keys as a list shows them, without describing the
+/// expired ones: ids only, the first rows already described (and remembered).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct KekListing {
-    pub keks: Vec<StoredKek>,
-    /// Listed by the Locate, then no longer in the KMS (deleted meanwhile).
+pub struct UsableKeys {
+    /// Still usable (or of unknown validity), sorted.
+    pub usable: Vec<String>,
+    /// Expired: by their day tag, or by their own tags once described; sorted.
+    pub expired: Vec<String>,
+    /// Listed by a Locate, then no longer in the KMS (deleted meanwhile).
     pub gone: Vec<String>,
 }
 
-/// Every object tagged `aws`, described: one Locate, then one message.
-pub async fn list_keks(client: &KmsClient) -> Result<Vec<StoredKek>, RequestError> {
-    Ok(list_kek_rows(client).await?.keks)
-}
-
-/// [`list_keks`], keeping the ids whose object was deleted between the
-/// Locate and the describe, for the list to say so on their row.
-pub async fn list_kek_rows(client: &KmsClient) -> Result<KekListing, RequestError> {
-    let tagged = list_tagged(client, AWS_TAG).await?;
-    Ok(KekListing {
-        keks: tagged
-            .objects
-            .into_iter()
-            .map(|attributes| StoredKek {
-                tags: read_kek_tags(&attributes.tags),
-                attributes,
-            })
-            .collect(),
-        gone: tagged.gone,
-    })
+/// The objects tagged `cloud_tag`, sorted by what their tags say, in two round
+/// trips whatever their number: one message of Locates (every object, the
+/// day-tagged ones, each day from today on: `domain::expiry_day`), then one
+/// message describing the undated ones (judged by `expired`), today's (their
+/// hour may have passed), the first `first` usable ones and `keep` (a chosen
+/// id). Keys expired on an earlier day are never described.
+pub async fn list_usable(
+    client: &KmsClient,
+    cloud_tag: &str,
+    expired: impl Fn(&ObjectAttributes, OffsetDateTime) -> bool,
+    first: usize,
+    keep: &str,
+) -> Result<UsableKeys, RequestError> {
+    let vendor_id = client.vendor_id().await?;
+    let now = now_utc();
+    let locate = |extra: Option<String>| {
+        let mut tags = vec![cloud_tag.to_owned()];
+        tags.extend(extra);
+        kmip::locate(&LocateRequest {
+            tags,
+            vendor_id: vendor_id.clone(),
+            ..Default::default()
+        })
+    };
+    let days = days_to_locate(now);
+    let mut operations = vec![locate(None), locate(Some(EXPIRY_DAY_TAGGED.to_owned()))];
+    operations.extend(days.iter().map(|day| locate(Some(day.clone()))));
+    let mut lists = Vec::with_capacity(operations.len());
+    for item in client.kmip_batch(&operations).await? {
+        lists.push(kmip::parse_locate(&item?)?);
+    }
+    let by_day: Vec<String> = lists[2..].concat();
+    let located = sort_located(&lists[0], &lists[1], &by_day);
+    let today = &lists[2];
+    let mut to_describe: Vec<String> = located.undated.clone();
+    to_describe.extend(today.iter().cloned());
+    to_describe.extend(
+        located
+            .dated_usable
+            .iter()
+            .filter(|id| !today.contains(id))
+            .take(first)
+            .cloned(),
+    );
+    if !keep.is_empty() && !to_describe.iter().any(|id| id == keep) {
+        let listed = located.dated_usable.iter().chain(&located.dated_expired);
+        if listed.into_iter().any(|id| id == keep) {
+            to_describe.push(keep.to_owned());
+        }
+    }
+    let mut keys = UsableKeys {
+        usable: located.dated_usable,
+        expired: located.dated_expired,
+        gone: Vec::new(),
+    };
+    for (id, item) in to_describe
+        .iter()
+        .zip(describe_many(client, &to_describe).await?)
+    {
+        let judged = located.undated.contains(id) || today.contains(id);
+        match found(item)? {
+            None => keys.gone.push(id.clone()),
+            Some(attributes) if judged && expired(&attributes, now) => {
+                keys.expired.push(id.clone())
+            }
+            Some(_) if located.undated.contains(id) => keys.usable.push(id.clone()),
+            Some(_) => {}
+        }
+    }
+    for list in [&mut keys.usable, &mut keys.expired, &mut keys.gone] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    let (gone, expired) = (&keys.gone, &keys.expired);
+    keys.usable
+        .retain(|id| gone.binary_search(id).is_err() && expired.binary_search(id).is_err());
+    keys.expired
+        .retain(|id| keys.gone.binary_search(id).is_err());
+    Ok(keys)
 }
 
 /// The objects carrying a tag, described, sorted by id; and the ids listed whose object was
@@ -223,10 +311,18 @@ pub struct TaggedObjects {
 
 /// Every object tagged `tag`, described: one Locate, then one message (any cloud's KEKs).
 pub async fn list_tagged(client: &KmsClient, tag: &str) -> Result<TaggedObjects, RequestError> {
+    list_tagged_all(client, &[tag.to_owned()]).await
+}
+
+/// Every object carrying all of `tags`, described: one Locate, then one message.
+pub async fn list_tagged_all(
+    client: &KmsClient,
+    tags: &[String],
+) -> Result<TaggedObjects, RequestError> {
     let vendor_id = client.vendor_id().await?;
     let reply = client
         .kmip(&kmip::locate(&LocateRequest {
-            tags: vec![tag.to_owned()],
+            tags: tags.to_vec(),
             vendor_id,
             ..Default::default()
         }))

@@ -1,58 +1,85 @@
-//! The AWS wrapping keys already in the KMS, with the algorithm, ARN and import
-//! parameters' validity their tags name, or why a tag is not understood.
+//! The AWS wrapping keys already in the KMS that can still be used, with the algorithm, ARN
+//! and import parameters' validity their tags name, or why a tag is not understood.
 
 use leptos::prelude::*;
 
-use crate::actions::objects::{KekListing, StoredKek, list_kek_rows, one_line};
+use crate::actions::objects::{StoredKek, one_line};
 use crate::browser::now_utc;
 use crate::components::breakable::breakable;
 use crate::components::deferred::{Deferred, split_view};
-use crate::components::loaded::{Loaded, use_kms_read};
+use crate::components::kek_pages::{KekPager, KekSummary, use_kek_pages};
+use crate::components::loaded::Loaded;
 use crate::components::stacked_table::StackedTable;
+use crate::components::text_field::TextField;
 
-/// A table of stored KEKs; `refresh` changes trigger a reload. Its code loads
-/// after the page's (a split point of the shipped build): the form above it
-/// is usable first.
+/// A table of stored KEKs, the usable ones a page at a time (the expired ones one click
+/// away); `refresh` changes trigger a reload. Its code loads after the page's (a split
+/// point of the shipped build): the form above it is usable first.
 #[component]
 pub fn KekList(
     /// Bump to reload (e.g. after an import).
     #[prop(into)]
     refresh: Signal<u32>,
-    /// Receives the KEKs each time the list has loaded (e.g. to spot a repeated import).
-    #[prop(optional)]
-    on_listed: Option<Callback<Vec<StoredKek>>>,
 ) -> impl IntoView {
-    view! { <Deferred load=kek_list_view(refresh, on_listed) /> }
+    view! { <Deferred load=kek_list_view(refresh) /> }
 }
 
 split_view! {
-    fn kek_list_view(refresh: Signal<u32>, on_listed: Option<Callback<Vec<StoredKek>>>) {
-        view! { <KekListView refresh=refresh on_listed=on_listed /> }.into_any()
+    fn kek_list_view(refresh: Signal<u32>) {
+        view! { <KekListView refresh=refresh /> }.into_any()
     }
 }
 
 #[component]
-fn KekListView(refresh: Signal<u32>, on_listed: Option<Callback<Vec<StoredKek>>>) -> impl IntoView {
-    let keks = use_kms_read(move |client| {
-        refresh.track();
-        async move { list_kek_rows(&client).await }
-    });
-    Effect::new(move |_| {
-        if let (Some(Ok(listing)), Some(on_listed)) = (keks.get(), on_listed) {
-            on_listed.run(listing.keks);
-        }
-    });
-    let show = |listing: KekListing| {
-        if listing.keks.is_empty() && listing.gone.is_empty() {
+fn KekListView(refresh: Signal<u32>) -> impl IntoView {
+    let pages = use_kek_pages(refresh, Signal::stored(String::new()));
+    let gone = move || {
+        pages
+            .keys
+            .get()
+            .and_then(Result::ok)
+            .map(|keys| keys.gone)
+            .unwrap_or_default()
+    };
+    let show = move |rows: Option<(Vec<StoredKek>, usize)>| {
+        let Some((keks, matches)) = rows else {
+            return view! { <p class="muted">"Loading…"</p> }.into_any();
+        };
+        let gone = gone();
+        let nothing = pages
+            .keys
+            .get_untracked()
+            .and_then(Result::ok)
+            .is_some_and(|k| k.usable.is_empty() && k.expired.is_empty() && k.gone.is_empty());
+        if nothing {
             view! { <p class="muted">"None yet."</p> }.into_any()
+        } else if keks.is_empty() && gone.is_empty() {
+            view! { <p class="muted">"No usable wrapping key matches."</p> }.into_any()
         } else {
-            view! { <KekTable keks=listing.keks gone=listing.gone /> }.into_any()
+            view! {
+                <KekTable keks=keks gone=gone />
+                <KekPager page=pages.page matches=matches />
+            }
+            .into_any()
         }
     };
     view! {
         <section class="kek-list" aria-labelledby="kek-list-title">
             <h2 id="kek-list-title">"AWS wrapping keys in this KMS"</h2>
-            <Loaded read=keks loading="Loading…" ok=show />
+            // Its own boundary: a search reloading the rows must not send the
+            // Deferred's Suspense back to its fallback (the field would be drawn
+            // again and lose the keys typed next).
+            <Transition fallback=|| ()>
+                <TextField
+                    id="kek-search"
+                    label="Search the wrapping keys (id, ARN, algorithm)"
+                    value=pages.search
+                    kind="search"
+                    on_change=Callback::new(move |()| pages.page.set(0))
+                />
+                <KekSummary pages=pages />
+                <Loaded read=pages.rows loading="Loading…" ok=show />
+            </Transition>
         </section>
     }
 }

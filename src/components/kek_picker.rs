@@ -1,11 +1,14 @@
 //! Choosing the AWS wrapping key: the KMS objects tagged `aws`, each with its algorithm, size,
-//! ARN and validity; unreadable tags are shown disabled, expired parameters hidden unless asked.
+//! ARN and validity, a page at a time; unreadable tags shown disabled, expired ones one click away.
 
 use leptos::prelude::*;
 
-use crate::actions::objects::{KekListing, StoredKek, list_kek_rows};
+use crate::actions::objects::{StoredKek, as_listed};
 use crate::browser::now_utc;
-use crate::components::loaded::{Loaded, use_kms_read};
+use crate::components::kek_pages::{KekPager, KekSummary, PAGE_SIZE, use_kek_pages};
+use crate::components::loaded::Loaded;
+use crate::components::text_field::TextField;
+use crate::settings::use_settings;
 
 fn option_label(kek: &StoredKek) -> String {
     let id = &kek.attributes.unique_identifier;
@@ -22,8 +25,9 @@ fn option_label(kek: &StoredKek) -> String {
     }
 }
 
-/// A select of the stored AWS KEKs; those whose import parameters expired are
-/// left out (with their count and a toggle), unless chosen already.
+/// A select of the stored AWS KEKs that can still be used, a page at a time with a search
+/// over all of them; those whose import parameters expired are one click away, and the
+/// chosen one is always an option.
 #[component]
 pub fn KekPicker(
     /// The chosen KEK id.
@@ -32,33 +36,33 @@ pub fn KekPicker(
     #[prop(into)]
     refresh: Signal<u32>,
 ) -> impl IntoView {
-    let keks = use_kms_read(move |client| {
-        refresh.track();
-        async move { list_kek_rows(&client).await }
-    });
-    let show_expired = RwSignal::new(false);
-    let show = move |listing: KekListing| {
+    let pages = use_kek_pages(refresh, selected.into());
+    let settings = use_settings();
+    let show = move |rows: Option<(Vec<StoredKek>, usize)>| {
+        let Some((shown, matches)) = rows else {
+            return view! { <p class="muted">"Loading wrapping keys…"</p> }.into_any();
+        };
         let now = now_utc();
         let current = selected.get_untracked();
-        let expired = listing
-            .keks
-            .iter()
-            .filter(|k| k.validity(now).is_expired())
-            .count();
-        let with_expired = show_expired.get();
-        let shown: Vec<StoredKek> = listing
-            .keks
-            .into_iter()
-            .filter(|k| {
-                with_expired
-                    || !k.validity(now).is_expired()
-                    || k.attributes.unique_identifier == current
-            })
-            .collect();
-        let listed = shown
-            .iter()
-            .any(|k| k.attributes.unique_identifier == current)
-            || listing.gone.contains(&current);
+        let gone = pages
+            .keys
+            .get_untracked()
+            .and_then(Result::ok)
+            .map(|keys| keys.gone)
+            .unwrap_or_default();
+        // The chosen key, when it is not on this page: as the list described it, if it did.
+        let chosen = (!current.is_empty()
+            && !shown
+                .iter()
+                .any(|k| k.attributes.unique_identifier == current)
+            && !gone.contains(&current))
+        .then(|| {
+            settings
+                .client()
+                .ok()
+                .and_then(|client| as_listed(&client, &current))
+                .map(StoredKek::from)
+        });
         view! {
             <select
                 id="kek-id"
@@ -67,31 +71,20 @@ pub fn KekPicker(
                 on:change=move |ev| selected.set(event_target_value(&ev))
             >
                 <option value="">"Choose a wrapping key…"</option>
-                {(!listed && !current.is_empty())
-                    .then(|| {
-                        view! {
-                            <option value=current.clone()>
-                                {format!("{current} (not in the list of AWS wrapping keys)")}
-                            </option>
+                {chosen
+                    .map(|described| match described {
+                        Some(kek) => kek_option(&kek, now).into_any(),
+                        None => {
+                            view! {
+                                <option value=current.clone()>
+                                    {format!("{current} (not in the list of AWS wrapping keys)")}
+                                </option>
+                            }
+                                .into_any()
                         }
                     })}
-                {shown
-                    .iter()
-                    .map(|kek| {
-                        let validity = kek.validity(now);
-                        let usable = matches!(kek.tags.algorithm, Ok(Some(_)));
-                        view! {
-                            <option
-                                value=kek.attributes.unique_identifier.clone()
-                                disabled=!usable
-                            >
-                                {format!("{} · {}", option_label(kek), validity.label())}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-                {listing
-                    .gone
+                {shown.iter().map(|kek| kek_option(kek, now)).collect_view()}
+                {gone
                     .iter()
                     .map(|id| {
                         view! {
@@ -102,33 +95,37 @@ pub fn KekPicker(
                     })
                     .collect_view()}
             </select>
-            {(expired > 0)
-                .then(|| {
-                    let count = if with_expired {
-                        format!("{expired} with expired import parameters shown (AWS refuses their token).")
-                    } else {
-                        format!("{expired} hidden: their import parameters expired (AWS refuses their token).")
-                    };
-                    view! {
-                        <div class="radio-row">
-                            <input
-                                id="show-expired-keks"
-                                type="checkbox"
-                                prop:checked=with_expired
-                                on:change=move |ev| show_expired.set(event_target_checked(&ev))
-                            />
-                            <label for="show-expired-keks">"Show expired wrapping keys too"</label>
-                        </div>
-                        <p class="hint" data-testid="expired-keks">{count}</p>
-                    }
-                })}
+            <KekPager page=pages.page matches=matches />
         }
+        .into_any()
     };
     view! {
         <label for="kek-id">"AWS wrapping key (KEK)"</label>
-        <Loaded read=keks loading="Loading wrapping keys…" ok=show />
+        <Loaded read=pages.rows loading="Loading wrapping keys…" ok=show />
         <p id="kek-id-hint" class="hint">
-            "Keys tagged \"aws\" in this KMS. Import one on the import page first."
+            "Keys tagged \"aws\" in this KMS whose import parameters can still be used. Import one on the import page first."
         </p>
+        <KekSummary pages=pages />
+        <Show when=move || {
+            pages.keys.get().and_then(Result::ok).is_some_and(|k| k.usable.len() + k.expired.len() > PAGE_SIZE)
+        }>
+            <TextField
+                id="kek-search"
+                label="Search the wrapping keys (id, ARN, algorithm)"
+                value=pages.search
+                kind="search"
+                on_change=Callback::new(move |()| pages.page.set(0))
+            />
+        </Show>
+    }
+}
+
+/// One wrapping key as an option: disabled when its algorithm tag cannot be used.
+fn kek_option(kek: &StoredKek, now: time::OffsetDateTime) -> impl IntoView + use<> {
+    let usable = matches!(kek.tags.algorithm, Ok(Some(_)));
+    view! {
+        <option value=kek.attributes.unique_identifier.clone() disabled=!usable>
+            {format!("{} · {}", option_label(kek), kek.validity(now).label())}
+        </option>
     }
 }

@@ -21,6 +21,7 @@ pub mod google_job_picker;
 pub mod guided_step;
 pub mod import_script_download;
 pub mod kek_list;
+pub mod kek_pages;
 pub mod kek_picker;
 pub mod key_material_picker;
 pub mod ledger_record;

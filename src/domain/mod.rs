@@ -9,6 +9,7 @@ pub mod changes;
 pub mod cli;
 pub mod cloud;
 pub mod expiry;
+pub mod expiry_day;
 pub mod google;
 pub mod import_script;
 pub mod key_material;

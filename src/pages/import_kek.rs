@@ -7,10 +7,9 @@ use leptos_router::components::A;
 use leptos::wasm_bindgen::JsCast;
 
 use crate::actions::import_kek::{
-    AlreadyStored, ImportKekOutcome, ImportKekPlan, ImportOnce, as_listed, import_kek,
-    import_kek_once,
+    AlreadyStored, ImportKekOutcome, ImportKekPlan, ImportOnce, import_kek, import_kek_once,
 };
-use crate::actions::objects::{StoredKek, one_line};
+use crate::actions::objects::one_line;
 use crate::browser::{now_utc, store_import_token};
 use crate::client::KmsClient;
 use crate::components::clock::use_now;
@@ -59,16 +58,12 @@ impl KekSource {
     }
 }
 
-fn same_id(a: &StoredKek, b: &StoredKek) -> bool {
-    a.attributes.unique_identifier == b.attributes.unique_identifier
-}
-
-/// One click's request: the plan, and whether to look for it among the KEKs
-/// first (`Some(listed)`; `listed` is `None` when the list has not loaded).
+/// One click's request: the plan, and whether to look for it among the stored KEKs
+/// first (a Locate of the few that can be it: the list shows a page, not all).
 #[derive(Clone, Debug, PartialEq)]
 struct Attempt {
     plan: ImportKekPlan,
-    check: Option<Option<Vec<StoredKek>>>,
+    check: bool,
     /// From get-parameters-for-import: kept in this tab once the KEK is imported.
     import_token: Option<Vec<u8>>,
     /// Its ParametersValidTo, kept beside it.
@@ -88,9 +83,6 @@ pub fn ImportKekPage() -> impl IntoView {
     let kek_list_refresh = RwSignal::new(0_u32);
     // Import was clicked: an empty key is now worth a message.
     let attempted = RwSignal::new(false);
-    // The KEKs the list below shows, and those imported here since it loaded.
-    let listed = RwSignal::new(None::<Vec<StoredKek>>);
-    let imported_here = RwSignal::new(Vec::<StoredKek>::new());
     let kek_text = NodeRef::<leptos::html::Textarea>::new();
 
     let parsed = Memo::new(move |_| source.with(KekSource::parse));
@@ -126,13 +118,8 @@ pub fn ImportKekPage() -> impl IntoView {
     let outcome = import.value();
     Effect::new(move |_| {
         if let Some(Ok(ImportOnce::Done(done))) = outcome.get()
-            && let ImportKekOutcome::Imported(object) = *done
+            && let ImportKekOutcome::Imported(_) = *done
         {
-            let stored = as_listed(&object);
-            imported_here.update(|mine| {
-                mine.retain(|m| !same_id(m, &stored));
-                mine.push(stored);
-            });
             kek_list_refresh.update(|n| *n += 1);
         }
     });
@@ -204,14 +191,6 @@ pub fn ImportKekPage() -> impl IntoView {
         }
         sending.submit(|| {
             create_right.check()?;
-            let check = check.then(|| {
-                listed.get_untracked().map(|mut keks| {
-                    let mine = imported_here.get_untracked();
-                    keks.retain(|k| !mine.iter().any(|m| same_id(k, m)));
-                    keks.extend(mine);
-                    keks
-                })
-            });
             Ok(Attempt {
                 plan: plan(replace)?,
                 check,
@@ -348,13 +327,7 @@ pub fn ImportKekPage() -> impl IntoView {
                 }
                 _ => ().into_any(),
             }}
-            <KekList
-                refresh=kek_list_refresh
-                on_listed=Callback::new(move |keks: Vec<StoredKek>| {
-                    imported_here.update(|mine| mine.retain(|m| !keks.iter().any(|k| same_id(k, m))));
-                    listed.set(Some(keks));
-                })
-            />
+            <KekList refresh=kek_list_refresh />
         </section>
     }
 }
@@ -364,8 +337,8 @@ split_fn! {
     /// The import the button starts (its code loads on the first click).
     async fn run_import(client: KmsClient, attempt: Attempt) -> Result<ImportOnce, String> {
         let result = match attempt.check {
-            Some(listed) => import_kek_once(&client, &attempt.plan, listed).await,
-            None => import_kek(&client, &attempt.plan)
+            true => import_kek_once(&client, &attempt.plan, None).await,
+            false => import_kek(&client, &attempt.plan)
                 .await
                 .map(|done| ImportOnce::Done(Box::new(done))),
         };

@@ -1,6 +1,7 @@
-//! A KMS holding 200 AWS wrapping keys: the pages list them all in a number of
-//! requests that does not grow with them, a KEK deleted meanwhile is named on its row only,
-//! and KEKs whose import parameters expired stay out of the pickers unless asked for.
+//! A KMS holding many AWS wrapping keys: the pages list the usable ones a page at a time in
+//! a number of requests that does not grow with them (1000 of which 990 expired: the expired
+//! ones are never described), every usable one is reached by search, a KEK deleted meanwhile
+//! is named on its row only, and expired ones stay out of the lists unless asked for.
 
 use std::time::Duration;
 
@@ -12,9 +13,16 @@ use crate::support::Browser;
 use crate::support::proxy::{
     Fault, FaultProxy, browser_behind, counted, kms_behind_proxy, settled,
 };
-use crate::support::seed::{delete_object, seed_keks_and_keys};
+use crate::support::seed::{
+    delete_object, import_tagged_public_key, seed_keks, seed_keks_and_keys,
+};
 
 const KEKS: usize = 200;
+/// Rows or options a list draws at a time (`components::kek_pages::PAGE_SIZE`).
+const PAGE: u64 = 25;
+/// The message of Locates each list starts with: every `aws` object, the day-tagged ones,
+/// and today and the 4 next days.
+const LOCATES: &str = "RequestMessage(Locate × 7) × 1";
 
 /// How many elements `css` matches.
 async fn count(browser: &Browser, css: &str) -> u64 {
@@ -55,7 +63,7 @@ async fn text_of(browser: &Browser, css: &str) -> String {
 async fn wait_for_locate(proxy: &FaultProxy) -> Vec<String> {
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let mut seen = Vec::new();
-    while !seen.iter().any(|r| r == "Locate") {
+    while !seen.iter().any(|r: &String| r.contains("Locate")) {
         assert!(std::time::Instant::now() < deadline, "no Locate: {seen:?}");
         tokio::time::sleep(Duration::from_millis(20)).await;
         seen.extend(proxy.take_forwarded());
@@ -71,23 +79,28 @@ async fn two_hundred_keks_are_listed_in_a_constant_number_of_requests() {
     let browser = browser_behind(&proxy, &token).await;
     let message = format!("RequestMessage(GetAttributes × {KEKS})");
 
-    // The import page lists every KEK: one Locate, then one message describing
-    // them all (beside them, the header's /me and the import right, whatever
-    // the number of KEKs).
+    // The import page: one message of Locates, then one describing the KEKs
+    // without a day tag (these, as the CLI imports them, are judged by their
+    // own tags: all 200); beside them, the header's /me and the import right.
+    // A page of rows is drawn; a search reaches any of them.
     browser
         .goto(&format!("{}{}", proxy.url(), Page::ImportKek.href()))
         .await;
-    wait_for_count(&browser, ".kek-list tbody tr[data-kek-id]", KEKS as u64).await;
+    wait_for_count(&browser, ".kek-list tbody tr[data-kek-id]", PAGE).await;
     let load = settled(&proxy).await;
     assert_eq!(
         counted(&load),
         format!(
-            "GET /access/create × 1, GET /me × 1, GET /server-info × 1, Locate × 1, Query × 1, {message} × 1"
+            "GET /access/create × 1, GET /me × 1, GET /server-info × 1, Query × 1, {message} × 1, {LOCATES}"
         )
     );
+    browser.fill("#kek-search", "kek-0137").await;
+    wait_for_count(&browser, ".kek-list tbody tr[data-kek-id]", 1).await;
+    assert_eq!(count(&browser, "tr[data-kek-id=kek-0137]").await, 1);
+    assert!(settled(&proxy).await.is_empty(), "the search asked again");
 
-    // The export page: the KEK picker lists them all (the key browser stays
-    // closed); beside them, the header's /me and the keys shared with the user.
+    // The export page: the KEK picker lists a page of them (the key browser
+    // stays closed); beside them, the header's /me and the keys shared with the user.
     browser
         .goto(&format!(
             "{}{}",
@@ -95,13 +108,13 @@ async fn two_hundred_keks_are_listed_in_a_constant_number_of_requests() {
             Page::export_href(Some("aes-0001"), Some("kek-0001"))
         ))
         .await;
-    wait_for_count(&browser, "#kek-id option[value^=kek-]", KEKS as u64).await;
+    wait_for_count(&browser, "#kek-id option[value^=kek-]", PAGE).await;
     let load = settled(&proxy).await;
     assert!(load.len() <= 6, "{load:?}");
     assert_eq!(
         counted(&load),
         format!(
-            "GET /access/obtained × 1, GET /me × 1, GET /server-info × 1, Locate × 1, Query × 1, {message} × 1"
+            "GET /access/obtained × 1, GET /me × 1, GET /server-info × 1, Query × 1, {message} × 1, {LOCATES}"
         )
     );
 
@@ -132,7 +145,7 @@ async fn two_hundred_keks_are_listed_in_a_constant_number_of_requests() {
             assert_eq!(count(&browser, ".kek-list tr.gone").await, 1);
             assert_eq!(
                 count(&browser, ".kek-list tbody tr[data-kek-id]:not(.gone)").await,
-                KEKS as u64 - 1
+                PAGE
             );
             browser
                 .assert_accessible("import page (a KEK deleted meanwhile)")
@@ -163,6 +176,14 @@ async fn keks_with_expired_parameters_stay_out_of_the_pickers_unless_asked() {
         3 => Some(now + time::Duration::hours(20)),
         _ => None,
     });
+    // kek-old: expired, tagged as versions before the day tags did (read unchanged).
+    let private = crate::support::seed::fixture_kek_private();
+    let old_tags = vec![
+        "aws".to_owned(),
+        "wrapping_algorithm:RsaesOaepSha256".to_owned(),
+        byok_ui::domain::aws::kek_tags::parameters_valid_to_tag(now - time::Duration::days(3)),
+    ];
+    import_tagged_public_key(&kms, &vendor, "kek-old", &private, old_tags, false);
     let before = kms.object_ids();
     let browser = browser_behind(&proxy, &token).await;
 
@@ -181,35 +202,44 @@ async fn keks_with_expired_parameters_stay_out_of_the_pickers_unless_asked() {
     assert!(unknown.ends_with("unknown validity"), "{unknown}");
     assert_eq!(
         text_of(&browser, "[data-testid=expired-keks]").await,
-        "2 hidden: their import parameters expired (AWS refuses their token)."
+        "3 hidden: their import parameters expired (AWS refuses their token)."
     );
     browser.screenshot("export-expired-keks-hidden").await;
     browser
         .assert_accessible("export page (expired KEKs hidden)")
         .await;
-    browser
-        .click(&browser.labelled("Show expired wrapping keys too").await)
-        .await;
-    wait_for_count(&browser, "#kek-id option[value^=kek-]", 4).await;
-    let expired = text_of(&browser, "#kek-id option[value=kek-0001]").await;
-    assert!(expired.contains("import parameters expired"), "{expired}");
+    browser.click_button("Show 3 expired wrapping keys").await;
+    wait_for_count(&browser, "#kek-id option[value^=kek-]", 5).await;
+    for id in ["kek-0001", "kek-old"] {
+        let expired = text_of(&browser, &format!("#kek-id option[value={id}]")).await;
+        assert!(expired.contains("import parameters expired"), "{expired}");
+    }
     assert_eq!(
         text_of(&browser, "[data-testid=expired-keks]").await,
-        "2 with expired import parameters shown (AWS refuses their token)."
+        "3 with expired import parameters shown (AWS refuses their token)."
     );
-    // Unticked again: hidden again.
+    // Hidden again.
     browser
-        .click(&browser.labelled("Show expired wrapping keys too").await)
+        .click_button("Hide the 3 expired wrapping keys")
         .await;
     wait_for_count(&browser, "#kek-id option[value^=kek-]", 2).await;
 
-    // The import page's list shows every KEK with what is known of its validity.
+    // The import page's list shows the usable KEKs with what is known of their
+    // validity; the expired ones one click away, beside the clean-up page.
     browser
         .goto(&format!("{}{}", proxy.url(), Page::ImportKek.href()))
         .await;
-    wait_for_count(&browser, ".kek-list tbody tr[data-kek-id]", 4).await;
+    wait_for_count(&browser, ".kek-list tbody tr[data-kek-id]", 2).await;
+    browser
+        .wait_for_text(".kek-list a[href$='/kms/clean-up-wrapping-keys']", |t| {
+            t == "Clean up old wrapping keys"
+        })
+        .await;
+    browser.click_button("Show 3 expired wrapping keys").await;
+    wait_for_count(&browser, ".kek-list tbody tr[data-kek-id]", 5).await;
     for (id, validity) in [
         ("kek-0001", "import parameters expired"),
+        ("kek-old", "import parameters expired"),
         ("kek-0003", "import parameters valid until"),
         ("kek-0004", "unknown validity"),
     ] {
@@ -220,6 +250,9 @@ async fn keks_with_expired_parameters_stay_out_of_the_pickers_unless_asked() {
             .await;
         assert!(cell.starts_with(validity), "{id}: {cell}");
     }
+    browser
+        .assert_accessible("import page (expired KEKs shown)")
+        .await;
 
     // The guided flow never offers a stored wrapping key, expired or not: its
     // list of existing keys names no KEK.
@@ -244,5 +277,115 @@ async fn keks_with_expired_parameters_stay_out_of_the_pickers_unless_asked() {
 
     // Nothing was deleted.
     assert_eq!(kms.object_ids(), before);
+    browser.close().await;
+}
+
+/// Noon UTC `days` days from today (negative: before): a day tag that does not
+/// depend on the hour the test runs.
+fn noon_in(days: i64) -> OffsetDateTime {
+    let today = OffsetDateTime::now_utc().date();
+    (today + time::Duration::days(days))
+        .with_hms(12, 0, 0)
+        .unwrap()
+        .assume_utc()
+}
+
+/// Searches the import page's list for `id` and waits for its one row.
+async fn search_reaches(browser: &Browser, id: &str) {
+    browser.fill("#kek-search", id).await;
+    wait_for_count(browser, ".kek-list tbody tr[data-kek-id]", 1).await;
+    assert_eq!(
+        count(browser, &format!("tr[data-kek-id={id}]")).await,
+        1,
+        "{id}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_thousand_keks_cost_the_usable_ones_only_and_search_reaches_each() {
+    // 1000 wrapping keys of which 990 expired two days ago: the lists describe the 10
+    // usable ones only (the expired ones are known by their day tag), in the same
+    // requests as for 4, and a search reaches each usable one.
+    let (kms, proxy, token) = kms_behind_proxy();
+    let vendor = kms.vendor_id();
+    seed_keks(&kms, &vendor, 1000, |n| {
+        Some(if n <= 990 { noon_in(-2) } else { noon_in(1) })
+    });
+    let browser = browser_behind(&proxy, &token).await;
+    browser
+        .goto(&format!("{}{}", proxy.url(), Page::ImportKek.href()))
+        .await;
+    wait_for_count(&browser, ".kek-list tbody tr[data-kek-id]", 10).await;
+    assert_eq!(
+        counted(&settled(&proxy).await),
+        format!(
+            "GET /access/create × 1, GET /me × 1, GET /server-info × 1, Query × 1, RequestMessage(GetAttributes × 10) × 1, {LOCATES}"
+        )
+    );
+    assert_eq!(
+        text_of(&browser, "[data-testid=expired-keks]").await,
+        "990 hidden: their import parameters expired (AWS refuses their token)."
+    );
+    for n in 991..=1000 {
+        search_reaches(&browser, &format!("kek-{n:04}")).await;
+    }
+    assert!(settled(&proxy).await.is_empty(), "a search asked the KMS");
+
+    browser
+        .goto(&format!(
+            "{}{}",
+            proxy.url(),
+            Page::export_href(Some("aes-0001"), None)
+        ))
+        .await;
+    wait_for_count(&browser, "#kek-id option[value^=kek-]", 10).await;
+    assert_eq!(
+        counted(&settled(&proxy).await),
+        format!(
+            "GET /access/obtained × 1, GET /me × 1, GET /server-info × 1, Query × 1, RequestMessage(GetAttributes × 10) × 1, {LOCATES}"
+        )
+    );
+    browser.close().await;
+
+    // 1000 usable wrapping keys: a page of them is described and drawn; the first
+    // search describes the others in one message, then reaches any of them.
+    let (kms, proxy, token) = kms_behind_proxy();
+    let vendor = kms.vendor_id();
+    seed_keks(&kms, &vendor, 1000, |_| Some(noon_in(1)));
+    let browser = browser_behind(&proxy, &token).await;
+    browser
+        .goto(&format!("{}{}", proxy.url(), Page::ImportKek.href()))
+        .await;
+    wait_for_count(&browser, ".kek-list tbody tr[data-kek-id]", PAGE).await;
+    assert_eq!(
+        counted(&settled(&proxy).await),
+        format!(
+            "GET /access/create × 1, GET /me × 1, GET /server-info × 1, Query × 1, RequestMessage(GetAttributes × {PAGE}) × 1, {LOCATES}"
+        )
+    );
+    browser.fill("#kek-search", "kek-").await;
+    browser
+        .wait_for_text(".kek-list [role=status]", |t| {
+            t == "1000 of 1000 wrapping keys match."
+        })
+        .await;
+    assert_eq!(
+        counted(&settled(&proxy).await),
+        format!("RequestMessage(GetAttributes × {}) × 1", 1000 - PAGE)
+    );
+    for n in [1, 26, 500, 999, 1000] {
+        search_reaches(&browser, &format!("kek-{n:04}")).await;
+    }
+    // Paging draws the next rows from what was described.
+    browser.fill("#kek-search", "kek-").await;
+    wait_for_count(&browser, ".kek-list tbody tr[data-kek-id]", PAGE).await;
+    browser.click_button("Next page").await;
+    browser
+        .wait_for_text("tr[data-kek-id=kek-0026]", |t| t.contains("kek-0026"))
+        .await;
+    assert!(settled(&proxy).await.is_empty(), "paging asked the KMS");
+    browser
+        .assert_accessible("import page (1000 wrapping keys)")
+        .await;
     browser.close().await;
 }

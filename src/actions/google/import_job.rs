@@ -2,7 +2,9 @@
 //! anything is sent) in one Import tagged with the job; a stored copy of the same job is
 //! offered instead, a taken id is never overwritten unasked.
 
+use crate::browser::now_utc;
 use crate::client::{KmsClient, RequestError};
+use crate::domain::expiry_day::expiry_day_tags;
 use crate::domain::google::import_job::ImportJob;
 use crate::domain::google::kek_tags::{SameGoogleJob, google_job_tags, same_google_job};
 use crate::domain::kms_id::KmsId;
@@ -64,9 +66,18 @@ pub async fn import_google_job(
         &plan.job.wrapping_key,
         plan.kms_id.as_ref(),
         plan.replace,
-        google_job_tags(&plan.job),
+        job_tags_with_day(&plan.job),
     )
     .await
+}
+
+/// The job's tags, with its expiry's day for the lists' Locates (`domain::expiry_day`).
+fn job_tags_with_day(job: &ImportJob) -> Vec<String> {
+    let mut tags = google_job_tags(job);
+    if let Some(expire) = job.expire_time {
+        tags.extend(expiry_day_tags(expire, now_utc()));
+    }
+    tags
 }
 
 /// Lists the Google jobs first: when one already is this job, it is offered and nothing is sent.

@@ -266,9 +266,9 @@ fn seed_keks_with(
             WrappingAlgorithm::RsaesOaepSha256.tag(),
             format!("key_arn:{ARN}"),
         ];
-        attributes
-            .tags
-            .extend(valid_to(n).map(byok_ui::domain::aws::kek_tags::parameters_valid_to_tag));
+        if let Some(valid_to) = valid_to(n) {
+            attributes.tags.extend(kek_validity_tags(valid_to));
+        }
         operations.push(kmip::import_public_key(&ImportPublicKeyRequest {
             spki_der: spki.clone(),
             replace_existing: false,
@@ -290,6 +290,19 @@ fn seed_keks_with(
             item.expect("every seeded object is stored");
         }
     }
+}
+
+/// The validity tags the import page writes today: `parameters_valid_to:` and the day tags
+/// the lists Locate (as if imported now).
+pub fn kek_validity_tags(valid_to: OffsetDateTime) -> Vec<String> {
+    let mut tags = vec![byok_ui::domain::aws::kek_tags::parameters_valid_to_tag(
+        valid_to,
+    )];
+    let imported = valid_to.min(OffsetDateTime::now_utc());
+    tags.extend(byok_ui::domain::expiry_day::expiry_day_tags(
+        valid_to, imported,
+    ));
+    tags
 }
 
 fn attributes_for_aes(vendor: &str, id: &str) -> KeyAttributes {
