@@ -30,7 +30,7 @@ const FOLDER: &str = "docs/screenshots";
 
 /// Every picture the README must show: its file name (without `.png`) and
 /// what it shows (the README's alt text says the same in its own words).
-const PICTURES: [(&str, &str); 13] = [
+const PICTURES: [(&str, &str); 14] = [
     (
         "guided-step-1",
         "the guided flow's first step: the AWS key spec and the create-key command",
@@ -49,6 +49,10 @@ const PICTURES: [(&str, &str); 13] = [
         "the BYOK ledger with an entry bound to AWS's KeyMaterialId",
     ),
     ("ledger-entry", "an opened ledger entry"),
+    (
+        "ceremony-record",
+        "the ceremony record of that entry: KMS key, wrapping key, files and commands",
+    ),
     (
         "rotation-runbook",
         "the rotation runbook page of that entry",
@@ -323,6 +327,21 @@ async fn ledger_pictures(
         .scroll_into_view("[data-testid=entry-details]")
         .await;
     album.take(browser, "ledger-entry").await;
+
+    browser.click_link("Ceremony record").await;
+    browser
+        .wait_for_text("h1", |t| t == Page::CeremonyRecord.label())
+        .await;
+    browser
+        .wait_for_text("main", |t| t.contains("byok-ceremony-record-"))
+        .await;
+    browser.scroll_to_top().await;
+    album.take(browser, "ceremony-record").await;
+    browser.client.back().await.expect("back to the ledger");
+    browser
+        .wait_for_text("h1", |t| t == Page::Ledger.label())
+        .await;
+    LedgerPage::open_entry(browser, entry_id).await;
 
     browser.click_link("Rotate this AWS key…").await;
     browser
