@@ -7,10 +7,9 @@ use crate::actions::objects::{StoredKek, one_line};
 use crate::browser::now_utc;
 use crate::components::breakable::breakable;
 use crate::components::deferred::{Deferred, split_view};
-use crate::components::kek_pages::{KekPager, KekSummary, use_kek_pages};
+use crate::components::kek_pages::{KekPager, KekSearch, KekSummary, use_kek_pages};
 use crate::components::loaded::Loaded;
 use crate::components::stacked_table::StackedTable;
-use crate::components::text_field::TextField;
 
 /// A table of stored KEKs, the usable ones a page at a time (the expired ones one click
 /// away); `refresh` changes trigger a reload. Its code loads after the page's (a split
@@ -70,13 +69,7 @@ fn KekListView(refresh: Signal<u32>) -> impl IntoView {
             // Deferred's Suspense back to its fallback (the field would be drawn
             // again and lose the keys typed next).
             <Transition fallback=|| ()>
-                <TextField
-                    id="kek-search"
-                    label="Search the wrapping keys (id, ARN, algorithm)"
-                    value=pages.search
-                    kind="search"
-                    on_change=Callback::new(move |()| pages.page.set(0))
-                />
+                <KekSearch pages=pages />
                 <KekSummary pages=pages />
                 <Loaded read=pages.rows loading="Loading…" ok=show />
             </Transition>

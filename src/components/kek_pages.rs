@@ -7,6 +7,7 @@ use crate::actions::objects::{
     ObjectPage, StoredKek, UsableKeys, kek_expired, list_usable, one_line, page_of_objects,
 };
 use crate::browser::to_lowercase;
+use crate::components::text_field::TextField;
 use crate::domain::aws::kek_tags::AWS_TAG;
 use crate::kmip::ObjectAttributes;
 use crate::routes::Page;
@@ -123,6 +124,20 @@ pub fn KekPager(page: RwSignal<usize>, matches: usize) -> impl IntoView {
             </div>
         }
     })
+}
+
+/// The search over every usable wrapping key (a new search starts at the first page).
+#[component]
+pub fn KekSearch(pages: KekPages) -> impl IntoView {
+    view! {
+        <TextField
+            id="kek-search"
+            label="Search the wrapping keys (id, ARN, algorithm)"
+            value=pages.search
+            kind="search"
+            on_change=Callback::new(move |()| pages.page.set(0))
+        />
+    }
 }
 
 /// How many keys are usable, how many match the search, and the expired ones one click

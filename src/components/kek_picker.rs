@@ -5,9 +5,8 @@ use leptos::prelude::*;
 
 use crate::actions::objects::{StoredKek, as_listed};
 use crate::browser::now_utc;
-use crate::components::kek_pages::{KekPager, KekSummary, PAGE_SIZE, use_kek_pages};
+use crate::components::kek_pages::{KekPager, KekSearch, KekSummary, PAGE_SIZE, use_kek_pages};
 use crate::components::loaded::Loaded;
-use crate::components::text_field::TextField;
 use crate::settings::use_settings;
 
 fn option_label(kek: &StoredKek) -> String {
@@ -109,13 +108,7 @@ pub fn KekPicker(
         <Show when=move || {
             pages.keys.get().and_then(Result::ok).is_some_and(|k| k.usable.len() + k.expired.len() > PAGE_SIZE)
         }>
-            <TextField
-                id="kek-search"
-                label="Search the wrapping keys (id, ARN, algorithm)"
-                value=pages.search
-                kind="search"
-                on_change=Callback::new(move |()| pages.page.set(0))
-            />
+            <KekSearch pages=pages />
         </Show>
     }
 }
