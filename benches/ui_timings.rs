@@ -10,6 +10,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use byok_e2e_support::page_clock::{recorded_ms, stop_watching, watch_new_documents, watched_ms};
 use byok_e2e_support::pages::{ExportPage, ExportResult};
 use byok_e2e_support::seed::{create_material, import_kek_with};
 use byok_e2e_support::{Browser, KMS_VERSION, Kms, dist_dir};
@@ -20,6 +21,9 @@ use byok_ui::routes::Page;
 use serde_json::json;
 
 const RUNS: usize = 20;
+/// Export clicks run under Chromium's sampling profiler after the timed ones
+/// (for the self-time table only: profiling slows the page).
+const PROFILED_RUNS: usize = 10;
 
 fn stats(mut samples: Vec<Duration>) -> (f64, f64) {
     samples.sort();
@@ -27,22 +31,6 @@ fn stats(mut samples: Vec<Duration>) -> (f64, f64) {
     let median = ms(samples[samples.len() / 2]);
     let p95 = ms(samples[(samples.len() * 95).div_ceil(100) - 1]);
     (median, p95)
-}
-
-/// Polls `condition` in the page until it is truthy; returns the page's
-/// `performance.now()` then, or the condition's number when it is one.
-async fn in_page_ms(browser: &Browser, condition: &str) -> f64 {
-    let script = format!(
-        "const v = ({condition}); return v ? (typeof v === 'number' ? v : performance.now()) : null;"
-    );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let value = browser.client.execute(&script, vec![]).await.unwrap();
-        if let Some(ms) = value.as_f64() {
-            return ms;
-        }
-        assert!(Instant::now() < deadline, "never true: {condition}");
-    }
 }
 
 /// A link the first-load figures are taken on: name, download bytes per
@@ -151,7 +139,7 @@ async fn first_load(browser: &Browser, folder: PathBuf) -> FirstLoad {
                     .await
                     .unwrap();
                 samples.push(Duration::from_secs_f64(
-                    in_page_ms(browser, "window.__usable").await / 1000.0,
+                    recorded_ms(browser, "window.__usable").await / 1000.0,
                 ));
             }
             per_page.push(stats(samples).0);
@@ -236,6 +224,27 @@ const CLICK_PHASES: &str = "const clicked = window.__clicked, shown = window.__s
   }
   return [calls[0].startTime - clicked, inRequests, between, shown - end, calls.length];";
 
+/// Each request of one export click from the page's Resource Timing, in the
+/// order sent: `[name, sent (ms after the click), waiting before it left
+/// (queue, connection), to the first byte of the answer, the rest of the answer]`.
+const CLICK_REQUESTS: &str = "const clicked = window.__clicked, shown = window.__shown;
+  return performance.getEntriesByType('resource')
+    .filter(e => e.startTime >= clicked && e.responseEnd <= shown)
+    .sort((a, b) => a.startTime - b.startTime)
+    .map(e => [e.name.replace(/^https?:\\/\\/[^/]+/, ''), e.startTime - clicked,
+               e.requestStart - e.startTime, e.responseStart - e.requestStart,
+               e.responseEnd - e.responseStart]);";
+
+/// The export click's requests from a bare script (arguments: the describe
+/// message, the Export; the page clock's ms from the first request to the Export's answer read).
+const BARE_FETCHES: &str = "const [describe, exported, done] = arguments;
+  const kmip = (body) => fetch('/kmip/2_1', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body) }).then(r => r.json());
+  const started = performance.now();
+  Promise.all([fetch('/access/obtained').then(r => r.json()), kmip(describe)])
+    .then(() => kmip(exported))
+    .then(() => done(performance.now() - started));";
+
 /// The functions that took the most of the click's main-thread time, summed
 /// over every run from Chromium's sampling profiler (`Profiler.stop`'s
 /// profile: self time per function).
@@ -278,6 +287,7 @@ fn add_self_times(
 /// functions that took the most main-thread time in Chromium's profile.
 fn click_breakdown(
     phases: Vec<Vec<f64>>,
+    each_request: &[(String, Vec<Vec<f64>>)],
     self_times: std::collections::BTreeMap<String, f64>,
 ) -> String {
     let median = |mut v: Vec<f64>| {
@@ -290,6 +300,13 @@ fn click_breakdown(
         .collect::<Vec<_>>()
         .try_into()
         .unwrap();
+    let request_rows: String = each_request
+        .iter()
+        .map(|(name, samples)| {
+            let [sent, left, first_byte, rest] = [0, 1, 2, 3].map(|k| median(samples[k].clone()));
+            format!("| `{name}` | {sent:.1} | {left:.1} | {first_byte:.1} | {rest:.1} |\n")
+        })
+        .collect();
     let mut text = format!(
         "\n### Export click, taken apart (page's Resource Timing, medians of {RUNS})\n\n\
          | phase | ms |\n|---|---|\n\
@@ -297,7 +314,10 @@ fn click_breakdown(
          | waiting for the KMS ({count:.0} requests, overlaps counted once) | {requests:.1} |\n\
          | between one answer and the next request | {between:.1} |\n\
          | last answer → download button shown | {render:.1} |\n\n\
-         ### Main-thread self time during the clicks (Chromium's sampling profiler, all {RUNS} runs, top 12)\n\n\
+         ### Each request of the click (medians of {RUNS}, ms)\n\n\
+         | request | sent after the click | before it left | to the answer's first byte | rest of the answer |\n|---|---|---|---|---|\n\
+         {request_rows}\n\
+         ### Main-thread self time during the clicks (Chromium's sampling profiler, {PROFILED_RUNS} further clicks, not timed, top 12)\n\n\
          | function | ms |\n|---|---|\n"
     );
     let mut by_time: Vec<_> = self_times.into_iter().collect();
@@ -333,32 +353,37 @@ async fn main() {
     let browser = Browser::start().await;
     let (mut load_ui, mut load_plain, mut export_ui, mut export_plain) =
         (vec![], vec![], vec![], vec![]);
-    let (mut export_shown, mut export_same_calls) = (vec![], vec![]);
+    let (mut export_shown, mut export_same_calls, mut export_bare) = (vec![], vec![], vec![]);
     let mut phases: Vec<Vec<f64>> = vec![vec![]; 5];
+    let mut requests: Vec<(String, Vec<Vec<f64>>)> = vec![];
     let mut self_times = std::collections::BTreeMap::new();
     browser.cdp("Profiler.enable", json!({})).await;
     browser
         .cdp("Profiler.setSamplingInterval", json!({ "interval": 100 }))
         .await;
-    for run in 0..RUNS {
+    for run in 0..RUNS + PROFILED_RUNS {
+        // The last runs only profile the click: the sampling profiler slows
+        // the page, so no timing is taken from them.
+        let profiled = run >= RUNS;
         // Navigation → the import form is interactive, the server version and
-        // the KEK list shown: the page's own clock (ms since navigation start)
-        // at the first check that sees it, polled without sleeping.
+        // the KEK list shown: the page's own clock (ms since navigation start),
+        // noted inside the page by an observer.
         browser.audit_page().await;
+        let ready = format!(
+            "document.querySelector('#kek-text') && document.querySelector('tr[data-kek-id=kek]') \
+             && (document.querySelector('[data-testid=server-version]') || {{}}).textContent?.includes('{KMS_VERSION}')"
+        );
+        let watching = watch_new_documents(&browser, &[("ready", &ready)]).await;
         browser
             .client
             .goto(&kms.ui_url("/ui/aws/import-kek"))
             .await
             .unwrap();
-        let ready = in_page_ms(
-            &browser,
-            &format!(
-                "document.querySelector('#kek-text') && document.querySelector('tr[data-kek-id=kek]') \
-                 && (document.querySelector('[data-testid=server-version]') || {{}}).textContent?.includes('{KMS_VERSION}')"
-            ),
-        )
-        .await;
-        load_ui.push(Duration::from_secs_f64(ready / 1000.0));
+        let ready = watched_ms(&browser, "ready").await;
+        stop_watching(&browser, &watching).await;
+        if !profiled {
+            load_ui.push(Duration::from_secs_f64(ready / 1000.0));
+        }
         // The same calls from a plain client: server-info, Query, Locate, GetAttributes.
         let started = Instant::now();
         ureq::get(&format!("{}/server-info", kms.url()))
@@ -373,7 +398,9 @@ async fn main() {
         .unwrap();
         kms.kmip(&kmip::get_attributes("kek", &AttributeReference::DESCRIBE))
             .unwrap();
-        load_plain.push(started.elapsed());
+        if !profiled {
+            load_plain.push(started.elapsed());
+        }
 
         // Export click → EncryptedKeyMaterial file ready. Opened without the
         // tests' request recorder (`Browser::goto` wraps `fetch` to keep every
@@ -409,20 +436,40 @@ async fn main() {
             .execute("performance.clearResourceTimings();", vec![])
             .await
             .unwrap();
-        browser.cdp("Profiler.start", json!({})).await;
+        if profiled {
+            browser.cdp("Profiler.start", json!({})).await;
+        }
         let started = Instant::now();
         browser.click(ExportPage::SUBMIT).await;
-        let shown = in_page_ms(
+        let shown = recorded_ms(
             &browser,
-            "window.__shown !== null && window.__shown - window.__clicked",
+            "window.__shown === null ? null : window.__shown - window.__clicked",
         )
         .await;
-        let profile = browser.cdp("Profiler.stop", json!({})).await;
-        add_self_times(&profile["profile"], &mut self_times);
+        if profiled {
+            let profile = browser.cdp("Profiler.stop", json!({})).await;
+            add_self_times(&profile["profile"], &mut self_times);
+            ExportResult::download_material(&browser, &name).await;
+            continue;
+        }
         export_shown.push(Duration::from_secs_f64(shown / 1000.0));
         let phase = browser.client.execute(CLICK_PHASES, vec![]).await.unwrap();
         for (i, samples) in phases.iter_mut().enumerate() {
             samples.push(phase[i].as_f64().unwrap_or_default());
+        }
+        let each = browser
+            .client
+            .execute(CLICK_REQUESTS, vec![])
+            .await
+            .unwrap();
+        for (i, entry) in each.as_array().into_iter().flatten().enumerate() {
+            if requests.len() <= i {
+                let name = entry[0].as_str().unwrap_or_default().to_owned();
+                requests.push((name, vec![vec![]; 4]));
+            }
+            for (k, samples) in requests[i].1.iter_mut().enumerate() {
+                samples.push(entry[k + 1].as_f64().unwrap_or_default());
+            }
         }
         ExportResult::download_material(&browser, &name).await;
         export_ui.push(started.elapsed());
@@ -453,6 +500,24 @@ async fn main() {
         }))
         .unwrap();
         export_same_calls.push(started.elapsed());
+        // The same requests again from a bare script in the same page and
+        // browser, without the app: what Chromium's own fetch costs here.
+        let describe = kmip::request_message(
+            &["aes", "kek"].map(|id| kmip::get_attributes(id, &AttributeReference::DESCRIBE)),
+        );
+        let export = kmip::export_wrapped(&ExportWrappedRequest {
+            key_id: "aes".into(),
+            kek_id: "kek".into(),
+            parameters: algorithm.kmip_parameters(),
+        });
+        let bare = browser
+            .client
+            .execute_async(BARE_FETCHES, vec![describe.to_json(), export.to_json()])
+            .await
+            .unwrap();
+        export_bare.push(Duration::from_secs_f64(
+            bare.as_f64().expect("the bare script's ms") / 1000.0,
+        ));
     }
     browser.close().await;
 
@@ -472,8 +537,13 @@ async fn main() {
         ),
         (
             "export click → download button ready, against the UI's requests (`/access/obtained`, one message of 2 GetAttributes, Export) from a plain client",
-            export_shown,
+            export_shown.clone(),
             export_same_calls,
+        ),
+        (
+            "export click → download button ready, against the same requests sent by a bare script in the same page and browser (no app code: Chromium's own cost per request)",
+            export_shown.clone(),
+            export_bare,
         ),
         (
             "export click → file on disk (incl. WebDriver typing the name, clicking, polling the folder)",
@@ -488,7 +558,7 @@ async fn main() {
             ui_median / plain_median
         ));
     }
-    report.push_str(&click_breakdown(phases, self_times));
+    report.push_str(&click_breakdown(phases, &requests, self_times));
     println!("{report}");
     let report = format!("# UI timings\n\n{first_load}\n{report}");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -217,20 +217,24 @@ pub struct UsableKeys {
     pub expired: Vec<String>,
     /// Listed by a Locate, then no longer in the KMS (deleted meanwhile).
     pub gone: Vec<String>,
+    /// Whether the undated keys are in (the listing's second step is done).
+    pub complete: bool,
 }
 
-/// The objects tagged `cloud_tag`, sorted by what their tags say, in two round
-/// trips whatever their number: one message of Locates (every object, the
-/// day-tagged ones, each day from today on: `domain::expiry_day`), then one
-/// message describing the undated ones (judged by `expired`), today's (their
-/// hour may have passed), the first `first` usable ones and `keep` (a chosen
-/// id). Keys expired on an earlier day are never described.
+/// The objects tagged `cloud_tag`, sorted by what their tags say, in two steps whatever their
+/// number. First the keys found by their expiry day (few: today's and the next days'
+/// `domain::expiry_day` tags; one message of Locates, then one describing today's, whose hour
+/// may have passed, the first `first` later ones and `keep`, a chosen id): handed to
+/// `on_dated` so a list can draw them. Then every object with the cloud's tag and every
+/// day-tagged one (one message): the undated ones (the Cosmian CLI's, older imports) are
+/// described and judged by `expired`; keys expired on an earlier day are only counted.
 pub async fn list_usable(
     client: &KmsClient,
     cloud_tag: &str,
     expired: impl Fn(&ObjectAttributes, OffsetDateTime) -> bool,
     first: usize,
     keep: &str,
+    on_dated: impl FnOnce(UsableKeys),
 ) -> Result<UsableKeys, RequestError> {
     let vendor_id = client.vendor_id().await?;
     let now = now_utc();
@@ -243,48 +247,101 @@ pub async fn list_usable(
             ..Default::default()
         })
     };
-    let days = days_to_locate(now);
-    let mut operations = vec![locate(None), locate(Some(EXPIRY_DAY_TAGGED.to_owned()))];
-    operations.extend(days.iter().map(|day| locate(Some(day.clone()))));
-    let mut lists = Vec::with_capacity(operations.len());
-    for item in client.kmip_batch(&operations).await? {
-        lists.push(kmip::parse_locate(&item?)?);
-    }
-    let by_day: Vec<String> = lists[2..].concat();
-    let located = sort_located(&lists[0], &lists[1], &by_day);
-    let today = &lists[2];
-    let mut to_describe: Vec<String> = located.undated.clone();
-    to_describe.extend(today.iter().cloned());
+    let locate_all = |operations: Vec<kmip::Ttlv>| async move {
+        let mut lists = Vec::with_capacity(operations.len());
+        for item in client.kmip_batch(&operations).await? {
+            lists.push(kmip::parse_locate(&item?)?);
+        }
+        Ok::<_, RequestError>(lists)
+    };
+
+    // 1. The keys found by their expiry day, today's first.
+    let by_day_lists = locate_all(
+        days_to_locate(now)
+            .into_iter()
+            .map(|d| locate(Some(d)))
+            .collect(),
+    )
+    .await?;
+    let today = by_day_lists.first().cloned().unwrap_or_default();
+    let by_day: Vec<String> = by_day_lists.concat();
+    let mut dated: Vec<String> = by_day.clone();
+    dated.sort_unstable();
+    dated.dedup();
+
+    // 2. Today's, the first page of the later ones and `keep` described: the list can be drawn.
+    let mut to_describe = today.clone();
     to_describe.extend(
-        located
-            .dated_usable
+        dated
             .iter()
             .filter(|id| !today.contains(id))
             .take(first)
             .cloned(),
     );
-    if !keep.is_empty() && !to_describe.iter().any(|id| id == keep) {
-        let listed = located.dated_usable.iter().chain(&located.dated_expired);
-        if listed.into_iter().any(|id| id == keep) {
-            to_describe.push(keep.to_owned());
-        }
+    if !keep.is_empty()
+        && !to_describe.iter().any(|id| id == keep)
+        && dated.binary_search(&keep.to_owned()).is_ok()
+    {
+        to_describe.push(keep.to_owned());
     }
     let mut keys = UsableKeys {
-        usable: located.dated_usable,
-        expired: located.dated_expired,
-        gone: Vec::new(),
+        usable: dated.clone(),
+        ..Default::default()
     };
-    for (id, item) in to_describe
-        .iter()
-        .zip(describe_many(client, &to_describe).await?)
-    {
-        let judged = located.undated.contains(id) || today.contains(id);
+    judge(
+        client,
+        &mut keys,
+        &to_describe,
+        |id| today.iter().any(|t| t == id),
+        &expired,
+        now,
+    )
+    .await?;
+    on_dated(keys.clone());
+
+    // 3. Every object with the cloud's tag and every day-tagged one: the undated ones, described
+    // and judged, and the keys expired on an earlier day (counted, never described).
+    let lists = locate_all(vec![
+        locate(None),
+        locate(Some(EXPIRY_DAY_TAGGED.to_owned())),
+    ])
+    .await?;
+    let located = sort_located(&lists[0], &lists[1], &by_day);
+    keys.usable.extend(located.undated.iter().cloned());
+    keys.expired.extend(located.dated_expired.iter().cloned());
+    let mut to_describe = located.undated.clone();
+    if !keep.is_empty() && located.dated_expired.iter().any(|id| id == keep) {
+        to_describe.push(keep.to_owned());
+    }
+    judge(
+        client,
+        &mut keys,
+        &to_describe,
+        |id| located.undated.binary_search(&id.to_owned()).is_ok(),
+        &expired,
+        now,
+    )
+    .await?;
+    keys.complete = true;
+    Ok(keys)
+}
+
+/// Describes `ids` (in one message) and sorts them into `keys`: gone ones out of the lists,
+/// those `judged` by their own tags moved to `expired` when `expired` says so.
+async fn judge(
+    client: &KmsClient,
+    keys: &mut UsableKeys,
+    ids: &[String],
+    judged: impl Fn(&str) -> bool,
+    expired: &impl Fn(&ObjectAttributes, OffsetDateTime) -> bool,
+    now: OffsetDateTime,
+) -> Result<(), RequestError> {
+    for (id, item) in ids.iter().zip(describe_many(client, ids).await?) {
         match found(item)? {
             None => keys.gone.push(id.clone()),
-            Some(attributes) if judged && expired(&attributes, now) => {
+            Some(attributes) if judged(id) && expired(&attributes, now) => {
                 keys.expired.push(id.clone())
             }
-            Some(_) if located.undated.contains(id) => keys.usable.push(id.clone()),
             Some(_) => {}
         }
     }
@@ -297,7 +354,7 @@ pub async fn list_usable(
         .retain(|id| gone.binary_search(id).is_err() && expired.binary_search(id).is_err());
     keys.expired
         .retain(|id| keys.gone.binary_search(id).is_err());
-    Ok(keys)
+    Ok(())
 }
 
 /// The objects carrying a tag, described, sorted by id; and the ids listed whose object was

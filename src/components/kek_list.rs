@@ -49,7 +49,9 @@ fn KekListView(refresh: Signal<u32>) -> impl IntoView {
             .keys
             .get_untracked()
             .and_then(Result::ok)
-            .is_some_and(|k| k.usable.is_empty() && k.expired.is_empty() && k.gone.is_empty());
+            .is_some_and(|k| {
+                k.complete && k.usable.is_empty() && k.expired.is_empty() && k.gone.is_empty()
+            });
         if nothing {
             view! { <p class="muted">"None yet."</p> }.into_any()
         } else if keks.is_empty() && gone.is_empty() {

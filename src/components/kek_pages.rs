@@ -31,7 +31,9 @@ pub type KekRows = (Vec<StoredKek>, usize);
 /// What a list of wrapping keys shows: the keys as listed, the page, the search, and the rows.
 #[derive(Clone, Copy)]
 pub struct KekPages {
-    pub keys: LocalResource<Result<UsableKeys, String>>,
+    /// The keys as listed (`None` until the first step of the listing): those found by their
+    /// expiry day first, then with the undated ones and the expired count.
+    pub keys: RwSignal<Option<Result<UsableKeys, String>>>,
     pub page: RwSignal<usize>,
     pub search: RwSignal<String>,
     pub with_expired: RwSignal<bool>,
@@ -40,18 +42,38 @@ pub struct KekPages {
 }
 
 /// Lists the AWS wrapping keys again when `refresh` changes (`keep`: an id to describe
-/// with the first page, e.g. the one chosen), then each page asked for.
+/// with the first page, e.g. the one chosen), then each page asked for. The listing is a
+/// signal set twice, not a resource: the rows are drawn from its first step without waiting
+/// for the second (a Suspense would wait for every resource read under it).
 pub fn use_kek_pages(refresh: Signal<u32>, keep: Signal<String>) -> KekPages {
     let settings = use_settings();
-    let keys = LocalResource::new(move || {
+    let keys = RwSignal::new(None::<Result<UsableKeys, String>>);
+    // The latest listing: an older one still answering must not overwrite it.
+    let listing = StoredValue::new(0_u32);
+    Effect::new(move |_| {
         refresh.track();
         let keep = keep.get_untracked();
         let client = settings.client();
-        async move {
-            list_usable(&client?, AWS_TAG, kek_expired, PAGE_SIZE, &keep)
-                .await
-                .map_err(|e| e.to_string())
-        }
+        listing.update_value(|n| *n += 1);
+        let this = listing.get_value();
+        let latest = move || listing.try_get_value() == Some(this);
+        leptos::task::spawn_local(async move {
+            let listed = match client {
+                Ok(client) => {
+                    list_usable(&client, AWS_TAG, kek_expired, PAGE_SIZE, &keep, |dated| {
+                        if latest() {
+                            keys.set(Some(Ok(dated)));
+                        }
+                    })
+                    .await
+                    .map_err(|e| e.to_string())
+                }
+                Err(e) => Err(e),
+            };
+            if latest() {
+                keys.set(Some(listed));
+            }
+        });
     });
     let page = RwSignal::new(0_usize);
     let search = RwSignal::new(String::new());
@@ -196,8 +218,16 @@ pub fn KekSummary(pages: KekPages) -> impl IntoView {
                 </p>
             }
         });
+        let looking = (!keys.complete).then(|| {
+            view! {
+                <p class="muted" role="status" data-testid="keks-looking">
+                    "Also looking for wrapping keys without an expiry day (imported by the Cosmian CLI or an older version)…"
+                </p>
+            }
+        });
         view! {
             {(!summary.is_empty()).then(|| view! { <p class="muted" role="status">{summary}</p> })}
+            {looking}
             {toggle}
         }
         .into_any()

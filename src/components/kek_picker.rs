@@ -43,11 +43,11 @@ pub fn KekPicker(
         };
         let now = now_utc();
         let current = selected.get_untracked();
-        let gone = pages
+        let (gone, complete) = pages
             .keys
             .get_untracked()
             .and_then(Result::ok)
-            .map(|keys| keys.gone)
+            .map(|keys| (keys.gone, keys.complete))
             .unwrap_or_default();
         // The chosen key, when it is not on this page: as the list described it, if it did.
         let chosen = (!current.is_empty()
@@ -74,11 +74,12 @@ pub fn KekPicker(
                     .map(|described| match described {
                         Some(kek) => kek_option(&kek, now).into_any(),
                         None => {
-                            view! {
-                                <option value=current.clone()>
-                                    {format!("{current} (not in the list of AWS wrapping keys)")}
-                                </option>
-                            }
+                            let why = if complete {
+                                "not in the list of AWS wrapping keys"
+                            } else {
+                                "still being looked for"
+                            };
+                            view! { <option value=current.clone()>{format!("{current} ({why})")}</option> }
                                 .into_any()
                         }
                     })}

@@ -5,6 +5,7 @@
 //! through KMIP or play AWS, `aws_flow` drives the guided page
 //! with AWS's outputs and proves the imported key works; `pages` holds each page's label and role locators;
 //! `proxy` stands between the page and the KMS; `unwrap` is the independent oracle;
+//! `page_clock` notes timings inside the page for the benches;
 //! `oidc` is a real OpenID Provider to sign in to the KMS with; `google` plays Google Cloud's
 //! import jobs and holds its pages' locators.
 
@@ -16,6 +17,7 @@ pub mod cloud_sdk;
 pub mod google;
 pub mod kms;
 pub mod oidc;
+pub mod page_clock;
 pub mod pages;
 pub mod paths;
 pub mod processes;
