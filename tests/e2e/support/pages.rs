@@ -144,6 +144,17 @@ impl ExportPage {
             assert!(Instant::now() < deadline, "KEK {kek} not preselected");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        // The listing's second step (the undated keys) is done, as a person waits for
+        // "Also looking for wrapping keys…" to go.
+        while browser
+            .client
+            .find(fantoccini::Locator::Css("[data-testid=keks-looking]"))
+            .await
+            .is_ok()
+        {
+            assert!(Instant::now() < deadline, "the KEK list never completed");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         let key_field = browser.labelled(Self::KEY).await;
         assert_eq!(browser.value_of(&key_field).await, key);
         browser.record_requests().await;
