@@ -10,6 +10,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::support::Browser;
+use crate::support::pages::ExportPage;
 use crate::support::proxy::{
     Fault, FaultProxy, browser_behind, counted, kms_behind_proxy, settled,
 };
@@ -20,8 +21,8 @@ use crate::support::seed::{
 const KEKS: usize = 200;
 /// Rows or options a list draws at a time (`components::kek_pages::PAGE_SIZE`).
 const PAGE: u64 = 25;
-/// The message of Locates each list starts with: every `aws` object, the day-tagged ones,
-/// and today and the 4 next days.
+/// The two messages of Locates each list sends: today and the 4 next days (the rows are
+/// drawn from these), then every `aws` object and the day-tagged ones.
 const LOCATES: &str = "RequestMessage(Locate × 2) × 1, RequestMessage(Locate × 5) × 1";
 
 /// How many elements `css` matches.
@@ -391,5 +392,44 @@ async fn a_thousand_keks_cost_the_usable_ones_only_and_search_reaches_each() {
     browser
         .assert_accessible("import page (1000 wrapping keys)")
         .await;
+    browser.close().await;
+}
+
+/// Export pressed while the KEK list is still looking for the undated keys (its second
+/// step held 3 s at the proxy): the export and its ledger line complete, and the list
+/// completes after.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_export_pressed_while_the_list_is_still_looking_completes() {
+    let (kms, proxy, token) = kms_behind_proxy();
+    let vendor = kms.vendor_id();
+    seed_keks_and_keys(&kms, &vendor, 3, |_| None);
+    let browser = browser_behind(&proxy, &token).await;
+    proxy.arm(
+        "RequestMessage(Locate × 2)",
+        Fault::Delay(Duration::from_secs(3)),
+    );
+    browser
+        .goto(&format!(
+            "{}{}",
+            proxy.url(),
+            Page::export_href(Some("aes-0001"), Some("kek-0001"))
+        ))
+        .await;
+    let looking = browser
+        .wait_for_text("[data-testid=keks-looking]", |t| !t.is_empty())
+        .await;
+    assert!(looking.contains("Also looking"), "{looking}");
+    let chosen = browser
+        .wait_for_text("#kek-id option[value=kek-0001]", |t| !t.is_empty())
+        .await;
+    assert!(chosen.contains("still being looked for"), "{chosen}");
+    browser.click(ExportPage::SUBMIT).await;
+    browser
+        .wait_for_text("[data-testid=ledger-status]", |t| {
+            t.starts_with("Recorded in the BYOK ledger")
+        })
+        .await;
+    wait_for_count(&browser, "#kek-id option[value^=kek-]", 3).await;
+    assert_eq!(count(&browser, "[data-testid=keks-looking]").await, 0);
     browser.close().await;
 }
