@@ -280,7 +280,7 @@ pub async fn list_usable(
     );
     if !keep.is_empty()
         && !to_describe.iter().any(|id| id == keep)
-        && dated.binary_search(&keep.to_owned()).is_ok()
+        && dated.binary_search_by(|id| id.as_str().cmp(keep)).is_ok()
     {
         to_describe.push(keep.to_owned());
     }
@@ -317,7 +317,12 @@ pub async fn list_usable(
         client,
         &mut keys,
         &to_describe,
-        |id| located.undated.binary_search(&id.to_owned()).is_ok(),
+        |id| {
+            located
+                .undated
+                .binary_search_by(|u| u.as_str().cmp(id))
+                .is_ok()
+        },
         &expired,
         now,
     )

@@ -45,15 +45,16 @@ fn KekListView(refresh: Signal<u32>) -> impl IntoView {
             return view! { <p class="muted">"Loading…"</p> }.into_any();
         };
         let gone = gone();
-        let nothing = pages
-            .keys
-            .get_untracked()
-            .and_then(Result::ok)
-            .is_some_and(|k| {
-                k.complete && k.usable.is_empty() && k.expired.is_empty() && k.gone.is_empty()
-            });
+        let listed = pages.keys.get_untracked().and_then(Result::ok);
+        let complete = listed.as_ref().is_some_and(|k| k.complete);
+        let nothing = listed.is_some_and(|k| {
+            k.complete && k.usable.is_empty() && k.expired.is_empty() && k.gone.is_empty()
+        });
         if nothing {
             view! { <p class="muted">"None yet."</p> }.into_any()
+        } else if keks.is_empty() && gone.is_empty() && !complete {
+            // Still looking (the summary's status says so): "no match" would not be true yet.
+            ().into_any()
         } else if keks.is_empty() && gone.is_empty() {
             view! { <p class="muted">"No usable wrapping key matches."</p> }.into_any()
         } else {

@@ -106,13 +106,7 @@ async fn two_hundred_keks_are_listed_in_a_constant_number_of_requests() {
 
     // The export page: the KEK picker lists a page of them (the key browser
     // stays closed); beside them, the header's /me and the keys shared with the user.
-    browser
-        .goto(&format!(
-            "{}{}",
-            proxy.url(),
-            Page::export_href(Some("aes-0001"), Some("kek-0001"))
-        ))
-        .await;
+    open_export_page(&browser, &proxy).await;
     wait_for_count(&browser, "#kek-id option[value^=kek-]", PAGE).await;
     let load = settled(&proxy).await;
     assert!(load.len() <= 7, "{load:?}");
@@ -295,6 +289,17 @@ fn noon_in(days: i64) -> OffsetDateTime {
         .assume_utc()
 }
 
+/// Opens the export page on `aes-0001` under `kek-0001` through the proxy.
+async fn open_export_page(browser: &Browser, proxy: &FaultProxy) {
+    browser
+        .goto(&format!(
+            "{}{}",
+            proxy.url(),
+            Page::export_href(Some("aes-0001"), Some("kek-0001"))
+        ))
+        .await;
+}
+
 /// Searches the import page's list for `id` and waits for its one row.
 async fn search_reaches(browser: &Browser, id: &str) {
     browser.fill("#kek-search", id).await;
@@ -408,13 +413,7 @@ async fn an_export_pressed_while_the_list_is_still_looking_completes() {
         "RequestMessage(Locate × 2)",
         Fault::Delay(Duration::from_secs(3)),
     );
-    browser
-        .goto(&format!(
-            "{}{}",
-            proxy.url(),
-            Page::export_href(Some("aes-0001"), Some("kek-0001"))
-        ))
-        .await;
+    open_export_page(&browser, &proxy).await;
     let looking = browser
         .wait_for_text("[data-testid=keks-looking]", |t| !t.is_empty())
         .await;
