@@ -16,7 +16,7 @@ use byok_e2e_support::page_clock::{stop_watching, watch_new_documents, watched_m
 use byok_e2e_support::proxy::{browser_behind, counted, kms_behind_proxy, settled};
 use byok_e2e_support::seed::seed_keks_and_keys;
 use byok_e2e_support::{KMS_VERSION, Kms};
-use byok_ui::domain::expiry_day::{EXPIRY_DAY_TAGGED, days_to_locate, sort_located};
+use byok_ui::domain::expiry_day::{DayWindow, EXPIRY_DAY_TAGGED, sort_located};
 use byok_ui::kmip::{self, AttributeReference, LocateRequest};
 use time::OffsetDateTime;
 
@@ -112,7 +112,8 @@ fn plain_page_ms(kms: &Kms, vendor: &str) -> (f64, f64) {
     for _ in 0..RUNS {
         let started = Instant::now();
         let by_day = locate_all(
-            days_to_locate(OffsetDateTime::now_utc())
+            DayWindow::AWS
+                .days_to_locate(OffsetDateTime::now_utc())
                 .into_iter()
                 .map(|d| locate(Some(d)))
                 .collect(),

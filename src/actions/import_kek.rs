@@ -10,7 +10,7 @@ use crate::domain::aws::kek_tags::{
     KEY_ARN_TAG_PREFIX, KekToImport, SameKek, fingerprint_tag, kek_tags, parameters_valid_to_tag,
     same_kek,
 };
-use crate::domain::expiry_day::expiry_day_tags;
+use crate::domain::expiry_day::DayWindow;
 use crate::domain::kms_id::KmsId;
 use crate::domain::wrapping::WrappingAlgorithm;
 use crate::domain::wrapping_key::WrappingPublicKey;
@@ -76,7 +76,7 @@ pub async fn import_kek(
     let mut tags = kek_tags(plan.algorithm, plan.key_arn.as_ref(), &plan.key);
     if let Some(valid_to) = plan.parameters_valid_to {
         tags.push(parameters_valid_to_tag(valid_to));
-        tags.extend(expiry_day_tags(valid_to, now_utc()));
+        tags.extend(DayWindow::AWS.tags(valid_to, now_utc()));
     }
     import_tagged_kek(client, &plan.key, plan.kms_id.as_ref(), plan.replace, tags).await
 }

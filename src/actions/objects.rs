@@ -10,7 +10,7 @@ use crate::browser::now_utc;
 use crate::client::{KmsClient, RequestError};
 use crate::domain::account::usable_ids;
 use crate::domain::aws::kek_tags::{AWS_TAG, KekTags, KekValidity, read_kek_tags};
-use crate::domain::expiry_day::{EXPIRY_DAY_TAGGED, days_to_locate, sort_located};
+use crate::domain::expiry_day::{DayWindow, EXPIRY_DAY_TAGGED, sort_located};
 use crate::kmip::{self, AttributeReference, LocateRequest, ObjectAttributes};
 
 /// How long a listed object's attributes are reused before being asked again.
@@ -257,7 +257,8 @@ pub async fn list_usable(
 
     // 1. The keys found by their expiry day, today's first.
     let by_day_lists = locate_all(
-        days_to_locate(now)
+        DayWindow::AWS
+            .days_to_locate(now)
             .into_iter()
             .map(|d| locate(Some(d)))
             .collect(),

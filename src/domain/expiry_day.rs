@@ -14,13 +14,45 @@ use time::{Date, Duration, OffsetDateTime};
 pub const EXPIRY_DAY_TAG_PREFIX: &str = "expiry_day:";
 /// Carried with an `expiry_day:` tag: the object can be found by its day.
 pub const EXPIRY_DAY_TAGGED: &str = "expiry_day_tagged";
-/// The days a list Locates: today and the next ones. A key is day-tagged only
-/// when its day is at most [`TAGGED_DAYS_AHEAD`] after its import, one day less,
-/// so a clock a day behind the importing one still finds it.
-pub const LOCATED_DAYS_AHEAD: i64 = 4;
-/// The furthest day (after the import's) an expiry is day-tagged: AWS's
-/// parameters last 24 hours, Google's import jobs 3 days.
-pub const TAGGED_DAYS_AHEAD: i64 = LOCATED_DAYS_AHEAD - 1;
+
+/// How far ahead of its import a cloud's wrapping key is day-tagged, and so
+/// which days a list Locates: today and one day more than that, so a list's
+/// clock a day behind the importing one still finds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DayWindow {
+    tagged_days_ahead: i64,
+}
+
+impl DayWindow {
+    /// AWS's import parameters last 24 hours: tagged up to the day after the
+    /// import, looked for today and the next 2 days (3 Locates).
+    pub const AWS: Self = Self {
+        tagged_days_ahead: 1,
+    };
+    /// Google Cloud's import jobs last 3 days.
+    pub const GOOGLE: Self = Self {
+        tagged_days_ahead: 3,
+    };
+
+    /// The tags written beside the expiry of a key imported at `now`: its day
+    /// and the marker, or none when the expiry is further out than a list looks
+    /// (such a key is described and judged by its own tags).
+    pub fn tags(self, expiry: OffsetDateTime, now: OffsetDateTime) -> Vec<String> {
+        let day = utc_day(expiry);
+        if day > utc_day(now) + Duration::days(self.tagged_days_ahead) {
+            return Vec::new();
+        }
+        vec![expiry_day_tag(day), EXPIRY_DAY_TAGGED.to_owned()]
+    }
+
+    /// The `expiry_day:` tags a list Locates at `now`: today's and the next days'.
+    pub fn days_to_locate(self, now: OffsetDateTime) -> Vec<String> {
+        let today = utc_day(now);
+        (0..=self.tagged_days_ahead + 1)
+            .map(|ahead| expiry_day_tag(today + Duration::days(ahead)))
+            .collect()
+    }
+}
 
 /// `expiry_day:2026-12-08`.
 pub fn expiry_day_tag(day: Date) -> String {
@@ -30,24 +62,6 @@ pub fn expiry_day_tag(day: Date) -> String {
         u8::from(day.month()),
         day.day()
     )
-}
-
-/// The tags written beside the expiry of a key imported at `now`: its day and
-/// the marker, or none when the expiry is further out than a list looks.
-pub fn expiry_day_tags(expiry: OffsetDateTime, now: OffsetDateTime) -> Vec<String> {
-    let day = utc_day(expiry);
-    if day > utc_day(now) + Duration::days(TAGGED_DAYS_AHEAD) {
-        return Vec::new();
-    }
-    vec![expiry_day_tag(day), EXPIRY_DAY_TAGGED.to_owned()]
-}
-
-/// The `expiry_day:` tags a list Locates at `now`: today's and the next days'.
-pub fn days_to_locate(now: OffsetDateTime) -> Vec<String> {
-    let today = utc_day(now);
-    (0..=LOCATED_DAYS_AHEAD)
-        .map(|ahead| expiry_day_tag(today + Duration::days(ahead)))
-        .collect()
 }
 
 fn utc_day(t: OffsetDateTime) -> Date {
@@ -109,11 +123,15 @@ mod tests {
     fn an_expiry_is_tagged_with_its_utc_day_and_the_marker() {
         let now = datetime!(2026-12-07 23:30 UTC);
         assert_eq!(
-            expiry_day_tags(datetime!(2026-12-08 01:30 +02:00), now),
+            DayWindow::AWS.tags(datetime!(2026-12-08 01:30 +02:00), now),
             ["expiry_day:2026-12-07", "expiry_day_tagged"]
         );
         assert_eq!(
-            expiry_day_tags(datetime!(2026-12-10 23:59 UTC), now),
+            DayWindow::AWS.tags(datetime!(2026-12-08 23:59 UTC), now),
+            ["expiry_day:2026-12-08", "expiry_day_tagged"]
+        );
+        assert_eq!(
+            DayWindow::GOOGLE.tags(datetime!(2026-12-10 23:59 UTC), now),
             ["expiry_day:2026-12-10", "expiry_day_tagged"]
         );
     }
@@ -121,15 +139,35 @@ mod tests {
     #[test]
     fn an_expiry_further_out_than_a_list_looks_is_not_day_tagged() {
         let now = datetime!(2026-12-07 00:00 UTC);
-        assert!(expiry_day_tags(datetime!(2026-12-11 00:00 UTC), now).is_empty());
-        assert!(expiry_day_tags(datetime!(2027-12-07 00:00 UTC), now).is_empty());
+        assert!(
+            DayWindow::AWS
+                .tags(datetime!(2026-12-09 00:00 UTC), now)
+                .is_empty()
+        );
+        assert!(
+            DayWindow::GOOGLE
+                .tags(datetime!(2026-12-11 00:00 UTC), now)
+                .is_empty()
+        );
+        assert!(
+            DayWindow::GOOGLE
+                .tags(datetime!(2027-12-07 00:00 UTC), now)
+                .is_empty()
+        );
     }
 
     #[test]
     fn a_list_locates_today_and_every_day_a_tagged_key_can_still_be_usable() {
-        let days = days_to_locate(datetime!(2026-12-30 12:00 UTC));
         assert_eq!(
-            days,
+            DayWindow::AWS.days_to_locate(datetime!(2026-12-31 12:00 UTC)),
+            [
+                "expiry_day:2026-12-31",
+                "expiry_day:2027-01-01",
+                "expiry_day:2027-01-02"
+            ]
+        );
+        assert_eq!(
+            DayWindow::GOOGLE.days_to_locate(datetime!(2026-12-30 12:00 UTC)),
             [
                 "expiry_day:2026-12-30",
                 "expiry_day:2026-12-31",
@@ -138,25 +176,42 @@ mod tests {
                 "expiry_day:2027-01-03"
             ]
         );
-        // Whatever was tagged at import (up to 3 days ahead) is found the day
-        // before its import too (a list's clock a day behind), and every day
-        // after until it expires.
-        for hours in 0..(24 * 4) {
-            let import = datetime!(2026-12-30 00:00 UTC) + Duration::hours(hours);
-            for ahead in 0..=(24 * TAGGED_DAYS_AHEAD) {
-                let expiry = import + Duration::hours(ahead);
-                let Some(tag) = expiry_day_tags(expiry, import).first().cloned() else {
-                    continue;
-                };
-                let mut list = import - Duration::days(1);
-                while list < expiry {
-                    assert!(
-                        days_to_locate(list).contains(&tag),
-                        "{import} {expiry} {list}"
-                    );
-                    list += Duration::hours(5);
+        // Whatever was tagged at import is found the day before its import
+        // too (a list's clock a day behind), and every day after until it
+        // expires.
+        for window in [DayWindow::AWS, DayWindow::GOOGLE] {
+            for hours in 0..(24 * 4) {
+                let import = datetime!(2026-12-30 00:00 UTC) + Duration::hours(hours);
+                for ahead in 0..=(24 * (window.tagged_days_ahead + 1)) {
+                    let expiry = import + Duration::hours(ahead);
+                    let Some(tag) = window.tags(expiry, import).first().cloned() else {
+                        continue;
+                    };
+                    let mut list = import - Duration::days(1);
+                    while list < expiry {
+                        assert!(
+                            window.days_to_locate(list).contains(&tag),
+                            "{window:?} {import} {expiry} {list}"
+                        );
+                        list += Duration::hours(5);
+                    }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn an_aws_key_valid_24_hours_is_day_tagged_whenever_it_is_imported() {
+        // AWS's parameters last 24 hours from get-parameters-for-import; the
+        // wrapping key is imported into the KMS at once or within that day.
+        let fetched = datetime!(2026-12-07 22:00 UTC);
+        let valid_to = fetched + Duration::hours(24);
+        for after_hours in [0, 2, 23] {
+            let import = fetched + Duration::hours(after_hours);
+            assert!(
+                !DayWindow::AWS.tags(valid_to, import).is_empty(),
+                "{after_hours}"
+            );
         }
     }
 

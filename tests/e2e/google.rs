@@ -124,10 +124,9 @@ async fn an_import_job_is_imported_from_the_describe_json_and_from_pem_and_metho
         format!("kek_sha256:{}", hex::encode(Sha256::digest(&der))),
     ];
     // And its day, for the lists' Locates.
-    expected.extend(byok_ui::domain::expiry_day::expiry_day_tags(
-        expire,
-        OffsetDateTime::now_utc(),
-    ));
+    expected.extend(
+        byok_ui::domain::expiry_day::DayWindow::GOOGLE.tags(expire, OffsetDateTime::now_utc()),
+    );
     expected.sort();
     assert_eq!(tags_of(&kms, "g-json"), expected);
     let attributes =

@@ -213,10 +213,9 @@ async fn each_input_kind_imports_the_exact_key_with_the_cli_tags() {
             .unwrap()
     ));
     // And its day, for the lists' Locates.
-    expected.extend(byok_ui::domain::expiry_day::expiry_day_tags(
-        valid_to,
-        OffsetDateTime::now_utc(),
-    ));
+    expected.extend(
+        byok_ui::domain::expiry_day::DayWindow::AWS.tags(valid_to, OffsetDateTime::now_utc()),
+    );
     assert_stored(&kms, &id, &der("rsa3072.spki.der"), &expected);
     browser.screenshot("import-kek-json").await;
     browser

@@ -68,7 +68,7 @@ async fn each_flow_sends_the_fewest_requests() {
     assert_eq!(
         counted(&load),
         "GET /access/create × 1, GET /me × 1, GET /server-info × 1, \
-         Query × 1, RequestMessage(GetAttributes × 2) × 1, RequestMessage(Locate × 2) × 1, RequestMessage(Locate × 5) × 1"
+         Query × 1, RequestMessage(GetAttributes × 2) × 1, RequestMessage(Locate × 2) × 1, RequestMessage(Locate × 3) × 1"
     );
 
     // Import: one Locate, one Import; then the list below is read again.
@@ -93,7 +93,7 @@ async fn each_flow_sends_the_fewest_requests() {
     assert_eq!(submit, ["Locate", "Import"]);
     assert_eq!(
         counted(refresh),
-        "RequestMessage(GetAttributes × 3) × 1, RequestMessage(Locate × 2) × 1, RequestMessage(Locate × 5) × 1"
+        "RequestMessage(GetAttributes × 3) × 1, RequestMessage(Locate × 2) × 1, RequestMessage(Locate × 3) × 1"
     );
 
     // Export page load: sign-in method and user (header), the keys shared
@@ -116,7 +116,7 @@ async fn each_flow_sends_the_fewest_requests() {
     assert_eq!(
         counted(&load),
         "GET /access/obtained × 1, GET /me × 1, GET /server-info × 1, \
-         Query × 1, RequestMessage(GetAttributes × 3) × 1, RequestMessage(Locate × 2) × 1, RequestMessage(Locate × 5) × 1"
+         Query × 1, RequestMessage(GetAttributes × 3) × 1, RequestMessage(Locate × 2) × 1, RequestMessage(Locate × 3) × 1"
     );
 
     // Export: whether the key is shared without the Export right (refused

@@ -23,7 +23,7 @@ const KEKS: usize = 200;
 const PAGE: u64 = 25;
 /// The two messages of Locates each list sends: today and the 4 next days (the rows are
 /// drawn from these), then every `aws` object and the day-tagged ones.
-const LOCATES: &str = "RequestMessage(Locate × 2) × 1, RequestMessage(Locate × 5) × 1";
+const LOCATES: &str = "RequestMessage(Locate × 2) × 1, RequestMessage(Locate × 3) × 1";
 
 /// How many elements `css` matches.
 async fn count(browser: &Browser, css: &str) -> u64 {

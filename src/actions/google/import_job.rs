@@ -4,7 +4,7 @@
 
 use crate::browser::now_utc;
 use crate::client::{KmsClient, RequestError};
-use crate::domain::expiry_day::expiry_day_tags;
+use crate::domain::expiry_day::DayWindow;
 use crate::domain::google::import_job::ImportJob;
 use crate::domain::google::kek_tags::{SameGoogleJob, google_job_tags, same_google_job};
 use crate::domain::kms_id::KmsId;
@@ -75,7 +75,7 @@ pub async fn import_google_job(
 fn job_tags_with_day(job: &ImportJob) -> Vec<String> {
     let mut tags = google_job_tags(job);
     if let Some(expire) = job.expire_time {
-        tags.extend(expiry_day_tags(expire, now_utc()));
+        tags.extend(DayWindow::GOOGLE.tags(expire, now_utc()));
     }
     tags
 }

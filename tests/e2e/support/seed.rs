@@ -299,9 +299,7 @@ pub fn kek_validity_tags(valid_to: OffsetDateTime) -> Vec<String> {
         valid_to,
     )];
     let imported = valid_to.min(OffsetDateTime::now_utc());
-    tags.extend(byok_ui::domain::expiry_day::expiry_day_tags(
-        valid_to, imported,
-    ));
+    tags.extend(byok_ui::domain::expiry_day::DayWindow::AWS.tags(valid_to, imported));
     tags
 }
 
