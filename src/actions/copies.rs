@@ -77,11 +77,14 @@ fn entries_of(attributes: &ObjectAttributes) -> Vec<Result<LedgerEntry, String>>
         .collect()
 }
 
-/// Every KMS key holding ledger entries: one Locate, then every object
-/// described in one message (entries come with the describe).
-pub async fn list_ledger(client: &KmsClient) -> Result<Vec<LedgeredKey>, RequestError> {
+/// Every object of the KMS described, ledger entries included, their reading
+/// left to [`ledgered_keys`]: one Locate, then every object described in one
+/// message. The ledger pages read the entries with code they fetch meanwhile.
+pub async fn describe_every_object(
+    client: &KmsClient,
+) -> Result<Vec<ObjectAttributes>, RequestError> {
     let ids = objects::list_object_ids(client).await?;
-    Ok(ledgered_keys(objects::describe_listed(client, &ids).await?))
+    objects::describe_listed(client, &ids).await
 }
 
 /// The described objects that hold entries of their own: the entries a ReKey

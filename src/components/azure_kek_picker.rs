@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::actions::azure::keks::{AzureKekListing, StoredAzureKek, list_azure_keks};
+use crate::components::deferred::{Deferred, split_view};
 use crate::components::loaded::{Loaded, use_kms_read};
 
 fn option_label(kek: &StoredAzureKek) -> String {
@@ -20,9 +21,41 @@ fn option_label(kek: &StoredAzureKek) -> String {
     }
 }
 
-/// A select of the stored Azure KEKs.
+/// A select of the stored Azure KEKs: its code, then the list, come after the
+/// page's first field is usable.
 #[component]
 pub fn AzureKekPicker(
+    /// The chosen KEK id.
+    selected: RwSignal<String>,
+    /// Bump to list the KEKs again (e.g. one changed behind the page's back).
+    #[prop(into)]
+    refresh: Signal<u32>,
+) -> impl IntoView {
+    view! {
+        <label for="azure-kek-id">"Azure key-encryption key (KEK)"</label>
+        <Deferred
+            load=azure_kek_choices_view(selected, refresh)
+            fallback=|| view! { <p class="muted">"Loading Azure KEKs…"</p> }
+        />
+    }
+}
+
+split_view! {
+    fn azure_kek_choices_view(selected: RwSignal<String>, refresh: Signal<u32>) {
+        // Its own boundary: a list read again must not send the Deferred's
+        // Suspense back to its fallback.
+        view! {
+            <Transition fallback=|| view! { <p class="muted">"Loading Azure KEKs…"</p> }>
+                <AzureKekChoices selected=selected refresh=refresh />
+            </Transition>
+        }
+        .into_any()
+    }
+}
+
+/// The select and its hint, once the list is read.
+#[component]
+fn AzureKekChoices(
     /// The chosen KEK id.
     selected: RwSignal<String>,
     /// Bump to list the KEKs again (e.g. one changed behind the page's back).
@@ -80,7 +113,6 @@ pub fn AzureKekPicker(
         }
     };
     view! {
-        <label for="azure-kek-id">"Azure key-encryption key (KEK)"</label>
         <Loaded read=keks loading="Loading Azure KEKs…" ok=show />
         <p id="azure-kek-id-hint" class="hint">
             "Keys tagged \"azure\" in this KMS (imported on the Azure import page or with ckms azure byok import). The .byok names the kid shown."

@@ -109,9 +109,15 @@ impl Drop for Loading {
 }
 
 /// Shows the view `load` resolves to (a `split_view!` call) once its code is
-/// there; nothing before (a moment on a fast link).
+/// there; `fallback` before (nothing unless given: a moment on a fast link).
 #[component]
-pub fn Deferred<F>(load: F) -> impl IntoView
+pub fn Deferred<F>(
+    load: F,
+    /// Shown while the code is on its way, e.g. the loading line of a read
+    /// that started before it.
+    #[prop(optional, into)]
+    fallback: ViewFnOnce,
+) -> impl IntoView
 where
     F: Future<Output = AnyView> + Send + 'static,
 {
@@ -121,5 +127,5 @@ where
         drop(loading);
         view
     };
-    view! { <Suspense fallback=|| ()>{Suspend::new(load)}</Suspense> }
+    view! { <Suspense fallback=fallback>{Suspend::new(load)}</Suspense> }
 }

@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 use crate::actions::google::jobs::{GoogleJobListing, StoredGoogleJob, list_google_jobs};
 use crate::components::clock::use_now;
+use crate::components::deferred::{Deferred, split_view};
 use crate::components::loaded::{Loaded, use_kms_read};
 
 /// The option's words, and whether it can be chosen at `now`.
@@ -36,9 +37,41 @@ fn option_label(job: &StoredGoogleJob, now: OffsetDateTime) -> (String, bool) {
     }
 }
 
-/// A select of the stored Google import jobs.
+/// A select of the stored Google import jobs: its code, then the list, come after
+/// the page's first field is usable.
 #[component]
 pub fn GoogleJobPicker(
+    /// The chosen wrapping key's id.
+    selected: RwSignal<String>,
+    /// Bump to list the jobs again (e.g. one changed behind the page's back).
+    #[prop(into)]
+    refresh: Signal<u32>,
+) -> impl IntoView {
+    view! {
+        <label for="google-job-id">"Google import job"</label>
+        <Deferred
+            load=google_job_choices_view(selected, refresh)
+            fallback=|| view! { <p class="muted">"Loading Google import jobs…"</p> }
+        />
+    }
+}
+
+split_view! {
+    fn google_job_choices_view(selected: RwSignal<String>, refresh: Signal<u32>) {
+        // Its own boundary: a list read again must not send the Deferred's
+        // Suspense back to its fallback.
+        view! {
+            <Transition fallback=|| view! { <p class="muted">"Loading Google import jobs…"</p> }>
+                <GoogleJobChoices selected=selected refresh=refresh />
+            </Transition>
+        }
+        .into_any()
+    }
+}
+
+/// The select and its hint, once the list is read.
+#[component]
+fn GoogleJobChoices(
     /// The chosen wrapping key's id.
     selected: RwSignal<String>,
     /// Bump to list the jobs again (e.g. one changed behind the page's back).
@@ -99,7 +132,6 @@ pub fn GoogleJobPicker(
         }
     };
     view! {
-        <label for="google-job-id">"Google import job"</label>
         <Loaded read=jobs loading="Loading Google import jobs…" ok=show />
         <p id="google-job-id-hint" class="hint">
             "Import jobs' wrapping keys stored in this KMS (tagged \"google\", imported on the Google import page), with their method, protection level and the time left before the job expires."

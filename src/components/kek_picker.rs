@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::actions::objects::{StoredKek, as_listed};
 use crate::browser::now_utc;
+use crate::components::deferred::{Deferred, split_view};
 use crate::components::kek_pages::{KekPager, KekSearch, KekSummary, PAGE_SIZE, use_kek_pages};
 use crate::components::loaded::Loaded;
 use crate::settings::use_settings;
@@ -27,6 +28,9 @@ fn option_label(kek: &StoredKek) -> String {
 /// A select of the stored AWS KEKs that can still be used, a page at a time with a search
 /// over all of them; those whose import parameters expired are one click away, and the
 /// chosen one is always an option.
+///
+/// The list and its code come after the page's first field is usable: the
+/// code is fetched with the page, and the KMS read as soon as it is there.
 #[component]
 pub fn KekPicker(
     /// The chosen KEK id.
@@ -35,11 +39,39 @@ pub fn KekPicker(
     #[prop(into)]
     refresh: Signal<u32>,
 ) -> impl IntoView {
+    view! {
+        <label for="kek-id">"AWS wrapping key (KEK)"</label>
+        <Deferred
+            load=kek_choices_view(selected, refresh)
+            fallback=|| view! { <p class="muted">{LOADING}</p> }
+        />
+    }
+}
+
+/// While the wrapping keys (or the code listing them) are on their way.
+const LOADING: &str = "Loading wrapping keys…";
+
+split_view! {
+    fn kek_choices_view(selected: RwSignal<String>, refresh: Signal<u32>) {
+        // Its own boundary: a search or a page reloading the rows must not
+        // send the Deferred's Suspense back to its fallback.
+        view! {
+            <Transition fallback=|| view! { <p class="muted">{LOADING}</p> }>
+                <KekChoices selected=selected refresh=refresh />
+            </Transition>
+        }
+        .into_any()
+    }
+}
+
+/// The select, its pager, the summary and the search.
+#[component]
+fn KekChoices(selected: RwSignal<String>, refresh: Signal<u32>) -> impl IntoView {
     let pages = use_kek_pages(refresh, selected.into());
     let settings = use_settings();
     let show = move |rows: Option<(Vec<StoredKek>, usize)>| {
         let Some((shown, matches)) = rows else {
-            return view! { <p class="muted">"Loading wrapping keys…"</p> }.into_any();
+            return view! { <p class="muted">{LOADING}</p> }.into_any();
         };
         let now = now_utc();
         let current = selected.get_untracked();
@@ -100,8 +132,7 @@ pub fn KekPicker(
         .into_any()
     };
     view! {
-        <label for="kek-id">"AWS wrapping key (KEK)"</label>
-        <Loaded read=pages.rows loading="Loading wrapping keys…" ok=show />
+        <Loaded read=pages.rows loading=LOADING ok=show />
         <p id="kek-id-hint" class="hint">
             "Keys tagged \"aws\" in this KMS whose import parameters can still be used. Import one on the import page first."
         </p>

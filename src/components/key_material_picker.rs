@@ -8,6 +8,7 @@ use crate::actions::objects::{
 };
 use crate::browser::to_lowercase;
 use crate::components::breakable::breakable;
+use crate::components::deferred::{Deferred, split_view};
 use crate::components::loaded::Loaded;
 use crate::components::stacked_table::StackedTable;
 use crate::components::text_field::TextField;
@@ -28,7 +29,8 @@ fn matches_search(object: &ObjectAttributes, needle: &str) -> bool {
             .is_ok_and(|spec| to_lowercase(&spec.kind_line()).contains(needle))
 }
 
-/// The key id field and the browsable list that fills it.
+/// The key id field and the browsable list that fills it (the list's code
+/// comes after the field is usable: it is read only when opened).
 #[component]
 pub fn KeyMaterialPicker(
     /// The chosen key id.
@@ -37,9 +39,56 @@ pub fn KeyMaterialPicker(
     #[prop(into)]
     refresh: Signal<u32>,
 ) -> impl IntoView {
-    let settings = use_settings();
     // Nothing is read until the person opens the browser (most type or preselect an id).
     let wanted = RwSignal::new(false);
+    let on_toggle = move |ev: leptos::ev::Event| {
+        let open = ev
+            .target()
+            .and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok())
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if open && !wanted.get_untracked() {
+            wanted.set(true);
+        }
+    };
+    view! {
+        <label for="key-id">"Key material id"</label>
+        <input
+            id="key-id"
+            type="text"
+            spellcheck="false"
+            aria-describedby="key-id-hint"
+            prop:value=selected
+            on:input=move |ev| selected.set(event_target_value(&ev).trim().to_owned())
+        />
+        <p id="key-id-hint" class="hint">
+            "Type the id of the AES, HMAC, RSA or EC private key to export, or choose it below."
+        </p>
+        <details class="key-browser" on:toggle=on_toggle>
+            <summary>"Browse the KMS's keys"</summary>
+            <Deferred
+                load=key_browser_view(selected, refresh, wanted.into())
+                fallback=|| view! { <p class="muted">"Loading…"</p> }
+            />
+        </details>
+    }
+}
+
+split_view! {
+    fn key_browser_view(selected: RwSignal<String>, refresh: Signal<u32>, wanted: Signal<bool>) {
+        view! { <KeyBrowser selected=selected refresh=refresh wanted=wanted /> }.into_any()
+    }
+}
+
+/// The browser's search, list and pager: every key of the KMS, read once
+/// `wanted` (the browser was opened).
+#[component]
+fn KeyBrowser(
+    selected: RwSignal<String>,
+    refresh: Signal<u32>,
+    wanted: Signal<bool>,
+) -> impl IntoView {
+    let settings = use_settings();
     let page = RwSignal::new(0_usize);
     let search = RwSignal::new(String::new());
     let ids = LocalResource::new(move || {
@@ -86,16 +135,6 @@ pub fn KeyMaterialPicker(
             .map(|(found, _)| found.matches.div_ceil(PAGE_SIZE).max(1))
             .unwrap_or(1)
     };
-    let on_toggle = move |ev: leptos::ev::Event| {
-        let open = ev
-            .target()
-            .and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok())
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
-        if open && !wanted.get_untracked() {
-            wanted.set(true);
-        }
-    };
     // `None`: not opened yet, or the ids are still on their way.
     let show = move |rows: Option<(ObjectPage, usize)>| {
         let Some((found, total)) = rows else {
@@ -115,21 +154,10 @@ pub fn KeyMaterialPicker(
         }
         .into_any()
     };
+    // Its own boundary: a search reloading the rows must not send the
+    // Deferred's Suspense back to its fallback (the field would lose focus).
     view! {
-        <label for="key-id">"Key material id"</label>
-        <input
-            id="key-id"
-            type="text"
-            spellcheck="false"
-            aria-describedby="key-id-hint"
-            prop:value=selected
-            on:input=move |ev| selected.set(event_target_value(&ev).trim().to_owned())
-        />
-        <p id="key-id-hint" class="hint">
-            "Type the id of the AES, HMAC, RSA or EC private key to export, or choose it below."
-        </p>
-        <details class="key-browser" on:toggle=on_toggle>
-            <summary>"Browse the KMS's keys"</summary>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             <TextField
                 id="key-search"
                 label="Search every key (id, kind, state, tag)"
@@ -157,7 +185,7 @@ pub fn KeyMaterialPicker(
                     "Next page"
                 </button>
             </div>
-        </details>
+        </Transition>
     }
 }
 

@@ -3,8 +3,45 @@
 
 use leptos::prelude::*;
 
+use crate::actions::import_kek::ImportKekOutcome;
 use crate::actions::objects::one_line;
 use crate::kmip::ObjectAttributes;
+
+/// What an import page's answer can do next: import again (`(replace,
+/// check)`: replace the id's object; look for the key among the stored ones
+/// first), or drop the answer.
+#[derive(Clone, Copy)]
+pub struct Answered {
+    pub submit: Callback<(bool, bool)>,
+    pub cancel: Callback<()>,
+}
+
+impl Answered {
+    /// "Import it anyway": no replace, no look for a stored copy first.
+    pub fn anyway(self) -> Callback<()> {
+        Callback::new(move |()| self.submit.run((false, false)))
+    }
+
+    /// The import's outcome: asked before replacing an id's object, or
+    /// `imported` shown.
+    pub fn outcome(
+        self,
+        outcome: ImportKekOutcome,
+        imported: impl FnOnce(ObjectAttributes) -> AnyView,
+    ) -> AnyView {
+        match outcome {
+            ImportKekOutcome::AlreadyExists(existing) => view! {
+                <ReplaceConfirmation
+                    existing=existing
+                    on_replace=Callback::new(move |()| self.submit.run((true, false)))
+                    on_cancel=self.cancel
+                />
+            }
+            .into_any(),
+            ImportKekOutcome::Imported(object) => imported(object),
+        }
+    }
+}
 
 /// An object already uses the chosen id: show it and ask before replacing.
 #[component]

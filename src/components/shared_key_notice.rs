@@ -3,8 +3,23 @@
 
 use leptos::prelude::*;
 
+use super::deferred::split_view;
 use super::loaded::use_kms_read;
 use crate::domain::account::unrecorded_export_notice;
+
+split_view! {
+    /// [`SharedKeyNotice`] as an export page shows it: under a `Deferred`, its
+    /// code fetched once the form is usable (a notice after a key is chosen).
+    pub fn shared_key_notice_view(key_id: Signal<String>) {
+        // Its own boundary: the read must not hold the Deferred's Suspense.
+        view! {
+            <Transition fallback=|| ()>
+                <SharedKeyNotice key_id=key_id />
+            </Transition>
+        }
+        .into_any()
+    }
+}
 
 /// A notice for `key_id` when it is shared without attribute writes (the
 /// list of shared objects is read once per page).

@@ -19,7 +19,7 @@ use crate::components::error_banner::ErrorBanner;
 use crate::components::import_script_download::AzureImportScriptDownload;
 use crate::components::key_material_picker::KeyMaterialPicker;
 use crate::components::request_progress::RequestProgress;
-use crate::components::shared_key_notice::SharedKeyNotice;
+use crate::components::shared_key_notice::shared_key_notice_view;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::TextField;
 use crate::domain::aws::import_command::parse_date;
@@ -100,7 +100,7 @@ pub fn AzureExportPage() -> impl IntoView {
             </p>
             <form class="azure-export" on:submit=on_submit novalidate>
                 <KeyMaterialPicker selected=key_id refresh=refresh />
-                <SharedKeyNotice key_id=key_id />
+                <Deferred load=shared_key_notice_view(key_id.into()) />
                 <AzureKekPicker selected=kek_id refresh=refresh />
                 <ErrorBanner message=submit.refusal />
                 <ErrorBanner message=refusal />

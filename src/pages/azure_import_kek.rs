@@ -9,14 +9,13 @@ use crate::actions::azure::import_kek::{
     AlreadyStoredAzure, ImportAzureKekPlan, ImportAzureOnce, import_azure_kek,
     import_azure_kek_once,
 };
-use crate::actions::import_kek::ImportKekOutcome;
 use crate::actions::objects::one_line;
 use crate::client::KmsClient;
 use crate::components::create_right::{CreateRight, CreateRightNotice};
-use crate::components::deferred::{prefetch, split_fn};
+use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_drop::FileDropZone;
-use crate::components::replace_confirmation::ReplaceConfirmation;
+use crate::components::replace_confirmation::Answered;
 use crate::components::request_progress::RequestProgress;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::TextField;
@@ -58,6 +57,15 @@ impl KekSource {
     }
 }
 
+split_fn! {
+    prefetch prefetch_reader = __preload_read_azure_kek;
+    /// Reads what was given with the kid typed beside it (its code — the JSON,
+    /// PEM and DER readers — loads once the form is usable).
+    async fn read_azure_kek(source: KekSource, kid: String) -> Result<AzureKek, String> {
+        source.parse(&kid)
+    }
+}
+
 /// One click's request: the plan, and whether to look for the KEK among the stored ones first.
 #[derive(Clone, Debug, PartialEq)]
 struct Attempt {
@@ -83,7 +91,11 @@ split_fn! {
 /// The Azure KEK import page.
 #[component]
 pub fn AzureImportKekPage() -> impl IntoView {
-    prefetch(prefetch_azure_import());
+    prefetch(async {
+        prefetch_reader().await;
+        prefetch_azure_import().await;
+        prefetch_outcome().await;
+    });
     let settings = use_settings();
     let pasted = RwSignal::new(String::new());
     let source = RwSignal::new(KekSource::Pasted(String::new()));
@@ -93,9 +105,13 @@ pub fn AzureImportKekPage() -> impl IntoView {
     let attempted = RwSignal::new(false);
     let kek_text = NodeRef::<leptos::html::Textarea>::new();
 
-    let parsed = Memo::new(move |_| source.with(|s| s.parse(&kid.get())));
+    // What was given, as read: `None` until the reader's code is there.
+    let parsed = LocalResource::new(move || {
+        let given = (source.get(), kid.get());
+        async move { read_azure_kek(given.0, given.1).await }
+    });
     let show_analysis = move || attempted.get() || !source.with(KekSource::is_empty);
-    let invalid = move || show_analysis() && parsed.with(Result::is_err);
+    let invalid = move || show_analysis() && parsed.with(|p| matches!(p, Some(Err(_))));
 
     let import = Action::new_local(move |attempt: &Attempt| {
         let attempt = attempt.clone();
@@ -123,28 +139,33 @@ pub fn AzureImportKekPage() -> impl IntoView {
     // user chose to replace an id or to import anyway.
     let submit = move |replace: bool, check: bool| {
         attempted.set(true);
-        let kek = match parsed.get_untracked() {
-            Ok(kek) => kek,
-            Err(_) => {
-                // The problem is shown under the field (read with it): nothing is sent.
-                sending.refusal.set(None);
-                import.value().set(None);
-                if let Some(field) = kek_text.get_untracked() {
-                    let _ = field.focus();
+        // What is given at the click is read again (the analysis may be a
+        // moment behind the last keystroke), then sent if it reads well.
+        let given = (source.get_untracked(), kid.get_untracked());
+        leptos::task::spawn_local_scoped(async move {
+            let kek = match read_azure_kek(given.0, given.1).await {
+                Ok(kek) => kek,
+                Err(_) => {
+                    // The problem is shown under the field (read with it): nothing is sent.
+                    sending.refusal.set(None);
+                    import.value().set(None);
+                    if let Some(field) = kek_text.get_untracked() {
+                        let _ = field.focus();
+                    }
+                    return;
                 }
-                return;
-            }
-        };
-        sending.submit(|| {
-            create_right.check()?;
-            Ok(Attempt {
-                plan: ImportAzureKekPlan {
-                    kek,
-                    kms_id: KmsId::parse_optional(&kms_id.get_untracked(), "KMS key id")?,
-                    replace,
-                },
-                check,
-            })
+            };
+            sending.submit(|| {
+                create_right.check()?;
+                Ok(Attempt {
+                    plan: ImportAzureKekPlan {
+                        kek,
+                        kms_id: KmsId::parse_optional(&kms_id.get_untracked(), "KMS key id")?,
+                        replace,
+                    },
+                    check,
+                })
+            });
         });
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -158,6 +179,10 @@ pub fn AzureImportKekPage() -> impl IntoView {
         _ => None,
     });
 
+    let answered = Answered {
+        submit: Callback::new(move |(replace, check)| submit(replace, check)),
+        cancel: Callback::new(move |()| import.value().set(None)),
+    };
     view! {
         <section aria-labelledby="page-title">
             <h1 id="page-title">{Page::AzureImportKek.label()}</h1>
@@ -223,8 +248,8 @@ pub fn AzureImportKekPage() -> impl IntoView {
                 />
                 <p id="azure-kek-analysis" class="kek-analysis" aria-live="polite">
                     {move || {
-                        show_analysis()
-                            .then(|| match parsed.get() {
+                        let read = parsed.get().filter(|_| show_analysis())?;
+                        Some(match read {
                                 Ok(kek) => {
                                     view! {
                                         <span class="ok">
@@ -256,35 +281,26 @@ pub fn AzureImportKekPage() -> impl IntoView {
                 <RequestProgress pending=pending in_flight=sending.in_flight what="Importing the Azure KEK" />
             </form>
             {move || match outcome.get() {
-                Some(Ok(ImportAzureOnce::Done(done))) => {
-                    match *done {
-                        ImportKekOutcome::AlreadyExists(existing) => {
-                            view! {
-                                <ReplaceConfirmation
-                                    existing=existing
-                                    on_replace=Callback::new(move |()| submit(true, false))
-                                    on_cancel=Callback::new(move |()| import.value().set(None))
-                                />
-                            }
-                                .into_any()
-                        }
-                        ImportKekOutcome::Imported(object) => {
-                            view! { <ImportResult object=object /> }.into_any()
-                        }
-                    }
-                }
-                Some(Ok(ImportAzureOnce::AlreadyStored(found))) => {
-                    view! {
-                        <AlreadyStoredNotice
-                            found=found
-                            on_import_anyway=Callback::new(move |()| submit(false, false))
-                        />
-                    }
-                        .into_any()
+                Some(Ok(answer)) => {
+                    view! { <Deferred load=azure_import_outcome_view(answer, answered) /> }.into_any()
                 }
                 _ => ().into_any(),
             }}
         </section>
+    }
+}
+
+split_view! {
+    prefetch prefetch_outcome = __preload_azure_import_outcome_view;
+    /// The import's answer (its code loads once the form is usable).
+    fn azure_import_outcome_view(answer: ImportAzureOnce, answered: Answered) {
+        match answer {
+            ImportAzureOnce::Done(done) => answered.outcome(*done, |object| view! { <ImportResult object=object /> }.into_any()),
+            ImportAzureOnce::AlreadyStored(found) => {
+                view! { <AlreadyStoredNotice found=found on_import_anyway=answered.anyway() /> }
+                    .into_any()
+            }
+        }
     }
 }
 

@@ -7,13 +7,13 @@ use leptos_router::hooks::use_query_map;
 use crate::actions::export::{ExportRefusal, WrappedKeyMaterial, export_wrapped_key_material};
 use crate::browser::{stored_import_token, stored_import_token_valid_to};
 use crate::client::KmsClient;
-use crate::components::deferred::{prefetch, split_fn};
+use crate::components::deferred::{Deferred, prefetch, split_fn};
 use crate::components::error_banner::ErrorBanner;
 use crate::components::export_result::{ExportResult, prefetch_export_result};
 use crate::components::kek_picker::KekPicker;
 use crate::components::key_material_picker::KeyMaterialPicker;
 use crate::components::request_progress::RequestProgress;
-use crate::components::shared_key_notice::SharedKeyNotice;
+use crate::components::shared_key_notice::shared_key_notice_view;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::routes::{EXPORT_KEK_QUERY, EXPORT_KEY_QUERY, Page};
 use crate::settings::use_settings;
@@ -87,7 +87,7 @@ pub fn ExportKeyMaterialPage() -> impl IntoView {
             </p>
             <form class="export-key-material" on:submit=on_submit novalidate>
                 <KeyMaterialPicker selected=key_id refresh=refresh />
-                <SharedKeyNotice key_id=key_id />
+                <Deferred load=shared_key_notice_view(key_id.into()) />
                 <KekPicker selected=kek_id refresh=refresh />
                 <ErrorBanner message=submit.refusal />
                 <ErrorBanner message=refusal />

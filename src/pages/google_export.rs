@@ -23,7 +23,7 @@ use crate::components::google_job_picker::GoogleJobPicker;
 use crate::components::import_script_download::GoogleImportScriptDownload;
 use crate::components::key_material_picker::KeyMaterialPicker;
 use crate::components::request_progress::RequestProgress;
-use crate::components::shared_key_notice::SharedKeyNotice;
+use crate::components::shared_key_notice::shared_key_notice_view;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::TextField;
 use crate::domain::google::algorithm::GoogleAlgorithm;
@@ -161,7 +161,7 @@ pub fn GoogleExportPage() -> impl IntoView {
             </p>
             <form class="google-export" on:submit=on_submit novalidate>
                 <KeyMaterialPicker selected=key_id refresh=refresh />
-                <SharedKeyNotice key_id=key_id />
+                <Deferred load=shared_key_notice_view(key_id.into()) />
                 <GoogleJobPicker selected=kek_id refresh=refresh />
                 <ChoiceSelect
                     id="google-algorithm"

@@ -11,16 +11,15 @@ use crate::actions::google::import_job::{
     AlreadyStoredGoogle, ImportGoogleJobPlan, ImportGoogleOnce, import_google_job,
     import_google_job_once,
 };
-use crate::actions::import_kek::ImportKekOutcome;
 use crate::actions::objects::one_line;
 use crate::client::KmsClient;
 use crate::components::choice_select::ChoiceSelect;
 use crate::components::clock::use_now;
 use crate::components::create_right::{CreateRight, CreateRightNotice};
-use crate::components::deferred::{prefetch, split_fn};
+use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_drop::FileDropZone;
-use crate::components::replace_confirmation::ReplaceConfirmation;
+use crate::components::replace_confirmation::Answered;
 use crate::components::request_progress::RequestProgress;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::TextField;
@@ -92,6 +91,20 @@ split_fn! {
     }
 }
 
+split_fn! {
+    prefetch prefetch_reader = __preload_read_job;
+    /// Reads what was given (its code — the JSON, PEM and DER readers — loads
+    /// once the form is usable).
+    async fn read_job(
+        source: JobSource,
+        method: Option<ImportMethod>,
+        name: String,
+        now: time::OffsetDateTime,
+    ) -> Result<ImportJob, String> {
+        source.parse(method, &name, now)
+    }
+}
+
 /// What the page read of the job, in one line.
 fn job_words(job: &ImportJob, now: time::OffsetDateTime) -> String {
     let level = job
@@ -124,7 +137,11 @@ fn method_words(m: Option<ImportMethod>) -> String {
 /// The Google import job page.
 #[component]
 pub fn GoogleImportJobPage() -> impl IntoView {
-    prefetch(prefetch_google_import());
+    prefetch(async {
+        prefetch_reader().await;
+        prefetch_google_import().await;
+        prefetch_outcome().await;
+    });
     let settings = use_settings();
     let now = use_now(Duration::from_secs(30));
     let pasted = RwSignal::new(String::new());
@@ -135,10 +152,13 @@ pub fn GoogleImportJobPage() -> impl IntoView {
     let attempted = RwSignal::new(false);
     let job_text = NodeRef::<leptos::html::Textarea>::new();
 
-    let parsed =
-        Memo::new(move |_| source.with(|s| s.parse(method.get(), &job_name.get(), now.get())));
+    // What was given, as read: `None` until the reader's code is there.
+    let parsed = LocalResource::new(move || {
+        let given = (source.get(), method.get(), job_name.get(), now.get());
+        async move { read_job(given.0, given.1, given.2, given.3).await }
+    });
     let show_analysis = move || attempted.get() || !source.with(JobSource::is_empty);
-    let invalid = move || show_analysis() && parsed.with(Result::is_err);
+    let invalid = move || show_analysis() && parsed.with(|p| matches!(p, Some(Err(_))));
 
     let import = Action::new_local(move |attempt: &Attempt| {
         let attempt = attempt.clone();
@@ -163,30 +183,40 @@ pub fn GoogleImportJobPage() -> impl IntoView {
         }
     });
 
+    // What is given at the click is read again (the list's reading may be a
+    // moment behind the last keystroke), then sent if it reads well.
     let submit = move |replace: bool, check: bool| {
         attempted.set(true);
-        let job = match parsed.get_untracked() {
-            Ok(job) => job,
-            Err(_) => {
-                // The problem is shown under the field (read with it): nothing is sent.
-                sending.refusal.set(None);
-                import.value().set(None);
-                if let Some(field) = job_text.get_untracked() {
-                    let _ = field.focus();
+        let given = (
+            source.get_untracked(),
+            method.get_untracked(),
+            job_name.get_untracked(),
+            now.get_untracked(),
+        );
+        leptos::task::spawn_local_scoped(async move {
+            let job = match read_job(given.0, given.1, given.2, given.3).await {
+                Ok(job) => job,
+                Err(_) => {
+                    // The problem is shown under the field (read with it): nothing is sent.
+                    sending.refusal.set(None);
+                    import.value().set(None);
+                    if let Some(field) = job_text.get_untracked() {
+                        let _ = field.focus();
+                    }
+                    return;
                 }
-                return;
-            }
-        };
-        sending.submit(|| {
-            create_right.check()?;
-            Ok(Attempt {
-                plan: ImportGoogleJobPlan {
-                    job,
-                    kms_id: KmsId::parse_optional(&kms_id.get_untracked(), "KMS key id")?,
-                    replace,
-                },
-                check,
-            })
+            };
+            sending.submit(|| {
+                create_right.check()?;
+                Ok(Attempt {
+                    plan: ImportGoogleJobPlan {
+                        job,
+                        kms_id: KmsId::parse_optional(&kms_id.get_untracked(), "KMS key id")?,
+                        replace,
+                    },
+                    check,
+                })
+            });
         });
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -202,6 +232,10 @@ pub fn GoogleImportJobPage() -> impl IntoView {
     let mut methods = vec![None];
     methods.extend(ImportMethod::ALL.map(Some));
 
+    let answered = Answered {
+        submit: Callback::new(move |(replace, check)| submit(replace, check)),
+        cancel: Callback::new(move |()| import.value().set(None)),
+    };
     view! {
         <section aria-labelledby="page-title">
             <h1 id="page-title">{Page::GoogleImportJob.label()}</h1>
@@ -271,16 +305,16 @@ pub fn GoogleImportJobPage() -> impl IntoView {
                 />
                 <p id="google-job-analysis" class="kek-analysis" aria-live="polite">
                     {move || {
-                        show_analysis()
-                            .then(|| match parsed.get() {
-                                Ok(job) => {
-                                    view! { <span class="ok">{job_words(&job, now.get())}</span> }
-                                        .into_any()
-                                }
-                                Err(message) => {
-                                    view! { <span class="error-text">{message}</span> }.into_any()
-                                }
-                            })
+                        let read = parsed.get().filter(|_| show_analysis())?;
+                        Some(match read {
+                            Ok(job) => {
+                                view! { <span class="ok">{job_words(&job, now.get())}</span> }
+                                    .into_any()
+                            }
+                            Err(message) => {
+                                view! { <span class="error-text">{message}</span> }.into_any()
+                            }
+                        })
                     }}
                 </p>
                 <TextField
@@ -295,35 +329,26 @@ pub fn GoogleImportJobPage() -> impl IntoView {
                 <RequestProgress pending=pending in_flight=sending.in_flight what="Importing the import job's wrapping key" />
             </form>
             {move || match outcome.get() {
-                Some(Ok(ImportGoogleOnce::Done(done))) => {
-                    match *done {
-                        ImportKekOutcome::AlreadyExists(existing) => {
-                            view! {
-                                <ReplaceConfirmation
-                                    existing=existing
-                                    on_replace=Callback::new(move |()| submit(true, false))
-                                    on_cancel=Callback::new(move |()| import.value().set(None))
-                                />
-                            }
-                                .into_any()
-                        }
-                        ImportKekOutcome::Imported(object) => {
-                            view! { <ImportResult object=object /> }.into_any()
-                        }
-                    }
-                }
-                Some(Ok(ImportGoogleOnce::AlreadyStored(found))) => {
-                    view! {
-                        <AlreadyStoredNotice
-                            found=found
-                            on_import_anyway=Callback::new(move |()| submit(false, false))
-                        />
-                    }
-                        .into_any()
+                Some(Ok(answer)) => {
+                    view! { <Deferred load=google_import_outcome_view(answer, answered) /> }.into_any()
                 }
                 _ => ().into_any(),
             }}
         </section>
+    }
+}
+
+split_view! {
+    prefetch prefetch_outcome = __preload_google_import_outcome_view;
+    /// The import's answer (its code loads once the form is usable).
+    fn google_import_outcome_view(answer: ImportGoogleOnce, answered: Answered) {
+        match answer {
+            ImportGoogleOnce::Done(done) => answered.outcome(*done, |object| view! { <ImportResult object=object /> }.into_any()),
+            ImportGoogleOnce::AlreadyStored(found) => {
+                view! { <AlreadyStoredNotice found=found on_import_anyway=answered.anyway() /> }
+                    .into_any()
+            }
+        }
     }
 }
 

@@ -14,12 +14,12 @@ use crate::browser::{now_utc, store_import_token};
 use crate::client::KmsClient;
 use crate::components::clock::use_now;
 use crate::components::create_right::{CreateRight, CreateRightNotice};
-use crate::components::deferred::{prefetch, split_fn};
+use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_drop::FileDropZone;
 use crate::components::kek_list::KekList;
-use crate::components::replace_confirmation::ReplaceConfirmation;
+use crate::components::replace_confirmation::Answered;
 use crate::components::request_progress::RequestProgress;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::TextField;
@@ -30,6 +30,7 @@ use crate::domain::aws::kek::{self, KekInput, MAX_FILE_BYTES};
 use crate::domain::aws::kek_tags::SameKek;
 use crate::domain::kms_id::KmsId;
 use crate::domain::wrapping::WrappingAlgorithm;
+use crate::domain::wrapping_key::WrappingPublicKey;
 use crate::kmip::ObjectAttributes;
 use crate::routes::Page;
 use crate::settings::use_settings;
@@ -58,6 +59,15 @@ impl KekSource {
     }
 }
 
+split_fn! {
+    prefetch prefetch_reader = __preload_read_kek;
+    /// Reads the key given (its code — the JSON, PEM, base64 and DER readers —
+    /// loads once the form is usable).
+    async fn read_kek(source: KekSource) -> Result<KekInput, String> {
+        source.parse()
+    }
+}
+
 /// One click's request: the plan, and whether to look for it among the stored KEKs
 /// first (a Locate of the few that can be it: the list shows a page, not all).
 #[derive(Clone, Debug, PartialEq)]
@@ -73,7 +83,11 @@ struct Attempt {
 /// The import page.
 #[component]
 pub fn ImportKekPage() -> impl IntoView {
-    prefetch(prefetch_import());
+    prefetch(async {
+        prefetch_reader().await;
+        prefetch_import().await;
+        prefetch_outcome().await;
+    });
     let settings = use_settings();
     let pasted = RwSignal::new(String::new());
     let source = RwSignal::new(KekSource::Pasted(String::new()));
@@ -85,8 +99,18 @@ pub fn ImportKekPage() -> impl IntoView {
     let attempted = RwSignal::new(false);
     let kek_text = NodeRef::<leptos::html::Textarea>::new();
 
-    let parsed = Memo::new(move |_| source.with(KekSource::parse));
-    let parameters = Memo::new(move |_| parsed.get().ok().and_then(|input| input.parameters));
+    // The key as read: `None` until the reader's code is there.
+    let read = LocalResource::new(move || {
+        let given = source.get();
+        async move { read_kek(given).await }
+    });
+    let parsed = Memo::new(move |_| read.get());
+    let parameters = Memo::new(move |_| {
+        parsed
+            .get()
+            .and_then(Result::ok)
+            .and_then(|input| input.parameters)
+    });
     // The JSON names the key ARN: fill it in.
     Effect::new(move |_| {
         if let Some(p) = parameters.get() {
@@ -100,8 +124,9 @@ pub fn ImportKekPage() -> impl IntoView {
         clicked.track();
         let empty = matches!(source.get(), KekSource::Pasted(ref t) if t.trim().is_empty());
         match parsed.get() {
-            Err(_) => attempted.get() || !empty,
-            Ok(input) => input
+            None => false,
+            Some(Err(_)) => attempted.get() || !empty,
+            Some(Ok(input)) => input
                 .parameters
                 .is_some_and(|p| Validity::at(p.valid_to, now_utc()).is_expired()),
         }
@@ -137,14 +162,14 @@ pub fn ImportKekPage() -> impl IntoView {
         }
     });
 
-    let plan = move |replace: bool| -> Result<ImportKekPlan, String> {
-        let input = parsed.get()?;
+    let plan = move |input: KekInput, replace: bool| -> Result<ImportKekPlan, String> {
         let algorithm = algorithm.get().ok_or(
             "Choose the wrapping algorithm: the one you gave to get-parameters-for-import with --wrapping-algorithm.",
         )?;
         let arn_text = arn.get();
         let key_arn = if arn_text.trim().is_empty() {
-            None
+            // The JSON names it (the field is filled in from it a moment after the paste).
+            input.parameters.as_ref().map(|p| p.key_arn.clone())
         } else {
             Some(AwsKeyArn::parse(&arn_text).map_err(|e| format!("AWS key ARN: {e}"))?)
         };
@@ -173,30 +198,35 @@ pub fn ImportKekPage() -> impl IntoView {
     };
     // `check`: look for the key among the stored KEKs first (a normal click);
     // not after the user chose to replace an id or to import anyway.
+    // The key given at the click is read again (the analysis may be a moment
+    // behind the last keystroke); expired parameters are judged at that moment.
     let submit = move |replace: bool, check: bool| {
         attempted.set(true);
         clicked.update(|n| *n += 1);
-        // Expired parameters are checked at the moment of the click.
-        let expired = parsed.with_untracked(|p| {
-            p.as_ref()
-                .ok()
-                .and_then(|input| input.parameters.as_ref())
-                .is_some_and(|p| Validity::at(p.valid_to, now_utc()).is_expired())
-        });
-        if parsed.with_untracked(Result::is_err) || expired {
-            sending.refusal.set(None);
-            import.value().set(None);
-            focus_key_field();
-            return;
-        }
-        sending.submit(|| {
-            create_right.check()?;
-            Ok(Attempt {
-                plan: plan(replace)?,
-                check,
-                import_token: parameters.get_untracked().map(|p| p.import_token),
-                valid_to: parameters.get_untracked().map(|p| p.valid_to),
-            })
+        let given = source.get_untracked();
+        leptos::task::spawn_local_scoped(async move {
+            let input = read_kek(given).await.ok().filter(|input| {
+                !input
+                    .parameters
+                    .as_ref()
+                    .is_some_and(|p| Validity::at(p.valid_to, now_utc()).is_expired())
+            });
+            let Some(input) = input else {
+                sending.refusal.set(None);
+                import.value().set(None);
+                focus_key_field();
+                return;
+            };
+            sending.submit(|| {
+                let parameters = input.parameters.clone();
+                create_right.check()?;
+                Ok(Attempt {
+                    plan: plan(input, replace)?,
+                    check,
+                    import_token: parameters.as_ref().map(|p| p.import_token.clone()),
+                    valid_to: parameters.map(|p| p.valid_to),
+                })
+            });
         });
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -223,6 +253,10 @@ pub fn ImportKekPage() -> impl IntoView {
         }
     };
 
+    let answered = Answered {
+        submit: Callback::new(move |(replace, check)| submit(replace, check)),
+        cancel: Callback::new(move |()| import.value().set(None)),
+    };
     view! {
         <section aria-labelledby="page-title">
             <h1 id="page-title">{Page::ImportKek.label()}</h1>
@@ -294,41 +328,32 @@ pub fn ImportKekPage() -> impl IntoView {
                 <RequestProgress pending=pending in_flight=sending.in_flight what="Importing the wrapping key" />
             </form>
             {move || match outcome.get() {
-                Some(Ok(ImportOnce::Done(done))) => {
-                    match *done {
-                        ImportKekOutcome::AlreadyExists(existing) => {
-                            view! {
-                                <ReplaceConfirmation
-                                    existing=existing
-                                    on_replace=Callback::new(move |()| submit(true, false))
-                                    on_cancel=Callback::new(move |()| import.value().set(None))
-                                />
-                            }
-                                .into_any()
-                        }
-                        ImportKekOutcome::Imported(object) => {
-                            let fingerprint = parsed
-                                .get_untracked()
-                                .map(|i| i.key.fingerprint())
-                                .unwrap_or_default();
-                            view! { <ImportResult object=object fingerprint=fingerprint /> }
-                                .into_any()
-                        }
-                    }
-                }
-                Some(Ok(ImportOnce::AlreadyStored(found))) => {
-                    view! {
-                        <AlreadyStoredNotice
-                            found=found
-                            on_import_anyway=Callback::new(move |()| submit(false, false))
-                        />
-                    }
-                        .into_any()
+                Some(Ok(answer)) => {
+                    // The key as given when the answer came: the result shows its fingerprint.
+                    let key = parsed.get_untracked().and_then(Result::ok).map(|i| i.key);
+                    view! { <Deferred load=import_outcome_view(answer, key, answered) /> }.into_any()
                 }
                 _ => ().into_any(),
             }}
             <KekList refresh=kek_list_refresh />
         </section>
+    }
+}
+
+split_view! {
+    prefetch prefetch_outcome = __preload_import_outcome_view;
+    /// The import's answer (its code loads once the form is usable).
+    fn import_outcome_view(answer: ImportOnce, key: Option<WrappingPublicKey>, answered: Answered) {
+        match answer {
+            ImportOnce::Done(done) => answered.outcome(*done, |object| {
+                let fingerprint = key.map(|k| k.fingerprint()).unwrap_or_default();
+                view! { <ImportResult object=object fingerprint=fingerprint /> }.into_any()
+            }),
+            ImportOnce::AlreadyStored(found) => {
+                view! { <AlreadyStoredNotice found=found on_import_anyway=answered.anyway() /> }
+                    .into_any()
+            }
+        }
     }
 }
 
@@ -357,7 +382,7 @@ split_fn! {
 #[component]
 fn KekAnalysis(
     source: RwSignal<KekSource>,
-    parsed: Memo<Result<KekInput, String>>,
+    parsed: Memo<Option<Result<KekInput, String>>>,
     /// Import was clicked: an empty field gets its message too.
     attempted: RwSignal<bool>,
 ) -> impl IntoView {
@@ -368,7 +393,7 @@ fn KekAnalysis(
                 if empty() && !attempted.get() {
                     return None;
                 }
-                Some(match parsed.get() {
+                Some(match parsed.get()? {
                     Ok(input) => {
                         view! {
                             <span class="ok">

@@ -10,7 +10,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use time::OffsetDateTime;
 
-use crate::actions::copies::{LedgeredKey, list_ledger};
+use crate::actions::copies::{LedgeredKey, describe_every_object, ledgered_keys};
 use crate::actions::ledger::{Applied, apply_aws_output, register_copy};
 use crate::browser::{now_utc, random_bytes};
 use crate::components::breakable::breakable;
@@ -20,7 +20,7 @@ use crate::components::command_block::CommandBlock;
 use crate::components::deferred::{Deferred, split_view};
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
-use crate::components::loaded::{Loaded, use_kms_read};
+use crate::components::loaded::{KmsRead, Loaded, use_kms_read};
 use crate::components::request_progress::RequestProgress;
 use crate::components::short_id::ShortId;
 use crate::components::source_key_health::{SourceKeyFlags, SourceKeyNotice};
@@ -46,6 +46,7 @@ use crate::domain::ledger::{
     generate_mac_command, get_public_key_command, last_use_line,
 };
 use crate::domain::source_key_health::{SourceKeyProblem, source_key_problems};
+use crate::kmip::ObjectAttributes;
 use crate::routes::Page;
 use crate::settings::use_settings;
 use azure::AzureDetails;
@@ -110,25 +111,65 @@ fn watched(rows: &[Row]) -> Vec<WatchedEntry<'_>> {
         .collect()
 }
 
-/// The ledger page.
+/// What the ledger's rows are narrowed to: "Show", "Cloud" and "Search".
+#[derive(Clone, Copy)]
+struct Narrowed {
+    filter: RwSignal<LedgerFilter>,
+    cloud: RwSignal<Option<Cloud>>,
+    search: RwSignal<String>,
+}
+
+/// The ledger as the page reads it: every object described, read again by `reload`.
+type Described = KmsRead<Vec<ObjectAttributes>>;
+
+/// While the rows' code is on its way (the KMS is being read meanwhile).
+const READING: &str = "Reading the ledger from the KMS…";
+
+/// The ledger page: its filters at once; the KMS read starts at once too, and
+/// the rows (reading the entries, the table, the opened copy) come with their
+/// own code, fetched while the KMS answers.
 #[component]
 pub fn LedgerPage() -> impl IntoView {
     let refresh = RwSignal::new(0_u32);
-    let ledger = use_kms_read(move |client| {
+    let described: Described = use_kms_read(move |client| {
         refresh.track();
-        async move { list_ledger(&client).await }
+        async move { describe_every_object(&client).await }
     });
     let reload = Callback::new(move |()| refresh.update(|n| *n += 1));
-    let show = move |keys: Vec<LedgeredKey>| view! { <LedgerView keys=keys reload=reload /> };
+    let narrowed = Narrowed {
+        filter: RwSignal::new(LedgerFilter::All),
+        cloud: RwSignal::new(None),
+        search: RwSignal::new(String::new()),
+    };
     view! {
         <section aria-labelledby="page-title">
             <h1 id="page-title">{Page::Ledger.label()}</h1>
             <p>
                 "Which AWS key, which Azure key version and which Google Cloud key version holds which KMS key's material. Every export made here is recorded on the exported KMS key itself (KMIP attributes any KMIP client can read); paste the cloud's outputs to confirm each copy. The clouds keep no copy you can get back: keep these KMS keys for as long as a cloud uses them."
             </p>
-            <Loaded read=ledger loading="Reading the ledger from the KMS…" ok=show />
+            <LedgerFilters narrowed=narrowed />
+            <Deferred
+                load=ledger_rows_view(described, reload, narrowed)
+                fallback=|| view! { <p class="muted">{READING}</p> }
+            />
             <RegisterCopy reload=reload />
         </section>
+    }
+}
+
+split_view! {
+    fn ledger_rows_view(described: Described, reload: Callback<()>, narrowed: Narrowed) {
+        let show = move |described: Vec<ObjectAttributes>| {
+            view! { <LedgerView keys=ledgered_keys(described) reload=reload narrowed=narrowed /> }
+        };
+        // Its own boundary: a read again (`reload`) must not send the
+        // Deferred's Suspense back to its fallback (the open entry would go).
+        view! {
+            <Transition fallback=|| view! { <p class="muted">{READING}</p> }>
+                <Loaded read=described loading=READING ok=show />
+            </Transition>
+        }
+        .into_any()
     }
 }
 
@@ -148,7 +189,7 @@ fn with_saved(keys: &mut [LedgeredKey], key_id: &str, saved: &LedgerEntry) {
 /// The ledger as read: entries that cannot be read, the earliest expiry and
 /// its calendar, the filter and search, the table, and the entry opened.
 #[component]
-fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
+fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>, narrowed: Narrowed) -> impl IntoView {
     let now = use_now(Duration::from_secs(60));
     let (_, mut unreadable) = rows_of(&keys);
     unreadable.extend(copy_rows_of::<AzureCopy>(&keys).1);
@@ -172,15 +213,16 @@ fn LedgerView(keys: Vec<LedgeredKey>, reload: Callback<()>) -> impl IntoView {
         azure: azure_rows,
         google: google_rows,
     };
-    let filter = RwSignal::new(LedgerFilter::All);
-    let cloud = RwSignal::new(None::<Cloud>);
-    let search = RwSignal::new(String::new());
+    let Narrowed {
+        filter,
+        cloud,
+        search,
+    } = narrowed;
     let selected = RwSignal::new(None::<String>);
     view! {
         <UnreadableEntries unreadable=unreadable />
         <EarliestExpiry rows=rows copies=copies now=now />
         <ExpiryCalendar rows=rows now=now />
-        <LedgerFilters filter=filter cloud=cloud search=search />
         <LedgerTable
             rows=rows
             copies=copies
@@ -356,11 +398,12 @@ fn ExpiryCalendar(rows: Memo<Vec<Row>>, now: ReadSignal<OffsetDateTime>) -> impl
 /// "Show" (which states), "Cloud" and "Search" (KMS key, AWS key ARN, KeyMaterialId, Azure
 /// key, Google Cloud key).
 #[component]
-fn LedgerFilters(
-    filter: RwSignal<LedgerFilter>,
-    cloud: RwSignal<Option<Cloud>>,
-    search: RwSignal<String>,
-) -> impl IntoView {
+fn LedgerFilters(narrowed: Narrowed) -> impl IntoView {
+    let Narrowed {
+        filter,
+        cloud,
+        search,
+    } = narrowed;
     view! {
         <ChoiceSelect
             id="ledger-filter"

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use time::OffsetDateTime;
 
-use crate::actions::copies::{LedgeredKey, list_ledger};
+use crate::actions::copies::{LedgeredKey, describe_every_object, ledgered_keys};
 use crate::actions::rotation::{
     RunbookContext, begin, export_region, load, paste_check, paste_import, paste_new_key,
     paste_parameters,
@@ -18,7 +18,7 @@ use crate::components::command_block::CommandBlock;
 use crate::components::deferred::{Deferred, split_view};
 use crate::components::download_button::DownloadButton;
 use crate::components::error_banner::ErrorBanner;
-use crate::components::loaded::{Loaded, use_kms_read};
+use crate::components::loaded::{KmsRead, Loaded, use_kms_read};
 use crate::components::source_key_health::SourceKeyNotice;
 use crate::components::submit::{Submit, SubmitButton};
 use crate::components::text_field::{TextArea, TextField};
@@ -131,43 +131,71 @@ fn RotationView(context: RunbookContext, entry_id: String) -> impl IntoView {
     }
 }
 
-/// No key given: every AWS copy the ledger knows, each with its rotation link.
+/// While the list's code is on its way (the KMS is being read meanwhile).
+const READING_LEDGER: &str = "Reading the ledger from the KMS…";
+
+/// No key given: every AWS copy the ledger knows, each with its rotation
+/// link. The KMS is read at once; the entries are read and listed by code
+/// fetched meanwhile.
 #[component]
 fn ChooseCopy() -> impl IntoView {
-    let ledger = use_kms_read(move |client| async move { list_ledger(&client).await });
-    let show = move |keys: Vec<LedgeredKey>| {
-        let links: Vec<(String, String)> = keys
-            .iter()
-            .flat_map(|key| {
-                let id = key.attributes.unique_identifier.clone();
-                key.entries.iter().flatten().filter_map(move |entry| {
-                    let arn = entry.aws_key_arn.as_ref()?;
-                    Some((
-                        format!(
-                            "{arn} (AWS account {}) — KMS key {id}, {}",
-                            arn_account(arn),
-                            entry.key_spec.aws_name()
-                        ),
-                        Page::rotation_href(&id, &entry.id),
-                    ))
-                })
-            })
-            .collect();
-        if links.is_empty() {
-            return view! {
-                <p class="muted">"No AWS copy is recorded yet: export key material to an AWS key first; the BYOK ledger records it."</p>
-            }
-            .into_any();
-        }
+    let described = use_kms_read(move |client| async move { describe_every_object(&client).await });
+    view! {
+        <Deferred
+            load=copy_choices_view(described)
+            fallback=|| view! { <p class="muted">{READING_LEDGER}</p> }
+        />
+    }
+}
+
+split_view! {
+    fn copy_choices_view(described: KmsRead<Vec<ObjectAttributes>>) {
+        let show = move |described: Vec<ObjectAttributes>| {
+            view! { <CopyChoices keys=ledgered_keys(described) /> }
+        };
+        // Its own boundary, as every read under a Deferred (see `kek_list`).
         view! {
-            <h2>"Choose the AWS copy to rotate or replicate"</h2>
-            <ul data-testid="rotation-choices">
-                {links.into_iter().map(|(words, href)| view! { <li><a href=href>{words}</a></li> }).collect_view()}
-            </ul>
+            <Transition fallback=|| view! { <p class="muted">{READING_LEDGER}</p> }>
+                <Loaded read=described loading=READING_LEDGER ok=show />
+            </Transition>
         }
         .into_any()
-    };
-    view! { <Loaded read=ledger loading="Reading the ledger from the KMS…" ok=show /> }
+    }
+}
+
+/// Every AWS copy of `keys`, each with its rotation link.
+#[component]
+fn CopyChoices(keys: Vec<LedgeredKey>) -> impl IntoView {
+    let links: Vec<(String, String)> = keys
+        .iter()
+        .flat_map(|key| {
+            let id = key.attributes.unique_identifier.clone();
+            key.entries.iter().flatten().filter_map(move |entry| {
+                let arn = entry.aws_key_arn.as_ref()?;
+                Some((
+                    format!(
+                        "{arn} (AWS account {}) — KMS key {id}, {}",
+                        arn_account(arn),
+                        entry.key_spec.aws_name()
+                    ),
+                    Page::rotation_href(&id, &entry.id),
+                ))
+            })
+        })
+        .collect();
+    if links.is_empty() {
+        return view! {
+            <p class="muted">"No AWS copy is recorded yet: export key material to an AWS key first; the BYOK ledger records it."</p>
+        }
+        .into_any();
+    }
+    view! {
+        <h2>"Choose the AWS copy to rotate or replicate"</h2>
+        <ul data-testid="rotation-choices">
+            {links.into_iter().map(|(words, href)| view! { <li><a href=href>{words}</a></li> }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }
 
 /// The start form: which plan, which Regions, the new material's options.

@@ -8,7 +8,9 @@ use leptos::prelude::*;
 
 use crate::actions::wrapping_key_cleanup::{clean_up, list_wrapping_keys};
 use crate::browser::now_utc;
+use crate::client::KmsClient;
 use crate::components::breakable::breakable;
+use crate::components::deferred::{Deferred, prefetch, split_fn, split_view};
 use crate::components::error_banner::ErrorBanner;
 use crate::components::loaded::{Loaded, use_kms_read};
 use crate::components::request_progress::RequestProgress;
@@ -29,23 +31,31 @@ fn keys_words(n: usize) -> String {
     }
 }
 
-/// The clean-up page.
+split_fn! {
+    prefetch prefetch_clean_up = __preload_run_clean_up;
+    /// The clean-up the confirmation starts (its code loads once the page is shown).
+    async fn run_clean_up(
+        client: KmsClient,
+        targets: Vec<CleanupTarget>,
+        progress: RwSignal<Option<CleanupReport>>,
+    ) -> CleanupReport {
+        clean_up(&client, &targets, |report| progress.set(Some(report.clone()))).await
+    }
+}
+
+/// The clean-up page: its button at once; the list (read from the KMS once
+/// its code is there), the confirmation and the progress with code fetched
+/// meanwhile.
 #[component]
 pub fn WrappingKeyCleanupPage() -> impl IntoView {
+    prefetch(prefetch_clean_up());
     let settings = use_settings();
     let refresh = RwSignal::new(0u32);
-    let plan = use_kms_read(move |client| {
-        refresh.track();
-        async move { list_wrapping_keys(&client, now_utc()).await }
-    });
+    // The keys as the list last read them (`None` until it has).
+    let listed = RwSignal::new(None::<CleanupPlan>);
     let selected = RwSignal::new(BTreeSet::<String>::new());
     let confirming = RwSignal::new(None::<Vec<CleanupTarget>>);
     let progress = RwSignal::new(None::<CleanupReport>);
-    Effect::new(move |_| {
-        if let Some(Ok(plan)) = plan.get() {
-            selected.set(plan.default_selection());
-        }
-    });
 
     // The confirmation names the keys selected when it was asked: a change asks again.
     Effect::new(move |_| {
@@ -56,14 +66,7 @@ pub fn WrappingKeyCleanupPage() -> impl IntoView {
     let run = Action::new_local(move |targets: &Vec<CleanupTarget>| {
         let targets = targets.clone();
         let client = settings.client();
-        async move {
-            let client = client?;
-            let report = clean_up(&client, &targets, |report| {
-                progress.set(Some(report.clone()));
-            })
-            .await;
-            Ok::<_, String>(report)
-        }
+        async move { Ok::<_, String>(run_clean_up(client?, targets, progress).await) }
     });
     let sending = Submit::new(run);
     let pending = sending.pending();
@@ -76,7 +79,7 @@ pub fn WrappingKeyCleanupPage() -> impl IntoView {
         now_pending
     });
     let ask = move || {
-        let Some(Ok(plan)) = plan.get_untracked() else {
+        let Some(plan) = listed.get_untracked() else {
             return;
         };
         match plan.targets(&selected.get_untracked()) {
@@ -107,7 +110,6 @@ pub fn WrappingKeyCleanupPage() -> impl IntoView {
         Some(Err(message)) => Some(message),
         _ => None,
     });
-    let show = move |plan: CleanupPlan| view! { <CleanupList plan=plan selected=selected /> };
 
     view! {
         <section aria-labelledby="page-title">
@@ -116,17 +118,108 @@ pub fn WrappingKeyCleanupPage() -> impl IntoView {
                 "Each import leaves its wrapping key in this KMS, yet AWS's is useless 24 hours after get-parameters-for-import and a Google import job's after 3 days. Expired ones are selected below; a key without an expiry tag (imported by the Cosmian CLI) or an Azure KEK is yours to select. A key an unfinished runbook step still needs is never removed. The selected keys are revoked, then destroyed; the BYOK ledger keeps each copy's wrapping key id and SHA-256."
             </p>
             <form class="wrapping-key-cleanup" on:submit=on_submit novalidate>
-                <Loaded
-                    read=plan
-                    loading="Loading wrapping keys…"
-                    ok=show
-                    retry=Callback::new(move |()| refresh.update(|n| *n += 1))
-                    error_testid="cleanup-load-error"
+                <Deferred
+                    load=cleanup_list_view(Listing {
+                        refresh,
+                        selected,
+                        listed,
+                    })
+                    fallback=|| view! { <p class="muted">{LOADING}</p> }
                 />
                 <ErrorBanner message=sending.refusal />
                 <SubmitButton pending=pending idle="Clean up the selected wrapping keys…" busy="Cleaning up…" />
                 <RequestProgress pending=pending in_flight=sending.in_flight what="Revoking and destroying the selected wrapping keys" />
             </form>
+            <Deferred load=after_click_view(AfterClick {
+                confirming,
+                confirm,
+                request_error,
+                progress,
+                pending: pending.into(),
+            }) />
+        </section>
+    }
+}
+
+/// While the wrapping keys (or the code listing them) are on their way.
+const LOADING: &str = "Loading wrapping keys…";
+
+/// What the list reads and writes of the page: read again when `refresh`
+/// changes; the expired keys selected by default; the plan it shows.
+#[derive(Clone, Copy)]
+struct Listing {
+    refresh: RwSignal<u32>,
+    selected: RwSignal<BTreeSet<String>>,
+    listed: RwSignal<Option<CleanupPlan>>,
+}
+
+split_view! {
+    fn cleanup_list_view(listing: Listing) {
+        // Its own boundary: a list read again must not send the Deferred's
+        // Suspense back to its fallback.
+        view! {
+            <Transition fallback=|| view! { <p class="muted">{LOADING}</p> }>
+                <CleanupListRead listing=listing />
+            </Transition>
+        }
+        .into_any()
+    }
+}
+
+/// Every cloud's stored wrapping keys read from the KMS (again after each
+/// clean-up), the expired ones selected, then the list.
+#[component]
+fn CleanupListRead(listing: Listing) -> impl IntoView {
+    let Listing {
+        refresh,
+        selected,
+        listed,
+    } = listing;
+    let plan = use_kms_read(move |client| {
+        refresh.track();
+        async move { list_wrapping_keys(&client, now_utc()).await }
+    });
+    // A list that could not be read leaves nothing to clean up.
+    Effect::new(move |_| match plan.get() {
+        Some(Ok(plan)) => {
+            selected.set(plan.default_selection());
+            listed.set(Some(plan));
+        }
+        Some(Err(_)) => listed.set(None),
+        None => {}
+    });
+    let show = move |plan: CleanupPlan| view! { <CleanupList plan=plan selected=selected /> };
+    view! {
+        <Loaded
+            read=plan
+            loading=LOADING
+            ok=show
+            retry=Callback::new(move |()| refresh.update(|n| *n += 1))
+            error_testid="cleanup-load-error"
+        />
+    }
+}
+
+/// What the clean-up button leads to: the confirmation, then the progress.
+#[derive(Clone, Copy)]
+struct AfterClick {
+    confirming: RwSignal<Option<Vec<CleanupTarget>>>,
+    confirm: Callback<()>,
+    request_error: Signal<Option<String>>,
+    progress: RwSignal<Option<CleanupReport>>,
+    pending: Signal<bool>,
+}
+
+split_view! {
+    fn after_click_view(after: AfterClick) {
+        let AfterClick {
+            confirming,
+            confirm,
+            request_error,
+            progress,
+            pending,
+        } = after;
+        view! {
             {move || {
                 confirming
                     .get()
@@ -146,7 +239,8 @@ pub fn WrappingKeyCleanupPage() -> impl IntoView {
                     .get()
                     .map(|report| view! { <CleanupProgress report=report pending=pending.get() /> })
             }}
-        </section>
+        }
+        .into_any()
     }
 }
 

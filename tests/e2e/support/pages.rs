@@ -334,7 +334,11 @@ impl LedgerPage {
             Page::Ledger,
         )
         .await;
+        // The filters come first; the rows once the KMS is read and their code is there.
         browser.labelled("Show").await;
+        browser
+            .wait_for_text("#inventory-title", |t| t == "The ledger as a file")
+            .await;
     }
 
     /// The state the table shows for entry `id`, once it reads `check`.
