@@ -100,11 +100,10 @@ pub fn ImportKekPage() -> impl IntoView {
     let kek_text = NodeRef::<leptos::html::Textarea>::new();
 
     // The key as read: `None` until the reader's code is there.
-    let read = LocalResource::new(move || {
+    let parsed = LocalResource::new(move || {
         let given = source.get();
         async move { read_kek(given).await }
     });
-    let parsed = Memo::new(move |_| read.get());
     let parameters = Memo::new(move |_| {
         parsed
             .get()
@@ -382,7 +381,7 @@ split_fn! {
 #[component]
 fn KekAnalysis(
     source: RwSignal<KekSource>,
-    parsed: Memo<Option<Result<KekInput, String>>>,
+    parsed: LocalResource<Result<KekInput, String>>,
     /// Import was clicked: an empty field gets its message too.
     attempted: RwSignal<bool>,
 ) -> impl IntoView {
